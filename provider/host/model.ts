@@ -1,0 +1,136 @@
+import { z } from "zod";
+
+/** `Set-VM -CheckpointType` values (Microsoft.HyperV.PowerShell.CheckpointType). */
+export const checkpointTypeSchema = z.enum(["Disabled", "Production", "ProductionOnly", "Standard"]);
+export type CheckpointType = z.infer<typeof checkpointTypeSchema>;
+
+/**
+ * VM states as Hyper-V names them. Hosts emit the state as a string because the numeric values of
+ * the "...Critical" states differ between module builds.
+ */
+export const vmStateSchema = z.enum([
+    "Running", "Off", "Stopping", "Saved", "Paused", "Starting", "Reset", "Saving", "Pausing",
+    "Resuming", "FastSaved", "FastSaving", "Other",
+]);
+export type VmState = z.infer<typeof vmStateSchema>;
+
+/** States in which Hyper-V refuses any checkpoint operation. */
+export const transitionalStates: readonly VmState[] = [
+    "Stopping", "Starting", "Reset", "Saving", "Pausing", "Resuming", "FastSaving", "Other",
+];
+
+/** `SnapshotType` of a checkpoint. There is no "Production" value: see CheckpointKind. */
+export const snapshotTypeSchema = z.enum([
+    "Standard", "Recovery", "Planned", "Missing", "Replica", "AppConsistentReplica", "SyncedReplica",
+]);
+export type SnapshotType = z.infer<typeof snapshotTypeSchema>;
+
+/** Checkpoints a user made (Checkpoint-VM). Recovery and replica kinds belong to other features. */
+export const userSnapshotTypes: readonly SnapshotType[] = ["Standard", "Planned"];
+
+/** What a checkpoint actually is; Hyper-V cannot tell afterwards, so it is recorded at creation. */
+export const checkpointKindSchema = z.enum(["production", "standard"]);
+export type CheckpointKind = z.infer<typeof checkpointKindSchema>;
+
+const guid = z.string().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, "a GUID");
+export const guidSchema = guid.transform((s) => s.toLowerCase());
+
+export const hostCapabilitiesSchema = z.object({
+    /** The computer name the host reports, for messages. */
+    computerName: z.string(),
+    /** e.g. "Windows Server 2019 Datacenter". */
+    osCaption: z.string(),
+    /** OS build number: 9600 = 2012 R2, 14393 = 2016, 17763 = 2019, 20348 = 2022, 26100 = 2025. */
+    osBuild: z.number().int(),
+    /** `Set-VM -CheckpointType` exists (2016 and later). */
+    supportsCheckpointType: z.boolean(),
+    /** `Set-VM -AutomaticCheckpointsEnabled` exists (Windows 10 1709 / Server 2019 and later). */
+    supportsAutomaticCheckpoints: z.boolean(),
+});
+export type HostCapabilities = z.infer<typeof hostCapabilitiesSchema>;
+
+export const backupServiceSchema = z.object({
+    /** The "Backup (volume shadow copy)" integration service is enabled on the host side. */
+    enabled: z.boolean(),
+    /** The guest's backup component answers (hv_vss_daemon on Linux). */
+    guestResponding: z.boolean(),
+});
+export type BackupService = z.infer<typeof backupServiceSchema>;
+
+export const vmSchema = z.object({
+    id: guidSchema,
+    name: z.string(),
+    state: vmStateSchema,
+    /** Configuration version, e.g. "5.0", "9.0". */
+    version: z.string(),
+    /** Null on hosts without checkpoint types (2012 R2): those take standard checkpoints only. */
+    checkpointType: checkpointTypeSchema.nullable(),
+    checkpointFileLocation: z.string(),
+    /** Null on hosts without automatic checkpoints. */
+    automaticCheckpointsEnabled: z.boolean().nullable(),
+    /** The checkpoint the VM's current state descends from ("you are here"). */
+    parentCheckpointId: guidSchema.nullable(),
+    /** Null when the VM has no backup integration service at all. */
+    backupService: backupServiceSchema.nullable(),
+    hardDrives: z.array(z.string()),
+});
+export type Vm = z.infer<typeof vmSchema>;
+
+export const checkpointSchema = z.object({
+    id: guidSchema,
+    vmId: guidSchema,
+    vmName: z.string(),
+    name: z.string(),
+    snapshotType: snapshotTypeSchema,
+    isAutomatic: z.boolean(),
+    parentId: guidSchema.nullable(),
+    /** ISO-8601, UTC. */
+    creationTime: z.string(),
+    /** State of the VM the checkpoint captured; "Running"/"Paused" means memory state was saved. */
+    vmState: vmStateSchema,
+    hardDrives: z.array(z.string()),
+});
+export type Checkpoint = z.infer<typeof checkpointSchema>;
+
+/** A VM with its checkpoints, as one read. */
+export const vmWithCheckpointsSchema = z.object({
+    vm: vmSchema,
+    checkpoints: z.array(checkpointSchema),
+});
+export type VmWithCheckpoints = z.infer<typeof vmWithCheckpointsSchema>;
+
+/** How to find a VM: by id (stable) or by name (names are not unique). */
+export type VmRef = { id: string } | { name: string };
+
+export function describeVmRef(ref: VmRef): string {
+    return "id" in ref ? `VM ${ref.id}` : `VM "${ref.name}"`;
+}
+
+/** Changes to a VM's checkpoint settings; an absent field is left as it is. */
+export interface CheckpointSettingsChange {
+    checkpointType?: CheckpointType;
+    checkpointFileLocation?: string;
+    automaticCheckpointsEnabled?: boolean;
+}
+
+export interface TakeCheckpointRequest {
+    name: string;
+    /**
+     * A checkpoint type for this checkpoint only. Checkpoint-VM always uses the VM's policy, so the
+     * host switches the VM's type for the call and back in the same round trip.
+     */
+    temporaryType?: Exclude<CheckpointType, "Disabled">;
+}
+
+export interface TakenCheckpoint {
+    checkpoint: Checkpoint;
+    kind: CheckpointKind;
+    /** A production checkpoint was asked for and Hyper-V made a standard one instead. */
+    fellBack: boolean;
+    /** The VM's state when the checkpoint was taken. */
+    vmStateAtCreation: VmState;
+}
+
+export interface ApplyCheckpointResult {
+    vm: Vm;
+}

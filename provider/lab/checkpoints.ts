@@ -1,0 +1,133 @@
+import { randomUUID } from "node:crypto";
+import type { CheckpointKind, CheckpointType, SnapshotType, TakenCheckpoint, VmState } from "../host/model";
+import { userSnapshotTypes } from "../host/model";
+import { holdsMemory, isTransitional, MAX_CHECKPOINT_NAME_LENGTH, MAX_CHECKPOINTS_PER_VM, plannedCheckpointKind } from "../host/rules";
+import type { Behaviour, LabCheckpoint, LabDocument, LabVm } from "./document";
+import { fail, type FailureScope } from "./failures";
+import { createDifferencingDisk, deleteCheckpointFiles, mergeUnreferenced, writeCheckpointFiles } from "./files";
+import { osProfiles } from "./os";
+import { checkpointsOf, projectCheckpoint, projectVm } from "./projection";
+import type { Transaction } from "./store";
+
+/*
+ * Checkpoint-VM, Restore-VMSnapshot, Remove-VMSnapshot and Rename-VMSnapshot on the document,
+ * following the domain reference. The kind decision is the shared rule (plannedCheckpointKind),
+ * so the lab and the provider agree on what a checkpoint is.
+ */
+
+export interface TakeOptions {
+    name: string;
+    temporaryType?: Exclude<CheckpointType, "Disabled"> | undefined;
+    /** Recovery and replica checkpoints come from backup and replication, not from the VM's policy. */
+    snapshotType?: SnapshotType | undefined;
+    isAutomatic?: boolean | undefined;
+}
+
+/** A checkpoint restores memory or saved state only if it captured some; production ones never do. */
+export function restoresSavedState(capturedState: VmState): boolean {
+    return holdsMemory(capturedState) || capturedState === "Saved";
+}
+
+function checkName(name: string, scope: FailureScope): void {
+    if (name.length < 1 || name.length > MAX_CHECKPOINT_NAME_LENGTH) throw fail.invalidCheckpointName(scope, MAX_CHECKPOINT_NAME_LENGTH, name.length);
+}
+
+function refuseTransitional(vm: LabVm, cmdlet: string, scope: FailureScope): void {
+    if (isTransitional(vm.state)) throw fail.invalidState(scope, cmdlet, vm.state);
+}
+
+export function takeCheckpoint(doc: LabDocument, tx: Transaction, vm: LabVm, options: TakeOptions, scope: FailureScope): TakenCheckpoint {
+    checkName(options.name, scope);
+    refuseTransitional(vm, "CheckpointVM", scope);
+    if (options.temporaryType === undefined) return take(doc, tx, vm, options, scope);
+    if (!osProfiles[doc.host.os].supportsCheckpointType) throw fail.parameterNotFound(scope, "CheckpointType");
+    // A temporary type never overrides a policy that forbids checkpoints.
+    if (vm.checkpointType === "Disabled") throw fail.checkpointsDisabled(scope);
+    const policy = vm.checkpointType;
+    vm.checkpointType = options.temporaryType;
+    try {
+        return take(doc, tx, vm, options, scope);
+    } finally {
+        vm.checkpointType = policy;
+    }
+}
+
+function take(doc: LabDocument, tx: Transaction, vm: LabVm, options: TakeOptions, scope: FailureScope): TakenCheckpoint {
+    const snapshotType = options.snapshotType ?? "Standard";
+    const projected = projectVm(doc, vm);
+    let plan: { kind: CheckpointKind; fellBack: boolean };
+    if (userSnapshotTypes.includes(snapshotType)) {
+        const planned = plannedCheckpointKind(projected, projected.checkpointType);
+        if ("refused" in planned) {
+            if (planned.refused === "disabled") throw fail.checkpointsDisabled(scope);
+            throw fail.productionUnavailable(scope, planned.blocker.detail);
+        }
+        plan = planned;
+    } else {
+        // Recovery and replica checkpoints are VSS-based and hold no memory.
+        plan = { kind: "production", fellBack: false };
+    }
+    const count = checkpointsOf(doc, vm.id).length;
+    if (count >= MAX_CHECKPOINTS_PER_VM) throw fail.checkpointLimit(scope, MAX_CHECKPOINTS_PER_VM);
+
+    const cp: LabCheckpoint = {
+        id: randomUUID(),
+        vmId: vm.id,
+        name: options.name,
+        snapshotType,
+        isAutomatic: options.isAutomatic ?? false,
+        parentId: vm.parentCheckpointId,
+        creationTime: new Date().toISOString(),
+        // A production checkpoint is what a clean shutdown would leave: no memory state.
+        vmState: plan.kind === "production" ? "Off" : vm.state,
+        hardDrives: [...vm.hardDrives],
+        path: vm.checkpointFileLocation,
+    };
+    writeCheckpointFiles(tx, cp, restoresSavedState(cp.vmState));
+    vm.hardDrives = cp.hardDrives.map((disk) => createDifferencingDisk(tx, vm, disk));
+    doc.checkpoints.push(cp);
+    vm.parentCheckpointId = cp.id;
+    scope.context.checkpointId = cp.id;
+    return { checkpoint: projectCheckpoint(vm, cp), kind: plan.kind, fellBack: plan.fellBack, vmStateAtCreation: vm.state };
+}
+
+/**
+ * The VM's current state is discarded and it continues from a new differencing disk off the
+ * checkpoint's disks, so new checkpoints branch from the applied one.
+ */
+export function applyCheckpoint(doc: LabDocument, tx: Transaction, vm: LabVm, cp: LabCheckpoint, options: { start?: boolean | undefined }, scope: FailureScope): void {
+    refuseTransitional(vm, "RestoreVMSnapshot", scope);
+    const discarded = vm.hardDrives;
+    vm.hardDrives = cp.hardDrives.map((disk) => createDifferencingDisk(tx, vm, disk));
+    for (const disk of discarded) mergeUnreferenced(tx, vm, checkpointsOf(doc, vm.id), disk);
+    vm.parentCheckpointId = cp.id;
+    vm.state = options.start ? "Running" : stateAfterRestore(cp, doc.host.behaviour);
+}
+
+function stateAfterRestore(cp: LabCheckpoint, behaviour: Behaviour): VmState {
+    if (!restoresSavedState(cp.vmState)) return "Off";
+    return cp.vmState === "Saved" ? "Saved" : behaviour.restoredStandardState;
+}
+
+export function renameCheckpoint(doc: LabDocument, vm: LabVm, cp: LabCheckpoint, newName: string, scope: FailureScope): void {
+    checkName(newName, scope);
+    refuseTransitional(vm, "RenameVMSnapshot", scope);
+    cp.name = newName;
+}
+
+export function removeCheckpoint(doc: LabDocument, tx: Transaction, vm: LabVm, cp: LabCheckpoint, scope: FailureScope): void {
+    refuseTransitional(vm, "RemoveVMSnapshot", scope);
+    if (doc.host.behaviour.removeWithChildren === "removeSubtree") {
+        for (const child of doc.checkpoints.filter((c) => c.parentId === cp.id)) removeCheckpoint(doc, tx, vm, child, scope);
+    }
+    removeOne(doc, tx, vm, cp);
+}
+
+/** Merges one checkpoint away: its children and the VM now descend from its parent. */
+export function removeOne(doc: LabDocument, tx: Transaction, vm: LabVm, cp: LabCheckpoint): void {
+    for (const child of doc.checkpoints) if (child.parentId === cp.id) child.parentId = cp.parentId;
+    if (vm.parentCheckpointId === cp.id) vm.parentCheckpointId = cp.parentId;
+    doc.checkpoints = doc.checkpoints.filter((c) => c !== cp);
+    deleteCheckpointFiles(tx, cp);
+    for (const disk of cp.hardDrives) mergeUnreferenced(tx, vm, checkpointsOf(doc, vm.id), disk);
+}

@@ -1,0 +1,100 @@
+import { z } from "zod";
+import { checkpointTypeSchema, guidSchema, snapshotTypeSchema, vmStateSchema } from "../host/model";
+
+/** The Windows Server releases a lab can pose as; each exposes what that Hyper-V had. */
+export const labOsSchema = z.enum(["2012r2", "2016", "2019", "2022"]);
+export type LabOs = z.infer<typeof labOsSchema>;
+
+/** The display language of the simulated host: integration-service names and error messages. */
+export const labLanguageSchema = z.enum(["en-US", "ja-JP"]);
+export type LabLanguage = z.infer<typeof labLanguageSchema>;
+
+/**
+ * How the lab behaves where the domain reference marks Hyper-V's behaviour unconfirmed. The
+ * defaults are what the reference documents; the provider must work under every value.
+ */
+export const behaviourSchema = z.object({
+    /** State of a VM after applying a standard checkpoint that holds memory ("Saved vs Running"). */
+    restoredStandardState: z.enum(["Saved", "Running"]).default("Saved"),
+    /** Removing a checkpoint with children: re-parent them to its parent, or remove the subtree too. */
+    removeWithChildren: z.enum(["reparent", "removeSubtree"]).default("reparent"),
+    /**
+     * A second mutation on a VM while another one is in progress: refused with a state error (as
+     * the reference expects), or queued behind it.
+     */
+    concurrentVmMutations: z.enum(["refuse", "serialize"]).default("refuse"),
+});
+export type Behaviour = z.infer<typeof behaviourSchema>;
+
+export const labHostSchema = z.object({
+    computerName: z.string().min(1),
+    os: labOsSchema,
+    language: labLanguageSchema.default("en-US"),
+    behaviour: behaviourSchema.prefault({}),
+    /** Fault injection for crash tests (see faults.ts); HYPERV_LAB_FAULT overrides it. */
+    fault: z.string().nullable().default(null),
+});
+export type LabHostSettings = z.infer<typeof labHostSchema>;
+
+export const integrationServiceSchema = z.object({
+    /** `Microsoft:<vm id>\<service GUID>`, as Get-VMIntegrationService reports it. */
+    id: z.string(),
+    enabled: z.boolean(),
+});
+export type IntegrationService = z.infer<typeof integrationServiceSchema>;
+
+/** A virtual disk file and the file it differences against (null for the base .vhdx). */
+export const diskFileSchema = z.object({
+    path: z.string(),
+    parentPath: z.string().nullable(),
+});
+export type DiskFile = z.infer<typeof diskFileSchema>;
+
+export const labVmSchema = z.object({
+    id: guidSchema,
+    name: z.string().min(1),
+    state: vmStateSchema,
+    version: z.string().regex(/^\d+\.\d+$/, "a configuration version such as 9.0"),
+    /** Stored on every host; hosts without checkpoint types report null (see projection.ts). */
+    checkpointType: checkpointTypeSchema,
+    /** A Windows path; see volumes.ts for where it lives inside the lab folder. */
+    checkpointFileLocation: z.string(),
+    automaticCheckpointsEnabled: z.boolean(),
+    parentCheckpointId: guidSchema.nullable(),
+    integrationServices: z.array(integrationServiceSchema),
+    /** The guest answers backup requests (VSS in Windows, hv_vss_daemon in Linux). */
+    guestBackupResponding: z.boolean(),
+    /** The disks the VM runs on now: the newest differencing disk of each chain. */
+    hardDrives: z.array(z.string()),
+    /** Every disk file of the VM, base and differencing. */
+    diskFiles: z.array(diskFileSchema),
+});
+export type LabVm = z.infer<typeof labVmSchema>;
+
+export const labCheckpointSchema = z.object({
+    id: guidSchema,
+    vmId: guidSchema,
+    name: z.string().min(1),
+    snapshotType: snapshotTypeSchema,
+    isAutomatic: z.boolean(),
+    parentId: guidSchema.nullable(),
+    creationTime: z.iso.datetime(),
+    /** The VM state captured; a production checkpoint captures none and records "Off". */
+    vmState: vmStateSchema,
+    /** The disks frozen at this checkpoint. */
+    hardDrives: z.array(z.string()),
+    /** The checkpoint file location its .vmcx/.vmrs were written to. */
+    path: z.string(),
+});
+export type LabCheckpoint = z.infer<typeof labCheckpointSchema>;
+
+export const LAB_FORMAT = "hyperv-lab/1";
+
+/** host.json: the whole simulated host. Checkpoints are kept oldest first. */
+export const labDocumentSchema = z.object({
+    format: z.literal(LAB_FORMAT),
+    host: labHostSchema,
+    vms: z.array(labVmSchema),
+    checkpoints: z.array(labCheckpointSchema),
+});
+export type LabDocument = z.infer<typeof labDocumentSchema>;

@@ -1,0 +1,130 @@
+import * as path from "node:path";
+import type { ErrorContext } from "../host/errors";
+import type {
+    Checkpoint, CheckpointSettingsChange, HostCapabilities, TakeCheckpointRequest, TakenCheckpoint, Vm, VmRef, VmWithCheckpoints,
+} from "../host/model";
+import type { HyperVHost } from "../host/port";
+import { applyCheckpoint, removeCheckpoint, renameCheckpoint, takeCheckpoint } from "./checkpoints";
+import type { LabDocument, LabVm } from "./document";
+import type { FailureScope } from "./failures";
+import { findCheckpoint, findVmById, resolveVm, scopeOf } from "./lookup";
+import { capabilitiesOf } from "./os";
+import { checkpointsOf, projectCheckpoint, projectVm } from "./projection";
+import { setBackupIntegration, setCheckpointSettings } from "./settings";
+import { readLab, updateLab, type Transaction } from "./store";
+
+/**
+ * The simulated Hyper-V host: a lab folder behind the HyperVHost port. Each call is one locked
+ * read-validate-mutate-write of the lab document, so several processes may share a lab.
+ */
+export class LabHost implements HyperVHost {
+    readonly displayName: string;
+    readonly folder: string;
+
+    constructor(folder: string) {
+        this.folder = path.resolve(folder);
+        this.displayName = `lab ${this.folder}`;
+    }
+
+    async capabilities(): Promise<HostCapabilities> {
+        const doc = readLab(this.folder);
+        return capabilitiesOf(doc.host.os, doc.host.computerName);
+    }
+
+    async getVm(ref: VmRef): Promise<Vm> {
+        return this.read("get VM", (doc, scope) => projectVm(doc, resolveVm(doc, ref, scope)));
+    }
+
+    async getVmWithCheckpoints(ref: VmRef): Promise<VmWithCheckpoints> {
+        return this.read("get VM", (doc, scope) => {
+            const vm = resolveVm(doc, ref, scope);
+            return { vm: projectVm(doc, vm), checkpoints: checkpointsOf(doc, vm.id).map((c) => projectCheckpoint(vm, c)) };
+        });
+    }
+
+    async setCheckpointSettings(vmId: string, change: CheckpointSettingsChange): Promise<Vm> {
+        return this.mutate("setCheckpointSettings", "set checkpoint settings", vmId, (doc, _tx, vm, scope) => {
+            setCheckpointSettings(doc, vm, change, scope);
+            return projectVm(doc, vm);
+        });
+    }
+
+    async enableBackupIntegration(vmId: string): Promise<Vm> {
+        return this.mutate("enableBackupIntegration", "enable backup integration", vmId, (doc, _tx, vm, scope) => {
+            setBackupIntegration(doc, vm, true, scope);
+            return projectVm(doc, vm);
+        });
+    }
+
+    async listCheckpoints(vmId: string): Promise<Checkpoint[]> {
+        return this.read("list checkpoints", (doc, scope) => {
+            const vm = findVmById(doc, vmId, scope);
+            return checkpointsOf(doc, vm.id).map((c) => projectCheckpoint(vm, c));
+        });
+    }
+
+    async getCheckpoint(vmId: string, checkpointId: string): Promise<Checkpoint> {
+        return this.read("get checkpoint", (doc, scope) => {
+            scope.context.checkpointId = checkpointId;
+            const vm = findVmById(doc, vmId, scope);
+            return projectCheckpoint(vm, findCheckpoint(doc, vm, checkpointId, scope));
+        });
+    }
+
+    async takeCheckpoint(vmId: string, request: TakeCheckpointRequest): Promise<TakenCheckpoint> {
+        return this.mutate("takeCheckpoint", "take checkpoint", vmId, (doc, tx, vm, scope) => {
+            scope.context.checkpoint = request.name;
+            return takeCheckpoint(doc, tx, vm, request, scope);
+        });
+    }
+
+    async applyCheckpoint(vmId: string, checkpointId: string, options: { start?: boolean } = {}): Promise<Vm> {
+        return this.mutate("applyCheckpoint", "apply checkpoint", vmId, (doc, tx, vm, scope) => {
+            scope.context.checkpointId = checkpointId;
+            applyCheckpoint(doc, tx, vm, findCheckpoint(doc, vm, checkpointId, scope), options, scope);
+            return projectVm(doc, vm);
+        });
+    }
+
+    async renameCheckpoint(vmId: string, checkpointId: string, newName: string): Promise<Checkpoint> {
+        return this.mutate("renameCheckpoint", "rename checkpoint", vmId, (doc, _tx, vm, scope) => {
+            scope.context.checkpointId = checkpointId;
+            const cp = findCheckpoint(doc, vm, checkpointId, scope);
+            renameCheckpoint(doc, vm, cp, newName, scope);
+            return projectCheckpoint(vm, cp);
+        });
+    }
+
+    async removeCheckpoint(vmId: string, checkpointId: string): Promise<void> {
+        await this.mutate("removeCheckpoint", "remove checkpoint", vmId, (doc, tx, vm, scope) => {
+            scope.context.checkpointId = checkpointId;
+            removeCheckpoint(doc, tx, vm, findCheckpoint(doc, vm, checkpointId, scope), scope);
+        });
+    }
+
+    async dispose(): Promise<void> {
+        // Nothing is held between calls: every call takes and releases the lock itself.
+    }
+
+    private context(operation: string, vmId?: string): ErrorContext {
+        return vmId === undefined ? { host: this.displayName, operation } : { host: this.displayName, vmId, operation };
+    }
+
+    private read<T>(operation: string, run: (doc: LabDocument, scope: FailureScope) => T): T {
+        const doc = readLab(this.folder);
+        return run(doc, scopeOf(doc, this.context(operation)));
+    }
+
+    private mutate<T>(name: string, operation: string, vmId: string, run: (doc: LabDocument, tx: Transaction, vm: LabVm, scope: FailureScope) => T): Promise<T> {
+        return updateLab(this.folder, { operation: name, vmId }, (doc, tx) => {
+            const scope = scopeOf(doc, this.context(operation, vmId));
+            return run(doc, tx, findVmById(doc, vmId, scope), scope);
+        });
+    }
+}
+
+/** Opens the lab in `folder` as a Hyper-V host; the folder must hold a lab (see initLab). */
+export function openLabHost(folder: string): LabHost {
+    readLab(folder);
+    return new LabHost(folder);
+}

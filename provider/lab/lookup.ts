@@ -1,0 +1,33 @@
+import type { ErrorContext } from "../host/errors";
+import type { VmRef } from "../host/model";
+import type { LabCheckpoint, LabDocument, LabVm } from "./document";
+import { fail, type FailureScope } from "./failures";
+
+export function scopeOf(doc: LabDocument, context: ErrorContext): FailureScope {
+    return { language: doc.host.language, context };
+}
+
+export function findVmById(doc: LabDocument, vmId: string, scope: FailureScope): LabVm {
+    const vm = doc.vms.find((v) => v.id === vmId.toLowerCase());
+    if (!vm) throw fail.vmNotFoundById(scope, vmId);
+    scope.context.vm = vm.name;
+    return vm;
+}
+
+/** By id, or by exact name (Hyper-V compares names case-insensitively; names repeat). */
+export function resolveVm(doc: LabDocument, ref: VmRef, scope: FailureScope): LabVm {
+    if ("id" in ref) return findVmById(doc, ref.id, scope);
+    const matches = doc.vms.filter((v) => v.name.toLowerCase() === ref.name.toLowerCase());
+    if (matches.length === 0) throw fail.vmNotFoundByName(scope, ref.name);
+    if (matches.length > 1) throw fail.ambiguousVmName(scope, ref.name, matches.map((v) => v.id));
+    const vm = matches[0] as LabVm;
+    scope.context.vmId = vm.id;
+    return vm;
+}
+
+export function findCheckpoint(doc: LabDocument, vm: LabVm, checkpointId: string, scope: FailureScope): LabCheckpoint {
+    const cp = doc.checkpoints.find((c) => c.id === checkpointId.toLowerCase() && c.vmId === vm.id);
+    if (!cp) throw fail.checkpointNotFound(scope);
+    scope.context.checkpoint = cp.name;
+    return cp;
+}

@@ -1,0 +1,120 @@
+import { HostError } from "../host/errors";
+import type { CheckpointSettingsChange, CheckpointType, SnapshotType, TakenCheckpoint, Vm, VmRef, VmState } from "../host/model";
+import { applyCheckpoint, removeCheckpoint, renameCheckpoint, takeCheckpoint } from "./checkpoints";
+import type { LabCheckpoint, LabDocument, LabVm } from "./document";
+import { fail, type FailureScope } from "./failures";
+import { resolveVm, scopeOf } from "./lookup";
+import { saveVm, startVm, stopVm } from "./power";
+import { checkpointsOf, projectVm } from "./projection";
+import { setBackupIntegration, setCheckpointSettings } from "./settings";
+import { updateLab, type Transaction } from "./store";
+import { createVm, type NewVm } from "./vms";
+
+/*
+ * What an administrator does on the host behind the provider's back (Hyper-V Manager, PowerShell):
+ * add and change VMs, power them, take and remove checkpoints. Used by the `hyperv-lab` CLI and by
+ * tests to create drift. Everything follows the same Hyper-V rules as the port.
+ */
+
+/** A checkpoint of one VM by id or by name; a repeated name must be given by id. */
+export type CheckpointRef = { id: string } | { name: string };
+
+/** What the operator may change on a VM; absent fields stay as they are. */
+export interface VmChange extends CheckpointSettingsChange {
+    name?: string;
+    /** Any state, including transitional ones, to reproduce a host caught mid-operation. */
+    state?: VmState;
+    /** Update-VMVersion. */
+    version?: string;
+    backupServiceEnabled?: boolean;
+    guestBackupResponding?: boolean;
+}
+
+type OperatorStep<T> = (doc: LabDocument, tx: Transaction, vm: LabVm, scope: FailureScope) => T;
+
+async function onVm<T>(labFolder: string, ref: VmRef, operation: string, step: OperatorStep<T>): Promise<T> {
+    const vmId = "id" in ref ? ref.id : undefined;
+    return updateLab(labFolder, { operation, ...(vmId ? { vmId } : {}) }, (doc, tx) => {
+        const scope = scopeOf(doc, { host: labFolder, operation });
+        return step(doc, tx, resolveVm(doc, ref, scope), scope);
+    });
+}
+
+export async function addVm(labFolder: string, spec: NewVm): Promise<Vm> {
+    return updateLab(labFolder, { operation: "addVm" }, (doc, tx) => projectVm(doc, createVm(doc, tx, spec)));
+}
+
+export async function setVm(labFolder: string, ref: VmRef, change: VmChange): Promise<Vm> {
+    return onVm(labFolder, ref, "setVm", (doc, _tx, vm, scope) => {
+        const { name, state, version, backupServiceEnabled, guestBackupResponding, ...checkpointSettings } = change;
+        setCheckpointSettings(doc, vm, checkpointSettings, scope);
+        if (backupServiceEnabled !== undefined) setBackupIntegration(doc, vm, backupServiceEnabled, scope);
+        if (name !== undefined) vm.name = name;
+        if (state !== undefined) vm.state = state;
+        if (version !== undefined) vm.version = version;
+        if (guestBackupResponding !== undefined) vm.guestBackupResponding = guestBackupResponding;
+        return projectVm(doc, vm);
+    });
+}
+
+export async function startLabVm(labFolder: string, ref: VmRef): Promise<Vm> {
+    return onVm(labFolder, ref, "startVm", (doc, tx, vm, scope) => {
+        startVm(doc, tx, vm, scope);
+        return projectVm(doc, vm);
+    });
+}
+
+export async function stopLabVm(labFolder: string, ref: VmRef, options: { turnOff?: boolean } = {}): Promise<Vm> {
+    return onVm(labFolder, ref, "stopVm", (doc, tx, vm, scope) => {
+        stopVm(doc, tx, vm, options, scope);
+        return projectVm(doc, vm);
+    });
+}
+
+export async function saveLabVm(labFolder: string, ref: VmRef): Promise<Vm> {
+    return onVm(labFolder, ref, "saveVm", (doc, _tx, vm, scope) => {
+        saveVm(vm, scope);
+        return projectVm(doc, vm);
+    });
+}
+
+export interface OperatorCheckpointRequest {
+    name: string;
+    /** Recovery, Replica... checkpoints that backup and replication software leave behind. */
+    snapshotType?: SnapshotType;
+    temporaryType?: Exclude<CheckpointType, "Disabled">;
+}
+
+export async function takeLabCheckpoint(labFolder: string, ref: VmRef, request: OperatorCheckpointRequest): Promise<TakenCheckpoint> {
+    return onVm(labFolder, ref, "takeCheckpoint", (doc, tx, vm, scope) => takeCheckpoint(doc, tx, vm, request, scope));
+}
+
+export async function renameLabCheckpoint(labFolder: string, ref: VmRef, cpRef: CheckpointRef, newName: string): Promise<void> {
+    await onVm(labFolder, ref, "renameCheckpoint", (doc, _tx, vm, scope) => renameCheckpoint(doc, vm, resolveCheckpoint(doc, vm, cpRef, scope), newName, scope));
+}
+
+export async function applyLabCheckpoint(labFolder: string, ref: VmRef, cpRef: CheckpointRef, options: { start?: boolean } = {}): Promise<Vm> {
+    return onVm(labFolder, ref, "applyCheckpoint", (doc, tx, vm, scope) => {
+        applyCheckpoint(doc, tx, vm, resolveCheckpoint(doc, vm, cpRef, scope), options, scope);
+        return projectVm(doc, vm);
+    });
+}
+
+export async function removeLabCheckpoint(labFolder: string, ref: VmRef, cpRef: CheckpointRef): Promise<void> {
+    await onVm(labFolder, ref, "removeCheckpoint", (doc, tx, vm, scope) => removeCheckpoint(doc, tx, vm, resolveCheckpoint(doc, vm, cpRef, scope), scope));
+}
+
+function resolveCheckpoint(doc: LabDocument, vm: LabVm, ref: CheckpointRef, scope: FailureScope): LabCheckpoint {
+    const all = checkpointsOf(doc, vm.id);
+    const matches = "id" in ref ? all.filter((c) => c.id === ref.id.toLowerCase()) : all.filter((c) => c.name === ref.name);
+    if (matches.length > 1) {
+        throw new HostError("HostFailure", `${matches.length} checkpoints of VM "${vm.name}" are named "${"name" in ref ? ref.name : ""}": ${matches.map((c) => c.id).join(", ")}`, scope.context, {
+            hint: "name the checkpoint by id",
+        });
+    }
+    const found = matches[0];
+    if (found) return found;
+    if ("id" in ref) scope.context.checkpointId = ref.id;
+    else scope.context.checkpoint = ref.name;
+    throw fail.checkpointNotFound(scope);
+}

@@ -1,0 +1,35 @@
+import type { CheckpointSettingsChange } from "../host/model";
+import type { LabDocument, LabVm } from "./document";
+import { fail, type FailureScope } from "./failures";
+import { BACKUP_SERVICE_GUID, integrationServiceName } from "./messages";
+import { osProfiles } from "./os";
+import { backupServiceOf, checkpointsOf } from "./projection";
+import { isWindowsPath } from "./volumes";
+
+/**
+ * Set-VM's checkpoint settings. Hyper-V validates the whole call before changing anything, so
+ * a refused field leaves the others untouched too.
+ */
+export function setCheckpointSettings(doc: LabDocument, vm: LabVm, change: CheckpointSettingsChange, scope: FailureScope): void {
+    const profile = osProfiles[doc.host.os];
+    if (change.checkpointType !== undefined && !profile.supportsCheckpointType) throw fail.parameterNotFound(scope, "CheckpointType");
+    if (change.automaticCheckpointsEnabled !== undefined && !profile.supportsAutomaticCheckpoints) {
+        throw fail.parameterNotFound(scope, "AutomaticCheckpointsEnabled");
+    }
+    const location = change.checkpointFileLocation;
+    if (location !== undefined && location !== vm.checkpointFileLocation) {
+        if (!isWindowsPath(location)) throw fail.invalidPath(scope, location);
+        const count = checkpointsOf(doc, vm.id).length;
+        if (count > 0) throw fail.fileLocationLocked(scope, count);
+        vm.checkpointFileLocation = location;
+    }
+    if (change.checkpointType !== undefined) vm.checkpointType = change.checkpointType;
+    if (change.automaticCheckpointsEnabled !== undefined) vm.automaticCheckpointsEnabled = change.automaticCheckpointsEnabled;
+}
+
+/** Enable-VMIntegrationService on the backup service, found by id because its name is translated. */
+export function setBackupIntegration(doc: LabDocument, vm: LabVm, enabled: boolean, scope: FailureScope): void {
+    const service = backupServiceOf(vm);
+    if (!service) throw fail.noBackupService(scope, integrationServiceName(doc.host.language, `\\${BACKUP_SERVICE_GUID}`));
+    service.enabled = enabled;
+}

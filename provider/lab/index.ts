@@ -10,3 +10,4 @@ export { labPathOf } from "./volumes";
 export { labDocumentSchema, type LabDocument, type LabOs, type LabLanguage, type Behaviour } from "./document";
 export { integrationServiceName, BACKUP_SERVICE_GUID } from "./messages";
 export type { NewVm } from "./vms";
+export { inspectLab, type LabView } from "./inspect";

@@ -11,6 +11,7 @@ export function findVmById(doc: LabDocument, vmId: string, scope: FailureScope):
     const vm = doc.vms.find((v) => v.id === vmId.toLowerCase());
     if (!vm) throw fail.vmNotFoundById(scope, vmId);
     scope.context.vm = vm.name;
+    scope.context.vmId = vm.id;
     return vm;
 }
 
@@ -21,6 +22,7 @@ export function resolveVm(doc: LabDocument, ref: VmRef, scope: FailureScope): La
     if (matches.length === 0) throw fail.vmNotFoundByName(scope, ref.name);
     if (matches.length > 1) throw fail.ambiguousVmName(scope, ref.name, matches.map((v) => v.id));
     const vm = matches[0] as LabVm;
+    scope.context.vm = vm.name;
     scope.context.vmId = vm.id;
     return vm;
 }

@@ -1,0 +1,33 @@
+import * as path from "node:path";
+import type { HostCapabilities, VmWithCheckpoints } from "../host/model";
+import type { LabHostSettings } from "./document";
+import { BACKUP_SERVICE_GUID, integrationServiceName } from "./messages";
+import { capabilitiesOf } from "./os";
+import { checkpointsOf, projectCheckpoint, projectVm } from "./projection";
+import { readLab } from "./store";
+
+/** Everything `hyperv-lab show` prints: the host, and each VM with its checkpoints (oldest first). */
+export interface LabView {
+    folder: string;
+    capabilities: HostCapabilities;
+    settings: LabHostSettings;
+    /** The backup integration service's name in the host's language. */
+    backupServiceName: string;
+    vms: (VmWithCheckpoints & { integrationServices: { name: string; enabled: boolean }[] })[];
+}
+
+export function inspectLab(labFolder: string): LabView {
+    const folder = path.resolve(labFolder);
+    const doc = readLab(folder);
+    return {
+        folder,
+        capabilities: capabilitiesOf(doc.host.os, doc.host.computerName),
+        settings: doc.host,
+        backupServiceName: integrationServiceName(doc.host.language, `\\${BACKUP_SERVICE_GUID}`),
+        vms: doc.vms.map((vm) => ({
+            vm: projectVm(doc, vm),
+            checkpoints: checkpointsOf(doc, vm.id).map((c) => projectCheckpoint(vm, c)),
+            integrationServices: vm.integrationServices.map((s) => ({ name: integrationServiceName(doc.host.language, s.id), enabled: s.enabled })),
+        })),
+    };
+}

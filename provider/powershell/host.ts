@@ -1,0 +1,221 @@
+import type { z } from "zod";
+import type { ErrorContext } from "../host/errors";
+import type {
+    Checkpoint,
+    CheckpointSettingsChange,
+    TakeCheckpointRequest,
+    TakenCheckpoint,
+    Vm,
+    VmRef,
+    VmWithCheckpoints,
+} from "../host/model";
+import type { HyperVHost } from "../host/port";
+import { kindOfTakenCheckpoint } from "./checkpoint-kind";
+import {
+    checkpointListResultSchema,
+    checkpointResultSchema,
+    parseResult,
+    powerShellCapabilitiesSchema,
+    readVmResultSchema,
+    removedResultSchema,
+    takenCheckpointResultSchema,
+    vmResultSchema,
+    type PowerShellCapabilities,
+} from "./parse";
+import {
+    applyCheckpointScript,
+    capabilitiesScript,
+    enableBackupIntegrationScript,
+    getCheckpointScript,
+    listCheckpointsScript,
+    readVmScript,
+    removeCheckpointScript,
+    renameCheckpointScript,
+    renderScript,
+    setCheckpointSettingsScript,
+    takeCheckpointScript,
+    type OperationScript,
+} from "./scripts";
+import type { Timeouts } from "./target";
+import type { Transport } from "./transport";
+import { VmLocks } from "./vm-locks";
+
+interface Call<T extends z.ZodType> {
+    script: OperationScript;
+    input: Record<string, unknown>;
+    result: T;
+    context: Omit<ErrorContext, "host" | "operation">;
+    readOnly: boolean;
+    timeoutMs?: number;
+}
+
+/**
+ * Hyper-V through PowerShell: every port method is one static script with its inputs as one
+ * base64 JSON parameter, run in one round trip on the target's shell. Mutations of one VM are
+ * serialised; capabilities are read once.
+ */
+export class PowerShellHost implements HyperVHost {
+    readonly displayName: string;
+    private capabilitiesRead: Promise<PowerShellCapabilities> | null = null;
+    private readonly vmLocks = new VmLocks();
+
+    constructor(
+        private readonly transport: Transport,
+        private readonly timeouts: Timeouts,
+    ) {
+        this.displayName = transport.displayName;
+    }
+
+    capabilities(): Promise<PowerShellCapabilities> {
+        this.capabilitiesRead ??= this.call({
+            script: capabilitiesScript,
+            input: {},
+            result: powerShellCapabilitiesSchema,
+            context: {},
+            readOnly: true,
+        }).catch((e: unknown) => {
+            this.capabilitiesRead = null;
+            throw e;
+        });
+        return this.capabilitiesRead;
+    }
+
+    async getVm(ref: VmRef): Promise<Vm> {
+        const { vm } = await this.readVm(ref, false);
+        return vm;
+    }
+
+    async getVmWithCheckpoints(ref: VmRef): Promise<VmWithCheckpoints> {
+        const { vm, checkpoints } = await this.readVm(ref, true);
+        return { vm, checkpoints: checkpoints ?? [] };
+    }
+
+    private readVm(ref: VmRef, includeCheckpoints: boolean) {
+        return this.call({
+            script: readVmScript,
+            input: { ...ref, includeCheckpoints },
+            result: readVmResultSchema,
+            context: "id" in ref ? { vmId: ref.id } : { vm: ref.name },
+            readOnly: true,
+        });
+    }
+
+    setCheckpointSettings(vmId: string, change: CheckpointSettingsChange): Promise<Vm> {
+        return this.vmLocks.run(vmId, async () => {
+            const { vm } = await this.call({
+                script: setCheckpointSettingsScript,
+                input: { vmId, ...change },
+                result: vmResultSchema,
+                context: { vmId },
+                readOnly: false,
+            });
+            return vm;
+        });
+    }
+
+    enableBackupIntegration(vmId: string): Promise<Vm> {
+        return this.vmLocks.run(vmId, async () => {
+            const { vm } = await this.call({
+                script: enableBackupIntegrationScript,
+                input: { vmId },
+                result: vmResultSchema,
+                context: { vmId },
+                readOnly: false,
+            });
+            return vm;
+        });
+    }
+
+    async listCheckpoints(vmId: string): Promise<Checkpoint[]> {
+        const { checkpoints } = await this.call({
+            script: listCheckpointsScript,
+            input: { vmId },
+            result: checkpointListResultSchema,
+            context: { vmId },
+            readOnly: true,
+        });
+        return checkpoints;
+    }
+
+    async getCheckpoint(vmId: string, checkpointId: string): Promise<Checkpoint> {
+        const { checkpoint } = await this.call({
+            script: getCheckpointScript,
+            input: { vmId, checkpointId },
+            result: checkpointResultSchema,
+            context: { vmId, checkpointId },
+            readOnly: true,
+        });
+        return checkpoint;
+    }
+
+    takeCheckpoint(vmId: string, request: TakeCheckpointRequest): Promise<TakenCheckpoint> {
+        return this.vmLocks.run(vmId, async () => {
+            const taken = await this.call({
+                script: takeCheckpointScript,
+                input: { vmId, name: request.name, temporaryType: request.temporaryType ?? null },
+                result: takenCheckpointResultSchema,
+                context: { vmId, checkpoint: request.name },
+                readOnly: false,
+            });
+            return {
+                checkpoint: taken.checkpoint,
+                ...kindOfTakenCheckpoint(taken.vmBefore, taken.typeUsed, taken.checkpoint),
+                vmStateAtCreation: taken.vmBefore.state,
+            };
+        });
+    }
+
+    applyCheckpoint(vmId: string, checkpointId: string, options: { start?: boolean } = {}): Promise<Vm> {
+        return this.vmLocks.run(vmId, async () => {
+            const { vm } = await this.call({
+                script: applyCheckpointScript,
+                input: { vmId, checkpointId, start: options.start ?? false },
+                result: vmResultSchema,
+                context: { vmId, checkpointId },
+                readOnly: false,
+            });
+            return vm;
+        });
+    }
+
+    renameCheckpoint(vmId: string, checkpointId: string, newName: string): Promise<Checkpoint> {
+        return this.vmLocks.run(vmId, async () => {
+            const { checkpoint } = await this.call({
+                script: renameCheckpointScript,
+                input: { vmId, checkpointId, newName },
+                result: checkpointResultSchema,
+                context: { vmId, checkpointId, checkpoint: newName },
+                readOnly: false,
+            });
+            return checkpoint;
+        });
+    }
+
+    removeCheckpoint(vmId: string, checkpointId: string): Promise<void> {
+        return this.vmLocks.run(vmId, async () => {
+            await this.call({
+                script: removeCheckpointScript,
+                input: { vmId, checkpointId },
+                result: removedResultSchema,
+                context: { vmId, checkpointId },
+                readOnly: false,
+                // Remove-VMSnapshot merges the differencing disks into their parents.
+                timeoutMs: this.timeouts.removalSeconds * 1000,
+            });
+        });
+    }
+
+    dispose(): Promise<void> {
+        return this.transport.dispose();
+    }
+
+    private async call<T extends z.ZodType>(call: Call<T>): Promise<z.output<T>> {
+        const context: ErrorContext = { host: this.displayName, operation: call.script.operation, ...call.context };
+        const output = await this.transport.invoke(renderScript(call.script, call.input), {
+            operation: call.script.operation,
+            readOnly: call.readOnly,
+            ...(call.timeoutMs !== undefined ? { timeoutMs: call.timeoutMs } : {}),
+        });
+        return parseResult(output, call.result, context);
+    }
+}

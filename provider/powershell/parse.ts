@@ -1,0 +1,143 @@
+import { z } from "zod";
+import { errorRecordSchema, type ErrorContext } from "../host/errors";
+import {
+    checkpointSchema,
+    checkpointTypeSchema,
+    guidSchema,
+    hostCapabilitiesSchema,
+    vmSchema,
+    type CheckpointType,
+    type SnapshotType,
+    type VmState,
+} from "../host/model";
+import { hostErrorFromEnvelope, unexpectedOutput } from "./errors";
+
+/*
+ * The scripts project everything to strings on the host, but the parser accepts what either
+ * PowerShell generation emits for the same data, so a host-side slip (or a 5.1 quirk) is read
+ * correctly instead of failing: enums as integers, `\/Date(ms)\/` dates (5.1) or ISO dates (7),
+ * a one-element array unwrapped, and arrays serialised as {"value":[...],"Count":n} (5.1).
+ */
+
+const vmStateNumbers: Record<number, VmState> = {
+    1: "Other", 2: "Running", 3: "Off", 4: "Stopping", 6: "Saved", 9: "Paused", 10: "Starting", 11: "Reset",
+    32773: "Saving", 32776: "Pausing", 32777: "Resuming", 32779: "FastSaved", 32780: "FastSaving",
+};
+const snapshotTypeNumbers: Record<number, SnapshotType> = {
+    0: "Standard", 1: "Recovery", 2: "Planned", 5: "Missing", 6: "Replica", 7: "AppConsistentReplica", 8: "SyncedReplica",
+};
+const checkpointTypeNumbers: Record<number, CheckpointType> = { 2: "Disabled", 3: "Production", 4: "ProductionOnly", 5: "Standard" };
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+    return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** An integer enum becomes its name; unknown integers are left for the schema to reject. */
+function enumName<T extends string>(table: Record<number, T>) {
+    return (v: unknown): unknown => (typeof v === "number" && table[v] !== undefined ? table[v] : v);
+}
+
+/**
+ * The "...Critical" VM states (storage trouble) have build-dependent numbers and no place in the
+ * domain: they are read as "Other", in which checkpoint operations are refused.
+ */
+function vmStateName(v: unknown): unknown {
+    const named = enumName(vmStateNumbers)(v);
+    return typeof named === "string" && named.endsWith("Critical") ? "Other" : named;
+}
+
+export function unwrapList(v: unknown): unknown {
+    if (v === null || v === undefined) return [];
+    if (Array.isArray(v)) return v;
+    if (isRecord(v) && Array.isArray(v.value) && "Count" in v && Object.keys(v).length === 2) return v.value;
+    return [v];
+}
+
+/** ISO-8601 UTC from `\/Date(ms)\/` (5.1; the JSON escape leaves "/Date(ms)/") or any ISO date. */
+export function normaliseDate(v: unknown): unknown {
+    if (typeof v !== "string") return v;
+    const legacy = /^\/Date\((-?\d+)([+-]\d{4})?\)\/$/.exec(v);
+    const date = legacy?.[1] !== undefined ? new Date(Number(legacy[1])) : /^\d{4}-\d{2}-\d{2}T/.test(v) ? new Date(v) : null;
+    return date && !Number.isNaN(date.getTime()) ? date.toISOString() : v;
+}
+
+function listOf<T extends z.ZodType>(item: T) {
+    return z.preprocess(unwrapList, z.array(item));
+}
+
+export const wireVmSchema = z.preprocess(
+    (v) =>
+        isRecord(v)
+            ? {
+                  ...v,
+                  state: vmStateName(v.state),
+                  checkpointType: enumName(checkpointTypeNumbers)(v.checkpointType ?? null),
+                  automaticCheckpointsEnabled: v.automaticCheckpointsEnabled ?? null,
+                  parentCheckpointId: v.parentCheckpointId || null,
+                  backupService: v.backupService ?? null,
+                  hardDrives: unwrapList(v.hardDrives),
+              }
+            : v,
+    vmSchema,
+);
+
+export const wireCheckpointSchema = z.preprocess(
+    (v) =>
+        isRecord(v)
+            ? {
+                  ...v,
+                  snapshotType: enumName(snapshotTypeNumbers)(v.snapshotType),
+                  vmState: vmStateName(v.vmState),
+                  parentId: v.parentId || null,
+                  creationTime: normaliseDate(v.creationTime),
+                  hardDrives: unwrapList(v.hardDrives),
+              }
+            : v,
+    checkpointSchema,
+);
+
+export const powerShellCapabilitiesSchema = hostCapabilitiesSchema.extend({
+    osBuild: z.coerce.number().int(),
+    /** "Desktop" (Windows PowerShell 5.1) or "Core" (PowerShell 7). */
+    psEdition: z.string(),
+    psVersion: z.string(),
+});
+export type PowerShellCapabilities = z.infer<typeof powerShellCapabilitiesSchema>;
+
+export const readVmResultSchema = z.object({ vm: wireVmSchema, checkpoints: listOf(wireCheckpointSchema).optional() });
+export const vmResultSchema = z.object({ vm: wireVmSchema });
+export const checkpointListResultSchema = z.object({ checkpoints: listOf(wireCheckpointSchema) });
+export const checkpointResultSchema = z.object({ checkpoint: wireCheckpointSchema });
+export const takenCheckpointResultSchema = z.object({
+    vmBefore: wireVmSchema,
+    typeUsed: z.preprocess((v) => enumName(checkpointTypeNumbers)(v ?? null), checkpointTypeSchema.nullable()),
+    checkpoint: wireCheckpointSchema,
+});
+export const removedResultSchema = z.object({ removed: guidSchema });
+
+/**
+ * Reads the one JSON document an operation script printed: its result, or the HostError its error
+ * envelope describes. Anything else is an UnexpectedOutput error naming the host.
+ */
+export function parseResult<T extends z.ZodType>(output: string, schema: T, context: ErrorContext): z.output<T> {
+    let json: unknown;
+    try {
+        json = JSON.parse(output);
+    } catch {
+        throw unexpectedOutput(context, "the output is not one JSON document", output);
+    }
+    if (!isRecord(json) || Object.keys(json).length !== 1 || !("ok" in json || "error" in json)) {
+        throw unexpectedOutput(context, "the output is neither a result nor an error envelope", output);
+    }
+    if ("error" in json) {
+        const record = errorRecordSchema.safeParse(json.error);
+        if (!record.success) throw unexpectedOutput(context, "the error envelope is incomplete", output);
+        throw hostErrorFromEnvelope(record.data, context);
+    }
+    const result = schema.safeParse(json.ok);
+    if (!result.success) {
+        const issues = result.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).slice(0, 5).join("; ");
+        throw unexpectedOutput(context, `the result does not have the expected shape (${issues})`, output);
+    }
+    return result.data;
+}

@@ -1,0 +1,59 @@
+import { encodeParameter } from "./scripts/render";
+
+/**
+ * What the session writes on the shell's stdin and how it finds the answer in stdout.
+ *
+ * node-powershell runs the shell with `-Command -` and writes each command as a line. PowerShell
+ * executes stdin line by line (a multi-line block needs a blank line to end it), and Windows
+ * PowerShell 5.1 reads and writes the console in the OEM code page. So every command is ONE line
+ * of ASCII: the operation script travels base64-encoded and is turned back into a script block in
+ * the shell, and the answer comes back base64-encoded after a marker, so warnings or other text on
+ * stdout cannot be mistaken for it and Japanese names survive any console code page.
+ */
+export const RESULT_MARKER = "@@HVCP@@";
+
+const decode = (literal: string) => `[System.Text.Encoding]::UTF8.GetString([System.Convert]::FromBase64String('${literal}'))`;
+
+const frameCatch = "$HvcpOut = ConvertTo-Json -Compress -InputObject ([ordered]@{ error = [ordered]@{ fullyQualifiedErrorId = [string]$_.FullyQualifiedErrorId; category = $_.CategoryInfo.Category.ToString(); exceptionType = $_.Exception.GetType().FullName; message = [string]$_.Exception.Message; target = $null } })";
+
+const writeResult = `[Console]::Out.WriteLine('${RESULT_MARKER}' + [System.Convert]::ToBase64String([System.Text.Encoding]::UTF8.GetBytes([string]$HvcpOut)))`;
+
+/** One invocation: run the script here (local) or in the remote session, print the framed result. */
+export function frameInvocation(script: string, remote: boolean): string {
+    const block = `([scriptblock]::Create(${decode(Buffer.from(script, "utf8").toString("base64"))}))`;
+    const run = remote ? `Invoke-Command -Session (Get-HvcpRemoteSession) -ScriptBlock ${block}` : `& ${block}`;
+    return `try { $HvcpOut = @(${run}) -join [char]10 } catch { ${frameCatch} }; ${writeResult}`;
+}
+
+/**
+ * Sent once when the shell starts. For remote targets it keeps the New-PSSession parameters and
+ * the credential in the shell's memory (they arrive as base64 JSON, never on a command line) and
+ * opens the remote session; Get-HvcpRemoteSession reopens it if it broke.
+ */
+export function frameSessionStart(connect: Record<string, unknown> | null): string {
+    const common = "$ProgressPreference = 'SilentlyContinue'";
+    const report = "$HvcpOut = ConvertTo-Json -Compress -InputObject ([ordered]@{ ok = [ordered]@{ psEdition = [string]$PSVersionTable.PSEdition; psVersion = $PSVersionTable.PSVersion.ToString() } })";
+    if (!connect) return `${common}; try { ${report} } catch { ${frameCatch} }; ${writeResult}`;
+    const keep = [
+        `$global:HvcpConnect = ConvertFrom-Json -InputObject (${decode(encodeParameter(connect))})`,
+        "$global:HvcpCredential = $null",
+        "if ($global:HvcpConnect.kind -eq 'winrm' -and $global:HvcpConnect.UserName) { $global:HvcpCredential = [System.Management.Automation.PSCredential]::new([string]$global:HvcpConnect.UserName, (ConvertTo-SecureString -String ([string]$global:HvcpConnect.Password) -AsPlainText -Force)) }",
+        "$global:HvcpParameters = @{ ErrorAction = 'Stop' }",
+        "foreach ($property in $global:HvcpConnect.PSObject.Properties) { if ($property.Name -notin @('kind', 'Password') -and -not ($global:HvcpConnect.kind -eq 'winrm' -and $property.Name -eq 'UserName')) { $global:HvcpParameters[$property.Name] = $property.Value } }",
+        "if ($null -ne $global:HvcpCredential) { $global:HvcpParameters['Credential'] = $global:HvcpCredential }",
+        "$global:HvcpConnect = $null",
+        "function global:Get-HvcpRemoteSession { if ($null -eq $global:HvcpRemote -or $global:HvcpRemote.State.ToString() -ne 'Opened') { if ($null -ne $global:HvcpRemote) { Remove-PSSession -Session $global:HvcpRemote -ErrorAction SilentlyContinue }; $global:HvcpRemote = New-PSSession @global:HvcpParameters }; $global:HvcpRemote }",
+    ].join("; ");
+    return `${common}; try { ${keep}; $null = Get-HvcpRemoteSession; ${report} } catch { ${frameCatch} }; ${writeResult}`;
+}
+
+/** Sent before the shell is disposed: closes the remote session cleanly. */
+export const frameSessionEnd = "if ($null -ne $global:HvcpRemote) { Remove-PSSession -Session $global:HvcpRemote -ErrorAction SilentlyContinue }";
+
+/** The framed answer in a command's stdout, decoded; null when the shell printed none. */
+export function extractResult(stdout: string): string | null {
+    const lines = stdout.split(/\r?\n/).filter((l) => l.startsWith(RESULT_MARKER));
+    const last = lines.at(-1);
+    if (last === undefined) return null;
+    return Buffer.from(last.slice(RESULT_MARKER.length).trim(), "base64").toString("utf8");
+}

@@ -1,0 +1,11 @@
+export { renderScript, encodeParameter, decodeParameter, type OperationScript } from "./render";
+export { capabilitiesScript } from "./capabilities";
+export { readVmScript } from "./read-vm";
+export { listCheckpointsScript } from "./list-checkpoints";
+export { getCheckpointScript } from "./get-checkpoint";
+export { setCheckpointSettingsScript } from "./set-checkpoint-settings";
+export { enableBackupIntegrationScript } from "./enable-backup-integration";
+export { takeCheckpointScript } from "./take-checkpoint";
+export { applyCheckpointScript } from "./apply-checkpoint";
+export { renameCheckpointScript } from "./rename-checkpoint";
+export { removeCheckpointScript } from "./remove-checkpoint";

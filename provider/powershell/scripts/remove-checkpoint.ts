@@ -1,0 +1,13 @@
+import type { OperationScript } from "./render";
+
+/** Input: { vmId, checkpointId }. Merges the differencing disks; children are re-parented. */
+export const removeCheckpointScript: OperationScript = {
+    operation: "remove checkpoint",
+    body: String.raw`
+$vm = Get-HvcpVm -Id ([string]$HvcpInput.vmId)
+Assert-HvcpSteadyState $vm
+$checkpoint = Get-HvcpCheckpoint $vm ([string]$HvcpInput.checkpointId)
+Hyper-V\Remove-VMSnapshot -VMSnapshot $checkpoint -Confirm:$false
+$HvcpResult = [ordered]@{ removed = $checkpoint.Id.ToString() }
+`,
+};

@@ -1,0 +1,47 @@
+import { prelude } from "./prelude";
+
+/** One operation: a static body that reads $HvcpInput and sets $HvcpResult. */
+export interface OperationScript {
+    /** Names the operation in the script's first line and in messages. */
+    readonly operation: string;
+    readonly body: string;
+}
+
+/** Base64 of UTF-8 JSON: its alphabet (A-Z a-z 0-9 + / =) cannot end a single-quoted string. */
+export function encodeParameter(input: unknown): string {
+    return Buffer.from(JSON.stringify(input), "utf8").toString("base64");
+}
+
+/**
+ * The whole script for one call: static text plus exactly one parameter literal, the inputs as
+ * base64 JSON decoded inside. No user value is ever part of the script text (Terraform's hyperv
+ * provider quotes values into templates; a name with a quote breaks out).
+ */
+export function renderScript(script: OperationScript, input: unknown): string {
+    return `# hyperv-checkpoints: ${script.operation}
+${prelude}
+$HvcpInput = ConvertFrom-Json -InputObject ([System.Text.Encoding]::UTF8.GetString([System.Convert]::FromBase64String('${encodeParameter(input)}')))
+$HvcpResult = $null
+try {
+${indent(script.body.trim())}
+    $HvcpOutput = [ordered]@{ ok = $HvcpResult }
+} catch {
+    $HvcpOutput = ConvertTo-HvcpErrorEnvelope $_
+}
+ConvertTo-Json -InputObject $HvcpOutput -Depth 6 -Compress
+`;
+}
+
+function indent(text: string): string {
+    return text
+        .split("\n")
+        .map((line) => (line.length > 0 ? `    ${line}` : line))
+        .join("\n");
+}
+
+/** The parameter literal of a rendered script, decoded (tests and the stand-in shell read it). */
+export function decodeParameter(script: string): unknown {
+    const match = /FromBase64String\('([A-Za-z0-9+/=]*)'\)\)\)\n\$HvcpResult/.exec(script);
+    if (match?.[1] === undefined) throw new Error("not a rendered operation script");
+    return JSON.parse(Buffer.from(match[1], "base64").toString("utf8"));
+}

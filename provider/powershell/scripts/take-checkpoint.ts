@@ -1,0 +1,69 @@
+import type { OperationScript } from "./render";
+
+/**
+ * Input: { vmId, name, temporaryType? }. The policy checks, the temporary type switch, the
+ * checkpoint and the switch back are one round trip; the switch is undone in finally (Vagrant
+ * leaves the VM on the switched type when the checkpoint fails). A Disabled policy is never
+ * overridden. Returns the VM as read before, the type in force and the new checkpoint, from which
+ * the adapter works out the kind with the shared rules.
+ */
+export const takeCheckpointScript: OperationScript = {
+    operation: "take checkpoint",
+    body: String.raw`
+function Get-HvcpProductionBlocker($Projected) {
+    if ([version]$Projected.version -lt [version]$HvcpMinProductionVersion) {
+        return ('configuration version {0} is below {1}; upgrade it with Update-VMVersion' -f $Projected.version, $HvcpMinProductionVersion)
+    }
+    if ($Projected.state -ne 'Running') {
+        return ('the VM is {0}; production checkpoints are made of a running VM through the guest''s VSS' -f $Projected.state)
+    }
+    if ($null -eq $Projected.backupService) { return 'the VM has no backup (volume shadow copy) integration service' }
+    if (-not $Projected.backupService.enabled) { return 'the backup (volume shadow copy) integration service is disabled' }
+    if (-not $Projected.backupService.guestResponding) { return 'the guest''s backup service does not answer' }
+    return $null
+}
+
+$vm = Get-HvcpVm -Id ([string]$HvcpInput.vmId)
+$before = ConvertTo-HvcpVm $vm
+Assert-HvcpSteadyState $vm
+$policy = $before.checkpointType
+if ($policy -eq 'Disabled') {
+    Stop-Hvcp $HvcpErrorIds.CheckpointsDisabled 'InvalidOperation' 'Checkpoint operation failed. Checkpoints have been disabled.' $vm.Id.ToString()
+}
+$existing = @(Hyper-V\Get-VMSnapshot -VM $vm).Count
+if ($existing -ge $HvcpMaxCheckpoints) {
+    Stop-Hvcp $HvcpErrorIds.CheckpointLimit 'LimitsExceeded' ('The virtual machine already has {0} checkpoints, the most Hyper-V allows.' -f $existing) $vm.Id.ToString()
+}
+$requested = [string]$HvcpInput.temporaryType
+$typeUsed = $policy
+if ($requested) {
+    if ($null -eq $policy) {
+        Stop-Hvcp $HvcpErrorIds.UnsupportedByHost 'InvalidArgument' 'A parameter cannot be found that matches parameter name ''CheckpointType''.' 'CheckpointType'
+    }
+    $typeUsed = $requested
+}
+if ($typeUsed -eq 'ProductionOnly' -and $before.state -ne 'Off') {
+    $blocker = Get-HvcpProductionBlocker $before
+    if ($blocker) {
+        Stop-Hvcp $HvcpErrorIds.ProductionUnavailable 'InvalidOperation' ('Checkpoint operation failed. Production checkpoints cannot be created: {0}.' -f $blocker) $vm.Id.ToString()
+    }
+}
+$switched = $false
+try {
+    if ($requested -and $requested -ne $policy) {
+        Hyper-V\Set-VM -VM $vm -CheckpointType $requested
+        $switched = $true
+    }
+    $checkpoint = Hyper-V\Checkpoint-VM -VM $vm -SnapshotName ([string]$HvcpInput.name) -Passthru
+} finally {
+    if ($switched) {
+        Hyper-V\Set-VM -VM $vm -CheckpointType $policy
+    }
+}
+$HvcpResult = [ordered]@{
+    vmBefore = $before
+    typeUsed = $typeUsed
+    checkpoint = ConvertTo-HvcpCheckpoint $checkpoint
+}
+`,
+};

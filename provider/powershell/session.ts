@@ -1,0 +1,276 @@
+import type { ChildProcess } from "node:child_process";
+import { PowerShell } from "node-powershell";
+import { errorRecordSchema, HostError, errorFromRecord } from "../host/errors";
+import { extractResult, frameInvocation, frameSessionEnd, frameSessionStart } from "./protocol";
+import { resolveShellExecutable } from "./shell-executable";
+import { describeTarget, remoteConnectParameters, targetKey, type PowerShellTarget } from "./target";
+import type { InvocationOptions, Transport } from "./transport";
+
+/**
+ * node-powershell 5.0.1 keeps the child process and its exit promise private. We need the first to
+ * tell a crash from a quiet command and the second to keep a failed spawn (ENOENT) from becoming an
+ * unhandled rejection before the first command is written.
+ */
+interface ShellInternals {
+    process: ChildProcess;
+    exitPromise: Promise<void>;
+}
+
+interface RunningShell {
+    shell: PowerShell;
+    process: ChildProcess;
+    exited: boolean;
+    stderrTail: string;
+}
+
+class ShellCrashed extends Error {}
+
+const EXCERPT = 2000;
+
+function excerpt(text: string): string {
+    const t = text.trim();
+    return t.length <= EXCERPT ? t : `${t.slice(0, EXCERPT)}… (${t.length} characters)`;
+}
+
+/**
+ * One long-lived shell for one target: started on first use, reused, invocations queued one at a
+ * time, restarted once when it crashes (reads only are re-run), killed on timeout (the next call
+ * starts a fresh one), disposed on process exit. Terraform's hyperv provider opens a new WinRM
+ * shell per operation; this opens one per host per process.
+ */
+export class PowerShellSession implements Transport {
+    readonly displayName: string;
+    private running: RunningShell | null = null;
+    private starting: Promise<RunningShell> | null = null;
+    private tail: Promise<unknown> = Promise.resolve();
+    private disposed = false;
+    /** How many shells this session started (tests assert on it). */
+    startCount = 0;
+
+    constructor(readonly target: PowerShellTarget, private readonly env: NodeJS.ProcessEnv = process.env) {
+        this.displayName = describeTarget(target);
+    }
+
+    invoke(script: string, options: InvocationOptions): Promise<string> {
+        const run = this.tail.then(() => this.invokeWithRestart(script, options));
+        this.tail = run.catch(() => undefined);
+        return run;
+    }
+
+    private async invokeWithRestart(script: string, options: InvocationOptions): Promise<string> {
+        if (this.disposed) throw this.error("HostUnreachable", `the PowerShell session was disposed before ${options.operation}`, options);
+        try {
+            return await this.invokeOnce(script, options);
+        } catch (e) {
+            if (!(e instanceof ShellCrashed)) throw e;
+            if (!options.readOnly) {
+                throw this.error(
+                    "HostUnreachable",
+                    `the PowerShell process exited during ${options.operation} (${e.message}); it may or may not have completed on the host, run \`pulumi refresh\` before retrying`,
+                    options,
+                );
+            }
+            try {
+                return await this.invokeOnce(script, options);
+            } catch (again) {
+                if (!(again instanceof ShellCrashed)) throw again;
+                throw this.error("HostUnreachable", `the PowerShell process exited during ${options.operation}, and again after a restart (${again.message})`, options);
+            }
+        }
+    }
+
+    private async invokeOnce(script: string, options: InvocationOptions): Promise<string> {
+        const shell = await this.ensureStarted(options);
+        const timeoutMs = options.timeoutMs ?? this.target.timeouts.operationSeconds * 1000;
+        const stdout = await this.run(shell, frameInvocation(script, this.target.kind !== "local"), timeoutMs, options);
+        const result = extractResult(stdout);
+        if (result === null) {
+            throw this.error("UnexpectedOutput", `the shell printed no result for ${options.operation}. Output: ${excerpt(stdout) || "(none)"}; errors: ${excerpt(shell.stderrTail) || "(none)"}`, options);
+        }
+        return result;
+    }
+
+    /** Writes one command; resolves with its stdout, or throws ShellCrashed / HostTimeout. */
+    private async run(shell: RunningShell, command: string, timeoutMs: number, options: InvocationOptions): Promise<string> {
+        let timer: NodeJS.Timeout | undefined;
+        const timedOut = new Promise<"timeout">((resolve) => {
+            timer = setTimeout(() => resolve("timeout"), timeoutMs);
+        });
+        const invocation = shell.shell.invoke(command).then(
+            (r) => ({ stdout: r.stdout?.toString("utf8") ?? r.raw }),
+            (e: unknown) => ({ failure: e instanceof Error ? e.message : String(e) }),
+        );
+        try {
+            const outcome = await Promise.race([invocation, timedOut]);
+            if (outcome === "timeout") {
+                // The shell is still busy with the command: nothing else could run in it. Kill it;
+                // the next call starts a fresh one.
+                this.kill(shell);
+                throw this.error("HostTimeout", `${options.operation} did not finish within ${Math.round(timeoutMs / 1000)} s; the shell was stopped`, options);
+            }
+            if ("failure" in outcome || (shell.exited && extractResult(outcome.stdout) === null)) {
+                this.forget(shell);
+                const code = shell.process.exitCode ?? shell.process.signalCode ?? "unknown";
+                throw new ShellCrashed(`exit code ${code}${shell.stderrTail ? `: ${excerpt(shell.stderrTail)}` : ""}`);
+            }
+            return outcome.stdout;
+        } finally {
+            clearTimeout(timer);
+        }
+    }
+
+    private ensureStarted(options: InvocationOptions): Promise<RunningShell> {
+        if (this.running && !this.running.exited) return Promise.resolve(this.running);
+        this.starting ??= this.start(options).finally(() => {
+            this.starting = null;
+        });
+        return this.starting;
+    }
+
+    private async start(options: InvocationOptions): Promise<RunningShell> {
+        const executable = resolveShellExecutable(this.target);
+        let shell: PowerShell;
+        try {
+            shell = new PowerShell({
+                executable,
+                executableOptions: { "-NoProfile": true, "-NonInteractive": true },
+                throwOnInvocationError: false,
+                spawnOptions: { env: this.env },
+            });
+        } catch (e) {
+            throw this.error("HostUnreachable", `could not start ${executable}: ${e instanceof Error ? e.message : String(e)}`, options);
+        }
+        this.startCount++;
+        const internals = shell as unknown as ShellInternals;
+        internals.exitPromise.catch(() => undefined);
+        const running: RunningShell = { shell, process: internals.process, exited: false, stderrTail: "" };
+        let spawnError: string | null = null;
+        internals.process.once("error", (e) => {
+            spawnError = e.message;
+        });
+        internals.process.once("exit", () => {
+            running.exited = true;
+        });
+        internals.process.stderr?.on("data", (chunk: Buffer | string) => {
+            running.stderrTail = (running.stderrTail + chunk.toString()).slice(-EXCERPT);
+        });
+        this.running = running;
+        const startOptions = { ...options, operation: `start ${executable} for ${options.operation}` };
+        let stdout: string;
+        try {
+            stdout = await this.run(running, frameSessionStart(remoteConnectParameters(this.target)), this.target.timeouts.connectSeconds * 1000, startOptions);
+        } catch (e) {
+            if (e instanceof ShellCrashed) {
+                const why = spawnError ? `${executable} could not be started (${spawnError}); install PowerShell or set the shell setting` : `${executable} exited at start (${e.message})`;
+                throw this.error("HostUnreachable", why, options);
+            }
+            throw e;
+        }
+        const answer = extractResult(stdout);
+        const parsed = answer === null ? null : safeJson(answer);
+        const record = errorRecordSchema.safeParse((parsed as { error?: unknown } | null)?.error);
+        if (record.success) {
+            this.kill(running);
+            throw errorFromRecord(record.data, { host: this.displayName, operation: `connect for ${options.operation}` });
+        }
+        if (!parsed || typeof parsed !== "object" || !("ok" in parsed)) {
+            this.kill(running);
+            throw this.error("UnexpectedOutput", `${executable} did not answer the session start as PowerShell would. Output: ${excerpt(stdout) || "(none)"}`, options);
+        }
+        return running;
+    }
+
+    private kill(shell: RunningShell): void {
+        this.forget(shell);
+        shell.exited = true;
+        void shell.shell.dispose().catch(() => undefined);
+    }
+
+    private forget(shell: RunningShell): void {
+        if (this.running === shell) this.running = null;
+    }
+
+    private error(code: "HostUnreachable" | "HostTimeout" | "UnexpectedOutput", detail: string, options: InvocationOptions): HostError {
+        return new HostError(code, detail, { host: this.displayName, operation: options.operation });
+    }
+
+    /** Closes the remote session and stops the shell; pending invocations fail. */
+    async dispose(): Promise<void> {
+        if (this.disposed) return;
+        this.disposed = true;
+        sessions.delete(targetKey(this.target));
+        const shell = this.running;
+        if (!shell) return;
+        if (this.target.kind !== "local" && !shell.exited) {
+            await Promise.race([shell.shell.invoke(frameSessionEnd).catch(() => undefined), new Promise((r) => setTimeout(r, 5000).unref())]);
+        }
+        this.kill(shell);
+    }
+
+    /** Synchronous kill for process exit, where nothing asynchronous runs any more. */
+    killNow(): void {
+        this.disposed = true;
+        if (this.running) this.running.process.kill();
+        this.running = null;
+    }
+}
+
+function safeJson(text: string): unknown {
+    try {
+        return JSON.parse(text);
+    } catch {
+        return null;
+    }
+}
+
+const sessions = new Map<string, PowerShellSession>();
+let exitHookInstalled = false;
+
+/** The session for a target: one shell per target host per process, shared by every caller. */
+export function sessionFor(target: PowerShellTarget, env?: NodeJS.ProcessEnv): PowerShellSession {
+    const key = targetKey(target);
+    let session = sessions.get(key);
+    if (!session) {
+        session = new PowerShellSession(target, env);
+        sessions.set(key, session);
+    }
+    if (!exitHookInstalled) {
+        exitHookInstalled = true;
+        process.once("exit", () => {
+            for (const s of sessions.values()) s.killNow();
+        });
+    }
+    return session;
+}
+
+const leases = new Map<PowerShellSession, number>();
+
+/**
+ * A handle on the target's shared session: disposing it releases this user only; the shell stops
+ * when the last user lets go.
+ */
+export function leaseSession(target: PowerShellTarget, env?: NodeJS.ProcessEnv): Transport {
+    const session = sessionFor(target, env);
+    leases.set(session, (leases.get(session) ?? 0) + 1);
+    let released = false;
+    return {
+        displayName: session.displayName,
+        invoke: (script, options) => session.invoke(script, options),
+        dispose: async () => {
+            if (released) return;
+            released = true;
+            const left = (leases.get(session) ?? 1) - 1;
+            if (left > 0) {
+                leases.set(session, left);
+                return;
+            }
+            leases.delete(session);
+            await session.dispose();
+        },
+    };
+}
+
+/** How many sessions are open in this process (tests assert one per host). */
+export function openSessionCount(): number {
+    return sessions.size;
+}

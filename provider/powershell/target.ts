@@ -1,0 +1,119 @@
+import { createHash } from "node:crypto";
+import { z } from "zod";
+
+/**
+ * Which PowerShell runs the Hyper-V cmdlets: "pwsh" (PowerShell 7), "powershell" (Windows
+ * PowerShell 5.1, powershell.exe) or a path to either. Absent: detected from PATH (pwsh first).
+ */
+const shellSchema = z.string().min(1).optional();
+
+const timeoutsSchema = z
+    .object({
+        /** Any single operation except removal. */
+        operationSeconds: z.number().positive().default(120),
+        /** Remove-VMSnapshot merges differencing disks, which can take long on big disks. */
+        removalSeconds: z.number().positive().default(3600),
+        /** Starting the shell and, for remote targets, opening the remote session. */
+        connectSeconds: z.number().positive().default(60),
+    })
+    .default({ operationSeconds: 120, removalSeconds: 3600, connectSeconds: 60 });
+
+/** The Hyper-V host is the machine the shell runs on. */
+const localTargetSchema = z.object({
+    kind: z.literal("local"),
+    shell: shellSchema,
+    timeouts: timeoutsSchema,
+});
+
+/**
+ * PowerShell remoting over SSH (works from Linux and macOS; WinRM does not): the local shell opens
+ * `New-PSSession -HostName -UserName -KeyFilePath` once and runs every operation with
+ * `Invoke-Command -Session`.
+ */
+const sshTargetSchema = z.object({
+    kind: z.literal("ssh"),
+    host: z.string().min(1),
+    userName: z.string().min(1),
+    /** Private key; the Windows host needs the matching public key and a `powershell` SSH subsystem. */
+    keyFilePath: z.string().min(1).optional(),
+    port: z.number().int().min(1).max(65535).optional(),
+    shell: shellSchema,
+    timeouts: timeoutsSchema,
+});
+
+/**
+ * WinRM remoting (`New-PSSession -ComputerName -Credential`), from Windows only: PowerShell on
+ * Linux and macOS does not support WinRM. The password reaches the shell through its stdin,
+ * base64-encoded inside one JSON parameter; it never appears on a command line or in a log.
+ */
+const winrmTargetSchema = z.object({
+    kind: z.literal("winrm"),
+    computerName: z.string().min(1),
+    userName: z.string().min(1).optional(),
+    password: z.string().optional(),
+    useSsl: z.boolean().default(false),
+    port: z.number().int().min(1).max(65535).optional(),
+    authentication: z.enum(["Default", "Negotiate", "Kerberos", "Basic", "CredSSP"]).optional(),
+    shell: shellSchema,
+    timeouts: timeoutsSchema,
+});
+
+export const powerShellTargetSchema = z.discriminatedUnion("kind", [localTargetSchema, sshTargetSchema, winrmTargetSchema]);
+
+/** Settings as the user writes them (defaults optional). */
+export type PowerShellTargetInput = z.input<typeof powerShellTargetSchema>;
+/** Settings after validation (defaults filled in). */
+export type PowerShellTarget = z.output<typeof powerShellTargetSchema>;
+export type Timeouts = PowerShellTarget["timeouts"];
+
+/** How the target is named in messages; never includes secrets. */
+export function describeTarget(target: PowerShellTarget): string {
+    switch (target.kind) {
+        case "local":
+            return "localhost";
+        case "ssh":
+            return `${target.userName}@${target.host}${target.port ? `:${target.port}` : ""} (ssh)`;
+        case "winrm":
+            return `${target.computerName}${target.port ? `:${target.port}` : ""} (winrm)`;
+    }
+}
+
+/** One shell per target per process: targets with the same key share a session. */
+export function targetKey(target: PowerShellTarget): string {
+    const { timeouts: _timeouts, ...identity } = target;
+    // A changed password needs a new session, but keys end up in maps that debuggers print: keep
+    // only a digest of it.
+    const printable = identity.kind === "winrm" && identity.password !== undefined
+        ? { ...identity, password: createHash("sha256").update(identity.password).digest("hex").slice(0, 16) }
+        : identity;
+    return JSON.stringify(printable, Object.keys(printable).sort());
+}
+
+/**
+ * What the session sends, once, to open a remote session: the parameters of New-PSSession. The
+ * password travels with them (inside base64 JSON, over stdin) and is turned into a PSCredential
+ * in the shell.
+ */
+export function remoteConnectParameters(target: PowerShellTarget): Record<string, unknown> | null {
+    switch (target.kind) {
+        case "local":
+            return null;
+        case "ssh":
+            return {
+                kind: "ssh",
+                HostName: target.host,
+                UserName: target.userName,
+                ...(target.keyFilePath ? { KeyFilePath: target.keyFilePath } : {}),
+                ...(target.port ? { Port: target.port } : {}),
+            };
+        case "winrm":
+            return {
+                kind: "winrm",
+                ComputerName: target.computerName,
+                ...(target.useSsl ? { UseSSL: true } : {}),
+                ...(target.port ? { Port: target.port } : {}),
+                ...(target.authentication ? { Authentication: target.authentication } : {}),
+                ...(target.userName ? { UserName: target.userName, Password: target.password ?? "" } : {}),
+            };
+    }
+}

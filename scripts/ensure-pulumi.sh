@@ -13,26 +13,28 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cache="${HYPERV_PULUMI_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hyperv-checkpoints/pulumi-$version}"
 say() { echo "ensure-pulumi: $*" >&2; }
 
-link_engine_bin() {
-  # The engine finds the language host and the dynamic provider by name on PATH.
-  local dir="$1"
-  for tool in pulumi-language-nodejs pulumi-resource-pulumi-nodejs; do
-    ln -sf "$here/engine-bin/$tool" "$dir/$tool"
+install_engine_bin() {
+  # Copied (not linked) so that the cache does not depend on one checkout; renamed into place so
+  # that concurrent runs never see a half-written file.
+  local tool
+  for tool in language-host.js pulumi-language-nodejs pulumi-resource-pulumi-nodejs; do
+    cp "$here/engine-bin/$tool" "$cache/bin/.$tool.$$"
+    mv -f "$cache/bin/.$tool.$$" "$cache/bin/$tool"
   done
 }
 
+# The Automation API of @pulumi/pulumi 3.270 needs a CLI at least that new.
+compatible() { "$1" version 2>/dev/null | awk -F. '/^v3\./ { exit !($2 >= 270) } { exit 1 }'; }
+
 if existing="$(command -v pulumi 2>/dev/null)" && [ "${HYPERV_PULUMI_FROM_PATH:-1}" = "1" ]; then
-  if "$existing" version 2>/dev/null | grep -q '^v3\.'; then
-    dir="$(dirname "$existing")"
-    if command -v pulumi-language-nodejs >/dev/null 2>&1; then
-      echo "$dir"
-      exit 0
-    fi
+  if compatible "$existing"; then
+    dirname "$existing"
+    exit 0
   fi
 fi
 
 if [ -x "$cache/bin/pulumi" ] && "$cache/bin/pulumi" version 2>/dev/null | grep -qx "$version"; then
-  link_engine_bin "$cache/bin"
+  install_engine_bin
   echo "$cache/bin"
   exit 0
 fi
@@ -50,6 +52,6 @@ start=$(date +%s)
     | awk '{ n++; if (n % 100 == 0) { printf "ensure-pulumi: compiled %d packages\n", n > "/dev/stderr"; fflush() } }'
 )
 mv "$cache/bin/pulumi.partial" "$cache/bin/pulumi"
-link_engine_bin "$cache/bin"
+install_engine_bin
 say "built $("$cache/bin/pulumi" version) in $(( $(date +%s) - start ))s"
 echo "$cache/bin"

@@ -1,0 +1,56 @@
+import * as assert from "node:assert/strict";
+import * as path from "node:path";
+import { opsByName, repoRoot, TestStack } from "./harness";
+
+const program = path.join(repoRoot, "test", "e2e", "programs", "smoke");
+
+describe("the Pulumi engine on this machine", function () {
+    this.timeout(180_000);
+    let stack: TestStack;
+
+    before(async () => {
+        stack = await TestStack.create({ program, config: { "smoke:message": { value: "first" } } });
+    });
+    after(async () => stack?.dispose());
+
+    it("previews a TypeScript program with a dynamic resource without creating it", async () => {
+        const res = await stack.preview();
+        assert.deepEqual(opsByName(res), { echo: ["create"] });
+        assert.equal((await stack.stack.exportStack()).deployment.resources, undefined);
+    });
+
+    it("creates the resource in a dynamic provider process started by the engine", async () => {
+        const res = await stack.up();
+        assert.deepEqual(opsByName(res), { echo: ["create"] });
+        assert.equal(res.outputs.message, "first");
+        const pid = res.outputs.providerPid;
+        assert.equal(typeof pid, "number");
+        assert.notEqual(pid, process.pid, "the provider ran in its own process");
+    });
+
+    it("reports no changes on a second up", async () => {
+        const res = await stack.up();
+        assert.deepEqual(opsByName(res), { echo: ["same"] });
+        assert.deepEqual(res.changes, []);
+    });
+
+    it("replaces the resource when its input changes", async () => {
+        await stack.stack.setConfig("smoke:message", { value: "second" });
+        const res = await stack.up();
+        assert.deepEqual(res.changes.map((s) => s.op), ["create-replacement", "replace", "delete-replaced"]);
+        assert.equal(res.outputs.message, "second");
+    });
+
+    it("refreshes without changes", async () => {
+        const res = await stack.refresh();
+        assert.ok(res.steps.some((s) => s.name === "echo"), "the refresh read the resource");
+        assert.deepEqual(res.changes.filter((s) => s.op !== "refresh"), []);
+    });
+
+    it("destroys the resource", async () => {
+        const res = await stack.destroy();
+        assert.deepEqual(opsByName(res), { echo: ["delete"] });
+        const state = await stack.stack.exportStack();
+        assert.equal((state.deployment.resources ?? []).length, 0);
+    });
+});

@@ -1,0 +1,158 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import {
+    LocalWorkspace,
+    type ConfigMap,
+    type EngineEvent,
+    type OpType,
+    type Stack,
+} from "@pulumi/pulumi/automation";
+
+/** The repository root, found from the compiled file (dist/test/e2e) or the source (test/e2e). */
+export const repoRoot = findRepoRoot(__dirname);
+
+function findRepoRoot(start: string): string {
+    for (let dir = start; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+        if (fs.existsSync(path.join(dir, "package.json")) && fs.existsSync(path.join(dir, "provider"))) return dir;
+    }
+    throw new Error(`cannot find the repository root above ${start}`);
+}
+
+/** One engine step, as the engine reported it. */
+export interface Step {
+    op: OpType;
+    type: string;
+    name: string;
+    urn: string;
+}
+
+export interface OperationResult {
+    steps: Step[];
+    /** Steps that did something (everything but "same" and "read"). */
+    changes: Step[];
+    events: EngineEvent[];
+    outputs: Record<string, unknown>;
+    stdout: string;
+}
+
+export interface TestStackOptions {
+    /** A program folder: its files are copied to a throw-away work folder. */
+    program: string;
+    /** Stack configuration, e.g. { "hyperv:host": { value: "lab:/tmp/x" } }. */
+    config?: ConfigMap;
+    /** Extra environment for the engine and the programs it runs. */
+    env?: Record<string, string>;
+}
+
+/**
+ * A throw-away stack on a local file backend, driven through the Automation API, so e2e tests run
+ * the real engine: language host, closure serialisation, dynamic provider process, state file.
+ *
+ * The program runs from a copy under <repo>/.e2e/, with this package linked into its
+ * node_modules, so that `require("hyperv-checkpoints/...")` resolves as in a user's program.
+ */
+export class TestStack {
+    readonly workDir: string;
+    readonly stateDir: string;
+    private constructor(readonly stack: Stack, workDir: string, stateDir: string) {
+        this.workDir = workDir;
+        this.stateDir = stateDir;
+    }
+
+    static async create(options: TestStackOptions): Promise<TestStack> {
+        const base = path.join(repoRoot, ".e2e");
+        fs.mkdirSync(base, { recursive: true });
+        const workDir = fs.mkdtempSync(path.join(base, `${path.basename(options.program)}-`));
+        copyProgram(options.program, workDir);
+        const modules = path.join(workDir, "node_modules");
+        fs.mkdirSync(modules, { recursive: true });
+        fs.symlinkSync(repoRoot, path.join(modules, "hyperv-checkpoints"), "dir");
+        const stateDir = path.join(workDir, ".state");
+        fs.mkdirSync(stateDir);
+        const stack = await LocalWorkspace.createOrSelectStack(
+            { stackName: "test", workDir },
+            {
+                envVars: {
+                    PULUMI_BACKEND_URL: `file://${stateDir}`,
+                    PULUMI_CONFIG_PASSPHRASE: "e2e-test-passphrase",
+                    PULUMI_SKIP_UPDATE_CHECK: "true",
+                    PULUMI_HOME: pulumiHome(),
+                    ...options.env,
+                },
+            },
+        );
+        if (options.config) await stack.setAllConfig(options.config);
+        return new TestStack(stack, workDir, stateDir);
+    }
+
+    async preview(extra: { policyPacks?: string[] } = {}): Promise<OperationResult> {
+        const events: EngineEvent[] = [];
+        const res = await this.stack.preview({ onEvent: (e) => events.push(e), ...extra });
+        return result(events, {}, res.stdout);
+    }
+
+    async up(extra: { policyPacks?: string[] } = {}): Promise<OperationResult> {
+        const events: EngineEvent[] = [];
+        const res = await this.stack.up({ onEvent: (e) => events.push(e), ...extra });
+        const outputs = Object.fromEntries(Object.entries(res.outputs).map(([k, v]) => [k, v.value]));
+        return result(events, outputs, res.stdout);
+    }
+
+    async refresh(): Promise<OperationResult> {
+        const events: EngineEvent[] = [];
+        const res = await this.stack.refresh({ onEvent: (e) => events.push(e) });
+        return result(events, {}, res.stdout);
+    }
+
+    async destroy(): Promise<OperationResult> {
+        const events: EngineEvent[] = [];
+        const res = await this.stack.destroy({ onEvent: (e) => events.push(e) });
+        return result(events, {}, res.stdout);
+    }
+
+    /** The stack's checkpointed state, as the engine wrote it. */
+    async exportState(): Promise<string> {
+        return JSON.stringify(await this.stack.exportStack());
+    }
+
+    async dispose(): Promise<void> {
+        try {
+            await this.stack.workspace.removeStack("test", { force: true });
+        } finally {
+            fs.rmSync(this.workDir, { recursive: true, force: true });
+        }
+    }
+}
+
+/** One PULUMI_HOME for all test stacks: the engine keeps plugins and its lock files there. */
+function pulumiHome(): string {
+    const home = process.env.PULUMI_HOME ?? path.join(os.tmpdir(), "hyperv-checkpoints-pulumi-home");
+    fs.mkdirSync(home, { recursive: true });
+    return home;
+}
+
+function copyProgram(from: string, to: string): void {
+    for (const entry of fs.readdirSync(from, { withFileTypes: true })) {
+        if (entry.name === "node_modules" || entry.name.startsWith("Pulumi.") && entry.name !== "Pulumi.yaml") continue;
+        fs.cpSync(path.join(from, entry.name), path.join(to, entry.name), { recursive: true });
+    }
+}
+
+function result(events: EngineEvent[], outputs: Record<string, unknown>, stdout: string): OperationResult {
+    const steps: Step[] = [];
+    for (const e of events) {
+        const meta = e.resourcePreEvent?.metadata;
+        // The stack and the default provider are the engine's own bookkeeping, not the program's resources.
+        if (!meta || meta.type === "pulumi:pulumi:Stack" || meta.type.startsWith("pulumi:providers:")) continue;
+        steps.push({ op: meta.op, type: meta.type, urn: meta.urn, name: meta.urn.split("::").pop() ?? meta.urn });
+    }
+    return { steps, changes: steps.filter((s) => s.op !== "same" && s.op !== "read"), events, outputs, stdout };
+}
+
+/** The ops the engine reported for each resource name, e.g. { web: ["create"] }. */
+export function opsByName(res: OperationResult): Record<string, OpType[]> {
+    const out: Record<string, OpType[]> = {};
+    for (const s of res.steps) (out[s.name] ??= []).push(s.op);
+    return out;
+}

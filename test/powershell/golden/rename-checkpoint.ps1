@@ -1,0 +1,150 @@
+# hyperv-checkpoints: rename checkpoint
+$ErrorActionPreference = 'Stop'
+$ProgressPreference = 'SilentlyContinue'
+$WarningPreference = 'SilentlyContinue'
+Set-StrictMode -Off
+
+$HvcpErrorIds = @{
+    VmNotFound = 'InvalidParameter,Microsoft.HyperV.PowerShell.Commands.GetVM'
+    AmbiguousVmName = 'AmbiguousVmName,Microsoft.HyperV.PowerShell.Commands.GetVM'
+    CheckpointNotFound = 'ObjectNotFound,Microsoft.HyperV.PowerShell.Commands.GetVMSnapshot'
+    AccessDenied = 'Unspecified,Microsoft.HyperV.PowerShell.Commands.GetVM'
+    CheckpointsDisabled = 'CheckpointsDisabled,Microsoft.HyperV.PowerShell.Commands.CheckpointVM'
+    ProductionUnavailable = 'ProductionCheckpointUnavailable,Microsoft.HyperV.PowerShell.Commands.CheckpointVM'
+    InvalidVmState = 'InvalidState,Microsoft.HyperV.PowerShell.Commands.CheckpointVM'
+    CheckpointLimit = 'CheckpointLimitReached,Microsoft.HyperV.PowerShell.Commands.CheckpointVM'
+    FileLocationLocked = 'InvalidState,Microsoft.HyperV.PowerShell.Commands.SetVM'
+    UnsupportedByHost = 'NamedParameterNotFound,Microsoft.HyperV.PowerShell.Commands.SetVM'
+    HostFailure = 'OperationFailed,Microsoft.HyperV.PowerShell.Commands'
+}
+$HvcpMaxCheckpoints = 50
+$HvcpMinProductionVersion = '6.2'
+$HvcpTransitionalStates = @('Stopping', 'Starting', 'Reset', 'Saving', 'Pausing', 'Resuming', 'FastSaving', 'Other')
+$HvcpBackupServiceIdSuffix = '5CED1297-4598-4915-A5FC-AD21BB4D02A4'
+
+function Stop-Hvcp([string]$ErrorId, [string]$Category, [string]$Message, [string]$Target) {
+    $exception = [System.InvalidOperationException]::new($Message)
+    throw [System.Management.Automation.ErrorRecord]::new($exception, $ErrorId, [System.Management.Automation.ErrorCategory]$Category, $Target)
+}
+
+function ConvertTo-HvcpErrorEnvelope($Record) {
+    $target = $null
+    if ($null -ne $Record.TargetObject) { $target = [string]$Record.TargetObject }
+    [ordered]@{
+        error = [ordered]@{
+            fullyQualifiedErrorId = [string]$Record.FullyQualifiedErrorId
+            category = $Record.CategoryInfo.Category.ToString()
+            exceptionType = $Record.Exception.GetType().FullName
+            message = [string]$Record.Exception.Message
+            target = $target
+        }
+    }
+}
+
+# Names are not unique and Get-VM -Name treats [ ] * ? as wildcards: list, compare literally, drive by Id.
+function Get-HvcpVm([string]$Id, [string]$Name) {
+    if ($Id) {
+        $found = @(Hyper-V\Get-VM | Where-Object { $_.Id -eq [guid]$Id })
+        if ($found.Count -eq 0) {
+            Stop-Hvcp $HvcpErrorIds.VmNotFound 'ObjectNotFound' ('Hyper-V was unable to find a virtual machine with id "{0}".' -f $Id) $Id
+        }
+        return $found[0]
+    }
+    $found = @(Hyper-V\Get-VM | Where-Object { $_.Name -eq $Name })
+    if ($found.Count -eq 0) {
+        Stop-Hvcp $HvcpErrorIds.VmNotFound 'ObjectNotFound' ('Hyper-V was unable to find a virtual machine with name "{0}".' -f $Name) $Name
+    }
+    if ($found.Count -gt 1) {
+        $ids = ($found | ForEach-Object { $_.Id.ToString() }) -join ', '
+        Stop-Hvcp $HvcpErrorIds.AmbiguousVmName 'InvalidArgument' ('{0} virtual machines are named "{1}": {2}' -f $found.Count, $Name, $ids) $Name
+    }
+    return $found[0]
+}
+
+function Get-HvcpCheckpoint($Vm, [string]$Id) {
+    $found = @(Hyper-V\Get-VMSnapshot -VM $Vm | Where-Object { $_.Id -eq [guid]$Id })
+    if ($found.Count -eq 0) {
+        Stop-Hvcp $HvcpErrorIds.CheckpointNotFound 'ObjectNotFound' 'Unable to find a snapshot matching the given criteria.' $Id
+    }
+    return $found[0]
+}
+
+# Checkpoint-VM's refusals have no confirmed error ids: check first and raise our own.
+function Assert-HvcpSteadyState($Vm) {
+    $state = $Vm.State.ToString()
+    if ($HvcpTransitionalStates -contains $state) {
+        Stop-Hvcp $HvcpErrorIds.InvalidVmState 'InvalidOperation' ('The operation cannot be performed while the virtual machine is in its current state ({0}).' -f $state) $Vm.Id.ToString()
+    }
+}
+
+# The backup service is found by Id: its name is translated on localised hosts.
+function Get-HvcpBackupService($Vm) {
+    Hyper-V\Get-VMIntegrationService -VM $Vm |
+        Where-Object { ([string]$_.Id).EndsWith($HvcpBackupServiceIdSuffix, [System.StringComparison]::OrdinalIgnoreCase) } |
+        Select-Object -First 1
+}
+
+function ConvertTo-HvcpVm($Vm) {
+    $backup = Get-HvcpBackupService $Vm
+    $backupService = $null
+    if ($null -ne $backup) {
+        $backupService = [ordered]@{
+            enabled = [bool]$backup.Enabled
+            guestResponding = ([bool]$backup.Enabled -and [string]$backup.PrimaryOperationalStatus -eq 'Ok')
+        }
+    }
+    $checkpointType = $null
+    if ($Vm.PSObject.Properties['CheckpointType']) { $checkpointType = $Vm.CheckpointType.ToString() }
+    $automatic = $null
+    if ($Vm.PSObject.Properties['AutomaticCheckpointsEnabled']) { $automatic = [bool]$Vm.AutomaticCheckpointsEnabled }
+    $parent = $null
+    if ($Vm.ParentSnapshotId) { $parent = $Vm.ParentSnapshotId.ToString() }
+    [ordered]@{
+        id = $Vm.Id.ToString()
+        name = [string]$Vm.Name
+        state = $Vm.State.ToString()
+        version = [string]$Vm.Version
+        checkpointType = $checkpointType
+        checkpointFileLocation = [string]$Vm.SnapshotFileLocation
+        automaticCheckpointsEnabled = $automatic
+        parentCheckpointId = $parent
+        backupService = $backupService
+        hardDrives = [string[]]@($Vm.HardDrives | ForEach-Object { [string]$_.Path })
+    }
+}
+
+function ConvertTo-HvcpCheckpoint($Checkpoint) {
+    $parent = $null
+    if ($Checkpoint.ParentSnapshotId) { $parent = $Checkpoint.ParentSnapshotId.ToString() }
+    [ordered]@{
+        id = $Checkpoint.Id.ToString()
+        vmId = $Checkpoint.VMId.ToString()
+        vmName = [string]$Checkpoint.VMName
+        name = [string]$Checkpoint.Name
+        snapshotType = $Checkpoint.SnapshotType.ToString()
+        isAutomatic = [bool]$Checkpoint.IsAutomaticCheckpoint
+        parentId = $parent
+        creationTime = $Checkpoint.CreationTime.ToUniversalTime().ToString('o')
+        vmState = $Checkpoint.State.ToString()
+        hardDrives = [string[]]@($Checkpoint.HardDrives | ForEach-Object { [string]$_.Path })
+    }
+}
+
+# Oldest first, projected. Callers wrap the call in [object[]]@(...): a function's output is
+# unrolled, so one checkpoint would otherwise arrive as an object, none as $null.
+function ConvertTo-HvcpCheckpointList($Vm) {
+    Hyper-V\Get-VMSnapshot -VM $Vm | Sort-Object -Property CreationTime | ForEach-Object { ConvertTo-HvcpCheckpoint $_ }
+}
+
+$HvcpInput = ConvertFrom-Json -InputObject ([System.Text.Encoding]::UTF8.GetString([System.Convert]::FromBase64String('eyJ2bUlkIjoiNmYxYzRkMmUtOGIzYS00YzVkLTllN2YtMGExYjJjM2Q0ZTVmIiwiY2hlY2twb2ludElkIjoiMGQ5ZThmN2EtNmI1Yy00ZDNlLTJmMWEtMGI5YzhkN2U2ZjVhIiwibmV3TmFtZSI6IndlYi0wMSJ9')))
+$HvcpResult = $null
+try {
+    $vm = Get-HvcpVm -Id ([string]$HvcpInput.vmId)
+    $checkpoint = Get-HvcpCheckpoint $vm ([string]$HvcpInput.checkpointId)
+    Hyper-V\Rename-VMSnapshot -VMSnapshot $checkpoint -NewName ([string]$HvcpInput.newName)
+    $HvcpResult = [ordered]@{ checkpoint = ConvertTo-HvcpCheckpoint (Get-HvcpCheckpoint $vm $checkpoint.Id.ToString()) }
+    $HvcpOutput = [ordered]@{ ok = $HvcpResult }
+} catch {
+    $HvcpOutput = ConvertTo-HvcpErrorEnvelope $_
+}
+ConvertTo-Json -InputObject $HvcpOutput -Depth 6 -Compress

@@ -1,0 +1,59 @@
+import assert from "node:assert/strict";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { frameInvocation, frameSessionStart } from "../../provider/powershell/protocol";
+import { renderScript } from "../../provider/powershell/scripts";
+import { remoteConnectParameters, powerShellTargetSchema } from "../../provider/powershell/target";
+import { BENIGN, BENIGN_PATH, operations } from "./support/operations";
+
+/** Goldens live in the source tree; UPDATE_GOLDEN=1 rewrites them. */
+const goldenDir = resolve(__dirname, "../../../test/powershell/golden");
+const update = process.env.UPDATE_GOLDEN === "1";
+
+function checkGolden(name: string, actual: string): void {
+    const file = join(goldenDir, name);
+    if (update) {
+        mkdirSync(goldenDir, { recursive: true });
+        writeFileSync(file, actual);
+        return;
+    }
+    assert.ok(existsSync(file), `golden ${name} is missing: run the tests with UPDATE_GOLDEN=1 and review the new file`);
+    assert.equal(actual, readFileSync(file, "utf8"), `${name} differs from its golden; if the change is intended, rerun with UPDATE_GOLDEN=1 and review the diff`);
+}
+
+describe("operation scripts match their goldens", () => {
+    for (const op of operations) {
+        it(`renders the ${op.script.operation} script (${op.file})`, () => {
+            const value = op.file === "set-checkpoint-settings" ? BENIGN_PATH : BENIGN;
+            checkGolden(`${op.file}.ps1`, renderScript(op.script, op.input(value)));
+        });
+    }
+});
+
+describe("session commands match their goldens", () => {
+    const script = renderScript(operations[1]!.script, operations[1]!.input(BENIGN));
+
+    it("runs a script in the local shell as one line", () => {
+        const line = frameInvocation(script, false);
+        assert.ok(!line.includes("\n"), "a command is one stdin line");
+        checkGolden("frame-local.ps1", `${line}\n`);
+    });
+
+    it("runs a script in the remote session as one line", () => {
+        checkGolden("frame-remote.ps1", `${frameInvocation(script, true)}\n`);
+    });
+
+    it("starts a local session", () => {
+        checkGolden("start-local.ps1", `${frameSessionStart(null)}\n`);
+    });
+
+    it("starts an SSH session", () => {
+        const target = powerShellTargetSchema.parse({ kind: "ssh", host: "hv01.example.com", userName: "svc-pulumi", keyFilePath: "/home/ci/.ssh/id_ed25519" });
+        checkGolden("start-ssh.ps1", `${frameSessionStart(remoteConnectParameters(target))}\n`);
+    });
+
+    it("starts a WinRM session", () => {
+        const target = powerShellTargetSchema.parse({ kind: "winrm", computerName: "hv01", userName: "CORP\\svc-pulumi", password: "s3cret'pass", useSsl: true });
+        checkGolden("start-winrm.ps1", `${frameSessionStart(remoteConnectParameters(target))}\n`);
+    });
+});

@@ -1,0 +1,111 @@
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { frameInvocation, frameSessionStart } from "../../provider/powershell/protocol";
+import { decodeParameter, renderScript } from "../../provider/powershell/scripts";
+import { powerShellTargetSchema, remoteConnectParameters } from "../../provider/powershell/target";
+import { hostileCorpus } from "../corpus/hostile";
+import { BENIGN, operations } from "./support/operations";
+import { flatten, loadPowerShellParser, type ParsePowerShell, type SyntaxNode } from "./support/powershell-tree";
+
+/** The base64 parameter literal: the one place where scripts for different inputs may differ. */
+const PARAMETER = /^verbatim_string_characters:'[A-Za-z0-9+/=]*'$/;
+
+function errorNodes(node: SyntaxNode, out: string[] = []): string[] {
+    if (node.type === "ERROR" || (node as { isMissing?: boolean }).isMissing) out.push(node.text.slice(0, 60));
+    for (const child of node.children) errorNodes(child, out);
+    return out;
+}
+
+/**
+ * Two parse trees equal except in parameter literals: same node types and structure, and the same
+ * leaf text everywhere but in single-quoted base64 literals. Returns how many leaves differed.
+ */
+const flattened = new Map<string, string[]>();
+
+function assertSameShape(parse: ParsePowerShell, reference: string, candidate: string, what: string): number {
+    let a = flattened.get(reference);
+    if (!a) {
+        a = flatten(parse(reference));
+        flattened.set(reference, a);
+    }
+    const b = flatten(parse(candidate));
+    assert.equal(b.length, a.length, `${what}: the parse tree has a different number of nodes`);
+    let differing = 0;
+    for (let i = 0; i < a.length; i++) {
+        if (a[i] === b[i]) continue;
+        assert.ok(PARAMETER.test(a[i]!) && PARAMETER.test(b[i]!), `${what}: the trees differ outside the parameter literal: ${a[i]} vs ${b[i]}`);
+        differing++;
+    }
+    return differing;
+}
+
+describe("user values cannot change what a script does (parse trees)", function () {
+    let parse: ParsePowerShell;
+
+    before(async function () {
+        parse = await loadPowerShellParser();
+    });
+
+    for (const op of operations) {
+        describe(`the ${op.script.operation} script (${op.file})`, () => {
+            const reference = renderScript(op.script, op.input(BENIGN));
+
+            it("parses without syntax errors", () => {
+                const root = parse(reference);
+                assert.deepEqual(errorNodes(root), [], "tree-sitter found syntax errors");
+            });
+
+            it("keeps the same parse tree for every hostile name and path, apart from the one parameter literal", () => {
+                for (const value of hostileCorpus) {
+                    const input = op.input(value);
+                    const script = renderScript(op.script, input);
+                    const differing = assertSameShape(parse, reference, script, `value ${JSON.stringify(value)}`);
+                    assert.ok(differing <= 1, `more than one literal differs for ${JSON.stringify(value)}`);
+                    assert.deepEqual(decodeParameter(script), input, "the parameter literal carries the value intact");
+                }
+            });
+        });
+    }
+
+    it("keeps the same parse tree for generated names (property-based)", () => {
+        const take = operations.find((o) => o.file === "take-checkpoint")!;
+        const reference = renderScript(take.script, take.input(BENIGN));
+        const dangerous = fc.constantFrom("'", '"', "\u2018", "\u2019", "\u201A", "\u201B", "\u201C", "\u201D", "$(", "${", "`", ";", "|", "&", "\n", "\r", "#", "<#", "#>", "\u0000", "*", "?", "[", "]", "@'", "'@", "\\\\", " ");
+        const piece = fc.oneof(fc.string({ unit: "grapheme", maxLength: 8 }), dangerous);
+        fc.assert(
+            fc.property(fc.array(piece, { maxLength: 20 }), (pieces) => {
+                const name = pieces.join("").slice(0, 100);
+                const input = take.input(name);
+                const script = renderScript(take.script, input);
+                assertSameShape(parse, reference, script, `name ${JSON.stringify(name)}`);
+                assert.deepEqual(decodeParameter(script), input);
+            }),
+            { numRuns: 100 },
+        );
+    });
+
+    it("sends each script as one command line with the same shape whatever it contains", () => {
+        const read = operations.find((o) => o.file === "read-vm-by-name")!;
+        for (const remote of [false, true]) {
+            const reference = frameInvocation(renderScript(read.script, read.input(BENIGN)), remote);
+            assert.deepEqual(errorNodes(parse(reference)), []);
+            for (const value of hostileCorpus) {
+                const line = frameInvocation(renderScript(read.script, read.input(value)), remote);
+                assert.ok(!/[\r\n]/.test(line), "one stdin line per command");
+                assertSameShape(parse, reference, line, `framed value ${JSON.stringify(value)}`);
+            }
+        }
+    });
+
+    it("opens remote sessions with the same command shape whatever the host, user, key path or password", () => {
+        const reference = frameSessionStart(remoteConnectParameters(powerShellTargetSchema.parse({ kind: "winrm", computerName: "hv01", userName: "u", password: "p" })));
+        assert.deepEqual(errorNodes(parse(reference)), []);
+        for (const value of hostileCorpus) {
+            const target = powerShellTargetSchema.parse({ kind: "winrm", computerName: value || "x", userName: value || "x", password: value });
+            const line = frameSessionStart(remoteConnectParameters(target));
+            assert.ok(!/[\r\n]/.test(line));
+            assertSameShape(parse, reference, line, `connection value ${JSON.stringify(value)}`);
+            if (value.length > 3) assert.ok(!line.includes(value), "no connection value appears in clear in the command");
+        }
+    });
+});

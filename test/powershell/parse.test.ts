@@ -1,0 +1,152 @@
+import assert from "node:assert/strict";
+import type { HostErrorCode } from "../../provider/host/errors";
+import { isHostError } from "../../provider/host/errors";
+import {
+    checkpointListResultSchema,
+    parseResult,
+    powerShellCapabilitiesSchema,
+    readVmResultSchema,
+    takenCheckpointResultSchema,
+} from "../../provider/powershell/parse";
+import * as out from "./fixtures/outputs";
+
+const context = { host: "hv01 (ssh)", operation: "read VM" };
+
+function failure(text: string): unknown {
+    try {
+        parseResult(text, readVmResultSchema, context);
+    } catch (e) {
+        return e;
+    }
+    assert.fail("expected the output to be refused");
+}
+
+describe("reading what PowerShell 7 prints", () => {
+    it("reads a VM with its checkpoints, ids lower-cased", () => {
+        const { vm, checkpoints } = parseResult(out.ps7ReadVmWithCheckpoints, readVmResultSchema, context);
+        assert.equal(vm.id, out.VM_ID.toLowerCase());
+        assert.equal(vm.state, "Running");
+        assert.equal(vm.checkpointType, "Production");
+        assert.deepEqual(vm.backupService, { enabled: true, guestResponding: true });
+        assert.equal(checkpoints?.length, 2);
+        assert.equal(checkpoints?.[1]?.parentId, out.CP1);
+        assert.equal(checkpoints?.[1]?.creationTime, "2024-05-02T01:30:15.123Z");
+    });
+
+    it("reads the host's capabilities and PowerShell edition", () => {
+        const caps = parseResult(out.ps7Capabilities, powerShellCapabilitiesSchema, context);
+        assert.equal(caps.osBuild, 20348);
+        assert.equal(caps.psEdition, "Core");
+        assert.equal(caps.supportsAutomaticCheckpoints, true);
+    });
+
+    it("reads an empty checkpoint list", () => {
+        assert.deepEqual(parseResult(out.ps7EmptyList, checkpointListResultSchema, context).checkpoints, []);
+    });
+
+    it("reads a taken checkpoint with the VM as it was before", () => {
+        const taken = parseResult(out.ps7Taken, takenCheckpointResultSchema, context);
+        assert.equal(taken.typeUsed, "Production");
+        assert.equal(taken.vmBefore.state, "Running");
+        assert.equal(taken.checkpoint.vmState, "Off");
+    });
+});
+
+describe("reading what Windows PowerShell 5.1 prints", () => {
+    it("reads integer enums, \\/Date(ms)\\/ dates, an unwrapped single checkpoint and {value,Count} arrays", () => {
+        const { vm, checkpoints } = parseResult(out.ps51ReadVmWithOneCheckpoint, readVmResultSchema, context);
+        assert.equal(vm.state, "Off");
+        assert.equal(vm.checkpointType, "ProductionOnly");
+        assert.deepEqual(vm.hardDrives, ["D:\\VMs\\db-01.vhdx", "D:\\VMs\\db-01-data.vhdx"]);
+        assert.equal(checkpoints?.length, 1);
+        assert.equal(checkpoints?.[0]?.snapshotType, "Standard");
+        assert.equal(checkpoints?.[0]?.creationTime, "2024-05-01T10:00:00.000Z");
+        assert.deepEqual(checkpoints?.[0]?.hardDrives, ["D:\\VMs\\db-01.vhdx"]);
+    });
+
+    it("reads a 2012 R2 VM without checkpoint types, automatic checkpoints or backup service", () => {
+        const { vm } = parseResult(out.ps51ReadVmOld, readVmResultSchema, context);
+        assert.equal(vm.checkpointType, null);
+        assert.equal(vm.automaticCheckpointsEnabled, null);
+        assert.equal(vm.backupService, null);
+        assert.deepEqual(vm.hardDrives, []);
+    });
+
+    it("reads a build number printed as a string and the Desktop edition", () => {
+        const caps = parseResult(out.ps51Capabilities, powerShellCapabilitiesSchema, context);
+        assert.equal(caps.osBuild, 14393);
+        assert.equal(caps.psEdition, "Desktop");
+    });
+
+    it("reads an empty list printed as null", () => {
+        assert.deepEqual(parseResult(out.ps51EmptyListAsNull, checkpointListResultSchema, context).checkpoints, []);
+    });
+
+    it("reads the ...Critical states as Other, in which checkpoint operations are refused", () => {
+        const text = out.ps7ReadVmWithCheckpoints.replace('"state":"Running"', '"state":"RunningCritical"');
+        assert.equal(parseResult(text, readVmResultSchema, context).vm.state, "Other");
+    });
+});
+
+describe("error envelopes become the domain's errors, by id and never by message", () => {
+    const expected: Record<keyof typeof out.errorEnvelopes, HostErrorCode> = {
+        vmNotFoundByName: "VmNotFound",
+        vmNotFoundOtherCmdlet: "VmNotFound",
+        checkpointNotFound: "CheckpointNotFound",
+        accessDenied: "AccessDenied",
+        accessDeniedJapanese: "AccessDenied",
+        checkpointsDisabled: "CheckpointsDisabled",
+        productionUnavailable: "ProductionUnavailable",
+        wrongState: "InvalidVmState",
+        checkpointLimit: "CheckpointLimit",
+        fileLocationLocked: "FileLocationLocked",
+        parameterMissing2012R2: "UnsupportedByHost",
+        ambiguousName: "AmbiguousVmName",
+        sshUnreachable: "HostUnreachable",
+    };
+    for (const [name, code] of Object.entries(expected) as [keyof typeof out.errorEnvelopes, HostErrorCode][]) {
+        it(`${name} is ${code}`, () => {
+            const e = failure(out.errorEnvelopes[name]);
+            assert.ok(isHostError(e, code), `got ${String(e)}`);
+            assert.match(e.message, /host hv01 \(ssh\)/);
+            assert.equal(e.record?.fullyQualifiedErrorId, JSON.parse(out.errorEnvelopes[name]).error.fullyQualifiedErrorId);
+        });
+    }
+
+    it("keeps the translated message for the user", () => {
+        const e = failure(out.errorEnvelopes.accessDeniedJapanese);
+        assert.ok(isHostError(e));
+        assert.match(e.message, /アクセス許可がありません/);
+    });
+
+    it("classifies an English-looking message under an unknown id as a plain host failure", () => {
+        const text = JSON.stringify({ error: { fullyQualifiedErrorId: "Something,Else", category: "NotSpecified", exceptionType: "System.Exception", message: "Checkpoints have been disabled.", target: null } });
+        assert.ok(isHostError(failure(text), "HostFailure"));
+    });
+});
+
+describe("output that is not what a script prints is UnexpectedOutput, naming the host", () => {
+    const cases: Record<string, string> = {
+        "text that is not JSON": "WARNING: something\nnot json",
+        "two JSON documents": '{"ok":{}}\n{"ok":{}}',
+        "a document without ok or error": '{"value":[1],"Count":1}',
+        "an incomplete error envelope": '{"error":{"category":"NotSpecified"}}',
+        "a VM with an unknown state": out.ps7ReadVmWithCheckpoints.replace('"state":"Running"', '"state":"Hibernating"'),
+        "a VM with an unknown integer state": out.ps7ReadVmWithCheckpoints.replace('"state":"Running"', '"state":77'),
+        "a checkpoint with a malformed id": out.ps7ReadVmWithCheckpoints.replace(out.CP1, "not-a-guid"),
+    };
+    for (const [what, text] of Object.entries(cases)) {
+        it(`refuses ${what}`, () => {
+            const e = failure(text);
+            assert.ok(isHostError(e, "UnexpectedOutput"), `got ${String(e)}`);
+            assert.match(e.message, /hv01 \(ssh\)/);
+        });
+    }
+
+    it("carries a trimmed copy of a long output", () => {
+        const e = failure(`garbage ${"x".repeat(10_000)}`);
+        assert.ok(isHostError(e, "UnexpectedOutput"));
+        assert.match(e.message, /garbage x+… \(10008 characters in all\)/);
+        assert.ok(e.message.length < 2500);
+    });
+});

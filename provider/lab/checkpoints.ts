@@ -109,7 +109,7 @@ function stateAfterRestore(cp: LabCheckpoint, behaviour: Behaviour): VmState {
     return cp.vmState === "Saved" ? "Saved" : behaviour.restoredStandardState;
 }
 
-export function renameCheckpoint(doc: LabDocument, vm: LabVm, cp: LabCheckpoint, newName: string, scope: FailureScope): void {
+export function renameCheckpoint(vm: LabVm, cp: LabCheckpoint, newName: string, scope: FailureScope): void {
     checkName(newName, scope);
     refuseTransitional(vm, "RenameVMSnapshot", scope);
     cp.name = newName;

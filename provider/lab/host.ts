@@ -90,7 +90,7 @@ export class LabHost implements HyperVHost {
         return this.mutate("renameCheckpoint", "rename checkpoint", vmId, (doc, _tx, vm, scope) => {
             scope.context.checkpointId = checkpointId;
             const cp = findCheckpoint(doc, vm, checkpointId, scope);
-            renameCheckpoint(doc, vm, cp, newName, scope);
+            renameCheckpoint(vm, cp, newName, scope);
             return projectCheckpoint(vm, cp);
         });
     }

@@ -90,7 +90,7 @@ export async function takeLabCheckpoint(labFolder: string, ref: VmRef, request: 
 }
 
 export async function renameLabCheckpoint(labFolder: string, ref: VmRef, cpRef: CheckpointRef, newName: string): Promise<void> {
-    await onVm(labFolder, ref, "renameCheckpoint", (doc, _tx, vm, scope) => renameCheckpoint(doc, vm, resolveCheckpoint(doc, vm, cpRef, scope), newName, scope));
+    await onVm(labFolder, ref, "renameCheckpoint", (doc, _tx, vm, scope) => renameCheckpoint(vm, resolveCheckpoint(doc, vm, cpRef, scope), newName, scope));
 }
 
 export async function applyLabCheckpoint(labFolder: string, ref: VmRef, cpRef: CheckpointRef, options: { start?: boolean } = {}): Promise<Vm> {

@@ -1,0 +1,175 @@
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { isHostError } from "../../provider/host/errors";
+import { createPowerShellHost } from "../../provider/powershell";
+import { renderScript } from "../../provider/powershell/scripts";
+import { readVmScript } from "../../provider/powershell/scripts";
+import { PowerShellSession, sessionFor } from "../../provider/powershell/session";
+import { powerShellTargetSchema, type PowerShellTargetInput } from "../../provider/powershell/target";
+import { standInShell } from "./support/stand-in";
+
+const read = (name: string) => renderScript(readVmScript, { name, includeCheckpoints: false });
+const reading = { operation: "read VM", readOnly: true };
+
+describe("the PowerShell session, against a stand-in shell", function () {
+    this.timeout(30_000);
+    let standIn: ReturnType<typeof standInShell>;
+    let env: NodeJS.ProcessEnv;
+    const sessions: PowerShellSession[] = [];
+
+    function open(extra: Partial<PowerShellTargetInput> = {}): PowerShellSession {
+        const target = powerShellTargetSchema.parse({ kind: "local", shell: standIn.executable, timeouts: { operationSeconds: 3, removalSeconds: 10, connectSeconds: 10 }, ...extra });
+        const session = new PowerShellSession(target, env);
+        sessions.push(session);
+        return session;
+    }
+
+    function shellsStarted(): string[] {
+        try {
+            return readFileSync(standIn.log, "utf8").trim().split("\n").filter(Boolean);
+        } catch {
+            return [];
+        }
+    }
+
+    beforeEach(() => {
+        standIn = standInShell();
+        env = { ...process.env, HVCP_STANDIN_LOG: standIn.log, HVCP_STANDIN_STATE: standIn.dir };
+        delete env.NODE_POWERSHELL;
+    });
+
+    afterEach(async () => {
+        await Promise.all(sessions.splice(0).map((s) => s.dispose()));
+    });
+
+    it("starts the shell on first use, with -NoProfile -NonInteractive reading commands from stdin", async () => {
+        const session = open();
+        assert.equal(shellsStarted().length, 0, "nothing starts before the first call");
+        const result = JSON.parse(await session.invoke(read("web-01"), reading));
+        assert.equal(result.ok.vm.name, "web-01");
+        const [line] = shellsStarted();
+        assert.match(line!, /-NoLogo -NoProfile -NonInteractive -NoExit -Command -$/);
+    });
+
+    it("reuses one shell for many calls", async () => {
+        const session = open();
+        for (const name of ["a", "b", "c"]) await session.invoke(read(name), reading);
+        assert.equal(shellsStarted().length, 1);
+        assert.equal(session.startCount, 1);
+    });
+
+    it("queues concurrent calls and answers each with its own result, in order", async () => {
+        const session = open();
+        const names = ["slow:300", "b", "slow:100", "d"];
+        const finished: string[] = [];
+        const results = await Promise.all(
+            names.map(async (n) => {
+                const r = JSON.parse(await session.invoke(read(n), reading));
+                finished.push(r.ok.vm.name);
+                return r.ok.vm.name;
+            }),
+        );
+        assert.deepEqual(results, names);
+        assert.deepEqual(finished, names, "one command at a time, first come first served");
+        assert.equal(shellsStarted().length, 1);
+    });
+
+    it("ignores warnings on stdout and errors on stderr around the result", async () => {
+        const session = open();
+        const result = JSON.parse(await session.invoke(read("quiet"), reading));
+        assert.equal(result.ok.vm.name, "quiet");
+    });
+
+    it("carries non-ASCII names both ways intact", async () => {
+        const session = open();
+        const name = "バックアップ (ボリューム チェックポイント) – Ünïcødé 🚀";
+        const result = JSON.parse(await session.invoke(read(name), reading));
+        assert.equal(result.ok.vm.name, name);
+    });
+
+    it("reads a large output completely", async () => {
+        const session = open();
+        const text = await session.invoke(read("big"), reading);
+        assert.ok(text.length > 500_000, `only ${text.length} characters`);
+        const drives = JSON.parse(text).ok.vm.hardDrives as string[];
+        assert.equal(drives.length, 4000);
+        assert.match(drives[3999]!, /ディスク 3999/);
+    });
+
+    it("stops a hung command with a HostTimeout naming the operation, then starts a fresh shell", async () => {
+        const session = open({ timeouts: { operationSeconds: 1, removalSeconds: 10, connectSeconds: 10 } });
+        await assert.rejects(session.invoke(read("hang"), reading), (e: unknown) => {
+            assert.ok(isHostError(e, "HostTimeout"), String(e));
+            assert.match(e.message, /read VM did not finish within 1 s/);
+            assert.match(e.message, /localhost/);
+            return true;
+        });
+        const result = JSON.parse(await session.invoke(read("after"), reading));
+        assert.equal(result.ok.vm.name, "after");
+        assert.equal(shellsStarted().length, 2);
+    });
+
+    it("gives the removal its own, longer timeout", async () => {
+        const session = open({ timeouts: { operationSeconds: 1, removalSeconds: 10, connectSeconds: 10 } });
+        const result = JSON.parse(await session.invoke(read("slow:1500"), { ...reading, timeoutMs: 5000 }));
+        assert.equal(result.ok.vm.name, "slow:1500");
+    });
+
+    it("restarts a crashed shell once and re-runs a read", async () => {
+        const session = open();
+        const result = JSON.parse(await session.invoke(read("crash-once"), reading));
+        assert.equal(result.ok.vm.name, "crash-once");
+        assert.equal(shellsStarted().length, 2);
+    });
+
+    it("reports a shell that crashes again after its restart as HostUnreachable", async () => {
+        const session = open();
+        await assert.rejects(session.invoke(read("crash"), reading), (e: unknown) => {
+            assert.ok(isHostError(e, "HostUnreachable"), String(e));
+            assert.match(e.message, /exited during read VM, and again after a restart/);
+            return true;
+        });
+        assert.equal(shellsStarted().length, 2, "restarted exactly once");
+    });
+
+    it("never re-runs a mutation after a crash, and says it may have happened", async () => {
+        const session = open();
+        await assert.rejects(session.invoke(read("crash"), { operation: "take checkpoint", readOnly: false }), (e: unknown) => {
+            assert.ok(isHostError(e, "HostUnreachable"), String(e));
+            assert.match(e.message, /may or may not have completed/);
+            return true;
+        });
+        assert.equal(shellsStarted().length, 1);
+    });
+
+    it("reports a shell that cannot be started as HostUnreachable naming the executable", async () => {
+        const session = open({ shell: "/nonexistent/pwsh" });
+        await assert.rejects(session.invoke(read("x"), reading), (e: unknown) => {
+            assert.ok(isHostError(e, "HostUnreachable"), String(e));
+            assert.match(e.message, /\/nonexistent\/pwsh/);
+            return true;
+        });
+    });
+
+    it("reports a failed remote connection with the classified error", async () => {
+        env.HVCP_STANDIN_CONNECT_FAIL = "1";
+        const session = open();
+        await assert.rejects(session.invoke(read("x"), reading), (e: unknown) => isHostError(e, "HostUnreachable"));
+    });
+
+    it("shares one session per target in a process, and stops the shell when the last host lets go", async () => {
+        const target = { kind: "local" as const, shell: standIn.executable };
+        const a = sessionFor(powerShellTargetSchema.parse(target), env);
+        const b = sessionFor(powerShellTargetSchema.parse(target), env);
+        assert.equal(a, b);
+        const first = createPowerShellHost(target, { env });
+        const second = createPowerShellHost(target, { env });
+        await Promise.all([first.getVm({ name: "one" }), second.getVm({ name: "two" })]);
+        assert.equal(shellsStarted().length, 1, "one shell for both hosts");
+        await first.dispose();
+        assert.equal((await second.getVm({ name: "still" })).name, "still");
+        await second.dispose();
+        assert.notEqual(sessionFor(powerShellTargetSchema.parse(target), env), a, "a disposed session is not handed out again");
+        await sessionFor(powerShellTargetSchema.parse(target), env).dispose();
+    });
+});

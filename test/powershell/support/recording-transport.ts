@@ -4,7 +4,7 @@ import { decodeParameter } from "../../../provider/powershell/scripts/render";
 export interface RecordedInvocation {
     operation: string;
     script: string;
-    input: unknown;
+    input: Record<string, unknown>;
     options: InvocationOptions;
 }
 

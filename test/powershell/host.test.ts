@@ -1,0 +1,202 @@
+import assert from "node:assert/strict";
+import { isHostError } from "../../provider/host/errors";
+import type { HyperVHost } from "../../provider/host/port";
+import { createPowerShellHost } from "../../provider/powershell";
+import * as out from "./fixtures/outputs";
+import { RecordingTransport } from "./support/recording-transport";
+
+const VM = out.VM_ID.toLowerCase();
+const vmDoc = JSON.parse(out.ps7ReadVmWithCheckpoints).ok.vm;
+const checkpointDoc = JSON.parse(out.ps7ReadVmWithCheckpoints).ok.checkpoints[1];
+
+/** A scripted host answering every operation with realistic PowerShell 7 output. */
+function scripted(overrides: Partial<Record<string, (input: Record<string, unknown>) => unknown>> = {}) {
+    return new RecordingTransport(async (operation, input) => {
+        const override = overrides[operation];
+        if (override) return override(input);
+        switch (operation) {
+            case "read host capabilities": return JSON.parse(out.ps7Capabilities);
+            case "read VM": return { ok: { vm: vmDoc, ...(input.includeCheckpoints ? { checkpoints: JSON.parse(out.ps7ReadVmWithCheckpoints).ok.checkpoints } : {}) } };
+            case "list checkpoints": return { ok: { checkpoints: [checkpointDoc] } };
+            case "read checkpoint":
+            case "rename checkpoint": return { ok: { checkpoint: checkpointDoc } };
+            case "take checkpoint": return JSON.parse(out.ps7Taken);
+            case "remove checkpoint": return { ok: { removed: out.CP2 } };
+            default: return { ok: { vm: vmDoc } };
+        }
+    });
+}
+
+function hostOn(transport: RecordingTransport): HyperVHost {
+    return createPowerShellHost({ kind: "local", timeouts: { operationSeconds: 120, removalSeconds: 3600, connectSeconds: 60 } }, { transport });
+}
+
+describe("the PowerShell host makes one round trip per operation", () => {
+    const calls: [string, (h: HyperVHost) => Promise<unknown>][] = [
+        ["capabilities", (h) => h.capabilities()],
+        ["getVm by name", (h) => h.getVm({ name: "web-01" })],
+        ["getVm by id", (h) => h.getVm({ id: VM })],
+        ["getVmWithCheckpoints", (h) => h.getVmWithCheckpoints({ name: "web-01" })],
+        ["setCheckpointSettings", (h) => h.setCheckpointSettings(VM, { checkpointType: "Standard", automaticCheckpointsEnabled: false })],
+        ["enableBackupIntegration", (h) => h.enableBackupIntegration(VM)],
+        ["listCheckpoints", (h) => h.listCheckpoints(VM)],
+        ["getCheckpoint", (h) => h.getCheckpoint(VM, out.CP2)],
+        ["takeCheckpoint with a temporary type", (h) => h.takeCheckpoint(VM, { name: "nightly", temporaryType: "Production" })],
+        ["applyCheckpoint", (h) => h.applyCheckpoint(VM, out.CP2, { start: true })],
+        ["renameCheckpoint", (h) => h.renameCheckpoint(VM, out.CP2, "renamed")],
+        ["removeCheckpoint", (h) => h.removeCheckpoint(VM, out.CP2)],
+    ];
+    for (const [name, call] of calls) {
+        it(`${name}: exactly one invocation`, async () => {
+            const transport = scripted();
+            await call(hostOn(transport));
+            assert.equal(transport.invocations.length, 1);
+        });
+    }
+
+    it("reads the capabilities once per session", async () => {
+        const transport = scripted();
+        const host = hostOn(transport);
+        const [a, b] = await Promise.all([host.capabilities(), host.capabilities()]);
+        await host.capabilities();
+        assert.equal(transport.invocations.length, 1);
+        assert.equal(a, b);
+    });
+
+    it("reads the capabilities again after a failed read", async () => {
+        let fail = true;
+        const transport = scripted({ "read host capabilities": () => (fail ? JSON.parse(out.errorEnvelopes.accessDenied) : JSON.parse(out.ps7Capabilities)) });
+        const host = hostOn(transport);
+        await assert.rejects(host.capabilities(), (e: unknown) => isHostError(e, "AccessDenied"));
+        fail = false;
+        assert.equal((await host.capabilities()).osBuild, 20348);
+    });
+});
+
+describe("the PowerShell host passes inputs as data", () => {
+    it("sends the VM name, checkpoint name and temporary type in the parameter", async () => {
+        const transport = scripted();
+        const host = hostOn(transport);
+        await host.takeCheckpoint(VM, { name: "it's $(bad)", temporaryType: "ProductionOnly" });
+        const [call] = transport.invocations;
+        assert.deepEqual(call!.input, { vmId: VM, name: "it's $(bad)", temporaryType: "ProductionOnly" });
+        assert.ok(!call!.script.includes("$(bad)"), "the name is not in the script text");
+        assert.equal(call!.options.readOnly, false);
+    });
+
+    it("gives removal the longer timeout and reads no timeout override otherwise", async () => {
+        const transport = scripted();
+        const host = hostOn(transport);
+        await host.removeCheckpoint(VM, out.CP2);
+        await host.getCheckpoint(VM, out.CP2);
+        assert.equal(transport.invocations[0]!.options.timeoutMs, 3_600_000);
+        assert.equal(transport.invocations[1]!.options.timeoutMs, undefined);
+        assert.equal(transport.invocations[1]!.options.readOnly, true);
+    });
+});
+
+describe("the PowerShell host reports what kind of checkpoint was made", () => {
+    function taken(vmState: string, state: string, typeUsed: string | null, backupService: unknown = { enabled: true, guestResponding: true }) {
+        const doc = JSON.parse(out.ps7Taken);
+        doc.ok.vmBefore.state = state;
+        doc.ok.vmBefore.backupService = backupService;
+        doc.ok.typeUsed = typeUsed;
+        doc.ok.checkpoint.vmState = vmState;
+        return scripted({ "take checkpoint": () => doc });
+    }
+
+    it("a production checkpoint of a running VM whose backup service answers", async () => {
+        const result = await hostOn(taken("Off", "Running", "Production")).takeCheckpoint(VM, { name: "n" });
+        assert.deepEqual([result.kind, result.fellBack, result.vmStateAtCreation], ["production", false, "Running"]);
+    });
+
+    it("falls back to a standard checkpoint when the VM is saved", async () => {
+        const result = await hostOn(taken("Saved", "Saved", "Production")).takeCheckpoint(VM, { name: "n" });
+        assert.deepEqual([result.kind, result.fellBack], ["standard", true]);
+    });
+
+    it("records a fallback when the checkpoint holds memory although production was planned", async () => {
+        const result = await hostOn(taken("Running", "Running", "Production")).takeCheckpoint(VM, { name: "n" });
+        assert.deepEqual([result.kind, result.fellBack], ["standard", true]);
+    });
+
+    it("a checkpoint of an Off VM is consistent (production) whatever the type", async () => {
+        const result = await hostOn(taken("Off", "Off", "Production", null)).takeCheckpoint(VM, { name: "n" });
+        assert.deepEqual([result.kind, result.fellBack], ["production", false]);
+    });
+
+    it("a standard policy makes standard checkpoints", async () => {
+        const result = await hostOn(taken("Running", "Running", "Standard")).takeCheckpoint(VM, { name: "n" });
+        assert.deepEqual([result.kind, result.fellBack], ["standard", false]);
+    });
+
+    it("a host without checkpoint types (2012 R2) makes standard checkpoints", async () => {
+        const result = await hostOn(taken("Running", "Running", null)).takeCheckpoint(VM, { name: "n" });
+        assert.deepEqual([result.kind, result.fellBack], ["standard", false]);
+    });
+});
+
+describe("the PowerShell host serialises mutations per VM", () => {
+    function slow() {
+        return scripted({
+            "take checkpoint": async () => {
+                await new Promise((r) => setTimeout(r, 20));
+                return JSON.parse(out.ps7Taken);
+            },
+        });
+    }
+
+    it("runs two mutations of one VM one after the other", async () => {
+        const transport = slow();
+        const host = hostOn(transport);
+        await Promise.all([host.takeCheckpoint(VM, { name: "a" }), host.takeCheckpoint(VM.toUpperCase(), { name: "b" }), host.removeCheckpoint(VM, out.CP2)]);
+        assert.equal(transport.maxConcurrent, 1);
+        assert.deepEqual(transport.invocations.map((i) => i.input.name ?? i.operation), ["a", "b", "remove checkpoint"]);
+    });
+
+    it("lets mutations of different VMs proceed side by side", async () => {
+        const transport = slow();
+        const host = hostOn(transport);
+        await Promise.all([host.takeCheckpoint(VM, { name: "a" }), host.takeCheckpoint(out.CP1, { name: "b" })]);
+        assert.equal(transport.maxConcurrent, 2);
+    });
+
+    it("keeps going after a failed mutation", async () => {
+        let first = true;
+        const transport = scripted({
+            "take checkpoint": () => {
+                const answer = first ? JSON.parse(out.errorEnvelopes.checkpointsDisabled) : JSON.parse(out.ps7Taken);
+                first = false;
+                return answer;
+            },
+        });
+        const host = hostOn(transport);
+        const [a, b] = await Promise.allSettled([host.takeCheckpoint(VM, { name: "a" }), host.takeCheckpoint(VM, { name: "b" })]);
+        assert.equal(a.status, "rejected");
+        assert.equal(b.status, "fulfilled");
+    });
+});
+
+describe("the PowerShell host's errors say where and what", () => {
+    it("names the host, the VM and the checkpoint", async () => {
+        const transport = scripted({ "read checkpoint": () => JSON.parse(out.errorEnvelopes.checkpointNotFound) });
+        await assert.rejects(hostOn(transport).getCheckpoint(VM, out.CP2), (e: unknown) => {
+            assert.ok(isHostError(e, "CheckpointNotFound"));
+            assert.match(e.message, /^read checkpoint failed on host recorded-host, VM \(1b4e28ba/);
+            assert.match(e.message, new RegExp(out.CP2));
+            assert.match(e.message, /pulumi refresh/);
+            return true;
+        });
+    });
+
+    it("names the VM by name when it was asked for by name", async () => {
+        const transport = scripted({ "read VM": () => JSON.parse(out.errorEnvelopes.vmNotFoundByName) });
+        await assert.rejects(hostOn(transport).getVm({ name: "web-02" }), (e: unknown) => isHostError(e, "VmNotFound") && /VM "web-02"/.test(e.message));
+    });
+
+    it("disposes its transport", async () => {
+        const transport = scripted();
+        await hostOn(transport).dispose();
+        assert.equal(transport.disposed, 1);
+    });
+});

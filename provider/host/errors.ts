@@ -104,7 +104,7 @@ function formatMessage(detail: string, context: ErrorContext, hint: string): str
         where.push(`checkpoint ${context.checkpoint ? `"${context.checkpoint}"` : ""}${context.checkpointId ? ` (${context.checkpointId})` : ""}`.replace("checkpoint  (", "checkpoint ("));
     }
     const op = context.operation ? `${context.operation} failed on ` : "";
-    return `${op}${where.join(", ")}: ${detail}. ${capitalise(hint)}.`;
+    return `${op}${where.join(", ")}: ${detail.trim().replace(/\.+$/, "")}. ${capitalise(hint)}.`;
 }
 
 function capitalise(s: string): string {

@@ -1,0 +1,90 @@
+import * as path from "node:path";
+import { z } from "zod";
+
+/**
+ * Where a Hyper-V host is and how to reach it, from the stack's `hyperv:*` configuration (read in
+ * the dynamic provider's `configure`, so credentials never enter a resource's inputs or state).
+ *
+ *   hyperv:host      lab:<folder>        the embedded simulated host in a folder (relative to the program)
+ *                    local               PowerShell on this machine (the Hyper-V host itself)
+ *                    ssh://user@host[:port]   PowerShell remoting over SSH (Linux, macOS, Windows)
+ *                    winrm://host        PowerShell remoting over WinRM (from Windows only)
+ *   hyperv:shell     pwsh | powershell   which PowerShell to start (default: detected)
+ *   hyperv:user      user for WinRM (for SSH the address names it)
+ *   hyperv:keyFile   SSH private key file
+ *   hyperv:password  WinRM password: set it with `pulumi config set --secret hyperv:password`
+ *   hyperv:timeoutSeconds       per operation (default 120)
+ *   hyperv:mergeTimeoutSeconds  for removing a checkpoint, which merges disks (default 1800)
+ */
+export const HOST_CONFIG_HELP =
+    "set it with `pulumi config set hyperv:host <address>`, where <address> is lab:<folder> (the simulated host), " +
+    "local, ssh://user@host or winrm://host";
+
+const addressSchema = z.string().trim().min(1).transform((raw, ctx) => {
+    const parsed = parseHostAddress(raw);
+    if (typeof parsed === "string") {
+        ctx.addIssue({ code: "custom", message: parsed });
+        return z.NEVER;
+    }
+    return parsed;
+});
+
+export type HostAddress =
+    | { kind: "lab"; folder: string }
+    | { kind: "local" }
+    | { kind: "ssh"; host: string; user?: string; port?: number }
+    | { kind: "winrm"; host: string };
+
+/** Parses a host address, or returns why it is not one. */
+export function parseHostAddress(raw: string): HostAddress | string {
+    const value = raw.trim();
+    if (value.startsWith("lab:")) {
+        const folder = value.slice(4);
+        if (!folder) return `"${raw}" names no folder: use lab:<folder>, e.g. lab:.hyperv-lab`;
+        return { kind: "lab", folder: path.resolve(folder) };
+    }
+    if (value === "local") return { kind: "local" };
+    const m = /^(ssh|winrm):\/\/(?:([^@/:]+)@)?([A-Za-z0-9.-]+|\[[0-9A-Fa-f:]+\])(?::(\d{1,5}))?\/?$/.exec(value);
+    if (m) {
+        const [, scheme, user, host, port] = m;
+        if (scheme === "ssh") {
+            return { kind: "ssh", host: host!, ...(user ? { user } : {}), ...(port ? { port: Number(port) } : {}) };
+        }
+        if (user || port) return `"${raw}": give the WinRM user in hyperv:user, and no port`;
+        return { kind: "winrm", host: host! };
+    }
+    return `"${raw}" is not a host address: use lab:<folder>, local, ssh://user@host[:port] or winrm://host`;
+}
+
+const stackConfigSchema = z.object({
+    host: addressSchema.optional(),
+    shell: z.enum(["pwsh", "powershell"]).optional(),
+    user: z.string().min(1).optional(),
+    keyFile: z.string().min(1).optional(),
+    password: z.string().min(1).optional(),
+    timeoutSeconds: z.coerce.number().positive().default(120),
+    mergeTimeoutSeconds: z.coerce.number().positive().default(1800),
+});
+export type HostSettings = z.infer<typeof stackConfigSchema>;
+
+/** The subset of Pulumi's dynamic-provider Config we use. */
+export interface ConfigSource {
+    get(key: string): string | undefined;
+}
+
+/** Reads and validates `hyperv:*`; a bad value is an error naming the key and the fix. */
+export function readHostSettings(config: ConfigSource): HostSettings {
+    const raw = Object.fromEntries(
+        ["host", "shell", "user", "keyFile", "password", "timeoutSeconds", "mergeTimeoutSeconds"]
+            .map((k) => [k, config.get(`hyperv:${k}`)])
+            .filter(([, v]) => v !== undefined && v !== ""),
+    );
+    const parsed = stackConfigSchema.safeParse(raw);
+    if (!parsed.success) {
+        const issue = parsed.error.issues[0]!;
+        const key = `hyperv:${String(issue.path[0] ?? "host")}`;
+        // Never echo a password back, even an invalid one.
+        throw new Error(`invalid stack configuration ${key}: ${key === "hyperv:password" ? "must not be empty" : issue.message}`);
+    }
+    return parsed.data;
+}

@@ -1,0 +1,33 @@
+import type { CheckpointInputs, CheckpointOutputs } from "./schema";
+
+export interface CheckpointDiff {
+    changes: boolean;
+    replaces: string[];
+    fields: string[];
+    /** The restore trigger changed: the update applies the checkpoint. */
+    restore: boolean;
+    /** The declared name differs from the checkpoint's name on the host. */
+    rename: boolean;
+}
+
+/**
+ * A different VM, host or type means a different checkpoint: it is replaced, and the replacement
+ * captures the VM as it is now. A name is renamed in place; a new restoreTrigger applies it.
+ */
+export function diffCheckpoint(id: string, olds: CheckpointOutputs, news: CheckpointInputs): CheckpointDiff {
+    const replaces: string[] = [];
+    if (news.host !== olds.host) replaces.push("host");
+    if (news.vmId !== undefined ? news.vmId !== olds.vmId : news.vmName !== olds.vmName && news.vmName !== olds.vmNameDeclared) {
+        replaces.push(news.vmId !== undefined ? "vmId" : "vmName");
+    }
+    if (news.type !== olds.type) replaces.push("type");
+    if (news.adoptId !== undefined && news.adoptId !== id) replaces.push("adoptId");
+    const fields = [...replaces];
+    const rename = news.name !== undefined && news.name !== olds.checkpointName;
+    if (rename || news.name !== olds.name) fields.push("name");
+    const restore = news.restoreTrigger !== undefined && news.restoreTrigger !== olds.restoreTrigger;
+    if (news.restoreTrigger !== olds.restoreTrigger) fields.push("restoreTrigger");
+    if (news.startAfterRestore !== olds.startAfterRestore) fields.push("startAfterRestore");
+    if (news.vmId !== undefined && olds.vmNameDeclared !== undefined && !replaces.length) fields.push("vmId");
+    return { changes: fields.length > 0, replaces, fields, restore: restore && !replaces.length, rename };
+}

@@ -1,0 +1,123 @@
+import {
+    HostError,
+    MAX_CHECKPOINTS_PER_VM,
+    holdsMemory,
+    isTransitional,
+    plannedCheckpointKind,
+    userSnapshotTypes,
+    type Checkpoint,
+    type CheckpointType,
+    type HostCapabilities,
+    type TakenCheckpoint,
+    type Vm,
+} from "../../host";
+import type { CheckpointInputs, CheckpointOutputs, CheckpointTypeArg } from "./schema";
+
+export const hyperVTypeOf: Record<CheckpointTypeArg, Exclude<CheckpointType, "Disabled">> = {
+    production: "Production",
+    productionOnly: "ProductionOnly",
+    standard: "Standard",
+};
+
+/**
+ * Refuses, before asking the host, what Hyper-V would refuse: a full VM (50), a Disabled policy
+ * (never overridden: disabling exists to stop accidents on servers), a VM in transition, a
+ * production-only checkpoint that cannot be made now, a type switch on a host without types.
+ */
+export function refuseTake(inputs: CheckpointInputs, vm: Vm, checkpoints: Checkpoint[], caps: HostCapabilities, hostName: string): void {
+    const ctx = { host: hostName, vm: vm.name, vmId: vm.id, checkpoint: inputs.name, operation: "take checkpoint" };
+    if (checkpoints.length >= MAX_CHECKPOINTS_PER_VM) {
+        throw new HostError("CheckpointLimit", `the VM already has ${checkpoints.length} checkpoints, Hyper-V's limit is ${MAX_CHECKPOINTS_PER_VM}`, ctx);
+    }
+    if (vm.checkpointType === "Disabled") {
+        throw new HostError(
+            "CheckpointsDisabled",
+            `the VM's checkpoint policy is Disabled${inputs.type ? `, and a per-checkpoint type (${inputs.type}) never overrides it` : ""}`,
+            ctx,
+        );
+    }
+    if (isTransitional(vm.state)) {
+        throw new HostError("InvalidVmState", `the VM is ${vm.state}; Hyper-V refuses checkpoints until it is Running, Off, Saved or Paused`, ctx);
+    }
+    if (inputs.type !== undefined && !caps.supportsCheckpointType) {
+        throw new HostError(
+            "UnsupportedByHost",
+            `the host runs ${caps.osCaption} (build ${caps.osBuild}), which has no checkpoint types, so "type" cannot be applied`,
+            ctx,
+            { hint: "remove type: this host takes standard checkpoints only" },
+        );
+    }
+    const type = inputs.type !== undefined ? hyperVTypeOf[inputs.type] : vm.checkpointType;
+    const planned = plannedCheckpointKind(vm, type);
+    if ("refused" in planned && planned.refused === "production") {
+        throw new HostError("ProductionUnavailable", `a production-only checkpoint cannot be made now: ${planned.blocker.detail}`, ctx);
+    }
+}
+
+/** Checkpoints Hyper-V or other features made, which a Checkpoint resource must never take over. */
+export function refuseAdoption(checkpoint: Checkpoint, hostName: string, vm: Vm): void {
+    const ctx = { host: hostName, vm: vm.name, vmId: vm.id, checkpoint: checkpoint.name, checkpointId: checkpoint.id, operation: "adopt checkpoint" };
+    if (checkpoint.isAutomatic) {
+        throw new HostError("HostFailure", "it is an automatic checkpoint, which Hyper-V manages itself (it removes it after a clean shutdown)", ctx, {
+            hint: "adopt a checkpoint someone took, or turn automatic checkpoints off and take one",
+        });
+    }
+    if (!userSnapshotTypes.includes(checkpoint.snapshotType)) {
+        throw new HostError("HostFailure", `it is a ${checkpoint.snapshotType} checkpoint, which belongs to Hyper-V Replica or backup software`, ctx, {
+            hint: "adopt only checkpoints taken with Checkpoint-VM or Hyper-V Manager",
+        });
+    }
+}
+
+function declared(inputs: CheckpointInputs): Partial<CheckpointOutputs> {
+    const out = Object.fromEntries(Object.entries(inputs).filter(([, v]) => v !== undefined)) as Partial<CheckpointOutputs>;
+    if (inputs.vmName !== undefined) out.vmNameDeclared = inputs.vmName;
+    return out;
+}
+
+export function takenOutputs(inputs: CheckpointInputs, vm: Vm, taken: TakenCheckpoint): CheckpointOutputs {
+    const cp = taken.checkpoint;
+    return {
+        ...declared(inputs),
+        vmId: vm.id,
+        vmName: vm.name,
+        checkpointName: cp.name,
+        kind: taken.kind,
+        fellBack: taken.fellBack,
+        holdsMemory: holdsMemory(cp.vmState),
+        vmStateAtCreation: taken.vmStateAtCreation,
+        snapshotType: cp.snapshotType,
+        parentCheckpointId: cp.parentId,
+        creationTime: cp.creationTime,
+        lastRestoreTime: null,
+        adopted: false,
+    };
+}
+
+/**
+ * Hyper-V cannot tell production from standard afterwards. Memory state means standard; without
+ * it the checkpoint may be a production one or a standard one of an Off VM: "unknown".
+ */
+export function adoptedOutputs(inputs: CheckpointInputs, vm: Vm, cp: Checkpoint): CheckpointOutputs {
+    const memory = holdsMemory(cp.vmState);
+    return {
+        ...declared(inputs),
+        vmId: vm.id,
+        vmName: vm.name,
+        checkpointName: cp.name,
+        kind: memory ? "standard" : "unknown",
+        fellBack: null,
+        holdsMemory: memory,
+        vmStateAtCreation: cp.vmState,
+        snapshotType: cp.snapshotType,
+        parentCheckpointId: cp.parentId,
+        creationTime: cp.creationTime,
+        lastRestoreTime: null,
+        adopted: true,
+    };
+}
+
+/** Outputs refreshed from the host's copy of the checkpoint; what was recorded at creation stays. */
+export function refreshedOutputs(olds: CheckpointOutputs, vm: Vm, cp: Checkpoint): CheckpointOutputs {
+    return { ...olds, vmName: vm.name, checkpointName: cp.name, parentCheckpointId: cp.parentId };
+}

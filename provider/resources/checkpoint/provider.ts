@@ -1,0 +1,49 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { checkFailures, isUnknown } from "../shared/check";
+import { hostFor } from "../shared/runtime";
+import { diffCheckpoint } from "./diff";
+import { createCheckpoint, deleteCheckpoint, readCheckpoint, updateCheckpoint } from "./lifecycle";
+import { checkpointInputsSchema, checkpointOutputsSchema, type CheckpointOutputs } from "./schema";
+
+const parseInputs = (news: Record<string, unknown>) => checkpointInputsSchema.parse(news);
+const parseOutputs = (olds: Record<string, unknown>) => checkpointOutputsSchema.parse(olds);
+
+/** The Checkpoint lifecycle, as Pulumi's dynamic provider interface. */
+export const checkpointProvider: pulumi.dynamic.ResourceProvider<Record<string, unknown>, CheckpointOutputs> = {
+    async check(_olds, news) {
+        const known = Object.fromEntries(Object.entries(news).filter(([, v]) => !isUnknown(v)));
+        const parsed = checkpointInputsSchema.safeParse(known);
+        if (!parsed.success) {
+            const unknownFields = new Set(Object.keys(news).filter((k) => isUnknown(news[k])));
+            const failures = checkFailures(parsed.error).filter((f) => !unknownFields.has(f.property.split(".")[0]!));
+            if (failures.length > 0) return { failures };
+        }
+        return { inputs: news };
+    },
+
+    async diff(id, olds, news) {
+        const d = diffCheckpoint(id, parseOutputs(olds), parseInputs(news));
+        return { changes: d.changes, replaces: d.replaces, deleteBeforeReplace: false };
+    },
+
+    async create(news) {
+        const inputs = parseInputs(news);
+        return createCheckpoint(hostFor(inputs.host), inputs);
+    },
+
+    async read(id, props) {
+        const olds = parseOutputs(props ?? {});
+        const outs = await readCheckpoint(hostFor(olds.host), id, olds);
+        return outs ? { id, props: outs } : {};
+    },
+
+    async update(id, olds, news) {
+        const previous = parseOutputs(olds);
+        return { outs: await updateCheckpoint(hostFor(previous.host), id, previous, parseInputs(news)) };
+    },
+
+    async delete(id, props) {
+        const olds = parseOutputs(props);
+        await deleteCheckpoint(hostFor(olds.host), id, olds);
+    },
+};

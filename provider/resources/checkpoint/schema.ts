@@ -1,0 +1,73 @@
+import { z } from "zod";
+import { checkpointKindSchema, guidSchema, MAX_CHECKPOINT_NAME_LENGTH, snapshotTypeSchema, vmStateSchema } from "../../host";
+import { requireOneVm, vmTargetShape } from "../shared/vm-target";
+
+/** Checkpoint names: 1 to 100 characters (Hyper-V's limit), shown in Hyper-V Manager, not unique. */
+export const checkpointNameSchema = z.string().superRefine((value, ctx) => {
+    const fail = (why: string) => ctx.addIssue({ code: "custom", message: `name ${why}` });
+    if (value.length === 0) return fail("must not be empty: give the checkpoint a name of 1 to 100 characters");
+    if (value.trim().length === 0) return fail("must not be only whitespace: give it a readable name");
+    if ([...value].length > MAX_CHECKPOINT_NAME_LENGTH) {
+        return fail(`is ${[...value].length} characters; Hyper-V allows at most ${MAX_CHECKPOINT_NAME_LENGTH}: shorten it`);
+    }
+    // eslint-disable-next-line no-control-regex
+    if (/[\u0000-\u001f\u007f]/.test(value)) return fail("contains a control character (newline, tab, NUL...): remove it");
+});
+
+/** The per-checkpoint type: Checkpoint-VM always follows the VM's policy, so the provider switches it for the call. */
+export const checkpointTypeArgSchema = z.enum(["production", "productionOnly", "standard"], {
+    message: 'type must be "production", "productionOnly" or "standard"',
+});
+export type CheckpointTypeArg = z.infer<typeof checkpointTypeArgSchema>;
+
+export const checkpointInputsSchema = z
+    .object({
+        ...vmTargetShape,
+        name: checkpointNameSchema.optional(),
+        type: checkpointTypeArgSchema.optional(),
+        restoreTrigger: z.string({ message: "restoreTrigger must be a string (any value; change it to apply the checkpoint)" }).optional(),
+        startAfterRestore: z.boolean({ message: "startAfterRestore must be true or false" }).optional(),
+        adoptId: z
+            .string()
+            .pipe(z.string().regex(/^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$/, {
+                message: "adoptId must be the GUID of an existing checkpoint (Get-VMSnapshot -VMName <vm> | Select Name, Id)",
+            }))
+            .transform((s) => s.toLowerCase())
+            .optional(),
+    })
+    .superRefine((value, ctx) => {
+        requireOneVm(value, ctx);
+        if (value.name === undefined && value.adoptId === undefined) {
+            ctx.addIssue({ code: "custom", path: ["name"], message: "name the checkpoint (1 to 100 characters)" });
+        }
+        if (value.adoptId !== undefined && value.type !== undefined) {
+            ctx.addIssue({ code: "custom", path: ["type"], message: "an adopted checkpoint already exists: remove type (it only applies when taking a checkpoint)" });
+        }
+    });
+export type CheckpointInputs = z.infer<typeof checkpointInputsSchema>;
+
+export const checkpointOutputsSchema = z.object({
+    ...vmTargetShape,
+    name: z.string().optional(),
+    type: checkpointTypeArgSchema.optional(),
+    restoreTrigger: z.string().optional(),
+    startAfterRestore: z.boolean().optional(),
+    adoptId: z.string().optional(),
+    vmNameDeclared: z.string().optional(),
+    vmId: guidSchema,
+    vmName: z.string(),
+    /** The checkpoint's name as last read from the host. */
+    checkpointName: z.string(),
+    /** What was actually taken; "unknown" for an adopted checkpoint without memory state. */
+    kind: z.union([checkpointKindSchema, z.literal("unknown")]),
+    /** A production checkpoint was asked for and Hyper-V made a standard one. Null when unknown. */
+    fellBack: z.boolean().nullable(),
+    holdsMemory: z.boolean(),
+    vmStateAtCreation: vmStateSchema,
+    snapshotType: snapshotTypeSchema,
+    parentCheckpointId: z.string().nullable(),
+    creationTime: z.string(),
+    lastRestoreTime: z.string().nullable(),
+    adopted: z.boolean(),
+});
+export type CheckpointOutputs = z.infer<typeof checkpointOutputsSchema>;

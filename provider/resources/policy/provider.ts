@@ -1,0 +1,59 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { hostFor } from "../shared/runtime";
+import { checkFailures, isUnknown } from "../shared/check";
+import { warn } from "../shared/warnings";
+import { diffPolicy } from "./diff";
+import { applyPolicy, readPolicy, restorePolicy } from "./lifecycle";
+import { policyInputsSchema, policyOutputsSchema, type PolicyInputs, type PolicyOutputs } from "./schema";
+
+function parseInputs(news: Record<string, unknown>): PolicyInputs {
+    return policyInputsSchema.parse(news);
+}
+
+function parseOutputs(olds: Record<string, unknown>): PolicyOutputs {
+    return policyOutputsSchema.parse(olds);
+}
+
+/** The VmCheckpointPolicy lifecycle, as Pulumi's dynamic provider interface. */
+export const policyProvider: pulumi.dynamic.ResourceProvider<Record<string, unknown>, PolicyOutputs> = {
+    async check(_olds, news) {
+        // Values the engine does not know yet (preview) are checked when they are known.
+        const known = Object.fromEntries(Object.entries(news).filter(([, v]) => !isUnknown(v)));
+        const parsed = policyInputsSchema.safeParse(known);
+        if (!parsed.success) {
+            const unknownFields = new Set(Object.keys(news).filter((k) => isUnknown(news[k])));
+            const failures = checkFailures(parsed.error).filter((f) => !unknownFields.has(f.property.split(".")[0]!));
+            if (failures.length > 0) return { failures };
+        }
+        return { inputs: news };
+    },
+
+    async diff(_id, olds, news) {
+        const d = diffPolicy(parseOutputs(olds), parseInputs(news));
+        return { changes: d.changes, replaces: d.replaces, deleteBeforeReplace: false };
+    },
+
+    async create(news) {
+        const inputs = parseInputs(news);
+        const outs = await applyPolicy(hostFor(inputs.host), inputs);
+        return { id: outs.vmId, outs };
+    },
+
+    async read(id, props) {
+        const olds = parseOutputs(props ?? {});
+        const outs = await readPolicy(hostFor(olds.host), olds);
+        return outs ? { id, props: outs } : {};
+    },
+
+    async update(_id, olds, news) {
+        const previous = parseOutputs(olds);
+        const inputs = parseInputs(news);
+        return { outs: await applyPolicy(hostFor(inputs.host), inputs, previous.priorSettings) };
+    },
+
+    async delete(_id, props) {
+        const olds = parseOutputs(props);
+        const notRestored = await restorePolicy(hostFor(olds.host), olds);
+        for (const message of notRestored) warn(`VM "${olds.vmName}" (${olds.vmId}): ${message}`);
+    },
+};

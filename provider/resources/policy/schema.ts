@@ -1,0 +1,71 @@
+import { z } from "zod";
+import { checkpointTypeSchema } from "../../host";
+import { requireOneVm, vmTargetShape } from "../shared/vm-target";
+import { windowsFolderSchema } from "../shared/windows-path";
+
+/** What a user declares for a VM's checkpoint behaviour. A field left unset is not managed. */
+export const policyInputsSchema = z
+    .object({
+        ...vmTargetShape,
+        type: z
+            .enum(["production", "standard"], { message: 'type must be "production" or "standard"' })
+            .optional(),
+        fallbackToStandard: z.boolean({ message: "fallbackToStandard must be true or false" }).optional(),
+        disabled: z.boolean({ message: "disabled must be true or false" }).optional(),
+        fileLocation: windowsFolderSchema("fileLocation").optional(),
+        automaticCheckpoints: z.boolean({ message: "automaticCheckpoints must be true or false" }).optional(),
+        ensureBackupIntegration: z.boolean({ message: "ensureBackupIntegration must be true or false" }).optional(),
+    })
+    .superRefine((value, ctx) => {
+        requireOneVm(value, ctx);
+        if (value.fallbackToStandard !== undefined && value.type !== "production") {
+            ctx.addIssue({
+                code: "custom",
+                path: ["fallbackToStandard"],
+                message: 'fallbackToStandard applies to production checkpoints only: set type: "production", or remove fallbackToStandard',
+            });
+        }
+        if (value.ensureBackupIntegration && value.type === "standard") {
+            ctx.addIssue({
+                code: "custom",
+                path: ["ensureBackupIntegration"],
+                message: 'ensureBackupIntegration is for production checkpoints: set type: "production", or remove ensureBackupIntegration',
+            });
+        }
+    });
+export type PolicyInputs = z.infer<typeof policyInputsSchema>;
+
+const settingsSchema = z.object({
+    checkpointType: checkpointTypeSchema.nullable(),
+    fileLocation: z.string(),
+    automaticCheckpoints: z.boolean().nullable(),
+    backupIntegrationEnabled: z.boolean().nullable(),
+});
+export type PolicySettings = z.infer<typeof settingsSchema>;
+
+/**
+ * What the resource records. Besides the declared inputs it holds the live settings (read from the
+ * host, so drift shows in diffs) and the settings the VM had before the resource took over.
+ */
+export const policyOutputsSchema = z.object({
+    ...vmTargetShape,
+    vmId: z.string(),
+    vmName: z.string(),
+    /** The vmName the user declared, if any (vmName above is the VM's name as last read). */
+    vmNameDeclared: z.string().optional(),
+    type: z.enum(["production", "standard"]).optional(),
+    fallbackToStandard: z.boolean().optional(),
+    disabled: z.boolean().optional(),
+    fileLocation: z.string().optional(),
+    automaticCheckpoints: z.boolean().optional(),
+    ensureBackupIntegration: z.boolean().optional(),
+    live: settingsSchema,
+    checkpointType: checkpointTypeSchema.nullable(),
+    checkpointFileLocation: z.string(),
+    automaticCheckpointsEnabled: z.boolean().nullable(),
+    configurationVersion: z.string(),
+    productionCheckpointPossible: z.boolean(),
+    productionBlockedBy: z.string().nullable(),
+    priorSettings: settingsSchema,
+});
+export type PolicyOutputs = z.infer<typeof policyOutputsSchema>;

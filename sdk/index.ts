@@ -1,0 +1,2 @@
+export { VmCheckpointPolicy, type VmCheckpointPolicyArgs, type CheckpointSettings, type HyperVCheckpointType } from "./policy";
+export { Checkpoint, type CheckpointArgs } from "./checkpoint";

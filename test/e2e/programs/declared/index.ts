@@ -1,0 +1,27 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as hyperv from "hyperv-checkpoints";
+
+// Tests drive this program through stack configuration: e2e:policies and e2e:checkpoints are JSON
+// maps of resource name to arguments, so one program covers every e2e scenario.
+const config = new pulumi.Config("e2e");
+const policies = config.getObject<Record<string, hyperv.VmCheckpointPolicyArgs>>("policies") ?? {};
+const checkpoints = config.getObject<Record<string, hyperv.CheckpointArgs & { dependsOnPolicy?: string }>>("checkpoints") ?? {};
+
+const declaredPolicies: Record<string, hyperv.VmCheckpointPolicy> = {};
+for (const [name, args] of Object.entries(policies)) {
+    declaredPolicies[name] = new hyperv.VmCheckpointPolicy(name, args);
+}
+const declaredCheckpoints: Record<string, hyperv.Checkpoint> = {};
+for (const [name, { dependsOnPolicy, ...args }] of Object.entries(checkpoints)) {
+    const policy = dependsOnPolicy ? declaredPolicies[dependsOnPolicy] : undefined;
+    declaredCheckpoints[name] = new hyperv.Checkpoint(name, args, policy ? { dependsOn: [policy] } : {});
+}
+
+export const policyOutputs = Object.fromEntries(
+    Object.entries(declaredPolicies).map(([name, p]) => [name, pulumi.all([p.vmId, p.checkpointType, p.productionCheckpointPossible, p.productionBlockedBy, p.priorSettings])
+        .apply(([vmId, checkpointType, productionCheckpointPossible, productionBlockedBy, priorSettings]) => ({ vmId, checkpointType, productionCheckpointPossible, productionBlockedBy, priorSettings }))]),
+);
+export const checkpointOutputs = Object.fromEntries(
+    Object.entries(declaredCheckpoints).map(([name, c]) => [name, pulumi.all([c.id, c.checkpointName, c.kind, c.fellBack, c.holdsMemory, c.parentCheckpointId, c.vmId, c.lastRestoreTime])
+        .apply(([id, checkpointName, kind, fellBack, holdsMemory, parentCheckpointId, vmId, lastRestoreTime]) => ({ id, checkpointName, kind, fellBack, holdsMemory, parentCheckpointId, vmId, lastRestoreTime }))]),
+);

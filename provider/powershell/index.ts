@@ -24,4 +24,4 @@ export { PowerShellHost } from "./host";
 export { powerShellTargetSchema, describeTarget, type PowerShellTarget, type PowerShellTargetInput } from "./target";
 export type { Transport, InvocationOptions } from "./transport";
 export type { PowerShellCapabilities } from "./parse";
-export { PowerShellSession, sessionFor } from "./session";
+export { PowerShellSession, sessionFor, leaseSession } from "./session";

@@ -1,0 +1,132 @@
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { isHostError } from "../../provider/host/errors";
+import { createPowerShellHost, type PowerShellHost, type PowerShellTargetInput } from "../../provider/powershell";
+import { renderScript, type OperationScript } from "../../provider/powershell/scripts";
+import { leaseSession } from "../../provider/powershell/session";
+import { powerShellTargetSchema } from "../../provider/powershell/target";
+
+/**
+ * End to end against a real Hyper-V host, when HYPERV_TEST_HOST is set:
+ *   HYPERV_TEST_HOST       "local" (run on the Hyper-V host itself) or the host's name
+ *   HYPERV_TEST_TRANSPORT  "ssh" (default for a remote host) or "winrm"
+ *   HYPERV_TEST_USER       remote user;  HYPERV_TEST_KEY_FILE  SSH private key
+ *   HYPERV_TEST_PASSWORD   WinRM password;  HYPERV_TEST_SHELL  pwsh, powershell or a path
+ *   HYPERV_TEST_VM_PATH    folder for the throw-away VM (default: the host's default)
+ * It creates a throw-away VM with no disk through the same session, exercises the settings and
+ * checkpoints, and removes the VM afterwards.
+ */
+function targetFromEnvironment(): PowerShellTargetInput | null {
+    const host = process.env.HYPERV_TEST_HOST;
+    if (!host) return null;
+    const shell = process.env.HYPERV_TEST_SHELL ? { shell: process.env.HYPERV_TEST_SHELL } : {};
+    if (host === "local") return { kind: "local", ...shell };
+    if (process.env.HYPERV_TEST_TRANSPORT === "winrm") {
+        return { kind: "winrm", computerName: host, userName: process.env.HYPERV_TEST_USER, password: process.env.HYPERV_TEST_PASSWORD, ...shell };
+    }
+    return { kind: "ssh", host, userName: process.env.HYPERV_TEST_USER ?? "", keyFilePath: process.env.HYPERV_TEST_KEY_FILE, ...shell };
+}
+
+/** Test-only scripts: create and delete the throw-away VM, with the same one-parameter discipline. */
+const newVmScript: OperationScript = {
+    operation: "create test VM",
+    body: String.raw`
+$parameters = @{ Name = [string]$HvcpInput.name; Generation = 2; MemoryStartupBytes = 512MB; NoVHD = $true }
+if ($HvcpInput.path) { $parameters.Path = [string]$HvcpInput.path }
+$vm = Hyper-V\New-VM @parameters
+$HvcpResult = [ordered]@{ vm = ConvertTo-HvcpVm $vm }
+`,
+};
+const removeVmScript: OperationScript = {
+    operation: "delete test VM",
+    body: String.raw`
+$vm = Get-HvcpVm -Id ([string]$HvcpInput.vmId)
+Hyper-V\Get-VMSnapshot -VM $vm | Hyper-V\Remove-VMSnapshot -Confirm:$false
+Hyper-V\Remove-VM -VM $vm -Force
+$HvcpResult = [ordered]@{ removed = [string]$HvcpInput.vmId }
+`,
+};
+
+describe("acceptance: a real Hyper-V host through PowerShell", function () {
+    this.timeout(600_000);
+    const target = targetFromEnvironment();
+    let host: PowerShellHost;
+    let lease: ReturnType<typeof leaseSession>;
+    let vmId = "";
+    const vmName = `hvcp-acceptance-${randomUUID().slice(0, 8)} [it's *]`;
+
+    before(async function () {
+        if (!target) {
+            console.log("    acceptance suite skipped: set HYPERV_TEST_HOST (and HYPERV_TEST_USER, HYPERV_TEST_KEY_FILE, ...) to run it against a Hyper-V host");
+            this.skip();
+        }
+        const settings = powerShellTargetSchema.parse(target);
+        host = createPowerShellHost(settings);
+        lease = leaseSession(settings);
+        const created = JSON.parse(await lease.invoke(renderScript(newVmScript, { name: vmName, path: process.env.HYPERV_TEST_VM_PATH ?? null }), { operation: "create test VM", readOnly: false }));
+        assert.ok(created.ok, JSON.stringify(created));
+        vmId = created.ok.vm.id;
+    });
+
+    after(async () => {
+        if (!target) return;
+        if (vmId) await lease.invoke(renderScript(removeVmScript, { vmId }), { operation: "delete test VM", readOnly: false });
+        await lease.dispose();
+        await host.dispose();
+    });
+
+    it("reads the host's capabilities", async () => {
+        const caps = await host.capabilities();
+        assert.ok(caps.osBuild >= 9600);
+        assert.match(caps.psEdition, /^(Desktop|Core)$/);
+    });
+
+    it("finds the VM by its name literally, wildcard characters and quote included", async () => {
+        const vm = await host.getVm({ name: vmName });
+        assert.equal(vm.id, vmId);
+        assert.equal(vm.state, "Off");
+    });
+
+    it("changes only the given checkpoint settings", async () => {
+        const caps = await host.capabilities();
+        if (!caps.supportsCheckpointType) return;
+        const vm = await host.setCheckpointSettings(vmId, { checkpointType: "Standard" });
+        assert.equal(vm.checkpointType, "Standard");
+        const again = await host.setCheckpointSettings(vmId, { checkpointType: "Production" });
+        assert.equal(again.checkpointType, "Production");
+        assert.equal(again.checkpointFileLocation, vm.checkpointFileLocation);
+    });
+
+    it("takes, reads, renames, applies and removes checkpoints by id", async () => {
+        const first = await host.takeCheckpoint(vmId, { name: "first 'one' $(x)" });
+        assert.equal(first.checkpoint.name, "first 'one' $(x)");
+        assert.equal(first.kind, "production", "an Off VM gets a consistent, disk-only checkpoint");
+        const second = await host.takeCheckpoint(vmId, { name: "second", temporaryType: "Standard" });
+        assert.equal(second.checkpoint.parentId, first.checkpoint.id);
+        const after = await host.getVm({ id: vmId });
+        assert.equal(after.checkpointType, "Production", "the temporary type was switched back");
+        const listed = await host.listCheckpoints(vmId);
+        assert.deepEqual(listed.map((c) => c.id), [first.checkpoint.id, second.checkpoint.id]);
+        const renamed = await host.renameCheckpoint(vmId, second.checkpoint.id, "第二 checkpoint");
+        assert.equal(renamed.name, "第二 checkpoint");
+        const applied = await host.applyCheckpoint(vmId, first.checkpoint.id);
+        assert.equal(applied.parentCheckpointId, first.checkpoint.id);
+        await host.removeCheckpoint(vmId, second.checkpoint.id);
+        await assert.rejects(host.getCheckpoint(vmId, second.checkpoint.id), (e: unknown) => isHostError(e, "CheckpointNotFound"));
+        const { checkpoints } = await host.getVmWithCheckpoints({ id: vmId });
+        assert.deepEqual(checkpoints.map((c) => c.id), [first.checkpoint.id]);
+    });
+
+    it("refuses a checkpoint while checkpoints are disabled, and leaves the policy alone", async () => {
+        const caps = await host.capabilities();
+        if (!caps.supportsCheckpointType) return;
+        await host.setCheckpointSettings(vmId, { checkpointType: "Disabled" });
+        await assert.rejects(host.takeCheckpoint(vmId, { name: "nope", temporaryType: "Standard" }), (e: unknown) => isHostError(e, "CheckpointsDisabled"));
+        assert.equal((await host.getVm({ id: vmId })).checkpointType, "Disabled");
+        await host.setCheckpointSettings(vmId, { checkpointType: "Production" });
+    });
+
+    it("reports a missing VM as VmNotFound", async () => {
+        await assert.rejects(host.getVm({ name: `missing-${randomUUID()}` }), (e: unknown) => isHostError(e, "VmNotFound"));
+    });
+});

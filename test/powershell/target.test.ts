@@ -1,0 +1,53 @@
+import assert from "node:assert/strict";
+import { frameSessionStart } from "../../provider/powershell/protocol";
+import { resolveShellExecutable } from "../../provider/powershell/shell-executable";
+import { describeTarget, powerShellTargetSchema, remoteConnectParameters, targetKey } from "../../provider/powershell/target";
+
+const winrm = powerShellTargetSchema.parse({ kind: "winrm", computerName: "hv01", userName: "CORP\\svc", password: "Pa55-word!" });
+
+describe("target settings", () => {
+    it("fills in the timeouts, removal longest", () => {
+        const local = powerShellTargetSchema.parse({ kind: "local" });
+        assert.deepEqual(local.timeouts, { operationSeconds: 120, removalSeconds: 3600, connectSeconds: 60 });
+    });
+
+    it("refuses an SSH target without a user", () => {
+        assert.equal(powerShellTargetSchema.safeParse({ kind: "ssh", host: "hv01" }).success, false);
+    });
+
+    it("never shows the password in messages, session keys or the session start command", () => {
+        assert.ok(!describeTarget(winrm).includes("Pa55"));
+        assert.ok(!targetKey(winrm).includes("Pa55"));
+        assert.ok(!frameSessionStart(remoteConnectParameters(winrm)).includes("Pa55"));
+    });
+
+    it("gives a changed password a new session", () => {
+        assert.notEqual(targetKey(winrm), targetKey({ ...winrm, password: "other" }));
+    });
+
+    it("passes SSH connection settings as New-PSSession parameters", () => {
+        const ssh = powerShellTargetSchema.parse({ kind: "ssh", host: "hv01", userName: "svc", keyFilePath: "/k", port: 2222 });
+        assert.deepEqual(remoteConnectParameters(ssh), { kind: "ssh", HostName: "hv01", UserName: "svc", KeyFilePath: "/k", Port: 2222 });
+        assert.equal(describeTarget(ssh), "svc@hv01:2222 (ssh)");
+    });
+});
+
+describe("choosing the shell", () => {
+    const local = powerShellTargetSchema.parse({ kind: "local" });
+    it("uses the configured shell", () => {
+        assert.equal(resolveShellExecutable({ ...local, shell: "C:\\pwsh\\pwsh.exe" }, "win32", () => false), "C:\\pwsh\\pwsh.exe");
+    });
+    it("prefers PowerShell 7 on Windows when installed", () => {
+        assert.equal(resolveShellExecutable(local, "win32", () => true), "pwsh");
+    });
+    it("falls back to Windows PowerShell 5.1 on Windows", () => {
+        assert.equal(resolveShellExecutable(local, "win32", () => false), "powershell");
+    });
+    it("needs PowerShell 7 for SSH remoting, even on Windows", () => {
+        const ssh = powerShellTargetSchema.parse({ kind: "ssh", host: "h", userName: "u" });
+        assert.equal(resolveShellExecutable(ssh, "win32", () => false), "pwsh");
+    });
+    it("uses pwsh on Linux and macOS", () => {
+        assert.equal(resolveShellExecutable(local, "linux", () => false), "pwsh");
+    });
+});

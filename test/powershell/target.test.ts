@@ -22,7 +22,7 @@ describe("target settings", () => {
     });
 
     it("gives a changed password a new session", () => {
-        assert.notEqual(targetKey(winrm), targetKey({ ...winrm, password: "other" }));
+        assert.notEqual(targetKey(winrm), targetKey(powerShellTargetSchema.parse({ ...winrm, password: "other" })));
     });
 
     it("passes SSH connection settings as New-PSSession parameters", () => {

@@ -40,6 +40,21 @@ import type { Timeouts } from "./target";
 import type { Transport } from "./transport";
 import { VmLocks } from "./vm-locks";
 
+/**
+ * Per-VM serialisation is per host, not per PowerShellHost object: hosts created for different
+ * resources of one stack share the target's shell and must share its VM locks too.
+ */
+const vmLocksByHost = new Map<string, VmLocks>();
+
+function vmLocksFor(host: string): VmLocks {
+    let locks = vmLocksByHost.get(host);
+    if (!locks) {
+        locks = new VmLocks();
+        vmLocksByHost.set(host, locks);
+    }
+    return locks;
+}
+
 interface Call<T extends z.ZodType> {
     script: OperationScript;
     input: Record<string, unknown>;
@@ -57,13 +72,14 @@ interface Call<T extends z.ZodType> {
 export class PowerShellHost implements HyperVHost {
     readonly displayName: string;
     private capabilitiesRead: Promise<PowerShellCapabilities> | null = null;
-    private readonly vmLocks = new VmLocks();
+    private readonly vmLocks: VmLocks;
 
     constructor(
         private readonly transport: Transport,
         private readonly timeouts: Timeouts,
     ) {
         this.displayName = transport.displayName;
+        this.vmLocks = vmLocksFor(this.displayName);
     }
 
     capabilities(): Promise<PowerShellCapabilities> {

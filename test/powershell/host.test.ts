@@ -154,6 +154,13 @@ describe("the PowerShell host serialises mutations per VM", () => {
         assert.deepEqual(transport.invocations.map((i) => i.input.name ?? i.operation), ["a", "b", "remove checkpoint"]);
     });
 
+    it("serialises mutations of one VM across host objects of the same host", async () => {
+        const transport = slow();
+        const [one, two] = [hostOn(transport), hostOn(transport)];
+        await Promise.all([one.takeCheckpoint(VM, { name: "a" }), two.takeCheckpoint(VM, { name: "b" })]);
+        assert.equal(transport.maxConcurrent, 1);
+    });
+
     it("lets mutations of different VMs proceed side by side", async () => {
         const transport = slow();
         const host = hostOn(transport);

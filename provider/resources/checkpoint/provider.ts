@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { checkFailures, isUnknown } from "../shared/check";
+import { checkFailures, compact, isUnknown } from "../shared/check";
 import { hostFor } from "../shared/runtime";
 import { diffCheckpoint } from "./diff";
 import { createCheckpoint, deleteCheckpoint, readCheckpoint, updateCheckpoint } from "./lifecycle";
@@ -28,18 +28,19 @@ export const checkpointProvider: pulumi.dynamic.ResourceProvider<Record<string, 
 
     async create(news) {
         const inputs = parseInputs(news);
-        return createCheckpoint(hostFor(inputs.host), inputs);
+        const { id, outs } = await createCheckpoint(hostFor(inputs.host), inputs);
+        return { id, outs: compact(outs) };
     },
 
     async read(id, props) {
         const olds = parseOutputs(props ?? {});
         const outs = await readCheckpoint(hostFor(olds.host), id, olds);
-        return outs ? { id, props: outs } : {};
+        return outs ? { id, props: compact(outs) } : {};
     },
 
     async update(id, olds, news) {
         const previous = parseOutputs(olds);
-        return { outs: await updateCheckpoint(hostFor(previous.host), id, previous, parseInputs(news)) };
+        return { outs: compact(await updateCheckpoint(hostFor(previous.host), id, previous, parseInputs(news))) };
     },
 
     async delete(id, props) {

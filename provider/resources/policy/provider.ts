@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { hostFor } from "../shared/runtime";
-import { checkFailures, isUnknown } from "../shared/check";
+import { checkFailures, compact, isUnknown } from "../shared/check";
 import { warn } from "../shared/warnings";
 import { diffPolicy } from "./diff";
 import { applyPolicy, readPolicy, restorePolicy } from "./lifecycle";
@@ -36,19 +36,19 @@ export const policyProvider: pulumi.dynamic.ResourceProvider<Record<string, unkn
     async create(news) {
         const inputs = parseInputs(news);
         const outs = await applyPolicy(hostFor(inputs.host), inputs);
-        return { id: outs.vmId, outs };
+        return { id: outs.vmId, outs: compact(outs) };
     },
 
     async read(id, props) {
         const olds = parseOutputs(props ?? {});
         const outs = await readPolicy(hostFor(olds.host), olds);
-        return outs ? { id, props: outs } : {};
+        return outs ? { id, props: compact(outs) } : {};
     },
 
     async update(_id, olds, news) {
         const previous = parseOutputs(olds);
         const inputs = parseInputs(news);
-        return { outs: await applyPolicy(hostFor(inputs.host), inputs, previous.priorSettings) };
+        return { outs: compact(await applyPolicy(hostFor(inputs.host), inputs, previous.priorSettings)) };
     },
 
     async delete(_id, props) {

@@ -19,3 +19,11 @@ export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 export function isUnknown(value: unknown): boolean {
     return value === UNKNOWN;
 }
+
+/**
+ * Drops undefined fields: the dynamic provider host turns outputs into a protobuf Struct, which
+ * refuses undefined ("Unexpected struct type").
+ */
+export function compact<T extends object>(value: T): T {
+    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}

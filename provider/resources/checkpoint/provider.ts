@@ -1,4 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
 import { checkFailures, compact, isUnknown } from "../shared/check";
 import { hostFor } from "../shared/runtime";
 import { diffCheckpoint } from "./diff";
@@ -8,13 +9,20 @@ import { checkpointInputsSchema, checkpointOutputsSchema, type CheckpointOutputs
 const parseInputs = (news: Record<string, unknown>) => checkpointInputsSchema.parse(news);
 const parseOutputs = (olds: Record<string, unknown>) => checkpointOutputsSchema.parse(olds);
 
+/**
+ * The field rules without the cross-field ones (exactly one VM, a name unless adopting): those
+ * cannot be judged while a field they read is unknown (preview). The engine checks again with
+ * every value known before it creates or updates.
+ */
+const fieldRules = z.object(checkpointInputsSchema.shape);
+
 /** The Checkpoint lifecycle, as Pulumi's dynamic provider interface. */
 export const checkpointProvider: pulumi.dynamic.ResourceProvider<Record<string, unknown>, CheckpointOutputs> = {
     async check(_olds, news) {
         const known = Object.fromEntries(Object.entries(news).filter(([, v]) => !isUnknown(v)));
-        const parsed = checkpointInputsSchema.safeParse(known);
+        const unknownFields = new Set(Object.keys(news).filter((k) => isUnknown(news[k])));
+        const parsed = (unknownFields.size > 0 ? fieldRules : checkpointInputsSchema).safeParse(known);
         if (!parsed.success) {
-            const unknownFields = new Set(Object.keys(news).filter((k) => isUnknown(news[k])));
             const failures = checkFailures(parsed.error).filter((f) => !unknownFields.has(f.property.split(".")[0]!));
             if (failures.length > 0) return { failures };
         }

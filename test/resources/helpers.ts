@@ -1,0 +1,143 @@
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import type * as pulumi from "@pulumi/pulumi";
+import { addVm, documentPath, initLab, readLab, type InitLabOptions, type LabDocument, type NewVm } from "../../provider/lab";
+import { configure, hostFor, type Vm } from "../../provider";
+
+/*
+ * Drives a dynamic provider in process as the Pulumi engine does: check the declaration, then
+ * create, read, diff and update with the previous outputs as olds, then delete. Each test gets its
+ * own lab folder and configures the provider for it through `configure`, as the stack would.
+ */
+
+export type Props = Record<string, unknown>;
+export type Provider = pulumi.dynamic.ResourceProvider<Props, any>;
+
+/** What the engine would send for a value it does not know yet (preview). */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+const created: string[] = [];
+
+export interface Lab {
+    folder: string;
+    /** The VMs added, by name, as the host reported them on creation. */
+    vms: Record<string, Vm>;
+}
+
+/** A fresh lab holding exactly `vms`, with the provider configured for it (hyperv:host = lab:<folder>). */
+export async function labWith(vms: NewVm[], options: InitLabOptions = {}): Promise<Lab> {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), "hyperv-resources-test-"));
+    created.push(folder);
+    await initLab(folder, options);
+    const added: Record<string, Vm> = {};
+    for (const spec of vms) added[spec.name] = await addVm(folder, spec);
+    configure({ get: (k) => (k === "hyperv:host" ? `lab:${folder}` : undefined) });
+    return { folder, vms: added };
+}
+
+export function removeLabs(): void {
+    for (const folder of created.splice(0)) fs.rmSync(folder, { recursive: true, force: true });
+}
+
+/** The whole host as stored, for "nothing changed" assertions (byte for byte). */
+export function hostJson(lab: Lab): string {
+    return fs.readFileSync(documentPath(lab.folder), "utf8");
+}
+
+export function labVm(lab: Lab, name: string): LabDocument["vms"][number] {
+    const vm = readLab(lab.folder).vms.find((v) => v.name === name);
+    assert.ok(vm, `no VM named ${name} in the lab`);
+    return vm;
+}
+
+/** Checkpoints of one VM in the lab, in creation order. */
+export function labCheckpoints(lab: Lab, vmName: string): LabDocument["checkpoints"] {
+    const vm = labVm(lab, vmName);
+    return readLab(lab.folder).checkpoints.filter((c) => c.vmId === vm.id);
+}
+
+/** The host the provider talks to for this lab (same object the resources use). */
+export function hostOf(): ReturnType<typeof hostFor> {
+    return hostFor(undefined);
+}
+
+/** The engine's check: returns the failures (empty when the declaration is valid). */
+export async function checkFailures(provider: Provider, news: Props, olds: Props = {}): Promise<{ property: string; reason: string }[]> {
+    const result = await provider.check!(olds, news);
+    return result.failures ?? [];
+}
+
+/** The engine's check, which must pass; returns the inputs it hands on. */
+export async function checked(provider: Provider, news: Props, olds: Props = {}): Promise<Props> {
+    const result = await provider.check!(olds, news);
+    assert.deepEqual(result.failures ?? [], [], "check should pass");
+    assert.ok(result.inputs, "check returns the inputs");
+    return result.inputs as Props;
+}
+
+export interface State {
+    id: string;
+    outs: Props;
+}
+
+/** check → create, as `pulumi up` does for a new resource. */
+export async function create(provider: Provider, news: Props): Promise<State> {
+    const inputs = await checked(provider, news);
+    const result = await provider.create(inputs);
+    assert.ok(result.id, "create returns an id");
+    return { id: result.id, outs: result.outs as Props };
+}
+
+/** `pulumi refresh`: the outputs as the host has them, or undefined when the resource is gone. */
+export async function read(provider: Provider, state: State): Promise<State | undefined> {
+    const result = await provider.read!(state.id, state.outs);
+    if (result.id === undefined && result.props === undefined) return undefined;
+    assert.equal(result.id, state.id, "read keeps the id");
+    return { id: result.id!, outs: result.props as Props };
+}
+
+/** check → diff, with the previous outputs as olds. */
+export async function diff(provider: Provider, state: State, news: Props): Promise<pulumi.dynamic.DiffResult> {
+    const inputs = await checked(provider, news, state.outs);
+    return provider.diff!(state.id, state.outs, inputs);
+}
+
+/** check → diff → update, as `pulumi up` does for a changed resource; asserts the diff asks for an in-place update. */
+export async function update(provider: Provider, state: State, news: Props): Promise<State> {
+    const inputs = await checked(provider, news, state.outs);
+    const d = await provider.diff!(state.id, state.outs, inputs);
+    assert.equal(d.changes, true, "the diff should report changes");
+    assert.deepEqual(d.replaces ?? [], [], "the diff should not replace");
+    const result = await provider.update!(state.id, state.outs, inputs);
+    return { id: state.id, outs: result.outs as Props };
+}
+
+export async function destroy(provider: Provider, state: State): Promise<void> {
+    await provider.delete!(state.id, state.outs);
+}
+
+/** Asserts that `action` fails, with a message matching every pattern; returns the message. */
+export async function failsWith(action: () => Promise<unknown>, ...patterns: RegExp[]): Promise<string> {
+    let message: string | undefined;
+    try {
+        await action();
+    } catch (e) {
+        message = e instanceof Error ? e.message : String(e);
+    }
+    assert.ok(message !== undefined, "expected the call to fail, but it succeeded");
+    for (const p of patterns) assert.match(message, p);
+    return message;
+}
+
+/** A readable error is one line that names the host: no stack, no newline, no raw JSON. */
+export function assertOneReadableLine(message: string, lab: Lab): void {
+    assert.doesNotMatch(message, /\n/, "one line");
+    assert.ok(message.includes(lab.folder), `names the host (${lab.folder}): ${message}`);
+    assert.doesNotMatch(message, /^\s*[{[]/, "not raw output");
+}
+
+export function escapeRegExp(s: string): string {
+    return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}

@@ -4,6 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import { addVm, documentPath, initLab, readLab, type InitLabOptions, type LabDocument, type NewVm } from "../../provider/lab";
+import { updateLab } from "../../provider/lab/store";
 import { configure, hostFor, type Vm } from "../../provider";
 
 /*
@@ -140,4 +141,33 @@ export function assertOneReadableLine(message: string, lab: Lab): void {
 
 export function escapeRegExp(s: string): string {
     return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** Removes a VM and its checkpoints behind the provider's back (Remove-VM on the host). */
+export async function removeVmOutOfBand(lab: Lab, vmId: string): Promise<void> {
+    await updateLab(lab.folder, { operation: "removeVm" }, (doc) => {
+        doc.vms = doc.vms.filter((v) => v.id !== vmId);
+        doc.checkpoints = doc.checkpoints.filter((c) => c.vmId !== vmId);
+    });
+}
+
+const MUTATIONS = [
+    "setCheckpointSettings", "enableBackupIntegration", "takeCheckpoint", "applyCheckpoint", "renameCheckpoint", "removeCheckpoint",
+] as const;
+
+/**
+ * Records every mutation the resources ask of the host the provider uses for this lab, in order,
+ * with its arguments (the host object is shared per address, so wrapping it sees the resources' calls).
+ */
+export function recordWrites(): { method: string; args: unknown[] }[] {
+    const host = hostOf() as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+    const calls: { method: string; args: unknown[] }[] = [];
+    for (const method of MUTATIONS) {
+        const original = host[method]!.bind(host);
+        host[method] = async (...args: unknown[]) => {
+            calls.push({ method, args });
+            return original(...args);
+        };
+    }
+    return calls;
 }

@@ -4,9 +4,13 @@ import { vmRefOf } from "../shared/vm-target";
 import { isEmptyPlan, planChanges, policyOutputs, refuseImpossible, samePath, settingsOf } from "./plan";
 import type { PolicyInputs, PolicyOutputs, PolicySettings } from "./schema";
 
-/** Resolves the VM, refuses the impossible, then writes only what differs. */
-export async function applyPolicy(host: HyperVHost, inputs: PolicyInputs, prior?: PolicySettings): Promise<PolicyOutputs> {
-    const found = await host.getVm(vmRefOf(inputs));
+/**
+ * Resolves the VM, refuses the impossible, then writes only what differs. An update passes the
+ * managed VM's id: the diff has established it is the same VM, which may have been renamed since.
+ */
+export async function applyPolicy(host: HyperVHost, inputs: PolicyInputs, managed?: { priorSettings: PolicySettings; vmId: string }): Promise<PolicyOutputs> {
+    const prior = managed?.priorSettings;
+    const found = await host.getVm(managed ? { id: managed.vmId } : vmRefOf(inputs));
     return withVmLock(found.id, async () => {
         const { vm, checkpoints } = await host.getVmWithCheckpoints({ id: found.id });
         const caps = await host.capabilities();

@@ -56,7 +56,7 @@ export const policyProvider: pulumi.dynamic.ResourceProvider<Record<string, unkn
     async update(_id, olds, news) {
         const previous = parseOutputs(olds);
         const inputs = parseInputs(news);
-        return { outs: compact(await applyPolicy(hostFor(inputs.host), inputs, previous.priorSettings)) };
+        return { outs: compact(await applyPolicy(hostFor(inputs.host), inputs, previous)) };
     },
 
     async delete(_id, props) {

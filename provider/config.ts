@@ -35,6 +35,14 @@ export type HostAddress =
     | { kind: "ssh"; host: string; user?: string; port?: number }
     | { kind: "winrm"; host: string };
 
+/**
+ * The address as messages may show it: a password written into it (`ssh://user:pw@host`,
+ * `winrm://host?password=pw`) is masked, since the message reaches the engine's output and logs.
+ */
+function shown(raw: string): string {
+    return raw.replace(/(\/\/[^/@:]*):[^@]*@/, "$1:***@").replace(/[?#].*$/s, "?***");
+}
+
 /** Parses a host address, or returns why it is not one. */
 export function parseHostAddress(raw: string): HostAddress | string {
     const value = raw.trim();
@@ -50,10 +58,10 @@ export function parseHostAddress(raw: string): HostAddress | string {
         if (scheme === "ssh") {
             return { kind: "ssh", host: host!, ...(user ? { user } : {}), ...(port ? { port: Number(port) } : {}) };
         }
-        if (user || port) return `"${raw}": give the WinRM user in hyperv:user, and no port`;
+        if (user || port) return `"${shown(raw)}": give the WinRM user in hyperv:user, and no port`;
         return { kind: "winrm", host: host! };
     }
-    return `"${raw}" is not a host address: use lab:<folder>, local, ssh://user@host[:port] or winrm://host`;
+    return `"${shown(raw)}" is not a host address: use lab:<folder>, local, ssh://user@host[:port] or winrm://host`;
 }
 
 const stackConfigSchema = z.object({

@@ -1,0 +1,166 @@
+import * as assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { readHostSettings, parseHostAddress } from "../../provider/config";
+import { connectHost, disconnectAll } from "../../provider/connect";
+import { createPowerShellHost } from "../../provider/powershell";
+import { emptyLab, LabStack } from "./support/lab-stack";
+import { pwshOnPath } from "./support/pwsh-on-path";
+
+/** Every text file under a folder (symlinks, e.g. the linked package in node_modules, skipped). */
+function filesUnder(dir: string): string[] {
+    const out: string[] = [];
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        const full = path.join(dir, e.name);
+        if (e.isSymbolicLink()) continue;
+        if (e.isDirectory()) out.push(...filesUnder(full));
+        else if (e.isFile()) out.push(full);
+    }
+    return out;
+}
+
+function assertAbsent(password: string, text: string, where: string): void {
+    assert.ok(!text.includes(password), `the password appears in ${where}`);
+}
+
+/**
+ * The engine keeps the whole stack configuration as the inputs of the default dynamic provider; the
+ * password must be there as a secret (only `--show-secrets` decrypts it), never as a plain string.
+ */
+function assertSecretInState(shownState: string, password: string): void {
+    const resources = (JSON.parse(shownState).deployment.resources ?? []) as { type: string; inputs?: Record<string, unknown> }[];
+    for (const r of resources) {
+        for (const [key, value] of Object.entries(r.inputs ?? {})) {
+            if (JSON.stringify(value).includes(password)) {
+                assert.equal(typeof value, "object", `${r.type} input ${key} holds the password as a plain value`);
+                assert.equal((value as Record<string, unknown>)["4dabf18193072939515e22adb298388d"], "1b47061264138c4ac30d75fd1eb44270", `${key} is a secret`);
+            }
+        }
+    }
+}
+
+describe("secrets: a host password set as a Pulumi secret never shows in plain text", function () {
+    this.timeout(600_000);
+    const password = `S3cr3t-Pa55-${randomBytes(6).toString("hex")}`;
+    let lab: string;
+    let stack: LabStack;
+    let pwsh: ReturnType<typeof pwshOnPath>;
+
+    before(async () => {
+        lab = await emptyLab(["web01"]);
+        pwsh = pwshOnPath();
+        stack = await LabStack.create({
+            lab,
+            config: {
+                "hyperv:user": { value: "hvadmin" },
+                "hyperv:password": { value: password, secret: true },
+            },
+            // A `pwsh` that records its arguments and environment stands in for PowerShell, so a
+            // winrm:// override runs the real adapter as far as a shell without Hyper-V allows.
+            env: { PATH: `${pwsh.dir}${path.delimiter}${process.env.PATH ?? ""}`, NODE_POWERSHELL: "" },
+        });
+    });
+    after(async () => {
+        await stack?.dispose();
+        fs.rmSync(lab, { recursive: true, force: true });
+        fs.rmSync(pwsh.dir, { recursive: true, force: true });
+    });
+
+    it("keeps it out of the state (exported and on disk), the stack's files and -v=9 engine logs of an up", async () => {
+        await stack.declare({ snap: { vmName: "web01", name: "with a secret configured" } });
+        const res = await stack.up({ verbose: true });
+        assert.ok(res.ok, res.output);
+        assert.ok(res.output.length > 10_000, "the verbose log was captured");
+        assertAbsent(password, res.output, "the engine's output and -v=9 log");
+        const exported = stack.cli("stack", "export");
+        assert.equal(exported.status, 0, exported.output);
+        assertAbsent(password, exported.output, "`pulumi stack export`");
+        for (const file of filesUnder(stack.test.workDir)) assertAbsent(password, fs.readFileSync(file, "latin1"), file);
+        assertSecretInState(await stack.test.exportState(), password);
+        const stateFiles = filesUnder(stack.test.stateDir).filter((f) => f.endsWith(".json"));
+        assert.ok(stateFiles.length > 0, "the backend wrote state files");
+    });
+
+    it("keeps it off the shell's command line and environment for a winrm:// host, and out of the failure", async () => {
+        await stack.declare({
+            snap: { vmName: "web01", name: "with a secret configured" },
+            remote: { vmName: "web01", name: "on a remote host", host: "winrm://hv01.example.test" },
+        });
+        const res = await stack.up({ verbose: true });
+        // The stand-in answers the session start and reads but does not script the capabilities.
+        assert.equal(res.ok, false, res.output);
+        assert.match(res.output, /hv01\.example\.test \(winrm\)/, "the failure names the remote host");
+        assertAbsent(password, res.output, "the engine's output, -v=9 log and the failure");
+        const starts = pwsh.starts();
+        assert.ok(starts.length >= 1, "the adapter started the shell");
+        for (const start of starts) {
+            assertAbsent(password, start.argv, "the shell's arguments");
+            assertAbsent(password, start.env, "the shell's environment");
+        }
+        assertAbsent(password, stack.cli("stack", "export").output, "`pulumi stack export`");
+        for (const file of filesUnder(stack.test.workDir)) assertAbsent(password, fs.readFileSync(file, "latin1"), file);
+    });
+
+    it("keeps it out of a preview's -v=9 log", async () => {
+        const res = await stack.preview({ verbose: true });
+        assertAbsent(password, res.output, "the preview's output");
+    });
+});
+
+describe("secrets: error messages never include a password", function () {
+    this.timeout(60_000);
+    const password = `S3cr3t-Pa55-${randomBytes(6).toString("hex")}`;
+    afterEach(() => disconnectAll());
+
+    it("an invalid setting next to a password", () => {
+        assert.throws(
+            () => readHostSettings({ get: (k) => ({ "hyperv:password": password, "hyperv:timeoutSeconds": "soon" })[k] }),
+            (e: Error) => /hyperv:timeoutSeconds/.test(e.message) && !e.message.includes(password),
+        );
+    });
+
+    it("a password written into the host address", () => {
+        for (const address of [`ssh://admin:${password}@hv01`, `winrm://admin:${password}@hv01`, `winrm://hv01?password=${password}`]) {
+            const why = parseHostAddress(address);
+            assert.equal(typeof why, "string", address);
+            assert.ok(!(why as string).includes(password), `the refusal echoes the password: ${String(why)}`);
+            assert.throws(
+                () => readHostSettings({ get: (k) => (k === "hyperv:host" ? address : undefined) }),
+                (e: Error) => /hyperv:host/.test(e.message) && !e.message.includes(password),
+            );
+            assert.throws(
+                () => connectHost(readHostSettings({ get: () => undefined }), address),
+                (e: Error) => /invalid host/.test(e.message) && !e.message.includes(password),
+            );
+        }
+    });
+
+    it("an unreachable winrm host", async () => {
+        const pwsh = pwshOnPath();
+        const host = createPowerShellHost(
+            { kind: "winrm", computerName: "hv01", userName: "admin", password, shell: path.join(pwsh.dir, "pwsh") },
+            { env: { ...process.env, HVCP_STANDIN_CONNECT_FAIL: "1" } },
+        );
+        try {
+            await assert.rejects(host.getVm({ name: "web01" }), (e: Error) => /hv01 \(winrm\)/.test(e.message) && !e.message.includes(password));
+            for (const start of pwsh.starts()) assertAbsent(password, start.argv + start.env, "the shell's arguments or environment");
+        } finally {
+            await host.dispose();
+            fs.rmSync(pwsh.dir, { recursive: true, force: true });
+        }
+    });
+
+    it("a host that times out", async () => {
+        const pwsh = pwshOnPath();
+        const host = createPowerShellHost(
+            { kind: "winrm", computerName: "hv01", userName: "admin", password, shell: path.join(pwsh.dir, "pwsh"), timeouts: { operationSeconds: 1, removalSeconds: 2, connectSeconds: 10 } },
+        );
+        try {
+            await assert.rejects(host.getVm({ name: "hang" }), (e: Error) => /did not finish/.test(e.message) && !e.message.includes(password));
+        } finally {
+            await host.dispose();
+            fs.rmSync(pwsh.dir, { recursive: true, force: true });
+        }
+    });
+});

@@ -1,4 +1,5 @@
 import * as assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import * as path from "node:path";
 import { opsByName, repoRoot, TestStack } from "./harness";
 
@@ -13,6 +14,12 @@ describe("the Pulumi engine on this machine", function () {
     });
     after(async () => stack?.dispose());
 
+    it("runs a Pulumi CLI of 3.270 or later (the one built from Go is v3.274.1)", () => {
+        const version = execFileSync("pulumi", ["version"], { encoding: "utf8" }).trim();
+        const m = /^v3\.(\d+)\./.exec(version);
+        assert.ok(m && Number(m[1]) >= 270, `pulumi version printed ${version}`);
+    });
+
     it("previews a TypeScript program with a dynamic resource without creating it", async () => {
         const res = await stack.preview();
         assert.deepEqual(opsByName(res), { echo: ["create"] });
@@ -26,6 +33,8 @@ describe("the Pulumi engine on this machine", function () {
         const pid = res.outputs.providerPid;
         assert.equal(typeof pid, "number");
         assert.notEqual(pid, process.pid, "the provider ran in its own process");
+        const registered = res.events.flatMap((e) => (e.resOutputsEvent ? [e.resOutputsEvent.metadata.type] : []));
+        assert.ok(registered.includes("pulumi:providers:pulumi-nodejs"), "the engine registered the dynamic provider");
     });
 
     it("reports no changes on a second up", async () => {

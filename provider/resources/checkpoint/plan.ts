@@ -10,6 +10,7 @@ import {
     type HostCapabilities,
     type TakenCheckpoint,
     type Vm,
+    type VmState,
 } from "../../host";
 import type { CheckpointInputs, CheckpointOutputs, CheckpointTypeArg } from "./schema";
 
@@ -69,6 +70,14 @@ export function refuseAdoption(checkpoint: Checkpoint, hostName: string, vm: Vm)
     }
 }
 
+/**
+ * Whether applying the checkpoint brings memory back: a running or paused VM's memory, or a saved
+ * VM's saved state (applying it leaves the VM Saved). Production and Off-VM checkpoints hold none.
+ */
+function capturesMemory(state: VmState): boolean {
+    return holdsMemory(state) || state === "Saved";
+}
+
 function declared(inputs: CheckpointInputs): Partial<CheckpointOutputs> {
     const out = Object.fromEntries(Object.entries(inputs).filter(([, v]) => v !== undefined)) as Partial<CheckpointOutputs>;
     if (inputs.vmName !== undefined) out.vmNameDeclared = inputs.vmName;
@@ -84,7 +93,7 @@ export function takenOutputs(inputs: CheckpointInputs, vm: Vm, taken: TakenCheck
         checkpointName: cp.name,
         kind: taken.kind,
         fellBack: taken.fellBack,
-        holdsMemory: holdsMemory(cp.vmState),
+        holdsMemory: capturesMemory(cp.vmState),
         vmStateAtCreation: taken.vmStateAtCreation,
         snapshotType: cp.snapshotType,
         parentCheckpointId: cp.parentId,
@@ -99,7 +108,7 @@ export function takenOutputs(inputs: CheckpointInputs, vm: Vm, taken: TakenCheck
  * it the checkpoint may be a production one or a standard one of an Off VM: "unknown".
  */
 export function adoptedOutputs(inputs: CheckpointInputs, vm: Vm, cp: Checkpoint): CheckpointOutputs {
-    const memory = holdsMemory(cp.vmState);
+    const memory = capturesMemory(cp.vmState);
     return {
         ...declared(inputs),
         vmId: vm.id,

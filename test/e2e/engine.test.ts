@@ -10,7 +10,8 @@ describe("the Pulumi engine on this machine", function () {
     let stack: TestStack;
 
     before(async () => {
-        stack = await TestStack.create({ program, config: { "smoke:message": { value: "first" } } });
+        // Type-checked by ts-node here (other e2e tests only transpile): proves TypeScript 6 on Pulumi's ts-node path.
+        stack = await TestStack.create({ program, config: { "smoke:message": { value: "first" } }, env: { PULUMI_NODEJS_TRANSPILE_ONLY: "false" } });
     });
     after(async () => stack?.dispose());
 

@@ -346,6 +346,13 @@ describe("Checkpoint against the lab host", () => {
             assert.notEqual(updated.outs.lastRestoreTime, null);
         });
 
+        it("does not apply a checkpoint when it is created with a restore trigger", async () => {
+            const lab = await labWithWeb01({ checkpointType: "Production" });
+            const state = await create(checkpointProvider, { vmName: "web01", name: "x", restoreTrigger: "1", startAfterRestore: true });
+            assert.equal(labVm(lab, "web01").state, "Running");
+            assert.equal(state.outs.lastRestoreTime, null);
+        });
+
         it("does not apply the checkpoint when only startAfterRestore changes", async () => {
             const lab = await labWithWeb01();
             const state = await create(checkpointProvider, { vmName: "web01", name: "x", restoreTrigger: "1" });

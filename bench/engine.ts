@@ -1,0 +1,119 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { LocalWorkspace, type Stack } from "@pulumi/pulumi/automation";
+import { fleetLab } from "./lab-fleet";
+import { watchProcessTree } from "./process-tree";
+
+/*
+ * Engine floor vs provider: the same program shape (N VMs x (1 policy + 2 checkpoints)) as
+ * hyperv-checkpoints resources on a fresh lab ("ours") and as no-op dynamic resources ("floor"),
+ * each run as `up`, a second `up` with no changes, and `refresh`, alternating floor and ours so
+ * that load from other work on the machine falls on both alike.
+ */
+
+export type Mode = "floor" | "ours";
+export const ENGINE_OPS = ["up", "up (no changes)", "refresh"] as const;
+export type EngineOp = (typeof ENGINE_OPS)[number];
+
+export interface EngineMeasurement {
+    mode: Mode;
+    vms: number;
+    resources: number;
+    op: EngineOp;
+    round: number;
+    wallSeconds: number;
+    peakRssMb: number;
+    providerCpuSeconds: number;
+    totalCpuSeconds: number;
+}
+
+export const repoRoot = findRepoRoot(__dirname);
+
+function findRepoRoot(start: string): string {
+    for (let dir = start; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+        if (fs.existsSync(path.join(dir, "package.json")) && fs.existsSync(path.join(dir, "bench", "programs"))) return dir;
+    }
+    throw new Error(`cannot find the repository root above ${start}`);
+}
+
+/** A fresh stack (local file backend) running the fleet program with this package linked in. */
+async function fleetStack(mode: Mode, vms: number, workRoot: string): Promise<{ stack: Stack; workDir: string }> {
+    const workDir = fs.mkdtempSync(path.join(workRoot, `${mode}-${vms}-`));
+    fs.cpSync(path.join(repoRoot, "bench", "programs", "fleet"), workDir, { recursive: true });
+    fs.mkdirSync(path.join(workDir, "node_modules"));
+    fs.symlinkSync(repoRoot, path.join(workDir, "node_modules", "hyperv-checkpoints"), "dir");
+    const stateDir = path.join(workDir, ".state");
+    fs.mkdirSync(stateDir);
+    const home = process.env.PULUMI_HOME ?? path.join(os.tmpdir(), "hyperv-checkpoints-pulumi-home");
+    fs.mkdirSync(home, { recursive: true });
+    const stack = await LocalWorkspace.createOrSelectStack(
+        { stackName: "bench", workDir },
+        {
+            envVars: {
+                PULUMI_BACKEND_URL: `file://${stateDir}`,
+                PULUMI_CONFIG_PASSPHRASE: "bench",
+                PULUMI_SKIP_UPDATE_CHECK: "true",
+                PULUMI_HOME: home,
+            },
+        },
+    );
+    const config: Record<string, { value: string }> = { "bench:mode": { value: mode }, "bench:vms": { value: String(vms) } };
+    if (mode === "ours") config["hyperv:host"] = { value: `lab:${await fleetLab(vms, workDir)}` };
+    await stack.setAllConfig(config);
+    return { stack, workDir };
+}
+
+async function measured(run: () => Promise<unknown>): Promise<Pick<EngineMeasurement, "wallSeconds" | "peakRssMb" | "providerCpuSeconds" | "totalCpuSeconds">> {
+    const watch = watchProcessTree();
+    const start = process.hrtime.bigint();
+    const usage = await run().then(() => watch.stop(), (e: unknown) => {
+        watch.stop();
+        throw e;
+    });
+    const wallSeconds = Number(process.hrtime.bigint() - start) / 1e9;
+    return { wallSeconds: Math.round(wallSeconds * 100) / 100, ...usage };
+}
+
+/** up, no-change up and refresh of one fresh stack; the stack and its lab are removed afterwards. */
+export async function measureStack(mode: Mode, vms: number, round: number, workRoot: string): Promise<EngineMeasurement[]> {
+    const { stack, workDir } = await fleetStack(mode, vms, workRoot);
+    const base = { mode, vms, resources: vms * 3, round };
+    const out: EngineMeasurement[] = [];
+    try {
+        const up = await measured(async () => {
+            const res = await stack.up();
+            if (res.summary.result !== "succeeded") throw new Error(`${mode} up of ${vms} VMs: ${res.summary.result}`);
+        });
+        out.push({ ...base, op: "up", ...up });
+        const again = await measured(async () => {
+            const res = await stack.up();
+            const changed = Object.entries(res.summary.resourceChanges ?? {}).filter(([op, n]) => op !== "same" && (n ?? 0) > 0);
+            if (changed.length > 0) throw new Error(`${mode}: the second up changed something: ${JSON.stringify(res.summary.resourceChanges)}`);
+        });
+        out.push({ ...base, op: "up (no changes)", ...again });
+        const refresh = await measured(() => stack.refresh());
+        out.push({ ...base, op: "refresh", ...refresh });
+    } finally {
+        fs.rmSync(workDir, { recursive: true, force: true });
+    }
+    return out;
+}
+
+/** Every size, `rounds` times, floor and ours alternating (and swapping who goes first each round). */
+export async function measureEngine(sizes: number[], rounds: number, log: (line: string) => void): Promise<EngineMeasurement[]> {
+    const workRoot = path.join(repoRoot, "bench-results", "work");
+    fs.mkdirSync(workRoot, { recursive: true });
+    const all: EngineMeasurement[] = [];
+    for (const vms of sizes) {
+        for (let round = 0; round < rounds; round++) {
+            const order: Mode[] = round % 2 === 0 ? ["floor", "ours"] : ["ours", "floor"];
+            for (const mode of order) {
+                const results = await measureStack(mode, vms, round, workRoot);
+                for (const r of results) log(`engine ${mode} N=${vms} round ${round + 1}: ${r.op} ${r.wallSeconds}s, ${r.peakRssMb} MB`);
+                all.push(...results);
+            }
+        }
+    }
+    return all;
+}

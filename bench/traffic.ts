@@ -1,0 +1,201 @@
+import * as fs from "node:fs";
+import type { HyperVHost, VmWithCheckpoints } from "../provider/host";
+import { LabHost } from "../provider/lab";
+import { takeLabCheckpoint } from "../provider/lab";
+import { createPowerShellHost, type InvocationOptions, type Transport } from "../provider/powershell";
+import { openSessionCount } from "../provider/powershell/session";
+import { decodeParameter } from "../provider/powershell/scripts/render";
+import { connectHost } from "../provider/connect";
+import { createCheckpoint, deleteCheckpoint, readCheckpoint } from "../provider/resources/checkpoint/lifecycle";
+import { checkpointInputsSchema } from "../provider/resources/checkpoint/schema";
+import { applyPolicy, readPolicy, restorePolicy } from "../provider/resources/policy/lifecycle";
+import { policyInputsSchema } from "../provider/resources/policy/schema";
+import { readHostSettings } from "../provider/config";
+import { fleetLab, fleetVmName } from "./lab-fleet";
+
+/*
+ * Host traffic through the PowerShell adapter: its scripts go to a recording transport whose
+ * canned answers come from a lab (so they are realistic in shape and size), and every round trip
+ * is counted with the bytes of the script sent and of the JSON document returned.
+ */
+
+interface RoundTrip {
+    operation: string;
+    bytesOut: number;
+    bytesIn: number;
+}
+
+/** Answers each operation script as a Hyper-V host running it would, from a lab. */
+class LabBackedTransport implements Transport {
+    readonly displayName = "recorded-host";
+    readonly trips: RoundTrip[] = [];
+
+    constructor(private readonly lab: HyperVHost) {}
+
+    async invoke(script: string, _options: InvocationOptions): Promise<string> {
+        const operation = /^# hyperv-checkpoints: (.+)$/m.exec(script)?.[1] ?? "?";
+        const input = decodeParameter(script) as Record<string, any>;
+        let answer: string;
+        try {
+            answer = JSON.stringify({ ok: await this.answer(operation, input) });
+        } catch (e) {
+            answer = JSON.stringify({ error: { fullyQualifiedErrorId: "HostFailure", category: "NotSpecified", exceptionType: "System.Exception", message: String(e) } });
+        }
+        this.trips.push({ operation, bytesOut: Buffer.byteLength(script), bytesIn: Buffer.byteLength(answer) });
+        return answer;
+    }
+
+    private async answer(operation: string, input: Record<string, any>): Promise<unknown> {
+        const lab = this.lab;
+        switch (operation) {
+            case "read host capabilities":
+                return { ...(await lab.capabilities()), psEdition: "Core", psVersion: "7.4.6" };
+            case "read VM": {
+                const ref = input.id ? { id: input.id } : { name: input.name };
+                const { vm, checkpoints }: VmWithCheckpoints = await lab.getVmWithCheckpoints(ref);
+                return input.includeCheckpoints ? { vm, checkpoints } : { vm };
+            }
+            case "set checkpoint settings": {
+                const { vmId, ...change } = input;
+                return { vm: await lab.setCheckpointSettings(vmId, change) };
+            }
+            case "enable backup integration":
+                return { vm: await lab.enableBackupIntegration(input.vmId) };
+            case "list checkpoints":
+                return { checkpoints: await lab.listCheckpoints(input.vmId) };
+            case "read checkpoint":
+                return { checkpoint: await lab.getCheckpoint(input.vmId, input.checkpointId) };
+            case "take checkpoint": {
+                const vmBefore = await lab.getVm({ id: input.vmId });
+                const taken = await lab.takeCheckpoint(input.vmId, { name: input.name, ...(input.temporaryType ? { temporaryType: input.temporaryType } : {}) });
+                return { vmBefore, typeUsed: input.temporaryType ?? vmBefore.checkpointType, checkpoint: taken.checkpoint };
+            }
+            case "apply checkpoint":
+                return { vm: await lab.applyCheckpoint(input.vmId, input.checkpointId, { start: input.start }) };
+            case "rename checkpoint":
+                return { checkpoint: await lab.renameCheckpoint(input.vmId, input.checkpointId, input.newName) };
+            case "remove checkpoint":
+                await lab.removeCheckpoint(input.vmId, input.checkpointId);
+                return { removed: input.checkpointId };
+            default:
+                throw new Error(`the bench transport does not know "${operation}"`);
+        }
+    }
+
+    async dispose(): Promise<void> {}
+}
+
+export interface OperationTraffic {
+    resource: "VmCheckpointPolicy" | "Checkpoint";
+    op: string;
+    /** Round trips per operation, averaged over the VMs. */
+    roundTrips: number;
+    bytesOutPerTrip: number;
+    bytesInPerTrip: number;
+    /** The scripts run, in order, for the first VM. */
+    scripts: string[];
+}
+
+export interface RefreshTraffic {
+    checkpoints: number;
+    hostQueries: number;
+}
+
+export interface ShellCount {
+    hosts: number;
+    resources: number;
+    sessions: number;
+}
+
+export interface TrafficMeasurement {
+    vms: number;
+    operations: OperationTraffic[];
+}
+
+function psHostOn(transport: Transport): HyperVHost {
+    return createPowerShellHost({ kind: "local", timeouts: { operationSeconds: 120, removalSeconds: 1800, connectSeconds: 60 } }, { transport });
+}
+
+/** Every resource operation on `vms` VMs through one PowerShell host (one provider process). */
+export async function measureOperations(vms: number): Promise<TrafficMeasurement> {
+    const folder = await fleetLab(vms);
+    try {
+        const transport = new LabBackedTransport(new LabHost(folder));
+        const host = psHostOn(transport);
+        const operations: OperationTraffic[] = [];
+        const track = async (resource: OperationTraffic["resource"], op: string, each: (i: number) => Promise<unknown>) => {
+            const from = transport.trips.length;
+            let firstEnd = from;
+            // One VM at a time in order, the policy's operations not overlapping one another, as
+            // when the engine runs them: the per-operation count is then exact.
+            for (let i = 0; i < vms; i++) {
+                await each(i);
+                if (i === 0) firstEnd = transport.trips.length;
+            }
+            const trips = transport.trips.slice(from);
+            operations.push({
+                resource, op,
+                roundTrips: trips.length / vms,
+                bytesOutPerTrip: Math.round(trips.reduce((a, t) => a + t.bytesOut, 0) / Math.max(1, trips.length)),
+                bytesInPerTrip: Math.round(trips.reduce((a, t) => a + t.bytesIn, 0) / Math.max(1, trips.length)),
+                scripts: transport.trips.slice(from, firstEnd).map((t) => t.operation),
+            });
+        };
+        const policies: Awaited<ReturnType<typeof applyPolicy>>[] = [];
+        const checkpoints: { id: string; outs: Awaited<ReturnType<typeof createCheckpoint>>["outs"] }[] = [];
+        await track("VmCheckpointPolicy", "create", async (i) => {
+            policies[i] = await applyPolicy(host, policyInputsSchema.parse({ vmName: fleetVmName(i), type: "standard" }));
+        });
+        await track("Checkpoint", "create", async (i) => {
+            checkpoints[i] = await createCheckpoint(host, checkpointInputsSchema.parse({ vmName: fleetVmName(i), name: "before change" }));
+        });
+        await track("VmCheckpointPolicy", "update (no change to write)", async (i) => {
+            policies[i] = await applyPolicy(host, policyInputsSchema.parse({ vmName: fleetVmName(i), type: "standard" }), policies[i]);
+        });
+        await track("VmCheckpointPolicy", "read", (i) => readPolicy(host, policies[i]!));
+        await track("Checkpoint", "read", (i) => readCheckpoint(host, checkpoints[i]!.id, checkpoints[i]!.outs));
+        await track("Checkpoint", "delete", (i) => deleteCheckpoint(host, checkpoints[i]!.id, checkpoints[i]!.outs));
+        await track("VmCheckpointPolicy", "delete", (i) => restorePolicy(host, policies[i]!));
+        return { vms, operations };
+    } finally {
+        fs.rmSync(folder, { recursive: true, force: true });
+    }
+}
+
+/** Host queries for a refresh of `count` checkpoints of one VM, read concurrently as the engine does. */
+export async function measureRefresh(count: number): Promise<RefreshTraffic> {
+    const folder = await fleetLab(1);
+    try {
+        const vmName = fleetVmName(0);
+        const taken = [];
+        for (let i = 0; i < count; i++) taken.push(await takeLabCheckpoint(folder, { name: vmName }, { name: `cp${i}` }));
+        const transport = new LabBackedTransport(new LabHost(folder));
+        const host = psHostOn(transport);
+        const { vm } = await host.getVmWithCheckpoints({ name: vmName });
+        const before = transport.trips.length;
+        const outs = taken.map((t) => ({
+            vmId: vm.id, vmName, vmNameDeclared: vmName, name: t.checkpoint.name, checkpointName: t.checkpoint.name, kind: t.kind,
+            fellBack: t.fellBack, holdsMemory: false, vmStateAtCreation: t.vmStateAtCreation, snapshotType: t.checkpoint.snapshotType,
+            parentCheckpointId: t.checkpoint.parentId, creationTime: t.checkpoint.creationTime, lastRestoreTime: null, adopted: false,
+        }));
+        const read = await Promise.all(taken.map((t, i) => readCheckpoint(host, t.checkpoint.id, outs[i]!)));
+        if (read.some((r) => r === undefined)) throw new Error("a checkpoint went missing during the refresh");
+        return { checkpoints: count, hostQueries: transport.trips.length - before };
+    } finally {
+        fs.rmSync(folder, { recursive: true, force: true });
+    }
+}
+
+/**
+ * Shell sessions opened in this process by `resources` resources spread over `hosts` remote
+ * hosts, resolved as the provider resolves them (connectHost): each session starts one shell.
+ */
+let shellRun = 0;
+
+export function measureShells(hosts: number, resources: number): ShellCount {
+    const run = ++shellRun;
+    const before = openSessionCount();
+    const settings = readHostSettings({ get: (k) => (k === "hyperv:keyFile" ? "/dev/null" : undefined) });
+    for (let r = 0; r < resources; r++) connectHost(settings, `ssh://bench@run${run}-host${r % hosts}.example`);
+    return { hosts, resources, sessions: openSessionCount() - before };
+}

@@ -141,7 +141,7 @@ describe("the example policy pack through the Pulumi engine", function () {
         expect("hyperv-no-checkpoints-on-disabled-vms", "rep1", /Checkpoint "rep1" is declared for VM "reports", whose VmCheckpointPolicy "reppol" disables checkpoints/);
         expect("hyperv-max-checkpoint-age", "old", /Checkpoint "old" of VM "web01" was taken 2020-01-01T00:00:00.000Z, \d+ days ago \(the limit is 30 days\)/);
         assert.equal(found("hyperv-max-checkpoint-age", "old")[0]!.level, "mandatory", "the pack config raised the age rule to mandatory");
-        assert.equal(found("hyperv-production-ensures-backup-integration", "webpol")[0]!.level, "warning", "advisory rules only warn");
+        assert.equal(found("hyperv-production-ensures-backup-integration", "webpol")[0]!.level, "advisory", "advisory rules only warn");
         assert.equal(preview.violations.length, 9, JSON.stringify(preview.violations, null, 1));
 
         await declare(stack, { sqlpol: { vmName: "sql01", type: "standard" } }, { old: { vmName: "web01", adoptId: old.id } });

@@ -41,8 +41,10 @@ export function maxCheckpointsPerVm(options: RuleOptions<CheckpointCountConfig> 
                 if (key === undefined) continue;
                 byVm.set(key, [...(byVm.get(key) ?? []), r]);
             }
-            for (const checkpoints of byVm.values()) {
-                if (checkpoints.length <= maxPerVm) continue;
+            for (const group of byVm.values()) {
+                if (group.length <= maxPerVm) continue;
+                // The engine lists resources in no promised order: sort by name for stable reports.
+                const checkpoints = [...group].sort((a, b) => a.name.localeCompare(b.name));
                 const vm = checkpoints.find((c) => c.vm.name !== undefined)?.vm ?? checkpoints[0]!.vm;
                 reportViolation(
                     `VM ${describeVm(vm)} has ${checkpoints.length} Checkpoint resources in this stack (${checkpoints.map((c) => c.name).join(", ")}), ` +

@@ -49,7 +49,8 @@ export function environmentCheckpointTypes(options: RuleOptions<EnvironmentTypes
             const environment = environmentOf(args.urn, args.stackTags, settings.environmentTag);
             const rules = Object.entries(settings.environments).filter(([pattern]) => new RegExp(pattern, "i").test(environment.name));
             if (rules.length === 0) return;
-            const allowed = checkpointTypeSchema.options.filter((t) => rules.every(([, types]) => types.includes(t)));
+            // In the order the config lists them; several matching patterns must all be satisfied.
+            const allowed = rules[0]![1].filter((t) => rules.every(([, types]) => types.includes(t)));
             const where = `environment "${environment.name}" (${environment.source}) allows only ${orList(allowed.length ? allowed : ["no type at all (the environment rules contradict each other)"])}`;
             const vm = describeVm(resource.vm);
             if (resource.kind === "policy") {

@@ -38,7 +38,7 @@ export class RuleConfig<C extends Record<string, unknown>> {
     private parse(value: unknown, source: string): C {
         const parsed = this.schema.safeParse(value);
         if (!parsed.success) {
-            throw new Error(`Policy ${this.rule}: ${source} is invalid:\n${z.prettifyError(parsed.error)}\nFix the settings of "${this.rule}".`);
+            throw new Error(`Policy ${this.rule}: invalid settings in ${source}:\n${z.prettifyError(parsed.error)}\nFix the settings of "${this.rule}".`);
         }
         return parsed.data;
     }

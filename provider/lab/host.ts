@@ -11,7 +11,7 @@ import { findCheckpoint, findVmById, resolveVm, scopeOf } from "./lookup";
 import { capabilitiesOf } from "./os";
 import { checkpointsOf, projectCheckpoint, projectVm } from "./projection";
 import { setBackupIntegration, setCheckpointSettings } from "./settings";
-import { readLab, updateLab, type Transaction } from "./store";
+import { loadLab, readLab, updateLab, type Transaction } from "./store";
 
 /**
  * The simulated Hyper-V host: a lab folder behind the HyperVHost port. Each call is one locked
@@ -27,7 +27,7 @@ export class LabHost implements HyperVHost {
     }
 
     async capabilities(): Promise<HostCapabilities> {
-        const doc = readLab(this.folder);
+        const doc = loadLab(this.folder);
         return capabilitiesOf(doc.host.os, doc.host.computerName);
     }
 
@@ -111,7 +111,7 @@ export class LabHost implements HyperVHost {
     }
 
     private read<T>(operation: string, run: (doc: LabDocument, scope: FailureScope) => T): T {
-        const doc = readLab(this.folder);
+        const doc = loadLab(this.folder);
         return run(doc, scopeOf(doc, this.context(operation)));
     }
 

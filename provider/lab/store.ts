@@ -25,6 +25,37 @@ export function documentPath(labFolder: string): string {
     return path.join(labFolder, DOCUMENT_NAME);
 }
 
+/**
+ * The document as last read or written by this process, per lab, with the identity of the file
+ * version it came from: a read of an unchanged file costs a stat, not a parse and a validation.
+ */
+const loaded = new Map<string, { stamp: string; doc: LabDocument }>();
+
+/** Identifies one version of the file: every atomic write is a new inode; an in-place edit changes the times. */
+function stampOf(file: string): string | undefined {
+    try {
+        const s = fs.statSync(file, { bigint: true });
+        return `${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
+    } catch {
+        return undefined;
+    }
+}
+
+/**
+ * The document, read and validated once per version of the file. Shared: callers read it
+ * synchronously and neither keep nor change it (transactions take it out of the cache first).
+ */
+export function loadLab(labFolder: string): LabDocument {
+    const file = documentPath(labFolder);
+    // Stamped before reading: if the file is replaced in between, the stamp is stale and the next load reads again.
+    const stamp = stampOf(file);
+    const hit = loaded.get(file);
+    if (hit && stamp !== undefined && hit.stamp === stamp) return hit.doc;
+    const doc = readLab(labFolder);
+    if (stamp !== undefined) loaded.set(file, { stamp, doc });
+    return doc;
+}
+
 /** Reads and validates the document; no lock is needed because writes replace it atomically. */
 export function readLab(labFolder: string): LabDocument {
     const file = documentPath(labFolder);
@@ -81,6 +112,15 @@ function serialise(doc: LabDocument): string {
     return `${JSON.stringify(labDocumentSchema.parse(doc), null, 2)}\n`;
 }
 
+/** Validates and writes the document, which becomes the loaded version of the new file. */
+function commit(labFolder: string, doc: LabDocument): void {
+    const file = documentPath(labFolder);
+    const valid = labDocumentSchema.parse(doc);
+    writeAtomically(file, `${JSON.stringify(valid, null, 2)}\n`);
+    const stamp = stampOf(file);
+    if (stamp !== undefined) loaded.set(file, { stamp, doc: valid });
+}
+
 /** File effects of one operation, in Windows paths of the simulated host. */
 export interface Transaction {
     readonly labFolder: string;
@@ -115,7 +155,9 @@ export async function updateLab<T>(labFolder: string, options: UpdateOptions, mu
 }
 
 function runTransaction<T>(labFolder: string, operation: string, mutate: (doc: LabDocument, tx: Transaction) => T): T {
-    const doc = readLab(labFolder);
+    const doc = loadLab(labFolder);
+    // Mutated in place: out of the cache until it is written (a failed mutation leaves it half-done).
+    loaded.delete(documentPath(labFolder));
     const created: string[] = [];
     const obsolete: string[] = [];
     const tx: Transaction = {
@@ -137,7 +179,7 @@ function runTransaction<T>(labFolder: string, operation: string, mutate: (doc: L
         result = mutate(doc, tx);
         tx.fault("afterFiles");
         tx.fault("beforeWrite");
-        writeAtomically(documentPath(labFolder), serialise(doc));
+        commit(labFolder, doc);
     } catch (e) {
         for (const file of created) fs.rmSync(file, { force: true });
         throw e;
@@ -152,7 +194,7 @@ function runTransaction<T>(labFolder: string, operation: string, mutate: (doc: L
  * state error (unconfirmed), so by default the lab refuses it, and `serialize` queues it instead.
  */
 async function claimVm(labFolder: string, operation: string, vmId: string): Promise<(() => Promise<void>) | undefined> {
-    const doc = readLab(labFolder);
+    const doc = loadLab(labFolder);
     if (doc.host.behaviour.concurrentVmMutations === "serialize") return undefined;
     const locks = path.join(labFolder, ".locks");
     fs.mkdirSync(locks, { recursive: true });

@@ -1,5 +1,6 @@
 import { HostError, isHostError, type HyperVHost } from "../../host";
 import { withVmLock } from "../shared/locks";
+import { currentListing, mutateVm, readVm } from "../shared/vm-reads";
 import { vmRefOf } from "../shared/vm-target";
 import { diffCheckpoint } from "./diff";
 import { adoptedOutputs, hyperVTypeOf, refreshedOutputs, refuseAdoption, refuseTake, takenOutputs } from "./plan";
@@ -7,9 +8,9 @@ import type { CheckpointInputs, CheckpointOutputs } from "./schema";
 
 /** Takes a new checkpoint, or takes over an existing one by id (adoptId). */
 export async function createCheckpoint(host: HyperVHost, inputs: CheckpointInputs): Promise<{ id: string; outs: CheckpointOutputs }> {
-    const found = await host.getVm(vmRefOf(inputs));
-    return withVmLock(found.id, async () => {
-        const { vm, checkpoints } = await host.getVmWithCheckpoints({ id: found.id });
+    const read = await readVm(host, vmRefOf(inputs));
+    return withVmLock(read.listing.vm.id, async () => {
+        const { vm, checkpoints } = await currentListing(host, read);
         if (inputs.adoptId !== undefined) {
             const cp = checkpoints.find((c) => c.id === inputs.adoptId);
             if (!cp) {
@@ -18,14 +19,14 @@ export async function createCheckpoint(host: HyperVHost, inputs: CheckpointInput
                 }, { hint: "list the VM's checkpoints with `Get-VMSnapshot -VMName <vm> | Select Name, Id` (or `hyperv-lab show`)" });
             }
             refuseAdoption(cp, host.displayName, vm);
-            const renamed = inputs.name !== undefined && inputs.name !== cp.name ? await host.renameCheckpoint(vm.id, cp.id, inputs.name) : cp;
+            const renamed = inputs.name !== undefined && inputs.name !== cp.name ? await mutateVm(host, vm.id, () => host.renameCheckpoint(vm.id, cp.id, inputs.name!)) : cp;
             return { id: cp.id, outs: adoptedOutputs(inputs, vm, renamed) };
         }
         refuseTake(inputs, vm, checkpoints, await host.capabilities(), host.displayName);
-        const taken = await host.takeCheckpoint(vm.id, {
+        const taken = await mutateVm(host, vm.id, () => host.takeCheckpoint(vm.id, {
             name: inputs.name!,
             ...(inputs.type !== undefined ? { temporaryType: hyperVTypeOf[inputs.type] } : {}),
-        });
+        }));
         return { id: taken.checkpoint.id, outs: takenOutputs(inputs, vm, taken) };
     });
 }
@@ -36,11 +37,11 @@ export async function updateCheckpoint(host: HyperVHost, id: string, olds: Check
     return withVmLock(olds.vmId, async () => {
         let outs: CheckpointOutputs = { ...olds, ...recordOf(news) };
         if (d.rename) {
-            const cp = await host.renameCheckpoint(olds.vmId, id, news.name!);
+            const cp = await mutateVm(host, olds.vmId, () => host.renameCheckpoint(olds.vmId, id, news.name!));
             outs = { ...outs, checkpointName: cp.name };
         }
         if (d.restore) {
-            await host.applyCheckpoint(olds.vmId, id, { start: news.startAfterRestore === true });
+            await mutateVm(host, olds.vmId, () => host.applyCheckpoint(olds.vmId, id, { start: news.startAfterRestore === true }));
             outs = { ...outs, lastRestoreTime: new Date().toISOString() };
         }
         return outs;
@@ -60,7 +61,7 @@ function recordOf(news: CheckpointInputs): Partial<CheckpointOutputs> {
 /** The checkpoint as the host has it now; undefined when it (or its VM) is gone. */
 export async function readCheckpoint(host: HyperVHost, id: string, olds: CheckpointOutputs): Promise<CheckpointOutputs | undefined> {
     try {
-        const { vm, checkpoints } = await host.getVmWithCheckpoints({ id: olds.vmId });
+        const { vm, checkpoints } = (await readVm(host, { id: olds.vmId })).listing;
         const cp = checkpoints.find((c) => c.id === id);
         return cp ? refreshedOutputs(olds, vm, cp) : undefined;
     } catch (e) {
@@ -72,7 +73,7 @@ export async function readCheckpoint(host: HyperVHost, id: string, olds: Checkpo
 /** Removes the checkpoint by id (Hyper-V merges its disks, children are re-parented); gone is success. */
 export async function deleteCheckpoint(host: HyperVHost, id: string, olds: CheckpointOutputs): Promise<void> {
     try {
-        await withVmLock(olds.vmId, () => host.removeCheckpoint(olds.vmId, id));
+        await withVmLock(olds.vmId, () => mutateVm(host, olds.vmId, () => host.removeCheckpoint(olds.vmId, id)));
     } catch (e) {
         if (isHostError(e, "VmNotFound") || isHostError(e, "CheckpointNotFound")) return;
         throw e;

@@ -1,5 +1,6 @@
 import { isHostError, type HyperVHost, type Vm } from "../../host";
 import { withVmLock } from "../shared/locks";
+import { currentListing, mutateVm, readVm } from "../shared/vm-reads";
 import { vmRefOf } from "../shared/vm-target";
 import { isEmptyPlan, planChanges, policyOutputs, refuseImpossible, samePath, settingsOf } from "./plan";
 import type { PolicyInputs, PolicyOutputs, PolicySettings } from "./schema";
@@ -10,16 +11,16 @@ import type { PolicyInputs, PolicyOutputs, PolicySettings } from "./schema";
  */
 export async function applyPolicy(host: HyperVHost, inputs: PolicyInputs, managed?: { priorSettings: PolicySettings; vmId: string }): Promise<PolicyOutputs> {
     const prior = managed?.priorSettings;
-    const found = await host.getVm(managed ? { id: managed.vmId } : vmRefOf(inputs));
-    return withVmLock(found.id, async () => {
-        const { vm, checkpoints } = await host.getVmWithCheckpoints({ id: found.id });
+    const read = await readVm(host, managed ? { id: managed.vmId } : vmRefOf(inputs));
+    return withVmLock(read.listing.vm.id, async () => {
+        const { vm, checkpoints } = await currentListing(host, read);
         const caps = await host.capabilities();
         const before = settingsOf(vm);
         const plan = planChanges(inputs, before);
         refuseImpossible(inputs, plan, vm, checkpoints, caps, host.displayName);
         let after: Vm = vm;
-        if (plan.enableBackup) after = await host.enableBackupIntegration(vm.id);
-        if (Object.keys(plan.change).length > 0) after = await host.setCheckpointSettings(vm.id, plan.change);
+        if (plan.enableBackup) after = await mutateVm(host, vm.id, () => host.enableBackupIntegration(vm.id));
+        if (Object.keys(plan.change).length > 0) after = await mutateVm(host, vm.id, () => host.setCheckpointSettings(vm.id, plan.change));
         return policyOutputs(inputs, isEmptyPlan(plan) ? vm : after, prior ?? before);
     });
 }
@@ -27,7 +28,7 @@ export async function applyPolicy(host: HyperVHost, inputs: PolicyInputs, manage
 /** The live settings; undefined when the VM is gone (the engine then drops the resource). */
 export async function readPolicy(host: HyperVHost, olds: PolicyOutputs): Promise<PolicyOutputs | undefined> {
     try {
-        const vm = await host.getVm({ id: olds.vmId });
+        const { vm } = (await readVm(host, { id: olds.vmId })).listing;
         const declared = declaredInputs(olds);
         return { ...policyOutputs(declared, vm, olds.priorSettings) };
     } catch (e) {
@@ -55,7 +56,7 @@ export async function restorePolicy(host: HyperVHost, olds: PolicyOutputs): Prom
     const notRestored: string[] = [];
     try {
         await withVmLock(olds.vmId, async () => {
-            const { vm, checkpoints } = await host.getVmWithCheckpoints({ id: olds.vmId });
+            const { vm, checkpoints } = (await readVm(host, { id: olds.vmId })).listing;
             const change: Parameters<HyperVHost["setCheckpointSettings"]>[1] = {};
             const managedType = olds.type !== undefined || olds.disabled !== undefined;
             if (managedType && prior.checkpointType !== null && prior.checkpointType !== vm.checkpointType) {
@@ -68,7 +69,7 @@ export async function restorePolicy(host: HyperVHost, olds: PolicyOutputs): Prom
                 if (checkpoints.length === 0) change.checkpointFileLocation = prior.fileLocation;
                 else notRestored.push(`fileLocation stays ${vm.checkpointFileLocation} (was ${prior.fileLocation}): the VM has ${checkpoints.length} checkpoint(s)`);
             }
-            if (Object.keys(change).length > 0) await host.setCheckpointSettings(vm.id, change);
+            if (Object.keys(change).length > 0) await mutateVm(host, vm.id, () => host.setCheckpointSettings(vm.id, change));
         });
     } catch (e) {
         if (isHostError(e, "VmNotFound")) return notRestored;

@@ -41,6 +41,19 @@ export const hostileNames: readonly string[] = [
     "emoji 🚀 name",
     " leading and trailing ",
     "",
+    "y".repeat(101),
+    "   ",
+    "\t",
+    "\u202Egnp.exe\u202C",
+    "\u05E9\u05DC\u05D5\u05DD \u05E2\u05D5\u05DC\u05DD",
+    "\u0645\u0631\u062D\u0628\u0627 web01",
+    "e\u0301\u0301\u0301\u0301",
+    "Z\u0364\u0351a\u0308\u0356l\u036Eg\u030Co\u0319",
+    "a\u0301".repeat(60),
+    "CON",
+    "nul",
+    "COM1.txt",
+    "LPT9",
 ];
 
 export const hostilePaths: readonly string[] = [
@@ -52,6 +65,19 @@ export const hostilePaths: readonly string[] = [
     "C:\\$(Stop-Computer)\\x",
     "E:\\名前\\チェックポイント",
     "C:\\a;b|c&d\\`e",
+    "\\\\?\\C:\\Checkpoints",
+    "\\\\?\\UNC\\server\\share",
+    "\\\\.\\PhysicalDrive0",
+    "..\\Checkpoints",
+    "Checkpoints\\web01",
+    "C:\\Checkpoints\\..\\Windows",
+    "\\\\server\\share\\..\\..\\Windows",
+    "C:\\CON\\checkpoints",
+    "C:/Checkpoints",
+    "C:\\Check\u202Epoints",
+    "C:\\" + "p".repeat(300),
+    "",
+    "   ",
 ];
 
 export const hostileCorpus: readonly string[] = [...hostileNames, ...hostilePaths];

@@ -66,9 +66,9 @@ export class LabStack {
 
     /** Sets (or with undefined, removes) an environment variable of the engine and provider process. */
     setEnv(name: string, value: string | undefined): void {
-        const ws = this.stack.workspace as unknown as { setEnvVar(k: string, v: string): void; unsetEnvVar(k: string): void };
-        if (value === undefined) ws.unsetEnvVar(name);
-        else ws.setEnvVar(name, value);
+        const envVars = (this.stack.workspace as unknown as { envVars: Record<string, string> }).envVars;
+        if (value === undefined) delete envVars[name];
+        else envVars[name] = value;
     }
 
     /**
@@ -113,8 +113,9 @@ export class LabStack {
         return (state.deployment.pending_operations ?? []) as { type: string; resource: StateResource }[];
     }
 
+    /** Ids of the Checkpoint resources in the state (told apart by their checkpointName output). */
     async checkpointIds(): Promise<string[]> {
-        return (await this.resources(DYNAMIC_TYPE)).filter((r) => r.outputs?.checkpointName !== undefined).map((r) => r.id!).sort();
+        return (await this.resources()).filter((r) => r.outputs?.checkpointName !== undefined).map((r) => r.id!).sort();
     }
 
     async dispose(): Promise<void> {
@@ -136,8 +137,6 @@ export class LabStack {
     }
 }
 
-/** Both resources are dynamic resources; a Checkpoint is told apart by its checkpointName output. */
-export const DYNAMIC_TYPE = "pulumi-nodejs:dynamic:Resource";
 
 export interface StateResource {
     urn: string;

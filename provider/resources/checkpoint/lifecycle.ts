@@ -1,7 +1,8 @@
-import { HostError, isHostError, type HyperVHost } from "../../host";
+import { HostError, isHostError, type Checkpoint, type HyperVHost, type Vm } from "../../host";
 import { withVmLock } from "../shared/locks";
 import { currentListing, mutateVm, readVm } from "../shared/vm-reads";
 import { vmRefOf } from "../shared/vm-target";
+import { warn } from "../shared/warnings";
 import { diffCheckpoint } from "./diff";
 import { adoptedOutputs, hyperVTypeOf, refreshedOutputs, refuseAdoption, refuseTake, takenOutputs } from "./plan";
 import type { CheckpointInputs, CheckpointOutputs } from "./schema";
@@ -23,12 +24,27 @@ export async function createCheckpoint(host: HyperVHost, inputs: CheckpointInput
             return { id: cp.id, outs: adoptedOutputs(inputs, vm, renamed) };
         }
         refuseTake(inputs, vm, checkpoints, await host.capabilities(), host.displayName);
+        warnOfNamesake(vm, checkpoints.filter((c) => c.name === inputs.name));
         const taken = await mutateVm(host, vm.id, () => host.takeCheckpoint(vm.id, {
             name: inputs.name!,
             ...(inputs.type !== undefined ? { temporaryType: hyperVTypeOf[inputs.type] } : {}),
         }));
         return { id: taken.checkpoint.id, outs: takenOutputs(inputs, vm, taken) };
     });
+}
+
+/**
+ * A checkpoint of the same name may be one an interrupted `pulumi up` took after the engine lost
+ * the provider (the engine then records no resource, and a refresh cannot see it), or the one a
+ * replacement is about to delete. Names may repeat on Hyper-V, so this is a warning, not a refusal.
+ */
+function warnOfNamesake(vm: Vm, namesakes: Checkpoint[]): void {
+    for (const cp of namesakes) {
+        warn(
+            `VM "${vm.name}" (${vm.id}) already has a checkpoint named "${cp.name}" (${cp.id}, taken ${cp.creationTime}); taking another. ` +
+            `If an interrupted update left it behind, adopt it instead (adoptId: "${cp.id}") or remove it; if this resource is being replaced, it is the old one and goes next`,
+        );
+    }
 }
 
 /** Renames and/or applies the checkpoint; applying rolls the VM back to it. */

@@ -66,7 +66,8 @@ export class PowerShellSession implements Transport {
             if (!options.readOnly) {
                 throw this.error(
                     "HostUnreachable",
-                    `the PowerShell process exited during ${options.operation} (${e.message}); it may or may not have completed on the host, run \`pulumi refresh\` before retrying`,
+                    `the PowerShell process exited during ${options.operation} (${e.message}); it may or may not have completed on the host. ` +
+                        "Check the VM before retrying: `pulumi refresh` updates what the stack knows, but a checkpoint taken by an interrupted create is not in the stack (adopt it by id with adoptId, or remove it)",
                     options,
                 );
             }

@@ -36,6 +36,8 @@ export type HostErrorCode =
     | "CheckpointLimit"
     | "FileLocationLocked"
     | "UnsupportedByHost"
+    | "CheckpointNotAdoptable"
+    | "BackupServiceMissing"
     | "HostUnreachable"
     | "HostTimeout"
     | "UnexpectedOutput"
@@ -48,7 +50,10 @@ const HYPERV = "Microsoft.HyperV.PowerShell.Commands";
  * Checkpoint-VM's refusals are not (the domain reference marks them unconfirmed), so the scripts
  * check the policy and state first and raise these ids themselves, and the lab does the same.
  */
-export const hyperVErrorIds: Record<Exclude<HostErrorCode, "HostUnreachable" | "HostTimeout" | "UnexpectedOutput">, string> = {
+/** Refusals the provider makes itself, before any cmdlet runs: no Hyper-V id corresponds. */
+type ProviderOnlyCode = "HostUnreachable" | "HostTimeout" | "UnexpectedOutput" | "CheckpointNotAdoptable" | "BackupServiceMissing";
+
+export const hyperVErrorIds: Record<Exclude<HostErrorCode, ProviderOnlyCode>, string> = {
     VmNotFound: `InvalidParameter,${HYPERV}.GetVM`,
     AmbiguousVmName: `AmbiguousVmName,${HYPERV}.GetVM`,
     CheckpointNotFound: `ObjectNotFound,${HYPERV}.GetVMSnapshot`,
@@ -73,6 +78,8 @@ const hints: Record<HostErrorCode, string> = {
     CheckpointLimit: "a VM holds at most 50 checkpoints: delete or merge old ones first",
     FileLocationLocked: "the checkpoint file location can only change while the VM has no checkpoints: delete them first",
     UnsupportedByHost: "remove the field from the resource, or upgrade the Hyper-V host",
+    CheckpointNotAdoptable: "adopt only checkpoints taken with Checkpoint-VM or Hyper-V Manager",
+    BackupServiceMissing: "remove ensureBackupIntegration, or add the integration service to the VM",
     HostUnreachable: "check the host address, network and credentials in the stack's hyperv:* configuration",
     HostTimeout: "the host did not answer in time; check the host, or raise the timeout in the hyperv:* configuration",
     UnexpectedOutput: "this is a bug in hyperv-checkpoints or an unsupported host: please report it with the output shown",

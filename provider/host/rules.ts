@@ -73,9 +73,13 @@ export function isTransitional(state: VmState): boolean {
     return transitionalStates.includes(state);
 }
 
-/** A checkpoint of an Off VM holds no memory: it is disk-only and consistent, like a production one. */
+/**
+ * Whether a checkpoint captured memory or saved state: taken of a Running or Paused VM as a
+ * standard checkpoint, or of a Saved VM (it keeps the saved state). A checkpoint of an Off VM is
+ * disk-only and consistent, like a production one.
+ */
 export function holdsMemory(vmStateAtCreation: VmState): boolean {
-    return vmStateAtCreation === "Running" || vmStateAtCreation === "Paused";
+    return vmStateAtCreation === "Running" || vmStateAtCreation === "Paused" || vmStateAtCreation === "Saved";
 }
 
 /**

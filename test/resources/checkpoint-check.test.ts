@@ -31,8 +31,7 @@ describe("Checkpoint check: the name rules, the type values and adoption", () =>
         assert.equal(f.property, "vmId");
     });
 
-    // Skipped until shared/vm-target.ts keeps the vmId message (see policy-check.test.ts).
-    it.skip("says what a vmId looks like", async () => {
+    it("says what a vmId looks like", async () => {
         const f = await failure({ vmId: "{6c1c5a8e}", name: "x" });
         assert.match(f.reason, /vmId must be a VM's GUID/);
     });

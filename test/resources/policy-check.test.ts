@@ -34,9 +34,7 @@ describe("VmCheckpointPolicy check: each field's rule, with the field and the fi
         assert.equal(f.property, "vmId");
     });
 
-    // Skipped until shared/vm-target.ts builds vmId without `.or(...)`: zod reports the union as
-    // "Invalid input" and the message with the fix is lost (reported; shared/ is not ours to edit).
-    it.skip("says what a vmId looks like and where to find one", async () => {
+    it("says what a vmId looks like and where to find one", async () => {
         const f = await failure({ vmId: "web01" });
         assert.match(f.reason, /vmId must be a VM's GUID, e\.g\. [0-9a-f-]{36} \(Get-VM/);
     });

@@ -10,7 +10,6 @@ import {
     type HostCapabilities,
     type TakenCheckpoint,
     type Vm,
-    type VmState,
 } from "../../host";
 import type { CheckpointInputs, CheckpointOutputs, CheckpointTypeArg } from "./schema";
 
@@ -59,23 +58,15 @@ export function refuseTake(inputs: CheckpointInputs, vm: Vm, checkpoints: Checkp
 export function refuseAdoption(checkpoint: Checkpoint, hostName: string, vm: Vm): void {
     const ctx = { host: hostName, vm: vm.name, vmId: vm.id, checkpoint: checkpoint.name, checkpointId: checkpoint.id, operation: "adopt checkpoint" };
     if (checkpoint.isAutomatic) {
-        throw new HostError("HostFailure", "it is an automatic checkpoint, which Hyper-V manages itself (it removes it after a clean shutdown)", ctx, {
+        throw new HostError("CheckpointNotAdoptable", "it is an automatic checkpoint, which Hyper-V manages itself (it removes it after a clean shutdown)", ctx, {
             hint: "adopt a checkpoint someone took, or turn automatic checkpoints off and take one",
         });
     }
     if (!userSnapshotTypes.includes(checkpoint.snapshotType)) {
-        throw new HostError("HostFailure", `it is a ${checkpoint.snapshotType} checkpoint, which belongs to Hyper-V Replica or backup software`, ctx, {
+        throw new HostError("CheckpointNotAdoptable", `it is a ${checkpoint.snapshotType} checkpoint, which belongs to Hyper-V Replica or backup software`, ctx, {
             hint: "adopt only checkpoints taken with Checkpoint-VM or Hyper-V Manager",
         });
     }
-}
-
-/**
- * Whether applying the checkpoint brings memory back: a running or paused VM's memory, or a saved
- * VM's saved state (applying it leaves the VM Saved). Production and Off-VM checkpoints hold none.
- */
-function capturesMemory(state: VmState): boolean {
-    return holdsMemory(state) || state === "Saved";
 }
 
 function declared(inputs: CheckpointInputs): Partial<CheckpointOutputs> {
@@ -93,7 +84,7 @@ export function takenOutputs(inputs: CheckpointInputs, vm: Vm, taken: TakenCheck
         checkpointName: cp.name,
         kind: taken.kind,
         fellBack: taken.fellBack,
-        holdsMemory: capturesMemory(cp.vmState),
+        holdsMemory: holdsMemory(cp.vmState),
         vmStateAtCreation: taken.vmStateAtCreation,
         snapshotType: cp.snapshotType,
         parentCheckpointId: cp.parentId,
@@ -108,7 +99,7 @@ export function takenOutputs(inputs: CheckpointInputs, vm: Vm, taken: TakenCheck
  * it the checkpoint may be a production one or a standard one of an Off VM: "unknown".
  */
 export function adoptedOutputs(inputs: CheckpointInputs, vm: Vm, cp: Checkpoint): CheckpointOutputs {
-    const memory = capturesMemory(cp.vmState);
+    const memory = holdsMemory(cp.vmState);
     return {
         ...declared(inputs),
         vmId: vm.id,

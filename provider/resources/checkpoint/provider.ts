@@ -1,6 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { z } from "zod";
-import { checkFailures, compact, isUnknown } from "../shared/check";
+import { checkInputs, compact } from "../shared/check";
 import { hostFor } from "../shared/runtime";
 import { diffCheckpoint } from "./diff";
 import { createCheckpoint, deleteCheckpoint, readCheckpoint, updateCheckpoint } from "./lifecycle";
@@ -9,24 +8,10 @@ import { checkpointInputsSchema, checkpointOutputsSchema, type CheckpointOutputs
 const parseInputs = (news: Record<string, unknown>) => checkpointInputsSchema.parse(news);
 const parseOutputs = (olds: Record<string, unknown>) => checkpointOutputsSchema.parse(olds);
 
-/**
- * The field rules without the cross-field ones (exactly one VM, a name unless adopting): those
- * cannot be judged while a field they read is unknown (preview). The engine checks again with
- * every value known before it creates or updates.
- */
-const fieldRules = z.object(checkpointInputsSchema.shape);
-
 /** The Checkpoint lifecycle, as Pulumi's dynamic provider interface. */
 export const checkpointProvider: pulumi.dynamic.ResourceProvider<Record<string, unknown>, CheckpointOutputs> = {
     async check(_olds, news) {
-        const known = Object.fromEntries(Object.entries(news).filter(([, v]) => !isUnknown(v)));
-        const unknownFields = new Set(Object.keys(news).filter((k) => isUnknown(news[k])));
-        const parsed = (unknownFields.size > 0 ? fieldRules : checkpointInputsSchema).safeParse(known);
-        if (!parsed.success) {
-            const failures = checkFailures(parsed.error).filter((f) => !unknownFields.has(f.property.split(".")[0]!));
-            if (failures.length > 0) return { failures };
-        }
-        return { inputs: news };
+        return checkInputs(checkpointInputsSchema, checkpointInputsSchema.shape, news);
     },
 
     async diff(id, olds, news) {

@@ -106,7 +106,7 @@ export function refuseImpossible(
         }
     }
     if (inputs.ensureBackupIntegration && vm.backupService === null) {
-        throw new HostError("HostFailure", "the VM has no backup (volume shadow copy) integration service to enable", ctx, {
+        throw new HostError("BackupServiceMissing", "the VM has no backup (volume shadow copy) integration service to enable", ctx, {
             hint: "remove ensureBackupIntegration, or add the integration service to the VM",
         });
     }

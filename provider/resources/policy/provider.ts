@@ -1,7 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { z } from "zod";
 import { hostFor } from "../shared/runtime";
-import { checkFailures, compact, isUnknown } from "../shared/check";
+import { checkInputs, compact } from "../shared/check";
 import { warn } from "../shared/warnings";
 import { diffPolicy } from "./diff";
 import { applyPolicy, readPolicy, restorePolicy } from "./lifecycle";
@@ -15,25 +14,10 @@ function parseOutputs(olds: Record<string, unknown>): PolicyOutputs {
     return policyOutputsSchema.parse(olds);
 }
 
-/**
- * The field rules without the cross-field ones (exactly one VM, fallback only with production): those
- * cannot be judged while a field they read is unknown. The engine checks again with every value
- * known before it creates or updates.
- */
-const fieldRules = z.object(policyInputsSchema.shape);
-
 /** The VmCheckpointPolicy lifecycle, as Pulumi's dynamic provider interface. */
 export const policyProvider: pulumi.dynamic.ResourceProvider<Record<string, unknown>, PolicyOutputs> = {
     async check(_olds, news) {
-        // Values the engine does not know yet (preview) are checked when they are known.
-        const known = Object.fromEntries(Object.entries(news).filter(([, v]) => !isUnknown(v)));
-        const unknownFields = new Set(Object.keys(news).filter((k) => isUnknown(news[k])));
-        const parsed = (unknownFields.size > 0 ? fieldRules : policyInputsSchema).safeParse(known);
-        if (!parsed.success) {
-            const failures = checkFailures(parsed.error).filter((f) => !unknownFields.has(f.property.split(".")[0]!));
-            if (failures.length > 0) return { failures };
-        }
-        return { inputs: news };
+        return checkInputs(policyInputsSchema, policyInputsSchema.shape, news);
     },
 
     async diff(_id, olds, news) {

@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import { z } from "zod";
 
 export interface CheckFailure {
     property: string;
@@ -26,4 +26,25 @@ export function isUnknown(value: unknown): boolean {
  */
 export function compact<T extends object>(value: T): T {
     return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+/**
+ * The engine's check: every rule when all values are known; while some are unknown (preview),
+ * only the per-field rules, since a cross-field rule (exactly one VM, fallback only with
+ * production) cannot be judged on a value nobody knows yet. The engine checks again with every
+ * value known before it creates or updates.
+ */
+export function checkInputs(
+    schema: z.ZodType,
+    shape: z.ZodRawShape,
+    news: Record<string, unknown>,
+): { inputs: Record<string, unknown> } | { failures: CheckFailure[] } {
+    const unknownFields = new Set(Object.keys(news).filter((k) => isUnknown(news[k])));
+    const known = Object.fromEntries(Object.entries(news).filter(([k]) => !unknownFields.has(k)));
+    const parsed = (unknownFields.size > 0 ? z.object(shape) : schema).safeParse(known);
+    if (!parsed.success) {
+        const failures = checkFailures(parsed.error).filter((f) => !unknownFields.has(f.property.split(".")[0]!));
+        if (failures.length > 0) return { failures };
+    }
+    return { inputs: news };
 }

@@ -43,11 +43,27 @@ export function packOnce(): Promise<PackedPackage> {
 
 const installs = new Map<string, Promise<string>>();
 
+/** The example programs (examples/policy-pack is a policy pack, run by its own tests). */
+export const exampleNames = fs.readdirSync(examplesDir, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && fs.existsSync(path.join(examplesDir, e.name, "package.json")) && e.name !== "policy-pack")
+    .map((e) => e.name);
+
 /**
  * Copies examples/<name> to a work folder and installs its package.json, with hyperv-checkpoints
- * from the tarball; once per example per test run. Resolves to the work folder.
+ * from the tarball; once per example per test run. The first call starts every example's install
+ * at once, so later test files find theirs done. Resolves to the work folder.
  */
 export function installExample(name: string): Promise<string> {
+    if (installs.size === 0) {
+        for (const other of exampleNames) {
+            // Awaited by the example's own tests; a failure surfaces there, not as an unhandled rejection.
+            startInstall(other).catch(() => undefined);
+        }
+    }
+    return startInstall(name);
+}
+
+function startInstall(name: string): Promise<string> {
     let install = installs.get(name);
     if (!install) {
         install = (async () => {

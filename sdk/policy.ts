@@ -54,6 +54,8 @@ export class VmCheckpointPolicy extends pulumi.dynamic.Resource {
     declare readonly checkpointType: pulumi.Output<HyperVCheckpointType | null>;
     declare readonly checkpointFileLocation: pulumi.Output<string>;
     declare readonly automaticCheckpointsEnabled: pulumi.Output<boolean | null>;
+    /** Whether the backup (volume shadow copy) integration service is enabled (null: the VM has none). */
+    declare readonly backupIntegrationEnabled: pulumi.Output<boolean | null>;
     /** The VM's configuration version, e.g. "9.0"; production checkpoints need 6.2 or later. */
     declare readonly configurationVersion: pulumi.Output<string>;
     /** Whether a production checkpoint could be made right now. */
@@ -74,6 +76,7 @@ export class VmCheckpointPolicy extends pulumi.dynamic.Resource {
                 checkpointType: undefined,
                 checkpointFileLocation: undefined,
                 automaticCheckpointsEnabled: undefined,
+                backupIntegrationEnabled: undefined,
                 configurationVersion: undefined,
                 productionCheckpointPossible: undefined,
                 productionBlockedBy: undefined,

@@ -1,6 +1,8 @@
 import * as assert from "node:assert/strict";
 import { configure, policyProvider } from "../../provider";
 import { readLab, setVm, takeLabCheckpoint } from "../../provider/lab";
+import { liveSettings } from "../../provider/resources/policy/plan";
+import { policyOutputsSchema } from "../../provider/resources/policy/schema";
 import {
     assertOneReadableLine, create, destroy, diff, failsWith, hostJson, labVm, labWith, read, recordWrites, removeLabs,
     removeVmOutOfBand, update, type Props,
@@ -58,7 +60,7 @@ describe("VmCheckpointPolicy against the lab host", () => {
             });
             assert.deepEqual(writes, []);
             assert.equal(hostJson(lab), before, "host.json is byte-identical");
-            assert.deepEqual(outs.priorSettings, outs.live);
+            assert.deepEqual(outs.priorSettings, liveSettings(policyOutputsSchema.parse(outs)));
             assert.equal(outs.checkpointType, "ProductionOnly");
         });
 

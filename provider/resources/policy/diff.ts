@@ -1,4 +1,4 @@
-import { planChanges, samePath } from "./plan";
+import { liveSettings, planChanges, samePath } from "./plan";
 import type { PolicyInputs, PolicyOutputs } from "./schema";
 
 export interface PolicyDiff {
@@ -24,7 +24,7 @@ export function diffPolicy(olds: PolicyOutputs, news: PolicyInputs): PolicyDiff 
         const field = news.host !== olds.host ? "host" : news.vmId !== undefined ? "vmId" : "vmName";
         return { changes: true, replaces: [field], fields: [field] };
     }
-    const plan = planChanges(news, olds.live);
+    const plan = planChanges(news, liveSettings(olds));
     const fields = new Set<string>();
     if (plan.change.checkpointType !== undefined) {
         for (const f of ["type", "fallbackToStandard", "disabled"] as const) if (news[f] !== undefined) fields.add(f);

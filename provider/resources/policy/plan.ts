@@ -31,6 +31,16 @@ export function settingsOf(vm: Vm): PolicySettings {
     };
 }
 
+/** The live settings recorded in a resource's outputs (as last read from the host). */
+export function liveSettings(outs: PolicyOutputs): PolicySettings {
+    return {
+        checkpointType: outs.checkpointType,
+        fileLocation: outs.checkpointFileLocation,
+        automaticCheckpoints: outs.automaticCheckpointsEnabled,
+        backupIntegrationEnabled: outs.backupIntegrationEnabled,
+    };
+}
+
 /** Windows paths compare without case and without a trailing backslash. */
 export function samePath(a: string, b: string): boolean {
     const norm = (p: string) => p.replace(/\\+$/, "").toLowerCase();
@@ -121,10 +131,10 @@ export function policyOutputs(inputs: PolicyInputs, vm: Vm, prior: PolicySetting
         vmId: vm.id,
         vmName: vm.name,
         ...(inputs.vmName !== undefined ? { vmNameDeclared: inputs.vmName } : {}),
-        live: settingsOf(vm),
         checkpointType: vm.checkpointType,
         checkpointFileLocation: vm.checkpointFileLocation,
         automaticCheckpointsEnabled: vm.automaticCheckpointsEnabled,
+        backupIntegrationEnabled: vm.backupService ? vm.backupService.enabled : null,
         configurationVersion: vm.version,
         productionCheckpointPossible: blocker === null,
         productionBlockedBy: blocker ? blocker.detail : null,

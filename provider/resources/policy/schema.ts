@@ -45,7 +45,8 @@ export type PolicySettings = z.infer<typeof settingsSchema>;
 
 /**
  * What the resource records. Besides the declared inputs it holds the live settings (read from the
- * host, so drift shows in diffs) and the settings the VM had before the resource took over.
+ * host, so drift shows in diffs: see liveSettings) and the settings the VM had before the
+ * resource took over.
  */
 export const policyOutputsSchema = z.object({
     ...vmTargetShape,
@@ -59,10 +60,11 @@ export const policyOutputsSchema = z.object({
     fileLocation: z.string().optional(),
     automaticCheckpoints: z.boolean().optional(),
     ensureBackupIntegration: z.boolean().optional(),
-    live: settingsSchema,
     checkpointType: checkpointTypeSchema.nullable(),
     checkpointFileLocation: z.string(),
     automaticCheckpointsEnabled: z.boolean().nullable(),
+    /** Null when the VM has no backup (volume shadow copy) integration service; absent in state written before it was recorded (a refresh fills it in). */
+    backupIntegrationEnabled: z.boolean().nullable().default(null),
     configurationVersion: z.string(),
     productionCheckpointPossible: z.boolean(),
     productionBlockedBy: z.string().nullable(),

@@ -43,7 +43,8 @@ describe("hyperv-lab CLI", () => {
         for (const name of ["web01", "sql01", "legacy-erp", "linux-build", "dc01", "reports", "dev01"]) assert.ok(shown.stdout.includes(name), name);
         assert.match(shown.stdout, /Clean install/);
         assert.equal(shown.stdout.match(/you are here/g)?.length, 2, "web01 and dev01 have checkpoints");
-        assert.match(shown.stdout, /Backup \(volume shadow copy\): on, guest silent/);
+        assert.match(shown.stdout, /│ Backup \(volume shadow copy\) +│/);
+        assert.match(shown.stdout, /linux-build .*│ on, guest silent +│/);
     });
 
     it("prints JSON with --json", () => {

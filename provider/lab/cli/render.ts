@@ -22,8 +22,11 @@ export function renderLab(view: LabView): string {
 
 function renderVmTable(view: LabView): string {
     const table = new Table({
-        head: ["Name", "Id", "State", "Version", "Checkpoint type", "Automatic", "Backup service", "Checkpoints", "Checkpoint file location"],
+        // The backup service's name is the host's own (translated on a localised host): said once, in the header.
+        head: ["Name", "Id", "State", "Version", "Checkpoint type", "Automatic", view.backupServiceName, "Checkpoints", "Checkpoint file location"],
         style: { head: [], border: [] },
+        // No rule between rows: a host's VM list stays readable in a terminal.
+        chars: { mid: "", "left-mid": "", "mid-mid": "", "right-mid": "" },
     });
     for (const { vm, checkpoints } of view.vms) {
         const backup = vm.backupService;
@@ -34,7 +37,7 @@ function renderVmTable(view: LabView): string {
             vm.version,
             vm.checkpointType ?? "-",
             vm.automaticCheckpointsEnabled === null ? "-" : vm.automaticCheckpointsEnabled ? "on" : "off",
-            backup ? `${view.backupServiceName}: ${backup.enabled ? "on" : "off"}, guest ${backup.guestResponding ? "answers" : "silent"}` : "none",
+            backup ? `${backup.enabled ? "on" : "off"}, guest ${backup.guestResponding ? "answers" : "silent"}` : "none",
             String(checkpoints.length),
             vm.checkpointFileLocation,
         ]);

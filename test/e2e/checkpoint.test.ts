@@ -98,6 +98,9 @@ describe("Checkpoint through the Pulumi engine", function () {
         const middle = web.find((c) => c.parentId === root.id)!;
         const leaf = web.find((c) => c.parentId === middle.id)!;
         const disksBefore = filesUnder(lab, ".avhdx");
+        // After the restore the VM may run on the middle checkpoint: its disk then has two children
+        // (the leaf's chain and the VM's new disk) and Hyper-V can merge it into neither.
+        const vmOnMiddle = vmByName(lab, "web01").parentCheckpointId === middle.id;
         const remaining: Record<string, unknown> = { ...three, second: { ...three.second, name: "after schema change v2", restoreTrigger: "rollback-1" } };
         delete remaining[nameOf(middle.id)];
         await declare(remaining);
@@ -106,7 +109,8 @@ describe("Checkpoint through the Pulumi engine", function () {
         const doc = readLab(lab);
         assert.equal(doc.checkpoints.find((c) => c.id === middle.id), undefined);
         assert.equal(doc.checkpoints.find((c) => c.id === leaf.id)!.parentId, root.id, "the child now descends from the removed checkpoint's parent");
-        assert.ok(filesUnder(lab, ".avhdx").length < disksBefore.length, "a differencing disk was merged away");
+        if (vmOnMiddle) assert.ok(filesUnder(lab, ".avhdx").length <= disksBefore.length, "no disk was added");
+        else assert.ok(filesUnder(lab, ".avhdx").length < disksBefore.length, "a differencing disk was merged away");
         assert.deepEqual(filesUnder(lab, ".vmcx").filter((f) => f.includes(middle.id)), []);
         const referenced = new Set(doc.vms.flatMap((v) => v.diskFiles.map((d) => d.path.split("\\").pop())));
         for (const file of filesUnder(lab, ".avhdx")) assert.ok(referenced.has(path.basename(file)), `${file} belongs to a disk chain`);

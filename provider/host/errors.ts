@@ -51,7 +51,7 @@ const HYPERV = "Microsoft.HyperV.PowerShell.Commands";
  * check the policy and state first and raise these ids themselves, and the lab does the same.
  */
 /** Refusals the provider makes itself, before any cmdlet runs: no Hyper-V id corresponds. */
-type ProviderOnlyCode = "HostUnreachable" | "HostTimeout" | "UnexpectedOutput" | "CheckpointNotAdoptable" | "BackupServiceMissing";
+type ProviderOnlyCode = "HostUnreachable" | "HostTimeout" | "UnexpectedOutput" | "CheckpointNotAdoptable";
 
 export const hyperVErrorIds: Record<Exclude<HostErrorCode, ProviderOnlyCode>, string> = {
     VmNotFound: `InvalidParameter,${HYPERV}.GetVM`,
@@ -64,6 +64,8 @@ export const hyperVErrorIds: Record<Exclude<HostErrorCode, ProviderOnlyCode>, st
     CheckpointLimit: `CheckpointLimitReached,${HYPERV}.CheckpointVM`,
     FileLocationLocked: `InvalidState,${HYPERV}.SetVM`,
     UnsupportedByHost: `NamedParameterNotFound,${HYPERV}.SetVM`,
+    // Raised by the settings call before any change, when the VM lacks the service it should enable.
+    BackupServiceMissing: `BackupServiceMissing,${HYPERV}.EnableVMIntegrationService`,
     HostFailure: `OperationFailed,${HYPERV}`,
 };
 

@@ -113,6 +113,36 @@ export interface CheckpointSettingsChange {
     automaticCheckpointsEnabled?: boolean;
 }
 
+/**
+ * Checkpoint settings a VM should have, applied in one host call: the host reads the VM, refuses
+ * what Hyper-V would refuse before changing anything, and writes only the fields that differ
+ * (file locations compare without case and trailing backslash). An absent field is left alone.
+ */
+export interface DesiredCheckpointSettings extends CheckpointSettingsChange {
+    /** Without checkpointType: a Disabled VM gets Hyper-V's default, Production; other types stay. */
+    reenableCheckpoints?: boolean;
+    /**
+     * A file location change while the VM has checkpoints: "refuse" (FileLocationLocked, the
+     * default) or "keep" the current location and change the rest (restoring a policy on delete).
+     */
+    fileLocationWhileCheckpointed?: "refuse" | "keep";
+    /** Enables the backup (volume shadow copy) integration service; BackupServiceMissing without one. */
+    enableBackupIntegration?: boolean;
+    /**
+     * With checkpointType ProductionOnly: refuse (ProductionUnavailable) on a VM whose
+     * configuration version can never make production checkpoints, instead of setting a policy
+     * under which every checkpoint would fail.
+     */
+    refuseImpossibleProductionOnly?: boolean;
+}
+
+/** The VM before and after applying settings, and how many checkpoints it has. */
+export interface AppliedCheckpointSettings {
+    before: Vm;
+    after: Vm;
+    checkpointCount: number;
+}
+
 export interface TakeCheckpointRequest {
     name: string;
     /**
@@ -123,12 +153,16 @@ export interface TakeCheckpointRequest {
 }
 
 export interface TakenCheckpoint {
+    /** The VM as it was just before the checkpoint (the request may name it by id or by name). */
+    vm: Vm;
     checkpoint: Checkpoint;
     kind: CheckpointKind;
     /** A production checkpoint was asked for and Hyper-V made a standard one instead. */
     fellBack: boolean;
     /** The VM's state when the checkpoint was taken. */
     vmStateAtCreation: VmState;
+    /** Checkpoints the VM already had under the same name (names repeat on Hyper-V), oldest first. */
+    namesakes: Checkpoint[];
 }
 
 export interface ApplyCheckpointResult {

@@ -1,6 +1,7 @@
 import type {
+    AppliedCheckpointSettings,
     Checkpoint,
-    CheckpointSettingsChange,
+    DesiredCheckpointSettings,
     HostCapabilities,
     TakeCheckpointRequest,
     TakenCheckpoint,
@@ -28,11 +29,11 @@ export interface HyperVHost {
     /** A VM with all its checkpoints, in one read. */
     getVmWithCheckpoints(ref: VmRef): Promise<VmWithCheckpoints>;
 
-    /** Changes only the given settings and returns the VM as it is afterwards. */
-    setCheckpointSettings(vmId: string, change: CheckpointSettingsChange): Promise<Vm>;
-
-    /** Enables the backup (volume shadow copy) integration service. */
-    enableBackupIntegration(vmId: string): Promise<Vm>;
+    /**
+     * Brings a VM's checkpoint settings to `desired` in one host call (see
+     * DesiredCheckpointSettings): refusals come before any change, and only what differs is written.
+     */
+    applyCheckpointSettings(vm: VmRef, desired: DesiredCheckpointSettings): Promise<AppliedCheckpointSettings>;
 
     /** All checkpoints of a VM (every SnapshotType), oldest first. */
     listCheckpoints(vmId: string): Promise<Checkpoint[]>;
@@ -40,8 +41,13 @@ export interface HyperVHost {
     /** One checkpoint by id; CheckpointNotFound when it is gone. */
     getCheckpoint(vmId: string, checkpointId: string): Promise<Checkpoint>;
 
-    /** Takes a checkpoint and reports what kind Hyper-V actually made. */
-    takeCheckpoint(vmId: string, request: TakeCheckpointRequest): Promise<TakenCheckpoint>;
+    /**
+     * Takes a checkpoint in one host call and reports what kind Hyper-V actually made. The host
+     * refuses, before anything changes, what Hyper-V refuses: a Disabled policy (never overridden
+     * by a temporary type), the 50 limit, a VM in transition, a production-only checkpoint that
+     * cannot be made now, a temporary type on a host without types.
+     */
+    takeCheckpoint(vm: VmRef, request: TakeCheckpointRequest): Promise<TakenCheckpoint>;
 
     /** Applies (restores) a checkpoint; optionally starts the VM afterwards. Returns the VM after. */
     applyCheckpoint(vmId: string, checkpointId: string, options?: { start?: boolean }): Promise<Vm>;

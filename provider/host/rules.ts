@@ -69,6 +69,12 @@ export function productionBlocker(vm: Vm): ProductionBlocker | null {
     return null;
 }
 
+/** Windows paths compare without case and without a trailing backslash. */
+export function sameHostPath(a: string, b: string): boolean {
+    const norm = (p: string) => p.replace(/\\+$/, "").toLowerCase();
+    return norm(a) === norm(b);
+}
+
 export function isTransitional(state: VmState): boolean {
     return transitionalStates.includes(state);
 }

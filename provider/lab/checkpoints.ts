@@ -39,6 +39,12 @@ function refuseTransitional(vm: LabVm, cmdlet: string, scope: FailureScope): voi
 export function takeCheckpoint(doc: LabDocument, tx: Transaction, vm: LabVm, options: TakeOptions, scope: FailureScope): TakenCheckpoint {
     checkName(options.name, scope);
     refuseTransitional(vm, "CheckpointVM", scope);
+    const before = projectVm(doc, vm);
+    const namesakes = checkpointsOf(doc, vm.id).filter((c) => c.name === options.name).map((c) => projectCheckpoint(vm, c));
+    return { vm: before, namesakes, ...takeUnderType(doc, tx, vm, options, scope) };
+}
+
+function takeUnderType(doc: LabDocument, tx: Transaction, vm: LabVm, options: TakeOptions, scope: FailureScope): Omit<TakenCheckpoint, "vm" | "namesakes"> {
     if (options.temporaryType === undefined) return take(doc, tx, vm, options, scope);
     if (!osProfiles[doc.host.os].supportsCheckpointType) throw fail.parameterNotFound(scope, "CheckpointType");
     // A temporary type never overrides a policy that forbids checkpoints.
@@ -52,7 +58,7 @@ export function takeCheckpoint(doc: LabDocument, tx: Transaction, vm: LabVm, opt
     }
 }
 
-function take(doc: LabDocument, tx: Transaction, vm: LabVm, options: TakeOptions, scope: FailureScope): TakenCheckpoint {
+function take(doc: LabDocument, tx: Transaction, vm: LabVm, options: TakeOptions, scope: FailureScope): Omit<TakenCheckpoint, "vm" | "namesakes"> {
     const snapshotType = options.snapshotType ?? "Standard";
     const projected = projectVm(doc, vm);
     let plan: { kind: CheckpointKind; fellBack: boolean };

@@ -46,5 +46,5 @@ export const fail = {
         raise(s, `InvalidParameter,${HYPERV}.CheckpointVM`, "InvalidArgument", "invalidCheckpointName", { max, length }),
     invalidPath: (s: FailureScope, path: string) => raise(s, `InvalidParameter,${HYPERV}.SetVM`, "InvalidArgument", "invalidPath", { path }),
     noBackupService: (s: FailureScope, service: string) =>
-        raise(s, `OperationFailed,${HYPERV}.EnableVMIntegrationService`, "ObjectNotFound", "noBackupService", { service }),
+        raise(s, hyperVErrorIds.BackupServiceMissing, "ObjectNotFound", "noBackupService", { service }),
 };

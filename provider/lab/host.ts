@@ -1,16 +1,16 @@
 import * as path from "node:path";
 import type { ErrorContext } from "../host/errors";
 import type {
-    Checkpoint, CheckpointSettingsChange, HostCapabilities, TakeCheckpointRequest, TakenCheckpoint, Vm, VmRef, VmWithCheckpoints,
+    AppliedCheckpointSettings, Checkpoint, DesiredCheckpointSettings, HostCapabilities, TakeCheckpointRequest, TakenCheckpoint, Vm, VmRef, VmWithCheckpoints,
 } from "../host/model";
 import type { HyperVHost } from "../host/port";
 import { applyCheckpoint, removeCheckpoint, renameCheckpoint, takeCheckpoint } from "./checkpoints";
 import type { LabDocument, LabVm } from "./document";
-import type { FailureScope } from "./failures";
 import { findCheckpoint, findVmById, resolveVm, scopeOf } from "./lookup";
 import { capabilitiesOf } from "./os";
 import { checkpointsOf, projectCheckpoint, projectVm } from "./projection";
-import { setBackupIntegration, setCheckpointSettings } from "./settings";
+import type { FailureScope } from "./failures";
+import { applyDesiredSettings } from "./settings";
 import { loadLab, readLab, updateLab, type Transaction } from "./store";
 
 /**
@@ -42,18 +42,8 @@ export class LabHost implements HyperVHost {
         });
     }
 
-    async setCheckpointSettings(vmId: string, change: CheckpointSettingsChange): Promise<Vm> {
-        return this.mutate("setCheckpointSettings", "set checkpoint settings", vmId, (doc, _tx, vm, scope) => {
-            setCheckpointSettings(doc, vm, change, scope);
-            return projectVm(doc, vm);
-        });
-    }
-
-    async enableBackupIntegration(vmId: string): Promise<Vm> {
-        return this.mutate("enableBackupIntegration", "enable backup integration", vmId, (doc, _tx, vm, scope) => {
-            setBackupIntegration(doc, vm, true, scope);
-            return projectVm(doc, vm);
-        });
+    async applyCheckpointSettings(ref: VmRef, desired: DesiredCheckpointSettings): Promise<AppliedCheckpointSettings> {
+        return this.mutate("applyCheckpointSettings", "apply checkpoint settings", ref, (doc, _tx, vm, scope) => applyDesiredSettings(doc, vm, desired, scope));
     }
 
     async listCheckpoints(vmId: string): Promise<Checkpoint[]> {
@@ -71,15 +61,15 @@ export class LabHost implements HyperVHost {
         });
     }
 
-    async takeCheckpoint(vmId: string, request: TakeCheckpointRequest): Promise<TakenCheckpoint> {
-        return this.mutate("takeCheckpoint", "take checkpoint", vmId, (doc, tx, vm, scope) => {
+    async takeCheckpoint(ref: VmRef, request: TakeCheckpointRequest): Promise<TakenCheckpoint> {
+        return this.mutate("takeCheckpoint", "take checkpoint", ref, (doc, tx, vm, scope) => {
             scope.context.checkpoint = request.name;
             return takeCheckpoint(doc, tx, vm, request, scope);
         });
     }
 
     async applyCheckpoint(vmId: string, checkpointId: string, options: { start?: boolean } = {}): Promise<Vm> {
-        return this.mutate("applyCheckpoint", "apply checkpoint", vmId, (doc, tx, vm, scope) => {
+        return this.mutate("applyCheckpoint", "apply checkpoint", { id: vmId }, (doc, tx, vm, scope) => {
             scope.context.checkpointId = checkpointId;
             applyCheckpoint(doc, tx, vm, findCheckpoint(doc, vm, checkpointId, scope), options, scope);
             return projectVm(doc, vm);
@@ -87,7 +77,7 @@ export class LabHost implements HyperVHost {
     }
 
     async renameCheckpoint(vmId: string, checkpointId: string, newName: string): Promise<Checkpoint> {
-        return this.mutate("renameCheckpoint", "rename checkpoint", vmId, (doc, _tx, vm, scope) => {
+        return this.mutate("renameCheckpoint", "rename checkpoint", { id: vmId }, (doc, _tx, vm, scope) => {
             scope.context.checkpointId = checkpointId;
             const cp = findCheckpoint(doc, vm, checkpointId, scope);
             renameCheckpoint(vm, cp, newName, scope);
@@ -96,7 +86,7 @@ export class LabHost implements HyperVHost {
     }
 
     async removeCheckpoint(vmId: string, checkpointId: string): Promise<void> {
-        await this.mutate("removeCheckpoint", "remove checkpoint", vmId, (doc, tx, vm, scope) => {
+        await this.mutate("removeCheckpoint", "remove checkpoint", { id: vmId }, (doc, tx, vm, scope) => {
             scope.context.checkpointId = checkpointId;
             removeCheckpoint(doc, tx, vm, findCheckpoint(doc, vm, checkpointId, scope), scope);
         });
@@ -115,10 +105,15 @@ export class LabHost implements HyperVHost {
         return run(doc, scopeOf(doc, this.context(operation)));
     }
 
-    private mutate<T>(name: string, operation: string, vmId: string, run: (doc: LabDocument, tx: Transaction, vm: LabVm, scope: FailureScope) => T): Promise<T> {
+    /**
+     * One locked mutation of a VM. A VM named by name is resolved first to claim it by id (Hyper-V's
+     * one-operation-per-VM rule), then again under the document's lock, which makes the call atomic.
+     */
+    private mutate<T>(name: string, operation: string, ref: VmRef, run: (doc: LabDocument, tx: Transaction, vm: LabVm, scope: FailureScope) => T): Promise<T> {
+        const vmId = "id" in ref ? ref.id : this.read(operation, (doc, scope) => resolveVm(doc, ref, scope).id);
         return updateLab(this.folder, { operation: name, vmId }, (doc, tx) => {
-            const scope = scopeOf(doc, this.context(operation, vmId));
-            return run(doc, tx, findVmById(doc, vmId, scope), scope);
+            const scope = scopeOf(doc, this.context(operation, "id" in ref ? ref.id : undefined));
+            return run(doc, tx, resolveVm(doc, ref, scope), scope);
         });
     }
 }

@@ -1,9 +1,10 @@
-import type { CheckpointSettingsChange } from "../host/model";
+import type { AppliedCheckpointSettings, CheckpointSettingsChange, DesiredCheckpointSettings } from "../host/model";
+import { permanentProductionBlocker, sameHostPath } from "../host/rules";
 import type { LabDocument, LabVm } from "./document";
 import { fail, type FailureScope } from "./failures";
 import { BACKUP_SERVICE_GUID, integrationServiceName } from "./messages";
 import { osProfiles } from "./os";
-import { backupServiceOf, checkpointsOf } from "./projection";
+import { backupServiceOf, checkpointsOf, projectVm } from "./projection";
 import { isWindowsPath } from "./volumes";
 
 /**
@@ -32,4 +33,34 @@ export function setBackupIntegration(doc: LabDocument, vm: LabVm, enabled: boole
     const service = backupServiceOf(vm);
     if (!service) throw fail.noBackupService(scope, integrationServiceName(doc.host.language, `\\${BACKUP_SERVICE_GUID}`));
     service.enabled = enabled;
+}
+
+/**
+ * Desired checkpoint settings in one call: what differs is worked out on the document, every
+ * refusal comes before the first change, and a matching VM is not written at all.
+ */
+export function applyDesiredSettings(doc: LabDocument, vm: LabVm, desired: DesiredCheckpointSettings, scope: FailureScope): AppliedCheckpointSettings {
+    const before = projectVm(doc, vm);
+    const checkpointCount = checkpointsOf(doc, vm.id).length;
+    const change: CheckpointSettingsChange = {};
+    const type = desired.checkpointType ?? (desired.reenableCheckpoints && before.checkpointType === "Disabled" ? "Production" : undefined);
+    if (type !== undefined && type !== before.checkpointType) change.checkpointType = type;
+    const location = desired.checkpointFileLocation;
+    const keepLocation = checkpointCount > 0 && desired.fileLocationWhileCheckpointed === "keep";
+    if (location !== undefined && !sameHostPath(location, before.checkpointFileLocation) && !keepLocation) change.checkpointFileLocation = location;
+    const automatic = desired.automaticCheckpointsEnabled;
+    if (automatic !== undefined && automatic !== before.automaticCheckpointsEnabled) change.automaticCheckpointsEnabled = automatic;
+
+    if (change.checkpointType === "ProductionOnly" && desired.refuseImpossibleProductionOnly) {
+        const blocker = permanentProductionBlocker(before);
+        if (blocker) throw fail.productionUnavailable(scope, blocker.detail);
+    }
+    const service = backupServiceOf(vm);
+    if (desired.enableBackupIntegration && !service) {
+        throw fail.noBackupService(scope, integrationServiceName(doc.host.language, `\\${BACKUP_SERVICE_GUID}`));
+    }
+    // Validates the whole change before applying any of it, like Set-VM.
+    if (Object.keys(change).length > 0) setCheckpointSettings(doc, vm, change, scope);
+    if (desired.enableBackupIntegration && service && !service.enabled) setBackupIntegration(doc, vm, true, scope);
+    return { before, after: projectVm(doc, vm), checkpointCount };
 }

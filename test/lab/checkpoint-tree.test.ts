@@ -8,7 +8,7 @@ const DISKS = "C:\\Hyper-V\\Virtual Hard Disks";
 
 async function chain(host: LabHost, vmId: string, names: string[]): Promise<string[]> {
     const ids: string[] = [];
-    for (const name of names) ids.push((await host.takeCheckpoint(vmId, { name })).checkpoint.id);
+    for (const name of names) ids.push((await host.takeCheckpoint({ id: vmId }, { name })).checkpoint.id);
     return ids;
 }
 
@@ -30,11 +30,11 @@ describe("lab host: the checkpoint tree and its files", () => {
         const { folder, host, vmId } = await labWithVm();
         const base = `${DISKS}\\web01.vhdx`;
         assert.deepEqual((await host.getVm({ id: vmId })).hardDrives, [base]);
-        const first = await host.takeCheckpoint(vmId, { name: "one" });
+        const first = await host.takeCheckpoint({ id: vmId }, { name: "one" });
         assert.deepEqual(first.checkpoint.hardDrives, [base]);
         const current = (await host.getVm({ id: vmId })).hardDrives[0] ?? "";
         assert.match(current, /^C:\\Hyper-V\\Virtual Hard Disks\\web01_[0-9A-F-]{36}\.avhdx$/);
-        const second = await host.takeCheckpoint(vmId, { name: "two" });
+        const second = await host.takeCheckpoint({ id: vmId }, { name: "two" });
         assert.deepEqual(second.checkpoint.hardDrives, [current]);
         const newest = (await host.getVm({ id: vmId })).hardDrives[0] ?? "";
         assert.match(newest, /^C:\\Hyper-V\\Virtual Hard Disks\\web01_[0-9A-F-]{36}\.avhdx$/);
@@ -52,7 +52,7 @@ describe("lab host: the checkpoint tree and its files", () => {
         const current = after.hardDrives[0] ?? "";
         assert.notEqual(current, discarded);
         assert.ok(fs.existsSync(labPathOf(folder, current)));
-        const branch = await host.takeCheckpoint(vmId, { name: "branch" });
+        const branch = await host.takeCheckpoint({ id: vmId }, { name: "branch" });
         assert.equal(branch.checkpoint.parentId, one);
         assert.deepEqual((await host.listCheckpoints(vmId)).map((c) => [c.name, c.parentId]), [["one", null], ["two", one], ["branch", one]]);
         assert.ok(two);
@@ -150,7 +150,7 @@ describe("lab host: the checkpoint tree and its files", () => {
                 for (const step of ops) {
                     const existing = await host.listCheckpoints(vmId);
                     const target = existing.length > 0 && step.kind !== "take" ? existing[step.pick % existing.length] : undefined;
-                    if (step.kind === "take") await host.takeCheckpoint(vmId, { name: `cp${n++}` });
+                    if (step.kind === "take") await host.takeCheckpoint({ id: vmId }, { name: `cp${n++}` });
                     else if (target && step.kind === "apply") await host.applyCheckpoint(vmId, target.id);
                     else if (target) await host.removeCheckpoint(vmId, target.id);
                     assertConsistent(folder, vmId);

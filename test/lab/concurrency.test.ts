@@ -77,20 +77,20 @@ describe("lab host: several processes on one lab", () => {
         const hung = runWorker([folder, "take", vmId, "slow"], { HYPERV_LAB_FAULT: "hang:takeCheckpoint:afterFiles" });
         try {
             await hung.stderrHas("hanging in takeCheckpoint");
-            await rejectsWith(() => host.takeCheckpoint(vmId, { name: "second" }), "InvalidVmState");
+            await rejectsWith(() => host.takeCheckpoint({ id: vmId }, { name: "second" }), "InvalidVmState");
         } finally {
             hung.kill();
         }
         await hung.done;
         assert.deepEqual(readLab(folder).checkpoints, [], "the hung operation never committed");
         // A dead holder stops refreshing its locks; they count as stale after 5 s (store.ts).
-        const after = await eventually(() => host.takeCheckpoint(vmId, { name: "after the lock went stale" }), 15000);
+        const after = await eventually(() => host.takeCheckpoint({ id: vmId }, { name: "after the lock went stale" }), 15000);
         assert.equal(after.checkpoint.parentId, null);
     });
 
     it("leaves a valid document when a process dies before writing a removal", async () => {
         const { folder, host, vmId } = await labWithVm();
-        const cp = await host.takeCheckpoint(vmId, { name: "keep me" });
+        const cp = await host.takeCheckpoint({ id: vmId }, { name: "keep me" });
         const before = fs.readFileSync(documentPath(folder), "utf8");
         const dying = runWorker([folder, "remove", vmId, cp.checkpoint.id], { HYPERV_LAB_FAULT: "exit:removeCheckpoint:beforeWrite" });
         assert.equal((await dying.done).code, 137);
@@ -107,12 +107,12 @@ describe("lab host: several processes on one lab", () => {
         assert.equal((await dying.done).code, 137);
         await setHostSettings(folder, { fault: null });
         assert.deepEqual(await host.listCheckpoints(vmId), []);
-        assert.equal((await host.takeCheckpoint(vmId, { name: "next" })).checkpoint.parentId, null);
+        assert.equal((await host.takeCheckpoint({ id: vmId }, { name: "next" })).checkpoint.parentId, null);
     });
 
     it("refuses overlapping mutations of one VM from one process too; the ones that ran form a chain", async () => {
         const { folder, host, vmId } = await labWithVm();
-        const outcomes = await Promise.all([0, 1, 2].map((i) => host.takeCheckpoint(vmId, { name: `parallel ${i}` }).then(
+        const outcomes = await Promise.all([0, 1, 2].map((i) => host.takeCheckpoint({ id: vmId }, { name: `parallel ${i}` }).then(
             () => "ok",
             (e: { code?: string }) => e.code,
         )));

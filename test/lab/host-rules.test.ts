@@ -11,19 +11,19 @@ describe("lab host: limits, settings and the host it poses as", () => {
 
     it("refuses the 51st checkpoint of a VM with CheckpointLimit", async () => {
         const { host, vmId } = await labWithVm({ checkpointType: "Standard" });
-        for (let i = 0; i < MAX_CHECKPOINTS_PER_VM; i++) await host.takeCheckpoint(vmId, { name: `cp ${i}` });
-        await rejectsWith(() => host.takeCheckpoint(vmId, { name: "one too many" }), "CheckpointLimit");
+        for (let i = 0; i < MAX_CHECKPOINTS_PER_VM; i++) await host.takeCheckpoint({ id: vmId }, { name: `cp ${i}` });
+        await rejectsWith(() => host.takeCheckpoint({ id: vmId }, { name: "one too many" }), "CheckpointLimit");
         assert.equal((await host.listCheckpoints(vmId)).length, MAX_CHECKPOINTS_PER_VM);
     });
 
     it("changes the checkpoint file location only while the VM has no checkpoints, saying how many it has", async () => {
         const { folder, host, vmId } = await labWithVm();
-        const moved = await host.setCheckpointSettings(vmId, { checkpointFileLocation: "E:\\Checkpoints\\web01" });
-        assert.equal(moved.checkpointFileLocation, "E:\\Checkpoints\\web01");
-        const cp = await host.takeCheckpoint(vmId, { name: "one" });
+        const moved = await host.applyCheckpointSettings({ id: vmId }, { checkpointFileLocation: "E:\\Checkpoints\\web01" });
+        assert.equal(moved.after.checkpointFileLocation, "E:\\Checkpoints\\web01");
+        const cp = await host.takeCheckpoint({ id: vmId }, { name: "one" });
         assert.deepEqual(filesIn(labPathOf(folder, "E:\\Checkpoints\\web01")), [`${cp.checkpoint.id.toUpperCase()}.vmcx`]);
-        await host.takeCheckpoint(vmId, { name: "two" });
-        const error = await rejectsWith(() => host.setCheckpointSettings(vmId, { checkpointFileLocation: "F:\\elsewhere", checkpointType: "Standard" }), "FileLocationLocked");
+        await host.takeCheckpoint({ id: vmId }, { name: "two" });
+        const error = await rejectsWith(() => host.applyCheckpointSettings({ id: vmId }, { checkpointFileLocation: "F:\\elsewhere", checkpointType: "Standard" }), "FileLocationLocked");
         assert.match(error.message, /\(2\)/);
         const vm = await host.getVm({ id: vmId });
         assert.deepEqual([vm.checkpointFileLocation, vm.checkpointType], ["E:\\Checkpoints\\web01", "Production"], "a refused call changes nothing");
@@ -31,7 +31,7 @@ describe("lab host: limits, settings and the host it poses as", () => {
 
     it("changes the checkpoint type of a running VM", async () => {
         const { host, vmId } = await labWithVm({ state: "Running" });
-        assert.equal((await host.setCheckpointSettings(vmId, { checkpointType: "ProductionOnly" })).checkpointType, "ProductionOnly");
+        assert.equal((await host.applyCheckpointSettings({ id: vmId }, { checkpointType: "ProductionOnly" })).after.checkpointType, "ProductionOnly");
         assert.equal((await host.getVm({ id: vmId })).checkpointType, "ProductionOnly");
     });
 
@@ -41,11 +41,11 @@ describe("lab host: limits, settings and the host it poses as", () => {
         assert.deepEqual([caps.osBuild, caps.supportsCheckpointType, caps.supportsAutomaticCheckpoints], [9600, false, false]);
         const vm = await host.getVm({ id: vmId });
         assert.deepEqual([vm.checkpointType, vm.automaticCheckpointsEnabled, vm.version], [null, null, "5.0"]);
-        const taken = await host.takeCheckpoint(vmId, { name: "old school" });
+        const taken = await host.takeCheckpoint({ id: vmId }, { name: "old school" });
         assert.deepEqual([taken.kind, taken.fellBack], ["standard", false]);
-        const error = await rejectsWith(() => host.setCheckpointSettings(vmId, { checkpointType: "Standard" }), "UnsupportedByHost");
+        const error = await rejectsWith(() => host.applyCheckpointSettings({ id: vmId }, { checkpointType: "Standard" }), "UnsupportedByHost");
         assert.match(error.message, /CheckpointType/);
-        await rejectsWith(() => host.takeCheckpoint(vmId, { name: "x", temporaryType: "Standard" }), "UnsupportedByHost");
+        await rejectsWith(() => host.takeCheckpoint({ id: vmId }, { name: "x", temporaryType: "Standard" }), "UnsupportedByHost");
     });
 
     it("poses as Windows Server 2016: checkpoint types but no automatic checkpoints", async () => {
@@ -53,9 +53,9 @@ describe("lab host: limits, settings and the host it poses as", () => {
         assert.equal((await host.capabilities()).osBuild, 14393);
         const vm = await host.getVm({ id: vmId });
         assert.deepEqual([vm.checkpointType, vm.automaticCheckpointsEnabled], ["Production", null]);
-        const error = await rejectsWith(() => host.setCheckpointSettings(vmId, { automaticCheckpointsEnabled: true }), "UnsupportedByHost");
+        const error = await rejectsWith(() => host.applyCheckpointSettings({ id: vmId }, { automaticCheckpointsEnabled: true }), "UnsupportedByHost");
         assert.match(error.message, /AutomaticCheckpointsEnabled/);
-        assert.equal((await host.setCheckpointSettings(vmId, { checkpointType: "Standard" })).checkpointType, "Standard");
+        assert.equal((await host.applyCheckpointSettings({ id: vmId }, { checkpointType: "Standard" })).after.checkpointType, "Standard");
     });
 
     it("takes an automatic checkpoint when a VM without checkpoints starts, and removes it on a clean shutdown", async () => {
@@ -88,7 +88,7 @@ describe("lab host: limits, settings and the host it poses as", () => {
 
     it("lists recovery and replica checkpoints with their SnapshotType", async () => {
         const { folder, host, vmId } = await labWithVm();
-        await host.takeCheckpoint(vmId, { name: "mine" });
+        await host.takeCheckpoint({ id: vmId }, { name: "mine" });
         await takeLabCheckpoint(folder, { id: vmId }, { name: "backup job", snapshotType: "Recovery" });
         await takeLabCheckpoint(folder, { id: vmId }, { name: "replica", snapshotType: "Replica" });
         assert.deepEqual((await host.listCheckpoints(vmId)).map((c) => [c.name, c.snapshotType]), [["mine", "Standard"], ["backup job", "Recovery"], ["replica", "Replica"]]);
@@ -107,16 +107,16 @@ describe("lab host: limits, settings and the host it poses as", () => {
     it("reports a missing VM by name or id as VmNotFound", async () => {
         const { host } = await freshLab();
         await rejectsWith(() => host.getVm({ name: "ghost" }), "VmNotFound");
-        await rejectsWith(() => host.takeCheckpoint("00000000-0000-0000-0000-000000000001", { name: "x" }), "VmNotFound");
+        await rejectsWith(() => host.takeCheckpoint({ id: "00000000-0000-0000-0000-000000000001" }, { name: "x" }), "VmNotFound");
     });
 
     it("speaks Japanese on a Japanese host, with the same error codes and the backup service found by id", async () => {
         const { folder, host, vmId } = await labWithVm({ checkpointType: "Disabled" }, { language: "ja-JP" });
-        const error = await rejectsWith(() => host.takeCheckpoint(vmId, { name: "x" }), "CheckpointsDisabled");
+        const error = await rejectsWith(() => host.takeCheckpoint({ id: vmId }, { name: "x" }), "CheckpointsDisabled");
         assert.match(error.message, /チェックポイントは無効になっています/);
         assert.equal(inspectLab(folder).backupServiceName, "バックアップ (ボリューム チェックポイント)");
-        await host.setCheckpointSettings(vmId, { checkpointType: "ProductionOnly" });
-        assert.equal((await host.takeCheckpoint(vmId, { name: "本番" })).kind, "production");
+        await host.applyCheckpointSettings({ id: vmId }, { checkpointType: "ProductionOnly" });
+        assert.equal((await host.takeCheckpoint({ id: vmId }, { name: "本番" })).kind, "production");
         await setHostSettings(folder, { language: "en-US" });
         assert.equal(inspectLab(folder).backupServiceName, "Backup (volume shadow copy)");
     });
@@ -133,7 +133,7 @@ describe("lab host: limits, settings and the host it poses as", () => {
         const doc = JSON.parse(fs.readFileSync(documentPath(folder), "utf8"));
         doc.vms[0].state = "Exploded";
         fs.writeFileSync(documentPath(folder), JSON.stringify(doc));
-        const error = await rejectsWith(() => host.takeCheckpoint(vmId, { name: "x" }), "HostFailure");
+        const error = await rejectsWith(() => host.takeCheckpoint({ id: vmId }, { name: "x" }), "HostFailure");
         assert.ok(error.message.includes(documentPath(folder)) && error.message.includes("vms.0.state"), error.message);
     });
 

@@ -87,7 +87,7 @@ describe("host faults through the PowerShell host", function () {
         const host = open();
         try {
             const vm = await host.getVm({ name: "web01" });
-            await assert.rejects(host.takeCheckpoint(vm.id, { name: "crash" }), (e: unknown) => {
+            await assert.rejects(host.takeCheckpoint({ id: vm.id }, { name: "crash" }), (e: unknown) => {
                 assert.ok(isHostError(e, "HostUnreachable"), String(e));
                 assert.match((e as Error).message, /may or may not have completed/);
                 assert.match((e as Error).message, /adoptId/);

@@ -17,12 +17,12 @@ function onHost(lab: Lab, id: string) {
     return labCheckpoints(lab, "web01").find((c) => c.id === id);
 }
 
-/** Asserts that taking a checkpoint is refused without asking the host, leaving it as it was. */
+/** Asserts that taking a checkpoint is refused, leaving the host as it was. */
 async function refusedUnchanged(lab: Lab, news: Props, ...patterns: RegExp[]): Promise<string> {
     const before = hostJson(lab);
     const writes = recordWrites();
     const message = await failsWith(() => create(checkpointProvider, news), ...patterns);
-    assert.deepEqual(writes.map((w) => w.method), [], "the host was not asked to take anything");
+    assert.deepEqual(writes.map((w) => w.method), [], "the host took nothing");
     assert.equal(hostJson(lab), before, "nothing changed on the host");
     return message;
 }

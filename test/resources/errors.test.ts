@@ -36,7 +36,7 @@ describe("resource errors reach the user as one readable line", () => {
     it("a VM that does not exist: the host, the name and where to look", async () => {
         const lab = await labWith([{ name: "web01" }]);
         const message = await failsWith(() => create(checkpointProvider, { vmName: "db01", name: "x" }));
-        assert.match(message, new RegExp(`^get VM failed on host lab ${escapeRegExp(lab.folder)}: .*"db01".*\\. Check the VM name or id \\(Get-VM on the host lists them\\)\\.$`));
+        assert.match(message, new RegExp(`^take checkpoint failed on host lab ${escapeRegExp(lab.folder)}: .*"db01".*\\. Check the VM name or id \\(Get-VM on the host lists them\\)\\.$`));
     });
 
     it("a Japanese host's message still comes with the host, VM and an English fix", async () => {

@@ -6,6 +6,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { addVm, documentPath, initLab, readLab, type InitLabOptions, type LabDocument, type NewVm } from "../../provider/lab";
 import { updateLab } from "../../provider/lab/store";
 import { configure, hostFor, type Vm } from "../../provider";
+import type { AppliedCheckpointSettings } from "../../provider/host";
 
 /*
  * Drives a dynamic provider in process as the Pulumi engine does: check the declaration, then
@@ -151,22 +152,41 @@ export async function removeVmOutOfBand(lab: Lab, vmId: string): Promise<void> {
     });
 }
 
-const MUTATIONS = [
-    "setCheckpointSettings", "enableBackupIntegration", "takeCheckpoint", "applyCheckpoint", "renameCheckpoint", "removeCheckpoint",
-] as const;
+const MUTATIONS = ["applyCheckpointSettings", "takeCheckpoint", "applyCheckpoint", "renameCheckpoint", "removeCheckpoint"] as const;
+
+export interface HostWrite {
+    method: string;
+    args: unknown[];
+    /** For applyCheckpointSettings: the settings the host actually changed. */
+    changed?: Record<string, unknown>;
+}
+
+/** The settings that differ between the VM before and after a settings call. */
+function changedSettings({ before, after }: AppliedCheckpointSettings): Record<string, unknown> {
+    const fields = ["checkpointType", "checkpointFileLocation", "automaticCheckpointsEnabled"] as const;
+    const changed: Record<string, unknown> = Object.fromEntries(fields.filter((f) => before[f] !== after[f]).map((f) => [f, after[f]]));
+    if (before.backupService?.enabled !== after.backupService?.enabled) changed.backupIntegrationEnabled = after.backupService?.enabled;
+    return changed;
+}
 
 /**
- * Records every mutation the resources ask of the host the provider uses for this lab, in order,
- * with its arguments (the host object is shared per address, so wrapping it sees the resources' calls).
+ * Records every change the resources make through the host the provider uses for this lab, in
+ * order (the host object is shared per address, so wrapping it sees the resources' calls): a
+ * call the host refused, or a settings call that found nothing to change, is no write.
  */
-export function recordWrites(): { method: string; args: unknown[] }[] {
+export function recordWrites(): HostWrite[] {
     const host = hostOf() as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
-    const calls: { method: string; args: unknown[] }[] = [];
+    const calls: HostWrite[] = [];
     for (const method of MUTATIONS) {
         const original = host[method]!.bind(host);
         host[method] = async (...args: unknown[]) => {
-            calls.push({ method, args });
-            return original(...args);
+            const result = await original(...args);
+            if (method !== "applyCheckpointSettings") calls.push({ method, args });
+            else {
+                const changed = changedSettings(result as AppliedCheckpointSettings);
+                if (Object.keys(changed).length > 0) calls.push({ method, args, changed });
+            }
+            return result;
         };
     }
     return calls;

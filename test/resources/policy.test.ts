@@ -39,8 +39,8 @@ describe("VmCheckpointPolicy against the lab host", () => {
             const vm = labVm(lab, "web01");
             assert.equal(id, vm.id);
             assert.deepEqual([vm.checkpointType, vm.checkpointFileLocation, vm.automaticCheckpointsEnabled], ["Standard", "D:\\Checkpoints\\web01", false]);
-            assert.deepEqual(writes.map((w) => w.args[1]), [{ checkpointType: "Standard", checkpointFileLocation: "D:\\Checkpoints\\web01" }],
-                "one Set-VM with the two settings that differ; automaticCheckpoints already matched");
+            assert.deepEqual(writes.map((w) => w.changed), [{ checkpointType: "Standard", checkpointFileLocation: "D:\\Checkpoints\\web01" }],
+                "one call changing the two settings that differ; automaticCheckpoints already matched");
             assert.deepEqual(outs.priorSettings, {
                 checkpointType: "Production", fileLocation: DEFAULT_LOCATION, automaticCheckpoints: false, backupIntegrationEnabled: true,
             });
@@ -336,7 +336,7 @@ describe("VmCheckpointPolicy against the lab host", () => {
             const writes = recordWrites();
             const updated = await update(policyProvider, state, { vmName: "web01", type: "production", fallbackToStandard: false, automaticCheckpoints: true });
             assert.deepEqual([labVm(lab, "web01").checkpointType, labVm(lab, "web01").automaticCheckpointsEnabled], ["ProductionOnly", true]);
-            assert.deepEqual(writes.map((w) => w.args[1]), [{ checkpointType: "ProductionOnly", automaticCheckpointsEnabled: true }]);
+            assert.deepEqual(writes.map((w) => w.changed), [{ checkpointType: "ProductionOnly", automaticCheckpointsEnabled: true }]);
             assert.equal((updated.outs.priorSettings as Props).checkpointType, "Production");
         });
 

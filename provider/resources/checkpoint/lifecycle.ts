@@ -1,35 +1,45 @@
-import { HostError, isHostError, type Checkpoint, type HyperVHost, type Vm } from "../../host";
+import { HostError, isHostError, type HyperVHost, type TakenCheckpoint } from "../../host";
 import { withVmLock } from "../shared/locks";
+import { explainRefusal } from "../shared/refusals";
 import { currentListing, mutateVm, readVm } from "../shared/vm-reads";
 import { vmRefOf } from "../shared/vm-target";
 import { warn } from "../shared/warnings";
 import { diffCheckpoint } from "./diff";
-import { adoptedOutputs, hyperVTypeOf, refreshedOutputs, refuseAdoption, refuseTake, takenOutputs } from "./plan";
+import { adoptedOutputs, explainRefusedTake, hyperVTypeOf, refreshedOutputs, refuseAdoption, takenOutputs } from "./plan";
 import type { CheckpointInputs, CheckpointOutputs } from "./schema";
 
-/** Takes a new checkpoint, or takes over an existing one by id (adoptId). */
+/**
+ * Takes a new checkpoint in one host call (the host refuses, before changing anything, what
+ * Hyper-V would refuse), or takes over an existing one by id (adoptId).
+ */
 export async function createCheckpoint(host: HyperVHost, inputs: CheckpointInputs): Promise<{ id: string; outs: CheckpointOutputs }> {
+    if (inputs.adoptId !== undefined) return adoptCheckpoint(host, inputs, inputs.adoptId);
+    const ref = vmRefOf(inputs);
+    return withVmLock(host, ref, async () => {
+        const request = { name: inputs.name!, ...(inputs.type !== undefined ? { temporaryType: hyperVTypeOf[inputs.type] } : {}) };
+        const taken = await mutateVm(host, ref, () => host.takeCheckpoint(ref, request), (t) => t.vm).catch(async (refusal: unknown) => {
+            throw await explainRefusal(host, ref, refusal, ({ vm, checkpoints }, caps) => explainRefusedTake(inputs, vm, checkpoints, caps, host.displayName));
+        });
+        warnOfNamesakes(taken);
+        return { id: taken.checkpoint.id, outs: takenOutputs(inputs, taken) };
+    });
+}
+
+/** One read, and a rename when the declaration names the checkpoint differently. */
+async function adoptCheckpoint(host: HyperVHost, inputs: CheckpointInputs, adoptId: string): Promise<{ id: string; outs: CheckpointOutputs }> {
     const read = await readVm(host, vmRefOf(inputs));
-    return withVmLock(read.listing.vm.id, async () => {
+    return withVmLock(host, { id: read.listing.vm.id }, async () => {
         const { vm, checkpoints } = await currentListing(host, read);
-        if (inputs.adoptId !== undefined) {
-            const cp = checkpoints.find((c) => c.id === inputs.adoptId);
-            if (!cp) {
-                throw new HostError("CheckpointNotFound", `the VM has no checkpoint ${inputs.adoptId} to adopt`, {
-                    host: host.displayName, vm: vm.name, vmId: vm.id, checkpointId: inputs.adoptId, operation: "adopt checkpoint",
-                }, { hint: "list the VM's checkpoints with `Get-VMSnapshot -VMName <vm> | Select Name, Id` (or `hyperv-lab show`)" });
-            }
-            refuseAdoption(cp, host.displayName, vm);
-            const renamed = inputs.name !== undefined && inputs.name !== cp.name ? await mutateVm(host, vm.id, () => host.renameCheckpoint(vm.id, cp.id, inputs.name!)) : cp;
-            return { id: cp.id, outs: adoptedOutputs(inputs, vm, renamed) };
+        const cp = checkpoints.find((c) => c.id === adoptId);
+        if (!cp) {
+            throw new HostError("CheckpointNotFound", `the VM has no checkpoint ${adoptId} to adopt`, {
+                host: host.displayName, vm: vm.name, vmId: vm.id, checkpointId: adoptId, operation: "adopt checkpoint",
+            }, { hint: "list the VM's checkpoints with `Get-VMSnapshot -VMName <vm> | Select Name, Id` (or `hyperv-lab show`)" });
         }
-        refuseTake(inputs, vm, checkpoints, await host.capabilities(), host.displayName);
-        warnOfNamesake(vm, checkpoints.filter((c) => c.name === inputs.name));
-        const taken = await mutateVm(host, vm.id, () => host.takeCheckpoint(vm.id, {
-            name: inputs.name!,
-            ...(inputs.type !== undefined ? { temporaryType: hyperVTypeOf[inputs.type] } : {}),
-        }));
-        return { id: taken.checkpoint.id, outs: takenOutputs(inputs, vm, taken) };
+        refuseAdoption(cp, host.displayName, vm);
+        const rename = inputs.name !== undefined && inputs.name !== cp.name;
+        const adopted = rename ? await mutateVm(host, { id: vm.id }, () => host.renameCheckpoint(vm.id, cp.id, inputs.name!)) : cp;
+        return { id: cp.id, outs: adoptedOutputs(inputs, vm, adopted) };
     });
 }
 
@@ -38,10 +48,10 @@ export async function createCheckpoint(host: HyperVHost, inputs: CheckpointInput
  * the provider (the engine then records no resource, and a refresh cannot see it), or the one a
  * replacement is about to delete. Names may repeat on Hyper-V, so this is a warning, not a refusal.
  */
-function warnOfNamesake(vm: Vm, namesakes: Checkpoint[]): void {
+function warnOfNamesakes({ vm, checkpoint, namesakes }: TakenCheckpoint): void {
     for (const cp of namesakes) {
         warn(
-            `VM "${vm.name}" (${vm.id}) already has a checkpoint named "${cp.name}" (${cp.id}, taken ${cp.creationTime}); taking another. ` +
+            `VM "${vm.name}" (${vm.id}) already had a checkpoint named "${cp.name}" (${cp.id}, taken ${cp.creationTime}); took another (${checkpoint.id}). ` +
             `If an interrupted update left it behind, adopt it instead (adoptId: "${cp.id}") or remove it; if this resource is being replaced, it is the old one and goes next`,
         );
     }
@@ -50,14 +60,15 @@ function warnOfNamesake(vm: Vm, namesakes: Checkpoint[]): void {
 /** Renames and/or applies the checkpoint; applying rolls the VM back to it. */
 export async function updateCheckpoint(host: HyperVHost, id: string, olds: CheckpointOutputs, news: CheckpointInputs): Promise<CheckpointOutputs> {
     const d = diffCheckpoint(id, olds, news);
-    return withVmLock(olds.vmId, async () => {
+    const vm = { id: olds.vmId };
+    return withVmLock(host, vm, async () => {
         let outs: CheckpointOutputs = { ...olds, ...recordOf(news) };
         if (d.rename) {
-            const cp = await mutateVm(host, olds.vmId, () => host.renameCheckpoint(olds.vmId, id, news.name!));
+            const cp = await mutateVm(host, vm, () => host.renameCheckpoint(olds.vmId, id, news.name!));
             outs = { ...outs, checkpointName: cp.name };
         }
         if (d.restore) {
-            await mutateVm(host, olds.vmId, () => host.applyCheckpoint(olds.vmId, id, { start: news.startAfterRestore === true }));
+            await mutateVm(host, vm, () => host.applyCheckpoint(olds.vmId, id, { start: news.startAfterRestore === true }));
             outs = { ...outs, lastRestoreTime: new Date().toISOString() };
         }
         return outs;
@@ -89,7 +100,8 @@ export async function readCheckpoint(host: HyperVHost, id: string, olds: Checkpo
 /** Removes the checkpoint by id (Hyper-V merges its disks, children are re-parented); gone is success. */
 export async function deleteCheckpoint(host: HyperVHost, id: string, olds: CheckpointOutputs): Promise<void> {
     try {
-        await withVmLock(olds.vmId, () => mutateVm(host, olds.vmId, () => host.removeCheckpoint(olds.vmId, id)));
+        const vm = { id: olds.vmId };
+        await withVmLock(host, vm, () => mutateVm(host, vm, () => host.removeCheckpoint(olds.vmId, id)));
     } catch (e) {
         if (isHostError(e, "VmNotFound") || isHostError(e, "CheckpointNotFound")) return;
         throw e;

@@ -20,11 +20,12 @@ export const hyperVTypeOf: Record<CheckpointTypeArg, Exclude<CheckpointType, "Di
 };
 
 /**
- * Refuses, before asking the host, what Hyper-V would refuse: a full VM (50), a Disabled policy
- * (never overridden: disabling exists to stop accidents on servers), a VM in transition, a
- * production-only checkpoint that cannot be made now, a type switch on a host without types.
+ * What Hyper-V refuses, in the declaration's terms: a full VM (50), a Disabled policy (never
+ * overridden: disabling exists to stop accidents on servers), a VM in transition, a
+ * production-only checkpoint that cannot be made now, a type switch on a host without types. The
+ * host refuses these itself, in one call; this explains its refusal from a listing of the VM.
  */
-export function refuseTake(inputs: CheckpointInputs, vm: Vm, checkpoints: Checkpoint[], caps: HostCapabilities, hostName: string): void {
+export function explainRefusedTake(inputs: CheckpointInputs, vm: Vm, checkpoints: Checkpoint[], caps: HostCapabilities, hostName: string): void {
     const ctx = { host: hostName, vm: vm.name, vmId: vm.id, checkpoint: inputs.name, operation: "take checkpoint" };
     if (checkpoints.length >= MAX_CHECKPOINTS_PER_VM) {
         throw new HostError("CheckpointLimit", `the VM already has ${checkpoints.length} checkpoints, Hyper-V's limit is ${MAX_CHECKPOINTS_PER_VM}`, ctx);
@@ -75,8 +76,8 @@ function declared(inputs: CheckpointInputs): Partial<CheckpointOutputs> {
     return out;
 }
 
-export function takenOutputs(inputs: CheckpointInputs, vm: Vm, taken: TakenCheckpoint): CheckpointOutputs {
-    const cp = taken.checkpoint;
+export function takenOutputs(inputs: CheckpointInputs, taken: TakenCheckpoint): CheckpointOutputs {
+    const { vm, checkpoint: cp } = taken;
     return {
         ...declared(inputs),
         vmId: vm.id,

@@ -1,4 +1,5 @@
-import { liveSettings, planChanges, samePath } from "./plan";
+import { sameHostPath } from "../../host";
+import { liveSettings, planChanges } from "./plan";
 import type { PolicyInputs, PolicyOutputs } from "./schema";
 
 export interface PolicyDiff {
@@ -36,7 +37,7 @@ export function diffPolicy(olds: PolicyOutputs, news: PolicyInputs): PolicyDiff 
     for (const f of ["type", "fallbackToStandard", "disabled", "automaticCheckpoints", "ensureBackupIntegration"] as const) {
         if (olds[f] !== news[f]) fields.add(f);
     }
-    if (olds.fileLocation !== news.fileLocation && !(olds.fileLocation && news.fileLocation && samePath(olds.fileLocation, news.fileLocation))) {
+    if (olds.fileLocation !== news.fileLocation && !(olds.fileLocation && news.fileLocation && sameHostPath(olds.fileLocation, news.fileLocation))) {
         fields.add("fileLocation");
     }
     if (news.vmId !== undefined && olds.vmNameDeclared !== undefined) fields.add("vmId");

@@ -1,27 +1,25 @@
-import { isHostError, type HyperVHost, type Vm } from "../../host";
+import { isHostError, sameHostPath, type DesiredCheckpointSettings, type HyperVHost, type VmRef } from "../../host";
 import { withVmLock } from "../shared/locks";
-import { currentListing, mutateVm, readVm } from "../shared/vm-reads";
+import { explainRefusal } from "../shared/refusals";
+import { mutateVm, readVm } from "../shared/vm-reads";
 import { vmRefOf } from "../shared/vm-target";
-import { isEmptyPlan, planChanges, policyOutputs, refuseImpossible, samePath, settingsOf } from "./plan";
+import { desiredSettings, explainRefusedPolicy, policyOutputs, refuseUnsupported, settingsOf } from "./plan";
 import type { PolicyInputs, PolicyOutputs, PolicySettings } from "./schema";
 
 /**
- * Resolves the VM, refuses the impossible, then writes only what differs. An update passes the
- * managed VM's id: the diff has established it is the same VM, which may have been renamed since.
+ * Refuses what the host cannot do, then applies the declaration in one host call, which refuses
+ * what Hyper-V would refuse before changing anything and writes only what differs. An update
+ * passes the managed VM's id: the diff has established it is the same VM, which may have been
+ * renamed since.
  */
 export async function applyPolicy(host: HyperVHost, inputs: PolicyInputs, managed?: { priorSettings: PolicySettings; vmId: string }): Promise<PolicyOutputs> {
-    const prior = managed?.priorSettings;
-    const read = await readVm(host, managed ? { id: managed.vmId } : vmRefOf(inputs));
-    return withVmLock(read.listing.vm.id, async () => {
-        const { vm, checkpoints } = await currentListing(host, read);
-        const caps = await host.capabilities();
-        const before = settingsOf(vm);
-        const plan = planChanges(inputs, before);
-        refuseImpossible(inputs, plan, vm, checkpoints, caps, host.displayName);
-        let after: Vm = vm;
-        if (plan.enableBackup) after = await mutateVm(host, vm.id, () => host.enableBackupIntegration(vm.id));
-        if (Object.keys(plan.change).length > 0) after = await mutateVm(host, vm.id, () => host.setCheckpointSettings(vm.id, plan.change));
-        return policyOutputs(inputs, isEmptyPlan(plan) ? vm : after, prior ?? before);
+    const ref: VmRef = managed ? { id: managed.vmId } : vmRefOf(inputs);
+    refuseUnsupported(inputs, ref, await host.capabilities(), host.displayName);
+    return withVmLock(host, ref, async () => {
+        const applied = await mutateVm(host, ref, () => host.applyCheckpointSettings(ref, desiredSettings(inputs)), (a) => a.after).catch(async (refusal: unknown) => {
+            throw await explainRefusal(host, ref, refusal, ({ vm, checkpoints }) => explainRefusedPolicy(inputs, vm, checkpoints, host.displayName));
+        });
+        return policyOutputs(inputs, applied.after, managed?.priorSettings ?? settingsOf(applied.before));
     });
 }
 
@@ -49,31 +47,26 @@ export function declaredInputs(olds: PolicyOutputs): PolicyInputs {
  * Puts back what the VM had before the resource took over, for the fields it managed. The file
  * location only while the VM has no checkpoints (Hyper-V's rule); the backup integration service
  * stays enabled, since turning it off could break the host's backups. Returns what it could not
- * restore. A VM that is already gone is success.
+ * restore. One host call, none when the resource managed nothing it could put back. A VM that is
+ * already gone is success.
  */
 export async function restorePolicy(host: HyperVHost, olds: PolicyOutputs): Promise<string[]> {
     const prior = olds.priorSettings;
-    const notRestored: string[] = [];
+    const desired: DesiredCheckpointSettings = { fileLocationWhileCheckpointed: "keep" };
+    const managedType = olds.type !== undefined || olds.disabled !== undefined;
+    if (managedType && prior.checkpointType !== null) desired.checkpointType = prior.checkpointType;
+    if (olds.automaticCheckpoints !== undefined && prior.automaticCheckpoints !== null) desired.automaticCheckpointsEnabled = prior.automaticCheckpoints;
+    if (olds.fileLocation !== undefined) desired.checkpointFileLocation = prior.fileLocation;
+    if (Object.keys(desired).length === 1) return [];
+    const vm = { id: olds.vmId };
     try {
-        await withVmLock(olds.vmId, async () => {
-            const { vm, checkpoints } = (await readVm(host, { id: olds.vmId })).listing;
-            const change: Parameters<HyperVHost["setCheckpointSettings"]>[1] = {};
-            const managedType = olds.type !== undefined || olds.disabled !== undefined;
-            if (managedType && prior.checkpointType !== null && prior.checkpointType !== vm.checkpointType) {
-                change.checkpointType = prior.checkpointType;
-            }
-            if (olds.automaticCheckpoints !== undefined && prior.automaticCheckpoints !== null && prior.automaticCheckpoints !== vm.automaticCheckpointsEnabled) {
-                change.automaticCheckpointsEnabled = prior.automaticCheckpoints;
-            }
-            if (olds.fileLocation !== undefined && !samePath(prior.fileLocation, vm.checkpointFileLocation)) {
-                if (checkpoints.length === 0) change.checkpointFileLocation = prior.fileLocation;
-                else notRestored.push(`fileLocation stays ${vm.checkpointFileLocation} (was ${prior.fileLocation}): the VM has ${checkpoints.length} checkpoint(s)`);
-            }
-            if (Object.keys(change).length > 0) await mutateVm(host, vm.id, () => host.setCheckpointSettings(vm.id, change));
-        });
+        const { after, checkpointCount } = await withVmLock(host, vm, () => mutateVm(host, vm, () => host.applyCheckpointSettings(vm, desired)));
+        if (olds.fileLocation !== undefined && !sameHostPath(prior.fileLocation, after.checkpointFileLocation)) {
+            return [`fileLocation stays ${after.checkpointFileLocation} (was ${prior.fileLocation}): the VM has ${checkpointCount} checkpoint(s)`];
+        }
+        return [];
     } catch (e) {
-        if (isHostError(e, "VmNotFound")) return notRestored;
+        if (isHostError(e, "VmNotFound")) return [];
         throw e;
     }
-    return notRestored;
 }

@@ -2,11 +2,14 @@ import {
     HostError,
     permanentProductionBlocker,
     productionBlocker,
+    sameHostPath,
     type Checkpoint,
     type CheckpointSettingsChange,
     type CheckpointType,
+    type DesiredCheckpointSettings,
     type HostCapabilities,
     type Vm,
+    type VmRef,
 } from "../../host";
 import type { PolicyInputs, PolicyOutputs, PolicySettings } from "./schema";
 
@@ -41,12 +44,6 @@ export function liveSettings(outs: PolicyOutputs): PolicySettings {
     };
 }
 
-/** Windows paths compare without case and without a trailing backslash. */
-export function samePath(a: string, b: string): boolean {
-    const norm = (p: string) => p.replace(/\\+$/, "").toLowerCase();
-    return norm(a) === norm(b);
-}
-
 export interface PolicyPlan {
     change: CheckpointSettingsChange;
     enableBackup: boolean;
@@ -57,7 +54,7 @@ export function planChanges(inputs: PolicyInputs, live: PolicySettings): PolicyP
     const change: CheckpointSettingsChange = {};
     const type = desiredCheckpointType(inputs, live.checkpointType);
     if (type !== undefined && type !== live.checkpointType) change.checkpointType = type;
-    if (inputs.fileLocation !== undefined && !samePath(inputs.fileLocation, live.fileLocation)) {
+    if (inputs.fileLocation !== undefined && !sameHostPath(inputs.fileLocation, live.fileLocation)) {
         change.checkpointFileLocation = inputs.fileLocation;
     }
     if (inputs.automaticCheckpoints !== undefined && inputs.automaticCheckpoints !== live.automaticCheckpoints) {
@@ -67,24 +64,26 @@ export function planChanges(inputs: PolicyInputs, live: PolicySettings): PolicyP
     return { change, enableBackup };
 }
 
-export function isEmptyPlan(plan: PolicyPlan): boolean {
-    return !plan.enableBackup && Object.keys(plan.change).length === 0;
+/**
+ * The declaration as settings for the host's one call. The host refuses a file location change
+ * while checkpoints exist, production-only on a VM that can never make production checkpoints
+ * and a backup service the VM does not have, all before changing anything.
+ */
+export function desiredSettings(inputs: PolicyInputs): DesiredCheckpointSettings {
+    const type = desiredCheckpointType(inputs, null);
+    return {
+        ...(type !== undefined ? { checkpointType: type } : {}),
+        ...(inputs.disabled === false && type === undefined ? { reenableCheckpoints: true } : {}),
+        ...(inputs.fileLocation !== undefined ? { checkpointFileLocation: inputs.fileLocation } : {}),
+        ...(inputs.automaticCheckpoints !== undefined ? { automaticCheckpointsEnabled: inputs.automaticCheckpoints } : {}),
+        ...(inputs.ensureBackupIntegration === true ? { enableBackupIntegration: true } : {}),
+        refuseImpossibleProductionOnly: true,
+    };
 }
 
-/**
- * Refuses, before anything changes, what Hyper-V would refuse half-way or what cannot work: fields
- * an older host lacks, a file location change while checkpoints exist, production-only on a VM
- * that can never make production checkpoints, a backup service the VM does not have.
- */
-export function refuseImpossible(
-    inputs: PolicyInputs,
-    plan: PolicyPlan,
-    vm: Vm,
-    checkpoints: Checkpoint[],
-    caps: HostCapabilities,
-    hostName: string,
-): void {
-    const ctx = { host: hostName, vm: vm.name, vmId: vm.id, operation: "apply checkpoint policy" };
+/** Refuses, before the host is asked to change anything, fields an older host does not have. */
+export function refuseUnsupported(inputs: PolicyInputs, vm: VmRef, caps: HostCapabilities, hostName: string): void {
+    const ctx = { host: hostName, ...("id" in vm ? { vmId: vm.id } : { vm: vm.name }), operation: "apply checkpoint policy" };
     const hostIs = `the host runs ${caps.osCaption} (build ${caps.osBuild})`;
     if (!caps.supportsCheckpointType) {
         const field = inputs.type !== undefined ? "type" : inputs.disabled !== undefined ? "disabled" : inputs.fallbackToStandard !== undefined ? "fallbackToStandard" : undefined;
@@ -95,6 +94,16 @@ export function refuseImpossible(
     if (!caps.supportsAutomaticCheckpoints && inputs.automaticCheckpoints !== undefined) {
         throw new HostError("UnsupportedByHost", `${hostIs}, which has no automatic checkpoints (Set-VM -AutomaticCheckpointsEnabled arrived with Windows Server 2019 / Windows 10 1709), so "automaticCheckpoints" cannot be applied`, ctx);
     }
+}
+
+/**
+ * What the host refuses in its one call, in the declaration's terms: a file location change while
+ * checkpoints exist (naming them), production-only on a VM that can never make production
+ * checkpoints, a backup service the VM does not have. Explains a refusal from a listing of the VM.
+ */
+export function explainRefusedPolicy(inputs: PolicyInputs, vm: Vm, checkpoints: Checkpoint[], hostName: string): void {
+    const plan = planChanges(inputs, settingsOf(vm));
+    const ctx = { host: hostName, vm: vm.name, vmId: vm.id, operation: "apply checkpoint policy" };
     if (plan.change.checkpointFileLocation !== undefined && checkpoints.length > 0) {
         const names = checkpoints.slice(0, 5).map((c) => `"${c.name}"`).join(", ");
         const more = checkpoints.length > 5 ? ` and ${checkpoints.length - 5} more` : "";

@@ -1,4 +1,5 @@
 import type { HyperVHost, VmRef, VmWithCheckpoints } from "../../host";
+import { learnVm } from "./locks";
 
 /*
  * Reads of a VM with its checkpoints, shared. A refresh asks for every checkpoint of a VM at once
@@ -41,7 +42,11 @@ export interface VmRead {
 /** The VM (by id or name) with its checkpoints; overlapping reads of one VM by id share a query. */
 export async function readVm(host: HyperVHost, ref: VmRef): Promise<VmRead> {
     const askedAt = sequence;
-    if (!("id" in ref)) return { listing: await host.getVmWithCheckpoints(ref), askedAt };
+    if (!("id" in ref)) {
+        const listing = await host.getVmWithCheckpoints(ref);
+        learnVm(host, listing.vm);
+        return { listing, askedAt };
+    }
     const state = stateOf(host, ref.id);
     if (!state.inFlight) {
         const inFlight = host.getVmWithCheckpoints(ref);
@@ -64,13 +69,27 @@ export async function currentListing(host: HyperVHost, read: VmRead): Promise<Vm
     return (await readVm(host, { id: vmId })).listing;
 }
 
-/** Runs a mutation of the VM; reads asked for afterwards do not share one from before. */
-export async function mutateVm<T>(host: HyperVHost, vmId: string, mutation: () => Promise<T>): Promise<T> {
+/**
+ * Runs a mutation of the VM; reads asked for afterwards do not share one from before. A VM named
+ * by name is known by id only from the mutation's result (`vmOf`); when it fails before that,
+ * every VM of the host counts as mutated.
+ */
+export async function mutateVm<T>(host: HyperVHost, ref: VmRef, mutation: () => Promise<T>, vmOf?: (result: T) => { id: string; name: string }): Promise<T> {
+    let vmId = "id" in ref ? ref.id : undefined;
     try {
-        return await mutation();
+        const result = await mutation();
+        if (vmOf) {
+            const vm = vmOf(result);
+            learnVm(host, vm);
+            vmId = vm.id;
+        }
+        return result;
     } finally {
-        const state = stateOf(host, vmId);
-        state.mutatedAt = ++sequence;
-        delete state.inFlight;
+        const vms = vmId !== undefined ? [stateOf(host, vmId)] : [...(vmsByHost.get(host)?.values() ?? [])];
+        sequence++;
+        for (const state of vms) {
+            state.mutatedAt = sequence;
+            delete state.inFlight;
+        }
     }
 }

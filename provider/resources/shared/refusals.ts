@@ -1,0 +1,30 @@
+import { isHostError, type HostCapabilities, type HostErrorCode, type HyperVHost, type VmRef, type VmWithCheckpoints } from "../../host";
+import { readVm } from "./vm-reads";
+
+/** What hosts refuse before changing anything. */
+const refusals: readonly HostErrorCode[] = [
+    "CheckpointLimit", "CheckpointsDisabled", "InvalidVmState", "UnsupportedByHost", "ProductionUnavailable", "FileLocationLocked", "BackupServiceMissing",
+];
+
+/**
+ * A host's refusal, explained in the declaration's terms (the field, the checkpoints in the way)
+ * by `explain` on a fresh listing of the VM. The host's words are Hyper-V's and may be
+ * translated; ours name the resource's fields. Only a refused call pays for this second read:
+ * every operation that goes through stays one round trip. When the VM no longer shows the reason
+ * (it changed meanwhile), the host's refusal stands.
+ */
+export async function explainRefusal(
+    host: HyperVHost,
+    vm: VmRef,
+    refusal: unknown,
+    explain: (listing: VmWithCheckpoints, caps: HostCapabilities) => void,
+): Promise<unknown> {
+    if (!isHostError(refusal) || !refusals.includes(refusal.code)) return refusal;
+    try {
+        const { listing } = await readVm(host, vm);
+        explain(listing, await host.capabilities());
+    } catch (e) {
+        if (isHostError(e, refusal.code)) return e;
+    }
+    return refusal;
+}

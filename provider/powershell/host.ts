@@ -1,8 +1,9 @@
 import type { z } from "zod";
 import type { ErrorContext } from "../host/errors";
 import type {
+    AppliedCheckpointSettings,
     Checkpoint,
-    CheckpointSettingsChange,
+    DesiredCheckpointSettings,
     TakeCheckpointRequest,
     TakenCheckpoint,
     Vm,
@@ -12,6 +13,7 @@ import type {
 import type { HyperVHost } from "../host/port";
 import { kindOfTakenCheckpoint } from "./checkpoint-kind";
 import {
+    appliedSettingsResultSchema,
     checkpointListResultSchema,
     checkpointResultSchema,
     parseResult,
@@ -24,15 +26,14 @@ import {
 } from "./parse";
 import {
     applyCheckpointScript,
+    applyCheckpointSettingsScript,
     capabilitiesScript,
-    enableBackupIntegrationScript,
     getCheckpointScript,
     listCheckpointsScript,
     readVmScript,
     removeCheckpointScript,
     renameCheckpointScript,
     renderScript,
-    setCheckpointSettingsScript,
     takeCheckpointScript,
     type OperationScript,
 } from "./scripts";
@@ -53,6 +54,16 @@ function vmLocksFor(host: string): VmLocks {
         vmLocksByHost.set(host, locks);
     }
     return locks;
+}
+
+/** How errors name a VM: by id, or by the name it was asked for. */
+function vmContext(ref: VmRef): Pick<ErrorContext, "vm" | "vmId"> {
+    return "id" in ref ? { vmId: ref.id } : { vm: ref.name };
+}
+
+/** A VmRef as the scripts read it (Get-HvcpVm -Id -Name): one of the two, nothing else. */
+function wireRef(ref: VmRef): VmRef {
+    return "id" in ref ? { id: ref.id } : { name: ref.name };
 }
 
 interface Call<T extends z.ZodType> {
@@ -111,35 +122,30 @@ export class PowerShellHost implements HyperVHost {
             script: readVmScript,
             input: { ...ref, includeCheckpoints },
             result: readVmResultSchema,
-            context: "id" in ref ? { vmId: ref.id } : { vm: ref.name },
+            context: vmContext(ref),
             readOnly: true,
         });
     }
 
-    setCheckpointSettings(vmId: string, change: CheckpointSettingsChange): Promise<Vm> {
-        return this.vmLocks.run(vmId, async () => {
-            const { vm } = await this.call({
-                script: setCheckpointSettingsScript,
-                input: { vmId, ...change },
-                result: vmResultSchema,
-                context: { vmId },
+    applyCheckpointSettings(ref: VmRef, desired: DesiredCheckpointSettings): Promise<AppliedCheckpointSettings> {
+        return this.vmLocks.run(ref, () =>
+            this.call({
+                script: applyCheckpointSettingsScript,
+                input: {
+                    vm: wireRef(ref),
+                    checkpointType: desired.checkpointType ?? null,
+                    checkpointFileLocation: desired.checkpointFileLocation ?? null,
+                    automaticCheckpointsEnabled: desired.automaticCheckpointsEnabled ?? null,
+                    reenableCheckpoints: desired.reenableCheckpoints ?? false,
+                    fileLocationWhileCheckpointed: desired.fileLocationWhileCheckpointed ?? "refuse",
+                    enableBackupIntegration: desired.enableBackupIntegration ?? false,
+                    refuseImpossibleProductionOnly: desired.refuseImpossibleProductionOnly ?? false,
+                },
+                result: appliedSettingsResultSchema,
+                context: vmContext(ref),
                 readOnly: false,
-            });
-            return vm;
-        });
-    }
-
-    enableBackupIntegration(vmId: string): Promise<Vm> {
-        return this.vmLocks.run(vmId, async () => {
-            const { vm } = await this.call({
-                script: enableBackupIntegrationScript,
-                input: { vmId },
-                result: vmResultSchema,
-                context: { vmId },
-                readOnly: false,
-            });
-            return vm;
-        });
+            }),
+        );
     }
 
     async listCheckpoints(vmId: string): Promise<Checkpoint[]> {
@@ -164,25 +170,27 @@ export class PowerShellHost implements HyperVHost {
         return checkpoint;
     }
 
-    takeCheckpoint(vmId: string, request: TakeCheckpointRequest): Promise<TakenCheckpoint> {
-        return this.vmLocks.run(vmId, async () => {
+    takeCheckpoint(ref: VmRef, request: TakeCheckpointRequest): Promise<TakenCheckpoint> {
+        return this.vmLocks.run(ref, async () => {
             const taken = await this.call({
                 script: takeCheckpointScript,
-                input: { vmId, name: request.name, temporaryType: request.temporaryType ?? null },
+                input: { vm: wireRef(ref), name: request.name, temporaryType: request.temporaryType ?? null },
                 result: takenCheckpointResultSchema,
-                context: { vmId, checkpoint: request.name },
+                context: { ...vmContext(ref), checkpoint: request.name },
                 readOnly: false,
             });
             return {
+                vm: taken.vmBefore,
                 checkpoint: taken.checkpoint,
                 ...kindOfTakenCheckpoint(taken.vmBefore, taken.typeUsed, taken.checkpoint),
                 vmStateAtCreation: taken.vmBefore.state,
+                namesakes: taken.namesakes,
             };
         });
     }
 
     applyCheckpoint(vmId: string, checkpointId: string, options: { start?: boolean } = {}): Promise<Vm> {
-        return this.vmLocks.run(vmId, async () => {
+        return this.vmLocks.run({ id: vmId }, async () => {
             const { vm } = await this.call({
                 script: applyCheckpointScript,
                 input: { vmId, checkpointId, start: options.start ?? false },
@@ -195,7 +203,7 @@ export class PowerShellHost implements HyperVHost {
     }
 
     renameCheckpoint(vmId: string, checkpointId: string, newName: string): Promise<Checkpoint> {
-        return this.vmLocks.run(vmId, async () => {
+        return this.vmLocks.run({ id: vmId }, async () => {
             const { checkpoint } = await this.call({
                 script: renameCheckpointScript,
                 input: { vmId, checkpointId, newName },
@@ -208,7 +216,7 @@ export class PowerShellHost implements HyperVHost {
     }
 
     removeCheckpoint(vmId: string, checkpointId: string): Promise<void> {
-        return this.vmLocks.run(vmId, async () => {
+        return this.vmLocks.run({ id: vmId }, async () => {
             await this.call({
                 script: removeCheckpointScript,
                 input: { vmId, checkpointId },

@@ -112,6 +112,13 @@ export const takenCheckpointResultSchema = z.object({
     vmBefore: wireVmSchema,
     typeUsed: z.preprocess((v) => enumName(checkpointTypeNumbers)(v ?? null), checkpointTypeSchema.nullable()),
     checkpoint: wireCheckpointSchema,
+    /** Oldest first; 5.1 may print one as an object, none as null, or a {value,Count} array. */
+    namesakes: listOf(wireCheckpointSchema),
+});
+export const appliedSettingsResultSchema = z.object({
+    before: wireVmSchema,
+    after: wireVmSchema,
+    checkpointCount: z.number().int().nonnegative(),
 });
 export const removedResultSchema = z.object({ removed: guidSchema });
 

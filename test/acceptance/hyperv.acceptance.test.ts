@@ -87,22 +87,28 @@ describe("acceptance: a real Hyper-V host through PowerShell", function () {
         assert.equal(vm.state, "Off");
     });
 
-    it("changes only the given checkpoint settings", async () => {
+    it("applies only the checkpoint settings that differ, and reads the VM before and after", async () => {
         const caps = await host.capabilities();
         if (!caps.supportsCheckpointType) return;
-        const vm = await host.setCheckpointSettings(vmId, { checkpointType: "Standard" });
-        assert.equal(vm.checkpointType, "Standard");
-        const again = await host.setCheckpointSettings(vmId, { checkpointType: "Production" });
-        assert.equal(again.checkpointType, "Production");
-        assert.equal(again.checkpointFileLocation, vm.checkpointFileLocation);
+        const applied = await host.applyCheckpointSettings({ id: vmId }, { checkpointType: "Standard" });
+        assert.equal(applied.after.checkpointType, "Standard");
+        assert.equal(applied.checkpointCount, 0);
+        const location = applied.after.checkpointFileLocation;
+        const again = await host.applyCheckpointSettings({ name: vmName }, { checkpointType: "Production", checkpointFileLocation: `${location.toUpperCase()}\\` });
+        assert.equal(again.before.checkpointType, "Standard");
+        assert.equal(again.after.checkpointType, "Production");
+        assert.equal(again.after.checkpointFileLocation, location, "the same location in other case is no change");
     });
 
     it("takes, reads, renames, applies and removes checkpoints by id", async () => {
-        const first = await host.takeCheckpoint(vmId, { name: "first 'one' $(x)" });
+        const first = await host.takeCheckpoint({ id: vmId }, { name: "first 'one' $(x)" });
         assert.equal(first.checkpoint.name, "first 'one' $(x)");
         assert.equal(first.kind, "production", "an Off VM gets a consistent, disk-only checkpoint");
-        const second = await host.takeCheckpoint(vmId, { name: "second", temporaryType: "Standard" });
+        assert.equal(first.vm.id, vmId);
+        assert.deepEqual(first.namesakes, []);
+        const second = await host.takeCheckpoint({ name: vmName }, { name: "second", temporaryType: "Standard" });
         assert.equal(second.checkpoint.parentId, first.checkpoint.id);
+        assert.equal(second.vm.parentCheckpointId, first.checkpoint.id, "the VM as read before the checkpoint");
         const after = await host.getVm({ id: vmId });
         assert.equal(after.checkpointType, "Production", "the temporary type was switched back");
         const listed = await host.listCheckpoints(vmId);
@@ -120,10 +126,28 @@ describe("acceptance: a real Hyper-V host through PowerShell", function () {
     it("refuses a checkpoint while checkpoints are disabled, and leaves the policy alone", async () => {
         const caps = await host.capabilities();
         if (!caps.supportsCheckpointType) return;
-        await host.setCheckpointSettings(vmId, { checkpointType: "Disabled" });
-        await assert.rejects(host.takeCheckpoint(vmId, { name: "nope", temporaryType: "Standard" }), (e: unknown) => isHostError(e, "CheckpointsDisabled"));
+        await host.applyCheckpointSettings({ id: vmId }, { checkpointType: "Disabled" });
+        await assert.rejects(host.takeCheckpoint({ id: vmId }, { name: "nope", temporaryType: "Standard" }), (e: unknown) => isHostError(e, "CheckpointsDisabled"));
         assert.equal((await host.getVm({ id: vmId })).checkpointType, "Disabled");
-        await host.setCheckpointSettings(vmId, { checkpointType: "Production" });
+        const reenabled = await host.applyCheckpointSettings({ id: vmId }, { reenableCheckpoints: true });
+        assert.equal(reenabled.after.checkpointType, "Production");
+    });
+
+    it("reports the checkpoints that already had a name", async () => {
+        const one = await host.takeCheckpoint({ id: vmId }, { name: "twice" });
+        const two = await host.takeCheckpoint({ id: vmId }, { name: "twice" });
+        assert.deepEqual(two.namesakes.map((c) => c.id), [one.checkpoint.id]);
+        await host.removeCheckpoint(vmId, two.checkpoint.id);
+        await host.removeCheckpoint(vmId, one.checkpoint.id);
+    });
+
+    it("refuses to move the file location of a VM with checkpoints, or keeps it when asked to", async () => {
+        const taken = await host.takeCheckpoint({ id: vmId }, { name: "pin" });
+        const elsewhere = `${taken.vm.checkpointFileLocation}\\elsewhere`;
+        await assert.rejects(host.applyCheckpointSettings({ id: vmId }, { checkpointFileLocation: elsewhere }), (e: unknown) => isHostError(e, "FileLocationLocked"));
+        const kept = await host.applyCheckpointSettings({ id: vmId }, { checkpointFileLocation: elsewhere, fileLocationWhileCheckpointed: "keep" });
+        assert.equal(kept.after.checkpointFileLocation, taken.vm.checkpointFileLocation);
+        await host.removeCheckpoint(vmId, taken.checkpoint.id);
     });
 
     it("reports a missing VM as VmNotFound", async () => {

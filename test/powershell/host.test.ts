@@ -21,6 +21,7 @@ function scripted(overrides: Partial<Record<string, (input: Record<string, unkno
             case "read checkpoint":
             case "rename checkpoint": return { ok: { checkpoint: checkpointDoc } };
             case "take checkpoint": return JSON.parse(out.ps7Taken);
+            case "apply checkpoint settings": return JSON.parse(out.ps7AppliedSettings);
             case "remove checkpoint": return { ok: { removed: out.CP2 } };
             default: return { ok: { vm: vmDoc } };
         }
@@ -37,11 +38,12 @@ describe("the PowerShell host makes one round trip per operation", () => {
         ["getVm by name", (h) => h.getVm({ name: "web-01" })],
         ["getVm by id", (h) => h.getVm({ id: VM })],
         ["getVmWithCheckpoints", (h) => h.getVmWithCheckpoints({ name: "web-01" })],
-        ["setCheckpointSettings", (h) => h.setCheckpointSettings(VM, { checkpointType: "Standard", automaticCheckpointsEnabled: false })],
-        ["enableBackupIntegration", (h) => h.enableBackupIntegration(VM)],
+        ["applyCheckpointSettings by id", (h) => h.applyCheckpointSettings({ id: VM }, { checkpointType: "Standard", automaticCheckpointsEnabled: false, enableBackupIntegration: true })],
+        ["applyCheckpointSettings by name", (h) => h.applyCheckpointSettings({ name: "web-01" }, { reenableCheckpoints: true, fileLocationWhileCheckpointed: "keep" })],
         ["listCheckpoints", (h) => h.listCheckpoints(VM)],
         ["getCheckpoint", (h) => h.getCheckpoint(VM, out.CP2)],
-        ["takeCheckpoint with a temporary type", (h) => h.takeCheckpoint(VM, { name: "nightly", temporaryType: "Production" })],
+        ["takeCheckpoint with a temporary type", (h) => h.takeCheckpoint({ id: VM }, { name: "nightly", temporaryType: "Production" })],
+        ["takeCheckpoint of a VM named by name", (h) => h.takeCheckpoint({ name: "web-01" }, { name: "nightly" })],
         ["applyCheckpoint", (h) => h.applyCheckpoint(VM, out.CP2, { start: true })],
         ["renameCheckpoint", (h) => h.renameCheckpoint(VM, out.CP2, "renamed")],
         ["removeCheckpoint", (h) => h.removeCheckpoint(VM, out.CP2)],
@@ -77,9 +79,9 @@ describe("the PowerShell host passes inputs as data", () => {
     it("sends the VM name, checkpoint name and temporary type in the parameter", async () => {
         const transport = scripted();
         const host = hostOn(transport);
-        await host.takeCheckpoint(VM, { name: "it's $(bad)", temporaryType: "ProductionOnly" });
+        await host.takeCheckpoint({ id: VM }, { name: "it's $(bad)", temporaryType: "ProductionOnly" });
         const [call] = transport.invocations;
-        assert.deepEqual(call!.input, { vmId: VM, name: "it's $(bad)", temporaryType: "ProductionOnly" });
+        assert.deepEqual(call!.input, { vm: { id: VM }, name: "it's $(bad)", temporaryType: "ProductionOnly" });
         assert.ok(!call!.script.includes("$(bad)"), "the name is not in the script text");
         assert.equal(call!.options.readOnly, false);
     });
@@ -95,6 +97,68 @@ describe("the PowerShell host passes inputs as data", () => {
     });
 });
 
+describe("the PowerShell host sends the desired settings and the VM reference as data", () => {
+    it("sends every desired setting, an absent one as null or its default, and the VM by name", async () => {
+        const transport = scripted();
+        await hostOn(transport).applyCheckpointSettings({ name: "web-01 [it's *]" }, { checkpointFileLocation: "D:\\$(x)\\", enableBackupIntegration: true });
+        const [call] = transport.invocations;
+        assert.equal(call!.operation, "apply checkpoint settings");
+        assert.deepEqual(call!.input, {
+            vm: { name: "web-01 [it's *]" },
+            checkpointType: null,
+            checkpointFileLocation: "D:\\$(x)\\",
+            automaticCheckpointsEnabled: null,
+            reenableCheckpoints: false,
+            fileLocationWhileCheckpointed: "refuse",
+            enableBackupIntegration: true,
+            refuseImpossibleProductionOnly: false,
+        });
+        assert.ok(!call!.script.includes("$(x)") && !call!.script.includes("[it's *]"), "no user value in the script text");
+        assert.equal(call!.options.readOnly, false);
+    });
+
+    it("sends only the id or the name of a VM reference", async () => {
+        const transport = scripted();
+        const host = hostOn(transport);
+        await host.takeCheckpoint({ id: VM, name: "ignored" } as { id: string }, { name: "n" });
+        await host.applyCheckpointSettings({ id: VM, extra: 1 } as { id: string }, {});
+        assert.deepEqual(transport.invocations.map((i) => i.input.vm), [{ id: VM }, { id: VM }]);
+    });
+
+    it("returns the VM before and after, and the checkpoint count", async () => {
+        const applied = await hostOn(scripted()).applyCheckpointSettings({ id: VM }, { checkpointType: "ProductionOnly", enableBackupIntegration: true });
+        assert.equal(applied.before.checkpointType, "Standard");
+        assert.equal(applied.after.checkpointType, "ProductionOnly");
+        assert.equal(applied.checkpointCount, 2);
+    });
+
+    it("reports a VM without a backup service as BackupServiceMissing, naming the VM as asked", async () => {
+        const transport = scripted({ "apply checkpoint settings": () => JSON.parse(out.errorEnvelopes.backupServiceMissing) });
+        await assert.rejects(hostOn(transport).applyCheckpointSettings({ name: "web-01" }, { enableBackupIntegration: true }), (e: unknown) => {
+            assert.ok(isHostError(e, "BackupServiceMissing"));
+            assert.match(e.message, /^apply checkpoint settings failed on host recorded-host, VM "web-01"/);
+            return true;
+        });
+    });
+});
+
+describe("the PowerShell host returns what the take checkpoint script read", () => {
+    it("the VM as it was before the checkpoint, and no namesakes for a new name", async () => {
+        const taken = await hostOn(scripted()).takeCheckpoint({ name: "web-01" }, { name: "nightly" });
+        assert.equal(taken.vm.id, VM);
+        assert.equal(taken.vm.parentCheckpointId, out.CP2);
+        assert.equal(taken.checkpoint.id, out.CP3);
+        assert.deepEqual(taken.namesakes, []);
+    });
+
+    it("the checkpoints that already had the name, oldest first", async () => {
+        const one = await hostOn(scripted({ "take checkpoint": () => JSON.parse(out.ps7TakenOneNamesake) })).takeCheckpoint({ id: VM }, { name: "nightly" });
+        assert.deepEqual(one.namesakes.map((c) => c.id), [out.CP2]);
+        const several = await hostOn(scripted({ "take checkpoint": () => out.ps51TakenSeveralNamesakes })).takeCheckpoint({ id: VM }, { name: "patch Tuesday" });
+        assert.deepEqual(several.namesakes.map((c) => c.id), [out.CP1, out.CP2]);
+    });
+});
+
 describe("the PowerShell host reports what kind of checkpoint was made", () => {
     function taken(vmState: string, state: string, typeUsed: string | null, backupService: unknown = { enabled: true, guestResponding: true }) {
         const doc = JSON.parse(out.ps7Taken);
@@ -106,32 +170,32 @@ describe("the PowerShell host reports what kind of checkpoint was made", () => {
     }
 
     it("a production checkpoint of a running VM whose backup service answers", async () => {
-        const result = await hostOn(taken("Off", "Running", "Production")).takeCheckpoint(VM, { name: "n" });
+        const result = await hostOn(taken("Off", "Running", "Production")).takeCheckpoint({ id: VM }, { name: "n" });
         assert.deepEqual([result.kind, result.fellBack, result.vmStateAtCreation], ["production", false, "Running"]);
     });
 
     it("falls back to a standard checkpoint when the VM is saved", async () => {
-        const result = await hostOn(taken("Saved", "Saved", "Production")).takeCheckpoint(VM, { name: "n" });
+        const result = await hostOn(taken("Saved", "Saved", "Production")).takeCheckpoint({ id: VM }, { name: "n" });
         assert.deepEqual([result.kind, result.fellBack], ["standard", true]);
     });
 
     it("records a fallback when the checkpoint holds memory although production was planned", async () => {
-        const result = await hostOn(taken("Running", "Running", "Production")).takeCheckpoint(VM, { name: "n" });
+        const result = await hostOn(taken("Running", "Running", "Production")).takeCheckpoint({ id: VM }, { name: "n" });
         assert.deepEqual([result.kind, result.fellBack], ["standard", true]);
     });
 
     it("a checkpoint of an Off VM is consistent (production) whatever the type", async () => {
-        const result = await hostOn(taken("Off", "Off", "Production", null)).takeCheckpoint(VM, { name: "n" });
+        const result = await hostOn(taken("Off", "Off", "Production", null)).takeCheckpoint({ id: VM }, { name: "n" });
         assert.deepEqual([result.kind, result.fellBack], ["production", false]);
     });
 
     it("a standard policy makes standard checkpoints", async () => {
-        const result = await hostOn(taken("Running", "Running", "Standard")).takeCheckpoint(VM, { name: "n" });
+        const result = await hostOn(taken("Running", "Running", "Standard")).takeCheckpoint({ id: VM }, { name: "n" });
         assert.deepEqual([result.kind, result.fellBack], ["standard", false]);
     });
 
     it("a host without checkpoint types (2012 R2) makes standard checkpoints", async () => {
-        const result = await hostOn(taken("Running", "Running", null)).takeCheckpoint(VM, { name: "n" });
+        const result = await hostOn(taken("Running", "Running", null)).takeCheckpoint({ id: VM }, { name: "n" });
         assert.deepEqual([result.kind, result.fellBack], ["standard", false]);
     });
 });
@@ -149,7 +213,7 @@ describe("the PowerShell host serialises mutations per VM", () => {
     it("runs two mutations of one VM one after the other", async () => {
         const transport = slow();
         const host = hostOn(transport);
-        await Promise.all([host.takeCheckpoint(VM, { name: "a" }), host.takeCheckpoint(VM.toUpperCase(), { name: "b" }), host.removeCheckpoint(VM, out.CP2)]);
+        await Promise.all([host.takeCheckpoint({ id: VM }, { name: "a" }), host.takeCheckpoint({ id: VM.toUpperCase() }, { name: "b" }), host.removeCheckpoint(VM, out.CP2)]);
         assert.equal(transport.maxConcurrent, 1);
         assert.deepEqual(transport.invocations.map((i) => i.input.name ?? i.operation), ["a", "b", "remove checkpoint"]);
     });
@@ -157,14 +221,28 @@ describe("the PowerShell host serialises mutations per VM", () => {
     it("serialises mutations of one VM across host objects of the same host", async () => {
         const transport = slow();
         const [one, two] = [hostOn(transport), hostOn(transport)];
-        await Promise.all([one.takeCheckpoint(VM, { name: "a" }), two.takeCheckpoint(VM, { name: "b" })]);
+        await Promise.all([one.takeCheckpoint({ id: VM }, { name: "a" }), two.takeCheckpoint({ id: VM }, { name: "b" })]);
         assert.equal(transport.maxConcurrent, 1);
     });
 
     it("lets mutations of different VMs proceed side by side", async () => {
         const transport = slow();
         const host = hostOn(transport);
-        await Promise.all([host.takeCheckpoint(VM, { name: "a" }), host.takeCheckpoint(out.CP1, { name: "b" })]);
+        await Promise.all([host.takeCheckpoint({ id: VM }, { name: "a" }), host.takeCheckpoint({ id: out.CP1 }, { name: "b" })]);
+        assert.equal(transport.maxConcurrent, 2);
+    });
+
+    it("serialises mutations of a VM named by name, whatever the case of the name", async () => {
+        const transport = slow();
+        const host = hostOn(transport);
+        await Promise.all([host.takeCheckpoint({ name: "web-01" }, { name: "a" }), host.takeCheckpoint({ name: "WEB-01" }, { name: "b" })]);
+        assert.equal(transport.maxConcurrent, 1);
+    });
+
+    it("keeps the locks of names apart from the locks of ids", async () => {
+        const transport = slow();
+        const host = hostOn(transport);
+        await Promise.all([host.takeCheckpoint({ name: VM }, { name: "a" }), host.takeCheckpoint({ id: VM }, { name: "b" })]);
         assert.equal(transport.maxConcurrent, 2);
     });
 
@@ -178,7 +256,7 @@ describe("the PowerShell host serialises mutations per VM", () => {
             },
         });
         const host = hostOn(transport);
-        const [a, b] = await Promise.allSettled([host.takeCheckpoint(VM, { name: "a" }), host.takeCheckpoint(VM, { name: "b" })]);
+        const [a, b] = await Promise.allSettled([host.takeCheckpoint({ id: VM }, { name: "a" }), host.takeCheckpoint({ id: VM }, { name: "b" })]);
         assert.equal(a.status, "rejected");
         assert.equal(b.status, "fulfilled");
     });

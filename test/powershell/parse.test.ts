@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import type { HostErrorCode } from "../../provider/host/errors";
 import { isHostError } from "../../provider/host/errors";
 import {
+    appliedSettingsResultSchema,
     checkpointListResultSchema,
     parseResult,
     powerShellCapabilitiesSchema,
@@ -49,6 +50,29 @@ describe("reading what PowerShell 7 prints", () => {
         assert.equal(taken.typeUsed, "Production");
         assert.equal(taken.vmBefore.state, "Running");
         assert.equal(taken.checkpoint.vmState, "Off");
+        assert.deepEqual(taken.namesakes, []);
+    });
+
+    it("reads the one checkpoint that already had the name", () => {
+        const taken = parseResult(out.ps7TakenOneNamesake, takenCheckpointResultSchema, context);
+        assert.deepEqual(taken.namesakes.map((c) => [c.id, c.name]), [[out.CP2, "nightly"]]);
+        assert.equal(taken.checkpoint.id, out.CP3);
+    });
+
+    it("reads several namesakes, oldest first", () => {
+        const taken = parseResult(out.ps7TakenSeveralNamesakes, takenCheckpointResultSchema, context);
+        assert.deepEqual(taken.namesakes.map((c) => c.id), [out.CP1, out.CP2]);
+        assert.deepEqual(taken.namesakes.map((c) => c.creationTime), ["2024-05-01T10:00:00.000Z", "2024-05-02T01:30:15.123Z"]);
+        assert.equal(taken.typeUsed, "Standard");
+    });
+
+    it("reads applied settings: the VM before and after, and its checkpoint count", () => {
+        const applied = parseResult(out.ps7AppliedSettings, appliedSettingsResultSchema, context);
+        assert.equal(applied.before.checkpointType, "Standard");
+        assert.equal(applied.after.checkpointType, "ProductionOnly");
+        assert.deepEqual(applied.before.backupService, { enabled: false, guestResponding: false });
+        assert.deepEqual(applied.after.backupService, { enabled: true, guestResponding: true });
+        assert.equal(applied.checkpointCount, 2);
     });
 });
 
@@ -78,6 +102,38 @@ describe("reading what Windows PowerShell 5.1 prints", () => {
         assert.equal(caps.psEdition, "Desktop");
     });
 
+    it("reads no namesakes printed as null, and the taken checkpoint's integer enums", () => {
+        const taken = parseResult(out.ps51TakenNoNamesakes, takenCheckpointResultSchema, context);
+        assert.deepEqual(taken.namesakes, []);
+        assert.equal(taken.typeUsed, "Production");
+        assert.equal(taken.vmBefore.state, "Running");
+        assert.deepEqual(taken.vmBefore.hardDrives, ["D:\\VMs\\db-01.vhdx"]);
+    });
+
+    it("reads one namesake unwrapped to an object", () => {
+        const taken = parseResult(out.ps51TakenOneNamesake, takenCheckpointResultSchema, context);
+        assert.deepEqual(taken.namesakes.map((c) => [c.id, c.name, c.creationTime]), [[out.CP1, "patch Tuesday", "2024-05-01T10:00:00.000Z"]]);
+        assert.deepEqual(taken.namesakes[0]?.hardDrives, ["D:\\VMs\\db-01.vhdx"]);
+        assert.equal(taken.typeUsed, "Standard");
+    });
+
+    it("reads several namesakes printed as {value,Count}, oldest first", () => {
+        const taken = parseResult(out.ps51TakenSeveralNamesakes, takenCheckpointResultSchema, context);
+        assert.deepEqual(taken.namesakes.map((c) => c.id), [out.CP1, out.CP2]);
+        assert.equal(taken.namesakes[1]?.parentId, out.CP1);
+        assert.equal(taken.typeUsed, "Standard");
+    });
+
+    it("reads applied settings with integer enums, an empty parent and a {value,Count} disk list", () => {
+        const applied = parseResult(out.ps51AppliedSettingsUnchanged, appliedSettingsResultSchema, context);
+        assert.equal(applied.before.checkpointType, "Production");
+        assert.equal(applied.after.state, "Off");
+        assert.equal(applied.after.parentCheckpointId, null);
+        assert.equal(applied.after.automaticCheckpointsEnabled, null);
+        assert.deepEqual(applied.before.hardDrives, applied.after.hardDrives);
+        assert.equal(applied.checkpointCount, 0);
+    });
+
     it("reads an empty list printed as null", () => {
         assert.deepEqual(parseResult(out.ps51EmptyListAsNull, checkpointListResultSchema, context).checkpoints, []);
     });
@@ -101,6 +157,7 @@ describe("error envelopes become the domain's errors, by id and never by message
         checkpointLimit: "CheckpointLimit",
         fileLocationLocked: "FileLocationLocked",
         parameterMissing2012R2: "UnsupportedByHost",
+        backupServiceMissing: "BackupServiceMissing",
         ambiguousName: "AmbiguousVmName",
         sshUnreachable: "HostUnreachable",
     };
@@ -142,6 +199,16 @@ describe("output that is not what a script prints is UnexpectedOutput, naming th
             assert.match(e.message, /hv01 \(ssh\)/);
         });
     }
+
+    it("refuses applied settings without a checkpoint count", () => {
+        const text = JSON.stringify({ ok: { ...JSON.parse(out.ps7AppliedSettings).ok, checkpointCount: null } });
+        assert.throws(() => parseResult(text, appliedSettingsResultSchema, context), (e: unknown) => isHostError(e, "UnexpectedOutput") && /checkpointCount/.test(e.message));
+    });
+
+    it("refuses a namesake with a malformed id", () => {
+        const text = out.ps7TakenOneNamesake.replace(`"id":"${out.CP2}"`, '"id":"not-a-guid"');
+        assert.throws(() => parseResult(text, takenCheckpointResultSchema, context), (e: unknown) => isHostError(e, "UnexpectedOutput") && /namesakes\.0\.id/.test(e.message));
+    });
 
     it("carries a trimmed copy of a long output", () => {
         const e = failure(`garbage ${"x".repeat(10_000)}`);

@@ -1,10 +1,12 @@
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { hyperVErrorIds } from "../../provider/host/errors";
 import { frameInvocation, frameSessionStart } from "../../provider/powershell/protocol";
+import { prelude } from "../../provider/powershell/scripts/prelude";
 import { renderScript } from "../../provider/powershell/scripts";
 import { remoteConnectParameters, powerShellTargetSchema } from "../../provider/powershell/target";
-import { BENIGN, BENIGN_PATH, operations } from "./support/operations";
+import { BENIGN, operations } from "./support/operations";
 
 /** Goldens live in the source tree; UPDATE_GOLDEN=1 rewrites them. */
 const goldenDir = resolve(__dirname, "../../../test/powershell/golden");
@@ -24,10 +26,16 @@ function checkGolden(name: string, actual: string): void {
 describe("operation scripts match their goldens", () => {
     for (const op of operations) {
         it(`renders the ${op.script.operation} script (${op.file})`, () => {
-            const value = op.file === "set-checkpoint-settings" ? BENIGN_PATH : BENIGN;
-            checkGolden(`${op.file}.ps1`, renderScript(op.script, op.input(value)));
+            checkGolden(`${op.file}.ps1`, renderScript(op.script, op.input(op.benign)));
         });
     }
+});
+
+describe("the prelude", () => {
+    it("can raise every error id of the port, BackupServiceMissing included", () => {
+        for (const [code, id] of Object.entries(hyperVErrorIds)) assert.ok(prelude.includes(`    ${code} = '${id}'\n`), `$HvcpErrorIds lacks ${code}`);
+        assert.match(prelude, /BackupServiceMissing = 'BackupServiceMissing,Microsoft\.HyperV\.PowerShell\.Commands\.EnableVMIntegrationService'/);
+    });
 });
 
 describe("session commands match their goldens", () => {

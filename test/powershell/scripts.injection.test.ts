@@ -48,7 +48,7 @@ describe("user values cannot change what a script does (parse trees)", function 
 
     for (const op of operations) {
         describe(`the ${op.script.operation} script (${op.file})`, () => {
-            const reference = renderScript(op.script, op.input(BENIGN));
+            const reference = renderScript(op.script, op.input(op.benign));
 
             it("parses without syntax errors", () => {
                 const root = parse(reference);
@@ -67,22 +67,24 @@ describe("user values cannot change what a script does (parse trees)", function 
         });
     }
 
-    it("keeps the same parse tree for generated names (property-based)", () => {
-        const take = operations.find((o) => o.file === "take-checkpoint")!;
-        const reference = renderScript(take.script, take.input(BENIGN));
-        const dangerous = fc.constantFrom("'", '"', "\u2018", "\u2019", "\u201A", "\u201B", "\u201C", "\u201D", "$(", "${", "`", ";", "|", "&", "\n", "\r", "#", "<#", "#>", "\u0000", "*", "?", "[", "]", "@'", "'@", "\\\\", " ");
-        const piece = fc.oneof(fc.string({ unit: "grapheme", maxLength: 8 }), dangerous);
-        fc.assert(
-            fc.property(fc.array(piece, { maxLength: 20 }), (pieces) => {
-                const name = pieces.join("").slice(0, 100);
-                const input = take.input(name);
-                const script = renderScript(take.script, input);
-                assertSameShape(parse, reference, script, `name ${JSON.stringify(name)}`);
-                assert.deepEqual(decodeParameter(script), input);
-            }),
-            { numRuns: 100 },
-        );
-    });
+    for (const file of ["take-checkpoint", "take-checkpoint-by-vm-name", "apply-checkpoint-settings-by-name"]) {
+        it(`keeps the same parse tree for generated names (property-based, ${file})`, () => {
+            const op = operations.find((o) => o.file === file)!;
+            const reference = renderScript(op.script, op.input(BENIGN));
+            const dangerous = fc.constantFrom("'", '"', "\u2018", "\u2019", "\u201A", "\u201B", "\u201C", "\u201D", "$(", "${", "`", ";", "|", "&", "\n", "\r", "#", "<#", "#>", "\u0000", "*", "?", "[", "]", "@'", "'@", "\\\\", " ");
+            const piece = fc.oneof(fc.string({ unit: "grapheme", maxLength: 8 }), dangerous);
+            fc.assert(
+                fc.property(fc.array(piece, { maxLength: 20 }), (pieces) => {
+                    const name = pieces.join("").slice(0, 100);
+                    const input = op.input(name);
+                    const script = renderScript(op.script, input);
+                    assertSameShape(parse, reference, script, `name ${JSON.stringify(name)}`);
+                    assert.deepEqual(decodeParameter(script), input);
+                }),
+                { numRuns: 100 },
+            );
+        });
+    }
 
     it("sends each script as one command line with the same shape whatever it contains", () => {
         const read = operations.find((o) => o.file === "read-vm-by-name")!;

@@ -1,11 +1,12 @@
 import type { OperationScript } from "./render";
 
 /**
- * Input: { vmId, name, temporaryType? }. The policy checks, the temporary type switch, the
- * checkpoint and the switch back are one round trip; the switch is undone in finally (Vagrant
- * leaves the VM on the switched type when the checkpoint fails). A Disabled policy is never
- * overridden. Returns the VM as read before, the type in force and the new checkpoint, from which
- * the adapter works out the kind with the shared rules.
+ * Input: { vm: { id } or { name }, name, temporaryType? }. The VM lookup, the policy checks, the
+ * temporary type switch, the checkpoint and the switch back are one round trip; the switch is
+ * undone in finally (Vagrant leaves the VM on the switched type when the checkpoint fails). A
+ * Disabled policy is never overridden. Returns the VM as read before, the type in force, the new
+ * checkpoint (from which the adapter works out the kind with the shared rules) and the checkpoints
+ * that already had the name, compared case-sensitively like the lab (names repeat on Hyper-V).
  */
 export const takeCheckpointScript: OperationScript = {
     operation: "take checkpoint",
@@ -23,17 +24,11 @@ function Get-HvcpProductionBlocker($Projected) {
     return $null
 }
 
-$vm = Get-HvcpVm -Id ([string]$HvcpInput.vmId)
+$vm = Get-HvcpVm -Id ([string]$HvcpInput.vm.id) -Name ([string]$HvcpInput.vm.name)
+$checkpointName = [string]$HvcpInput.name
 $before = ConvertTo-HvcpVm $vm
 Assert-HvcpSteadyState $vm
 $policy = $before.checkpointType
-if ($policy -eq 'Disabled') {
-    Stop-Hvcp $HvcpErrorIds.CheckpointsDisabled 'InvalidOperation' 'Checkpoint operation failed. Checkpoints have been disabled.' $vm.Id.ToString()
-}
-$existing = @(Hyper-V\Get-VMSnapshot -VM $vm).Count
-if ($existing -ge $HvcpMaxCheckpoints) {
-    Stop-Hvcp $HvcpErrorIds.CheckpointLimit 'LimitsExceeded' ('The virtual machine already has {0} checkpoints, the most Hyper-V allows.' -f $existing) $vm.Id.ToString()
-}
 $requested = [string]$HvcpInput.temporaryType
 $typeUsed = $policy
 if ($requested) {
@@ -42,19 +37,27 @@ if ($requested) {
     }
     $typeUsed = $requested
 }
+if ($policy -eq 'Disabled') {
+    Stop-Hvcp $HvcpErrorIds.CheckpointsDisabled 'InvalidOperation' 'Checkpoint operation failed. Checkpoints have been disabled.' $vm.Id.ToString()
+}
 if ($typeUsed -eq 'ProductionOnly' -and $before.state -ne 'Off') {
     $blocker = Get-HvcpProductionBlocker $before
     if ($blocker) {
         Stop-Hvcp $HvcpErrorIds.ProductionUnavailable 'InvalidOperation' ('Checkpoint operation failed. Production checkpoints cannot be created: {0}.' -f $blocker) $vm.Id.ToString()
     }
 }
+$existing = @(Hyper-V\Get-VMSnapshot -VM $vm)
+if ($existing.Count -ge $HvcpMaxCheckpoints) {
+    Stop-Hvcp $HvcpErrorIds.CheckpointLimit 'LimitsExceeded' ('The virtual machine already has {0} checkpoints, the most Hyper-V allows.' -f $existing.Count) $vm.Id.ToString()
+}
+$namesakes = [object[]]@($existing | Where-Object { [string]$_.Name -ceq $checkpointName } | Sort-Object -Property CreationTime | ForEach-Object { ConvertTo-HvcpCheckpoint $_ })
 $switched = $false
 try {
     if ($requested -and $requested -ne $policy) {
         Hyper-V\Set-VM -VM $vm -CheckpointType $requested
         $switched = $true
     }
-    $checkpoint = Hyper-V\Checkpoint-VM -VM $vm -SnapshotName ([string]$HvcpInput.name) -Passthru
+    $checkpoint = Hyper-V\Checkpoint-VM -VM $vm -SnapshotName $checkpointName -Passthru
 } finally {
     if ($switched) {
         Hyper-V\Set-VM -VM $vm -CheckpointType $policy
@@ -64,6 +67,7 @@ $HvcpResult = [ordered]@{
     vmBefore = $before
     typeUsed = $typeUsed
     checkpoint = ConvertTo-HvcpCheckpoint $checkpoint
+    namesakes = $namesakes
 }
 `,
 };

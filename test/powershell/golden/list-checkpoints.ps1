@@ -15,6 +15,7 @@ $HvcpErrorIds = @{
     CheckpointLimit = 'CheckpointLimitReached,Microsoft.HyperV.PowerShell.Commands.CheckpointVM'
     FileLocationLocked = 'InvalidState,Microsoft.HyperV.PowerShell.Commands.SetVM'
     UnsupportedByHost = 'NamedParameterNotFound,Microsoft.HyperV.PowerShell.Commands.SetVM'
+    BackupServiceMissing = 'BackupServiceMissing,Microsoft.HyperV.PowerShell.Commands.EnableVMIntegrationService'
     HostFailure = 'OperationFailed,Microsoft.HyperV.PowerShell.Commands'
 }
 $HvcpMaxCheckpoints = 50

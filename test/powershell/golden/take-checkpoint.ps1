@@ -15,6 +15,7 @@ $HvcpErrorIds = @{
     CheckpointLimit = 'CheckpointLimitReached,Microsoft.HyperV.PowerShell.Commands.CheckpointVM'
     FileLocationLocked = 'InvalidState,Microsoft.HyperV.PowerShell.Commands.SetVM'
     UnsupportedByHost = 'NamedParameterNotFound,Microsoft.HyperV.PowerShell.Commands.SetVM'
+    BackupServiceMissing = 'BackupServiceMissing,Microsoft.HyperV.PowerShell.Commands.EnableVMIntegrationService'
     HostFailure = 'OperationFailed,Microsoft.HyperV.PowerShell.Commands'
 }
 $HvcpMaxCheckpoints = 50
@@ -136,7 +137,7 @@ function ConvertTo-HvcpCheckpointList($Vm) {
     Hyper-V\Get-VMSnapshot -VM $Vm | Sort-Object -Property CreationTime | ForEach-Object { ConvertTo-HvcpCheckpoint $_ }
 }
 
-$HvcpInput = ConvertFrom-Json -InputObject ([System.Text.Encoding]::UTF8.GetString([System.Convert]::FromBase64String('eyJ2bUlkIjoiNmYxYzRkMmUtOGIzYS00YzVkLTllN2YtMGExYjJjM2Q0ZTVmIiwibmFtZSI6IndlYi0wMSIsInRlbXBvcmFyeVR5cGUiOiJQcm9kdWN0aW9uT25seSJ9')))
+$HvcpInput = ConvertFrom-Json -InputObject ([System.Text.Encoding]::UTF8.GetString([System.Convert]::FromBase64String('eyJ2bSI6eyJpZCI6IjZmMWM0ZDJlLThiM2EtNGM1ZC05ZTdmLTBhMWIyYzNkNGU1ZiJ9LCJuYW1lIjoid2ViLTAxIiwidGVtcG9yYXJ5VHlwZSI6IlByb2R1Y3Rpb25Pbmx5In0=')))
 $HvcpResult = $null
 try {
     function Get-HvcpProductionBlocker($Projected) {
@@ -152,17 +153,11 @@ try {
         return $null
     }
 
-    $vm = Get-HvcpVm -Id ([string]$HvcpInput.vmId)
+    $vm = Get-HvcpVm -Id ([string]$HvcpInput.vm.id) -Name ([string]$HvcpInput.vm.name)
+    $checkpointName = [string]$HvcpInput.name
     $before = ConvertTo-HvcpVm $vm
     Assert-HvcpSteadyState $vm
     $policy = $before.checkpointType
-    if ($policy -eq 'Disabled') {
-        Stop-Hvcp $HvcpErrorIds.CheckpointsDisabled 'InvalidOperation' 'Checkpoint operation failed. Checkpoints have been disabled.' $vm.Id.ToString()
-    }
-    $existing = @(Hyper-V\Get-VMSnapshot -VM $vm).Count
-    if ($existing -ge $HvcpMaxCheckpoints) {
-        Stop-Hvcp $HvcpErrorIds.CheckpointLimit 'LimitsExceeded' ('The virtual machine already has {0} checkpoints, the most Hyper-V allows.' -f $existing) $vm.Id.ToString()
-    }
     $requested = [string]$HvcpInput.temporaryType
     $typeUsed = $policy
     if ($requested) {
@@ -171,19 +166,27 @@ try {
         }
         $typeUsed = $requested
     }
+    if ($policy -eq 'Disabled') {
+        Stop-Hvcp $HvcpErrorIds.CheckpointsDisabled 'InvalidOperation' 'Checkpoint operation failed. Checkpoints have been disabled.' $vm.Id.ToString()
+    }
     if ($typeUsed -eq 'ProductionOnly' -and $before.state -ne 'Off') {
         $blocker = Get-HvcpProductionBlocker $before
         if ($blocker) {
             Stop-Hvcp $HvcpErrorIds.ProductionUnavailable 'InvalidOperation' ('Checkpoint operation failed. Production checkpoints cannot be created: {0}.' -f $blocker) $vm.Id.ToString()
         }
     }
+    $existing = @(Hyper-V\Get-VMSnapshot -VM $vm)
+    if ($existing.Count -ge $HvcpMaxCheckpoints) {
+        Stop-Hvcp $HvcpErrorIds.CheckpointLimit 'LimitsExceeded' ('The virtual machine already has {0} checkpoints, the most Hyper-V allows.' -f $existing.Count) $vm.Id.ToString()
+    }
+    $namesakes = [object[]]@($existing | Where-Object { [string]$_.Name -ceq $checkpointName } | Sort-Object -Property CreationTime | ForEach-Object { ConvertTo-HvcpCheckpoint $_ })
     $switched = $false
     try {
         if ($requested -and $requested -ne $policy) {
             Hyper-V\Set-VM -VM $vm -CheckpointType $requested
             $switched = $true
         }
-        $checkpoint = Hyper-V\Checkpoint-VM -VM $vm -SnapshotName ([string]$HvcpInput.name) -Passthru
+        $checkpoint = Hyper-V\Checkpoint-VM -VM $vm -SnapshotName $checkpointName -Passthru
     } finally {
         if ($switched) {
             Hyper-V\Set-VM -VM $vm -CheckpointType $policy
@@ -193,6 +196,7 @@ try {
         vmBefore = $before
         typeUsed = $typeUsed
         checkpoint = ConvertTo-HvcpCheckpoint $checkpoint
+        namesakes = $namesakes
     }
     $HvcpOutput = [ordered]@{ ok = $HvcpResult }
 } catch {

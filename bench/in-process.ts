@@ -31,7 +31,7 @@ type Provider = typeof policyProvider;
 function meter(host: HyperVHost): { ms: number; calls: number } {
     const meter = { ms: 0, calls: 0 };
     const target = host as unknown as Record<string, unknown>;
-    for (const name of ["capabilities", "getVm", "getVmWithCheckpoints", "setCheckpointSettings", "enableBackupIntegration",
+    for (const name of ["capabilities", "getVm", "getVmWithCheckpoints", "applyCheckpointSettings",
         "listCheckpoints", "getCheckpoint", "takeCheckpoint", "applyCheckpoint", "renameCheckpoint", "removeCheckpoint"]) {
         const original = (target[name] as (...a: unknown[]) => Promise<unknown>).bind(host);
         target[name] = async (...args: unknown[]) => {

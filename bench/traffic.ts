@@ -1,12 +1,12 @@
 import * as fs from "node:fs";
-import type { HyperVHost, VmWithCheckpoints } from "../provider/host";
+import type { HyperVHost } from "../provider/host";
 import { LabHost } from "../provider/lab";
 import { takeLabCheckpoint } from "../provider/lab";
 import { createPowerShellHost, type InvocationOptions, type Transport } from "../provider/powershell";
 import { openSessionCount } from "../provider/powershell/session";
-import { decodeParameter } from "../provider/powershell/scripts/render";
+import { LabTransport } from "../test/powershell/support/lab-transport";
 import { connectHost } from "../provider/connect";
-import { createCheckpoint, deleteCheckpoint, readCheckpoint } from "../provider/resources/checkpoint/lifecycle";
+import { createCheckpoint, deleteCheckpoint, readCheckpoint, updateCheckpoint } from "../provider/resources/checkpoint/lifecycle";
 import { checkpointInputsSchema } from "../provider/resources/checkpoint/schema";
 import { applyPolicy, readPolicy, restorePolicy } from "../provider/resources/policy/lifecycle";
 import { policyInputsSchema } from "../provider/resources/policy/schema";
@@ -25,61 +25,24 @@ interface RoundTrip {
     bytesIn: number;
 }
 
-/** Answers each operation script as a Hyper-V host running it would, from a lab. */
-class LabBackedTransport implements Transport {
+/**
+ * Answers each operation script as a Hyper-V host running it would, from a lab (the tests'
+ * stand-in host), and records every round trip with its bytes.
+ */
+class RecordingLabTransport implements Transport {
     readonly displayName = "recorded-host";
     readonly trips: RoundTrip[] = [];
+    private readonly lab: LabTransport;
 
-    constructor(private readonly lab: HyperVHost) {}
-
-    async invoke(script: string, _options: InvocationOptions): Promise<string> {
-        const operation = /^# hyperv-checkpoints: (.+)$/m.exec(script)?.[1] ?? "?";
-        const input = decodeParameter(script) as Record<string, any>;
-        let answer: string;
-        try {
-            answer = JSON.stringify({ ok: await this.answer(operation, input) });
-        } catch (e) {
-            answer = JSON.stringify({ error: { fullyQualifiedErrorId: "HostFailure", category: "NotSpecified", exceptionType: "System.Exception", message: String(e) } });
-        }
-        this.trips.push({ operation, bytesOut: Buffer.byteLength(script), bytesIn: Buffer.byteLength(answer) });
-        return answer;
+    constructor(lab: HyperVHost) {
+        this.lab = new LabTransport(lab);
     }
 
-    private async answer(operation: string, input: Record<string, any>): Promise<unknown> {
-        const lab = this.lab;
-        switch (operation) {
-            case "read host capabilities":
-                return { ...(await lab.capabilities()), psEdition: "Core", psVersion: "7.4.6" };
-            case "read VM": {
-                const ref = input.id ? { id: input.id } : { name: input.name };
-                const { vm, checkpoints }: VmWithCheckpoints = await lab.getVmWithCheckpoints(ref);
-                return input.includeCheckpoints ? { vm, checkpoints } : { vm };
-            }
-            case "set checkpoint settings": {
-                const { vmId, ...change } = input;
-                return { vm: await lab.setCheckpointSettings(vmId, change) };
-            }
-            case "enable backup integration":
-                return { vm: await lab.enableBackupIntegration(input.vmId) };
-            case "list checkpoints":
-                return { checkpoints: await lab.listCheckpoints(input.vmId) };
-            case "read checkpoint":
-                return { checkpoint: await lab.getCheckpoint(input.vmId, input.checkpointId) };
-            case "take checkpoint": {
-                const vmBefore = await lab.getVm({ id: input.vmId });
-                const taken = await lab.takeCheckpoint(input.vmId, { name: input.name, ...(input.temporaryType ? { temporaryType: input.temporaryType } : {}) });
-                return { vmBefore, typeUsed: input.temporaryType ?? vmBefore.checkpointType, checkpoint: taken.checkpoint };
-            }
-            case "apply checkpoint":
-                return { vm: await lab.applyCheckpoint(input.vmId, input.checkpointId, { start: input.start }) };
-            case "rename checkpoint":
-                return { checkpoint: await lab.renameCheckpoint(input.vmId, input.checkpointId, input.newName) };
-            case "remove checkpoint":
-                await lab.removeCheckpoint(input.vmId, input.checkpointId);
-                return { removed: input.checkpointId };
-            default:
-                throw new Error(`the bench transport does not know "${operation}"`);
-        }
+    async invoke(script: string, options: InvocationOptions): Promise<string> {
+        const answer = await this.lab.invoke(script, options);
+        const operation = /^# hyperv-checkpoints: (.+)$/m.exec(script)?.[1] ?? "?";
+        this.trips.push({ operation, bytesOut: Buffer.byteLength(script), bytesIn: Buffer.byteLength(answer) });
+        return answer;
     }
 
     async dispose(): Promise<void> {}
@@ -120,7 +83,7 @@ function psHostOn(transport: Transport): HyperVHost {
 export async function measureOperations(vms: number): Promise<TrafficMeasurement> {
     const folder = await fleetLab(vms);
     try {
-        const transport = new LabBackedTransport(new LabHost(folder));
+        const transport = new RecordingLabTransport(new LabHost(folder));
         const host = psHostOn(transport);
         const operations: OperationTraffic[] = [];
         const track = async (resource: OperationTraffic["resource"], op: string, each: (i: number) => Promise<unknown>) => {
@@ -152,6 +115,13 @@ export async function measureOperations(vms: number): Promise<TrafficMeasurement
         await track("VmCheckpointPolicy", "update (no change to write)", async (i) => {
             policies[i] = await applyPolicy(host, policyInputsSchema.parse({ vmName: fleetVmName(i), type: "standard" }), policies[i]);
         });
+        await track("VmCheckpointPolicy", "update (a change to write)", async (i) => {
+            policies[i] = await applyPolicy(host, policyInputsSchema.parse({ vmName: fleetVmName(i), type: "standard", automaticCheckpoints: false }), policies[i]);
+        });
+        await track("Checkpoint", "update (rename)", async (i) => {
+            const { id, outs } = checkpoints[i]!;
+            checkpoints[i] = { id, outs: await updateCheckpoint(host, id, outs, checkpointInputsSchema.parse({ vmName: fleetVmName(i), name: "before the change" })) };
+        });
         await track("VmCheckpointPolicy", "read", (i) => readPolicy(host, policies[i]!));
         await track("Checkpoint", "read", (i) => readCheckpoint(host, checkpoints[i]!.id, checkpoints[i]!.outs));
         await track("Checkpoint", "delete", (i) => deleteCheckpoint(host, checkpoints[i]!.id, checkpoints[i]!.outs));
@@ -169,7 +139,7 @@ export async function measureRefresh(count: number): Promise<RefreshTraffic> {
         const vmName = fleetVmName(0);
         const taken = [];
         for (let i = 0; i < count; i++) taken.push(await takeLabCheckpoint(folder, { name: vmName }, { name: `cp${i}` }));
-        const transport = new LabBackedTransport(new LabHost(folder));
+        const transport = new RecordingLabTransport(new LabHost(folder));
         const host = psHostOn(transport);
         const { vm } = await host.getVmWithCheckpoints({ name: vmName });
         const before = transport.trips.length;

@@ -1,6 +1,8 @@
+import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { promisify } from "node:util";
 import { LocalWorkspace, type Stack } from "@pulumi/pulumi/automation";
 import { fleetLab } from "./lab-fleet";
 import { watchProcessTree } from "./process-tree";
@@ -37,12 +39,36 @@ function findRepoRoot(start: string): string {
     throw new Error(`cannot find the repository root above ${start}`);
 }
 
-/** A fresh stack (local file backend) running the fleet program with this package linked in. */
+const run = promisify(execFile);
+const installs = new Map<string, Promise<string>>();
+
+/**
+ * This package as users install it: `npm pack`, then `npm install` of the tarball into a folder
+ * of the work root, once per run. Installed in node_modules (not linked), the serialised
+ * providers in the state are `require`s, as they are for users. @pulumi/pulumi is not installed
+ * there: it resolves from the repository, one copy for the program and the package.
+ */
+function installedPackage(workRoot: string): Promise<string> {
+    let install = installs.get(workRoot);
+    if (!install) {
+        install = (async () => {
+            const dir = fs.mkdtempSync(path.join(workRoot, "installed-"));
+            const { stdout } = await run("npm", ["pack", "--json", "--pack-destination", dir], { cwd: repoRoot, maxBuffer: 16 << 20 });
+            const [report] = JSON.parse(stdout) as { filename: string }[];
+            fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ private: true, dependencies: { "hyperv-checkpoints": `file:./${report!.filename}` } }));
+            await run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--legacy-peer-deps", "--loglevel=error"], { cwd: dir, maxBuffer: 16 << 20 });
+            return path.join(dir, "node_modules");
+        })();
+        installs.set(workRoot, install);
+    }
+    return install;
+}
+
+/** A fresh stack (local file backend) running the fleet program with this package installed. */
 async function fleetStack(mode: Mode, vms: number, workRoot: string): Promise<{ stack: Stack; workDir: string }> {
     const workDir = fs.mkdtempSync(path.join(workRoot, `${mode}-${vms}-`));
     fs.cpSync(path.join(repoRoot, "bench", "programs", "fleet"), workDir, { recursive: true });
-    fs.mkdirSync(path.join(workDir, "node_modules"));
-    fs.symlinkSync(repoRoot, path.join(workDir, "node_modules", "hyperv-checkpoints"), "dir");
+    fs.symlinkSync(await installedPackage(workRoot), path.join(workDir, "node_modules"), "dir");
     const stateDir = path.join(workDir, ".state");
     fs.mkdirSync(stateDir);
     const home = process.env.PULUMI_HOME ?? path.join(os.tmpdir(), "hyperv-checkpoints-pulumi-home");

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { checkpointProvider } from "./providers";
+import checkpointProvider = require("./providers/checkpoint");
 
 export interface CheckpointArgs {
     /** The VM's name (names are not unique: an ambiguous name is an error listing the ids). Changing it replaces the checkpoint. */

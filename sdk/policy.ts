@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { policyProvider } from "./providers";
+import policyProvider = require("./providers/policy");
 
 /** Hyper-V's per-VM checkpoint type (`Set-VM -CheckpointType`). */
 export type HyperVCheckpointType = "Disabled" | "Production" | "ProductionOnly" | "Standard";

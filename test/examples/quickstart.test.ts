@@ -48,6 +48,19 @@ describe("examples/quickstart, installed from the packed tarball", function () {
         assert.deepEqual(res.outputs.preChangeCheckpoint, { id: upgrade.id, name: "Before IIS upgrade", kind: "production", holdsMemory: false });
     });
 
+    it("stores each resource's provider as a short require of the installed package, not as code", async () => {
+        const { deployment } = await stack.stack.exportStack();
+        const resources = (deployment.resources as { type: string; inputs?: Record<string, unknown>; outputs?: Record<string, unknown> }[])
+            .filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/hyperv:"));
+        assert.equal(resources.length, 6);
+        for (const r of resources) {
+            for (const provider of [r.inputs?.__provider, r.outputs?.__provider]) {
+                assert.match(String(provider), /require\("hyperv-checkpoints\/dist\/sdk\/providers\/(policy|checkpoint)\.js"\)/);
+                assert.ok(String(provider).length < 600, `a serialised provider of ${String(provider).length} characters`);
+            }
+        }
+    });
+
     it("changes nothing on a second run", async () => {
         const before = readLab(lab);
         const res = await stack.up();

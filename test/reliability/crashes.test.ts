@@ -60,7 +60,7 @@ describe("crashes: the provider killed in the middle of an operation", function 
         assert.deepEqual(labCheckpointsOf(lab, "web01").map((c) => c.name), ["a"]);
         const res = await stack.up();
         assert.ok(res.ok, res.output);
-        assert.doesNotMatch(res.output, /already has a checkpoint named/);
+        assert.doesNotMatch(res.output, /already had a checkpoint named/);
         await assertInLine();
     });
 
@@ -86,7 +86,7 @@ describe("crashes: the provider killed in the middle of an operation", function 
         const orphan = labCheckpointsOf(lab, "web01").find((c) => c.name === "d")!;
         const res = await stack.up();
         assert.ok(res.ok, res.output);
-        assert.match(res.output, new RegExp(`already has a checkpoint named "d" \\(${orphan.id}`));
+        assert.match(res.output, new RegExp(`already had a checkpoint named "d" \\(${orphan.id}`));
         assert.match(res.output, new RegExp(`adoptId: "${orphan.id}"`));
         // Recovery: remove the orphan the warning names.
         labCli(lab, "checkpoint", "remove", "web01", orphan.id);

@@ -85,10 +85,10 @@ describe("secrets: a host password set as a Pulumi secret never shows in plain t
     it("keeps it off the shell's command line and environment for a winrm:// host, and out of the failure", async () => {
         await stack.declare({
             snap: { vmName: "web01", name: "with a secret configured" },
-            remote: { vmName: "web01", name: "on a remote host", host: "winrm://hv01.example.test" },
+            remote: { vmName: "missing", name: "on a remote host", host: "winrm://hv01.example.test" },
         });
         const res = await stack.up({ verbose: true });
-        // The stand-in answers the session start and reads but does not script the capabilities.
+        // The stand-in answers the session start, then that the remote host has no such VM.
         assert.equal(res.ok, false, res.output);
         assert.match(res.output, /hv01\.example\.test \(winrm\)/, "the failure names the remote host");
         assertAbsent(password, res.output, "the engine's output, -v=9 log and the failure");

@@ -45,8 +45,10 @@ const installs = new Map<string, Promise<string>>();
 /**
  * This package as users install it: `npm pack`, then `npm install` of the tarball into a folder
  * of the work root, once per run. Installed in node_modules (not linked), the serialised
- * providers in the state are `require`s, as they are for users. @pulumi/pulumi is not installed
- * there: it resolves from the repository, one copy for the program and the package.
+ * providers in the state are `require`s, as they are for users. The program has its own
+ * package.json: without it, `require("hyperv-checkpoints")` inside the repository would resolve to
+ * the repository itself (Node's package self-reference). @pulumi/pulumi is not installed there: it
+ * resolves from the repository, one copy for the program and the package.
  */
 function installedPackage(workRoot: string): Promise<string> {
     let install = installs.get(workRoot);

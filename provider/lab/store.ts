@@ -109,14 +109,15 @@ function writeAtomically(file: string, content: string): void {
 }
 
 function serialise(doc: LabDocument): string {
-    return `${JSON.stringify(labDocumentSchema.parse(doc), null, 2)}\n`;
+    return `${JSON.stringify(labDocumentSchema.parse(doc))}\n`;
 }
 
 /** Validates and writes the document, which becomes the loaded version of the new file. */
 function commit(labFolder: string, doc: LabDocument): void {
     const file = documentPath(labFolder);
     const valid = labDocumentSchema.parse(doc);
-    writeAtomically(file, `${JSON.stringify(valid, null, 2)}\n`);
+    // Compact: every mutation rewrites the whole document (`hyperv-lab show --json` is the readable view).
+    writeAtomically(file, `${JSON.stringify(valid)}\n`);
     const stamp = stampOf(file);
     if (stamp !== undefined) loaded.set(file, { stamp, doc: valid });
 }

@@ -12,6 +12,7 @@ import { z } from "zod";
  *   hyperv:shell     pwsh | powershell   which PowerShell to start (default: detected)
  *   hyperv:user      user for WinRM (for SSH the address names it)
  *   hyperv:keyFile   SSH private key file
+ *   hyperv:knownHostsFile  SSH known_hosts file holding the host's key (default: ~/.ssh/known_hosts)
  *   hyperv:password  WinRM password: set it with `pulumi config set --secret hyperv:password`
  *   hyperv:timeoutSeconds       per operation (default 120)
  *   hyperv:mergeTimeoutSeconds  for removing a checkpoint, which merges disks (default 1800)
@@ -69,6 +70,7 @@ const stackConfigSchema = z.object({
     shell: z.enum(["pwsh", "powershell"]).optional(),
     user: z.string().min(1).optional(),
     keyFile: z.string().min(1).optional(),
+    knownHostsFile: z.string().min(1).optional(),
     password: z.string().min(1).optional(),
     timeoutSeconds: z.coerce.number().positive().default(120),
     mergeTimeoutSeconds: z.coerce.number().positive().default(1800),
@@ -83,7 +85,7 @@ export interface ConfigSource {
 /** Reads and validates `hyperv:*`; a bad value is an error naming the key and the fix. */
 export function readHostSettings(config: ConfigSource): HostSettings {
     const raw = Object.fromEntries(
-        ["host", "shell", "user", "keyFile", "password", "timeoutSeconds", "mergeTimeoutSeconds"]
+        ["host", "shell", "user", "keyFile", "knownHostsFile", "password", "timeoutSeconds", "mergeTimeoutSeconds"]
             .map((k) => [k, config.get(`hyperv:${k}`)])
             .filter(([, v]) => v !== undefined && v !== ""),
     );

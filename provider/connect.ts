@@ -51,7 +51,7 @@ function openHost(address: HostAddress, settings: HostSettings): HyperVHost {
             const userName = address.user ?? settings.user;
             if (!userName) throw new Error("an ssh:// host needs a user: use ssh://user@host or set hyperv:user");
             return createPowerShellHost({
-                kind: "ssh", host: address.host, userName, keyFilePath: settings.keyFile, port: address.port, shell, timeouts,
+                kind: "ssh", host: address.host, userName, keyFilePath: settings.keyFile, knownHostsFile: settings.knownHostsFile, port: address.port, shell, timeouts,
             });
         }
         case "winrm":

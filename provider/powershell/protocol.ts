@@ -40,6 +40,9 @@ export function frameSessionStart(connect: Record<string, unknown> | null): stri
         "if ($global:HvcpConnect.kind -eq 'winrm' -and $global:HvcpConnect.UserName) { $global:HvcpCredential = [System.Management.Automation.PSCredential]::new([string]$global:HvcpConnect.UserName, (ConvertTo-SecureString -String ([string]$global:HvcpConnect.Password) -AsPlainText -Force)) }",
         "$global:HvcpParameters = @{ ErrorAction = 'Stop' }",
         "foreach ($property in $global:HvcpConnect.PSObject.Properties) { if ($property.Name -notin @('kind', 'Password') -and -not ($global:HvcpConnect.kind -eq 'winrm' -and $property.Name -eq 'UserName')) { $global:HvcpParameters[$property.Name] = $property.Value } }",
+        // New-PSSession -Options takes a hashtable of ssh options; JSON gives an object.
+        // PowerShell before 7.3 has no -Options: go without BatchMode there, but never ignore a known_hosts file.
+        "if ($global:HvcpParameters.ContainsKey('Options')) { $options = @{}; foreach ($option in $global:HvcpParameters['Options'].PSObject.Properties) { $options[$option.Name] = [string]$option.Value }; $global:HvcpParameters.Remove('Options'); if ((Get-Command -Name New-PSSession).Parameters.ContainsKey('Options')) { $global:HvcpParameters['Options'] = $options } elseif ($options.ContainsKey('UserKnownHostsFile')) { throw [System.NotSupportedException]::new('hyperv:knownHostsFile needs PowerShell 7.3 or later on this machine (New-PSSession -Options)') } }",
         "if ($null -ne $global:HvcpCredential) { $global:HvcpParameters['Credential'] = $global:HvcpCredential }",
         "$global:HvcpConnect = $null",
         "function global:Get-HvcpRemoteSession { if ($null -eq $global:HvcpRemote -or $global:HvcpRemote.State.ToString() -ne 'Opened') { if ($null -ne $global:HvcpRemote) { Remove-PSSession -Session $global:HvcpRemote -ErrorAction SilentlyContinue }; $global:HvcpRemote = New-PSSession @global:HvcpParameters }; $global:HvcpRemote }",
@@ -52,8 +55,12 @@ export const frameSessionEnd = "if ($null -ne $global:HvcpRemote) { Remove-PSSes
 
 /** The framed answer in a command's stdout, decoded; null when the shell printed none. */
 export function extractResult(stdout: string): string | null {
-    const lines = stdout.split(/\r?\n/).filter((l) => l.startsWith(RESULT_MARKER));
-    const last = lines.at(-1);
+    // Not anchored at the start of a line: PowerShell 7 on Linux writes terminal mode sequences
+    // (ESC [?1h ESC [?1l) to a redirected stdout before a command's output.
+    const answers = [...stdout.matchAll(RESULT_PATTERN)];
+    const last = answers.at(-1)?.[1];
     if (last === undefined) return null;
-    return Buffer.from(last.slice(RESULT_MARKER.length).trim(), "base64").toString("utf8");
+    return Buffer.from(last, "base64").toString("utf8");
 }
+
+const RESULT_PATTERN = new RegExp(`${RESULT_MARKER}([A-Za-z0-9+/=]*)`, "g");

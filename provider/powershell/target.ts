@@ -36,6 +36,8 @@ const sshTargetSchema = z.object({
     userName: z.string().min(1),
     /** Private key; the Windows host needs the matching public key and a `powershell` SSH subsystem. */
     keyFilePath: z.string().min(1).optional(),
+    /** The known_hosts file that holds the host's key; default: ssh's own (~/.ssh/known_hosts). */
+    knownHostsFile: z.string().min(1).optional(),
     port: z.number().int().min(1).max(65535).optional(),
     shell: shellSchema,
     timeouts: timeoutsSchema,
@@ -105,6 +107,9 @@ export function remoteConnectParameters(target: PowerShellTarget): Record<string
                 UserName: target.userName,
                 ...(target.keyFilePath ? { KeyFilePath: target.keyFilePath } : {}),
                 ...(target.port ? { Port: target.port } : {}),
+                // A provider must never wait for an answer nobody can give: ssh fails instead of
+                // asking about an unknown host key or a key passphrase.
+                Options: { BatchMode: "yes", ...(target.knownHostsFile ? { UserKnownHostsFile: target.knownHostsFile } : {}) },
             };
         case "winrm":
             return {

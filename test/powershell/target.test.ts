@@ -27,7 +27,7 @@ describe("target settings", () => {
 
     it("passes SSH connection settings as New-PSSession parameters", () => {
         const ssh = powerShellTargetSchema.parse({ kind: "ssh", host: "hv01", userName: "svc", keyFilePath: "/k", port: 2222 });
-        assert.deepEqual(remoteConnectParameters(ssh), { kind: "ssh", HostName: "hv01", UserName: "svc", KeyFilePath: "/k", Port: 2222 });
+        assert.deepEqual(remoteConnectParameters(ssh), { kind: "ssh", HostName: "hv01", UserName: "svc", KeyFilePath: "/k", Port: 2222, Options: { BatchMode: "yes" } });
         assert.equal(describeTarget(ssh), "svc@hv01:2222 (ssh)");
     });
 });

@@ -143,7 +143,7 @@ try {
     $os = CimCmdlets\Get-CimInstance -ClassName Win32_OperatingSystem
     $setVm = Get-Command -Name Hyper-V\Set-VM
     $HvcpResult = [ordered]@{
-        computerName = [string]$env:COMPUTERNAME
+        computerName = [string]$os.CSName
         osCaption = [string]$os.Caption
         osBuild = [int]$os.BuildNumber
         supportsCheckpointType = $setVm.Parameters.ContainsKey('CheckpointType')

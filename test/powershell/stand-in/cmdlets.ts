@@ -1,0 +1,163 @@
+import { readLab } from "../../../provider/lab";
+import {
+    applyLabCheckpoint, removeLabCheckpoint, renameLabCheckpoint, setVm, startLabVm, takeLabCheckpoint,
+} from "../../../provider/lab/operator";
+import type { LabCheckpoint, LabDocument, LabVm } from "../../../provider/lab/document";
+import { integrationServiceName } from "../../../provider/lab/messages";
+import { osProfiles } from "../../../provider/lab/os";
+import { checkpointsOf } from "../../../provider/lab/projection";
+
+/*
+ * What each Hyper-V cmdlet does, at the level a cmdlet sees it: the stand-in module's cmdlets
+ * (module/HyperVStandIn.cs) send their bound parameters here and get back objects of Hyper-V's
+ * shapes, or the lab's refusal. Every state change goes through the lab's operator functions,
+ * which apply the same rules as the lab host: one model of Hyper-V for both adapters.
+ */
+
+type Parameters = Record<string, unknown>;
+
+function vmShape(doc: LabDocument, vm: LabVm): Record<string, unknown> {
+    const profile = osProfiles[doc.host.os];
+    const parent = vm.parentCheckpointId ? doc.checkpoints.find((c) => c.id === vm.parentCheckpointId) : undefined;
+    return {
+        Name: vm.name,
+        Id: vm.id,
+        State: vm.state,
+        Version: vm.version,
+        SnapshotFileLocation: vm.checkpointFileLocation,
+        ParentSnapshotId: vm.parentCheckpointId,
+        ParentSnapshotName: parent?.name ?? null,
+        HardDrives: vm.hardDrives,
+        ComputerName: doc.host.computerName,
+        ...(profile.supportsCheckpointType ? { CheckpointType: vm.checkpointType } : {}),
+        ...(profile.supportsAutomaticCheckpoints ? { AutomaticCheckpointsEnabled: vm.automaticCheckpointsEnabled } : {}),
+    };
+}
+
+function snapshotShape(doc: LabDocument, vm: LabVm, cp: LabCheckpoint): Record<string, unknown> {
+    const parent = cp.parentId ? doc.checkpoints.find((c) => c.id === cp.parentId) : undefined;
+    return {
+        Id: cp.id,
+        Name: cp.name,
+        VMId: vm.id,
+        VMName: vm.name,
+        SnapshotType: cp.snapshotType,
+        IsAutomaticCheckpoint: cp.isAutomatic,
+        ParentSnapshotId: cp.parentId,
+        ParentSnapshotName: parent?.name ?? null,
+        CreationTime: cp.creationTime,
+        Path: cp.path,
+        State: cp.vmState,
+        HardDrives: cp.hardDrives,
+        ComputerName: doc.host.computerName,
+    };
+}
+
+function vmById(doc: LabDocument, id: unknown): LabVm {
+    const vm = doc.vms.find((v) => v.id === String(id).toLowerCase());
+    if (!vm) throw new Error(`the stand-in was asked about a VM the lab does not have: ${String(id)}`);
+    return vm;
+}
+
+function strings(value: unknown): string[] {
+    return Array.isArray(value) ? value.map(String) : [];
+}
+
+/** Hyper-V's default checkpoint name: "<VM name> - (<local date and time>)". */
+function defaultCheckpointName(vmName: string, at: Date): string {
+    const two = (n: number) => String(n).padStart(2, "0");
+    return `${vmName} - (${two(at.getMonth() + 1)}/${two(at.getDate())}/${at.getFullYear()} - ${two(at.getHours())}:${two(at.getMinutes())}:${two(at.getSeconds())})`;
+}
+
+export async function runCmdlet(lab: string, cmdlet: string, p: Parameters): Promise<unknown> {
+    switch (cmdlet) {
+        case "Get-StandInPose": {
+            const doc = readLab(lab);
+            const profile = osProfiles[doc.host.os];
+            return {
+                supportsCheckpointType: profile.supportsCheckpointType,
+                supportsAutomaticCheckpoints: profile.supportsAutomaticCheckpoints,
+                caption: profile.caption,
+                build: profile.build,
+                computerName: doc.host.computerName,
+            };
+        }
+        case "Get-VM": {
+            const doc = readLab(lab);
+            const ids = p.ids === undefined ? null : strings(p.ids).map((s) => s.toLowerCase());
+            return doc.vms.filter((v) => ids === null || ids.includes(v.id)).map((v) => vmShape(doc, v));
+        }
+        case "Get-VMSnapshot": {
+            const doc = readLab(lab);
+            if (p.id !== undefined) {
+                const cp = doc.checkpoints.find((c) => c.id === String(p.id).toLowerCase());
+                if (!cp) throw refusal("ObjectNotFound", "ObjectNotFound", "Unable to find a snapshot matching the given criteria.", String(p.id));
+                return [snapshotShape(doc, vmById(doc, cp.vmId), cp)];
+            }
+            const vmIds = strings(p.vmIds);
+            const names = strings(p.vmNames);
+            const vms = doc.vms.filter((v) => vmIds.includes(v.id) || names.includes(v.name));
+            return vms.flatMap((vm) => checkpointsOf(doc, vm.id).map((cp) => snapshotShape(doc, vm, cp)));
+        }
+        case "Get-VMIntegrationService": {
+            const doc = readLab(lab);
+            return strings(p.ids).flatMap((id) => {
+                const vm = vmById(doc, id);
+                return vm.integrationServices.map((s) => ({
+                    Name: integrationServiceName(doc.host.language, s.id),
+                    Id: s.id,
+                    Enabled: s.enabled,
+                    PrimaryOperationalStatus: s.enabled && vm.state === "Running" && vm.guestBackupResponding ? "Ok" : "NoContact",
+                    VMId: vm.id,
+                    VMName: vm.name,
+                }));
+            });
+        }
+        case "Enable-VMIntegrationService":
+            await setVm(lab, { id: String(p.vmId) }, { backupServiceEnabled: true });
+            return null;
+        case "Set-VM": {
+            const vm = await setVm(lab, { id: String(p.vmId) }, {
+                ...(p.CheckpointType !== undefined ? { checkpointType: p.CheckpointType as never } : {}),
+                ...(p.SnapshotFileLocation !== undefined ? { checkpointFileLocation: String(p.SnapshotFileLocation) } : {}),
+                ...(p.AutomaticCheckpointsEnabled !== undefined ? { automaticCheckpointsEnabled: Boolean(p.AutomaticCheckpointsEnabled) } : {}),
+            });
+            const doc = readLab(lab);
+            return vmShape(doc, vmById(doc, vm.id));
+        }
+        case "Checkpoint-VM": {
+            const doc = readLab(lab);
+            const name = p.SnapshotName === undefined ? defaultCheckpointName(vmById(doc, p.vmId).name, new Date()) : String(p.SnapshotName);
+            const taken = await takeLabCheckpoint(lab, { id: String(p.vmId) }, { name });
+            const after = readLab(lab);
+            const vm = vmById(after, p.vmId);
+            return snapshotShape(after, vm, after.checkpoints.find((c) => c.id === taken.checkpoint.id)!);
+        }
+        case "Restore-VMSnapshot":
+            await applyLabCheckpoint(lab, { id: String(p.vmId) }, { id: String(p.id) });
+            return null;
+        case "Remove-VMSnapshot":
+            await removeLabCheckpoint(lab, { id: String(p.vmId) }, { id: String(p.id) });
+            return null;
+        case "Rename-VMSnapshot":
+            await renameLabCheckpoint(lab, { id: String(p.vmId) }, { id: String(p.id) }, String(p.NewName));
+            return null;
+        case "Start-VM":
+            await startLabVm(lab, { id: String(p.vmId) });
+            return vmAfter(lab, p.vmId);
+        default:
+            throw new Error(`the Hyper-V stand-in has no cmdlet ${cmdlet}`);
+    }
+}
+
+function vmAfter(lab: string, vmId: unknown): Record<string, unknown> {
+    const doc = readLab(lab);
+    return vmShape(doc, vmById(doc, vmId));
+}
+
+/** A refusal the stand-in raises itself (a lookup the lab's operator functions do not offer). */
+export function refusal(errorId: string, category: string, message: string, target: string): Error & { record: Record<string, string> } {
+    return Object.assign(new Error(message), {
+        record: { fullyQualifiedErrorId: errorId, category, exceptionType: "Microsoft.HyperV.PowerShell.VirtualizationException", message, target },
+    });
+}

@@ -1,0 +1,144 @@
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { currentUser } from "./real-shells";
+
+async function freeLoopbackPort(): Promise<number> {
+    return new Promise((resolve, reject) => {
+        const probe = createServer();
+        probe.once("error", reject);
+        probe.listen(0, "127.0.0.1", () => {
+            const { port } = probe.address() as { port: number };
+            probe.close(() => resolve(port));
+        });
+    });
+}
+
+/** Resolves when something accepts connections on the port. */
+async function listening(port: number, deadlineMs: number): Promise<boolean> {
+    const { connect } = await import("node:net");
+    const until = Date.now() + deadlineMs;
+    while (Date.now() < until) {
+        const ok = await new Promise<boolean>((resolve) => {
+            const socket = connect(port, "127.0.0.1");
+            socket.once("connect", () => { socket.destroy(); resolve(true); });
+            socket.once("error", () => resolve(false));
+        });
+        if (ok) return true;
+        await new Promise((r) => setTimeout(r, 100));
+    }
+    return false;
+}
+
+/**
+ * A throw-away OpenSSH server on a free loopback port, for PowerShell remoting over SSH for real:
+ * its own host key, one authorised client key, and a `powershell` subsystem that starts pwsh with
+ * the environment the stand-in needs (sshd gives subsystems a minimal environment, so DOTNET_ROOT
+ * for the pwsh shim and the stand-in's settings are exported by a wrapper).
+ */
+export class LoopbackSshd {
+    readonly dir = mkdtempSync(join(tmpdir(), "hvcp-sshd-"));
+    readonly clientKey = join(this.dir, "client_key");
+    readonly knownHosts = join(this.dir, "known_hosts");
+    readonly user = currentUser();
+    port = 0;
+    private process: ChildProcess | null = null;
+    log = "";
+
+    constructor(private readonly sshd: string, private readonly pwsh: string, private readonly subsystemEnv: Record<string, string>) {}
+
+    async start(): Promise<void> {
+        const hostKey = join(this.dir, "host_key");
+        for (const key of [hostKey, this.clientKey]) execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", key]);
+        writeFileSync(join(this.dir, "authorized_keys"), readFileSync(`${this.clientKey}.pub`));
+        this.port = await freeLoopbackPort();
+        writeFileSync(this.knownHosts, `[127.0.0.1]:${this.port} ${readFileSync(`${hostKey}.pub`, "utf8").split(" ").slice(0, 2).join(" ")}\n`);
+        const wrapper = join(this.dir, "powershell-subsystem.sh");
+        const dotnetRoot = process.env.DOTNET_ROOT ?? dotnetRootGuess();
+        const exports = Object.entries({ ...this.subsystemEnv, ...(dotnetRoot ? { DOTNET_ROOT: dotnetRoot } : {}) })
+            .map(([k, v]) => `export ${k}='${v.replace(/'/g, "'\\''")}'`);
+        writeFileSync(wrapper, ["#!/bin/sh", ...exports, `exec '${this.pwsh}' -sshs -NoLogo`, ""].join("\n"));
+        chmodSync(wrapper, 0o755);
+        writeFileSync(join(this.dir, "sshd_config"), [
+            `Port ${this.port}`,
+            "ListenAddress 127.0.0.1",
+            `HostKey ${hostKey}`,
+            `PidFile ${join(this.dir, "sshd.pid")}`,
+            `AuthorizedKeysFile ${join(this.dir, "authorized_keys")}`,
+            `AllowUsers ${this.user}`,
+            "StrictModes no",
+            "UsePAM no",
+            "PasswordAuthentication no",
+            "KbdInteractiveAuthentication no",
+            "PermitRootLogin prohibit-password",
+            `Subsystem powershell ${wrapper}`,
+            "",
+        ].join("\n"));
+        // sshd refuses to start without its privilege separation directory.
+        mkdirSync("/run/sshd", { recursive: true });
+        this.process = spawn(this.sshd, ["-D", "-e", "-f", join(this.dir, "sshd_config")], { stdio: ["ignore", "ignore", "pipe"] });
+        this.process.stderr?.on("data", (chunk: Buffer) => (this.log = (this.log + chunk.toString()).slice(-4000)));
+        if (!(await listening(this.port, 10_000))) throw new Error(`sshd did not start on 127.0.0.1:${this.port}: ${this.log}`);
+    }
+
+    /** Stops the server; established connections die with it (tests use this as "sshd gone"). */
+    async stop(): Promise<void> {
+        const child = this.process;
+        this.process = null;
+        if (!child || child.exitCode !== null || child.pid === undefined) return;
+        // Each connection is served by a child sshd in its own session, which outlives the listener: end those first.
+        for (const pid of childrenOf(child.pid)) killQuietly(pid);
+        const exited = new Promise((r) => child.once("exit", r));
+        child.kill("SIGTERM");
+        await exited;
+    }
+
+    /** Ends the connections (each a child sshd) and leaves the listener: "the connection dropped". */
+    dropConnections(): void {
+        if (this.process?.pid !== undefined) for (const pid of childrenOf(this.process.pid)) killQuietly(pid);
+    }
+
+    /** Starts the same server again on the same port (tests of "sshd came back"). */
+    async restart(): Promise<void> {
+        const dir = this.dir;
+        this.process = spawn(this.sshd, ["-D", "-e", "-f", join(dir, "sshd_config")], { stdio: ["ignore", "ignore", "pipe"] });
+        this.process.stderr?.on("data", (chunk: Buffer) => (this.log = (this.log + chunk.toString()).slice(-4000)));
+        if (!(await listening(this.port, 10_000))) throw new Error(`sshd did not restart: ${this.log}`);
+    }
+
+    remove(): void {
+        rmSync(this.dir, { recursive: true, force: true });
+    }
+}
+
+function childrenOf(pid: number): number[] {
+    return readdirSync("/proc").filter((d) => /^\d+$/.test(d)).flatMap((d) => {
+        try {
+            const stat = readFileSync(`/proc/${d}/stat`, "utf8");
+            // The command may hold spaces and parentheses: the fields after the last ")" are fixed.
+            const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+            return ppid === pid ? [Number(d)] : [];
+        } catch {
+            return [];
+        }
+    });
+}
+
+function killQuietly(pid: number): void {
+    try {
+        process.kill(pid, "SIGTERM");
+    } catch {
+        // already gone
+    }
+}
+
+function dotnetRootGuess(): string | null {
+    try {
+        const dotnet = execFileSync("readlink", ["-f", execFileSync("sh", ["-c", "command -v dotnet"], { encoding: "utf8" }).trim()], { encoding: "utf8" }).trim();
+        return dotnet ? dirname(dotnet) : null;
+    } catch {
+        return null;
+    }
+}

@@ -1,0 +1,116 @@
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { homedir } from "node:os";
+import { delimiter, join } from "node:path";
+import type { HyperVHost } from "../../../provider/host/port";
+import { LabHost } from "../../../provider/lab";
+import { createPowerShellHost } from "../../../provider/powershell";
+import { standInModulePath } from "../stand-in/modules";
+import { StandInServer } from "../stand-in/server";
+import { LoopbackSshd } from "./loopback-sshd";
+
+/** PowerShell 7 on PATH or where `dotnet tool install --global PowerShell` puts it; null when absent. */
+export function findPwsh(): string | null {
+    for (const dir of (process.env.PATH ?? "").split(delimiter)) {
+        if (dir && existsSync(join(dir, "pwsh"))) return join(dir, "pwsh");
+    }
+    const tool = join(homedir(), ".dotnet", "tools", "pwsh");
+    return existsSync(tool) ? tool : null;
+}
+
+export function findSshd(): string | null {
+    const configured = process.env.HYPERV_SSHD;
+    if (configured && existsSync(configured)) return configured;
+    for (const dir of [...(process.env.PATH ?? "").split(delimiter), "/usr/sbin"]) {
+        if (dir && existsSync(join(dir, "sshd"))) return join(dir, "sshd");
+    }
+    return null;
+}
+
+/**
+ * Skips the suite with one line saying how to enable it, or fails it where it must run (CI sets
+ * HYPERV_REQUIRE_POWERSHELL=1: a suite CI needs may not skip silently).
+ */
+export function unavailable(ctx: Mocha.Context, what: string, how: string): void {
+    const line = `${what} unavailable: ${how}`;
+    if (process.env.HYPERV_REQUIRE_POWERSHELL === "1") throw new Error(`${line} (HYPERV_REQUIRE_POWERSHELL=1: this suite must run)`);
+    console.log(`    ${line}`);
+    ctx.skip();
+}
+
+export const PWSH_HOW = "install PowerShell 7 (`bash scripts/ensure-powershell.sh`) to run the PowerShell suites";
+export const SSHD_HOW = "install an OpenSSH server (`bash scripts/ensure-sshd.sh`) to run the remoting suites";
+
+export const TEST_TIMEOUTS = { operationSeconds: 60, removalSeconds: 120, connectSeconds: 60 };
+
+/** How a suite reaches a Hyper-V host: the lab directly, or PowerShell on the stand-in. */
+export type AdapterKind = "lab" | "pwsh-local" | "pwsh-ssh";
+export const ADAPTERS: AdapterKind[] = ["lab", "pwsh-local", "pwsh-ssh"];
+
+/**
+ * Everything a suite needs to run PowerShell for real against the lab: the stand-in module
+ * compiled, the lab's loopback server, and (for remoting) a loopback sshd whose PowerShell
+ * subsystem sees the same module and server.
+ */
+export class RealShells {
+    readonly server = new StandInServer();
+    pwsh = "";
+    modulePath = "";
+    sshd: LoopbackSshd | null = null;
+    private readonly hosts: HyperVHost[] = [];
+
+    /** Starts what `kinds` need; skips (or, on CI, fails) the suite when a tool is missing. */
+    async start(ctx: Mocha.Context, kinds: AdapterKind[]): Promise<void> {
+        if (kinds.every((k) => k === "lab")) return;
+        const pwsh = findPwsh();
+        if (!pwsh) return unavailable(ctx, "PowerShell 7", PWSH_HOW);
+        this.pwsh = pwsh;
+        this.modulePath = standInModulePath(pwsh);
+        await this.server.start();
+        if (kinds.includes("pwsh-ssh")) {
+            const sshd = findSshd();
+            if (!sshd) return unavailable(ctx, "sshd", SSHD_HOW);
+            this.sshd = new LoopbackSshd(sshd, pwsh, { HYPERV_STANDIN_URL: this.server.url, PSModulePath: this.modulePath });
+            await this.sshd.start();
+        }
+    }
+
+    /** The environment of a local shell that sees the stand-in. */
+    env(): NodeJS.ProcessEnv {
+        return { ...process.env, HYPERV_STANDIN_URL: this.server.url, PSModulePath: this.modulePath };
+    }
+
+    /** Points the stand-in at a lab folder (each test has its own). */
+    useLab(folder: string): void {
+        this.server.lab = folder;
+    }
+
+    /** A HyperVHost of the given kind on `folder`; PowerShell hosts share one shell per target. */
+    host(kind: AdapterKind, folder: string, timeouts = TEST_TIMEOUTS): HyperVHost {
+        this.useLab(folder);
+        const host = kind === "lab" ? new LabHost(folder) : createPowerShellHost(this.target(kind, timeouts), { env: this.env() });
+        this.hosts.push(host);
+        return host;
+    }
+
+    /** The PowerShell target of a kind, as the provider's configuration would produce it. */
+    target(kind: Exclude<AdapterKind, "lab">, timeouts = TEST_TIMEOUTS) {
+        if (kind === "pwsh-local") return { kind: "local" as const, shell: this.pwsh, timeouts };
+        const sshd = this.sshd!;
+        return {
+            kind: "ssh" as const, host: "127.0.0.1", port: sshd.port, userName: sshd.user, keyFilePath: sshd.clientKey,
+            knownHostsFile: sshd.knownHosts, shell: this.pwsh, timeouts,
+        };
+    }
+
+    async stop(): Promise<void> {
+        await Promise.allSettled(this.hosts.splice(0).map((h) => h.dispose()));
+        await this.sshd?.stop();
+        await this.server.stop();
+    }
+}
+
+/** The user tests run as, for the ssh address. */
+export function currentUser(): string {
+    return execFileSync("id", ["-un"], { encoding: "utf8" }).trim();
+}

@@ -1,0 +1,343 @@
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { ConfigMap } from "@pulumi/pulumi/automation";
+import { addVm, readLab, removeLabCheckpoint, renameLabCheckpoint, setVm } from "../../provider/lab";
+import { RealShells } from "../powershell/support/real-shells";
+import { opsByName, repoRoot, TestStack, type OperationResult } from "./harness";
+import { freshLab, vmByName } from "./lab-fixture";
+
+/*
+ * The real Pulumi engine, the dynamic provider process it starts, and real PowerShell 7 between
+ * the provider and the Hyper-V stand-in (the lab behind a `Hyper-V` module): once with
+ * `hyperv:host local` (pwsh found on PATH), once with `hyperv:host ssh://user@127.0.0.1:port`
+ * (PowerShell remoting over SSH to a loopback sshd). Every assertion is on what a user sees: the
+ * host's state (the lab the stand-in serves), the engine's steps and the stack's outputs and state.
+ *
+ * Each test has its own lab and its own stack; a test's steps run in order inside it and are named,
+ * so a failure says which step broke.
+ */
+
+const shells = new RealShells();
+type Target = "pwsh-local" | "pwsh-ssh";
+const TARGETS: Target[] = ["pwsh-local", "pwsh-ssh"];
+
+const quickstart = path.join(repoRoot, "examples", "quickstart");
+const declared = path.join(repoRoot, "test", "e2e", "programs", "declared");
+
+/** The stack configuration and engine environment that point the provider at `target`. */
+function reach(target: Target): { config: ConfigMap; env: Record<string, string> } {
+    // pwsh is found on the PATH the engine (and so the provider process) gets, as on a user's machine.
+    const PATH = `${path.dirname(shells.pwsh)}${path.delimiter}${process.env.PATH ?? ""}`;
+    if (target === "pwsh-local") {
+        const { HYPERV_STANDIN_URL, PSModulePath } = shells.env();
+        if (!HYPERV_STANDIN_URL || !PSModulePath) throw new Error("RealShells.env() gave no stand-in settings: was shells.start() run?");
+        return {
+            config: { "hyperv:host": { value: "local" }, "hyperv:shell": { value: "pwsh" } },
+            env: { PATH, HYPERV_STANDIN_URL, PSModulePath },
+        };
+    }
+    // Over SSH only the remote shell (started by sshd with the stand-in's settings) sees the
+    // stand-in: the local pwsh gets none of them, so a cmdlet run locally by mistake would fail.
+    const sshd = shells.sshd;
+    if (!sshd) throw new Error("no loopback sshd: was shells.start() run with pwsh-ssh?");
+    return {
+        config: {
+            "hyperv:host": { value: `ssh://${sshd.user}@127.0.0.1:${sshd.port}` },
+            "hyperv:keyFile": { value: sshd.clientKey },
+            "hyperv:knownHostsFile": { value: sshd.knownHosts },
+        },
+        env: { PATH },
+    };
+}
+
+function describeTarget(target: Target): string {
+    return target === "pwsh-local" ? "hyperv:host local (pwsh on PATH)" : "hyperv:host ssh://…@127.0.0.1 (PowerShell remoting over SSH)";
+}
+
+/** Runs one named step of a test; a failure names the step. */
+async function step<T>(name: string, body: () => Promise<T>): Promise<T> {
+    try {
+        return await body();
+    } catch (e) {
+        if (e instanceof Error) {
+            const prefix = `step "${name}": `;
+            if (e.stack?.includes(e.message)) e.stack = e.stack.replace(e.message, prefix + e.message);
+            e.message = prefix + e.message;
+        }
+        throw e;
+    }
+}
+
+/** A fresh lab served by the stand-in, and a stack of `program` reaching it through `target`. */
+async function setup(target: Target, program: string, lab: string, config: ConfigMap = {}): Promise<TestStack> {
+    shells.useLab(lab);
+    shells.server.resetCalls();
+    const { config: hostConfig, env } = reach(target);
+    return TestStack.create({ program, config: { ...hostConfig, ...config }, env });
+}
+
+async function teardown(stack: TestStack | undefined, lab: string): Promise<void> {
+    try {
+        await stack?.dispose();
+    } finally {
+        fs.rmSync(lab, { recursive: true, force: true });
+    }
+}
+
+/** The cmdlets that changed something on the host, since the last reset. */
+function mutatingCmdlets(): string[] {
+    return shells.server.cmdlets().filter((c) => !c.startsWith("Get-"));
+}
+
+/** The checkpoint settings of every VM, as the host has them. */
+function settingsOf(lab: string) {
+    return Object.fromEntries(readLab(lab).vms.map((v) => [v.name, {
+        checkpointType: v.checkpointType, fileLocation: v.checkpointFileLocation, automatic: v.automaticCheckpointsEnabled,
+    }]));
+}
+
+/** The checkpoints of one VM on the host, by id. */
+function checkpointsOf(lab: string, vmName: string) {
+    const vmId = vmByName(lab, vmName).id;
+    return new Map(readLab(lab).checkpoints.filter((c) => c.vmId === vmId).map((c) => [c.id, c]));
+}
+
+interface CheckpointOut { id: string; checkpointName: string; kind: string; fellBack: boolean; holdsMemory: boolean; parentCheckpointId: string | null; vmId: string; lastRestoreTime: string | null }
+
+/** The resources of the stack's state by name, as the engine wrote them (after a refresh, what the provider read). */
+async function stateByName(stack: TestStack): Promise<Record<string, { id: string; outputs: Record<string, unknown> }>> {
+    const { deployment } = await stack.stack.exportStack();
+    const resources = (deployment.resources ?? []) as { urn: string; type: string; id?: string; outputs?: Record<string, unknown> }[];
+    return Object.fromEntries(resources.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/hyperv:"))
+        .map((r) => [r.urn.split("::").pop()!, { id: r.id ?? "", outputs: r.outputs ?? {} }]));
+}
+
+/** What the engine's summary counted, without the resources it left as they were. */
+function summary(res: OperationResult): Record<string, number> {
+    const counts = res.events.find((e) => e.summaryEvent)?.summaryEvent?.resourceChanges ?? {};
+    return Object.fromEntries(Object.entries(counts).filter(([op, n]) => op !== "same" && n > 0));
+}
+
+describe("the Pulumi engine with real PowerShell between the provider and the Hyper-V stand-in", () => {
+    // The hooks belong to this suite: at the root of the file they would run around (and skip) every suite of the run.
+    before(async function () {
+        this.timeout(180_000);
+        await shells.start(this, TARGETS);
+    });
+    after(async () => {
+        await shells.stop();
+        shells.sshd?.remove();
+    });
+
+    for (const target of TARGETS) {
+        describe(`on ${describeTarget(target)}`, function () {
+            this.timeout(600_000);
+
+            it("examples/quickstart: up creates the policies and the checkpoint, a second up changes nothing, destroy puts the host back", async () => {
+                const lab = await freshLab();
+                let stack: TestStack | undefined;
+                try {
+                    stack = await setup(target, quickstart, lab);
+                    const initial = settingsOf(lab);
+                    const handTaken = readLab(lab).checkpoints.map((c) => c.id);
+
+                    await step("first up", async () => {
+                        const res = await stack!.up();
+                        assert.deepEqual(opsByName(res), {
+                            sql01: ["create"], dev01: ["create"], reports: ["create"], "linux-build": ["create"], web01: ["create"],
+                            "web01-before-iis-upgrade": ["create"],
+                        });
+                        const now = settingsOf(lab);
+                        assert.deepEqual(now.sql01, { ...initial.sql01, checkpointType: "ProductionOnly", automatic: false });
+                        assert.equal(now.dev01!.checkpointType, "Standard");
+                        assert.equal(now.reports!.checkpointType, "Disabled");
+                        assert.deepEqual(now["linux-build"], { checkpointType: "Standard", fileLocation: "E:\\Checkpoints\\linux-build", automatic: initial["linux-build"]!.automatic });
+                        assert.equal(now.web01!.checkpointType, "Production");
+                        const web01 = vmByName(lab, "web01");
+                        const upgrade = readLab(lab).checkpoints.find((c) => c.name === "Before IIS upgrade");
+                        assert.ok(upgrade, "the host has the checkpoint before the IIS upgrade");
+                        const earlier = readLab(lab).checkpoints.find((c) => c.name === "Before IIS update")!;
+                        assert.equal(upgrade.vmId, web01.id);
+                        assert.equal(upgrade.parentId, earlier.id, "the new checkpoint follows the one taken by hand");
+                        assert.equal(web01.parentCheckpointId, upgrade.id);
+                        assert.deepEqual(res.outputs.preChangeCheckpoint, { id: upgrade.id, name: "Before IIS upgrade", kind: "production", holdsMemory: false });
+                        assert.equal((res.outputs.policies as Record<string, { checkpointType: string }>).reports!.checkpointType, "Disabled");
+                        // The host was reached through PowerShell: the stand-in served the cmdlets.
+                        assert.ok(mutatingCmdlets().includes("Checkpoint-VM"), `cmdlets run: ${shells.server.cmdlets().join(", ")}`);
+                        assert.ok(mutatingCmdlets().includes("Set-VM"));
+                    });
+
+                    await step("second up", async () => {
+                        const before = readLab(lab);
+                        shells.server.resetCalls();
+                        const res = await stack!.up();
+                        assert.deepEqual(res.changes, []);
+                        assert.deepEqual(mutatingCmdlets(), [], "nothing was changed on the host");
+                        assert.deepEqual(readLab(lab).vms, before.vms);
+                        assert.deepEqual(readLab(lab).checkpoints, before.checkpoints);
+                    });
+
+                    await step("destroy", async () => {
+                        const res = await stack!.destroy();
+                        assert.deepEqual(Object.values(opsByName(res)).flat().filter((op) => op !== "delete"), []);
+                        assert.equal(Object.keys(opsByName(res)).length, 6);
+                        assert.deepEqual(settingsOf(lab), initial, "every VM has its settings back");
+                        assert.deepEqual(readLab(lab).checkpoints.map((c) => c.id), handTaken, "only the checkpoints taken by hand are left");
+                    });
+                } finally {
+                    await teardown(stack, lab);
+                }
+            });
+
+            it("a checkpoint's lifecycle: created in parallel, renamed, restored through restoreTrigger, deleted, destroyed", async () => {
+                const lab = await freshLab({});
+                let stack: TestStack | undefined;
+                try {
+                    // web01 starts on standard checkpoints: the policy makes them production, destroy puts standard back.
+                    await addVm(lab, { name: "web01", state: "Running", version: "9.0", checkpointType: "Standard" });
+                    await addVm(lab, { name: "dev01", state: "Running", version: "9.0", checkpointType: "Standard" });
+                    const initial = settingsOf(lab);
+                    const policy = { webPolicy: { vmName: "web01", type: "production", ensureBackupIntegration: true } };
+                    const three = {
+                        first: { vmName: "web01", name: "before upgrade", dependsOnPolicy: "webPolicy" },
+                        second: { vmName: "web01", name: "after schema change", dependsOnPolicy: "webPolicy" },
+                        third: { vmName: "web01", name: "after data load", dependsOnPolicy: "webPolicy" },
+                        devSnap: { vmName: "dev01", name: "dev baseline" },
+                    };
+                    const declare = (checkpoints: Record<string, unknown>) => stack!.stack.setAllConfig({
+                        "e2e:policies": { value: JSON.stringify(policy) },
+                        "e2e:checkpoints": { value: JSON.stringify(checkpoints) },
+                    });
+                    stack = await setup(target, declared, lab);
+
+                    const outs = await step("create", async () => {
+                        await declare(three);
+                        const res = await stack!.up();
+                        assert.deepEqual(opsByName(res), { webPolicy: ["create"], first: ["create"], second: ["create"], third: ["create"], devSnap: ["create"] });
+                        assert.equal(vmByName(lab, "web01").checkpointType, "Production", "the policy made web01's checkpoints production");
+                        const outs = res.outputs.checkpointOutputs as Record<string, CheckpointOut>;
+                        const web = [...checkpointsOf(lab, "web01").values()].sort((a, b) => a.creationTime.localeCompare(b.creationTime));
+                        assert.equal(web.length, 3);
+                        assert.deepEqual(web.map((c) => c.parentId), [null, web[0]!.id, web[1]!.id], "one chain, in creation order");
+                        assert.equal(vmByName(lab, "web01").parentCheckpointId, web[2]!.id);
+                        for (const name of ["first", "second", "third"] as const) {
+                            const onHost = checkpointsOf(lab, "web01").get(outs[name]!.id);
+                            assert.equal(onHost?.name, three[name].name, `${name} is on the host under its id`);
+                            assert.deepEqual([outs[name]!.kind, outs[name]!.fellBack, outs[name]!.holdsMemory], ["production", false, false]);
+                            assert.equal(outs[name]!.vmId, vmByName(lab, "web01").id);
+                        }
+                        assert.equal(checkpointsOf(lab, "dev01").get(outs.devSnap!.id)?.name, "dev baseline");
+                        assert.deepEqual([outs.devSnap!.kind, outs.devSnap!.holdsMemory], ["standard", true]);
+                        return outs;
+                    });
+
+                    const renamed = { ...three, second: { ...three.second, name: "after schema change v2" } };
+                    await step("rename", async () => {
+                        await declare(renamed);
+                        const res = await stack!.up();
+                        assert.deepEqual(res.changes.map((s) => [s.name, s.op]), [["second", "update"]]);
+                        assert.equal(checkpointsOf(lab, "web01").get(outs.second!.id)?.name, "after schema change v2", "renamed in place, same id");
+                        assert.equal(checkpointsOf(lab, "web01").size, 3);
+                        const after = res.outputs.checkpointOutputs as Record<string, CheckpointOut>;
+                        assert.deepEqual([after.second!.id, after.second!.checkpointName], [outs.second!.id, "after schema change v2"]);
+                    });
+
+                    const restored = { ...renamed, second: { ...renamed.second, restoreTrigger: "rollback-1" } };
+                    await step("restore", async () => {
+                        await declare(restored);
+                        const res = await stack!.up();
+                        assert.deepEqual(res.changes.map((s) => [s.name, s.op]), [["second", "update"]]);
+                        const web01 = vmByName(lab, "web01");
+                        assert.equal(web01.state, "Off", "a production checkpoint brings the VM back Off");
+                        assert.equal(web01.parentCheckpointId, outs.second!.id, "the VM runs from the restored checkpoint");
+                        assert.equal(checkpointsOf(lab, "web01").size, 3, "applying removes no checkpoint");
+                        const after = res.outputs.checkpointOutputs as Record<string, CheckpointOut>;
+                        assert.ok(after.second!.lastRestoreTime, "lastRestoreTime is set");
+                        assert.equal(after.first!.lastRestoreTime, null);
+                    });
+
+                    await step("delete", async () => {
+                        const before = checkpointsOf(lab, "web01");
+                        const gone = before.get(outs.first!.id)!;
+                        const { first: _first, ...remaining } = restored;
+                        await declare(remaining);
+                        const res = await stack!.up();
+                        assert.deepEqual(res.changes.map((s) => [s.name, s.op]), [["first", "delete"]]);
+                        const after = checkpointsOf(lab, "web01");
+                        assert.deepEqual([...after.keys()].sort(), [outs.second!.id, outs.third!.id].sort());
+                        for (const [id, cp] of after) {
+                            const was = before.get(id)!.parentId;
+                            assert.equal(cp.parentId, was === gone.id ? gone.parentId : was, `${cp.name} descends from the removed checkpoint's parent`);
+                        }
+                        assert.deepEqual(Object.keys(res.outputs.checkpointOutputs as object).sort(), ["devSnap", "second", "third"]);
+                    });
+
+                    await step("destroy", async () => {
+                        await stack!.destroy();
+                        assert.deepEqual(readLab(lab).checkpoints, []);
+                        assert.deepEqual(settingsOf(lab), initial, "web01's policy is back as it was");
+                    });
+                } finally {
+                    await teardown(stack, lab);
+                }
+            });
+
+            it("drift: a checkpoint removed, a checkpoint renamed and a policy changed out of band show on refresh; the next up repairs them", async () => {
+                const lab = await freshLab({});
+                let stack: TestStack | undefined;
+                try {
+                    await addVm(lab, { name: "web01", state: "Running", version: "9.0" });
+                    stack = await setup(target, declared, lab, {
+                        "e2e:policies": { value: JSON.stringify({ webPolicy: { vmName: "web01", type: "production", fallbackToStandard: false } }) },
+                        "e2e:checkpoints": { value: JSON.stringify({
+                            kept: { vmName: "web01", name: "keep me", dependsOnPolicy: "webPolicy" },
+                            named: { vmName: "web01", name: "mine", dependsOnPolicy: "webPolicy" },
+                        }) },
+                    });
+                    const created = await step("up", async () => {
+                        const res = await stack!.up();
+                        assert.deepEqual(opsByName(res), { webPolicy: ["create"], kept: ["create"], named: ["create"] });
+                        return res.outputs.checkpointOutputs as Record<string, CheckpointOut>;
+                    });
+
+                    await step("changes out of band", async () => {
+                        await removeLabCheckpoint(lab, { name: "web01" }, { id: created.kept!.id });
+                        await renameLabCheckpoint(lab, { name: "web01" }, { id: created.named!.id }, "theirs");
+                        await setVm(lab, { name: "web01" }, { checkpointType: "Standard" });
+                    });
+
+                    await step("refresh", async () => {
+                        const res = await stack!.refresh();
+                        assert.deepEqual(summary(res), { delete: 1, update: 2 }, "refresh reports one resource gone and two changed");
+                        const state = await stateByName(stack!);
+                        assert.equal(state.kept, undefined, "the removed checkpoint left the stack");
+                        assert.equal(state.named?.outputs.checkpointName, "theirs", "the stack holds the name the host has");
+                        assert.equal(state.webPolicy?.outputs.checkpointType, "Standard", "the stack holds the type the host has");
+                    });
+
+                    await step("up repairs", async () => {
+                        const res = await stack!.up();
+                        assert.deepEqual(opsByName(res), { webPolicy: ["update"], kept: ["create"], named: ["update"] });
+                        const outs = res.outputs.checkpointOutputs as Record<string, CheckpointOut>;
+                        const onHost = checkpointsOf(lab, "web01");
+                        assert.equal(onHost.size, 2);
+                        assert.equal(onHost.get(created.named!.id)?.name, "mine", "renamed back, same checkpoint");
+                        assert.notEqual(outs.kept!.id, created.kept!.id, "a new checkpoint was taken for the removed one");
+                        assert.equal(onHost.get(outs.kept!.id)?.name, "keep me");
+                        assert.equal(vmByName(lab, "web01").checkpointType, "ProductionOnly");
+                    });
+
+                    await step("refresh after the repair", async () => {
+                        const before = readLab(lab);
+                        const res = await stack!.refresh();
+                        assert.deepEqual(summary(res), {}, "the stack and the host agree");
+                        assert.deepEqual(readLab(lab), before, "a refresh changes nothing on the host");
+                    });
+                } finally {
+                    await teardown(stack, lab);
+                }
+            });
+        });
+    }
+});

@@ -96,5 +96,25 @@ export function readHostSettings(config: ConfigSource): HostSettings {
         // Never echo a password back, even an invalid one.
         throw new Error(`invalid stack configuration ${key}: ${key === "hyperv:password" ? "must not be empty" : issue.message}`);
     }
+    const credentials = credentialProblem(parsed.data);
+    if (credentials) throw new Error(`invalid stack configuration ${credentials}`);
     return parsed.data;
+}
+
+/**
+ * A user without a password would only fail inside the shell (ConvertTo-SecureString of nothing),
+ * and a password the chosen transport never uses would be silently ignored: both are refused here.
+ */
+function credentialProblem(settings: HostSettings): string | null {
+    const kind = settings.host?.kind;
+    if (kind === "winrm" && settings.user && !settings.password) {
+        return "hyperv:user: a WinRM user needs hyperv:password (`pulumi config set --secret hyperv:password <password>`); remove hyperv:user to connect as the current Windows user";
+    }
+    if (kind === "winrm" && settings.password && !settings.user) {
+        return "hyperv:password: a WinRM password needs hyperv:user (`pulumi config set hyperv:user <DOMAIN\\user>`)";
+    }
+    if (kind === "ssh" && settings.password) {
+        return "hyperv:password: SSH remoting signs in with a key, not a password: set hyperv:keyFile and remove hyperv:password (`pulumi config rm hyperv:password`)";
+    }
+    return null;
 }

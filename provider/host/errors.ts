@@ -41,6 +41,7 @@ export type HostErrorCode =
     | "HostUnreachable"
     | "HostTimeout"
     | "UnexpectedOutput"
+    | "UnsupportedShell"
     | "HostFailure";
 
 const HYPERV = "Microsoft.HyperV.PowerShell.Commands";
@@ -51,7 +52,7 @@ const HYPERV = "Microsoft.HyperV.PowerShell.Commands";
  * check the policy and state first and raise these ids themselves, and the lab does the same.
  */
 /** Refusals the provider makes itself, before any cmdlet runs: no Hyper-V id corresponds. */
-type ProviderOnlyCode = "HostUnreachable" | "HostTimeout" | "UnexpectedOutput" | "CheckpointNotAdoptable";
+type ProviderOnlyCode = "HostUnreachable" | "HostTimeout" | "UnexpectedOutput" | "UnsupportedShell" | "CheckpointNotAdoptable";
 
 export const hyperVErrorIds: Record<Exclude<HostErrorCode, ProviderOnlyCode>, string> = {
     VmNotFound: `InvalidParameter,${HYPERV}.GetVM`,
@@ -84,6 +85,7 @@ const hints: Record<HostErrorCode, string> = {
     BackupServiceMissing: "remove ensureBackupIntegration, or add the integration service to the VM",
     HostUnreachable: "check the host address, network and credentials in the stack's hyperv:* configuration",
     HostTimeout: "the host did not answer in time; check the host, or raise the timeout in the hyperv:* configuration",
+    UnsupportedShell: "run the scripts in Windows PowerShell 5.1 on this host",
     UnexpectedOutput: "this is a bug in hyperv-checkpoints or an unsupported host: please report it with the output shown",
     HostFailure: "see the host's message",
 };

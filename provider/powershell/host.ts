@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import { z } from "zod";
 import type { ErrorContext } from "../host/errors";
 import type {
     AppliedCheckpointSettings,
@@ -10,6 +10,7 @@ import type {
     VmRef,
     VmWithCheckpoints,
 } from "../host/model";
+import { checkpointTypeSchema } from "../host/model";
 import type { HyperVHost } from "../host/port";
 import { kindOfTakenCheckpoint } from "./checkpoint-kind";
 import {
@@ -34,11 +35,12 @@ import {
     removeCheckpointScript,
     renameCheckpointScript,
     renderScript,
+    restoreCheckpointTypeScript,
     takeCheckpointScript,
     type OperationScript,
 } from "./scripts";
 import type { Timeouts } from "./target";
-import type { Transport } from "./transport";
+import type { Compensation, InvocationOptions, Transport } from "./transport";
 import { VmLocks } from "./vm-locks";
 
 /**
@@ -55,6 +57,14 @@ function vmLocksFor(host: string): VmLocks {
     }
     return locks;
 }
+
+/** The undo record take-checkpoint announces before it switches the VM's type (see scripts/undo.ts). */
+const temporaryTypeRecordSchema = z.object({
+    vmId: z.string(),
+    vmName: z.string(),
+    checkpointType: checkpointTypeSchema,
+    temporaryType: checkpointTypeSchema,
+});
 
 /** How errors name a VM: by id, or by the name it was asked for. */
 function vmContext(ref: VmRef): Pick<ErrorContext, "vm" | "vmId"> {
@@ -73,6 +83,7 @@ interface Call<T extends z.ZodType> {
     context: Omit<ErrorContext, "host" | "operation">;
     readOnly: boolean;
     timeoutMs?: number;
+    compensate?: InvocationOptions["compensate"];
 }
 
 /**
@@ -178,6 +189,7 @@ export class PowerShellHost implements HyperVHost {
                 result: takenCheckpointResultSchema,
                 context: { ...vmContext(ref), checkpoint: request.name },
                 readOnly: false,
+                compensate: (record) => this.restoreCheckpointType(record),
             });
             return {
                 vm: taken.vmBefore,
@@ -233,12 +245,30 @@ export class PowerShellHost implements HyperVHost {
         return this.transport.dispose();
     }
 
+    /** Puts a VM's policy back after a take under a temporary type was cut off before its `finally`. */
+    private restoreCheckpointType(record: unknown): Compensation {
+        const switched = temporaryTypeRecordSchema.parse(record);
+        return {
+            script: renderScript(restoreCheckpointTypeScript, {
+                ...switched,
+                // Leave the compensation's own shell call time to answer.
+                waitSeconds: Math.max(1, Math.floor(this.timeouts.operationSeconds * 0.8)),
+            }),
+            done: `The VM's checkpoint type, switched to ${switched.temporaryType} for this checkpoint, was put back to ${switched.checkpointType}`,
+            failed: (why) =>
+                `The VM was left on checkpoint type ${switched.temporaryType}, switched for this checkpoint, and could not be put back (${why}): ` +
+                `run \`Set-VM -Id ${switched.vmId} -CheckpointType ${switched.checkpointType}\` on the host`,
+        };
+    }
+
     private async call<T extends z.ZodType>(call: Call<T>): Promise<z.output<T>> {
         const context: ErrorContext = { host: this.displayName, operation: call.script.operation, ...call.context };
         const output = await this.transport.invoke(renderScript(call.script, call.input), {
             operation: call.script.operation,
             readOnly: call.readOnly,
+            subject: call.context,
             ...(call.timeoutMs !== undefined ? { timeoutMs: call.timeoutMs } : {}),
+            ...(call.compensate ? { compensate: call.compensate } : {}),
         });
         return parseResult(output, call.result, context);
     }

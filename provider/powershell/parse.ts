@@ -6,6 +6,7 @@ import {
     guidSchema,
     hostCapabilitiesSchema,
     vmSchema,
+    vmStateSchema,
     type CheckpointType,
     type SnapshotType,
     type VmState,
@@ -38,13 +39,18 @@ function enumName<T extends string>(table: Record<number, T>) {
 }
 
 /**
- * The "...Critical" VM states (storage trouble) have build-dependent numbers and no place in the
- * domain: they are read as "Other", in which checkpoint operations are refused.
+ * A state this parser does not know (the "...Critical" states of storage trouble, whose numbers
+ * differ between module builds, or a state a newer module adds) is read as "Other", in which
+ * checkpoint operations are refused: one unknown state must not make the VM unreadable, nor turn
+ * a checkpoint that was taken into a failure.
  */
 function vmStateName(v: unknown): unknown {
     const named = enumName(vmStateNumbers)(v);
-    return typeof named === "string" && named.endsWith("Critical") ? "Other" : named;
+    if (typeof named === "number") return "Other";
+    return typeof named === "string" && !knownVmStates.has(named) ? "Other" : named;
 }
+
+const knownVmStates = new Set<string>(vmStateSchema.options);
 
 export function unwrapList(v: unknown): unknown {
     if (v === null || v === undefined) return [];

@@ -1,4 +1,5 @@
 import { encodeParameter } from "./scripts/render";
+import { UNDO_MARKER } from "./scripts/undo";
 
 /**
  * What the session writes on the shell's stdin and how it finds the answer in stdout.
@@ -32,8 +33,12 @@ export function frameInvocation(script: string, remote: boolean): string {
  */
 export function frameSessionStart(connect: Record<string, unknown> | null): string {
     const common = "$ProgressPreference = 'SilentlyContinue'";
-    const report = "$HvcpOut = ConvertTo-Json -Compress -InputObject ([ordered]@{ ok = [ordered]@{ psEdition = [string]$PSVersionTable.PSEdition; psVersion = $PSVersionTable.PSVersion.ToString() } })";
-    if (!connect) return `${common}; try { ${report} } catch { ${frameCatch} }; ${writeResult}`;
+    // Which PowerShell runs the Hyper-V cmdlets, on which Windows build: asked where the scripts
+    // will run (in the remote session for remote targets), so the session can refuse a pairing
+    // that cannot work before any operation (see shell-compatibility.ts).
+    const probe = "{ $build = $null; try { $build = [int](CimCmdlets\\Get-CimInstance -ClassName Win32_OperatingSystem -ErrorAction Stop).BuildNumber } catch { }; [pscustomobject]@{ psEdition = [string]$PSVersionTable.PSEdition; psVersion = $PSVersionTable.PSVersion.ToString(); osBuild = $build } }";
+    const report = (run: string) => `$HvcpProbe = ${run}; $HvcpOut = ConvertTo-Json -Compress -InputObject ([ordered]@{ ok = [ordered]@{ psEdition = [string]$HvcpProbe.psEdition; psVersion = [string]$HvcpProbe.psVersion; osBuild = $HvcpProbe.osBuild } })`;
+    if (!connect) return `${common}; try { ${report(`& ${probe}`)} } catch { ${frameCatch} }; ${writeResult}`;
     const keep = [
         `$global:HvcpConnect = ConvertFrom-Json -InputObject (${decode(encodeParameter(connect))})`,
         "$global:HvcpCredential = $null",
@@ -47,7 +52,7 @@ export function frameSessionStart(connect: Record<string, unknown> | null): stri
         "$global:HvcpConnect = $null",
         "function global:Get-HvcpRemoteSession { if ($null -eq $global:HvcpRemote -or $global:HvcpRemote.State.ToString() -ne 'Opened') { if ($null -ne $global:HvcpRemote) { Remove-PSSession -Session $global:HvcpRemote -ErrorAction SilentlyContinue }; $global:HvcpRemote = New-PSSession @global:HvcpParameters }; $global:HvcpRemote }",
     ].join("; ");
-    return `${common}; try { ${keep}; $null = Get-HvcpRemoteSession; ${report} } catch { ${frameCatch} }; ${writeResult}`;
+    return `${common}; try { ${keep}; ${report(`Invoke-Command -Session (Get-HvcpRemoteSession) -ScriptBlock ${probe}`)} } catch { ${frameCatch} }; ${writeResult}`;
 }
 
 /** Sent before the shell is disposed: closes the remote session cleanly. */
@@ -64,3 +69,16 @@ export function extractResult(stdout: string): string | null {
 }
 
 const RESULT_PATTERN = new RegExp(`${RESULT_MARKER}([A-Za-z0-9+/=]*)`, "g");
+
+/** The last undo record a script announced (see scripts/undo.ts) in a stretch of stdout; null when none. */
+export function extractUndo(stdout: string): unknown {
+    const last = [...stdout.matchAll(UNDO_PATTERN)].at(-1)?.[1];
+    if (last === undefined) return null;
+    try {
+        return JSON.parse(Buffer.from(last, "base64").toString("utf8"));
+    } catch {
+        return null;
+    }
+}
+
+const UNDO_PATTERN = new RegExp(`${UNDO_MARKER}([A-Za-z0-9+/=]*)`, "g");

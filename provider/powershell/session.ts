@@ -1,7 +1,9 @@
 import type { ChildProcess } from "node:child_process";
 import { PowerShell } from "node-powershell";
 import { errorRecordSchema, HostError, errorFromRecord } from "../host/errors";
-import { extractResult, frameInvocation, frameSessionEnd, frameSessionStart } from "./protocol";
+import { extractResult, extractUndo, frameInvocation, frameSessionEnd, frameSessionStart } from "./protocol";
+import { silence } from "./quiet-shell";
+import { shellProbeSchema, shellRefusal } from "./shell-compatibility";
 import { resolveShellExecutable } from "./shell-executable";
 import { describeTarget, remoteConnectParameters, targetKey, type PowerShellTarget } from "./target";
 import type { InvocationOptions, Transport } from "./transport";
@@ -21,9 +23,17 @@ interface RunningShell {
     process: ChildProcess;
     exited: boolean;
     stderrTail: string;
+    /** stdout of the command running now, as it arrives: undo records are read from it. */
+    stdoutSoFar: string;
 }
 
-class ShellCrashed extends Error {}
+class ShellCrashed extends Error {
+    constructor(message: string, readonly undone: string | null = null) {
+        super(message);
+    }
+}
+
+class ShellTimedOut extends Error {}
 
 const EXCERPT = 2000;
 
@@ -67,6 +77,7 @@ export class PowerShellSession implements Transport {
                 throw this.error(
                     "HostUnreachable",
                     `the PowerShell process exited during ${options.operation} (${e.message}); it may or may not have completed on the host. ` +
+                        (e.undone ? `${e.undone}. ` : "") +
                         "Check the VM before retrying: `pulumi refresh` updates what the stack knows, but a checkpoint taken by an interrupted create is not in the stack (adopt it by id with adoptId, or remove it)",
                     options,
                 );
@@ -83,7 +94,16 @@ export class PowerShellSession implements Transport {
     private async invokeOnce(script: string, options: InvocationOptions): Promise<string> {
         const shell = await this.ensureStarted(options);
         const timeoutMs = options.timeoutMs ?? this.target.timeouts.operationSeconds * 1000;
-        const stdout = await this.run(shell, frameInvocation(script, this.target.kind !== "local"), timeoutMs, options);
+        let stdout: string;
+        try {
+            stdout = await this.run(shell, frameInvocation(script, this.target.kind !== "local"), timeoutMs, options);
+        } catch (e) {
+            if (!(e instanceof ShellTimedOut) && !(e instanceof ShellCrashed)) throw e;
+            const undone = await this.compensate(extractUndo(shell.stdoutSoFar), options);
+            if (e instanceof ShellCrashed) throw new ShellCrashed(e.message, undone);
+            const still = options.readOnly ? "" : `. It may still complete on the host: check the VM (\`pulumi refresh\`) before retrying`;
+            throw this.error("HostTimeout", `${options.operation} did not finish within ${Math.round(timeoutMs / 1000)} s; the shell was stopped${undone ? `. ${undone}` : ""}${still}`, options);
+        }
         const result = extractResult(stdout);
         if (result === null) {
             throw this.error("UnexpectedOutput", `the shell printed no result for ${options.operation}. Output: ${excerpt(stdout) || "(none)"}; errors: ${excerpt(shell.stderrTail) || "(none)"}`, options);
@@ -91,8 +111,28 @@ export class PowerShellSession implements Transport {
         return result;
     }
 
-    /** Writes one command; resolves with its stdout, or throws ShellCrashed / HostTimeout. */
+    /**
+     * After a script was cut off: if it had announced an undo record, runs the operation's
+     * compensation on a fresh shell. Returns what the user should read about it, or null.
+     */
+    private async compensate(record: unknown, options: InvocationOptions): Promise<string | null> {
+        if (record === null || !options.compensate) return null;
+        const compensation = options.compensate(record);
+        const undo: InvocationOptions = { operation: `undo of an interrupted ${options.operation}`, readOnly: false };
+        try {
+            const shell = await this.ensureStarted(undo);
+            const stdout = await this.run(shell, frameInvocation(compensation.script, this.target.kind !== "local"), this.target.timeouts.operationSeconds * 1000, undo);
+            const answer = safeJson(extractResult(stdout) ?? "") as { ok?: unknown; error?: { message?: string } } | null;
+            if (answer && "ok" in answer) return compensation.done;
+            return compensation.failed(answer?.error?.message ?? `no answer (${excerpt(stdout) || "no output"})`);
+        } catch (e) {
+            return compensation.failed(e instanceof ShellTimedOut ? "it did not finish in time either" : e instanceof Error ? e.message : String(e));
+        }
+    }
+
+    /** Writes one command; resolves with its stdout, or throws ShellCrashed / ShellTimedOut. */
     private async run(shell: RunningShell, command: string, timeoutMs: number, options: InvocationOptions): Promise<string> {
+        shell.stdoutSoFar = "";
         let timer: NodeJS.Timeout | undefined;
         const timedOut = new Promise<"timeout">((resolve) => {
             timer = setTimeout(() => resolve("timeout"), timeoutMs);
@@ -107,7 +147,7 @@ export class PowerShellSession implements Transport {
                 // The shell is still busy with the command: nothing else could run in it. Kill it;
                 // the next call starts a fresh one.
                 this.kill(shell);
-                throw this.error("HostTimeout", `${options.operation} did not finish within ${Math.round(timeoutMs / 1000)} s; the shell was stopped`, options);
+                throw new ShellTimedOut();
             }
             if ("failure" in outcome || (shell.exited && extractResult(outcome.stdout) === null)) {
                 this.forget(shell);
@@ -141,10 +181,14 @@ export class PowerShellSession implements Transport {
         } catch (e) {
             throw this.error("HostUnreachable", `could not start ${executable}: ${e instanceof Error ? e.message : String(e)}`, options);
         }
+        silence(shell);
         this.startCount++;
         const internals = shell as unknown as ShellInternals;
         internals.exitPromise.catch(() => undefined);
-        const running: RunningShell = { shell, process: internals.process, exited: false, stderrTail: "" };
+        const running: RunningShell = { shell, process: internals.process, exited: false, stderrTail: "", stdoutSoFar: "" };
+        internals.process.stdout?.on("data", (chunk: Buffer | string) => {
+            running.stdoutSoFar += chunk.toString();
+        });
         let spawnError: string | null = null;
         internals.process.once("error", (e) => {
             spawnError = e.message;
@@ -174,9 +218,15 @@ export class PowerShellSession implements Transport {
             this.kill(running);
             throw errorFromRecord(record.data, { host: this.displayName, operation: `connect for ${options.operation}` });
         }
-        if (!parsed || typeof parsed !== "object" || !("ok" in parsed)) {
+        const probe = shellProbeSchema.safeParse((parsed as { ok?: unknown } | null)?.ok);
+        if (!probe.success) {
             this.kill(running);
             throw this.error("UnexpectedOutput", `${executable} did not answer the session start as PowerShell would. Output: ${excerpt(stdout) || "(none)"}`, options);
+        }
+        const refusal = shellRefusal(probe.data, this.target);
+        if (refusal) {
+            this.kill(running);
+            throw new HostError("UnsupportedShell", refusal.detail, { host: this.displayName, operation: `connect for ${options.operation}` }, { hint: refusal.hint });
         }
         return running;
     }
@@ -192,7 +242,7 @@ export class PowerShellSession implements Transport {
     }
 
     private error(code: "HostUnreachable" | "HostTimeout" | "UnexpectedOutput", detail: string, options: InvocationOptions): HostError {
-        return new HostError(code, detail, { host: this.displayName, operation: options.operation });
+        return new HostError(code, detail, { ...options.subject, host: this.displayName, operation: options.operation });
     }
 
     /** Closes the remote session and stops the shell; pending invocations fail. */

@@ -60,7 +60,14 @@ const winrmTargetSchema = z.object({
     timeouts: timeoutsSchema,
 });
 
-export const powerShellTargetSchema = z.discriminatedUnion("kind", [localTargetSchema, sshTargetSchema, winrmTargetSchema]);
+export const powerShellTargetSchema = z
+    .discriminatedUnion("kind", [localTargetSchema, sshTargetSchema, winrmTargetSchema])
+    .superRefine((target, ctx) => {
+        // Otherwise the shell fails inside ConvertTo-SecureString, far from the setting at fault.
+        if (target.kind === "winrm" && target.userName !== undefined && !target.password) {
+            ctx.addIssue({ code: "custom", path: ["password"], message: "a WinRM user needs a password" });
+        }
+    });
 
 /** Settings as the user writes them (defaults optional). */
 export type PowerShellTargetInput = z.input<typeof powerShellTargetSchema>;

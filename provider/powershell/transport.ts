@@ -1,4 +1,6 @@
 /** Options of one invocation. */
+import type { ErrorContext } from "../host/errors";
+
 export interface InvocationOptions {
     /** What is being done, for timeout and crash messages, e.g. "take checkpoint". */
     operation: string;
@@ -9,6 +11,22 @@ export interface InvocationOptions {
      * never re-run, since the crash may have happened after Hyper-V acted.
      */
     readOnly: boolean;
+    /** The VM and checkpoint the operation is about, for the session's own errors (timeouts, crashes). */
+    subject?: Omit<ErrorContext, "host" | "operation">;
+    /**
+     * How to put back what the script changed when it is cut off (timeout, crash) after it
+     * announced a change with an undo record (see protocol.ts, UNDO_MARKER). Given the record.
+     */
+    compensate?: (record: unknown) => Compensation;
+}
+
+/** Puts back what an interrupted script had changed, on a fresh shell. */
+export interface Compensation {
+    script: string;
+    /** What the user reads when it worked. */
+    done: string;
+    /** What the user reads when it did not, with the reason. */
+    failed: (why: string) => string;
 }
 
 /**

@@ -127,7 +127,6 @@ describe("the Pulumi engine with real PowerShell between the provider and the Hy
     });
     after(async () => {
         await shells.stop();
-        shells.sshd?.remove();
     });
 
     for (const target of TARGETS) {

@@ -103,7 +103,7 @@ describe("user values cannot change what a script does (parse trees)", function 
         const reference = frameSessionStart(remoteConnectParameters(powerShellTargetSchema.parse({ kind: "winrm", computerName: "hv01", userName: "u", password: "p" })));
         assert.deepEqual(errorNodes(parse(reference)), []);
         for (const value of hostileCorpus) {
-            const target = powerShellTargetSchema.parse({ kind: "winrm", computerName: value || "x", userName: value || "x", password: value });
+            const target = powerShellTargetSchema.parse({ kind: "winrm", computerName: value || "x", userName: value || "x", password: value || "x" });
             const line = frameSessionStart(remoteConnectParameters(target));
             assert.ok(!/[\r\n]/.test(line));
             assertSameShape(parse, reference, line, `connection value ${JSON.stringify(value)}`);

@@ -35,19 +35,17 @@ describe("target settings", () => {
 describe("choosing the shell", () => {
     const local = powerShellTargetSchema.parse({ kind: "local" });
     it("uses the configured shell", () => {
-        assert.equal(resolveShellExecutable({ ...local, shell: "C:\\pwsh\\pwsh.exe" }, "win32", () => false), "C:\\pwsh\\pwsh.exe");
+        assert.equal(resolveShellExecutable({ ...local, shell: "C:\\pwsh\\pwsh.exe" }, "win32"), "C:\\pwsh\\pwsh.exe");
     });
-    it("prefers PowerShell 7 on Windows when installed", () => {
-        assert.equal(resolveShellExecutable(local, "win32", () => true), "pwsh");
-    });
-    it("falls back to Windows PowerShell 5.1 on Windows", () => {
-        assert.equal(resolveShellExecutable(local, "win32", () => false), "powershell");
+    it("uses Windows PowerShell 5.1 on a Windows host, even where PowerShell 7 is installed: it has Hyper-V's module natively on every release", () => {
+        assert.equal(resolveShellExecutable(local, "win32"), "powershell");
+        assert.equal(resolveShellExecutable(powerShellTargetSchema.parse({ kind: "winrm", computerName: "hv01" }), "win32"), "powershell");
     });
     it("needs PowerShell 7 for SSH remoting, even on Windows", () => {
         const ssh = powerShellTargetSchema.parse({ kind: "ssh", host: "h", userName: "u" });
-        assert.equal(resolveShellExecutable(ssh, "win32", () => false), "pwsh");
+        assert.equal(resolveShellExecutable(ssh, "win32"), "pwsh");
     });
     it("uses pwsh on Linux and macOS", () => {
-        assert.equal(resolveShellExecutable(local, "linux", () => false), "pwsh");
+        assert.equal(resolveShellExecutable(local, "linux"), "pwsh");
     });
 });

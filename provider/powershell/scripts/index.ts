@@ -8,3 +8,4 @@ export { takeCheckpointScript } from "./take-checkpoint";
 export { applyCheckpointScript } from "./apply-checkpoint";
 export { renameCheckpointScript } from "./rename-checkpoint";
 export { removeCheckpointScript } from "./remove-checkpoint";
+export { restoreCheckpointTypeScript } from "./restore-checkpoint-type";

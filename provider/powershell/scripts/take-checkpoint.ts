@@ -1,4 +1,5 @@
 import type { OperationScript } from "./render";
+import { announceUndo } from "./undo";
 
 /**
  * Input: { vm: { id } or { name }, name, temporaryType? }. The VM lookup, the policy checks, the
@@ -54,14 +55,26 @@ $namesakes = [object[]]@($existing | Where-Object { [string]$_.Name -ceq $checkp
 $switched = $false
 try {
     if ($requested -and $requested -ne $policy) {
+        ${announceUndo("[ordered]@{ vmId = $vm.Id.ToString(); vmName = [string]$vm.Name; checkpointType = $policy; temporaryType = $requested }")}
         Hyper-V\Set-VM -VM $vm -CheckpointType $requested
         $switched = $true
     }
-    $checkpoint = Hyper-V\Checkpoint-VM -VM $vm -SnapshotName $checkpointName -Passthru
+    $passed = @(Hyper-V\Checkpoint-VM -VM $vm -SnapshotName $checkpointName -Passthru)
 } finally {
     if ($switched) {
         Hyper-V\Set-VM -VM $vm -CheckpointType $policy
     }
+}
+# Microsoft's page says both that -Passthru returns the checkpoint and that Checkpoint-VM returns
+# nothing (or the VM): a checkpoint that was taken must not be reported as failed, so when no
+# checkpoint came back, it is the one with this name that was not there before.
+$checkpoint = $passed | Where-Object { $null -ne $_.PSObject.Properties['SnapshotType'] -and $_.VMId -eq $vm.Id } | Select-Object -Last 1
+if ($null -eq $checkpoint) {
+    $known = @($existing | ForEach-Object { $_.Id })
+    $checkpoint = Hyper-V\Get-VMSnapshot -VM $vm | Where-Object { [string]$_.Name -ceq $checkpointName -and $known -notcontains $_.Id } | Sort-Object -Property CreationTime | Select-Object -Last 1
+}
+if ($null -eq $checkpoint) {
+    Stop-Hvcp $HvcpErrorIds.HostFailure 'InvalidResult' ('Checkpoint-VM reported success, but the VM has no new checkpoint named "{0}".' -f $checkpointName) $vm.Id.ToString()
 }
 $HvcpResult = [ordered]@{
     vmBefore = $before

@@ -42,11 +42,16 @@ function ConvertTo-HvcpErrorEnvelope($Record) {
     }
 }
 
-# Names are not unique and Get-VM -Name treats [ ] * ? as wildcards: list, compare literally, drive by Id.
+# By id, Get-VM -Id reads one VM (listing every VM costs seconds on a host with hundreds). Names are
+# not unique and Get-VM -Name treats [ ] * ? as wildcards: list, compare literally, drive by Id.
 function Get-HvcpVm([string]$Id, [string]$Name) {
     if ($Id) {
-        $found = @(Hyper-V\Get-VM | Where-Object { $_.Id -eq [guid]$Id })
+        $lookup = $null
+        $found = @(Hyper-V\Get-VM -Id ([guid]$Id) -ErrorAction SilentlyContinue -ErrorVariable lookup)
         if ($found.Count -eq 0) {
+            # "Not found" is non-terminating; anything else (access denied) is the real answer.
+            $other = @($lookup | Where-Object { -not ([string]$_.FullyQualifiedErrorId).StartsWith('InvalidParameter,') -and -not ([string]$_.FullyQualifiedErrorId).StartsWith('ObjectNotFound,') })
+            if ($other.Count -gt 0) { throw $other[0] }
             Stop-Hvcp $HvcpErrorIds.VmNotFound 'ObjectNotFound' ('Hyper-V was unable to find a virtual machine with id "{0}".' -f $Id) $Id
         }
         return $found[0]

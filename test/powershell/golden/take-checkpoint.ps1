@@ -42,11 +42,16 @@ function ConvertTo-HvcpErrorEnvelope($Record) {
     }
 }
 
-# Names are not unique and Get-VM -Name treats [ ] * ? as wildcards: list, compare literally, drive by Id.
+# By id, Get-VM -Id reads one VM (listing every VM costs seconds on a host with hundreds). Names are
+# not unique and Get-VM -Name treats [ ] * ? as wildcards: list, compare literally, drive by Id.
 function Get-HvcpVm([string]$Id, [string]$Name) {
     if ($Id) {
-        $found = @(Hyper-V\Get-VM | Where-Object { $_.Id -eq [guid]$Id })
+        $lookup = $null
+        $found = @(Hyper-V\Get-VM -Id ([guid]$Id) -ErrorAction SilentlyContinue -ErrorVariable lookup)
         if ($found.Count -eq 0) {
+            # "Not found" is non-terminating; anything else (access denied) is the real answer.
+            $other = @($lookup | Where-Object { -not ([string]$_.FullyQualifiedErrorId).StartsWith('InvalidParameter,') -and -not ([string]$_.FullyQualifiedErrorId).StartsWith('ObjectNotFound,') })
+            if ($other.Count -gt 0) { throw $other[0] }
             Stop-Hvcp $HvcpErrorIds.VmNotFound 'ObjectNotFound' ('Hyper-V was unable to find a virtual machine with id "{0}".' -f $Id) $Id
         }
         return $found[0]
@@ -183,14 +188,26 @@ try {
     $switched = $false
     try {
         if ($requested -and $requested -ne $policy) {
+            Write-Host ('@@HVCP-UNDO@@' + [System.Convert]::ToBase64String([System.Text.Encoding]::UTF8.GetBytes((ConvertTo-Json -Compress -InputObject ([ordered]@{ vmId = $vm.Id.ToString(); vmName = [string]$vm.Name; checkpointType = $policy; temporaryType = $requested })))))
             Hyper-V\Set-VM -VM $vm -CheckpointType $requested
             $switched = $true
         }
-        $checkpoint = Hyper-V\Checkpoint-VM -VM $vm -SnapshotName $checkpointName -Passthru
+        $passed = @(Hyper-V\Checkpoint-VM -VM $vm -SnapshotName $checkpointName -Passthru)
     } finally {
         if ($switched) {
             Hyper-V\Set-VM -VM $vm -CheckpointType $policy
         }
+    }
+    # Microsoft's page says both that -Passthru returns the checkpoint and that Checkpoint-VM returns
+    # nothing (or the VM): a checkpoint that was taken must not be reported as failed, so when no
+    # checkpoint came back, it is the one with this name that was not there before.
+    $checkpoint = $passed | Where-Object { $null -ne $_.PSObject.Properties['SnapshotType'] -and $_.VMId -eq $vm.Id } | Select-Object -Last 1
+    if ($null -eq $checkpoint) {
+        $known = @($existing | ForEach-Object { $_.Id })
+        $checkpoint = Hyper-V\Get-VMSnapshot -VM $vm | Where-Object { [string]$_.Name -ceq $checkpointName -and $known -notcontains $_.Id } | Sort-Object -Property CreationTime | Select-Object -Last 1
+    }
+    if ($null -eq $checkpoint) {
+        Stop-Hvcp $HvcpErrorIds.HostFailure 'InvalidResult' ('Checkpoint-VM reported success, but the VM has no new checkpoint named "{0}".' -f $checkpointName) $vm.Id.ToString()
     }
     $HvcpResult = [ordered]@{
         vmBefore = $before

@@ -131,7 +131,8 @@ export async function runCmdlet(lab: string, cmdlet: string, p: Parameters): Pro
             const taken = await takeLabCheckpoint(lab, { id: String(p.vmId) }, { name });
             const after = readLab(lab);
             const vm = vmById(after, p.vmId);
-            return snapshotShape(after, vm, after.checkpoints.find((c) => c.id === taken.checkpoint.id)!);
+            const snapshot = snapshotShape(after, vm, after.checkpoints.find((c) => c.id === taken.checkpoint.id)!);
+            return { Snapshot: snapshot, VM: vmShape(after, vm), Passthru: "snapshot" };
         }
         case "Restore-VMSnapshot":
             await applyLabCheckpoint(lab, { id: String(p.vmId) }, { id: String(p.id) });

@@ -10,6 +10,8 @@ export interface StandInFault {
     stallMs?: number;
     /** Refuses with this record instead of calling the lab. */
     fail?: { fullyQualifiedErrorId: string; category: string; message: string };
+    /** Checkpoint-VM -Passthru writes nothing, or the VM, instead of the checkpoint (Microsoft's page says all three). */
+    passthru?: "none" | "vm";
     /** Applies to this many calls, then is dropped (default: every call). */
     times?: number;
 }
@@ -44,6 +46,8 @@ export class StandInServer {
             });
         });
         await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
+        // Shared by every suite of the process: it must not keep the process alive after them.
+        this.server.unref();
         this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/`;
         return this.url;
     }
@@ -76,7 +80,9 @@ export class StandInServer {
             if (fault.fail) return { error: { ...fault.fail, exceptionType: "Microsoft.HyperV.PowerShell.VirtualizationException", target: null, terminating: true } };
         }
         try {
-            return { ok: (await runCmdlet(this.lab, call.cmdlet, call.parameters)) ?? null };
+            const ok = (await runCmdlet(this.lab, call.cmdlet, call.parameters)) ?? null;
+            if (fault?.passthru && ok && typeof ok === "object") return { ok: { ...ok, Passthru: fault.passthru } };
+            return { ok };
         } catch (e) {
             const record = isHostError(e) ? e.record : (e as { record?: Record<string, string> }).record;
             if (record) return { error: { ...record, target: record.target ?? null, terminating: true } };

@@ -78,8 +78,7 @@ export class LoopbackSshd {
         ].join("\n"));
         // sshd refuses to start without its privilege separation directory.
         mkdirSync("/run/sshd", { recursive: true });
-        this.process = spawn(this.sshd, ["-D", "-e", "-f", join(this.dir, "sshd_config")], { stdio: ["ignore", "ignore", "pipe"] });
-        this.process.stderr?.on("data", (chunk: Buffer) => (this.log = (this.log + chunk.toString()).slice(-4000)));
+        this.spawn();
         if (!(await listening(this.port, 10_000))) throw new Error(`sshd did not start on 127.0.0.1:${this.port}: ${this.log}`);
     }
 
@@ -95,6 +94,15 @@ export class LoopbackSshd {
         await exited;
     }
 
+    /** At process exit: nothing asynchronous runs any more. */
+    killNow(): void {
+        const pid = this.process?.pid;
+        if (pid === undefined || this.process?.exitCode !== null) return;
+        for (const child of childrenOf(pid)) killQuietly(child);
+        killQuietly(pid);
+        rmSync(this.dir, { recursive: true, force: true });
+    }
+
     /** Ends the connections (each a child sshd) and leaves the listener: "the connection dropped". */
     dropConnections(): void {
         if (this.process?.pid !== undefined) for (const pid of childrenOf(this.process.pid)) killQuietly(pid);
@@ -102,10 +110,17 @@ export class LoopbackSshd {
 
     /** Starts the same server again on the same port (tests of "sshd came back"). */
     async restart(): Promise<void> {
-        const dir = this.dir;
-        this.process = spawn(this.sshd, ["-D", "-e", "-f", join(dir, "sshd_config")], { stdio: ["ignore", "ignore", "pipe"] });
-        this.process.stderr?.on("data", (chunk: Buffer) => (this.log = (this.log + chunk.toString()).slice(-4000)));
+        this.spawn();
         if (!(await listening(this.port, 10_000))) throw new Error(`sshd did not restart: ${this.log}`);
+    }
+
+    /** Shared by every suite of the process: it must not keep the process alive after them. */
+    private spawn(): void {
+        const child = spawn(this.sshd, ["-D", "-e", "-f", join(this.dir, "sshd_config")], { stdio: ["ignore", "ignore", "pipe"] });
+        child.stderr?.on("data", (chunk: Buffer) => (this.log = (this.log + chunk.toString()).slice(-4000)));
+        (child.stderr as unknown as { unref?: () => void } | null)?.unref?.();
+        child.unref();
+        this.process = child;
     }
 
     remove(): void {

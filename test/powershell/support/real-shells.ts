@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import { homedir } from "node:os";
+import { existsSync, mkdtempSync, symlinkSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import type { HyperVHost } from "../../../provider/host/port";
 import { LabHost } from "../../../provider/lab";
@@ -48,31 +48,66 @@ export type AdapterKind = "lab" | "pwsh-local" | "pwsh-ssh";
 export const ADAPTERS: AdapterKind[] = ["lab", "pwsh-local", "pwsh-ssh"];
 
 /**
- * Everything a suite needs to run PowerShell for real against the lab: the stand-in module
- * compiled, the lab's loopback server, and (for remoting) a loopback sshd whose PowerShell
- * subsystem sees the same module and server.
+ * One per test process: the stand-in module compiled, the lab's loopback server, and (for
+ * remoting) a loopback sshd whose PowerShell subsystem sees the same module and server. Shared
+ * because the provider shares one shell per target per process, and a shell keeps the
+ * environment it was started with.
  */
-export class RealShells {
+class StandInEnvironment {
     readonly server = new StandInServer();
     pwsh = "";
     modulePath = "";
     sshd: LoopbackSshd | null = null;
-    private readonly hosts: HyperVHost[] = [];
+    private serving: Promise<void> | null = null;
+    private sshdStarting: Promise<void> | null = null;
 
-    /** Starts what `kinds` need; skips (or, on CI, fails) the suite when a tool is missing. */
     async start(ctx: Mocha.Context, kinds: AdapterKind[]): Promise<void> {
         if (kinds.every((k) => k === "lab")) return;
         const pwsh = findPwsh();
         if (!pwsh) return unavailable(ctx, "PowerShell 7", PWSH_HOW);
-        this.pwsh = pwsh;
-        this.modulePath = standInModulePath(pwsh);
-        await this.server.start();
+        this.serving ??= (async () => {
+            this.pwsh = pwsh;
+            this.modulePath = standInModulePath(pwsh);
+            await this.server.start();
+            process.once("exit", () => this.sshd?.killNow());
+        })();
+        await this.serving;
         if (kinds.includes("pwsh-ssh")) {
             const sshd = findSshd();
             if (!sshd) return unavailable(ctx, "sshd", SSHD_HOW);
-            this.sshd = new LoopbackSshd(sshd, pwsh, { HYPERV_STANDIN_URL: this.server.url, PSModulePath: this.modulePath });
-            await this.sshd.start();
+            this.sshdStarting ??= (async () => {
+                this.sshd = new LoopbackSshd(sshd, pwsh, { HYPERV_STANDIN_URL: this.server.url, PSModulePath: this.modulePath });
+                await this.sshd.start();
+            })();
+            await this.sshdStarting;
         }
+    }
+}
+
+const environment = new StandInEnvironment();
+
+/**
+ * What a suite needs to run PowerShell for real against the lab: the process's stand-in
+ * environment, and the hosts this suite made (released by `stop`).
+ */
+export class RealShells {
+    get server(): StandInServer {
+        return environment.server;
+    }
+    get pwsh(): string {
+        return environment.pwsh;
+    }
+    get modulePath(): string {
+        return environment.modulePath;
+    }
+    get sshd(): LoopbackSshd | null {
+        return environment.sshd;
+    }
+    private readonly hosts: HyperVHost[] = [];
+
+    /** Starts what `kinds` need, once per process; skips (or, on CI, fails) the suite when a tool is missing. */
+    start(ctx: Mocha.Context, kinds: AdapterKind[]): Promise<void> {
+        return environment.start(ctx, kinds);
     }
 
     /** The environment of a local shell that sees the stand-in. */
@@ -85,28 +120,42 @@ export class RealShells {
         this.server.lab = folder;
     }
 
-    /** A HyperVHost of the given kind on `folder`; PowerShell hosts share one shell per target. */
-    host(kind: AdapterKind, folder: string, timeouts = TEST_TIMEOUTS): HyperVHost {
+    /**
+     * A HyperVHost of the given kind on `folder`. PowerShell hosts share one shell per target, as in
+     * the provider; `fresh` gives this host a shell of its own (a host that is another machine: the
+     * session start probes the host's release once per shell).
+     */
+    host(kind: AdapterKind, folder: string, options: { timeouts?: typeof TEST_TIMEOUTS; fresh?: boolean } = {}): HyperVHost {
         this.useLab(folder);
-        const host = kind === "lab" ? new LabHost(folder) : createPowerShellHost(this.target(kind, timeouts), { env: this.env() });
+        const target = kind === "lab" ? null : this.target(kind, options);
+        const host = target ? createPowerShellHost(target, { env: this.env() }) : new LabHost(folder);
         this.hosts.push(host);
         return host;
     }
 
     /** The PowerShell target of a kind, as the provider's configuration would produce it. */
-    target(kind: Exclude<AdapterKind, "lab">, timeouts = TEST_TIMEOUTS) {
-        if (kind === "pwsh-local") return { kind: "local" as const, shell: this.pwsh, timeouts };
+    target(kind: Exclude<AdapterKind, "lab">, options: { timeouts?: typeof TEST_TIMEOUTS; fresh?: boolean } = {}) {
+        const timeouts = options.timeouts ?? TEST_TIMEOUTS;
+        const shell = options.fresh ? this.freshShellPath() : this.pwsh;
+        if (kind === "pwsh-local") return { kind: "local" as const, shell, timeouts };
         const sshd = this.sshd!;
         return {
             kind: "ssh" as const, host: "127.0.0.1", port: sshd.port, userName: sshd.user, keyFilePath: sshd.clientKey,
-            knownHostsFile: sshd.knownHosts, shell: this.pwsh, timeouts,
+            knownHostsFile: sshd.knownHosts, shell, timeouts,
         };
     }
 
+    /** pwsh under another path: a target of its own, so a session of its own. */
+    private freshShellPath(): string {
+        const dir = mkdtempSync(join(tmpdir(), "hvcp-pwsh-"));
+        symlinkSync(this.pwsh, join(dir, "pwsh"));
+        return join(dir, "pwsh");
+    }
+
+    /** Releases this suite's hosts (their shells stop with the last user); the environment stays for other suites. */
     async stop(): Promise<void> {
         await Promise.allSettled(this.hosts.splice(0).map((h) => h.dispose()));
-        await this.sshd?.stop();
-        await this.server.stop();
+        this.server.clearFaults();
     }
 }
 

@@ -447,8 +447,12 @@ namespace Microsoft.HyperV.PowerShell.Commands
                 {
                     var parameters = new JsonObject { ["vmId"] = vm.Id.ToString() };
                     if (SnapshotName != null) parameters["SnapshotName"] = SnapshotName;
-                    var taken = Lab.Snapshot(Call(parameters));
-                    if (Passthru) WriteObject(taken);
+                    // The lab says what -Passthru writes: the checkpoint, or (as Microsoft's page
+                    // also documents) nothing or the VM, so tests can hold the scripts to both readings.
+                    var answer = Call(parameters).AsObject();
+                    var mode = (string)answer["Passthru"];
+                    if (!Passthru || mode == "none") continue;
+                    WriteObject(mode == "vm" ? (object)Lab.Vm(answer["VM"]) : Lab.Snapshot(answer["Snapshot"]));
                 }
             });
         }

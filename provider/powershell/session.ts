@@ -2,7 +2,7 @@ import type { ChildProcess } from "node:child_process";
 import { PowerShell } from "node-powershell";
 import { errorRecordSchema, HostError, errorFromRecord } from "../host/errors";
 import { extractResult, extractUndo, frameInvocation, frameSessionEnd, frameSessionStart } from "./protocol";
-import { silence } from "./quiet-shell";
+import { retainedCommands, silence } from "./quiet-shell";
 import { shellProbeSchema, shellRefusal } from "./shell-compatibility";
 import { resolveShellExecutable } from "./shell-executable";
 import { describeTarget, remoteConnectParameters, targetKey, type PowerShellTarget } from "./target";
@@ -56,6 +56,11 @@ export class PowerShellSession implements Transport {
     private disposed = false;
     /** How many shells this session started (tests assert on it). */
     startCount = 0;
+
+    /** The command texts the running shell's library still holds (tests assert there are none). */
+    retainedCommandTexts(): string[] {
+        return this.running ? retainedCommands(this.running.shell) : [];
+    }
 
     constructor(readonly target: PowerShellTarget, private readonly env: NodeJS.ProcessEnv = process.env) {
         this.displayName = describeTarget(target);

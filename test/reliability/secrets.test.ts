@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import * as assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
@@ -147,6 +148,31 @@ describe("secrets: error messages never include a password", function () {
             for (const start of pwsh.starts()) assertAbsent(password, start.argv + start.env, "the shell's arguments or environment");
         } finally {
             await host.dispose();
+            fs.rmSync(pwsh.dir, { recursive: true, force: true });
+        }
+    });
+
+    it("node-powershell's debug output (DEBUG=*) and its command history, which see every command sent to the shell", async () => {
+        const pwsh = pwshOnPath();
+        const script = [
+            `const { createPowerShellHost, sessionFor } = require(${JSON.stringify(path.resolve(__dirname, "../../provider/powershell"))});`,
+            `const target = { kind: "winrm", computerName: "hv01", userName: "admin", password: process.env.TEST_PASSWORD, shell: ${JSON.stringify(path.join(pwsh.dir, "pwsh"))} };`,
+            "const host = createPowerShellHost(target);",
+            "host.getVm({ name: 'web01' }).then(async () => {",
+            "  const { powerShellTargetSchema } = require(" + JSON.stringify(path.resolve(__dirname, "../../provider/powershell")) + ");",
+            "  console.log('retained: ' + JSON.stringify(sessionFor(powerShellTargetSchema.parse(target)).retainedCommandTexts()));",
+            "  await host.dispose();",
+            "}, (e) => { console.log('failed: ' + e.message); process.exitCode = 1; });",
+        ].join("\n");
+        try {
+            const run = spawnSync(process.execPath, ["-e", script], { env: { ...process.env, DEBUG: "*", TEST_PASSWORD: password }, encoding: "utf8" });
+            const printed = `${run.stdout}\n${run.stderr}`;
+            assert.equal(run.status, 0, printed);
+            assert.match(printed, /retained: \[\]/);
+            assertAbsent(password, printed, "the debug output");
+            // The session start carries the password inside base64 JSON: decode every base64 run too.
+            for (const run64 of printed.match(/[A-Za-z0-9+/=]{16,}/g) ?? []) assertAbsent(password, Buffer.from(run64, "base64").toString("utf8"), "a base64 run of the debug output");
+        } finally {
             fs.rmSync(pwsh.dir, { recursive: true, force: true });
         }
     });

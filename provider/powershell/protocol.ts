@@ -15,15 +15,33 @@ export const RESULT_MARKER = "@@HVCP@@";
 
 const decode = (literal: string) => `[System.Text.Encoding]::UTF8.GetString([System.Convert]::FromBase64String('${literal}'))`;
 
-const frameCatch = "$HvcpOut = ConvertTo-Json -Compress -InputObject ([ordered]@{ error = [ordered]@{ fullyQualifiedErrorId = [string]$_.FullyQualifiedErrorId; category = $_.CategoryInfo.Category.ToString(); exceptionType = $_.Exception.GetType().FullName; message = [string]$_.Exception.Message; target = $null } })";
+/**
+ * Printed (with Write-Host, which reaches us at once) as the first thing a script does in a
+ * remote session: if the connection is lost and this was not seen, the script never ran on the
+ * host, and running it again is safe even for a change.
+ */
+export const STARTED_MARKER = "@@HVCP-STARTED@@";
+
+/** The error of the failed command as an envelope; `connectionLost` when the remote session broke. */
+const errorEnvelope = (connectionLost: string) =>
+    `$HvcpOut = ConvertTo-Json -Compress -InputObject ([ordered]@{ error = [ordered]@{ fullyQualifiedErrorId = [string]$_.FullyQualifiedErrorId; category = $_.CategoryInfo.Category.ToString(); exceptionType = $_.Exception.GetType().FullName; message = [string]$_.Exception.Message; target = $null; connectionLost = ${connectionLost} } })`;
+
+const frameCatch = errorEnvelope("$false");
+
+// A remote session that is no longer Opened after a failure lost its connection (Invoke-Command
+// then fails with InvalidRunspaceStateException, or a transport exception).
+const remoteFrameCatch = errorEnvelope("($null -ne $global:HvcpRemote -and $global:HvcpRemote.State.ToString() -ne 'Opened')");
 
 const writeResult = `[Console]::Out.WriteLine('${RESULT_MARKER}' + [System.Convert]::ToBase64String([System.Text.Encoding]::UTF8.GetBytes([string]$HvcpOut)))`;
 
 /** One invocation: run the script here (local) or in the remote session, print the framed result. */
 export function frameInvocation(script: string, remote: boolean): string {
-    const block = `([scriptblock]::Create(${decode(Buffer.from(script, "utf8").toString("base64"))}))`;
-    const run = remote ? `Invoke-Command -Session (Get-HvcpRemoteSession) -ScriptBlock ${block}` : `& ${block}`;
-    return `try { $HvcpOut = @(${run}) -join [char]10 } catch { ${frameCatch} }; ${writeResult}`;
+    const text = remote ? `Write-Host '${STARTED_MARKER}'\n${script}` : script;
+    const block = `([scriptblock]::Create(${decode(Buffer.from(text, "utf8").toString("base64"))}))`;
+    if (!remote) return `try { $HvcpOut = @(& ${block}) -join [char]10 } catch { ${frameCatch} }; ${writeResult}`;
+    // -ErrorAction Stop: a connection lost mid-way is otherwise a non-terminating error and an empty result.
+    const run = `Invoke-Command -Session (Get-HvcpRemoteSession) -ScriptBlock ${block} -ErrorAction Stop`;
+    return `try { $HvcpOut = @(${run}) -join [char]10 } catch { ${remoteFrameCatch} }; ${writeResult}`;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { ChildProcess } from "node:child_process";
 import { PowerShell } from "node-powershell";
 import { errorRecordSchema, HostError, errorFromRecord } from "../host/errors";
-import { extractResult, extractUndo, frameInvocation, frameSessionEnd, frameSessionStart } from "./protocol";
+import { extractResult, extractUndo, frameInvocation, frameSessionEnd, frameSessionStart, STARTED_MARKER } from "./protocol";
 import { retainedCommands, silence } from "./quiet-shell";
 import { shellProbeSchema, shellRefusal } from "./shell-compatibility";
 import { resolveShellExecutable } from "./shell-executable";
@@ -25,6 +25,8 @@ interface RunningShell {
     stderrTail: string;
     /** stdout of the command running now, as it arrives: undo records are read from it. */
     stdoutSoFar: string;
+    /** stderr of the command running now: ssh writes its reasons there. */
+    stderrSoFar: string;
 }
 
 class ShellCrashed extends Error {
@@ -96,7 +98,7 @@ export class PowerShellSession implements Transport {
         }
     }
 
-    private async invokeOnce(script: string, options: InvocationOptions): Promise<string> {
+    private async invokeOnce(script: string, options: InvocationOptions, reconnected = false): Promise<string> {
         const shell = await this.ensureStarted(options);
         const timeoutMs = options.timeoutMs ?? this.target.timeouts.operationSeconds * 1000;
         let stdout: string;
@@ -113,7 +115,25 @@ export class PowerShellSession implements Transport {
         if (result === null) {
             throw this.error("UnexpectedOutput", `the shell printed no result for ${options.operation}. Output: ${excerpt(stdout) || "(none)"}; errors: ${excerpt(shell.stderrTail) || "(none)"}`, options);
         }
-        return result;
+        if (this.target.kind === "local") return result;
+        const failure = remoteFailure(result);
+        if (!failure) return result;
+        const said = sshSaid(shell);
+        if (failure.connectionLost) {
+            // Not started: the script never reached the host, so running it again is safe even for
+            // a change. Started: only a read may run again; a change may have happened.
+            const started = shell.stdoutSoFar.includes(STARTED_MARKER);
+            if (!reconnected && (!started || options.readOnly)) return this.invokeOnce(script, options, true);
+            throw this.error(
+                "HostUnreachable",
+                started
+                    ? `the connection to the host was lost during ${options.operation}${said}; it may or may not have completed on the host. Check the VM (\`pulumi refresh\`) before retrying`
+                    : `the connection to the host was lost before ${options.operation} could start, twice${said}`,
+                options,
+            );
+        }
+        // ssh's own words (connection refused, host key, permission) reach us on the shell's streams, not in the error record.
+        return said ? JSON.stringify({ error: { ...failure.error, message: `${failure.error.message}${said}` } }) : result;
     }
 
     /**
@@ -138,6 +158,7 @@ export class PowerShellSession implements Transport {
     /** Writes one command; resolves with its stdout, or throws ShellCrashed / ShellTimedOut. */
     private async run(shell: RunningShell, command: string, timeoutMs: number, options: InvocationOptions): Promise<string> {
         shell.stdoutSoFar = "";
+        shell.stderrSoFar = "";
         let timer: NodeJS.Timeout | undefined;
         const timedOut = new Promise<"timeout">((resolve) => {
             timer = setTimeout(() => resolve("timeout"), timeoutMs);
@@ -190,7 +211,7 @@ export class PowerShellSession implements Transport {
         this.startCount++;
         const internals = shell as unknown as ShellInternals;
         internals.exitPromise.catch(() => undefined);
-        const running: RunningShell = { shell, process: internals.process, exited: false, stderrTail: "", stdoutSoFar: "" };
+        const running: RunningShell = { shell, process: internals.process, exited: false, stderrTail: "", stdoutSoFar: "", stderrSoFar: "" };
         internals.process.stdout?.on("data", (chunk: Buffer | string) => {
             running.stdoutSoFar += chunk.toString();
         });
@@ -203,6 +224,7 @@ export class PowerShellSession implements Transport {
         });
         internals.process.stderr?.on("data", (chunk: Buffer | string) => {
             running.stderrTail = (running.stderrTail + chunk.toString()).slice(-EXCERPT);
+            running.stderrSoFar = (running.stderrSoFar + chunk.toString()).slice(-EXCERPT);
         });
         this.running = running;
         const startOptions = { ...options, operation: `start ${executable} for ${options.operation}` };
@@ -221,7 +243,15 @@ export class PowerShellSession implements Transport {
         const record = errorRecordSchema.safeParse((parsed as { error?: unknown } | null)?.error);
         if (record.success) {
             this.kill(running);
-            throw errorFromRecord(record.data, { host: this.displayName, operation: `connect for ${options.operation}` });
+            const said = sshSaid(running);
+            const context = { ...options.subject, host: this.displayName, operation: `connect for ${options.operation}` };
+            if (/Host key verification failed/i.test(said)) {
+                throw new HostError("HostUnreachable", `${record.data.message}${said}`, context, {
+                    record: record.data,
+                    hint: "the host's SSH key is not known here: add it to ~/.ssh/known_hosts (ssh-keyscan -p <port> <host>, checked against the host), or point hyperv:knownHostsFile at a file that has it",
+                });
+            }
+            throw errorFromRecord({ ...record.data, message: `${record.data.message}${said}` }, context);
         }
         const probe = shellProbeSchema.safeParse((parsed as { ok?: unknown } | null)?.ok);
         if (!probe.success) {
@@ -269,6 +299,28 @@ export class PowerShellSession implements Transport {
         if (this.running) this.running.process.kill();
         this.running = null;
     }
+}
+
+/** An error envelope from a remote session: whether its connection was lost, and the record. */
+function remoteFailure(result: string): { connectionLost: boolean; error: Record<string, unknown> & { message: string } } | null {
+    const answer = safeJson(result) as { error?: Record<string, unknown> } | null;
+    const error = answer?.error;
+    if (!error || typeof error.message !== "string") return null;
+    const openFailed = String(error.fullyQualifiedErrorId ?? "").startsWith("PSSessionOpenFailed");
+    if (error.connectionLost !== true && !openFailed) return null;
+    return { connectionLost: error.connectionLost === true, error: error as Record<string, unknown> & { message: string } };
+}
+
+/** What ssh printed during the last command (" (ssh: ...)"), or "". */
+function sshSaid(shell: RunningShell): string {
+    const lines = `${shell.stdoutSoFar}\n${shell.stderrSoFar}`
+        .replace(/\u001b\[[0-9;?]*[A-Za-z]/g, "")
+        .split(/\r?\n/)
+        .map((l) => l.trim())
+        // node-powershell's delimiters are 16 alphanumerics; our markers carry results.
+        .filter((l) => l !== "" && !/^[0-9A-Za-z]{16}$/.test(l) && !l.includes("@@HVCP"));
+    const words = [...new Set(lines)].slice(0, 3).join(" ");
+    return words ? ` (${words.length > 500 ? `${words.slice(0, 500)}…` : words})` : "";
 }
 
 function safeJson(text: string): unknown {

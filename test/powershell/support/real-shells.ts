@@ -133,6 +133,14 @@ export class RealShells {
         return host;
     }
 
+    /** A PowerShell host on a target from `target` (tests that need to know the shell's path). */
+    hostOn(target: ReturnType<RealShells["target"]>, folder: string): HyperVHost {
+        this.useLab(folder);
+        const host = createPowerShellHost(target, { env: this.env() });
+        this.hosts.push(host);
+        return host;
+    }
+
     /** The PowerShell target of a kind, as the provider's configuration would produce it. */
     target(kind: Exclude<AdapterKind, "lab">, options: { timeouts?: typeof TEST_TIMEOUTS; fresh?: boolean } = {}) {
         const timeouts = options.timeouts ?? TEST_TIMEOUTS;

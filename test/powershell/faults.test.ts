@@ -1,0 +1,172 @@
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
+import { addVm, readLab, takeLabCheckpoint } from "../../provider/lab";
+import { freshLab, rejectsWith, removeLabs } from "../lab/helpers";
+import { RealShells, type AdapterKind } from "./support/real-shells";
+
+/*
+ * Faults of a real shell and a real connection, against the Hyper-V stand-in: the shell killed in
+ * the middle of an operation, the SSH connection dropped between and during operations, an
+ * operation past its timeout, sshd gone. Each ends in an error naming the host, the VM and what to
+ * do; reads recover by themselves; nothing is left half-done on the VM.
+ */
+
+const shells = new RealShells();
+const KINDS: Exclude<AdapterKind, "lab">[] = ["pwsh-local", "pwsh-ssh"];
+const QUICK = { operationSeconds: 4, removalSeconds: 30, connectSeconds: 30 };
+
+/** The shell processes started as `shell` (a path only one test's host uses). */
+function shellProcesses(shell: string): number[] {
+    return readdirSync("/proc").filter((d) => /^\d+$/.test(d)).flatMap((d) => {
+        try {
+            return readFileSync(`/proc/${d}/cmdline`, "utf8").split("\0")[0] === shell ? [Number(d)] : [];
+        } catch {
+            return [];
+        }
+    });
+}
+
+async function until(condition: () => boolean, what: string, ms = 15_000): Promise<void> {
+    const deadline = Date.now() + ms;
+    while (!condition()) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+        await new Promise((r) => setTimeout(r, 50));
+    }
+}
+
+describe("faults of a real shell and connection", () => {
+    before(async function () {
+        this.timeout(180_000);
+        await shells.start(this, KINDS);
+    });
+    after(async () => {
+        await shells.stop();
+        removeLabs();
+    });
+    afterEach(() => shells.server.clearFaults());
+
+    async function setup(kind: Exclude<AdapterKind, "lab">) {
+        const { folder } = await freshLab();
+        const vmId = (await addVm(folder, { name: "web01", state: "Running", checkpointType: "Production" })).id;
+        const target = shells.target(kind, { timeouts: QUICK, fresh: true });
+        const host = shells.hostOn(target, folder);
+        // Warm the shell up so the fault hits the operation, not the session start.
+        await host.getVm({ id: vmId });
+        return { folder, vmId, host, target };
+    }
+
+    /** Waits until the stand-in sees `cmdlet` called, then kills the provider's shell. */
+    async function killShellDuring(cmdlet: string, shell: string): Promise<void> {
+        await until(() => shells.server.cmdlets().includes(cmdlet), `${cmdlet} to start`);
+        const pids = shellProcesses(shell);
+        assert.ok(pids.length > 0, `no process runs ${shell}`);
+        for (const pid of pids) process.kill(pid, "SIGKILL");
+    }
+
+    for (const kind of KINDS) {
+        describe(`on ${kind}`, function () {
+            this.timeout(120_000);
+
+            it("a read whose shell is killed mid-way runs again on a fresh shell and answers", async () => {
+                const { vmId, host, target } = await setup(kind);
+                shells.server.resetCalls();
+                shells.server.inject({ cmdlet: "Get-VM", stallMs: 1_500, times: 1 });
+                const read = host.getVmWithCheckpoints({ id: vmId });
+                await killShellDuring("Get-VM", target.shell);
+                assert.equal((await read).vm.id, vmId);
+            });
+
+            it("a take under a temporary type whose shell is killed mid-way: a clear error, and the VM's policy put back", async () => {
+                const { folder, vmId, host, target } = await setup(kind);
+                shells.server.resetCalls();
+                shells.server.inject({ cmdlet: "Checkpoint-VM", stallMs: 2_000, times: 1 });
+                const take = host.takeCheckpoint({ id: vmId }, { name: "before upgrade", temporaryType: "Standard" });
+                await killShellDuring("Checkpoint-VM", target.shell);
+                const error = await rejectsWith(() => take, "HostUnreachable");
+                assert.match(error.message, new RegExp(vmId));
+                assert.match(error.message, /"before upgrade"/);
+                assert.match(error.message, /may or may not have completed/);
+                assert.match(error.message, /was put back to Production/);
+                assert.equal(readLab(folder).vms[0]!.checkpointType, "Production");
+            });
+
+            it("an operation past its timeout fails naming the host and VM, and the next read works on a fresh shell", async () => {
+                const { vmId, host } = await setup(kind);
+                shells.server.inject({ cmdlet: "Get-VM", stallMs: 6_000, times: 1 });
+                const error = await rejectsWith(() => host.getVm({ id: vmId }), "HostTimeout");
+                assert.match(error.message, new RegExp(`${vmId}.*did not finish within 4 s`));
+                assert.match(error.message, /raise the timeout in the hyperv:\* configuration/);
+                assert.equal((await host.getVm({ id: vmId })).id, vmId);
+            });
+        });
+    }
+
+    describe("on pwsh-ssh: the connection", function () {
+        this.timeout(120_000);
+
+        it("dropped between operations: the next read and the next change reconnect by themselves", async () => {
+            const { folder, vmId, host } = await setup("pwsh-ssh");
+            shells.sshd!.dropConnections();
+            await new Promise((r) => setTimeout(r, 500));
+            assert.equal((await host.getVm({ id: vmId })).id, vmId);
+            shells.sshd!.dropConnections();
+            await new Promise((r) => setTimeout(r, 500));
+            const taken = await host.takeCheckpoint({ id: vmId }, { name: "after a drop" });
+            assert.equal(readLab(folder).checkpoints[0]!.id, taken.checkpoint.id);
+        });
+
+        it("dropped during a read: the read recovers by itself", async () => {
+            const { vmId, host } = await setup("pwsh-ssh");
+            shells.server.resetCalls();
+            shells.server.inject({ cmdlet: "Get-VM", stallMs: 1_500, times: 1 });
+            const read = host.getVm({ id: vmId });
+            await until(() => shells.server.cmdlets().includes("Get-VM"), "the read to reach the host");
+            shells.sshd!.dropConnections();
+            assert.equal((await read).id, vmId);
+        });
+
+        it("dropped during a rename: a clear error naming the VM and checkpoint, and the checkpoint keeps one name", async () => {
+            const { folder, vmId, host } = await setup("pwsh-ssh");
+            const cp = await takeLabCheckpoint(folder, { id: vmId }, { name: "old name" });
+            shells.server.resetCalls();
+            shells.server.inject({ cmdlet: "Get-VMSnapshot", stallMs: 1_500, times: 1 });
+            const rename = host.renameCheckpoint(vmId, cp.checkpoint.id, "new name");
+            await until(() => shells.server.cmdlets().includes("Get-VMSnapshot"), "the rename to reach the host");
+            shells.sshd!.dropConnections();
+            const error = await rejectsWith(() => rename, "HostUnreachable");
+            assert.match(error.message, new RegExp(vmId));
+            assert.match(error.message, new RegExp(cp.checkpoint.id));
+            assert.match(error.message, /pulumi refresh/);
+            assert.ok(["old name", "new name"].includes(readLab(folder).checkpoints[0]!.name));
+        });
+
+        it("a host key that is not known: refused at once (no prompt), saying which file to put it in", async () => {
+            const { folder } = await freshLab();
+            await addVm(folder, { name: "web01" });
+            const ssh = shells.target("pwsh-ssh", { timeouts: QUICK, fresh: true });
+            assert.ok(ssh.kind === "ssh");
+            const unknown = { ...ssh, knownHostsFile: "/dev/null" };
+            const host = shells.hostOn(unknown, folder);
+            const started = Date.now();
+            const error = await rejectsWith(() => host.getVm({ name: "web01" }), "HostUnreachable");
+            assert.ok(Date.now() - started < 20_000, "it must not wait at a prompt");
+            assert.match(error.message, /Host key verification failed/);
+            assert.match(error.message, /hyperv:knownHostsFile/);
+        });
+
+        it("sshd gone: an error naming the host, why and what to do; back again: the next read works", async () => {
+            const { vmId, host } = await setup("pwsh-ssh");
+            await shells.sshd!.stop();
+            try {
+                const error = await rejectsWith(() => host.getVm({ id: vmId }), "HostUnreachable");
+                assert.match(error.message, /127\.0\.0\.1/);
+                assert.match(error.message, /Connection refused/);
+                assert.match(error.message, /check the host address, network and credentials/i);
+            } finally {
+                await shells.sshd!.restart();
+            }
+            assert.equal((await host.getVm({ id: vmId })).id, vmId);
+        });
+    });
+});
+

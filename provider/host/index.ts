@@ -1,4 +1,5 @@
 export * from "./model";
 export * from "./rules";
+export * from "./settings-change";
 export * from "./errors";
 export type { HyperVHost } from "./port";

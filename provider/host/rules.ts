@@ -23,56 +23,92 @@ export function compareVersions(a: string, b: string): number {
     return 0;
 }
 
-export type ProductionBlocker =
-    | { reason: "version"; detail: string }
-    | { reason: "backup-service-missing"; detail: string }
-    | { reason: "backup-service-disabled"; detail: string }
-    | { reason: "guest-not-responding"; detail: string }
-    | { reason: "state"; detail: string };
+export type ProductionBlockerReason = "version" | "state" | "backup-service-missing" | "backup-service-disabled" | "guest-not-responding";
+
+export interface ProductionBlocker {
+    reason: ProductionBlockerReason;
+    detail: string;
+}
+
+/** When a blocker holds, on the VM as the host reports it. */
+export type BlockerCondition =
+    | { versionBelow: string }
+    | { stateIsNot: VmState }
+    | { backupService: "missing" | "disabled" | "silent" };
+
+export interface ProductionBlockerRule {
+    reason: ProductionBlockerReason;
+    /** Holds whatever the VM's state: production checkpoints can never be made until it is fixed. */
+    permanent: boolean;
+    when: BlockerCondition;
+    /** What the user reads; {version}, {minVersion} and {state} are the VM's. */
+    detail: string;
+}
+
+/**
+ * Why a production checkpoint cannot be made, first match wins: the provider's own reading of
+ * Hyper-V's requirements, which it checks before asking the host. The PowerShell scripts'
+ * Get-HvcpProductionBlocker is generated from this table (powershell/scripts/production-blocker.ts).
+ */
+export const productionBlockerRules: readonly ProductionBlockerRule[] = [
+    {
+        reason: "version",
+        permanent: true,
+        when: { versionBelow: MIN_PRODUCTION_VERSION },
+        detail: "configuration version {version} is below {minVersion}; upgrade it with Update-VMVersion",
+    },
+    {
+        reason: "state",
+        permanent: false,
+        when: { stateIsNot: "Running" },
+        detail: "the VM is {state}; production checkpoints are made of a running VM through the guest's VSS",
+    },
+    {
+        reason: "backup-service-missing",
+        permanent: false,
+        when: { backupService: "missing" },
+        detail: "the VM has no backup (volume shadow copy) integration service",
+    },
+    {
+        reason: "backup-service-disabled",
+        permanent: false,
+        when: { backupService: "disabled" },
+        detail: "the backup (volume shadow copy) integration service is disabled; enable it (ensureBackupIntegration)",
+    },
+    {
+        reason: "guest-not-responding",
+        permanent: false,
+        when: { backupService: "silent" },
+        detail: "the guest's backup service does not answer (Windows: VSS; Linux: hv_vss_daemon)",
+    },
+];
+
+function holds(when: BlockerCondition, vm: Vm): boolean {
+    if ("versionBelow" in when) return compareVersions(vm.version, when.versionBelow) < 0;
+    if ("stateIsNot" in when) return vm.state !== when.stateIsNot;
+    if (when.backupService === "missing") return vm.backupService === null;
+    if (when.backupService === "disabled") return vm.backupService !== null && !vm.backupService.enabled;
+    return vm.backupService !== null && !vm.backupService.guestResponding;
+}
+
+function firstBlocker(vm: Vm, permanentOnly: boolean): ProductionBlocker | null {
+    for (const rule of productionBlockerRules) {
+        if (permanentOnly && !rule.permanent) continue;
+        if (!holds(rule.when, vm)) continue;
+        const detail = rule.detail.replace("{version}", vm.version).replace("{minVersion}", MIN_PRODUCTION_VERSION).replace("{state}", vm.state);
+        return { reason: rule.reason, detail };
+    }
+    return null;
+}
 
 /** Why the VM can never make a production checkpoint, whatever its state (null if it can). */
 export function permanentProductionBlocker(vm: Vm): ProductionBlocker | null {
-    if (compareVersions(vm.version, MIN_PRODUCTION_VERSION) < 0) {
-        return {
-            reason: "version",
-            detail: `configuration version ${vm.version} is below ${MIN_PRODUCTION_VERSION}; upgrade it with Update-VMVersion`,
-        };
-    }
-    return null;
+    return firstBlocker(vm, true);
 }
 
 /** Why a production checkpoint of this VM cannot be made right now (null if it can). */
 export function productionBlocker(vm: Vm): ProductionBlocker | null {
-    const permanent = permanentProductionBlocker(vm);
-    if (permanent) return permanent;
-    if (vm.state !== "Running") {
-        return {
-            reason: "state",
-            detail: `the VM is ${vm.state}; production checkpoints are made of a running VM through the guest's VSS`,
-        };
-    }
-    if (!vm.backupService) {
-        return { reason: "backup-service-missing", detail: "the VM has no backup (volume shadow copy) integration service" };
-    }
-    if (!vm.backupService.enabled) {
-        return {
-            reason: "backup-service-disabled",
-            detail: "the backup (volume shadow copy) integration service is disabled; enable it (ensureBackupIntegration)",
-        };
-    }
-    if (!vm.backupService.guestResponding) {
-        return {
-            reason: "guest-not-responding",
-            detail: "the guest's backup service does not answer (Windows: VSS; Linux: hv_vss_daemon)",
-        };
-    }
-    return null;
-}
-
-/** Windows paths compare without case and without a trailing backslash. */
-export function sameHostPath(a: string, b: string): boolean {
-    const norm = (p: string) => p.replace(/\\+$/, "").toLowerCase();
-    return norm(a) === norm(b);
+    return firstBlocker(vm, false);
 }
 
 export function isTransitional(state: VmState): boolean {

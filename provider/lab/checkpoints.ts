@@ -1,18 +1,19 @@
 import { randomUUID } from "node:crypto";
-import type { CheckpointKind, CheckpointType, SnapshotType, TakenCheckpoint, VmState } from "../host/model";
+import type { CheckpointType, SnapshotType, TakenCheckpoint, VmState } from "../host/model";
 import { userSnapshotTypes } from "../host/model";
-import { holdsMemory, isTransitional, MAX_CHECKPOINT_NAME_LENGTH, MAX_CHECKPOINTS_PER_VM, plannedCheckpointKind } from "../host/rules";
+import { holdsMemory, isTransitional, MAX_CHECKPOINT_NAME_LENGTH, MAX_CHECKPOINTS_PER_VM } from "../host/rules";
 import type { Behaviour, LabCheckpoint, LabDocument, LabVm } from "./document";
 import { fail, type FailureScope } from "./failures";
 import { createDifferencingDisk, deleteCheckpointFiles, mergeUnreferenced, writeCheckpointFiles } from "./files";
 import { osProfiles } from "./os";
+import { checkpointHyperVMakes } from "./production";
 import { checkpointsOf, projectCheckpoint, projectVm } from "./projection";
 import type { Transaction } from "./store";
 
 /*
  * Checkpoint-VM, Restore-VMSnapshot, Remove-VMSnapshot and Rename-VMSnapshot on the document,
- * following the domain reference. The kind decision is the shared rule (plannedCheckpointKind),
- * so the lab and the provider agree on what a checkpoint is.
+ * following the domain reference. What kind Checkpoint-VM makes is the lab's own model of
+ * Hyper-V (production.ts), not the provider's prediction of it.
  */
 
 export interface TakeOptions {
@@ -60,19 +61,8 @@ function takeUnderType(doc: LabDocument, tx: Transaction, vm: LabVm, options: Ta
 
 function take(doc: LabDocument, tx: Transaction, vm: LabVm, options: TakeOptions, scope: FailureScope): Omit<TakenCheckpoint, "vm" | "namesakes"> {
     const snapshotType = options.snapshotType ?? "Standard";
-    const projected = projectVm(doc, vm);
-    let plan: { kind: CheckpointKind; fellBack: boolean };
-    if (userSnapshotTypes.includes(snapshotType)) {
-        const planned = plannedCheckpointKind(projected, projected.checkpointType);
-        if ("refused" in planned) {
-            if (planned.refused === "disabled") throw fail.checkpointsDisabled(scope);
-            throw fail.productionUnavailable(scope, planned.blocker.detail);
-        }
-        plan = planned;
-    } else {
-        // Recovery and replica checkpoints are VSS-based and hold no memory.
-        plan = { kind: "production", fellBack: false };
-    }
+    // Recovery and replica checkpoints are VSS-based and hold no memory.
+    const plan = userSnapshotTypes.includes(snapshotType) ? checkpointHyperVMakes(doc, vm, scope) : { kind: "production" as const, fellBack: false };
     const count = checkpointsOf(doc, vm.id).length;
     if (count >= MAX_CHECKPOINTS_PER_VM) throw fail.checkpointLimit(scope, MAX_CHECKPOINTS_PER_VM);
 

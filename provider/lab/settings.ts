@@ -1,5 +1,6 @@
 import type { AppliedCheckpointSettings, CheckpointSettingsChange, DesiredCheckpointSettings } from "../host/model";
-import { permanentProductionBlocker, sameHostPath } from "../host/rules";
+import { permanentProductionBlocker } from "../host/rules";
+import { settingsChange } from "../host/settings-change";
 import type { LabDocument, LabVm } from "./document";
 import { fail, type FailureScope } from "./failures";
 import { BACKUP_SERVICE_GUID, integrationServiceName } from "./messages";
@@ -42,14 +43,7 @@ export function setBackupIntegration(doc: LabDocument, vm: LabVm, enabled: boole
 export function applyDesiredSettings(doc: LabDocument, vm: LabVm, desired: DesiredCheckpointSettings, scope: FailureScope): AppliedCheckpointSettings {
     const before = projectVm(doc, vm);
     const checkpointCount = checkpointsOf(doc, vm.id).length;
-    const change: CheckpointSettingsChange = {};
-    const type = desired.checkpointType ?? (desired.reenableCheckpoints && before.checkpointType === "Disabled" ? "Production" : undefined);
-    if (type !== undefined && type !== before.checkpointType) change.checkpointType = type;
-    const location = desired.checkpointFileLocation;
-    const keepLocation = checkpointCount > 0 && desired.fileLocationWhileCheckpointed === "keep";
-    if (location !== undefined && !sameHostPath(location, before.checkpointFileLocation) && !keepLocation) change.checkpointFileLocation = location;
-    const automatic = desired.automaticCheckpointsEnabled;
-    if (automatic !== undefined && automatic !== before.automaticCheckpointsEnabled) change.automaticCheckpointsEnabled = automatic;
+    const change = settingsChange(before, desired, checkpointCount);
 
     if (change.checkpointType === "ProductionOnly" && desired.refuseImpossibleProductionOnly) {
         const blocker = permanentProductionBlocker(before);

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { isHostError } from "../../provider/host/errors";
-import { addVm, readLab, type InitLabOptions } from "../../provider/lab";
+import { productionBlocker } from "../../provider/host";
+import { addVm, readLab, type InitLabOptions, type NewVm } from "../../provider/lab";
 import { freshLab, rejectsWith, removeLabs } from "../lab/helpers";
 import { RealShells, type AdapterKind } from "./support/real-shells";
 
@@ -76,7 +77,27 @@ describe("PowerShell for real", () => {
                 assert.equal((await host.getVm({ id: vmId })).checkpointType, "Production");
             });
 
-            it("refuses a host before Windows Server 2019 in PowerShell 7 up front, saying what to use instead", async () => {
+            it("refuses a production-only checkpoint in the provider's own words, for every blocker (the scripts' check is generated from provider/host)", async () => {
+            const { folder } = await freshLab({ os: "2019" });
+            const situations: Partial<NewVm>[] = [
+                { name: "old", version: "5.0" },
+                { name: "saved", state: "Saved" },
+                { name: "no-service", backupService: "none" },
+                { name: "service-off", backupService: "disabled" },
+                { name: "silent", guestBackupResponding: false },
+            ];
+            const host = shells.host(kind, folder);
+            for (const situation of situations) {
+                const vm = await addVm(folder, { state: "Running", checkpointType: "ProductionOnly", ...situation } as NewVm);
+                const blocker = productionBlocker(vm);
+                assert.ok(blocker, situation.name);
+                const error = await rejectsWith(() => host.takeCheckpoint({ id: vm.id }, { name: "x" }), "ProductionUnavailable");
+                assert.ok(error.message.includes(blocker.detail), `${situation.name}: ${error.message} does not say "${blocker.detail}"`);
+            }
+            assert.equal(readLab(folder).checkpoints.length, 0);
+        });
+
+        it("refuses a host before Windows Server 2019 in PowerShell 7 up front, saying what to use instead", async () => {
                 const { folder, vmId } = await labWith({ os: "2016" });
                 const host = shells.host(kind, folder, { fresh: true });
                 const error = await rejectsWith(() => host.takeCheckpoint({ id: vmId }, { name: "x" }), "UnsupportedShell");

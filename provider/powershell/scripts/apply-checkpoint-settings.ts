@@ -1,19 +1,18 @@
 import type { OperationScript } from "./render";
 
 /**
- * Input: { vm: { id } or { name } } and the DesiredCheckpointSettings, absent fields as null. The
- * lab's applyDesiredSettings in PowerShell, in one round trip: read the VM, work out what differs
- * (file locations without case and trailing backslash), refuse before the first write in the lab's
- * order (production-only on a version that never can, a missing backup service, a Set-VM
- * parameter the host lacks, a file location locked by checkpoints), then one Set-VM with only the
- * differing parameters (none: no call) and Enable-VMIntegrationService only if it is off.
+ * Input: { vm: { id } or { name } } and the DesiredCheckpointSettings, absent fields as null. One
+ * round trip: read the VM, work out what differs (Get-HvcpSettingsChange, generated from the
+ * provider's settingsChange), refuse before the first write in the port's order (production-only
+ * on a version that never can, a missing backup service, a Set-VM parameter the host lacks, a
+ * file location locked by checkpoints), then one Set-VM with only the differing parameters (none:
+ * no call) and Enable-VMIntegrationService only if it is off.
  */
 export const applyCheckpointSettingsScript: OperationScript = {
     operation: "apply checkpoint settings",
     body: String.raw`
-function Test-HvcpSamePath([string]$A, [string]$B) {
-    [string]::Equals($A.TrimEnd('\'), $B.TrimEnd('\'), [System.StringComparison]::OrdinalIgnoreCase)
-}
+# The port's field names, as Set-VM's parameters.
+$parameters = @{ checkpointType = 'CheckpointType'; checkpointFileLocation = 'SnapshotFileLocation'; automaticCheckpointsEnabled = 'AutomaticCheckpointsEnabled' }
 
 function Assert-HvcpSetVmParameter([string]$Parameter) {
     if (-not (Get-Command -Name Hyper-V\Set-VM).Parameters.ContainsKey($Parameter)) {
@@ -24,26 +23,13 @@ function Assert-HvcpSetVmParameter([string]$Parameter) {
 $vm = Get-HvcpVm -Id ([string]$HvcpInput.vm.id) -Name ([string]$HvcpInput.vm.name)
 $before = ConvertTo-HvcpVm $vm
 $checkpointCount = @(Hyper-V\Get-VMSnapshot -VM $vm).Count
-$change = @{}
-$type = [string]$HvcpInput.checkpointType
-if (-not $type -and $HvcpInput.reenableCheckpoints -and $before.checkpointType -ceq 'Disabled') {
-    $type = 'Production'
-}
-if ($type -and $type -cne $before.checkpointType) {
-    $change.CheckpointType = $type
-}
-$keepLocation = $checkpointCount -gt 0 -and [string]$HvcpInput.fileLocationWhileCheckpointed -eq 'keep'
-$location = $HvcpInput.checkpointFileLocation
-if ($null -ne $location -and -not (Test-HvcpSamePath ([string]$location) $before.checkpointFileLocation) -and -not $keepLocation) {
-    $change.SnapshotFileLocation = [string]$location
-}
-$automatic = $HvcpInput.automaticCheckpointsEnabled
-if ($null -ne $automatic -and ($null -eq $before.automaticCheckpointsEnabled -or [bool]$automatic -ne $before.automaticCheckpointsEnabled)) {
-    $change.AutomaticCheckpointsEnabled = [bool]$automatic
-}
+$change = Get-HvcpSettingsChange $before $HvcpInput $checkpointCount
 
-if ($change.CheckpointType -ceq 'ProductionOnly' -and $HvcpInput.refuseImpossibleProductionOnly -and [version]$before.version -lt [version]$HvcpMinProductionVersion) {
-    Stop-Hvcp $HvcpErrorIds.ProductionUnavailable 'InvalidOperation' ('Production checkpoints cannot be created: configuration version {0} is below {1}; upgrade it with Update-VMVersion.' -f $before.version, $HvcpMinProductionVersion) $vm.Id.ToString()
+if ($change.checkpointType -ceq 'ProductionOnly' -and $HvcpInput.refuseImpossibleProductionOnly) {
+    $blocker = Get-HvcpProductionBlocker $before -PermanentOnly
+    if ($blocker) {
+        Stop-Hvcp $HvcpErrorIds.ProductionUnavailable 'InvalidOperation' ('Production checkpoints cannot be created: {0}.' -f $blocker) $vm.Id.ToString()
+    }
 }
 $service = $null
 if ($HvcpInput.enableBackupIntegration) {
@@ -52,14 +38,17 @@ if ($HvcpInput.enableBackupIntegration) {
         Stop-Hvcp $HvcpErrorIds.BackupServiceMissing 'ObjectNotFound' 'The virtual machine has no backup (volume shadow copy) integration service.' $vm.Id.ToString()
     }
 }
-if ($change.ContainsKey('CheckpointType')) { Assert-HvcpSetVmParameter 'CheckpointType' }
-if ($change.ContainsKey('AutomaticCheckpointsEnabled')) { Assert-HvcpSetVmParameter 'AutomaticCheckpointsEnabled' }
-if ($change.ContainsKey('SnapshotFileLocation') -and $checkpointCount -gt 0) {
+$setVm = @{}
+foreach ($field in $change.Keys) {
+    Assert-HvcpSetVmParameter $parameters[$field]
+    $setVm[$parameters[$field]] = $change[$field]
+}
+if ($change.Contains('checkpointFileLocation') -and $checkpointCount -gt 0) {
     Stop-Hvcp $HvcpErrorIds.FileLocationLocked 'InvalidOperation' ('The checkpoint file location cannot change while the virtual machine has {0} checkpoint(s).' -f $checkpointCount) $vm.Id.ToString()
 }
 
-if ($change.Count -gt 0) {
-    Hyper-V\Set-VM -VM $vm @change
+if ($setVm.Count -gt 0) {
+    Hyper-V\Set-VM -VM $vm @setVm
 }
 if ($null -ne $service -and -not $service.Enabled) {
     Hyper-V\Enable-VMIntegrationService -VMIntegrationService $service

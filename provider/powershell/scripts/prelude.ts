@@ -1,5 +1,6 @@
 import { hyperVErrorIds, MAX_CHECKPOINTS_PER_VM, MIN_PRODUCTION_VERSION } from "../../host";
 import { transitionalStates } from "../../host/model";
+import { productionBlockerFunction, settingsChangeFunction } from "./generated-rules";
 
 /** The id of the backup (volume shadow copy) integration service ends with this; its name is translated. */
 export const BACKUP_SERVICE_ID_SUFFIX = "5CED1297-4598-4915-A5FC-AD21BB4D02A4";
@@ -137,6 +138,11 @@ function ConvertTo-HvcpCheckpoint($Checkpoint) {
         hardDrives = [string[]]@($Checkpoint.HardDrives | ForEach-Object { [string]$_.Path })
     }
 }
+
+# Generated from the provider's rules (provider/host: productionBlockerRules, settingRules).
+${productionBlockerFunction}
+
+${settingsChangeFunction}
 
 # Oldest first, projected. Callers wrap the call in [object[]]@(...): a function's output is
 # unrolled, so one checkpoint would otherwise arrive as an object, none as $null.

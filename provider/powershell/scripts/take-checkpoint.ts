@@ -12,19 +12,6 @@ import { announceUndo } from "./undo";
 export const takeCheckpointScript: OperationScript = {
     operation: "take checkpoint",
     body: String.raw`
-function Get-HvcpProductionBlocker($Projected) {
-    if ([version]$Projected.version -lt [version]$HvcpMinProductionVersion) {
-        return ('configuration version {0} is below {1}; upgrade it with Update-VMVersion' -f $Projected.version, $HvcpMinProductionVersion)
-    }
-    if ($Projected.state -ne 'Running') {
-        return ('the VM is {0}; production checkpoints are made of a running VM through the guest''s VSS' -f $Projected.state)
-    }
-    if ($null -eq $Projected.backupService) { return 'the VM has no backup (volume shadow copy) integration service' }
-    if (-not $Projected.backupService.enabled) { return 'the backup (volume shadow copy) integration service is disabled' }
-    if (-not $Projected.backupService.guestResponding) { return 'the guest''s backup service does not answer' }
-    return $null
-}
-
 $vm = Get-HvcpVm -Id ([string]$HvcpInput.vm.id) -Name ([string]$HvcpInput.vm.name)
 $checkpointName = [string]$HvcpInput.name
 $before = ConvertTo-HvcpVm $vm

@@ -2,7 +2,7 @@ import {
     HostError,
     permanentProductionBlocker,
     productionBlocker,
-    sameHostPath,
+    settingsChange,
     type Checkpoint,
     type CheckpointSettingsChange,
     type CheckpointType,
@@ -49,17 +49,10 @@ export interface PolicyPlan {
     enableBackup: boolean;
 }
 
-/** Only what differs from the live settings: a matching declaration writes nothing. */
+/** Only what differs from the live settings: a matching declaration writes nothing (the host's own rule, settingsChange). */
 export function planChanges(inputs: PolicyInputs, live: PolicySettings): PolicyPlan {
-    const change: CheckpointSettingsChange = {};
-    const type = desiredCheckpointType(inputs, live.checkpointType);
-    if (type !== undefined && type !== live.checkpointType) change.checkpointType = type;
-    if (inputs.fileLocation !== undefined && !sameHostPath(inputs.fileLocation, live.fileLocation)) {
-        change.checkpointFileLocation = inputs.fileLocation;
-    }
-    if (inputs.automaticCheckpoints !== undefined && inputs.automaticCheckpoints !== live.automaticCheckpoints) {
-        change.automaticCheckpointsEnabled = inputs.automaticCheckpoints;
-    }
+    const current = { checkpointType: live.checkpointType, checkpointFileLocation: live.fileLocation, automaticCheckpointsEnabled: live.automaticCheckpoints };
+    const change = settingsChange(current, desiredSettings(inputs), 0);
     const enableBackup = inputs.ensureBackupIntegration === true && live.backupIntegrationEnabled === false;
     return { change, enableBackup };
 }

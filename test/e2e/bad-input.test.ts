@@ -69,6 +69,6 @@ describe("bad input through the Pulumi engine", function () {
         });
         stacks.push(stack);
         const message = await failureOf(() => stack.up());
-        assert.match(message, /apply checkpoint policy failed on host lab .*, VM "legacy-erp" \([0-9a-f-]{36}\): production-only checkpoints can never succeed on this VM: configuration version 5\.0 is below 6\.2.*Set fallbackToStandard: true/);
+        assert.match(message, /apply checkpoint settings failed on host lab .*, VM "legacy-erp" \([0-9a-f-]{36}\): production-only checkpoints can never succeed on this VM: configuration version 5\.0 is below 6\.2.*Set fallbackToStandard: true/);
     });
 });

@@ -76,8 +76,20 @@ describe("hyperv-lab CLI", () => {
         const lab = newFolder();
         hypervLab(["--lab", lab, "init"]);
         hypervLab(["--lab", lab, "vm", "add", "db"]);
-        assert.equal(hypervLab(["--lab", lab, "checkpoint", "take", "db", "nightly backup", "--snapshot-type", "Recovery"]).status, 0);
+        const took = hypervLab(["--lab", lab, "checkpoint", "take", "db", "nightly backup", "--snapshot-type", "Recovery"]);
+        assert.equal(took.status, 0);
+        assert.match(took.stdout, /^Took Recovery checkpoint "nightly backup"/);
         assert.match(hypervLab(["--lab", lab, "show"]).stdout, /nightly backup \[Recovery, disk only\]/);
+    });
+
+    it("shows a chain of 50 checkpoints in one column, within a terminal's width", () => {
+        const lab = newFolder();
+        hypervLab(["--lab", lab, "init"]);
+        hypervLab(["--lab", lab, "vm", "add", "db"]);
+        for (let i = 1; i <= 50; i++) assert.equal(hypervLab(["--lab", lab, "checkpoint", "take", "db", `cp${i}`]).status, 0);
+        const tree = hypervLab(["--lab", lab, "show"]).stdout.split("\n").filter((l) => /cp\d+ \[|you are here/.test(l));
+        assert.equal(tree.length, 51);
+        for (const line of tree) assert.ok(line.length <= 110, `${line.length} columns: ${line}`);
     });
 
     it("fails with one line and a non-zero exit code for an unknown VM", () => {

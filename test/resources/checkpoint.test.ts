@@ -70,7 +70,7 @@ describe("Checkpoint against the lab host", () => {
         it("refuses a production-only checkpoint of a saved VM, saying why, before asking the host", async () => {
             const lab = await labWithWeb01({ state: "Saved", checkpointType: "ProductionOnly" });
             const message = await refusedUnchanged(lab, { vmName: "web01", name: "never" },
-                /a production-only checkpoint cannot be made now: the VM is Saved/, /use type "production" \(falls back to standard\)/i);
+                /a production-only checkpoint cannot be made now: the VM is Saved/, /VmCheckpointPolicy is production-only \(fallbackToStandard: false\): give this Checkpoint type: "production"/i);
             assertOneReadableLine(message, lab);
         });
 
@@ -113,7 +113,7 @@ describe("Checkpoint against the lab host", () => {
         it("refuses a checkpoint of a VM whose policy is Disabled, naming the policy", async () => {
             const lab = await labWithWeb01({ checkpointType: "Disabled" });
             const message = await refusedUnchanged(lab, { vmName: "web01", name: "x" },
-                /the VM's checkpoint policy is Disabled/, /enable checkpoints in its VmCheckpointPolicy first/);
+                /the VM's checkpoint policy is Disabled/, /Enable checkpoints in the VM's VmCheckpointPolicy \(disabled: false\)/);
             assertOneReadableLine(message, lab);
         });
 

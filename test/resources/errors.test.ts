@@ -17,7 +17,7 @@ describe("resource errors reach the user as one readable line", () => {
         assert.match(message, new RegExp(
             `^take checkpoint failed on host lab ${escapeRegExp(lab.folder)}, VM "web01" \\(${id}\\), checkpoint "before upgrade": ` +
             "a production-only checkpoint cannot be made now: the VM is Saved; [^\\n]+\\. " +
-            'Use type "production" \\(falls back to standard\\) or fix the reason given\\.$',
+            "The VM's VmCheckpointPolicy is production-only \\(fallbackToStandard: false\\): give this Checkpoint type: \"production\" or \"standard\", set fallbackToStandard: true on the policy, or fix the reason given\\.$",
         ));
     });
 
@@ -27,7 +27,7 @@ describe("resource errors reach the user as one readable line", () => {
         const id = lab.vms.web01!.id;
         const message = await failsWith(() => create(policyProvider, { vmName: "web01", fileLocation: "D:\\cp" }));
         assert.match(message, new RegExp(
-            `^apply checkpoint policy failed on host lab ${escapeRegExp(lab.folder)}, VM "web01" \\(${id}\\): ` +
+            `^apply checkpoint settings failed on host lab ${escapeRegExp(lab.folder)}, VM "web01" \\(${id}\\): ` +
             'fileLocation cannot change from [^ ]+ to D:\\\\cp while the VM has 1 checkpoint\\(s\\): "keep"\\. ' +
             "The checkpoint file location can only change while the VM has no checkpoints: delete them first\\.$",
         ));

@@ -189,7 +189,9 @@ checkpoint.command("take").description("take a checkpoint, of the type the VM's 
     .addOption(new Option("--snapshot-type <type>", "leave a non-user checkpoint, e.g. Recovery or Replica").choices(snapshotTypeSchema.options))
     .action(async (target: string, name: string, options: { snapshotType?: (typeof snapshotTypeSchema.options)[number] }, command: Command) => {
         const taken = await takeLabCheckpoint(globals(command).lab, vmRef(target), { name, ...(options.snapshotType ? { snapshotType: options.snapshotType } : {}) });
-        report(command, taken, `Took ${taken.kind} checkpoint "${taken.checkpoint.name}" (${taken.checkpoint.id})${taken.fellBack ? ", fell back from production" : ""}`);
+        // Recovery and replica checkpoints come from backup and replication, not from the VM's policy: say which.
+        const what = taken.checkpoint.snapshotType === "Standard" ? `${taken.kind} checkpoint` : `${taken.checkpoint.snapshotType} checkpoint`;
+        report(command, taken, `Took ${what} "${taken.checkpoint.name}" (${taken.checkpoint.id})${taken.fellBack ? ", fell back from production" : ""}`);
     });
 
 checkpoint.command("rename").argument("<vm>", "name or id").argument("<checkpoint>", "name or id").argument("<new-name>")

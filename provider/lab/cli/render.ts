@@ -45,7 +45,11 @@ function renderVmTable(view: LabView): string {
     return table.toString();
 }
 
-/** The checkpoint tree, oldest first among siblings, with the VM's current state marked. */
+/**
+ * The checkpoint tree, oldest first among siblings, with the VM's current state marked. A chain
+ * without branches stays in one column (indenting every link pushed a VM's 50 checkpoints 150
+ * columns to the right); only a branch indents.
+ */
 export function renderCheckpointTree(vm: Vm, checkpoints: Checkpoint[]): string[] {
     const here = "▶ Now (you are here)";
     const lines: string[] = [];
@@ -53,6 +57,7 @@ export function renderCheckpointTree(vm: Vm, checkpoints: Checkpoint[]): string[
         const children = checkpoints.filter((c) => c.parentId === parentId);
         const items: (Checkpoint | "here")[] = [...children];
         if (vm.parentCheckpointId === parentId) items.push("here");
+        const chain = items.length === 1;
         items.forEach((item, i) => {
             const last = i === items.length - 1;
             const branch = `${indent}${last ? "└─ " : "├─ "}`;
@@ -61,7 +66,7 @@ export function renderCheckpointTree(vm: Vm, checkpoints: Checkpoint[]): string[
                 return;
             }
             lines.push(`${branch}${describeCheckpoint(item)}`);
-            walk(item.id, `${indent}${last ? "   " : "│  "}`);
+            walk(item.id, chain ? indent : `${indent}${last ? "   " : "│  "}`);
         });
     };
     walk(null, "  ");

@@ -1,7 +1,7 @@
 import {
     HostError,
     permanentProductionBlocker,
-    productionBlocker,
+    plannedCheckpointKind,
     settingsChange,
     type Checkpoint,
     type CheckpointSettingsChange,
@@ -76,7 +76,7 @@ export function desiredSettings(inputs: PolicyInputs): DesiredCheckpointSettings
 
 /** Refuses, before the host is asked to change anything, fields an older host does not have. */
 export function refuseUnsupported(inputs: PolicyInputs, vm: VmRef, caps: HostCapabilities, hostName: string): void {
-    const ctx = { host: hostName, ...("id" in vm ? { vmId: vm.id } : { vm: vm.name }), operation: "apply checkpoint policy" };
+    const ctx = { host: hostName, ...("id" in vm ? { vmId: vm.id } : { vm: vm.name }), operation: "apply checkpoint settings" };
     const hostIs = `the host runs ${caps.osCaption} (build ${caps.osBuild})`;
     if (!caps.supportsCheckpointType) {
         const field = inputs.type !== undefined ? "type" : inputs.disabled !== undefined ? "disabled" : inputs.fallbackToStandard !== undefined ? "fallbackToStandard" : undefined;
@@ -96,7 +96,7 @@ export function refuseUnsupported(inputs: PolicyInputs, vm: VmRef, caps: HostCap
  */
 export function explainRefusedPolicy(inputs: PolicyInputs, vm: Vm, checkpoints: Checkpoint[], hostName: string): void {
     const plan = planChanges(inputs, settingsOf(vm));
-    const ctx = { host: hostName, vm: vm.name, vmId: vm.id, operation: "apply checkpoint policy" };
+    const ctx = { host: hostName, vm: vm.name, vmId: vm.id, operation: "apply checkpoint settings" };
     if (plan.change.checkpointFileLocation !== undefined && checkpoints.length > 0) {
         const names = checkpoints.slice(0, 5).map((c) => `"${c.name}"`).join(", ");
         const more = checkpoints.length > 5 ? ` and ${checkpoints.length - 5} more` : "";
@@ -124,9 +124,18 @@ export function explainRefusedPolicy(inputs: PolicyInputs, vm: Vm, checkpoints: 
     }
 }
 
+const NO_CHECKPOINT_TYPES = "the host has no production checkpoints (checkpoint types arrived with Windows Server 2016)";
+
+function productionNow(vm: Vm): { detail: string } | null {
+    const planned = plannedCheckpointKind(vm, "ProductionOnly");
+    return "refused" in planned && planned.refused === "production" ? planned.blocker : null;
+}
+
 /** The resource's outputs: the declaration, the live settings and the settings found at takeover. */
 export function policyOutputs(inputs: PolicyInputs, vm: Vm, prior: PolicySettings): PolicyOutputs {
-    const blocker = productionBlocker(vm);
+    // What a production checkpoint taken now would be, by the same rule a Checkpoint records its
+    // kind with: a VM that is Off gets a disk-only, consistent checkpoint, recorded as production.
+    const blocker = vm.checkpointType === null ? { detail: NO_CHECKPOINT_TYPES } : productionNow(vm);
     const declared = Object.fromEntries(Object.entries(inputs).filter(([, v]) => v !== undefined)) as PolicyInputs;
     return {
         ...declared,

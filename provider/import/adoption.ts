@@ -67,6 +67,11 @@ export interface AdoptionOptions {
     checkpoints: boolean;
     /** Declare this host address in every resource (for a stack whose hyperv:host names another host). */
     host?: string;
+    /**
+     * Protect the adopted resources, as `pulumi import` does unless given --protect=false: the code
+     * then says `protect: true` too, so that state and program agree.
+     */
+    protect: boolean;
 }
 
 /** A resource of the plan, with the program's declaration of it. */
@@ -83,6 +88,7 @@ export interface AdoptedResource {
 
 export interface AdoptionPlan {
     resources: AdoptedResource[];
+    protect: boolean;
     /** What was left out, and why (automatic, Recovery or Replica checkpoints, names the provider refuses). */
     skipped: string[];
     /** Declarations changed from what the host has, and why (e.g. a file location the provider refuses). */
@@ -136,7 +142,7 @@ export function planAdoption(vms: ChosenVm[], options: AdoptionOptions, hostName
             });
         }
     }
-    return { resources, skipped, notes };
+    return { resources, protect: options.protect, skipped, notes };
 }
 
 export function importFileOf(plan: AdoptionPlan): ImportFile {
@@ -231,7 +237,7 @@ export function programOf(plan: AdoptionPlan, context: { importFile: string; hos
     const lines = [
         `// Written by hyperv-import from ${context.host}: the declarations of the resources in ${context.importFile}.`,
         "// Keep them in the stack's program (import this file from index.ts, or copy them there), then adopt them with",
-        `//   pulumi import --file ${context.importFile} --generate-code=false --protect=false`,
+        `//   ${importCommand(plan, context.importFile)}`,
         "// Pulumi cannot generate code for dynamic resources, hence --generate-code=false and this file.",
         'import * as hyperv from "hyperv-checkpoints";',
         "",
@@ -241,8 +247,14 @@ export function programOf(plan: AdoptionPlan, context: { importFile: string; hos
         const args = Object.entries(r.inputs)
             .filter(([, v]) => v !== undefined)
             .map(([k, v]) => `    ${k}: ${JSON.stringify(v)},`);
-        const options = r.dependsOn ? `, { dependsOn: [${r.dependsOn}] }` : "";
-        lines.push(`export const ${r.variable} = new hyperv.${cls}(${JSON.stringify(r.name)}, {`, ...args, `}${options});`);
+        const options = [...(r.dependsOn ? [`dependsOn: [${r.dependsOn}]`] : []), ...(plan.protect ? ["protect: true"] : [])];
+        lines.push(`export const ${r.variable} = new hyperv.${cls}(${JSON.stringify(r.name)}, {`, ...args, `}${options.length ? `, { ${options.join(", ")} }` : ""});`);
     }
     return `${lines.join("\n")}\n`;
+}
+
+/** The command that adopts what the import file lists. */
+export function importCommand(plan: AdoptionPlan, importFile: string): string {
+    const file = /^[\w./-]+$/.test(importFile) ? importFile : `'${importFile.replace(/'/g, "'\\''")}'`;
+    return `pulumi import --file ${file} --generate-code=false${plan.protect ? "" : " --protect=false"}`;
 }

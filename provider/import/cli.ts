@@ -5,7 +5,7 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { readHostSettings } from "../config";
 import { connectHost, disconnectAll } from "../connect";
 import type { VmRef } from "../host";
-import { importFileOf, planAdoption, programOf, type ChosenVm } from "./adoption";
+import { importCommand, importFileOf, planAdoption, programOf, type ChosenVm } from "./adoption";
 
 /*
  * hyperv-import: reads the chosen VMs of a Hyper-V host (any address: lab:<folder>, local,
@@ -32,6 +32,7 @@ interface Options {
     code: string;
     policies: boolean;
     checkpoints: boolean;
+    protect: boolean;
     declareHost?: boolean;
     force?: boolean;
     shell?: string;
@@ -52,6 +53,7 @@ const program = new Command("hyperv-import")
     .option("--code <path>", "the TypeScript declarations to write", "hyperv-adopted.ts")
     .option("--no-policies", "adopt checkpoints only, not the VMs' checkpoint settings")
     .option("--no-checkpoints", "adopt the VMs' checkpoint settings only, not their checkpoints")
+    .option("--no-protect", "do not protect the adopted resources (pulumi import protects them unless given --protect=false)")
     .option("--declare-host", "name --host in every resource (when the stack's hyperv:host is another host)")
     .option("--force", "overwrite --file and --code if they exist")
     .addOption(new Option("--shell <shell>", "PowerShell to start (default: detected)").choices(["pwsh", "powershell"]))
@@ -86,7 +88,7 @@ const program = new Command("hyperv-import")
             await disconnectAll();
         }
         const plan = planAdoption(chosen, {
-            policies: options.policies, checkpoints: options.checkpoints,
+            policies: options.policies, checkpoints: options.checkpoints, protect: options.protect,
             ...(options.declareHost ? { host: options.host } : {}),
         }, host.displayName);
         if (plan.resources.length === 0) throw new Error("nothing to adopt: the VMs have no checkpoints that can be adopted, and --no-policies was given");
@@ -102,7 +104,7 @@ const program = new Command("hyperv-import")
         process.stdout.write(
             `Wrote ${plan.resources.length} resource(s) to ${options.file} and their declarations to ${options.code}:\n${out.join("\n")}\n` +
             `Next: put the declarations in the stack's program (import "./${path.basename(options.code, ".ts")}" from index.ts), then run\n` +
-            `  pulumi import --file ${importFile} --generate-code=false --protect=false\n` +
+            `  ${importCommand(plan, importFile)}\n` +
             "and `pulumi preview` shows no changes. Nothing on the host changes until you change the declarations.\n",
         );
     });
@@ -114,7 +116,9 @@ function writeAtomically(file: string, text: string): void {
 }
 
 program.parseAsync(process.argv).catch((e: unknown) => {
-    const message = e instanceof Error ? e.message : String(e);
+    // Host settings come from options here, not from a stack: name the option.
+    const message = (e instanceof Error ? e.message : String(e))
+        .replace(/^invalid stack configuration hyperv:(\w+)/, (_, key: string) => `invalid --${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
     process.stderr.write(`hyperv-import: ${message.replace(/\s*\n\s*/g, " ")}\n`);
     process.exitCode = 1;
 });

@@ -64,6 +64,10 @@ export class VmCheckpointPolicy extends pulumi.dynamic.Resource {
     declare readonly productionBlockedBy: pulumi.Output<string | null>;
     /** The settings the VM had before this resource took over; destroy puts them back. */
     declare readonly priorSettings: pulumi.Output<CheckpointSettings>;
+    /** A declared fileLocation that waits until the VM has no checkpoints (the next `up` applies it), or null. */
+    declare readonly fileLocationPending: pulumi.Output<string | null>;
+    /** What the last operation could not do and why; also shown as a warning on this resource. */
+    declare readonly warning: pulumi.Output<string | null>;
 
     constructor(name: string, args: VmCheckpointPolicyArgs, opts?: pulumi.CustomResourceOptions) {
         super(
@@ -81,10 +85,16 @@ export class VmCheckpointPolicy extends pulumi.dynamic.Resource {
                 productionCheckpointPossible: undefined,
                 productionBlockedBy: undefined,
                 priorSettings: undefined,
+                fileLocationPending: undefined,
+                warning: undefined,
             },
             opts,
             "hyperv",
             "VmCheckpointPolicy",
         );
+        // The provider process cannot log against a resource; the program can, once the outputs are known.
+        this.warning.apply((warning) => {
+            if (warning) void pulumi.log.warn(warning, this);
+        });
     }
 }

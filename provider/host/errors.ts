@@ -42,6 +42,7 @@ export type HostErrorCode =
     | "HostTimeout"
     | "UnexpectedOutput"
     | "UnsupportedShell"
+    | "UnsendableText"
     | "HostFailure";
 
 const HYPERV = "Microsoft.HyperV.PowerShell.Commands";
@@ -52,7 +53,7 @@ const HYPERV = "Microsoft.HyperV.PowerShell.Commands";
  * check the policy and state first and raise these ids themselves, and the lab does the same.
  */
 /** Refusals the provider makes itself, before any cmdlet runs: no Hyper-V id corresponds. */
-type ProviderOnlyCode = "HostUnreachable" | "HostTimeout" | "UnexpectedOutput" | "UnsupportedShell" | "CheckpointNotAdoptable";
+type ProviderOnlyCode = "HostUnreachable" | "HostTimeout" | "UnexpectedOutput" | "UnsupportedShell" | "UnsendableText" | "CheckpointNotAdoptable";
 
 export const hyperVErrorIds: Record<Exclude<HostErrorCode, ProviderOnlyCode>, string> = {
     VmNotFound: `InvalidParameter,${HYPERV}.GetVM`,
@@ -86,6 +87,7 @@ const hints: Record<HostErrorCode, string> = {
     HostUnreachable: "check the host address, network and credentials in the stack's hyperv:* configuration",
     HostTimeout: "the host did not answer in time; check the host, or raise the timeout in the hyperv:* configuration",
     UnsupportedShell: "run the scripts in Windows PowerShell 5.1 on this host",
+    UnsendableText: "remove it: text reaches a Hyper-V host as UTF-8, which has no form for half a surrogate pair, so it would arrive as another character",
     UnexpectedOutput: "this is a bug in hyperv-checkpoints or an unsupported host: please report it with the output shown",
     HostFailure: "see the host's message",
 };

@@ -1,5 +1,6 @@
 export * from "./model";
 export * from "./rules";
 export * from "./settings-change";
+export * from "./text";
 export * from "./errors";
 export type { HyperVHost } from "./port";

@@ -1,4 +1,5 @@
 import type { CheckpointSettingsChange, CheckpointType, DesiredCheckpointSettings } from "./model";
+import { sameIgnoringCase } from "./text";
 
 /*
  * What a desired set of checkpoint settings changes on a VM: the one definition of "only what
@@ -38,10 +39,10 @@ export const settingRules: readonly SettingRule[] = [
 /** Without a type, `reenableCheckpoints` turns a Disabled VM to Hyper-V's default for new VMs. */
 export const REENABLED_CHECKPOINT_TYPE: CheckpointType = "Production";
 
-/** Windows paths compare without case and without a trailing backslash. */
+/** Windows paths compare without case (ordinally, as NTFS does) and without a trailing backslash. */
 export function sameHostPath(a: string, b: string): boolean {
-    const norm = (p: string) => p.replace(/\\+$/, "").toLowerCase();
-    return norm(a) === norm(b);
+    const trim = (p: string) => p.replace(/\\+$/, "");
+    return sameIgnoringCase(trim(a), trim(b));
 }
 
 function same(compare: Comparison, a: unknown, b: unknown): boolean {

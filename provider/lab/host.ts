@@ -4,6 +4,7 @@ import type {
     AppliedCheckpointSettings, Checkpoint, DesiredCheckpointSettings, HostCapabilities, TakeCheckpointRequest, TakenCheckpoint, Vm, VmRef, VmWithCheckpoints,
 } from "../host/model";
 import type { HyperVHost } from "../host/port";
+import { refuseUnsendable } from "../host/text";
 import { applyCheckpoint, removeCheckpoint, renameCheckpoint, takeCheckpoint } from "./checkpoints";
 import type { LabDocument, LabVm } from "./document";
 import { findCheckpoint, findVmById, resolveVm, scopeOf } from "./lookup";
@@ -32,10 +33,12 @@ export class LabHost implements HyperVHost {
     }
 
     async getVm(ref: VmRef): Promise<Vm> {
+        refuseUnsendable({ ...ref }, this.context("get VM"));
         return this.read("get VM", (doc, scope) => projectVm(doc, resolveVm(doc, ref, scope)));
     }
 
     async getVmWithCheckpoints(ref: VmRef): Promise<VmWithCheckpoints> {
+        refuseUnsendable({ ...ref }, this.context("get VM"));
         return this.read("get VM", (doc, scope) => {
             const vm = resolveVm(doc, ref, scope);
             return { vm: projectVm(doc, vm), checkpoints: checkpointsOf(doc, vm.id).map((c) => projectCheckpoint(vm, c)) };
@@ -43,6 +46,7 @@ export class LabHost implements HyperVHost {
     }
 
     async applyCheckpointSettings(ref: VmRef, desired: DesiredCheckpointSettings): Promise<AppliedCheckpointSettings> {
+        refuseUnsendable({ ...ref, checkpointFileLocation: desired.checkpointFileLocation }, this.context("apply checkpoint settings"));
         return this.mutate("applyCheckpointSettings", "apply checkpoint settings", ref, (doc, _tx, vm, scope) => applyDesiredSettings(doc, vm, desired, scope));
     }
 
@@ -62,6 +66,7 @@ export class LabHost implements HyperVHost {
     }
 
     async takeCheckpoint(ref: VmRef, request: TakeCheckpointRequest): Promise<TakenCheckpoint> {
+        refuseUnsendable({ ...ref, checkpointName: request.name }, this.context("take checkpoint"));
         return this.mutate("takeCheckpoint", "take checkpoint", ref, (doc, tx, vm, scope) => {
             scope.context.checkpoint = request.name;
             return takeCheckpoint(doc, tx, vm, request, scope);
@@ -77,6 +82,7 @@ export class LabHost implements HyperVHost {
     }
 
     async renameCheckpoint(vmId: string, checkpointId: string, newName: string): Promise<Checkpoint> {
+        refuseUnsendable({ newName }, this.context("rename checkpoint", vmId));
         return this.mutate("renameCheckpoint", "rename checkpoint", { id: vmId }, (doc, _tx, vm, scope) => {
             scope.context.checkpointId = checkpointId;
             const cp = findCheckpoint(doc, vm, checkpointId, scope);

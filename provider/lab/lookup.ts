@@ -1,5 +1,6 @@
 import type { ErrorContext } from "../host/errors";
 import type { VmRef } from "../host/model";
+import { sameIgnoringCase } from "../host/text";
 import type { LabCheckpoint, LabDocument, LabVm } from "./document";
 import { fail, type FailureScope } from "./failures";
 
@@ -15,10 +16,10 @@ export function findVmById(doc: LabDocument, vmId: string, scope: FailureScope):
     return vm;
 }
 
-/** By id, or by exact name (Hyper-V compares names case-insensitively; names repeat). */
+/** By id, or by exact name (Hyper-V compares names ordinally without case; names repeat). */
 export function resolveVm(doc: LabDocument, ref: VmRef, scope: FailureScope): LabVm {
     if ("id" in ref) return findVmById(doc, ref.id, scope);
-    const matches = doc.vms.filter((v) => v.name.toLowerCase() === ref.name.toLowerCase());
+    const matches = doc.vms.filter((v) => sameIgnoringCase(v.name, ref.name));
     if (matches.length === 0) throw fail.vmNotFoundByName(scope, ref.name);
     if (matches.length > 1) throw fail.ambiguousVmName(scope, ref.name, matches.map((v) => v.id));
     const vm = matches[0] as LabVm;

@@ -11,6 +11,7 @@ import type {
     VmWithCheckpoints,
 } from "../host/model";
 import { checkpointTypeSchema } from "../host/model";
+import { refuseUnsendable } from "../host/text";
 import type { HyperVHost } from "../host/port";
 import { kindOfTakenCheckpoint } from "./checkpoint-kind";
 import {
@@ -65,6 +66,13 @@ const temporaryTypeRecordSchema = z.object({
     checkpointType: checkpointTypeSchema,
     temporaryType: checkpointTypeSchema,
 });
+
+/** Every string of an input, by its path (vm.name, newName...). */
+function textFields(input: unknown, path = ""): Record<string, unknown> {
+    if (typeof input === "string") return { [path || "input"]: input };
+    if (input === null || typeof input !== "object") return {};
+    return Object.assign({}, ...Object.entries(input).map(([k, v]) => textFields(v, path ? `${path}.${k}` : k)));
+}
 
 /** How errors name a VM: by id, or by the name it was asked for. */
 function vmContext(ref: VmRef): Pick<ErrorContext, "vm" | "vmId"> {
@@ -263,6 +271,7 @@ export class PowerShellHost implements HyperVHost {
 
     private async call<T extends z.ZodType>(call: Call<T>): Promise<z.output<T>> {
         const context: ErrorContext = { host: this.displayName, operation: call.script.operation, ...call.context };
+        refuseUnsendable(textFields(call.input), context);
         const output = await this.transport.invoke(renderScript(call.script, call.input), {
             operation: call.script.operation,
             readOnly: call.readOnly,

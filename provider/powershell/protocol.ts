@@ -1,4 +1,5 @@
 import { encodeParameter } from "./scripts/render";
+import { restoreTextFunction } from "./scripts/text-mark";
 import { UNDO_MARKER } from "./scripts/undo";
 
 /**
@@ -58,7 +59,8 @@ export function frameSessionStart(connect: Record<string, unknown> | null): stri
     const report = (run: string) => `$HvcpProbe = ${run}; $HvcpOut = ConvertTo-Json -Compress -InputObject ([ordered]@{ ok = [ordered]@{ psEdition = [string]$HvcpProbe.psEdition; psVersion = [string]$HvcpProbe.psVersion; osBuild = $HvcpProbe.osBuild } })`;
     if (!connect) return `${common}; try { ${report(`& ${probe}`)} } catch { ${frameCatch} }; ${writeResult}`;
     const keep = [
-        `$global:HvcpConnect = ConvertFrom-Json -InputObject (${decode(encodeParameter(connect))})`,
+        restoreTextFunction,
+        `$global:HvcpConnect = Restore-HvcpText (ConvertFrom-Json -InputObject (${decode(encodeParameter(connect))}))`,
         "$global:HvcpCredential = $null",
         "if ($global:HvcpConnect.kind -eq 'winrm' -and $global:HvcpConnect.UserName) { $global:HvcpCredential = [System.Management.Automation.PSCredential]::new([string]$global:HvcpConnect.UserName, (ConvertTo-SecureString -String ([string]$global:HvcpConnect.Password) -AsPlainText -Force)) }",
         "$global:HvcpParameters = @{ ErrorAction = 'Stop' }",

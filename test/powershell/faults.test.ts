@@ -45,10 +45,10 @@ describe("faults of a real shell and connection", () => {
     });
     afterEach(() => shells.server.clearFaults());
 
-    async function setup(kind: Exclude<AdapterKind, "lab">) {
+    async function setup(kind: Exclude<AdapterKind, "lab">, timeouts = QUICK) {
         const { folder } = await freshLab();
         const vmId = (await addVm(folder, { name: "web01", state: "Running", checkpointType: "Production" })).id;
-        const target = shells.target(kind, { timeouts: QUICK, fresh: true });
+        const target = shells.target(kind, { timeouts, fresh: true });
         const host = shells.hostOn(target, folder);
         // Warm the shell up so the fault hits the operation, not the session start.
         await host.getVm({ id: vmId });
@@ -155,7 +155,8 @@ describe("faults of a real shell and connection", () => {
         });
 
         it("sshd gone: an error naming the host, why and what to do; back again: the next read works", async () => {
-            const { vmId, host } = await setup("pwsh-ssh");
+            // Reconnecting to nothing is quick, but a loaded CI machine starts processes slowly: no timeout may decide this test.
+            const { vmId, host } = await setup("pwsh-ssh", { ...QUICK, operationSeconds: 60 });
             await shells.sshd!.stop();
             try {
                 const error = await rejectsWith(() => host.getVm({ id: vmId }), "HostUnreachable");

@@ -25,11 +25,12 @@ describe("resource errors reach the user as one readable line", () => {
         const lab = await labWith([{ name: "web01", state: "Running" }]);
         await takeLabCheckpoint(lab.folder, { name: "web01" }, { name: "keep" });
         const id = lab.vms.web01!.id;
-        const message = await failsWith(() => create(policyProvider, { vmName: "web01", fileLocation: "D:\\cp" }));
+        const state = await create(policyProvider, { vmName: "web01", fileLocation: "D:\\cp" });
+        const message = await failsWith(() => update(policyProvider, state, { vmName: "web01", fileLocation: "D:\\cp" }));
         assert.match(message, new RegExp(
             `^apply checkpoint settings failed on host lab ${escapeRegExp(lab.folder)}, VM "web01" \\(${id}\\): ` +
-            'fileLocation cannot change from [^ ]+ to D:\\\\cp while the VM has 1 checkpoint\\(s\\): "keep"\\. ' +
-            "The checkpoint file location can only change while the VM has no checkpoints: delete them first\\.$",
+            'fileLocation cannot change from [^ ]+ to D:\\\\cp while the VM has 1 checkpoint\\(s\\): "keep"; it was deferred on the last `up` in case that `up` deleted them, and they are still there\\. ' +
+            "Delete or merge those checkpoints first \\(remove their Checkpoint resources, or Remove-VMSnapshot\\), or keep the current fileLocation\\.$",
         ));
     });
 

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { configure, policyProvider } from "../../provider";
-import { readLab, setVm, takeLabCheckpoint } from "../../provider/lab";
+import { readLab, removeLabCheckpoint, setVm, takeLabCheckpoint } from "../../provider/lab";
 import { liveSettings } from "../../provider/resources/policy/plan";
 import { policyOutputsSchema } from "../../provider/resources/policy/schema";
 import {
@@ -117,25 +117,44 @@ describe("VmCheckpointPolicy against the lab host", () => {
             assert.equal(hostJson(lab), before);
         });
 
-        it("refuses a file location change while the VM has checkpoints, naming how many and which, and changes nothing", async () => {
+        it("defers a file location change while the VM has checkpoints, applying the rest and naming them; refuses it on the next try if they stay", async () => {
             const lab = await labWith([{ name: "web01", state: "Running", checkpointType: "Production" }]);
             await takeLabCheckpoint(lab.folder, { name: "web01" }, { name: "before patch" });
             await takeLabCheckpoint(lab.folder, { name: "web01" }, { name: "after patch" });
+            const location = labVm(lab, "web01").checkpointFileLocation;
+            const declared = { vmName: "web01", type: "standard", automaticCheckpoints: true, fileLocation: "D:\\elsewhere" };
+            const state = await create(policyProvider, declared);
+            assert.equal(labVm(lab, "web01").checkpointFileLocation, location);
+            assert.equal(labVm(lab, "web01").checkpointType, "Standard");
+            assert.equal(labVm(lab, "web01").automaticCheckpointsEnabled, true);
+            assert.equal(state.outs.fileLocationPending, "D:\\elsewhere");
+            assert.match(String(state.outs.warning), /fileLocation stays .* for now, everything else was applied: .* 2 checkpoint\(s\): "before patch", "after patch"\. If this `pulumi up` deletes them .* moves it to D:\\elsewhere/);
             const before = hostJson(lab);
             const message = await failsWith(
-                () => create(policyProvider, { vmName: "web01", type: "standard", automaticCheckpoints: true, fileLocation: "D:\\elsewhere" }),
-                /fileLocation cannot change from .* to D:\\elsewhere while the VM has 2 checkpoint\(s\): "before patch", "after patch"/,
-                /delete them first/,
+                () => update(policyProvider, state, declared),
+                /fileLocation cannot change from .* to D:\\elsewhere while the VM has 2 checkpoint\(s\): "before patch", "after patch"; it was deferred on the last `up`/,
+                /Delete or merge those checkpoints first/,
             );
             assertOneReadableLine(message, lab);
-            assert.equal(hostJson(lab), before, "neither the type nor automatic checkpoints changed either");
+            assert.equal(hostJson(lab), before);
         });
 
         it("names five checkpoints and counts the rest when a VM has many", async () => {
             const lab = await labWith([{ name: "web01", state: "Off" }]);
             for (let i = 1; i <= 7; i++) await takeLabCheckpoint(lab.folder, { name: "web01" }, { name: `cp${i}` });
-            await failsWith(() => create(policyProvider, { vmName: "web01", fileLocation: "D:\\x" }),
-                /7 checkpoint\(s\): "cp1", "cp2", "cp3", "cp4", "cp5" and 2 more/);
+            const state = await create(policyProvider, { vmName: "web01", fileLocation: "D:\\x" });
+            assert.match(String(state.outs.warning), /7 checkpoint\(s\): "cp1", "cp2", "cp3", "cp4", "cp5" and 2 more/);
+        });
+
+        it("applies a deferred file location once the checkpoints are gone, and forgets it", async () => {
+            const lab = await labWith([{ name: "web01", state: "Off" }]);
+            await takeLabCheckpoint(lab.folder, { name: "web01" }, { name: "old" });
+            const state = await create(policyProvider, { vmName: "web01", fileLocation: "D:\\x" });
+            await removeLabCheckpoint(lab.folder, { name: "web01" }, { name: "old" });
+            const after = await update(policyProvider, state, { vmName: "web01", fileLocation: "D:\\x" });
+            assert.equal(labVm(lab, "web01").checkpointFileLocation, "D:\\x");
+            assert.equal(after.outs.fileLocationPending, null);
+            assert.equal(after.outs.warning, null);
         });
 
         it("refuses production without fallback on a version 5.0 VM before anything changes", async () => {
@@ -348,14 +367,14 @@ describe("VmCheckpointPolicy against the lab host", () => {
             assert.equal(labVm(lab, "web01").checkpointType, "Standard");
         });
 
-        it("refuses a file location change once checkpoints exist, and changes nothing else", async () => {
+        it("defers a file location change once checkpoints exist, and applies the rest", async () => {
             const lab = await labWith([{ name: "web01", checkpointType: "Production", automaticCheckpointsEnabled: false }]);
             const state = await create(policyProvider, { vmName: "web01", fileLocation: "D:\\cp" });
             await takeLabCheckpoint(lab.folder, { name: "web01" }, { name: "only one" });
-            const before = hostJson(lab);
-            await failsWith(() => update(policyProvider, state, { vmName: "web01", type: "standard", automaticCheckpoints: true, fileLocation: "E:\\cp" }),
-                /while the VM has 1 checkpoint\(s\): "only one"/);
-            assert.equal(hostJson(lab), before);
+            const after = await update(policyProvider, state, { vmName: "web01", type: "standard", automaticCheckpoints: true, fileLocation: "E:\\cp" });
+            assert.equal(labVm(lab, "web01").checkpointFileLocation, "D:\\cp");
+            assert.equal(labVm(lab, "web01").checkpointType, "Standard");
+            assert.match(String(after.outs.warning), /1 checkpoint\(s\): "only one"/);
         });
 
         it("refuses production without fallback on a VM below 6.2 and changes nothing", async () => {

@@ -70,7 +70,7 @@ export const settingsChangeFunction = [
     "    $change = [ordered]@{}",
     ...settingRules.flatMap((rule) => [
         `    $value = $wanted.${rule.field}`,
-        `    if ($null -ne $value -and [string]$value -ne ''${rule.keptWhileCheckpointed ? " -and -not $keep" : ""} -and (${differs(rule)})) { $change.${rule.field} = $value }`,
+        `    if ($null -ne $value${rule.keptWhileCheckpointed ? " -and -not $keep" : ""} -and (${differs(rule)})) { $change.${rule.field} = $value }`,
     ]),
     "    return $change",
     "}",

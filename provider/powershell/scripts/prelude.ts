@@ -1,6 +1,7 @@
 import { hyperVErrorIds, MAX_CHECKPOINTS_PER_VM, MIN_PRODUCTION_VERSION } from "../../host";
 import { transitionalStates } from "../../host/model";
 import { productionBlockerFunction, settingsChangeFunction } from "./generated-rules";
+import { restoreTextFunction } from "./text-mark";
 
 /** The id of the backup (volume shadow copy) integration service ends with this; its name is translated. */
 export const BACKUP_SERVICE_ID_SUFFIX = "5CED1297-4598-4915-A5FC-AD21BB4D02A4";
@@ -25,6 +26,8 @@ $HvcpMaxCheckpoints = ${MAX_CHECKPOINTS_PER_VM}
 $HvcpMinProductionVersion = '${MIN_PRODUCTION_VERSION}'
 $HvcpTransitionalStates = @(${transitionalStates.map((s) => `'${s}'`).join(", ")})
 $HvcpBackupServiceIdSuffix = '${BACKUP_SERVICE_ID_SUFFIX}'
+
+${restoreTextFunction}
 
 function Stop-Hvcp([string]$ErrorId, [string]$Category, [string]$Message, [string]$Target) {
     $exception = [System.InvalidOperationException]::new($Message)
@@ -59,7 +62,8 @@ function Get-HvcpVm([string]$Id, [string]$Name) {
         }
         return $found[0]
     }
-    $found = @(Hyper-V\Get-VM | Where-Object { $_.Name -eq $Name })
+    # Ordinal, as Hyper-V compares: -eq is culture-aware and ignores zero-width and control characters.
+    $found = @(Hyper-V\Get-VM | Where-Object { [string]::Equals([string]$_.Name, $Name, [System.StringComparison]::OrdinalIgnoreCase) })
     if ($found.Count -eq 0) {
         Stop-Hvcp $HvcpErrorIds.VmNotFound 'ObjectNotFound' ('Hyper-V was unable to find a virtual machine with name "{0}".' -f $Name) $Name
     }

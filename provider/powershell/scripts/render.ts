@@ -1,4 +1,5 @@
 import { prelude } from "./prelude";
+import { marked, unmarked } from "./text-mark";
 
 /** One operation: a static body that reads $HvcpInput and sets $HvcpResult. */
 export interface OperationScript {
@@ -9,7 +10,7 @@ export interface OperationScript {
 
 /** Base64 of UTF-8 JSON: its alphabet (A-Z a-z 0-9 + / =) cannot end a single-quoted string. */
 export function encodeParameter(input: unknown): string {
-    return Buffer.from(JSON.stringify(input), "utf8").toString("base64");
+    return Buffer.from(JSON.stringify(marked(input)), "utf8").toString("base64");
 }
 
 /**
@@ -20,7 +21,7 @@ export function encodeParameter(input: unknown): string {
 export function renderScript(script: OperationScript, input: unknown): string {
     return `# hyperv-checkpoints: ${script.operation}
 ${prelude}
-$HvcpInput = ConvertFrom-Json -InputObject ([System.Text.Encoding]::UTF8.GetString([System.Convert]::FromBase64String('${encodeParameter(input)}')))
+$HvcpInput = Restore-HvcpText (ConvertFrom-Json -InputObject ([System.Text.Encoding]::UTF8.GetString([System.Convert]::FromBase64String('${encodeParameter(input)}'))))
 $HvcpResult = $null
 try {
 ${indent(script.body.trim())}
@@ -41,7 +42,7 @@ function indent(text: string): string {
 
 /** The parameter literal of a rendered script, decoded (tests and the stand-in shell read it). */
 export function decodeParameter(script: string): unknown {
-    const match = /FromBase64String\('([A-Za-z0-9+/=]*)'\)\)\)\n\$HvcpResult/.exec(script);
+    const match = /FromBase64String\('([A-Za-z0-9+/=]*)'\)\)\)\)\n\$HvcpResult/.exec(script);
     if (match?.[1] === undefined) throw new Error("not a rendered operation script");
-    return JSON.parse(Buffer.from(match[1], "base64").toString("utf8"));
+    return unmarked(JSON.parse(Buffer.from(match[1], "base64").toString("utf8")));
 }

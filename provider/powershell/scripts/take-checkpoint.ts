@@ -38,7 +38,7 @@ $existing = @(Hyper-V\Get-VMSnapshot -VM $vm)
 if ($existing.Count -ge $HvcpMaxCheckpoints) {
     Stop-Hvcp $HvcpErrorIds.CheckpointLimit 'LimitsExceeded' ('The virtual machine already has {0} checkpoints, the most Hyper-V allows.' -f $existing.Count) $vm.Id.ToString()
 }
-$namesakes = [object[]]@($existing | Where-Object { [string]$_.Name -ceq $checkpointName } | Sort-Object -Property CreationTime | ForEach-Object { ConvertTo-HvcpCheckpoint $_ })
+$namesakes = [object[]]@($existing | Where-Object { [string]::Equals([string]$_.Name, $checkpointName, [System.StringComparison]::Ordinal) } | Sort-Object -Property CreationTime | ForEach-Object { ConvertTo-HvcpCheckpoint $_ })
 $switched = $false
 try {
     if ($requested -and $requested -ne $policy) {
@@ -58,7 +58,7 @@ try {
 $checkpoint = $passed | Where-Object { $null -ne $_.PSObject.Properties['SnapshotType'] -and $_.VMId -eq $vm.Id } | Select-Object -Last 1
 if ($null -eq $checkpoint) {
     $known = @($existing | ForEach-Object { $_.Id })
-    $checkpoint = Hyper-V\Get-VMSnapshot -VM $vm | Where-Object { [string]$_.Name -ceq $checkpointName -and $known -notcontains $_.Id } | Sort-Object -Property CreationTime | Select-Object -Last 1
+    $checkpoint = Hyper-V\Get-VMSnapshot -VM $vm | Where-Object { [string]::Equals([string]$_.Name, $checkpointName, [System.StringComparison]::Ordinal) -and $known -notcontains $_.Id } | Sort-Object -Property CreationTime | Select-Object -Last 1
 }
 if ($null -eq $checkpoint) {
     Stop-Hvcp $HvcpErrorIds.HostFailure 'InvalidResult' ('Checkpoint-VM reported success, but the VM has no new checkpoint named "{0}".' -f $checkpointName) $vm.Id.ToString()

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { checkpointKindSchema, guidSchema, MAX_CHECKPOINT_NAME_LENGTH, snapshotTypeSchema, vmStateSchema } from "../../host";
+import { checkpointKindSchema, guidSchema, MAX_CHECKPOINT_NAME_LENGTH, snapshotTypeSchema, unpairedSurrogate, vmStateSchema } from "../../host";
 import { requireOneVm, vmTargetShape } from "../shared/vm-target";
 
 /** Checkpoint names: 1 to 100 characters (Hyper-V's limit), shown in Hyper-V Manager, not unique. */
@@ -7,9 +7,12 @@ export const checkpointNameSchema = z.string().superRefine((value, ctx) => {
     const fail = (why: string) => ctx.addIssue({ code: "custom", message: `name ${why}` });
     if (value.length === 0) return fail("must not be empty: give the checkpoint a name of 1 to 100 characters");
     if (value.trim().length === 0) return fail("must not be only whitespace: give it a readable name");
-    if ([...value].length > MAX_CHECKPOINT_NAME_LENGTH) {
-        return fail(`is ${[...value].length} characters; Hyper-V allows at most ${MAX_CHECKPOINT_NAME_LENGTH}: shorten it`);
+    // Hyper-V counts UTF-16 units: a character outside the BMP (an emoji) counts twice.
+    if (value.length > MAX_CHECKPOINT_NAME_LENGTH) {
+        return fail(`is ${value.length} UTF-16 units long (characters beyond the BMP, such as emoji, count twice); Hyper-V allows at most ${MAX_CHECKPOINT_NAME_LENGTH}: shorten it`);
     }
+    const lone = unpairedSurrogate(value);
+    if (lone) return fail(`holds an unpaired UTF-16 surrogate (${lone.unit} at index ${lone.index}), which cannot reach a host as text: remove it`);
     // eslint-disable-next-line no-control-regex
     if (/[\u0000-\u001f\u007f]/.test(value)) return fail("contains a control character (newline, tab, NUL...): remove it");
 });

@@ -3,7 +3,7 @@ import { withVmLock } from "../shared/locks";
 import { explainRefusal } from "../shared/refusals";
 import { mutateVm, readVm } from "../shared/vm-reads";
 import { vmRefOf } from "../shared/vm-target";
-import { desiredSettings, explainRefusedPolicy, policyOutputs, refuseUnsupported, settingsOf } from "./plan";
+import { desiredSettings, explainRefusedPolicy, pendingLocationWarning, policyOutputs, refuseUnsupported, settingsOf } from "./plan";
 import type { PolicyInputs, PolicyOutputs, PolicySettings } from "./schema";
 
 /**
@@ -11,15 +11,35 @@ import type { PolicyInputs, PolicyOutputs, PolicySettings } from "./schema";
  * what Hyper-V would refuse before changing anything and writes only what differs. An update
  * passes the managed VM's id: the diff has established it is the same VM, which may have been
  * renamed since.
+ *
+ * A new file location on a VM that has checkpoints is deferred once instead of refused: the
+ * engine runs updates before deletes, so a program that deletes those checkpoints and moves the
+ * location in one `up` would otherwise fail on every `up`. Everything else is applied, the
+ * location is recorded as pending with a warning naming the checkpoints, and the next `up`
+ * applies it, or, if the checkpoints are still there, refuses with what to do.
  */
-export async function applyPolicy(host: HyperVHost, inputs: PolicyInputs, managed?: { priorSettings: PolicySettings; vmId: string }): Promise<PolicyOutputs> {
+export async function applyPolicy(
+    host: HyperVHost,
+    inputs: PolicyInputs,
+    managed?: { priorSettings: PolicySettings; vmId: string; fileLocationPending: string | null },
+): Promise<PolicyOutputs> {
     const ref: VmRef = managed ? { id: managed.vmId } : vmRefOf(inputs);
     refuseUnsupported(inputs, ref, await host.capabilities(), host.displayName);
     return withVmLock(host, ref, async () => {
-        const applied = await mutateVm(host, ref, () => host.applyCheckpointSettings(ref, desiredSettings(inputs)), (a) => a.after).catch(async (refusal: unknown) => {
-            throw await explainRefusal(host, ref, refusal, ({ vm, checkpoints }) => explainRefusedPolicy(inputs, vm, checkpoints, host.displayName));
+        const apply = (desired: DesiredCheckpointSettings) => mutateVm(host, ref, () => host.applyCheckpointSettings(ref, desired), (a) => a.after);
+        const deferredBefore = managed?.fileLocationPending != null && inputs.fileLocation !== undefined && sameHostPath(managed.fileLocationPending, inputs.fileLocation);
+        let pending: string | null = null;
+        const applied = await apply(desiredSettings(inputs)).catch(async (refusal: unknown) => {
+            if (isHostError(refusal, "FileLocationLocked") && inputs.fileLocation !== undefined && !deferredBefore) {
+                pending = inputs.fileLocation;
+                return apply({ ...desiredSettings(inputs), fileLocationWhileCheckpointed: "keep" });
+            }
+            throw await explainRefusal(host, ref, refusal, ({ vm, checkpoints }) => explainRefusedPolicy(inputs, vm, checkpoints, host.displayName, deferredBefore));
         });
-        return policyOutputs(inputs, applied.after, managed?.priorSettings ?? settingsOf(applied.before));
+        const outputs = policyOutputs(inputs, applied.after, managed?.priorSettings ?? settingsOf(applied.before));
+        if (pending === null) return outputs;
+        const { checkpoints } = (await readVm(host, { id: applied.after.id })).listing;
+        return { ...outputs, fileLocationPending: pending, warning: pendingLocationWarning(applied.after.checkpointFileLocation, pending, checkpoints) };
     });
 }
 
@@ -28,7 +48,9 @@ export async function readPolicy(host: HyperVHost, olds: PolicyOutputs): Promise
     try {
         const { vm } = (await readVm(host, { id: olds.vmId })).listing;
         const declared = declaredInputs(olds);
-        return { ...policyOutputs(declared, vm, olds.priorSettings) };
+        // A deferred file location stays pending until the VM has it (applyPolicy).
+        const pending = olds.fileLocationPending !== null && !sameHostPath(olds.fileLocationPending, vm.checkpointFileLocation) ? olds.fileLocationPending : null;
+        return { ...policyOutputs(declared, vm, olds.priorSettings), fileLocationPending: pending, warning: pending === null ? null : olds.warning };
     } catch (e) {
         if (isHostError(e, "VmNotFound")) return undefined;
         throw e;

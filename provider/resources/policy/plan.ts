@@ -94,16 +94,16 @@ export function refuseUnsupported(inputs: PolicyInputs, vm: VmRef, caps: HostCap
  * checkpoints exist (naming them), production-only on a VM that can never make production
  * checkpoints, a backup service the VM does not have. Explains a refusal from a listing of the VM.
  */
-export function explainRefusedPolicy(inputs: PolicyInputs, vm: Vm, checkpoints: Checkpoint[], hostName: string): void {
+export function explainRefusedPolicy(inputs: PolicyInputs, vm: Vm, checkpoints: Checkpoint[], hostName: string, deferredBefore = false): void {
     const plan = planChanges(inputs, settingsOf(vm));
     const ctx = { host: hostName, vm: vm.name, vmId: vm.id, operation: "apply checkpoint settings" };
     if (plan.change.checkpointFileLocation !== undefined && checkpoints.length > 0) {
-        const names = checkpoints.slice(0, 5).map((c) => `"${c.name}"`).join(", ");
-        const more = checkpoints.length > 5 ? ` and ${checkpoints.length - 5} more` : "";
+        const since = deferredBefore ? "; it was deferred on the last `up` in case that `up` deleted them, and they are still there" : "";
         throw new HostError(
             "FileLocationLocked",
-            `fileLocation cannot change from ${vm.checkpointFileLocation} to ${plan.change.checkpointFileLocation} while the VM has ${checkpoints.length} checkpoint(s): ${names}${more}`,
+            `fileLocation cannot change from ${vm.checkpointFileLocation} to ${plan.change.checkpointFileLocation} while the VM has ${checkpointList(checkpoints)}${since}`,
             ctx,
+            { hint: "delete or merge those checkpoints first (remove their Checkpoint resources, or Remove-VMSnapshot), or keep the current fileLocation" },
         );
     }
     if (plan.change.checkpointType === "ProductionOnly") {
@@ -131,6 +131,21 @@ function productionNow(vm: Vm): { detail: string } | null {
     return "refused" in planned && planned.refused === "production" ? planned.blocker : null;
 }
 
+function checkpointList(checkpoints: Checkpoint[]): string {
+    const names = checkpoints.slice(0, 5).map((c) => `"${c.name}"`).join(", ");
+    const more = checkpoints.length > 5 ? ` and ${checkpoints.length - 5} more` : "";
+    return `${checkpoints.length} checkpoint(s): ${names}${more}`;
+}
+
+/** Why a declared file location waits, and what happens next. */
+export function pendingLocationWarning(current: string, pending: string, checkpoints: Checkpoint[]): string {
+    return (
+        `fileLocation stays ${current} for now, everything else was applied: Hyper-V moves the checkpoint file location only ` +
+        `while a VM has no checkpoints, and this VM has ${checkpointList(checkpoints)}. If this \`pulumi up\` deletes them ` +
+        `(the engine deletes after it updates), the next \`pulumi up\` moves it to ${pending}; otherwise delete or merge them first`
+    );
+}
+
 /** The resource's outputs: the declaration, the live settings and the settings found at takeover. */
 export function policyOutputs(inputs: PolicyInputs, vm: Vm, prior: PolicySettings): PolicyOutputs {
     // What a production checkpoint taken now would be, by the same rule a Checkpoint records its
@@ -150,5 +165,7 @@ export function policyOutputs(inputs: PolicyInputs, vm: Vm, prior: PolicySetting
         productionCheckpointPossible: blocker === null,
         productionBlockedBy: blocker ? blocker.detail : null,
         priorSettings: prior,
+        fileLocationPending: null,
+        warning: null,
     };
 }

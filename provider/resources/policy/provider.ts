@@ -40,7 +40,8 @@ export const policyProvider: pulumi.dynamic.ResourceProvider<Record<string, unkn
     async update(_id, olds, news) {
         const previous = parseOutputs(olds);
         const inputs = parseInputs(news);
-        return { outs: compact(await applyPolicy(hostFor(inputs.host), inputs, previous)) };
+        const outs = await applyPolicy(hostFor(inputs.host), inputs, previous);
+        return { outs: compact(outs) };
     },
 
     async delete(_id, props) {

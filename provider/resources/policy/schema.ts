@@ -69,5 +69,9 @@ export const policyOutputsSchema = z.object({
     productionCheckpointPossible: z.boolean(),
     productionBlockedBy: z.string().nullable(),
     priorSettings: settingsSchema,
+    /** A declared fileLocation not applied yet because the VM had checkpoints (see applyPolicy); the next up applies it. */
+    fileLocationPending: z.string().nullable().default(null),
+    /** What the last operation could not do and why, shown on the resource by the SDK. */
+    warning: z.string().nullable().default(null),
 });
 export type PolicyOutputs = z.infer<typeof policyOutputsSchema>;

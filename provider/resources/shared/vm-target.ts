@@ -1,11 +1,16 @@
 import { z } from "zod";
-import type { VmRef } from "../../host";
+import { unpairedSurrogate, type VmRef } from "../../host";
 
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 /** The fields every resource uses to name its VM and, optionally, a host other than the stack's. */
 export const vmTargetShape = {
-    vmName: z.string().min(1, "vmName must not be empty").max(100, "vmName is at most 100 characters (Hyper-V's limit)").optional(),
+    vmName: z
+        .string()
+        .min(1, "vmName must not be empty")
+        .max(100, "vmName is at most 100 characters (Hyper-V's limit)")
+        .refine((v) => unpairedSurrogate(v) === null, "vmName holds an unpaired UTF-16 surrogate, which cannot reach a host as text: remove it")
+        .optional(),
     vmId: z
         .string()
         .regex(GUID, { message: "vmId must be a VM's GUID, e.g. 6c1c5a8e-0d8f-4f8e-9a51-1b1d3c0c2a11 (Get-VM | Select Name, Id)" })

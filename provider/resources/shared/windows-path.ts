@@ -1,3 +1,4 @@
+import { unpairedSurrogate } from "../../host";
 import { z } from "zod";
 
 const DRIVE_PATH = /^[A-Za-z]:\\(?:[^\\/:*?"<>|\r\n\0]+\\?)*$/;
@@ -13,6 +14,7 @@ export function windowsFolderSchema(field: string) {
         const fail = (why: string) =>
             ctx.addIssue({ code: "custom", message: `${field} ${why}: use an absolute folder on the Hyper-V host, e.g. D:\\Hyper-V\\Checkpoints or \\\\server\\share\\checkpoints` });
         if (value.trim() !== value || value === "") return fail("is empty or has leading/trailing spaces");
+        if (unpairedSurrogate(value)) return fail("holds an unpaired UTF-16 surrogate, which cannot reach a host as text");
         if (value.startsWith("\\\\?\\") || value.startsWith("\\\\.\\")) return fail("uses a device path (\\\\?\\ or \\\\.\\)");
         if (value.includes("/")) return fail("uses '/': Windows paths use '\\'");
         if (!DRIVE_PATH.test(value) && !UNC_PATH.test(value)) return fail(`"${value}" is not an absolute Windows path`);

@@ -23,6 +23,8 @@ $HvcpMinProductionVersion = '6.2'
 $HvcpTransitionalStates = @('Stopping', 'Starting', 'Reset', 'Saving', 'Pausing', 'Resuming', 'FastSaving', 'Other')
 $HvcpBackupServiceIdSuffix = '5CED1297-4598-4915-A5FC-AD21BB4D02A4'
 
+function global:Restore-HvcpText($Value) { if ($Value -is [string]) { return $Value.Substring(1) }; if ($Value -is [System.Management.Automation.PSCustomObject]) { foreach ($property in $Value.PSObject.Properties) { $property.Value = Restore-HvcpText $property.Value }; return $Value }; if ($Value -is [System.Array]) { return ,[object[]]@(foreach ($item in $Value) { Restore-HvcpText $item }) }; return $Value }
+
 function Stop-Hvcp([string]$ErrorId, [string]$Category, [string]$Message, [string]$Target) {
     $exception = [System.InvalidOperationException]::new($Message)
     throw [System.Management.Automation.ErrorRecord]::new($exception, $ErrorId, [System.Management.Automation.ErrorCategory]$Category, $Target)
@@ -56,7 +58,8 @@ function Get-HvcpVm([string]$Id, [string]$Name) {
         }
         return $found[0]
     }
-    $found = @(Hyper-V\Get-VM | Where-Object { $_.Name -eq $Name })
+    # Ordinal, as Hyper-V compares: -eq is culture-aware and ignores zero-width and control characters.
+    $found = @(Hyper-V\Get-VM | Where-Object { [string]::Equals([string]$_.Name, $Name, [System.StringComparison]::OrdinalIgnoreCase) })
     if ($found.Count -eq 0) {
         Stop-Hvcp $HvcpErrorIds.VmNotFound 'ObjectNotFound' ('Hyper-V was unable to find a virtual machine with name "{0}".' -f $Name) $Name
     }
@@ -136,18 +139,44 @@ function ConvertTo-HvcpCheckpoint($Checkpoint) {
     }
 }
 
+# Generated from the provider's rules (provider/host: productionBlockerRules, settingRules).
+function Get-HvcpProductionBlocker($Projected, [switch]$PermanentOnly) {
+    if (([version]$Projected.version -lt [version]'6.2')) { return ('configuration version {0} is below 6.2; upgrade it with Update-VMVersion' -f $Projected.version, $Projected.state) }
+    if (-not $PermanentOnly -and ($Projected.state -ne 'Running')) { return ('the VM is {1}; production checkpoints are made of a running VM through the guest''s VSS' -f $Projected.version, $Projected.state) }
+    if (-not $PermanentOnly -and ($null -eq $Projected.backupService)) { return ('the VM has no backup (volume shadow copy) integration service' -f $Projected.version, $Projected.state) }
+    if (-not $PermanentOnly -and ($null -ne $Projected.backupService -and -not $Projected.backupService.enabled)) { return ('the backup (volume shadow copy) integration service is disabled; enable it (ensureBackupIntegration)' -f $Projected.version, $Projected.state) }
+    if (-not $PermanentOnly -and ($null -ne $Projected.backupService -and -not $Projected.backupService.guestResponding)) { return ('the guest''s backup service does not answer (Windows: VSS; Linux: hv_vss_daemon)' -f $Projected.version, $Projected.state) }
+    return $null
+}
+
+function Get-HvcpSettingsChange($Before, $Desired, [int]$CheckpointCount) {
+    $wanted = @{}
+    $wanted.checkpointType = $Desired.checkpointType
+    $wanted.checkpointFileLocation = $Desired.checkpointFileLocation
+    $wanted.automaticCheckpointsEnabled = $Desired.automaticCheckpointsEnabled
+    if (-not $wanted.checkpointType -and $Desired.reenableCheckpoints -and $Before.checkpointType -ceq 'Disabled') { $wanted.checkpointType = 'Production' }
+    $keep = $CheckpointCount -gt 0 -and [string]$Desired.fileLocationWhileCheckpointed -eq 'keep'
+    $change = [ordered]@{}
+    $value = $wanted.checkpointType
+    if ($null -ne $value -and ([string]$value -cne [string]$Before.checkpointType)) { $change.checkpointType = $value }
+    $value = $wanted.checkpointFileLocation
+    if ($null -ne $value -and -not $keep -and ($null -eq $Before.checkpointFileLocation -or -not [string]::Equals(([string]$value).TrimEnd('\'), ([string]$Before.checkpointFileLocation).TrimEnd('\'), [System.StringComparison]::OrdinalIgnoreCase))) { $change.checkpointFileLocation = $value }
+    $value = $wanted.automaticCheckpointsEnabled
+    if ($null -ne $value -and ($null -eq $Before.automaticCheckpointsEnabled -or [bool]$value -ne [bool]$Before.automaticCheckpointsEnabled)) { $change.automaticCheckpointsEnabled = $value }
+    return $change
+}
+
 # Oldest first, projected. Callers wrap the call in [object[]]@(...): a function's output is
 # unrolled, so one checkpoint would otherwise arrive as an object, none as $null.
 function ConvertTo-HvcpCheckpointList($Vm) {
     Hyper-V\Get-VMSnapshot -VM $Vm | Sort-Object -Property CreationTime | ForEach-Object { ConvertTo-HvcpCheckpoint $_ }
 }
 
-$HvcpInput = ConvertFrom-Json -InputObject ([System.Text.Encoding]::UTF8.GetString([System.Convert]::FromBase64String('eyJ2bSI6eyJuYW1lIjoid2ViLTAxIn0sImNoZWNrcG9pbnRUeXBlIjoiUHJvZHVjdGlvbk9ubHkiLCJjaGVja3BvaW50RmlsZUxvY2F0aW9uIjoiQzpcXEh5cGVyLVZcXENoZWNrcG9pbnRzIiwiYXV0b21hdGljQ2hlY2twb2ludHNFbmFibGVkIjpmYWxzZSwicmVlbmFibGVDaGVja3BvaW50cyI6dHJ1ZSwiZmlsZUxvY2F0aW9uV2hpbGVDaGVja3BvaW50ZWQiOiJrZWVwIiwiZW5hYmxlQmFja3VwSW50ZWdyYXRpb24iOnRydWUsInJlZnVzZUltcG9zc2libGVQcm9kdWN0aW9uT25seSI6dHJ1ZX0=')))
+$HvcpInput = Restore-HvcpText (ConvertFrom-Json -InputObject ([System.Text.Encoding]::UTF8.GetString([System.Convert]::FromBase64String('eyJ2bSI6eyJuYW1lIjoifndlYi0wMSJ9LCJjaGVja3BvaW50VHlwZSI6In5Qcm9kdWN0aW9uT25seSIsImNoZWNrcG9pbnRGaWxlTG9jYXRpb24iOiJ+QzpcXEh5cGVyLVZcXENoZWNrcG9pbnRzIiwiYXV0b21hdGljQ2hlY2twb2ludHNFbmFibGVkIjpmYWxzZSwicmVlbmFibGVDaGVja3BvaW50cyI6dHJ1ZSwiZmlsZUxvY2F0aW9uV2hpbGVDaGVja3BvaW50ZWQiOiJ+a2VlcCIsImVuYWJsZUJhY2t1cEludGVncmF0aW9uIjp0cnVlLCJyZWZ1c2VJbXBvc3NpYmxlUHJvZHVjdGlvbk9ubHkiOnRydWV9'))))
 $HvcpResult = $null
 try {
-    function Test-HvcpSamePath([string]$A, [string]$B) {
-        [string]::Equals($A.TrimEnd('\'), $B.TrimEnd('\'), [System.StringComparison]::OrdinalIgnoreCase)
-    }
+    # The port's field names, as Set-VM's parameters.
+    $parameters = @{ checkpointType = 'CheckpointType'; checkpointFileLocation = 'SnapshotFileLocation'; automaticCheckpointsEnabled = 'AutomaticCheckpointsEnabled' }
 
     function Assert-HvcpSetVmParameter([string]$Parameter) {
         if (-not (Get-Command -Name Hyper-V\Set-VM).Parameters.ContainsKey($Parameter)) {
@@ -158,26 +187,13 @@ try {
     $vm = Get-HvcpVm -Id ([string]$HvcpInput.vm.id) -Name ([string]$HvcpInput.vm.name)
     $before = ConvertTo-HvcpVm $vm
     $checkpointCount = @(Hyper-V\Get-VMSnapshot -VM $vm).Count
-    $change = @{}
-    $type = [string]$HvcpInput.checkpointType
-    if (-not $type -and $HvcpInput.reenableCheckpoints -and $before.checkpointType -ceq 'Disabled') {
-        $type = 'Production'
-    }
-    if ($type -and $type -cne $before.checkpointType) {
-        $change.CheckpointType = $type
-    }
-    $keepLocation = $checkpointCount -gt 0 -and [string]$HvcpInput.fileLocationWhileCheckpointed -eq 'keep'
-    $location = $HvcpInput.checkpointFileLocation
-    if ($null -ne $location -and -not (Test-HvcpSamePath ([string]$location) $before.checkpointFileLocation) -and -not $keepLocation) {
-        $change.SnapshotFileLocation = [string]$location
-    }
-    $automatic = $HvcpInput.automaticCheckpointsEnabled
-    if ($null -ne $automatic -and ($null -eq $before.automaticCheckpointsEnabled -or [bool]$automatic -ne $before.automaticCheckpointsEnabled)) {
-        $change.AutomaticCheckpointsEnabled = [bool]$automatic
-    }
+    $change = Get-HvcpSettingsChange $before $HvcpInput $checkpointCount
 
-    if ($change.CheckpointType -ceq 'ProductionOnly' -and $HvcpInput.refuseImpossibleProductionOnly -and [version]$before.version -lt [version]$HvcpMinProductionVersion) {
-        Stop-Hvcp $HvcpErrorIds.ProductionUnavailable 'InvalidOperation' ('Production checkpoints cannot be created: configuration version {0} is below {1}; upgrade it with Update-VMVersion.' -f $before.version, $HvcpMinProductionVersion) $vm.Id.ToString()
+    if ($change.checkpointType -ceq 'ProductionOnly' -and $HvcpInput.refuseImpossibleProductionOnly) {
+        $blocker = Get-HvcpProductionBlocker $before -PermanentOnly
+        if ($blocker) {
+            Stop-Hvcp $HvcpErrorIds.ProductionUnavailable 'InvalidOperation' ('Production checkpoints cannot be created: {0}.' -f $blocker) $vm.Id.ToString()
+        }
     }
     $service = $null
     if ($HvcpInput.enableBackupIntegration) {
@@ -186,14 +202,17 @@ try {
             Stop-Hvcp $HvcpErrorIds.BackupServiceMissing 'ObjectNotFound' 'The virtual machine has no backup (volume shadow copy) integration service.' $vm.Id.ToString()
         }
     }
-    if ($change.ContainsKey('CheckpointType')) { Assert-HvcpSetVmParameter 'CheckpointType' }
-    if ($change.ContainsKey('AutomaticCheckpointsEnabled')) { Assert-HvcpSetVmParameter 'AutomaticCheckpointsEnabled' }
-    if ($change.ContainsKey('SnapshotFileLocation') -and $checkpointCount -gt 0) {
+    $setVm = @{}
+    foreach ($field in $change.Keys) {
+        Assert-HvcpSetVmParameter $parameters[$field]
+        $setVm[$parameters[$field]] = $change[$field]
+    }
+    if ($change.Contains('checkpointFileLocation') -and $checkpointCount -gt 0) {
         Stop-Hvcp $HvcpErrorIds.FileLocationLocked 'InvalidOperation' ('The checkpoint file location cannot change while the virtual machine has {0} checkpoint(s).' -f $checkpointCount) $vm.Id.ToString()
     }
 
-    if ($change.Count -gt 0) {
-        Hyper-V\Set-VM -VM $vm @change
+    if ($setVm.Count -gt 0) {
+        Hyper-V\Set-VM -VM $vm @setVm
     }
     if ($null -ne $service -and -not $service.Enabled) {
         Hyper-V\Enable-VMIntegrationService -VMIntegrationService $service

@@ -23,6 +23,8 @@ $HvcpMinProductionVersion = '6.2'
 $HvcpTransitionalStates = @('Stopping', 'Starting', 'Reset', 'Saving', 'Pausing', 'Resuming', 'FastSaving', 'Other')
 $HvcpBackupServiceIdSuffix = '5CED1297-4598-4915-A5FC-AD21BB4D02A4'
 
+function global:Restore-HvcpText($Value) { if ($Value -is [string]) { return $Value.Substring(1) }; if ($Value -is [System.Management.Automation.PSCustomObject]) { foreach ($property in $Value.PSObject.Properties) { $property.Value = Restore-HvcpText $property.Value }; return $Value }; if ($Value -is [System.Array]) { return ,[object[]]@(foreach ($item in $Value) { Restore-HvcpText $item }) }; return $Value }
+
 function Stop-Hvcp([string]$ErrorId, [string]$Category, [string]$Message, [string]$Target) {
     $exception = [System.InvalidOperationException]::new($Message)
     throw [System.Management.Automation.ErrorRecord]::new($exception, $ErrorId, [System.Management.Automation.ErrorCategory]$Category, $Target)
@@ -56,7 +58,8 @@ function Get-HvcpVm([string]$Id, [string]$Name) {
         }
         return $found[0]
     }
-    $found = @(Hyper-V\Get-VM | Where-Object { $_.Name -eq $Name })
+    # Ordinal, as Hyper-V compares: -eq is culture-aware and ignores zero-width and control characters.
+    $found = @(Hyper-V\Get-VM | Where-Object { [string]::Equals([string]$_.Name, $Name, [System.StringComparison]::OrdinalIgnoreCase) })
     if ($found.Count -eq 0) {
         Stop-Hvcp $HvcpErrorIds.VmNotFound 'ObjectNotFound' ('Hyper-V was unable to find a virtual machine with name "{0}".' -f $Name) $Name
     }
@@ -136,13 +139,40 @@ function ConvertTo-HvcpCheckpoint($Checkpoint) {
     }
 }
 
+# Generated from the provider's rules (provider/host: productionBlockerRules, settingRules).
+function Get-HvcpProductionBlocker($Projected, [switch]$PermanentOnly) {
+    if (([version]$Projected.version -lt [version]'6.2')) { return ('configuration version {0} is below 6.2; upgrade it with Update-VMVersion' -f $Projected.version, $Projected.state) }
+    if (-not $PermanentOnly -and ($Projected.state -ne 'Running')) { return ('the VM is {1}; production checkpoints are made of a running VM through the guest''s VSS' -f $Projected.version, $Projected.state) }
+    if (-not $PermanentOnly -and ($null -eq $Projected.backupService)) { return ('the VM has no backup (volume shadow copy) integration service' -f $Projected.version, $Projected.state) }
+    if (-not $PermanentOnly -and ($null -ne $Projected.backupService -and -not $Projected.backupService.enabled)) { return ('the backup (volume shadow copy) integration service is disabled; enable it (ensureBackupIntegration)' -f $Projected.version, $Projected.state) }
+    if (-not $PermanentOnly -and ($null -ne $Projected.backupService -and -not $Projected.backupService.guestResponding)) { return ('the guest''s backup service does not answer (Windows: VSS; Linux: hv_vss_daemon)' -f $Projected.version, $Projected.state) }
+    return $null
+}
+
+function Get-HvcpSettingsChange($Before, $Desired, [int]$CheckpointCount) {
+    $wanted = @{}
+    $wanted.checkpointType = $Desired.checkpointType
+    $wanted.checkpointFileLocation = $Desired.checkpointFileLocation
+    $wanted.automaticCheckpointsEnabled = $Desired.automaticCheckpointsEnabled
+    if (-not $wanted.checkpointType -and $Desired.reenableCheckpoints -and $Before.checkpointType -ceq 'Disabled') { $wanted.checkpointType = 'Production' }
+    $keep = $CheckpointCount -gt 0 -and [string]$Desired.fileLocationWhileCheckpointed -eq 'keep'
+    $change = [ordered]@{}
+    $value = $wanted.checkpointType
+    if ($null -ne $value -and ([string]$value -cne [string]$Before.checkpointType)) { $change.checkpointType = $value }
+    $value = $wanted.checkpointFileLocation
+    if ($null -ne $value -and -not $keep -and ($null -eq $Before.checkpointFileLocation -or -not [string]::Equals(([string]$value).TrimEnd('\'), ([string]$Before.checkpointFileLocation).TrimEnd('\'), [System.StringComparison]::OrdinalIgnoreCase))) { $change.checkpointFileLocation = $value }
+    $value = $wanted.automaticCheckpointsEnabled
+    if ($null -ne $value -and ($null -eq $Before.automaticCheckpointsEnabled -or [bool]$value -ne [bool]$Before.automaticCheckpointsEnabled)) { $change.automaticCheckpointsEnabled = $value }
+    return $change
+}
+
 # Oldest first, projected. Callers wrap the call in [object[]]@(...): a function's output is
 # unrolled, so one checkpoint would otherwise arrive as an object, none as $null.
 function ConvertTo-HvcpCheckpointList($Vm) {
     Hyper-V\Get-VMSnapshot -VM $Vm | Sort-Object -Property CreationTime | ForEach-Object { ConvertTo-HvcpCheckpoint $_ }
 }
 
-$HvcpInput = ConvertFrom-Json -InputObject ([System.Text.Encoding]::UTF8.GetString([System.Convert]::FromBase64String('eyJ2bUlkIjoiNmYxYzRkMmUtOGIzYS00YzVkLTllN2YtMGExYjJjM2Q0ZTVmIiwiY2hlY2twb2ludElkIjoiMGQ5ZThmN2EtNmI1Yy00ZDNlLTJmMWEtMGI5YzhkN2U2ZjVhIiwibmV3TmFtZSI6IndlYi0wMSJ9')))
+$HvcpInput = Restore-HvcpText (ConvertFrom-Json -InputObject ([System.Text.Encoding]::UTF8.GetString([System.Convert]::FromBase64String('eyJ2bUlkIjoifjZmMWM0ZDJlLThiM2EtNGM1ZC05ZTdmLTBhMWIyYzNkNGU1ZiIsImNoZWNrcG9pbnRJZCI6In4wZDllOGY3YS02YjVjLTRkM2UtMmYxYS0wYjljOGQ3ZTZmNWEiLCJuZXdOYW1lIjoifndlYi0wMSJ9'))))
 $HvcpResult = $null
 try {
     $vm = Get-HvcpVm -Id ([string]$HvcpInput.vmId)

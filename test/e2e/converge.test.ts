@@ -1,0 +1,83 @@
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { addVm, initLab, readLab } from "../../provider/lab";
+import { opsByName, repoRoot, TestStack } from "./harness";
+import { vmByName } from "./lab-fixture";
+
+const program = path.join(repoRoot, "test", "e2e", "programs", "declared");
+const MOVED = "D:\\Moved\\web01";
+
+/*
+ * Every declaration converges: the engine runs updates before deletes, so a refusal that only a
+ * later step of the same `up` would lift must not leave the stack stuck. Each test is a sequence
+ * of named steps on a stack of its own.
+ */
+describe("declarations that one `up` cannot finish converge on the next, without an error", function () {
+    this.timeout(300_000);
+    let lab: string;
+    let stack: TestStack;
+
+    beforeEach(async () => {
+        const base = path.join(repoRoot, ".e2e");
+        fs.mkdirSync(base, { recursive: true });
+        lab = fs.mkdtempSync(path.join(base, "lab-"));
+        await initLab(lab, {});
+        await addVm(lab, { name: "web01", state: "Running", version: "9.0" });
+        stack = await TestStack.create({ program, config: { "hyperv:host": { value: `lab:${lab}` } } });
+    });
+    afterEach(async () => {
+        await stack?.dispose();
+        fs.rmSync(lab, { recursive: true, force: true });
+    });
+
+    const declare = (policy: Record<string, unknown>, checkpoints: Record<string, unknown>) =>
+        stack.stack.setAllConfig({
+            "e2e:policies": { value: JSON.stringify({ webPolicy: { vmName: "web01", type: "production", ...policy } }) },
+            "e2e:checkpoints": { value: JSON.stringify(checkpoints) },
+        });
+    const twoCheckpoints = {
+        before: { vmName: "web01", name: "before upgrade", dependsOnPolicy: "webPolicy" },
+        after: { vmName: "web01", name: "after upgrade", dependsOnPolicy: "webPolicy" },
+    };
+
+    it("deleting a VM's checkpoints and moving its file location in one program: two `up`s, a warning naming them, no error", async () => {
+        await declare({}, twoCheckpoints);
+        await stack.up();
+        const location = vmByName(lab, "web01").checkpointFileLocation;
+
+        // Step 1: the update runs before the deletes, so the move waits; the up succeeds and says why.
+        await declare({ fileLocation: MOVED }, {});
+        const first = await stack.up();
+        assert.deepEqual(opsByName(first), { webPolicy: ["update"], before: ["delete"], after: ["delete"] });
+        assert.match(first.stdout, /warning: fileLocation stays .* for now, everything else was applied/);
+        // On the resource, naming the checkpoints in the way (taken in parallel: in either order).
+        assert.match(first.stdout, /VmCheckpointPolicy \(webPolicy\):\n\s+warning: fileLocation stays/);
+        assert.match(first.stdout, /2 checkpoint\(s\): "(before|after) upgrade", "(before|after) upgrade"/);
+        assert.match(first.stdout, /the next `pulumi up` moves it to D:\\Moved\\web01/);
+        assert.equal(vmByName(lab, "web01").checkpointFileLocation, location);
+        assert.equal(readLab(lab).checkpoints.length, 0);
+
+        // Step 2: the checkpoints are gone, so the next up moves it, with nothing left to say.
+        const second = await stack.up();
+        assert.deepEqual(second.changes.map((s) => s.name), ["webPolicy"]);
+        assert.equal(vmByName(lab, "web01").checkpointFileLocation, MOVED);
+        assert.doesNotMatch(second.stdout, /fileLocation stays/);
+
+        // Step 3: converged.
+        const third = await stack.up();
+        assert.deepEqual(third.changes, []);
+    });
+
+    it("moving the file location while checkpoints stay: the first `up` defers it with a warning, the next refuses with what to do", async () => {
+        await declare({}, twoCheckpoints);
+        await stack.up();
+        await declare({ fileLocation: MOVED }, twoCheckpoints);
+        const first = await stack.up();
+        assert.match(first.stdout, /fileLocation stays/);
+        await assert.rejects(stack.up(), (e: Error) =>
+            /fileLocation cannot change from .* to D:\\Moved\\web01 while the VM has 2 checkpoint\(s\): "(before|after) upgrade", "(before|after) upgrade"; it was deferred on the last `up`/.test(e.message)
+            && /delete or merge those checkpoints first/i.test(e.message));
+        assert.notEqual(vmByName(lab, "web01").checkpointFileLocation, MOVED);
+    });
+});

@@ -20,7 +20,8 @@ export function setCheckpointSettings(doc: LabDocument, vm: LabVm, change: Check
     }
     const location = change.checkpointFileLocation;
     if (location !== undefined && location !== vm.checkpointFileLocation) {
-        if (!isWindowsPath(location)) throw fail.invalidPath(scope, location);
+        // Windows limits a folder's path to 248 characters (MAX_PATH less room for a file name).
+        if (!isWindowsPath(location) || location.length > 248) throw fail.invalidPath(scope, location);
         const count = checkpointsOf(doc, vm.id).length;
         if (count > 0) throw fail.fileLocationLocked(scope, count);
         vm.checkpointFileLocation = location;

@@ -57,9 +57,15 @@ export function createVm(doc: LabDocument, tx: Transaction, input: NewVm): LabVm
     return vm;
 }
 
-/** VM names repeat, disk file names cannot. */
+/**
+ * VM names repeat, disk file names cannot. A file name holds no character Windows forbids nor a
+ * line break, and stays within what a file system stores (255 bytes, leaving room for the
+ * differencing disks' "_<GUID>.avhdx"): Hyper-V names can be longer in bytes than that.
+ */
 function freeDiskPath(doc: LabDocument, name: string): string {
-    const safe = name.replace(/[<>:"|?*\\/]/g, "_");
+    // eslint-disable-next-line no-control-regex
+    let safe = name.replace(/[<>:"|?*\\/\u0000-\u001f\u007f\u0085\u2028\u2029]/g, "_").trim() || "vm";
+    while (Buffer.byteLength(safe, "utf8") > 160) safe = [...safe].slice(0, -1).join("");
     const taken = new Set(doc.vms.flatMap((v) => v.diskFiles.map((d) => d.path.toLowerCase())));
     for (let n = 1; ; n++) {
         const candidate = windowsJoin(DEFAULT_DISK_FOLDER, n === 1 ? `${safe}.vhdx` : `${safe} (${n}).vhdx`);

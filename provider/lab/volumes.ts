@@ -19,7 +19,9 @@ function parseWindowsPath(p: string): { drive: string; segments: string[] } | nu
     const match = /^([A-Za-z]):[\\/](.*)$/.exec(p);
     if (!match) return null;
     const segments = (match[2] ?? "").split(/[\\/]+/).filter((s) => s.length > 0);
-    if (segments.some((s) => s === "." || s === ".." || /[<>:"|?*]/.test(s))) return null;
+    // Windows refuses these in a file or folder name.
+    // eslint-disable-next-line no-control-regex
+    if (segments.some((s) => s === "." || s === ".." || /[<>:"|?*\u0000-\u001f]/.test(s))) return null;
     return { drive: (match[1] ?? "").toUpperCase(), segments };
 }
 

@@ -46,7 +46,7 @@ describe("Checkpoint check: the name rules, the type values and adoption", () =>
     const badNames: [string, string, RegExp][] = [
         ["empty", "", /must not be empty: give the checkpoint a name of 1 to 100 characters/],
         ["only whitespace", " \u3000 ", /must not be only whitespace/],
-        ["101 characters", "x".repeat(101), /is 101 UTF-16 units long .*; Hyper-V allows at most 100: shorten it/],
+        ["101 characters", "x".repeat(101), /is 101 characters; Hyper-V allows at most 100: shorten it/],
         ["51 emoji, which are 102 UTF-16 units (Hyper-V's count)", "\u{1F680}".repeat(51), /is 102 UTF-16 units long \(characters beyond the BMP, such as emoji, count twice\)/],
         ["an unpaired surrogate, which no host can be sent", "x\uD800", /unpaired UTF-16 surrogate \(U\+D800 at index 1\).*remove it/],
         ["a newline", "before\nupgrade", /control character .*: remove it/],

@@ -9,7 +9,10 @@ export const checkpointNameSchema = z.string().superRefine((value, ctx) => {
     if (value.trim().length === 0) return fail("must not be only whitespace: give it a readable name");
     // Hyper-V counts UTF-16 units: a character outside the BMP (an emoji) counts twice.
     if (value.length > MAX_CHECKPOINT_NAME_LENGTH) {
-        return fail(`is ${value.length} UTF-16 units long (characters beyond the BMP, such as emoji, count twice); Hyper-V allows at most ${MAX_CHECKPOINT_NAME_LENGTH}: shorten it`);
+        const size = value.length === [...value].length
+            ? `${value.length} characters`
+            : `${value.length} UTF-16 units long (characters beyond the BMP, such as emoji, count twice)`;
+        return fail(`is ${size}; Hyper-V allows at most ${MAX_CHECKPOINT_NAME_LENGTH}: shorten it`);
     }
     const lone = unpairedSurrogate(value);
     if (lone) return fail(`holds an unpaired UTF-16 surrogate (${lone.unit} at index ${lone.index}), which cannot reach a host as text: remove it`);

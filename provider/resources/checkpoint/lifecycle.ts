@@ -107,3 +107,12 @@ export async function deleteCheckpoint(host: HyperVHost, id: string, olds: Check
         throw e;
     }
 }
+
+/** The declaration as the host now has it (the checkpoint's current name), for the engine's next diff. */
+export function liveCheckpointDeclaration(outs: CheckpointOutputs): Record<string, unknown> {
+    const { host, type, restoreTrigger, startAfterRestore, adoptId } = outs;
+    const target = outs.vmNameDeclared !== undefined ? { vmName: outs.vmNameDeclared } : { vmId: outs.vmId };
+    // An adopted checkpoint declared without a name keeps none.
+    const name = outs.name !== undefined ? outs.checkpointName : undefined;
+    return { ...target, host, name, type, restoreTrigger, startAfterRestore, adoptId };
+}

@@ -2,7 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { checkInputs, compact } from "../shared/check";
 import { hostFor } from "../shared/runtime";
 import { diffCheckpoint } from "./diff";
-import { createCheckpoint, deleteCheckpoint, readCheckpoint, updateCheckpoint } from "./lifecycle";
+import { createCheckpoint, deleteCheckpoint, liveCheckpointDeclaration, readCheckpoint, updateCheckpoint } from "./lifecycle";
 import { checkpointInputsSchema, checkpointOutputsSchema, type CheckpointOutputs } from "./schema";
 
 const parseInputs = (news: Record<string, unknown>) => checkpointInputsSchema.parse(news);
@@ -28,7 +28,9 @@ export const checkpointProvider: pulumi.dynamic.ResourceProvider<Record<string, 
     async read(id, props) {
         const olds = parseOutputs(props ?? {});
         const outs = await readCheckpoint(hostFor(olds.host), id, olds);
-        return outs ? { id, props: compact(outs) } : {};
+        // Inputs as the host has them: a checkpoint renamed out of band shows as `~ name` in the next preview.
+        // (Pulumi types ReadResult.inputs as the outputs' type; they are inputs.)
+        return outs ? { id, props: compact(outs), inputs: compact(liveCheckpointDeclaration(outs)) as unknown as CheckpointOutputs } : {};
     },
 
     async update(id, olds, news) {

@@ -57,6 +57,33 @@ export async function readPolicy(host: HyperVHost, olds: PolicyOutputs): Promise
     }
 }
 
+/**
+ * The declaration as the host now has it: each managed field as found live, so that after a
+ * refresh the engine's diff of these inputs against the program names the property that drifted
+ * (`~ type: "standard" => "production"`). Fields the declaration leaves alone stay as declared.
+ */
+export function liveDeclaration(olds: PolicyOutputs): PolicyInputs {
+    const declared = declaredInputs(olds);
+    const live: Record<string, unknown> = { ...declared };
+    const type = olds.checkpointType;
+    if (type !== null && (declared.type !== undefined || declared.disabled !== undefined)) {
+        if (type === "Disabled") {
+            live.disabled = true;
+        } else {
+            if (declared.disabled !== undefined) live.disabled = false;
+            if (declared.type !== undefined) {
+                live.type = type === "Standard" ? "standard" : "production";
+                delete live.fallbackToStandard;
+                if (type !== "Standard" && declared.fallbackToStandard !== undefined) live.fallbackToStandard = type === "Production";
+            }
+        }
+    }
+    if (declared.fileLocation !== undefined && !sameHostPath(declared.fileLocation, olds.checkpointFileLocation)) live.fileLocation = olds.checkpointFileLocation;
+    if (declared.automaticCheckpoints !== undefined && olds.automaticCheckpointsEnabled !== null) live.automaticCheckpoints = olds.automaticCheckpointsEnabled;
+    if (declared.ensureBackupIntegration === true && olds.backupIntegrationEnabled === false) live.ensureBackupIntegration = false;
+    return live as PolicyInputs;
+}
+
 /** The declaration stored in the outputs, as inputs again. */
 export function declaredInputs(olds: PolicyOutputs): PolicyInputs {
     const { type, fallbackToStandard, disabled, fileLocation, automaticCheckpoints, ensureBackupIntegration, host } = olds;

@@ -3,7 +3,7 @@ import { hostFor } from "../shared/runtime";
 import { checkInputs, compact } from "../shared/check";
 import { warn } from "../shared/warnings";
 import { diffPolicy } from "./diff";
-import { applyPolicy, readPolicy, restorePolicy } from "./lifecycle";
+import { applyPolicy, liveDeclaration, readPolicy, restorePolicy } from "./lifecycle";
 import { policyInputsSchema, policyOutputsSchema, type PolicyInputs, type PolicyOutputs } from "./schema";
 
 function parseInputs(news: Record<string, unknown>): PolicyInputs {
@@ -34,7 +34,9 @@ export const policyProvider: pulumi.dynamic.ResourceProvider<Record<string, unkn
     async read(id, props) {
         const olds = parseOutputs(props ?? {});
         const outs = await readPolicy(hostFor(olds.host), olds);
-        return outs ? { id, props: compact(outs) } : {};
+        // Inputs as the host has them: the next preview names what drifted (see liveDeclaration).
+        // (Pulumi types ReadResult.inputs as the outputs' type; they are inputs.)
+        return outs ? { id, props: compact(outs), inputs: compact(liveDeclaration(outs)) as unknown as PolicyOutputs } : {};
     },
 
     async update(_id, olds, news) {

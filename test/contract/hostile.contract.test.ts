@@ -135,236 +135,228 @@ const VALUES_PER_VM = 12;
 const shells = new RealShells();
 
 describe("hostile values", () => {
-// Inside a describe: at the root of the file the hooks would run around (and skip) every suite of the run.
-before(async function () {
-    this.timeout(180_000);
-    await shells.start(this, ADAPTERS);
-});
-after(async () => {
-    await shells.stop();
-    removeLabs();
-});
+    shells.hooks(ADAPTERS, removeLabs);
 
-for (const kind of ADAPTERS) {
-    describe(`hostile values through ${describeKind(kind)}`, function () {
-        this.timeout(300_000);
+    for (const kind of ADAPTERS) {
+        describe(`hostile values through ${describeKind(kind)}`, function () {
+            this.timeout(300_000);
 
-        it("finds a VM by each name, exactly that VM, and takes its checkpoint there; names it cannot hold are found nowhere", async () => {
-            const problems = new Problems();
-            // Each name with its lookalike: both are VMs of the lab, and each name must find its own.
-            const withLookalikes = [...new Set(names.flatMap((n) => [n, lookalike(n) ?? n]))];
-            const used = withLookalikes.filter((n) => !knownDefect("vm name", kind, n));
-            const holdable = used.filter((n) => !vmNameTheLabCannotHold(n) && !unsendable(n));
-            // Hyper-V compares VM names without case: names equal so go to different labs.
-            for (const batch of batches(holdable, (n) => n.toLowerCase())) {
-                const { folder } = await freshLab();
-                const ids = new Map<string, string>();
-                for (const name of batch) {
-                    await problems.check(name, "added to the lab", async () => {
-                        ids.set(name, (await addVm(folder, { name, state: "Off" })).id);
+            it("finds a VM by each name, exactly that VM, and takes its checkpoint there; names it cannot hold are found nowhere", async () => {
+                const problems = new Problems();
+                // Each name with its lookalike: both are VMs of the lab, and each name must find its own.
+                const withLookalikes = [...new Set(names.flatMap((n) => [n, lookalike(n) ?? n]))];
+                const used = withLookalikes.filter((n) => !knownDefect("vm name", kind, n));
+                const holdable = used.filter((n) => !vmNameTheLabCannotHold(n) && !unsendable(n));
+                // Hyper-V compares VM names without case: names equal so go to different labs.
+                for (const batch of batches(holdable, (n) => n.toLowerCase())) {
+                    const { folder } = await freshLab();
+                    const ids = new Map<string, string>();
+                    for (const name of batch) {
+                        await problems.check(name, "added to the lab", async () => {
+                            ids.set(name, (await addVm(folder, { name, state: "Off" })).id);
+                        });
+                    }
+                    const host = shells.host(kind, folder);
+                    for (const [name, id] of ids) {
+                        await problems.check(name, "read by name", async () => {
+                            const read = await host.getVmWithCheckpoints({ name });
+                            assert.equal(read.vm.id, id, "the VM of exactly that name");
+                            assert.equal(read.vm.name, name, "the name comes back as the host holds it");
+                            assert.deepEqual(read.checkpoints, []);
+                        });
+                        await problems.check(name, "checkpointed by VM name", async () => {
+                            const taken = await host.takeCheckpoint({ name }, { name: "taken by VM name" });
+                            assert.equal(taken.vm.id, id, "the checkpoint is of exactly that VM");
+                            assert.equal(taken.vm.name, name);
+                            assert.equal(taken.checkpoint.vmName, name);
+                            const doc = readLab(folder);
+                            const held = doc.checkpoints.find((c) => c.id === taken.checkpoint.id);
+                            assert.equal(held?.vmId, id, "the host holds the checkpoint under that VM");
+                            assert.equal(doc.vms.find((v) => v.id === id)?.name, name, "the VM's name is unchanged on the host");
+                        });
+                    }
+                    await problems.check("(the lab)", "holds one checkpoint per VM, each VM under its own name", async () => {
+                        const doc = readLab(folder);
+                        assert.deepEqual(doc.vms.map((v) => v.name), [...ids.keys()]);
+                        for (const id of ids.values()) assert.equal(doc.checkpoints.filter((c) => c.vmId === id).length, 1);
                     });
+                }
+
+                // A name no VM can have finds no VM, on every adapter; nor one whose name only looks the same.
+                const { folder } = await freshLab();
+                await addVm(folder, { name: "web01", state: "Off" });
+                const host = shells.host(kind, folder);
+                const findsNothing = async (name: string) => {
+                    const before = hostState(folder);
+                    await problems.check(name, "not found by name", () => expectRefusal(host.getVmWithCheckpoints({ name }), "VmNotFound", /virtual machine/i));
+                    await problems.check(name, "not checkpointed by name", () => expectRefusal(host.takeCheckpoint({ name }, { name: "x" }), "VmNotFound", /virtual machine/i));
+                    await problems.check(name, "changed nothing", async () => assert.deepEqual(hostState(folder), before));
+                };
+                for (const name of used.filter(unsendable)) {
+                    const before = hostState(folder);
+                    await problems.check(name, "refused as text no host can be sent", () => expectRefusal(host.getVmWithCheckpoints({ name }), "UnsendableText", /surrogate/));
+                    await problems.check(name, "not checkpointed by name", () => expectRefusal(host.takeCheckpoint({ name }, { name: "x" }), "UnsendableText", /surrogate/));
+                    await problems.check(name, "changed nothing", async () => assert.deepEqual(hostState(folder), before));
+                }
+                for (const name of withLookalikes.filter(vmNameTheLabCannotHold)) {
+                    await problems.check(name, "refused by the lab", () => assert.rejects(addVm(folder, { name, state: "Off" })));
+                    await findsNothing(name);
+                }
+                for (const name of used.filter(vmNameTheLabCannotHold)) {
+                    const look = lookalike(name);
+                    if (look === undefined) continue;
+                    await addVm(folder, { name: look, state: "Off" });
+                    await findsNothing(name);
+                }
+                problems.assertNone();
+            });
+
+            it("takes and renames checkpoints to each name byte for byte, reports exact namesakes, and refuses what Hyper-V refuses everywhere alike", async () => {
+                const problems = new Problems();
+                const used = names.filter((n) => !knownDefect("checkpoint name", kind, n));
+                const { folder } = await freshLab();
+                const vmIds: string[] = [];
+                for (let i = 0; i < used.length; i += VALUES_PER_VM) {
+                    vmIds.push((await addVm(folder, { name: `names-${String(vmIds.length).padStart(2, "0")}`, state: "Off" })).id);
                 }
                 const host = shells.host(kind, folder);
-                for (const [name, id] of ids) {
-                    await problems.check(name, "read by name", async () => {
-                        const read = await host.getVmWithCheckpoints({ name });
-                        assert.equal(read.vm.id, id, "the VM of exactly that name");
-                        assert.equal(read.vm.name, name, "the name comes back as the host holds it");
-                        assert.deepEqual(read.checkpoints, []);
+                for (const [i, name] of used.entries()) {
+                    const vmId = vmIds[Math.floor(i / VALUES_PER_VM)]!;
+                    const refused = refusedCheckpointName(name);
+                    let refusedHere = false;
+                    let first: string | undefined;
+                    // A checkpoint of the VM whose name only looks the same is not a namesake.
+                    const look = knownDefect("checkpoint namesakes", kind, name) ? undefined : lookalike(name);
+                    if (look !== undefined && !refusedCheckpointName(look)) await takeLabCheckpoint(folder, { id: vmId }, { name: look });
+                    const before = hostState(folder);
+                    await problems.check(name, refused ? "refused as a checkpoint name" : "taken as a checkpoint name", async () => {
+                        const taking = host.takeCheckpoint({ id: vmId }, { name });
+                        if (unsendable(name)) {
+                            await expectRefusal(taking, "UnsendableText", /surrogate/);
+                            assert.deepEqual(hostState(folder), before, "nothing changed on the host");
+                            refusedHere = true;
+                            return;
+                        }
+                        if (refused) {
+                            await expectRefusal(taking, REFUSED, /name/i);
+                            assert.deepEqual(hostState(folder), before, "nothing changed on the host");
+                            return;
+                        }
+                        const taken = await taking;
+                        first = taken.checkpoint.id;
+                        assert.equal(taken.checkpoint.name, name, "the port returns the name");
+                        assert.deepEqual(taken.namesakes.map((c) => c.name), [], "no other checkpoint of the VM has this name");
+                        assert.equal(heldCheckpointName(folder, taken.checkpoint.id), name, "the host holds the name");
+                        assert.equal((await host.getCheckpoint(vmId, taken.checkpoint.id)).name, name, "the name reads back");
                     });
-                    await problems.check(name, "checkpointed by VM name", async () => {
-                        const taken = await host.takeCheckpoint({ name }, { name: "taken by VM name" });
-                        assert.equal(taken.vm.id, id, "the checkpoint is of exactly that VM");
-                        assert.equal(taken.vm.name, name);
-                        assert.equal(taken.checkpoint.vmName, name);
-                        const doc = readLab(folder);
-                        const held = doc.checkpoints.find((c) => c.id === taken.checkpoint.id);
-                        assert.equal(held?.vmId, id, "the host holds the checkpoint under that VM");
-                        assert.equal(doc.vms.find((v) => v.id === id)?.name, name, "the VM's name is unchanged on the host");
+
+                    const seed = await takeLabCheckpoint(folder, { id: vmId }, { name: "to be renamed" });
+                    const beforeRename = hostState(folder);
+                    await problems.check(name, refused ? "refused as a new name" : "given as a new name", async () => {
+                        const renaming = host.renameCheckpoint(vmId, seed.checkpoint.id, name);
+                        if (unsendable(name)) {
+                            await expectRefusal(renaming, "UnsendableText", /surrogate/);
+                            assert.deepEqual(hostState(folder), beforeRename, "nothing changed on the host");
+                            return;
+                        }
+                        if (refused) {
+                            await expectRefusal(renaming, REFUSED, /name/i);
+                            assert.deepEqual(hostState(folder), beforeRename, "nothing changed on the host");
+                            return;
+                        }
+                        const renamed = await renaming;
+                        assert.equal(renamed.id, seed.checkpoint.id);
+                        assert.equal(renamed.name, name, "the port returns the new name");
+                        assert.equal(heldCheckpointName(folder, seed.checkpoint.id), name, "the host holds the new name");
+                    });
+                    if (refused || refusedHere || first === undefined) continue;
+
+                    await problems.check(name, "taken again: both checkpoints of that name are its namesakes, and no other", async () => {
+                        const again = await host.takeCheckpoint({ id: vmId }, { name });
+                        assert.equal(again.checkpoint.name, name);
+                        assert.deepEqual(again.namesakes.map((c) => c.id).sort(), [first, seed.checkpoint.id].sort());
+                        for (const namesake of again.namesakes) assert.equal(namesake.name, name);
                     });
                 }
-                await problems.check("(the lab)", "holds one checkpoint per VM, each VM under its own name", async () => {
-                    const doc = readLab(folder);
-                    assert.deepEqual(doc.vms.map((v) => v.name), [...ids.keys()]);
-                    for (const id of ids.values()) assert.equal(doc.checkpoints.filter((c) => c.vmId === id).length, 1);
-                });
-            }
+                problems.assertNone();
+            });
 
-            // A name no VM can have finds no VM, on every adapter; nor one whose name only looks the same.
-            const { folder } = await freshLab();
-            await addVm(folder, { name: "web01", state: "Off" });
-            const host = shells.host(kind, folder);
-            const findsNothing = async (name: string) => {
-                const before = hostState(folder);
-                await problems.check(name, "not found by name", () => expectRefusal(host.getVmWithCheckpoints({ name }), "VmNotFound", /virtual machine/i));
-                await problems.check(name, "not checkpointed by name", () => expectRefusal(host.takeCheckpoint({ name }, { name: "x" }), "VmNotFound", /virtual machine/i));
-                await problems.check(name, "changed nothing", async () => assert.deepEqual(hostState(folder), before));
-            };
-            for (const name of used.filter(unsendable)) {
-                const before = hostState(folder);
-                await problems.check(name, "refused as text no host can be sent", () => expectRefusal(host.getVmWithCheckpoints({ name }), "UnsendableText", /surrogate/));
-                await problems.check(name, "not checkpointed by name", () => expectRefusal(host.takeCheckpoint({ name }, { name: "x" }), "UnsendableText", /surrogate/));
-                await problems.check(name, "changed nothing", async () => assert.deepEqual(hostState(folder), before));
-            }
-            for (const name of withLookalikes.filter(vmNameTheLabCannotHold)) {
-                await problems.check(name, "refused by the lab", () => assert.rejects(addVm(folder, { name, state: "Off" })));
-                await findsNothing(name);
-            }
-            for (const name of used.filter(vmNameTheLabCannotHold)) {
-                const look = lookalike(name);
-                if (look === undefined) continue;
-                await addVm(folder, { name: look, state: "Off" });
-                await findsNothing(name);
-            }
-            problems.assertNone();
-        });
-
-        it("takes and renames checkpoints to each name byte for byte, reports exact namesakes, and refuses what Hyper-V refuses everywhere alike", async () => {
-            const problems = new Problems();
-            const used = names.filter((n) => !knownDefect("checkpoint name", kind, n));
-            const { folder } = await freshLab();
-            const vmIds: string[] = [];
-            for (let i = 0; i < used.length; i += VALUES_PER_VM) {
-                vmIds.push((await addVm(folder, { name: `names-${String(vmIds.length).padStart(2, "0")}`, state: "Off" })).id);
-            }
-            const host = shells.host(kind, folder);
-            for (const [i, name] of used.entries()) {
-                const vmId = vmIds[Math.floor(i / VALUES_PER_VM)]!;
-                const refused = refusedCheckpointName(name);
-                let refusedHere = false;
-                let first: string | undefined;
-                // A checkpoint of the VM whose name only looks the same is not a namesake.
-                const look = knownDefect("checkpoint namesakes", kind, name) ? undefined : lookalike(name);
-                if (look !== undefined && !refusedCheckpointName(look)) await takeLabCheckpoint(folder, { id: vmId }, { name: look });
-                const before = hostState(folder);
-                await problems.check(name, refused ? "refused as a checkpoint name" : "taken as a checkpoint name", async () => {
-                    const taking = host.takeCheckpoint({ id: vmId }, { name });
-                    if (unsendable(name)) {
-                        await expectRefusal(taking, "UnsendableText", /surrogate/);
-                        assert.deepEqual(hostState(folder), before, "nothing changed on the host");
-                        refusedHere = true;
-                        return;
-                    }
-                    if (refused) {
-                        await expectRefusal(taking, REFUSED, /name/i);
-                        assert.deepEqual(hostState(folder), before, "nothing changed on the host");
-                        return;
-                    }
-                    const taken = await taking;
-                    first = taken.checkpoint.id;
-                    assert.equal(taken.checkpoint.name, name, "the port returns the name");
-                    assert.deepEqual(taken.namesakes.map((c) => c.name), [], "no other checkpoint of the VM has this name");
-                    assert.equal(heldCheckpointName(folder, taken.checkpoint.id), name, "the host holds the name");
-                    assert.equal((await host.getCheckpoint(vmId, taken.checkpoint.id)).name, name, "the name reads back");
-                });
-
-                const seed = await takeLabCheckpoint(folder, { id: vmId }, { name: "to be renamed" });
-                const beforeRename = hostState(folder);
-                await problems.check(name, refused ? "refused as a new name" : "given as a new name", async () => {
-                    const renaming = host.renameCheckpoint(vmId, seed.checkpoint.id, name);
-                    if (unsendable(name)) {
-                        await expectRefusal(renaming, "UnsendableText", /surrogate/);
-                        assert.deepEqual(hostState(folder), beforeRename, "nothing changed on the host");
-                        return;
-                    }
-                    if (refused) {
-                        await expectRefusal(renaming, REFUSED, /name/i);
-                        assert.deepEqual(hostState(folder), beforeRename, "nothing changed on the host");
-                        return;
-                    }
-                    const renamed = await renaming;
-                    assert.equal(renamed.id, seed.checkpoint.id);
-                    assert.equal(renamed.name, name, "the port returns the new name");
-                    assert.equal(heldCheckpointName(folder, seed.checkpoint.id), name, "the host holds the new name");
-                });
-                if (refused || refusedHere || first === undefined) continue;
-
-                await problems.check(name, "taken again: both checkpoints of that name are its namesakes, and no other", async () => {
-                    const again = await host.takeCheckpoint({ id: vmId }, { name });
-                    assert.equal(again.checkpoint.name, name);
-                    assert.deepEqual(again.namesakes.map((c) => c.id).sort(), [first, seed.checkpoint.id].sort());
-                    for (const namesake of again.namesakes) assert.equal(namesake.name, name);
-                });
-            }
-            problems.assertNone();
-        });
-
-        it("sets each checkpoint file location byte for byte and takes checkpoints there, and refuses what Hyper-V refuses everywhere alike", async () => {
-            const problems = new Problems();
-            const used = paths.filter((p) => !knownDefect("file location", kind, p));
-            const { folder } = await freshLab();
-            const vmIds = new Map<string, string>();
-            for (const [i, path] of used.entries()) {
-                vmIds.set(path, (await addVm(folder, { name: `paths-${String(i).padStart(2, "0")}`, state: "Off" })).id);
-            }
-            const host = shells.host(kind, folder);
-            for (const [path, vmId] of vmIds) {
-                const before = hostState(folder);
-                const applying = host.applyCheckpointSettings({ id: vmId }, { checkpointFileLocation: path });
-                if (unsendable(path)) {
-                    await problems.check(path, "refused as text no host can be sent", async () => {
-                        await expectRefusal(applying, "UnsendableText", /surrogate/);
-                        assert.deepEqual(hostState(folder), before, "nothing changed on the host");
-                    });
-                    continue;
+            it("sets each checkpoint file location byte for byte and takes checkpoints there, and refuses what Hyper-V refuses everywhere alike", async () => {
+                const problems = new Problems();
+                const used = paths.filter((p) => !knownDefect("file location", kind, p));
+                const { folder } = await freshLab();
+                const vmIds = new Map<string, string>();
+                for (const [i, path] of used.entries()) {
+                    vmIds.set(path, (await addVm(folder, { name: `paths-${String(i).padStart(2, "0")}`, state: "Off" })).id);
                 }
-                if (refusedFileLocation(path)) {
-                    await problems.check(path, "refused as a file location", async () => {
-                        await expectRefusal(applying, REFUSED, /path/i);
-                        assert.deepEqual(hostState(folder), before, "nothing changed on the host");
+                const host = shells.host(kind, folder);
+                for (const [path, vmId] of vmIds) {
+                    const before = hostState(folder);
+                    const applying = host.applyCheckpointSettings({ id: vmId }, { checkpointFileLocation: path });
+                    if (unsendable(path)) {
+                        await problems.check(path, "refused as text no host can be sent", async () => {
+                            await expectRefusal(applying, "UnsendableText", /surrogate/);
+                            assert.deepEqual(hostState(folder), before, "nothing changed on the host");
+                        });
+                        continue;
+                    }
+                    if (refusedFileLocation(path)) {
+                        await problems.check(path, "refused as a file location", async () => {
+                            await expectRefusal(applying, REFUSED, /path/i);
+                            assert.deepEqual(hostState(folder), before, "nothing changed on the host");
+                        });
+                        continue;
+                    }
+                    // The default location, asked for again, is no change (Windows paths compare without case).
+                    const expected = sameHostPath(path, DEFAULT_LOCATION) ? DEFAULT_LOCATION : path;
+                    let set = false;
+                    await problems.check(path, "set as the file location", async () => {
+                        const applied = await applying;
+                        assert.equal(applied.before.checkpointFileLocation, DEFAULT_LOCATION);
+                        assert.equal(applied.after.checkpointFileLocation, expected, "the port returns the location");
+                        assert.equal(readLab(folder).vms.find((v) => v.id === vmId)?.checkpointFileLocation, expected, "the host holds the location");
+                        assert.equal((await host.getVm({ id: vmId })).checkpointFileLocation, expected, "the location reads back");
+                        set = true;
                     });
-                    continue;
+                    if (!set || knownDefect("checkpoint files", kind, path)) continue;
+                    await problems.check(path, "holds the files of the next checkpoint", async () => {
+                        const taken = await host.takeCheckpoint({ id: vmId }, { name: "in the new place" });
+                        assert.equal(readLab(folder).checkpoints.find((c) => c.id === taken.checkpoint.id)?.path, expected);
+                    });
                 }
-                // The default location, asked for again, is no change (Windows paths compare without case).
-                const expected = sameHostPath(path, DEFAULT_LOCATION) ? DEFAULT_LOCATION : path;
-                let set = false;
-                await problems.check(path, "set as the file location", async () => {
-                    const applied = await applying;
-                    assert.equal(applied.before.checkpointFileLocation, DEFAULT_LOCATION);
-                    assert.equal(applied.after.checkpointFileLocation, expected, "the port returns the location");
-                    assert.equal(readLab(folder).vms.find((v) => v.id === vmId)?.checkpointFileLocation, expected, "the host holds the location");
-                    assert.equal((await host.getVm({ id: vmId })).checkpointFileLocation, expected, "the location reads back");
-                    set = true;
-                });
-                if (!set || knownDefect("checkpoint files", kind, path)) continue;
-                await problems.check(path, "holds the files of the next checkpoint", async () => {
-                    const taken = await host.takeCheckpoint({ id: vmId }, { name: "in the new place" });
-                    assert.equal(readLab(folder).checkpoints.find((c) => c.id === taken.checkpoint.id)?.path, expected);
-                });
-            }
-            problems.assertNone();
-        });
+                problems.assertNone();
+            });
 
-        it("moves the file location exactly when the host's rule says it is another folder", async () => {
-            const problems = new Problems();
-            const { folder } = await freshLab();
-            const used = locationPairs.filter((p) => !knownDefect("same file location", kind, p.desired));
-            const vmIds = new Map<string, string>();
-            for (const [i, { current }] of used.entries()) {
-                vmIds.set(current, (await addVm(folder, { name: `moves-${i}`, state: "Off", checkpointFileLocation: current })).id);
-            }
-            const host = shells.host(kind, folder);
-            for (const { current, desired, same } of used) {
-                const vmId = vmIds.get(current)!;
-                await problems.check(desired, same ? "is the current folder: nothing moves" : "is another folder: the location moves", async () => {
-                    assert.equal(sameHostPath(current, desired), same, "the shared rule (sameHostPath) decides");
-                    const applied = await host.applyCheckpointSettings({ id: vmId }, { checkpointFileLocation: desired });
-                    const expected = same ? current : desired;
-                    assert.equal(applied.after.checkpointFileLocation, expected, "the port returns the location");
-                    assert.equal(readLab(folder).vms.find((v) => v.id === vmId)?.checkpointFileLocation, expected, "the host holds the location");
-                });
-            }
-            problems.assertNone();
-        });
+            it("moves the file location exactly when the host's rule says it is another folder", async () => {
+                const problems = new Problems();
+                const { folder } = await freshLab();
+                const used = locationPairs.filter((p) => !knownDefect("same file location", kind, p.desired));
+                const vmIds = new Map<string, string>();
+                for (const [i, { current }] of used.entries()) {
+                    vmIds.set(current, (await addVm(folder, { name: `moves-${i}`, state: "Off", checkpointFileLocation: current })).id);
+                }
+                const host = shells.host(kind, folder);
+                for (const { current, desired, same } of used) {
+                    const vmId = vmIds.get(current)!;
+                    await problems.check(desired, same ? "is the current folder: nothing moves" : "is another folder: the location moves", async () => {
+                        assert.equal(sameHostPath(current, desired), same, "the shared rule (sameHostPath) decides");
+                        const applied = await host.applyCheckpointSettings({ id: vmId }, { checkpointFileLocation: desired });
+                        const expected = same ? current : desired;
+                        assert.equal(applied.after.checkpointFileLocation, expected, "the port returns the location");
+                        assert.equal(readLab(folder).vms.find((v) => v.id === vmId)?.checkpointFileLocation, expected, "the host holds the location");
+                    });
+                }
+                problems.assertNone();
+            });
 
-        // Pending, with the reason and the values: shown in every run until the entries are removed.
-        const mine = knownDefects.filter((d) => d.adapters.includes(kind));
-        for (const reason of new Set(mine.map((d) => `${d.role}: ${d.reason}`))) {
-            const values = mine.filter((d) => `${d.role}: ${d.reason}` === reason).map((d) => show(d.value));
-            it(`KNOWN DEFECT, ${reason} [${values.join(", ")}]`);
-        }
-    });
-}
+            // Pending, with the reason and the values: shown in every run until the entries are removed.
+            const mine = knownDefects.filter((d) => d.adapters.includes(kind));
+            for (const reason of new Set(mine.map((d) => `${d.role}: ${d.reason}`))) {
+                const values = mine.filter((d) => `${d.role}: ${d.reason}` === reason).map((d) => show(d.value));
+                it(`KNOWN DEFECT, ${reason} [${values.join(", ")}]`);
+            }
+        });
+    }
 });
 
 /** Every value's failures of one test, reported together: one run shows every defect. */

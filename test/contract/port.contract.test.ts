@@ -22,15 +22,7 @@ interface Setup {
 }
 
 describe("the HyperVHost port contract", () => {
-    // Inside a describe: at the root of the file the hooks would run around (and skip) every suite of the run.
-    before(async function () {
-        this.timeout(180_000);
-        await shells.start(this, ADAPTERS);
-    });
-    after(async () => {
-        await shells.stop();
-        removeLabs();
-    });
+    shells.hooks(ADAPTERS, removeLabs);
 
     for (const kind of ADAPTERS) {
         describe(`on ${describeKind(kind)}`, function () {

@@ -1,11 +1,7 @@
 import * as assert from "node:assert/strict";
-import * as fs from "node:fs";
-import * as path from "node:path";
-import { addVm, initLab, readLab } from "../../provider/lab";
-import { opsByName, repoRoot, TestStack } from "./harness";
-import { vmByName } from "./lab-fixture";
-
-const program = path.join(repoRoot, "test", "e2e", "programs", "declared");
+import { readLab } from "../../provider/lab";
+import { opsByName, type TestStack } from "./harness";
+import { declaredStackOnLab, vmByName } from "./lab-fixture";
 const MOVED = "D:\\Moved\\web01";
 
 /*
@@ -17,19 +13,12 @@ describe("declarations that one `up` cannot finish converge on the next, without
     this.timeout(300_000);
     let lab: string;
     let stack: TestStack;
+    let dispose: () => Promise<void>;
 
     beforeEach(async () => {
-        const base = path.join(repoRoot, ".e2e");
-        fs.mkdirSync(base, { recursive: true });
-        lab = fs.mkdtempSync(path.join(base, "lab-"));
-        await initLab(lab, {});
-        await addVm(lab, { name: "web01", state: "Running", version: "9.0" });
-        stack = await TestStack.create({ program, config: { "hyperv:host": { value: `lab:${lab}` } } });
+        ({ lab, stack, dispose } = await declaredStackOnLab([{ name: "web01", state: "Running", version: "9.0" }]));
     });
-    afterEach(async () => {
-        await stack?.dispose();
-        fs.rmSync(lab, { recursive: true, force: true });
-    });
+    afterEach(() => dispose?.());
 
     const declare = (policy: Record<string, unknown>, checkpoints: Record<string, unknown>) =>
         stack.stack.setAllConfig({

@@ -1,10 +1,7 @@
 import * as assert from "node:assert/strict";
-import * as fs from "node:fs";
-import * as path from "node:path";
-import { addVm, initLab, renameLabCheckpoint, setVm } from "../../provider/lab";
-import { repoRoot, TestStack } from "./harness";
-
-const program = path.join(repoRoot, "test", "e2e", "programs", "declared");
+import { renameLabCheckpoint, setVm } from "../../provider/lab";
+import type { TestStack } from "./harness";
+import { declaredStackOnLab } from "./lab-fixture";
 
 /*
  * Drift you can see: after `pulumi refresh` finds out-of-band changes, `pulumi preview --diff`
@@ -15,19 +12,12 @@ describe("drift after a refresh shows property by property in preview --diff", f
     this.timeout(300_000);
     let lab: string;
     let stack: TestStack;
+    let dispose: () => Promise<void>;
 
     before(async () => {
-        const base = path.join(repoRoot, ".e2e");
-        fs.mkdirSync(base, { recursive: true });
-        lab = fs.mkdtempSync(path.join(base, "lab-"));
-        await initLab(lab, {});
-        await addVm(lab, { name: "web01", state: "Running", version: "9.0" });
-        stack = await TestStack.create({ program, config: { "hyperv:host": { value: `lab:${lab}` } } });
+        ({ lab, stack, dispose } = await declaredStackOnLab([{ name: "web01", state: "Running", version: "9.0" }]));
     });
-    after(async () => {
-        await stack?.dispose();
-        fs.rmSync(lab, { recursive: true, force: true });
-    });
+    after(() => dispose?.());
 
     it("names the policy's type, its automatic checkpoints and a checkpoint's name as they drifted, and the next up repairs them", async () => {
         await stack.stack.setAllConfig({

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { initLab, inspectLab, readLab, type InitLabOptions } from "../../provider/lab";
-import { repoRoot } from "./harness";
+import { addVm, initLab, inspectLab, readLab, type InitLabOptions, type NewVm } from "../../provider/lab";
+import { repoRoot, TestStack } from "./harness";
 
 /** A fresh sample lab for one test file, in a throw-away folder. */
 export async function freshLab(options: InitLabOptions = { sample: true }): Promise<string> {
@@ -19,3 +19,21 @@ export function vmByName(lab: string, name: string) {
 }
 
 export { inspectLab, readLab };
+
+/** The program that e2e tests drive through stack configuration (e2e:policies, e2e:checkpoints). */
+export const declaredProgram = path.join(repoRoot, "test", "e2e", "programs", "declared");
+
+/** A fresh lab holding `vms` and a stack of the declared program on it; `dispose` removes both. */
+export async function declaredStackOnLab(vms: NewVm[]): Promise<{ lab: string; stack: TestStack; dispose: () => Promise<void> }> {
+    const lab = await freshLab({});
+    for (const vm of vms) await addVm(lab, vm);
+    const stack = await TestStack.create({ program: declaredProgram, config: { "hyperv:host": { value: `lab:${lab}` } } });
+    return {
+        lab,
+        stack,
+        dispose: async () => {
+            await stack.dispose();
+            fs.rmSync(lab, { recursive: true, force: true });
+        },
+    };
+}

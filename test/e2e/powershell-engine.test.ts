@@ -120,14 +120,7 @@ function summary(res: OperationResult): Record<string, number> {
 }
 
 describe("the Pulumi engine with real PowerShell between the provider and the Hyper-V stand-in", () => {
-    // The hooks belong to this suite: at the root of the file they would run around (and skip) every suite of the run.
-    before(async function () {
-        this.timeout(180_000);
-        await shells.start(this, TARGETS);
-    });
-    after(async () => {
-        await shells.stop();
-    });
+    shells.hooks(TARGETS);
 
     for (const target of TARGETS) {
         describe(`on ${describeTarget(target)}`, function () {

@@ -35,15 +35,7 @@ async function until(condition: () => boolean, what: string, ms = 15_000): Promi
 }
 
 describe("faults of a real shell and connection", () => {
-    before(async function () {
-        this.timeout(180_000);
-        await shells.start(this, KINDS);
-    });
-    after(async () => {
-        await shells.stop();
-        removeLabs();
-    });
-    afterEach(() => shells.server.clearFaults());
+    shells.hooks(KINDS, removeLabs);
 
     async function setup(kind: Exclude<AdapterKind, "lab">, timeouts = QUICK) {
         const { folder } = await freshLab();

@@ -23,20 +23,12 @@ async function labWith(options: InitLabOptions = {}) {
 }
 
 describe("PowerShell for real", () => {
-    before(async function () {
-        this.timeout(180_000);
-        await shells.start(this, KINDS);
-    });
-    after(async () => {
-        await shells.stop();
-        removeLabs();
-    });
+    shells.hooks(KINDS, removeLabs);
 
     for (const kind of KINDS) {
         describe(`on ${kind}`, function () {
             this.timeout(120_000);
-            afterEach(() => shells.server.clearFaults());
-
+        
             it("looks a VM up by id with Get-VM -Id, never by listing every VM on the host", async () => {
                 const { folder, vmId } = await labWith();
                 for (let i = 0; i < 5; i++) await addVm(folder, { name: `other${i}` });

@@ -105,6 +105,23 @@ export class RealShells {
     }
     private readonly hosts: HyperVHost[] = [];
 
+    /**
+     * The suite's hooks, registered inside its describe (at the root of a file they would run around,
+     * and skip, every suite of the run): start what `kinds` need; after, release this suite's hosts
+     * and run `cleanup`.
+     */
+    hooks(kinds: AdapterKind[], cleanup: () => void = () => undefined): void {
+        before(async function (this: Mocha.Context) {
+            this.timeout(180_000);
+            await environment.start(this, kinds);
+        });
+        after(async () => {
+            await this.stop();
+            cleanup();
+        });
+        afterEach(() => this.server.clearFaults());
+    }
+
     /** Starts what `kinds` need, once per process; skips (or, on CI, fails) the suite when a tool is missing. */
     start(ctx: Mocha.Context, kinds: AdapterKind[]): Promise<void> {
         return environment.start(ctx, kinds);

@@ -87,6 +87,8 @@ export class VmCheckpointPolicy extends pulumi.dynamic.Resource {
                 priorSettings: undefined,
                 fileLocationPending: undefined,
                 warning: undefined,
+                // Tells the provider's check it runs in a preview, where it predicts what the host will refuse; check drops it.
+                __hvcpPreview: pulumi.runtime.isDryRun(),
             },
             opts,
             "hyperv",

@@ -1,8 +1,9 @@
-import { HostError, isHostError, type HyperVHost, type TakenCheckpoint } from "../../host";
+import { HostError, isHostError, permanentProductionBlocker, type Checkpoint, type HyperVHost, type TakenCheckpoint } from "../../host";
 import { withVmLock } from "../shared/locks";
 import { explainRefusal } from "../shared/refusals";
 import { currentListing, mutateVm, readVm } from "../shared/vm-reads";
 import { vmRefOf } from "../shared/vm-target";
+import { asOperation, declaredPolicy, planCreate, plannedCreates, previewRead } from "../shared/preview";
 import { warn } from "../shared/warnings";
 import { diffCheckpoint } from "./diff";
 import { adoptedOutputs, explainRefusedTake, hyperVTypeOf, refreshedOutputs, refuseAdoption, takenOutputs } from "./plan";
@@ -115,4 +116,50 @@ export function liveCheckpointDeclaration(outs: CheckpointOutputs): Record<strin
     // An adopted checkpoint declared without a name keeps none.
     const name = outs.name !== undefined ? outs.checkpointName : undefined;
     return { ...target, host, name, type, restoreTrigger, startAfterRestore, adoptId };
+}
+
+/**
+ * Preview's prediction for a new checkpoint (see shared/preview): fails with the error `up` would
+ * give for what is certain, from one shared read of the VM and explainRefusedTake, which `up`
+ * explains its refusals with: a VM that does not exist or whose name is ambiguous, a VM already at
+ * 50 checkpoints (counting the ones this preview adds to it first), a Disabled policy (as a policy
+ * of this preview declares it, else as the host has it; disabled by that policy alone only warns,
+ * since without dependsOn `up` may take the checkpoint first), production-only on a VM that can never
+ * make production checkpoints. What only the moment decides (a VM starting, a guest whose VSS
+ * does not answer yet) is a warning. Changes nothing.
+ */
+export async function predictCheckpoint(host: HyperVHost, inputs: CheckpointInputs): Promise<void> {
+    const ref = vmRefOf(inputs);
+    if (inputs.adoptId !== undefined) {
+        // Adoption starts with this very read, so its failure is already the one `up` gives.
+        await previewRead(host, ref);
+        return;
+    }
+    let listing;
+    try {
+        listing = await previewRead(host, ref);
+    } catch (e) {
+        throw asOperation(e, ref, "take checkpoint");
+    }
+    const declaredType = declaredPolicy(host, listing.vm.id);
+    const vm = declaredType !== undefined ? { ...listing.vm, checkpointType: declaredType } : listing.vm;
+    // Disabled only by a policy of this stack: certain only if the policy applies first (dependsOn),
+    // which check cannot see; without it `up` may take the checkpoint before. A warning, as for the
+    // governance rule hyperv-no-checkpoints-on-disabled-vms, which still gets to judge it.
+    const disabledByStackOnly = declaredType === "Disabled" && listing.vm.checkpointType !== "Disabled";
+    // Only the count matters to the 50 limit: the checkpoints this preview takes first stand in as copies.
+    const planned = plannedCreates(host, vm.id);
+    const checkpoints = [...listing.checkpoints, ...Array.from({ length: planned }, () => undefined as unknown as Checkpoint)];
+    try {
+        explainRefusedTake(inputs, vm, checkpoints, await host.capabilities(), host.displayName);
+    } catch (e) {
+        if (disabledByStackOnly && isHostError(e, "CheckpointsDisabled")) {
+            warn(`${e.message} (the stack's VmCheckpointPolicy disables it: \`pulumi up\` fails this way if the policy applies first)`);
+        } else {
+            const transient = isHostError(e, "InvalidVmState") || (isHostError(e, "ProductionUnavailable") && permanentProductionBlocker(vm) === null);
+            if (!transient) throw e;
+            warn(`${(e as Error).message} (\`pulumi up\` fails the same way unless this changes before it runs)`);
+        }
+    }
+    planCreate(host, vm.id);
 }

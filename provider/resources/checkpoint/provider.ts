@@ -2,7 +2,8 @@ import type * as pulumi from "@pulumi/pulumi";
 import { checkInputs, compact } from "../shared/check";
 import { hostFor } from "../shared/runtime";
 import { diffCheckpoint } from "./diff";
-import { createCheckpoint, deleteCheckpoint, liveCheckpointDeclaration, readCheckpoint, updateCheckpoint } from "./lifecycle";
+import { allKnown, takePreviewFlag } from "../shared/preview";
+import { createCheckpoint, predictCheckpoint, deleteCheckpoint, liveCheckpointDeclaration, readCheckpoint, updateCheckpoint } from "./lifecycle";
 import { checkpointInputsSchema, checkpointOutputsSchema, type CheckpointOutputs } from "./schema";
 
 const parseInputs = (news: Record<string, unknown>) => checkpointInputsSchema.parse(news);
@@ -10,8 +11,15 @@ const parseOutputs = (olds: Record<string, unknown>) => checkpointOutputsSchema.
 
 /** The Checkpoint lifecycle, as Pulumi's dynamic provider interface. */
 export const checkpointProvider: pulumi.dynamic.ResourceProvider<Record<string, unknown>, CheckpointOutputs> = {
-    async check(_olds, news) {
-        return checkInputs(checkpointInputsSchema, checkpointInputsSchema.shape, news);
+    async check(olds, given) {
+        // In preview (and only there) a new checkpoint is predicted against the host: see shared/preview.
+        const { news, preview } = takePreviewFlag(given);
+        const checked = checkInputs(checkpointInputsSchema, checkpointInputsSchema.shape, news);
+        if (preview && "inputs" in checked && Object.keys(olds).length === 0 && allKnown(news)) {
+            const inputs = parseInputs(news);
+            await predictCheckpoint(hostFor(inputs.host), inputs);
+        }
+        return checked;
     },
 
     async diff(id, olds, news) {

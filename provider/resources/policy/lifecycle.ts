@@ -3,7 +3,9 @@ import { withVmLock } from "../shared/locks";
 import { explainRefusal } from "../shared/refusals";
 import { mutateVm, readVm } from "../shared/vm-reads";
 import { vmRefOf } from "../shared/vm-target";
-import { desiredSettings, explainRefusedPolicy, pendingLocationWarning, policyOutputs, refuseUnsupported, settingsOf } from "./plan";
+import { asOperation, declarePolicy, previewRead } from "../shared/preview";
+import { warn } from "../shared/warnings";
+import { desiredCheckpointType, desiredSettings, explainRefusedPolicy, pendingLocationWarning, policyOutputs, refuseUnsupported, settingsOf } from "./plan";
 import type { PolicyInputs, PolicyOutputs, PolicySettings } from "./schema";
 
 /**
@@ -118,4 +120,34 @@ export async function restorePolicy(host: HyperVHost, olds: PolicyOutputs): Prom
         if (isHostError(e, "VmNotFound")) return [];
         throw e;
     }
+}
+
+/**
+ * Preview's prediction (see shared/preview): fails with the error `up` would give for what is
+ * certain, from one shared read of the VM and the functions `up` explains its refusals with: a VM
+ * that does not exist or whose name is ambiguous (creates only: an update targets the VM it
+ * manages, by id), a field the host does not have, production-only on a VM that can never make
+ * production checkpoints, a backup service the VM does not have. A file location that cannot move
+ * yet only warns, with the words `up` uses when it defers it. Records the type the policy declares,
+ * for the checkpoints of the VM that follow in this preview. Changes nothing.
+ */
+export async function predictPolicy(host: HyperVHost, inputs: PolicyInputs, update: boolean): Promise<void> {
+    const ref = vmRefOf(inputs);
+    const operation = "apply checkpoint settings";
+    refuseUnsupported(inputs, ref, await host.capabilities(), host.displayName);
+    let listing;
+    try {
+        listing = await previewRead(host, ref);
+    } catch (e) {
+        if (update && (isHostError(e, "VmNotFound") || isHostError(e, "AmbiguousVmName"))) return;
+        throw asOperation(e, ref, operation);
+    }
+    const { vm, checkpoints } = listing;
+    try {
+        explainRefusedPolicy(inputs, vm, checkpoints, host.displayName);
+    } catch (e) {
+        if (!isHostError(e, "FileLocationLocked") || inputs.fileLocation === undefined) throw e;
+        warn(`VM "${vm.name}" (${vm.id}): ${pendingLocationWarning(vm.checkpointFileLocation, inputs.fileLocation, checkpoints)}`);
+    }
+    declarePolicy(host, vm.id, desiredCheckpointType(inputs, vm.checkpointType));
 }

@@ -3,7 +3,8 @@ import { hostFor } from "../shared/runtime";
 import { checkInputs, compact } from "../shared/check";
 import { warn } from "../shared/warnings";
 import { diffPolicy } from "./diff";
-import { applyPolicy, liveDeclaration, readPolicy, restorePolicy } from "./lifecycle";
+import { allKnown, takePreviewFlag } from "../shared/preview";
+import { applyPolicy, predictPolicy, liveDeclaration, readPolicy, restorePolicy } from "./lifecycle";
 import { policyInputsSchema, policyOutputsSchema, type PolicyInputs, type PolicyOutputs } from "./schema";
 
 function parseInputs(news: Record<string, unknown>): PolicyInputs {
@@ -16,8 +17,15 @@ function parseOutputs(olds: Record<string, unknown>): PolicyOutputs {
 
 /** The VmCheckpointPolicy lifecycle, as Pulumi's dynamic provider interface. */
 export const policyProvider: pulumi.dynamic.ResourceProvider<Record<string, unknown>, PolicyOutputs> = {
-    async check(_olds, news) {
-        return checkInputs(policyInputsSchema, policyInputsSchema.shape, news);
+    async check(olds, given) {
+        // In preview (and only there) the declaration is predicted against the host: see shared/preview.
+        const { news, preview } = takePreviewFlag(given);
+        const checked = checkInputs(policyInputsSchema, policyInputsSchema.shape, news);
+        if (preview && "inputs" in checked && allKnown(news)) {
+            const inputs = parseInputs(news);
+            await predictPolicy(hostFor(inputs.host), inputs, Object.keys(olds).length > 0);
+        }
+        return checked;
     },
 
     async diff(_id, olds, news) {

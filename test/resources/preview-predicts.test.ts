@@ -1,0 +1,119 @@
+import * as assert from "node:assert/strict";
+import { checkpointProvider, policyProvider } from "../../provider";
+import { forgetPreview } from "../../provider/resources/shared/preview";
+import { hostJson, hostOf, labWith, removeLabs, type Props, type Provider } from "./helpers";
+
+/** Counts every call of the port the resources make (capabilities, read once per host, not counted). */
+function countHostCalls(): string[] {
+    const host = hostOf() as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+    const methods: string[] = [];
+    const port = ["getVm", "getVmWithCheckpoints", "applyCheckpointSettings", "listCheckpoints", "getCheckpoint", "takeCheckpoint", "applyCheckpoint", "renameCheckpoint", "removeCheckpoint"];
+    for (const method of port) {
+        const original = host[method]!.bind(host);
+        host[method] = (...args: unknown[]) => {
+            methods.push(method);
+            return original(...args);
+        };
+    }
+    return methods;
+}
+
+/** The engine's check as the SDK resources call it: with the hidden preview flag. */
+async function check(provider: Provider, news: Props, preview: boolean, olds: Props = {}) {
+    return provider.check!(olds, { ...news, __hvcpPreview: preview });
+}
+
+/** What `work` writes to stderr (where the provider's warnings go). */
+async function stderrOf(work: () => Promise<unknown>): Promise<string> {
+    const written: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string) => (written.push(String(chunk)), true)) as typeof process.stderr.write;
+    try {
+        await work();
+    } finally {
+        process.stderr.write = write;
+    }
+    return written.join("");
+}
+
+describe("preview's check predicts from one host read per VM", () => {
+    beforeEach(forgetPreview);
+    afterEach(() => {
+        forgetPreview();
+        removeLabs();
+    });
+
+    it("N resources of one VM cost one read; N VMs cost N reads; nothing changes on the host", async () => {
+        const vms = ["vm1", "vm2", "vm3", "vm4"];
+        const lab = await labWith(vms.map((name) => ({ name, state: "Running" as const, checkpointType: "Production" as const })));
+        const before = hostJson(lab);
+        const methods = countHostCalls();
+        await Promise.all([
+            check(policyProvider, { vmName: "vm1", type: "standard" }, true),
+            ...Array.from({ length: 10 }, (_, i) => check(checkpointProvider, { vmName: "vm1", name: `cp${i}` }, true)),
+        ]);
+        assert.deepEqual(methods, ["getVmWithCheckpoints"], "11 resources of one VM: one read");
+        methods.length = 0;
+        forgetPreview();
+        await Promise.all(vms.flatMap((vm) => [
+            check(policyProvider, { vmName: vm, type: "production" }, true),
+            check(checkpointProvider, { vmName: vm, name: "a" }, true),
+            check(checkpointProvider, { vmName: vm, name: "b" }, true),
+        ]));
+        assert.deepEqual(methods, vms.map(() => "getVmWithCheckpoints"), "4 VMs with 3 resources each: 4 reads");
+        assert.equal(hostJson(lab), before);
+    });
+
+    it("removes the hidden flag from the inputs it returns, in preview and in up", async () => {
+        await labWith([{ name: "vm1", state: "Running", checkpointType: "Production" }]);
+        for (const preview of [true, false]) {
+            const result = await check(checkpointProvider, { vmName: "vm1", name: "a" }, preview);
+            assert.deepEqual(result.inputs, { vmName: "vm1", name: "a" });
+            const policy = await check(policyProvider, { vmName: "vm1", type: "standard" }, preview);
+            assert.deepEqual(policy.inputs, { vmName: "vm1", type: "standard" });
+        }
+    });
+
+    it("in up, check asks the host nothing, even for a declaration the host will refuse", async () => {
+        await labWith([{ name: "vm1", state: "Running", checkpointType: "Disabled", version: "5.0" }]);
+        const methods = countHostCalls();
+        await check(policyProvider, { vmName: "vm1", type: "production", fallbackToStandard: false }, false);
+        await check(checkpointProvider, { vmName: "vm1", name: "a" }, false);
+        await check(checkpointProvider, { vmName: "missing", name: "a" }, false);
+        assert.deepEqual(methods, []);
+    });
+
+    it("in preview, refuses what up refuses and only warns about what may change", async () => {
+        await labWith([
+            { name: "off", state: "Running", checkpointType: "Disabled" },
+            { name: "busy", state: "Starting", checkpointType: "Production" },
+        ]);
+        await assert.rejects(check(checkpointProvider, { vmName: "off", name: "a" }, true), /take checkpoint failed on .*the VM's checkpoint policy is Disabled/);
+        await assert.rejects(check(checkpointProvider, { vmName: "nowhere", name: "a" }, true), /take checkpoint failed on .*nowhere/);
+        const result = await check(checkpointProvider, { vmName: "busy", name: "a" }, true);
+        assert.deepEqual(result.inputs, { vmName: "busy", name: "a" });
+        // A policy of this preview that re-enables checkpoints counts.
+        forgetPreview();
+        await check(policyProvider, { vmName: "off", disabled: false }, true);
+        await check(checkpointProvider, { vmName: "off", name: "a" }, true);
+    });
+
+    it("in preview, a policy of the stack that disables an enabled VM makes its new checkpoints a warning (up refuses only if the policy applies first)", async () => {
+        await labWith([{ name: "vm1", state: "Running", checkpointType: "Production" }]);
+        await check(policyProvider, { vmName: "vm1", disabled: true }, true);
+        const written = await stderrOf(() => check(checkpointProvider, { vmName: "vm1", name: "a" }, true));
+        assert.match(written, /warning: hyperv-checkpoints: take checkpoint failed on .*the VM's checkpoint policy is Disabled.*the stack's VmCheckpointPolicy disables it/);
+    });
+
+    it("in preview, a file location that must wait for the VM's checkpoints warns with up's words instead of failing", async () => {
+        const lab = await labWith([{ name: "vm1", state: "Running", checkpointType: "Production" }]);
+        await hostOf().takeCheckpoint({ name: "vm1" }, { name: "keep" });
+        const before = hostJson(lab);
+        const written = await stderrOf(async () => {
+            const result = await check(policyProvider, { vmName: "vm1", fileLocation: "D:\\Moved" }, true);
+            assert.deepEqual(result.failures ?? [], []);
+        });
+        assert.match(written, /warning: hyperv-checkpoints: VM "vm1" .*fileLocation stays .* for now, everything else was applied.*1 checkpoint\(s\): "keep"/);
+        assert.equal(hostJson(lab), before);
+    });
+});

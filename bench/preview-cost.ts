@@ -1,0 +1,68 @@
+import * as fs from "node:fs";
+import type { HyperVHost } from "../provider/host";
+import { checkpointProvider, configure, hostFor, policyProvider } from "../provider";
+import { forgetPreview, PREVIEW_FLAG } from "../provider/resources/shared/preview";
+import { fleetLab, fleetVmName } from "./lab-fleet";
+
+/*
+ * What preview's predictions cost: every resource's `check` called as the engine calls it in a
+ * preview (the SDK's flag true) and in an up (false), on N VMs x (1 policy + 2 checkpoints) of a
+ * fresh lab, in one process as in one provider process. Host calls are counted and timed by
+ * wrapping the host's methods; the two modes run the same code on the same lab.
+ */
+
+type Props = Record<string, unknown>;
+
+function meter(host: HyperVHost): { ms: number; calls: number; byMethod: Record<string, number> } {
+    const counted = { ms: 0, calls: 0, byMethod: {} as Record<string, number> };
+    const target = host as unknown as Record<string, unknown>;
+    for (const name of ["capabilities", "getVm", "getVmWithCheckpoints", "applyCheckpointSettings", "takeCheckpoint"]) {
+        const original = (target[name] as (...a: unknown[]) => Promise<unknown>).bind(host);
+        target[name] = async (...args: unknown[]) => {
+            const start = performance.now();
+            counted.calls++;
+            counted.byMethod[name] = (counted.byMethod[name] ?? 0) + 1;
+            try {
+                return await original(...args);
+            } finally {
+                counted.ms += performance.now() - start;
+            }
+        };
+    }
+    return counted;
+}
+
+async function measure(vms: number): Promise<void> {
+    const folder = await fleetLab(vms);
+    try {
+        configure({ get: (k) => (k === "hyperv:host" ? `lab:${folder}` : undefined) });
+        const host = meter(hostFor(undefined));
+        const declared: { provider: typeof policyProvider; inputs: Props }[] = [];
+        for (let i = 0; i < vms; i++) {
+            const vmName = fleetVmName(i);
+            declared.push({ provider: policyProvider, inputs: { vmName, type: "standard" } });
+            declared.push({ provider: checkpointProvider as unknown as typeof policyProvider, inputs: { vmName, name: "before change" } });
+            declared.push({ provider: checkpointProvider as unknown as typeof policyProvider, inputs: { vmName, name: "after change" } });
+        }
+        for (const preview of [false, true]) {
+            forgetPreview();
+            const before = { ...host, byMethod: { ...host.byMethod } };
+            const start = performance.now();
+            // The engine checks resources as the program registers them, many at once.
+            await Promise.all(declared.map((d) => d.provider.check!({}, { ...d.inputs, [PREVIEW_FLAG]: preview })));
+            const ms = performance.now() - start;
+            const methods = Object.entries(host.byMethod).map(([m, n]) => [m, n - (before.byMethod[m] ?? 0)] as const).filter(([, n]) => n > 0);
+            console.log(
+                `${vms} VMs, ${declared.length} resources, check in ${preview ? "preview" : "up"}: ${ms.toFixed(0)} ms wall, ` +
+                `${host.calls - before.calls} host calls (${methods.map(([m, n]) => `${m} ${n}`).join(", ") || "none"})`,
+            );
+        }
+    } finally {
+        fs.rmSync(folder, { recursive: true, force: true });
+    }
+}
+
+const sizes = (process.argv[2] ?? "10,100,500").split(",").map(Number);
+void (async () => {
+    for (const vms of sizes) await measure(vms);
+})();

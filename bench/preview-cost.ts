@@ -32,7 +32,9 @@ function meter(host: HyperVHost): { ms: number; calls: number; byMethod: Record<
     return counted;
 }
 
-async function measure(vms: number): Promise<void> {
+/** One line per mode (up, then preview) with the measured figures. */
+export async function measurePreviewCost(vms: number): Promise<string[]> {
+    const lines: string[] = [];
     const folder = await fleetLab(vms);
     try {
         configure({ get: (k) => (k === "hyperv:host" ? `lab:${folder}` : undefined) });
@@ -52,7 +54,7 @@ async function measure(vms: number): Promise<void> {
             await Promise.all(declared.map((d) => d.provider.check!({}, { ...d.inputs, [PREVIEW_FLAG]: preview })));
             const ms = performance.now() - start;
             const methods = Object.entries(host.byMethod).map(([m, n]) => [m, n - (before.byMethod[m] ?? 0)] as const).filter(([, n]) => n > 0);
-            console.log(
+            lines.push(
                 `${vms} VMs, ${declared.length} resources, check in ${preview ? "preview" : "up"}: ${ms.toFixed(0)} ms wall, ` +
                 `${host.calls - before.calls} host calls (${methods.map(([m, n]) => `${m} ${n}`).join(", ") || "none"})`,
             );
@@ -60,9 +62,12 @@ async function measure(vms: number): Promise<void> {
     } finally {
         fs.rmSync(folder, { recursive: true, force: true });
     }
+    return lines;
 }
 
-const sizes = (process.argv[2] ?? "10,100,500").split(",").map(Number);
-void (async () => {
-    for (const vms of sizes) await measure(vms);
-})();
+if (require.main === module) {
+    const sizes = (process.argv[2] ?? "10,100,500").split(",").map(Number);
+    void (async () => {
+        for (const vms of sizes) for (const line of await measurePreviewCost(vms)) console.log(line);
+    })();
+}

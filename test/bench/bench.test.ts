@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { runBench } from "../../bench/main";
+import { measurePreviewCost } from "../../bench/preview-cost";
 import { render } from "../../bench/report";
 
 /*
@@ -38,5 +39,15 @@ describe("npm run bench, at a tiny size", function () {
         for (const s of written.traffic.shells) assert.equal(s.sessions, s.hosts, "one shell session per host");
 
         assert.match(render(results), /ours\/floor/);
+    });
+});
+
+describe("npm run bench:preview, at a tiny size", function () {
+    this.timeout(120_000);
+
+    it("measures check in up (no host call) and in preview (one read per VM)", async () => {
+        const [up, preview] = await measurePreviewCost(3);
+        assert.match(up!, /3 VMs, 9 resources, check in up: \d+ ms wall, 0 host calls \(none\)/);
+        assert.match(preview!, /3 VMs, 9 resources, check in preview: \d+ ms wall, \d+ host calls \(.*getVmWithCheckpoints 3\b/);
     });
 });

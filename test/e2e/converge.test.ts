@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { readLab } from "../../provider/lab";
+import { readLab, takeLabCheckpoint } from "../../provider/lab";
 import { opsByName, type TestStack } from "./harness";
 import { declaredStackOnLab, vmByName } from "./lab-fixture";
 const MOVED = "D:\\Moved\\web01";
@@ -56,6 +56,30 @@ describe("declarations that one `up` cannot finish converge on the next, without
         // Step 3: converged.
         const third = await stack.up();
         assert.deepEqual(third.changes, []);
+    });
+
+    it("replacing one of a full VM's 50 checkpoints: the refusal's advice works (the engine creates before it deletes)", async () => {
+        const vmId = vmByName(lab, "web01").id;
+        for (let i = 1; i <= 49; i++) await takeLabCheckpoint(lab, { id: vmId }, { name: `by hand ${i}` });
+        await declare({}, { old: { vmName: "web01", name: "old", dependsOnPolicy: "webPolicy" } });
+        await stack.up();
+        assert.equal(readLab(lab).checkpoints.length, 50);
+
+        // Step 1: the program swaps "old" for "new"; the create comes first and is refused, saying what to do.
+        await declare({}, { new: { vmName: "web01", name: "new", dependsOnPolicy: "webPolicy" } });
+        await assert.rejects(stack.up(), (e: Error) => /already has 50 checkpoints/.test(e.message) && /pulumi destroy --target <URN>/.test(e.message));
+        assert.equal(readLab(lab).checkpoints.length, 50, "nothing changed");
+
+        // Step 2: the advice: destroy the removed checkpoint by its URN first.
+        const state = (await stack.stack.exportStack()).deployment as { resources: { urn: string }[] };
+        const urn = state.resources.map((r) => r.urn).find((u) => u.endsWith("::old"))!;
+        await stack.stack.destroy({ target: [urn] });
+        assert.ok(!readLab(lab).checkpoints.some((c) => c.name === "old"));
+
+        // Step 3: the next up finishes without error.
+        await stack.up();
+        assert.ok(readLab(lab).checkpoints.some((c) => c.name === "new"));
+        assert.equal(readLab(lab).checkpoints.length, 50);
     });
 
     it("moving the file location while checkpoints stay: the first `up` defers it with a warning, the next refuses with what to do", async () => {

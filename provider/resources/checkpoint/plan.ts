@@ -28,7 +28,14 @@ export const hyperVTypeOf: Record<CheckpointTypeArg, Exclude<CheckpointType, "Di
 export function explainRefusedTake(inputs: CheckpointInputs, vm: Vm, checkpoints: Checkpoint[], caps: HostCapabilities, hostName: string): void {
     const ctx = { host: hostName, vm: vm.name, vmId: vm.id, checkpoint: inputs.name, operation: "take checkpoint" };
     if (checkpoints.length >= MAX_CHECKPOINTS_PER_VM) {
-        throw new HostError("CheckpointLimit", `the VM already has ${checkpoints.length} checkpoints, Hyper-V's limit is ${MAX_CHECKPOINTS_PER_VM}`, ctx);
+        // The engine creates before it deletes: a program that removes some of them and adds this one
+        // would fail on every `up` without the second way out.
+        throw new HostError("CheckpointLimit", `the VM already has ${checkpoints.length} checkpoints, Hyper-V's limit is ${MAX_CHECKPOINTS_PER_VM}`, ctx, {
+            // (--continue-on-error does not help: the engine deletes only after a program that ran to the end.)
+            hint:
+                "delete or merge old ones first. If this program already removes some of them, the engine creates before it deletes: " +
+                "delete those first with `pulumi destroy --target <URN>` for each (`pulumi stack --show-urns` lists them), then `pulumi up`",
+        });
     }
     if (vm.checkpointType === "Disabled") {
         throw new HostError(

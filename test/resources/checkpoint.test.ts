@@ -181,7 +181,7 @@ describe("Checkpoint against the lab host", () => {
             const lab = await labWithWeb01({ state: "Off" });
             for (let i = 1; i <= 50; i++) await takeLabCheckpoint(lab.folder, { name: "web01" }, { name: `cp${i}` });
             const message = await refusedUnchanged(lab, { vmName: "web01", name: "one too many" },
-                /the VM already has 50 checkpoints, Hyper-V's limit is 50/, /delete or merge old ones first/);
+                /the VM already has 50 checkpoints, Hyper-V's limit is 50/, /Delete or merge old ones first/, /pulumi destroy --target <URN>/);
             assertOneReadableLine(message, lab);
             assert.match(message, /checkpoint "one too many"/);
             assert.equal(labCheckpoints(lab, "web01").length, 50);

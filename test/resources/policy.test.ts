@@ -406,7 +406,8 @@ describe("VmCheckpointPolicy against the lab host", () => {
             const vm = labVm(lab, "web01");
             assert.equal(vm.checkpointType, "Production");
             assert.equal(vm.checkpointFileLocation, "D:\\cp");
-            assert.match(warnings, /VM "web01" .*fileLocation stays D:\\cp \(was C:\\ProgramData\\Microsoft\\Windows\\Hyper-V\): the VM has 1 checkpoint\(s\)/);
+            assert.match(warnings, /VM "web01" .*fileLocation stays D:\\cp \(was C:\\ProgramData\\Microsoft\\Windows\\Hyper-V\): .* this VM has 1: "keep me"\. Everything else was put back/);
+            assert.match(warnings, /remove those checkpoints, then run `Set-VM -Id [0-9a-f-]{36} -SnapshotFileLocation 'C:\\ProgramData\\Microsoft\\Windows\\Hyper-V'`/);
         });
 
         it("leaves settings it did not manage as they are now", async () => {

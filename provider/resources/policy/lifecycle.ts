@@ -113,7 +113,14 @@ export async function restorePolicy(host: HyperVHost, olds: PolicyOutputs): Prom
     try {
         const { after, checkpointCount } = await withVmLock(host, vm, () => mutateVm(host, vm, () => host.applyCheckpointSettings(vm, desired)));
         if (olds.fileLocation !== undefined && !sameHostPath(prior.fileLocation, after.checkpointFileLocation)) {
-            return [`fileLocation stays ${after.checkpointFileLocation} (was ${prior.fileLocation}): the VM has ${checkpointCount} checkpoint(s)`];
+            // Only this rare path pays for a second read: the warning names the checkpoints in the way.
+            const { checkpoints } = (await readVm(host, vm)).listing;
+            const names = checkpoints.slice(0, 5).map((c) => `"${c.name}"`).join(", ") + (checkpoints.length > 5 ? ` and ${checkpoints.length - 5} more` : "");
+            return [
+                `fileLocation stays ${after.checkpointFileLocation} (was ${prior.fileLocation}): Hyper-V moves it only while a VM has no checkpoints, ` +
+                    `and this VM has ${checkpointCount}: ${names}. Everything else was put back. To put it back too, remove those checkpoints, then run ` +
+                    `\`Set-VM -Id ${olds.vmId} -SnapshotFileLocation '${prior.fileLocation.replace(/'/g, "''")}'\` on the host`,
+            ];
         }
         return [];
     } catch (e) {

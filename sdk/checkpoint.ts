@@ -65,6 +65,8 @@ export class Checkpoint extends pulumi.dynamic.Resource {
             name,
             {
                 ...args,
+                // Where the provider shows its warnings about this checkpoint (the engine gives it no URN).
+                resourceUrn: pulumi.createUrn(name, "pulumi-nodejs:dynamic/hyperv:Checkpoint", opts?.parent),
                 name: args.name ?? (args.adoptId === undefined ? name : undefined),
                 vmId: args.vmId,
                 vmName: args.vmName,

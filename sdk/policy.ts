@@ -75,6 +75,8 @@ export class VmCheckpointPolicy extends pulumi.dynamic.Resource {
             name,
             {
                 ...args,
+                // Where the provider shows the warnings of a delete, which the engine gives no URN.
+                resourceUrn: pulumi.createUrn(name, "pulumi-nodejs:dynamic/hyperv:VmCheckpointPolicy", opts?.parent),
                 vmId: args.vmId,
                 vmName: args.vmName,
                 checkpointType: undefined,

@@ -4,7 +4,7 @@ import { explainRefusal } from "../shared/refusals";
 import { currentListing, mutateVm, readVm } from "../shared/vm-reads";
 import { vmRefOf } from "../shared/vm-target";
 import { asOperation, declaredPolicy, planCreate, plannedCreates, previewRead } from "../shared/preview";
-import { warn } from "../shared/warnings";
+import { warnOnResource } from "../shared/resource-warnings";
 import { diffCheckpoint } from "./diff";
 import { adoptedOutputs, explainRefusedTake, hyperVTypeOf, refreshedOutputs, refuseAdoption, takenOutputs } from "./plan";
 import type { CheckpointInputs, CheckpointOutputs } from "./schema";
@@ -21,7 +21,7 @@ export async function createCheckpoint(host: HyperVHost, inputs: CheckpointInput
         const taken = await mutateVm(host, ref, () => host.takeCheckpoint(ref, request), (t) => t.vm).catch(async (refusal: unknown) => {
             throw await explainRefusal(host, ref, refusal, ({ vm, checkpoints }, caps) => explainRefusedTake(inputs, vm, checkpoints, caps, host.displayName));
         });
-        warnOfNamesakes(taken);
+        await warnOfNamesakes(taken, inputs.resourceUrn);
         return { id: taken.checkpoint.id, outs: takenOutputs(inputs, taken) };
     });
 }
@@ -49,9 +49,9 @@ async function adoptCheckpoint(host: HyperVHost, inputs: CheckpointInputs, adopt
  * the provider (the engine then records no resource, and a refresh cannot see it), or the one a
  * replacement is about to delete. Names may repeat on Hyper-V, so this is a warning, not a refusal.
  */
-function warnOfNamesakes({ vm, checkpoint, namesakes }: TakenCheckpoint): void {
+async function warnOfNamesakes({ vm, checkpoint, namesakes }: TakenCheckpoint, resourceUrn: string | undefined): Promise<void> {
     for (const cp of namesakes) {
-        warn(
+        await warnOnResource(resourceUrn,
             `VM "${vm.name}" (${vm.id}) already had a checkpoint named "${cp.name}" (${cp.id}, taken ${cp.creationTime}); took another (${checkpoint.id}). ` +
             `If an interrupted update left it behind, adopt it instead (adoptId: "${cp.id}") or remove it; if this resource is being replaced, it is the old one and goes next`,
         );
@@ -111,11 +111,11 @@ export async function deleteCheckpoint(host: HyperVHost, id: string, olds: Check
 
 /** The declaration as the host now has it (the checkpoint's current name), for the engine's next diff. */
 export function liveCheckpointDeclaration(outs: CheckpointOutputs): Record<string, unknown> {
-    const { host, type, restoreTrigger, startAfterRestore, adoptId } = outs;
+    const { host, type, restoreTrigger, startAfterRestore, adoptId, resourceUrn } = outs;
     const target = outs.vmNameDeclared !== undefined ? { vmName: outs.vmNameDeclared } : { vmId: outs.vmId };
     // An adopted checkpoint declared without a name keeps none.
     const name = outs.name !== undefined ? outs.checkpointName : undefined;
-    return { ...target, host, name, type, restoreTrigger, startAfterRestore, adoptId };
+    return { ...target, host, name, type, restoreTrigger, startAfterRestore, adoptId, resourceUrn };
 }
 
 /**
@@ -154,11 +154,11 @@ export async function predictCheckpoint(host: HyperVHost, inputs: CheckpointInpu
         explainRefusedTake(inputs, vm, checkpoints, await host.capabilities(), host.displayName);
     } catch (e) {
         if (disabledByStackOnly && isHostError(e, "CheckpointsDisabled")) {
-            warn(`${e.message} (the stack's VmCheckpointPolicy disables it: \`pulumi up\` fails this way if the policy applies first)`);
+            await warnOnResource(inputs.resourceUrn, `${e.message} (the stack's VmCheckpointPolicy disables it: \`pulumi up\` fails this way if the policy applies first)`);
         } else {
             const transient = isHostError(e, "InvalidVmState") || (isHostError(e, "ProductionUnavailable") && permanentProductionBlocker(vm) === null);
             if (!transient) throw e;
-            warn(`${(e as Error).message} (\`pulumi up\` fails the same way unless this changes before it runs)`);
+            await warnOnResource(inputs.resourceUrn, `${(e as Error).message} (\`pulumi up\` fails the same way unless this changes before it runs)`);
         }
     }
     planCreate(host, vm.id);

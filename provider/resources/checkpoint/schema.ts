@@ -33,6 +33,8 @@ export const checkpointInputsSchema = z
         type: checkpointTypeArgSchema.optional(),
         restoreTrigger: z.string({ message: "restoreTrigger must be a string (any value; change it to apply the checkpoint)" }).optional(),
         startAfterRestore: z.boolean({ message: "startAfterRestore must be true or false" }).optional(),
+        /** Set by the SDK (pulumi.createUrn), so that the provider's warnings show on this resource. */
+        resourceUrn: z.string().optional(),
         adoptId: z
             .string()
             .pipe(z.string().regex(/^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$/, {
@@ -58,6 +60,7 @@ export const checkpointOutputsSchema = z.object({
     type: checkpointTypeArgSchema.optional(),
     restoreTrigger: z.string().optional(),
     startAfterRestore: z.boolean().optional(),
+    resourceUrn: z.string().optional(),
     adoptId: z.string().optional(),
     vmNameDeclared: z.string().optional(),
     vmId: guidSchema,

@@ -4,7 +4,7 @@ import { explainRefusal } from "../shared/refusals";
 import { mutateVm, readVm } from "../shared/vm-reads";
 import { vmRefOf } from "../shared/vm-target";
 import { asOperation, declarePolicy, previewRead } from "../shared/preview";
-import { warn } from "../shared/warnings";
+import { warnOnResource } from "../shared/resource-warnings";
 import { desiredCheckpointType, desiredSettings, explainRefusedPolicy, pendingLocationWarning, policyOutputs, refuseUnsupported, settingsOf } from "./plan";
 import type { PolicyInputs, PolicyOutputs, PolicySettings } from "./schema";
 
@@ -88,9 +88,9 @@ export function liveDeclaration(olds: PolicyOutputs): PolicyInputs {
 
 /** The declaration stored in the outputs, as inputs again. */
 export function declaredInputs(olds: PolicyOutputs): PolicyInputs {
-    const { type, fallbackToStandard, disabled, fileLocation, automaticCheckpoints, ensureBackupIntegration, host } = olds;
+    const { type, fallbackToStandard, disabled, fileLocation, automaticCheckpoints, ensureBackupIntegration, host, resourceUrn } = olds;
     const target = olds.vmNameDeclared !== undefined ? { vmName: olds.vmNameDeclared } : { vmId: olds.vmId };
-    const all = { ...target, host, type, fallbackToStandard, disabled, fileLocation, automaticCheckpoints, ensureBackupIntegration };
+    const all = { ...target, host, type, fallbackToStandard, disabled, fileLocation, automaticCheckpoints, ensureBackupIntegration, resourceUrn };
     return Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined)) as PolicyInputs;
 }
 
@@ -154,7 +154,7 @@ export async function predictPolicy(host: HyperVHost, inputs: PolicyInputs, upda
         explainRefusedPolicy(inputs, vm, checkpoints, host.displayName);
     } catch (e) {
         if (!isHostError(e, "FileLocationLocked") || inputs.fileLocation === undefined) throw e;
-        warn(`VM "${vm.name}" (${vm.id}): ${pendingLocationWarning(vm.checkpointFileLocation, inputs.fileLocation, checkpoints)}`);
+        await warnOnResource(inputs.resourceUrn, `VM "${vm.name}" (${vm.id}): ${pendingLocationWarning(vm.checkpointFileLocation, inputs.fileLocation, checkpoints)}`);
     }
     declarePolicy(host, vm.id, desiredCheckpointType(inputs, vm.checkpointType));
 }

@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { hostFor } from "../shared/runtime";
 import { checkInputs, compact } from "../shared/check";
-import { warn } from "../shared/warnings";
+import { warnOnResource } from "../shared/resource-warnings";
 import { diffPolicy } from "./diff";
 import { allKnown, takePreviewFlag } from "../shared/preview";
 import { applyPolicy, predictPolicy, liveDeclaration, readPolicy, restorePolicy } from "./lifecycle";
@@ -57,6 +57,6 @@ export const policyProvider: pulumi.dynamic.ResourceProvider<Record<string, unkn
     async delete(_id, props) {
         const olds = parseOutputs(props);
         const notRestored = await restorePolicy(hostFor(olds.host), olds);
-        for (const message of notRestored) warn(`VM "${olds.vmName}" (${olds.vmId}): ${message}`);
+        for (const message of notRestored) await warnOnResource(olds.resourceUrn, `VM "${olds.vmName}" (${olds.vmId}): ${message}`);
     },
 };

@@ -15,6 +15,8 @@ export const policyInputsSchema = z
         fileLocation: windowsFolderSchema("fileLocation").optional(),
         automaticCheckpoints: z.boolean({ message: "automaticCheckpoints must be true or false" }).optional(),
         ensureBackupIntegration: z.boolean({ message: "ensureBackupIntegration must be true or false" }).optional(),
+        /** Set by the SDK (pulumi.createUrn), so that warnings of a delete can be shown on this resource. */
+        resourceUrn: z.string().optional(),
     })
     .superRefine((value, ctx) => {
         requireOneVm(value, ctx);
@@ -60,6 +62,7 @@ export const policyOutputsSchema = z.object({
     fileLocation: z.string().optional(),
     automaticCheckpoints: z.boolean().optional(),
     ensureBackupIntegration: z.boolean().optional(),
+    resourceUrn: z.string().optional(),
     checkpointType: checkpointTypeSchema.nullable(),
     checkpointFileLocation: z.string(),
     automaticCheckpointsEnabled: z.boolean().nullable(),

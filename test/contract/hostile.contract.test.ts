@@ -22,36 +22,12 @@ import { ADAPTERS, RealShells, type AdapterKind } from "../powershell/support/re
  * what happens to any value: it arrives byte for byte, or it is refused before anything changes,
  * the same on every adapter. A U+FFFD arriving in its place is a silent change: a checkpoint the
  * user did not name, or a VM that is not the one they named. The assertion below is the general
- * one; where an adapter substitutes, the value is listed in knownDefects.
+ * one; an adapter that substitutes a value fails the suite.
  */
 
-/** Which use of a value an assertion is about. */
-type Role = "vm name" | "checkpoint name" | "checkpoint namesakes" | "file location" | "checkpoint files" | "same file location";
-
-interface KnownDefect {
-    role: Role;
-    value: string;
-    adapters: readonly AdapterKind[];
-    /** What goes wrong, as observed. */
-    reason: string;
-}
-
-
 /**
- * Defects found by this suite, kept out of its assertions until fixed (each is a pending test in
- * the output). Remove an entry when its fix lands: the general assertion then covers the value.
- */
-export const knownDefects: readonly KnownDefect[] = [
-];
-
-function knownDefect(role: Role, kind: AdapterKind, value: string): KnownDefect | undefined {
-    return knownDefects.find((d) => d.role === role && d.value === value && d.adapters.includes(kind));
-}
-
-/**
- * Over Hyper-V's limit in UTF-16 units only: 51 emoji are 51 code points but 102 units. Not in the
- * shared corpus: the resources' check counts code points and accepts it, so hostile-input's "every
- * accepted corpus name becomes a checkpoint" would fail on the host's refusal (a provider defect).
+ * Over Hyper-V's limit in UTF-16 units only: 51 emoji are 51 code points but 102 units, which every
+ * adapter (and the resources' check) refuses as Hyper-V does.
  */
 const OVER_THE_LIMIT_IN_UNITS = "\uD83D\uDE80".repeat(51);
 
@@ -145,7 +121,7 @@ describe("hostile values", () => {
                 const problems = new Problems();
                 // Each name with its lookalike: both are VMs of the lab, and each name must find its own.
                 const withLookalikes = [...new Set(names.flatMap((n) => [n, lookalike(n) ?? n]))];
-                const used = withLookalikes.filter((n) => !knownDefect("vm name", kind, n));
+                const used = withLookalikes;
                 const holdable = used.filter((n) => !vmNameTheLabCannotHold(n) && !unsendable(n));
                 // Hyper-V compares VM names without case: names equal so go to different labs.
                 for (const batch of batches(holdable, (n) => n.toLowerCase())) {
@@ -213,7 +189,7 @@ describe("hostile values", () => {
 
             it("takes and renames checkpoints to each name byte for byte, reports exact namesakes, and refuses what Hyper-V refuses everywhere alike", async () => {
                 const problems = new Problems();
-                const used = names.filter((n) => !knownDefect("checkpoint name", kind, n));
+                const used = names;
                 const { folder } = await freshLab();
                 const vmIds: string[] = [];
                 for (let i = 0; i < used.length; i += VALUES_PER_VM) {
@@ -226,7 +202,7 @@ describe("hostile values", () => {
                     let refusedHere = false;
                     let first: string | undefined;
                     // A checkpoint of the VM whose name only looks the same is not a namesake.
-                    const look = knownDefect("checkpoint namesakes", kind, name) ? undefined : lookalike(name);
+                    const look = lookalike(name);
                     if (look !== undefined && !refusedCheckpointName(look)) await takeLabCheckpoint(folder, { id: vmId }, { name: look });
                     const before = hostState(folder);
                     await problems.check(name, refused ? "refused as a checkpoint name" : "taken as a checkpoint name", async () => {
@@ -283,7 +259,7 @@ describe("hostile values", () => {
 
             it("sets each checkpoint file location byte for byte and takes checkpoints there, and refuses what Hyper-V refuses everywhere alike", async () => {
                 const problems = new Problems();
-                const used = paths.filter((p) => !knownDefect("file location", kind, p));
+                const used = paths;
                 const { folder } = await freshLab();
                 const vmIds = new Map<string, string>();
                 for (const [i, path] of used.entries()) {
@@ -318,7 +294,7 @@ describe("hostile values", () => {
                         assert.equal((await host.getVm({ id: vmId })).checkpointFileLocation, expected, "the location reads back");
                         set = true;
                     });
-                    if (!set || knownDefect("checkpoint files", kind, path)) continue;
+                    if (!set) continue;
                     await problems.check(path, "holds the files of the next checkpoint", async () => {
                         const taken = await host.takeCheckpoint({ id: vmId }, { name: "in the new place" });
                         assert.equal(readLab(folder).checkpoints.find((c) => c.id === taken.checkpoint.id)?.path, expected);
@@ -330,7 +306,7 @@ describe("hostile values", () => {
             it("moves the file location exactly when the host's rule says it is another folder", async () => {
                 const problems = new Problems();
                 const { folder } = await freshLab();
-                const used = locationPairs.filter((p) => !knownDefect("same file location", kind, p.desired));
+                const used = locationPairs;
                 const vmIds = new Map<string, string>();
                 for (const [i, { current }] of used.entries()) {
                     vmIds.set(current, (await addVm(folder, { name: `moves-${i}`, state: "Off", checkpointFileLocation: current })).id);
@@ -349,12 +325,6 @@ describe("hostile values", () => {
                 problems.assertNone();
             });
 
-            // Pending, with the reason and the values: shown in every run until the entries are removed.
-            const mine = knownDefects.filter((d) => d.adapters.includes(kind));
-            for (const reason of new Set(mine.map((d) => `${d.role}: ${d.reason}`))) {
-                const values = mine.filter((d) => `${d.role}: ${d.reason}` === reason).map((d) => show(d.value));
-                it(`KNOWN DEFECT, ${reason} [${values.join(", ")}]`);
-            }
         });
     }
 });

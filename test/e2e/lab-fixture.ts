@@ -37,3 +37,16 @@ export async function declaredStackOnLab(vms: NewVm[]): Promise<{ lab: string; s
         },
     };
 }
+
+/**
+ * Registers, in the calling describe, a fresh lab holding `vms` and a stack of the declared
+ * program on it: once for the suite, or (`perTest`) for each test. Read `lab` and `stack` inside tests.
+ */
+export function useDeclaredStack(vms: NewVm[], perTest = false): { lab: string; stack: TestStack } {
+    const current = {} as { lab: string; stack: TestStack; dispose?: () => Promise<void> };
+    (perTest ? beforeEach : before)(async () => {
+        Object.assign(current, await declaredStackOnLab(vms));
+    });
+    (perTest ? afterEach : after)(() => current.dispose?.());
+    return current;
+}

@@ -75,7 +75,7 @@ export class VmCheckpointPolicy extends pulumi.dynamic.Resource {
             name,
             {
                 ...args,
-                // Where the provider shows the warnings of a delete, which the engine gives no URN.
+                // Where the provider shows its warnings (the engine gives a dynamic provider no URN).
                 resourceUrn: pulumi.createUrn(name, "pulumi-nodejs:dynamic/hyperv:VmCheckpointPolicy", opts?.parent),
                 vmId: args.vmId,
                 vmName: args.vmName,
@@ -96,9 +96,5 @@ export class VmCheckpointPolicy extends pulumi.dynamic.Resource {
             "hyperv",
             "VmCheckpointPolicy",
         );
-        // The provider process cannot log against a resource; the program can, once the outputs are known.
-        this.warning.apply((warning) => {
-            if (warning) void pulumi.log.warn(warning, this);
-        });
     }
 }

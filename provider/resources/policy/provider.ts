@@ -36,6 +36,7 @@ export const policyProvider: pulumi.dynamic.ResourceProvider<Record<string, unkn
     async create(news) {
         const inputs = parseInputs(news);
         const outs = await applyPolicy(hostFor(inputs.host), inputs);
+        if (outs.warning) await warnOnResource(inputs.resourceUrn, outs.warning);
         return { id: outs.vmId, outs: compact(outs) };
     },
 
@@ -51,6 +52,7 @@ export const policyProvider: pulumi.dynamic.ResourceProvider<Record<string, unkn
         const previous = parseOutputs(olds);
         const inputs = parseInputs(news);
         const outs = await applyPolicy(hostFor(inputs.host), inputs, previous);
+        if (outs.warning) await warnOnResource(inputs.resourceUrn, outs.warning);
         return { outs: compact(outs) };
     },
 

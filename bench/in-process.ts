@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
-import type { HyperVHost } from "../provider/host";
-import { checkpointProvider, configure, hostFor, policyProvider } from "../provider";
+import { checkpointProvider, configure, policyProvider, useHostFactory } from "../provider";
+import { meterHosts } from "./metered-host";
 import { fleetLab, fleetVmName } from "./lab-fleet";
 
 /*
@@ -27,26 +27,6 @@ export interface ProviderMeasurement {
 type Props = Record<string, unknown>;
 type Provider = typeof policyProvider;
 
-/** Wraps every method of the host so time spent in it is counted. */
-function meter(host: HyperVHost): { ms: number; calls: number } {
-    const meter = { ms: 0, calls: 0 };
-    const target = host as unknown as Record<string, unknown>;
-    for (const name of ["capabilities", "getVm", "getVmWithCheckpoints", "applyCheckpointSettings",
-        "listCheckpoints", "getCheckpoint", "takeCheckpoint", "applyCheckpoint", "renameCheckpoint", "removeCheckpoint"]) {
-        const original = (target[name] as (...a: unknown[]) => Promise<unknown>).bind(host);
-        target[name] = async (...args: unknown[]) => {
-            const start = performance.now();
-            meter.calls++;
-            try {
-                return await original(...args);
-            } finally {
-                meter.ms += performance.now() - start;
-            }
-        };
-    }
-    return meter;
-}
-
 interface Declared {
     name: string;
     resource: ProviderMeasurement["resource"];
@@ -62,7 +42,7 @@ export async function measureProvider(sizes: number[]): Promise<ProviderMeasurem
         const folder = await fleetLab(vms);
         try {
             configure({ get: (k) => (k === "hyperv:host" ? `lab:${folder}` : undefined) });
-            const host = meter(hostFor(undefined));
+            const host = meterHosts();
             const declared: Declared[] = [];
             for (let i = 0; i < vms; i++) {
                 const vmName = fleetVmName(i);
@@ -113,6 +93,7 @@ export async function measureProvider(sizes: number[]): Promise<ProviderMeasurem
                 }
             }
         } finally {
+            useHostFactory(undefined);
             fs.rmSync(folder, { recursive: true, force: true });
         }
     }

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
-import type { HyperVHost } from "../provider/host";
-import { checkpointProvider, configure, hostFor, policyProvider } from "../provider";
+import { checkpointProvider, configure, policyProvider, useHostFactory } from "../provider";
+import { meterHosts } from "./metered-host";
 import { forgetPreview, PREVIEW_FLAG } from "../provider/resources/shared/preview";
 import { fleetLab, fleetVmName } from "./lab-fleet";
 
@@ -13,32 +13,13 @@ import { fleetLab, fleetVmName } from "./lab-fleet";
 
 type Props = Record<string, unknown>;
 
-function meter(host: HyperVHost): { ms: number; calls: number; byMethod: Record<string, number> } {
-    const counted = { ms: 0, calls: 0, byMethod: {} as Record<string, number> };
-    const target = host as unknown as Record<string, unknown>;
-    for (const name of ["capabilities", "getVm", "getVmWithCheckpoints", "applyCheckpointSettings", "takeCheckpoint"]) {
-        const original = (target[name] as (...a: unknown[]) => Promise<unknown>).bind(host);
-        target[name] = async (...args: unknown[]) => {
-            const start = performance.now();
-            counted.calls++;
-            counted.byMethod[name] = (counted.byMethod[name] ?? 0) + 1;
-            try {
-                return await original(...args);
-            } finally {
-                counted.ms += performance.now() - start;
-            }
-        };
-    }
-    return counted;
-}
-
 /** One line per mode (up, then preview) with the measured figures. */
 export async function measurePreviewCost(vms: number): Promise<string[]> {
     const lines: string[] = [];
     const folder = await fleetLab(vms);
     try {
         configure({ get: (k) => (k === "hyperv:host" ? `lab:${folder}` : undefined) });
-        const host = meter(hostFor(undefined));
+        const host = meterHosts();
         const declared: { provider: typeof policyProvider; inputs: Props }[] = [];
         for (let i = 0; i < vms; i++) {
             const vmName = fleetVmName(i);
@@ -60,6 +41,7 @@ export async function measurePreviewCost(vms: number): Promise<string[]> {
             );
         }
     } finally {
+        useHostFactory(undefined);
         fs.rmSync(folder, { recursive: true, force: true });
     }
     return lines;

@@ -5,7 +5,7 @@ import { takeLabCheckpoint } from "../provider/lab";
 import { createPowerShellHost, type InvocationOptions, type Transport } from "../provider/powershell";
 import { openSessionCount } from "../provider/powershell/session";
 import { LabTransport } from "../test/powershell/support/lab-transport";
-import { connectHost } from "../provider/connect";
+import { configureSettings, hostFor } from "../provider/root";
 import { createCheckpoint, deleteCheckpoint, readCheckpoint, updateCheckpoint } from "../provider/resources/checkpoint/lifecycle";
 import { checkpointInputsSchema } from "../provider/resources/checkpoint/schema";
 import { applyPolicy, readPolicy, restorePolicy } from "../provider/resources/policy/lifecycle";
@@ -158,7 +158,7 @@ export async function measureRefresh(count: number): Promise<RefreshTraffic> {
 
 /**
  * Shell sessions opened in this process by `resources` resources spread over `hosts` remote
- * hosts, resolved as the provider resolves them (connectHost): each session starts one shell.
+ * hosts, resolved as the provider resolves them (hostFor): each session starts one shell.
  */
 let shellRun = 0;
 
@@ -166,6 +166,7 @@ export function measureShells(hosts: number, resources: number): ShellCount {
     const run = ++shellRun;
     const before = openSessionCount();
     const settings = readHostSettings({ get: (k) => (k === "hyperv:keyFile" ? "/dev/null" : undefined) });
-    for (let r = 0; r < resources; r++) connectHost(settings, `ssh://bench@run${run}-host${r % hosts}.example`);
+    configureSettings(settings);
+    for (let r = 0; r < resources; r++) hostFor(`ssh://bench@run${run}-host${r % hosts}.example`);
     return { hosts, resources, sessions: openSessionCount() - before };
 }

@@ -1,26 +1,17 @@
 import type { HyperVHost } from "./host";
 import { HOST_CONFIG_HELP, parseHostAddress, type HostAddress, type HostSettings } from "./config";
 
-/**
- * The composition root: turns a host address into a HyperVHost. The only module that knows the
- * adapters; resources receive a HyperVHost and never learn which kind it is. Adapters are loaded
- * on first use, so a lab-only stack never loads node-powershell.
+/*
+ * Which adapter serves a host address. The only module that knows the adapters; the composition
+ * root (./root) calls it. Adapters are loaded on first use, so a lab-only stack never loads
+ * node-powershell.
  */
-const hosts = new Map<string, HyperVHost>();
 
-/** The host for an address (a resource's override, else hyperv:host), one per address per process. */
-export function connectHost(settings: HostSettings, override?: string): HyperVHost {
-    const address = resolveAddress(settings, override);
-    const key = JSON.stringify(address);
-    let host = hosts.get(key);
-    if (!host) {
-        host = openHost(address, settings);
-        hosts.set(key, host);
-    }
-    return host;
-}
+/** Opens the adapter for an address: a lab folder, or Hyper-V through PowerShell. */
+export type HostFactory = (address: HostAddress, settings: HostSettings) => HyperVHost;
 
-function resolveAddress(settings: HostSettings, override?: string): HostAddress {
+/** The address a resource talks to: its own `host` override, else the stack's hyperv:host. */
+export function resolveAddress(settings: HostSettings, override?: string): HostAddress {
     if (override !== undefined) {
         const parsed = parseHostAddress(override);
         if (typeof parsed === "string") throw new Error(`invalid host: ${parsed}`);
@@ -32,7 +23,7 @@ function resolveAddress(settings: HostSettings, override?: string): HostAddress 
     return settings.host;
 }
 
-function openHost(address: HostAddress, settings: HostSettings): HyperVHost {
+export const openAdapter: HostFactory = (address, settings) => {
     if (address.kind === "lab") {
         const { openLabHost } = require("./lab") as typeof import("./lab");
         return openLabHost(address.folder);
@@ -59,11 +50,4 @@ function openHost(address: HostAddress, settings: HostSettings): HyperVHost {
                 kind: "winrm", computerName: address.host, userName: settings.user, password: settings.password, shell, timeouts,
             });
     }
-}
-
-/** Ends every session (the provider process is exiting). */
-export async function disconnectAll(): Promise<void> {
-    const all = [...hosts.values()];
-    hosts.clear();
-    await Promise.allSettled(all.map((h) => h.dispose()));
-}
+};

@@ -3,4 +3,5 @@ export * from "./rules";
 export * from "./settings-change";
 export * from "./text";
 export * from "./errors";
-export type { HyperVHost } from "./port";
+export type { HostFor, HyperVHost } from "./port";
+export { orderedByVm } from "./vm-ordering";

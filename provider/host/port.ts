@@ -60,3 +60,6 @@ export interface HyperVHost {
     /** Releases sessions and processes. */
     dispose(): Promise<void>;
 }
+
+/** The host a resource talks to: its own `host` override (an address), else the stack's. */
+export type HostFor = (override: string | undefined) => HyperVHost;

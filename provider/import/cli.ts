@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { readHostSettings } from "../config";
-import { connectHost, disconnectAll } from "../connect";
+import { configureSettings, disconnectAll, hostFor } from "../root";
 import type { VmRef } from "../host";
 import { importCommand, importFileOf, planAdoption, programOf, type ChosenVm } from "./adoption";
 
@@ -76,7 +76,8 @@ const program = new Command("hyperv-import")
             "hyperv:timeoutSeconds": options.timeoutSeconds,
         };
         const settings = readHostSettings({ get: (key) => config[key] });
-        const host = connectHost(settings);
+        configureSettings(settings);
+        const host = hostFor(undefined);
         let chosen: ChosenVm[];
         try {
             chosen = [];

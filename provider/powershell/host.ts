@@ -42,22 +42,6 @@ import {
 } from "./scripts";
 import type { Timeouts } from "./target";
 import type { Compensation, InvocationOptions, Transport } from "./transport";
-import { VmLocks } from "./vm-locks";
-
-/**
- * Per-VM serialisation is per host, not per PowerShellHost object: hosts created for different
- * resources of one stack share the target's shell and must share its VM locks too.
- */
-const vmLocksByHost = new Map<string, VmLocks>();
-
-function vmLocksFor(host: string): VmLocks {
-    let locks = vmLocksByHost.get(host);
-    if (!locks) {
-        locks = new VmLocks();
-        vmLocksByHost.set(host, locks);
-    }
-    return locks;
-}
 
 /** The undo record take-checkpoint announces before it switches the VM's type (see scripts/undo.ts). */
 const temporaryTypeRecordSchema = z.object({
@@ -96,20 +80,18 @@ interface Call<T extends z.ZodType> {
 
 /**
  * Hyper-V through PowerShell: every port method is one static script with its inputs as one
- * base64 JSON parameter, run in one round trip on the target's shell. Mutations of one VM are
- * serialised; capabilities are read once.
+ * base64 JSON parameter, run in one round trip on the target's shell. Capabilities are read once;
+ * per-VM ordering is the composition root's (host/vm-ordering), as for every host.
  */
 export class PowerShellHost implements HyperVHost {
     readonly displayName: string;
     private capabilitiesRead: Promise<PowerShellCapabilities> | null = null;
-    private readonly vmLocks: VmLocks;
 
     constructor(
         private readonly transport: Transport,
         private readonly timeouts: Timeouts,
     ) {
         this.displayName = transport.displayName;
-        this.vmLocks = vmLocksFor(this.displayName);
     }
 
     capabilities(): Promise<PowerShellCapabilities> {
@@ -147,24 +129,22 @@ export class PowerShellHost implements HyperVHost {
     }
 
     applyCheckpointSettings(ref: VmRef, desired: DesiredCheckpointSettings): Promise<AppliedCheckpointSettings> {
-        return this.vmLocks.run(ref, () =>
-            this.call({
-                script: applyCheckpointSettingsScript,
-                input: {
-                    vm: wireRef(ref),
-                    checkpointType: desired.checkpointType ?? null,
-                    checkpointFileLocation: desired.checkpointFileLocation ?? null,
-                    automaticCheckpointsEnabled: desired.automaticCheckpointsEnabled ?? null,
-                    reenableCheckpoints: desired.reenableCheckpoints ?? false,
-                    fileLocationWhileCheckpointed: desired.fileLocationWhileCheckpointed ?? "refuse",
-                    enableBackupIntegration: desired.enableBackupIntegration ?? false,
-                    refuseImpossibleProductionOnly: desired.refuseImpossibleProductionOnly ?? false,
-                },
-                result: appliedSettingsResultSchema,
-                context: vmContext(ref),
-                readOnly: false,
-            }),
-        );
+        return this.call({
+            script: applyCheckpointSettingsScript,
+            input: {
+                vm: wireRef(ref),
+                checkpointType: desired.checkpointType ?? null,
+                checkpointFileLocation: desired.checkpointFileLocation ?? null,
+                automaticCheckpointsEnabled: desired.automaticCheckpointsEnabled ?? null,
+                reenableCheckpoints: desired.reenableCheckpoints ?? false,
+                fileLocationWhileCheckpointed: desired.fileLocationWhileCheckpointed ?? "refuse",
+                enableBackupIntegration: desired.enableBackupIntegration ?? false,
+                refuseImpossibleProductionOnly: desired.refuseImpossibleProductionOnly ?? false,
+            },
+            result: appliedSettingsResultSchema,
+            context: vmContext(ref),
+            readOnly: false,
+        });
     }
 
     async listCheckpoints(vmId: string): Promise<Checkpoint[]> {
@@ -189,63 +169,55 @@ export class PowerShellHost implements HyperVHost {
         return checkpoint;
     }
 
-    takeCheckpoint(ref: VmRef, request: TakeCheckpointRequest): Promise<TakenCheckpoint> {
-        return this.vmLocks.run(ref, async () => {
-            const taken = await this.call({
-                script: takeCheckpointScript,
-                input: { vm: wireRef(ref), name: request.name, temporaryType: request.temporaryType ?? null },
-                result: takenCheckpointResultSchema,
-                context: { ...vmContext(ref), checkpoint: request.name },
-                readOnly: false,
-                compensate: (record) => this.restoreCheckpointType(record),
-            });
-            return {
-                vm: taken.vmBefore,
-                checkpoint: taken.checkpoint,
-                ...kindOfTakenCheckpoint(taken.vmBefore, taken.typeUsed, taken.checkpoint),
-                vmStateAtCreation: taken.vmBefore.state,
-                namesakes: taken.namesakes,
-            };
+    async takeCheckpoint(ref: VmRef, request: TakeCheckpointRequest): Promise<TakenCheckpoint> {
+        const taken = await this.call({
+            script: takeCheckpointScript,
+            input: { vm: wireRef(ref), name: request.name, temporaryType: request.temporaryType ?? null },
+            result: takenCheckpointResultSchema,
+            context: { ...vmContext(ref), checkpoint: request.name },
+            readOnly: false,
+            compensate: (record) => this.restoreCheckpointType(record),
         });
+        return {
+            vm: taken.vmBefore,
+            checkpoint: taken.checkpoint,
+            ...kindOfTakenCheckpoint(taken.vmBefore, taken.typeUsed, taken.checkpoint),
+            vmStateAtCreation: taken.vmBefore.state,
+            namesakes: taken.namesakes,
+        };
     }
 
-    applyCheckpoint(vmId: string, checkpointId: string, options: { start?: boolean } = {}): Promise<Vm> {
-        return this.vmLocks.run({ id: vmId }, async () => {
-            const { vm } = await this.call({
-                script: applyCheckpointScript,
-                input: { vmId, checkpointId, start: options.start ?? false },
-                result: vmResultSchema,
-                context: { vmId, checkpointId },
-                readOnly: false,
-            });
-            return vm;
+    async applyCheckpoint(vmId: string, checkpointId: string, options: { start?: boolean } = {}): Promise<Vm> {
+        const { vm } = await this.call({
+            script: applyCheckpointScript,
+            input: { vmId, checkpointId, start: options.start ?? false },
+            result: vmResultSchema,
+            context: { vmId, checkpointId },
+            readOnly: false,
         });
+        return vm;
     }
 
-    renameCheckpoint(vmId: string, checkpointId: string, newName: string): Promise<Checkpoint> {
-        return this.vmLocks.run({ id: vmId }, async () => {
-            const { checkpoint } = await this.call({
-                script: renameCheckpointScript,
-                input: { vmId, checkpointId, newName },
-                result: checkpointResultSchema,
-                context: { vmId, checkpointId, checkpoint: newName },
-                readOnly: false,
-            });
-            return checkpoint;
+    async renameCheckpoint(vmId: string, checkpointId: string, newName: string): Promise<Checkpoint> {
+        const { checkpoint } = await this.call({
+            script: renameCheckpointScript,
+            input: { vmId, checkpointId, newName },
+            result: checkpointResultSchema,
+            context: { vmId, checkpointId, checkpoint: newName },
+            readOnly: false,
         });
+        return checkpoint;
     }
 
-    removeCheckpoint(vmId: string, checkpointId: string): Promise<void> {
-        return this.vmLocks.run({ id: vmId }, async () => {
-            await this.call({
-                script: removeCheckpointScript,
-                input: { vmId, checkpointId },
-                result: removedResultSchema,
-                context: { vmId, checkpointId },
-                readOnly: false,
-                // Remove-VMSnapshot merges the differencing disks into their parents.
-                timeoutMs: this.timeouts.removalSeconds * 1000,
-            });
+    async removeCheckpoint(vmId: string, checkpointId: string): Promise<void> {
+        await this.call({
+            script: removeCheckpointScript,
+            input: { vmId, checkpointId },
+            result: removedResultSchema,
+            context: { vmId, checkpointId },
+            readOnly: false,
+            // Remove-VMSnapshot merges the differencing disks into their parents.
+            timeoutMs: this.timeouts.removalSeconds * 1000,
         });
     }
 

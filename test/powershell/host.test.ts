@@ -200,68 +200,6 @@ describe("the PowerShell host reports what kind of checkpoint was made", () => {
     });
 });
 
-describe("the PowerShell host serialises mutations per VM", () => {
-    function slow() {
-        return scripted({
-            "take checkpoint": async () => {
-                await new Promise((r) => setTimeout(r, 20));
-                return JSON.parse(out.ps7Taken);
-            },
-        });
-    }
-
-    it("runs two mutations of one VM one after the other", async () => {
-        const transport = slow();
-        const host = hostOn(transport);
-        await Promise.all([host.takeCheckpoint({ id: VM }, { name: "a" }), host.takeCheckpoint({ id: VM.toUpperCase() }, { name: "b" }), host.removeCheckpoint(VM, out.CP2)]);
-        assert.equal(transport.maxConcurrent, 1);
-        assert.deepEqual(transport.invocations.map((i) => i.input.name ?? i.operation), ["a", "b", "remove checkpoint"]);
-    });
-
-    it("serialises mutations of one VM across host objects of the same host", async () => {
-        const transport = slow();
-        const [one, two] = [hostOn(transport), hostOn(transport)];
-        await Promise.all([one.takeCheckpoint({ id: VM }, { name: "a" }), two.takeCheckpoint({ id: VM }, { name: "b" })]);
-        assert.equal(transport.maxConcurrent, 1);
-    });
-
-    it("lets mutations of different VMs proceed side by side", async () => {
-        const transport = slow();
-        const host = hostOn(transport);
-        await Promise.all([host.takeCheckpoint({ id: VM }, { name: "a" }), host.takeCheckpoint({ id: out.CP1 }, { name: "b" })]);
-        assert.equal(transport.maxConcurrent, 2);
-    });
-
-    it("serialises mutations of a VM named by name, whatever the case of the name", async () => {
-        const transport = slow();
-        const host = hostOn(transport);
-        await Promise.all([host.takeCheckpoint({ name: "web-01" }, { name: "a" }), host.takeCheckpoint({ name: "WEB-01" }, { name: "b" })]);
-        assert.equal(transport.maxConcurrent, 1);
-    });
-
-    it("keeps the locks of names apart from the locks of ids", async () => {
-        const transport = slow();
-        const host = hostOn(transport);
-        await Promise.all([host.takeCheckpoint({ name: VM }, { name: "a" }), host.takeCheckpoint({ id: VM }, { name: "b" })]);
-        assert.equal(transport.maxConcurrent, 2);
-    });
-
-    it("keeps going after a failed mutation", async () => {
-        let first = true;
-        const transport = scripted({
-            "take checkpoint": () => {
-                const answer = first ? JSON.parse(out.errorEnvelopes.checkpointsDisabled) : JSON.parse(out.ps7Taken);
-                first = false;
-                return answer;
-            },
-        });
-        const host = hostOn(transport);
-        const [a, b] = await Promise.allSettled([host.takeCheckpoint({ id: VM }, { name: "a" }), host.takeCheckpoint({ id: VM }, { name: "b" })]);
-        assert.equal(a.status, "rejected");
-        assert.equal(b.status, "fulfilled");
-    });
-});
-
 describe("the PowerShell host's errors say where and what", () => {
     it("names the host, the VM and the checkpoint", async () => {
         const transport = scripted({ "read checkpoint": () => JSON.parse(out.errorEnvelopes.checkpointNotFound) });

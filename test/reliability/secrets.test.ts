@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { readHostSettings, parseHostAddress } from "../../provider/config";
-import { connectHost, disconnectAll } from "../../provider/connect";
+import { configureSettings, disconnectAll, hostFor } from "../../provider/root";
 import { createPowerShellHost } from "../../provider/powershell";
 import { emptyLab, LabStack } from "./support/lab-stack";
 import { pwshOnPath } from "./support/pwsh-on-path";
@@ -131,7 +131,7 @@ describe("secrets: error messages never include a password", function () {
                 (e: Error) => /hyperv:host/.test(e.message) && !e.message.includes(password),
             );
             assert.throws(
-                () => connectHost(readHostSettings({ get: () => undefined }), address),
+                () => (configureSettings(readHostSettings({ get: () => undefined })), hostFor(address)),
                 (e: Error) => /invalid host/.test(e.message) && !e.message.includes(password),
             );
         }

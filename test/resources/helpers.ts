@@ -5,7 +5,7 @@ import * as path from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import { addVm, documentPath, initLab, readLab, type InitLabOptions, type LabDocument, type NewVm } from "../../provider/lab";
 import { updateLab } from "../../provider/lab/store";
-import { configure, hostFor, type Vm } from "../../provider";
+import { configure, hostFor, openAdapter, useHostFactory, type HyperVHost, type Vm } from "../../provider";
 import type { AppliedCheckpointSettings } from "../../provider/host";
 
 /*
@@ -40,6 +40,7 @@ export async function labWith(vms: NewVm[], options: InitLabOptions = {}): Promi
 }
 
 export function removeLabs(): void {
+    useHostFactory(undefined);
     for (const folder of created.splice(0)) fs.rmSync(folder, { recursive: true, force: true });
 }
 
@@ -169,25 +170,51 @@ function changedSettings({ before, after }: AppliedCheckpointSettings): Record<s
     return changed;
 }
 
+/** The port's methods other than capabilities (read once per host). */
+const PORT_CALLS = ["getVm", "getVmWithCheckpoints", "applyCheckpointSettings", "listCheckpoints", "getCheckpoint", "takeCheckpoint", "applyCheckpoint", "renameCheckpoint", "removeCheckpoint"] as const;
+
 /**
- * Records every change the resources make through the host the provider uses for this lab, in
- * order (the host object is shared per address, so wrapping it sees the resources' calls): a
- * call the host refused, or a settings call that found nothing to change, is no write.
+ * From now until removeLabs, the provider's hosts are the adapters wrapped in a recorder, handed
+ * in through the composition root as any host would be. The recorder sits below the per-VM
+ * ordering, so it sees what reaches the host: overlapping reads of one VM count once.
+ */
+function recordCalls(onCall: (method: string, args: unknown[], settled: Promise<unknown>) => void): void {
+    useHostFactory((address, settings) => {
+        const inner = openAdapter(address, settings);
+        const recorder = Object.create(inner) as Record<string, unknown>;
+        for (const method of PORT_CALLS) {
+            recorder[method] = (...args: unknown[]) => {
+                const settled = (inner[method] as (...a: unknown[]) => Promise<unknown>).apply(inner, args);
+                onCall(method, args, settled);
+                return settled;
+            };
+        }
+        return recorder as unknown as HyperVHost;
+    });
+}
+
+/** Every port call that reaches the host from now on (capabilities, read once per host, not counted), in the order asked. */
+export function recordHostCalls(): string[] {
+    const methods: string[] = [];
+    recordCalls((method) => methods.push(method));
+    return methods;
+}
+
+/**
+ * Records every change the resources make from now on, in the order they finish: a call the host
+ * refused, or a settings call that found nothing to change, is no write.
  */
 export function recordWrites(): HostWrite[] {
-    const host = hostOf() as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
     const calls: HostWrite[] = [];
-    for (const method of MUTATIONS) {
-        const original = host[method]!.bind(host);
-        host[method] = async (...args: unknown[]) => {
-            const result = await original(...args);
+    recordCalls((method, args, settled) => {
+        if (!(MUTATIONS as readonly string[]).includes(method)) return;
+        settled.then((result) => {
             if (method !== "applyCheckpointSettings") calls.push({ method, args });
             else {
                 const changed = changedSettings(result as AppliedCheckpointSettings);
                 if (Object.keys(changed).length > 0) calls.push({ method, args, changed });
             }
-            return result;
-        };
-    }
+        }, () => undefined);
+    });
     return calls;
 }

@@ -1,22 +1,8 @@
 import * as assert from "node:assert/strict";
 import { checkpointProvider, policyProvider } from "../../provider";
 import { forgetPreview } from "../../provider/resources/shared/preview";
-import { hostJson, hostOf, labWith, removeLabs, type Props, type Provider } from "./helpers";
+import { hostJson, hostOf, recordHostCalls, labWith, removeLabs, type Props, type Provider } from "./helpers";
 
-/** Counts every call of the port the resources make (capabilities, read once per host, not counted). */
-function countHostCalls(): string[] {
-    const host = hostOf() as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
-    const methods: string[] = [];
-    const port = ["getVm", "getVmWithCheckpoints", "applyCheckpointSettings", "listCheckpoints", "getCheckpoint", "takeCheckpoint", "applyCheckpoint", "renameCheckpoint", "removeCheckpoint"];
-    for (const method of port) {
-        const original = host[method]!.bind(host);
-        host[method] = (...args: unknown[]) => {
-            methods.push(method);
-            return original(...args);
-        };
-    }
-    return methods;
-}
 
 /** The engine's check as the SDK resources call it: with the hidden preview flag. */
 async function check(provider: Provider, news: Props, preview: boolean, olds: Props = {}) {
@@ -47,7 +33,7 @@ describe("preview's check predicts from one host read per VM", () => {
         const vms = ["vm1", "vm2", "vm3", "vm4"];
         const lab = await labWith(vms.map((name) => ({ name, state: "Running" as const, checkpointType: "Production" as const })));
         const before = hostJson(lab);
-        const methods = countHostCalls();
+        const methods = recordHostCalls();
         await Promise.all([
             check(policyProvider, { vmName: "vm1", type: "standard" }, true),
             ...Array.from({ length: 10 }, (_, i) => check(checkpointProvider, { vmName: "vm1", name: `cp${i}` }, true)),
@@ -76,7 +62,7 @@ describe("preview's check predicts from one host read per VM", () => {
 
     it("in up, check asks the host nothing, even for a declaration the host will refuse", async () => {
         await labWith([{ name: "vm1", state: "Running", checkpointType: "Disabled", version: "5.0" }]);
-        const methods = countHostCalls();
+        const methods = recordHostCalls();
         await check(policyProvider, { vmName: "vm1", type: "production", fallbackToStandard: false }, false);
         await check(checkpointProvider, { vmName: "vm1", name: "a" }, false);
         await check(checkpointProvider, { vmName: "missing", name: "a" }, false);

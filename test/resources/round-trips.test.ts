@@ -1,27 +1,12 @@
 import * as assert from "node:assert/strict";
 import { checkpointProvider, policyProvider } from "../../provider";
-import { create, destroy, hostOf, labCheckpoints, labVm, labWith, read, removeLabs, update } from "./helpers";
+import { create, destroy, recordHostCalls, labCheckpoints, labVm, labWith, read, removeLabs, update } from "./helpers";
 
-/** Counts the host calls the resources make (capabilities are read once per host and not counted). */
-function countHostCalls(): { count: number; methods: string[] } {
-    const host = hostOf() as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
-    const seen = { count: 0, methods: [] as string[] };
-    const port = ["getVm", "getVmWithCheckpoints", "applyCheckpointSettings", "listCheckpoints", "getCheckpoint", "takeCheckpoint", "applyCheckpoint", "renameCheckpoint", "removeCheckpoint"];
-    for (const method of port) {
-        const original = host[method]!.bind(host);
-        host[method] = (...args: unknown[]) => {
-            seen.count++;
-            seen.methods.push(method);
-            return original(...args);
-        };
-    }
-    return seen;
-}
-
+/** The host calls a piece of work makes (capabilities are read once per host and not counted). */
 async function calls<T>(work: () => Promise<T>): Promise<{ result: T; methods: string[] }> {
-    const seen = countHostCalls();
+    const methods = recordHostCalls();
     const result = await work();
-    return { result, methods: seen.methods };
+    return { result, methods };
 }
 
 describe("one host call per resource operation", () => {
@@ -56,9 +41,9 @@ describe("one host call per resource operation", () => {
 
     it("a refused create reads the VM once more to say why in the resource's terms, and changes nothing", async () => {
         const lab = await labWith([{ name: "web01", state: "Running", checkpointType: "Disabled" }]);
-        const seen = countHostCalls();
+        const methods = recordHostCalls();
         await assert.rejects(create(checkpointProvider, { vmName: "web01", name: "x", type: "standard" }), /policy is Disabled, and a per-checkpoint type \(standard\) never overrides it/);
-        assert.deepEqual(seen.methods, ["takeCheckpoint", "getVmWithCheckpoints"]);
+        assert.deepEqual(methods, ["takeCheckpoint", "getVmWithCheckpoints"]);
         assert.deepEqual(labCheckpoints(lab, "web01"), []);
     });
 

@@ -1,7 +1,5 @@
 import { HostError, isHostError, permanentProductionBlocker, type Checkpoint, type HyperVHost, type TakenCheckpoint } from "../../host";
-import { withVmLock } from "../shared/locks";
 import { explainRefusal } from "../shared/refusals";
-import { currentListing, mutateVm, readVm } from "../shared/vm-reads";
 import { vmRefOf } from "../shared/vm-target";
 import { asOperation, declaredPolicy, planCreate, plannedCreates, previewRead } from "../shared/preview";
 import { warnOnResource } from "../shared/resource-warnings";
@@ -16,32 +14,27 @@ import type { CheckpointInputs, CheckpointOutputs } from "./schema";
 export async function createCheckpoint(host: HyperVHost, inputs: CheckpointInputs): Promise<{ id: string; outs: CheckpointOutputs }> {
     if (inputs.adoptId !== undefined) return adoptCheckpoint(host, inputs, inputs.adoptId);
     const ref = vmRefOf(inputs);
-    return withVmLock(host, ref, async () => {
-        const request = { name: inputs.name!, ...(inputs.type !== undefined ? { temporaryType: hyperVTypeOf[inputs.type] } : {}) };
-        const taken = await mutateVm(host, ref, () => host.takeCheckpoint(ref, request), (t) => t.vm).catch(async (refusal: unknown) => {
-            throw await explainRefusal(host, ref, refusal, ({ vm, checkpoints }, caps) => explainRefusedTake(inputs, vm, checkpoints, caps, host.displayName));
-        });
-        await warnOfNamesakes(taken, inputs.resourceUrn);
-        return { id: taken.checkpoint.id, outs: takenOutputs(inputs, taken) };
+    const request = { name: inputs.name!, ...(inputs.type !== undefined ? { temporaryType: hyperVTypeOf[inputs.type] } : {}) };
+    const taken = await host.takeCheckpoint(ref, request).catch(async (refusal: unknown) => {
+        throw await explainRefusal(host, ref, refusal, ({ vm, checkpoints }, caps) => explainRefusedTake(inputs, vm, checkpoints, caps, host.displayName));
     });
+    await warnOfNamesakes(taken, inputs.resourceUrn);
+    return { id: taken.checkpoint.id, outs: takenOutputs(inputs, taken) };
 }
 
 /** One read, and a rename when the declaration names the checkpoint differently. */
 async function adoptCheckpoint(host: HyperVHost, inputs: CheckpointInputs, adoptId: string): Promise<{ id: string; outs: CheckpointOutputs }> {
-    const read = await readVm(host, vmRefOf(inputs));
-    return withVmLock(host, { id: read.listing.vm.id }, async () => {
-        const { vm, checkpoints } = await currentListing(host, read);
-        const cp = checkpoints.find((c) => c.id === adoptId);
-        if (!cp) {
-            throw new HostError("CheckpointNotFound", `the VM has no checkpoint ${adoptId} to adopt`, {
-                host: host.displayName, vm: vm.name, vmId: vm.id, checkpointId: adoptId, operation: "adopt checkpoint",
-            }, { hint: "list the VM's checkpoints with `Get-VMSnapshot -VMName <vm> | Select Name, Id` (or `hyperv-lab show`)" });
-        }
-        refuseAdoption(cp, host.displayName, vm);
-        const rename = inputs.name !== undefined && inputs.name !== cp.name;
-        const adopted = rename ? await mutateVm(host, { id: vm.id }, () => host.renameCheckpoint(vm.id, cp.id, inputs.name!)) : cp;
-        return { id: cp.id, outs: adoptedOutputs(inputs, vm, adopted) };
-    });
+    const { vm, checkpoints } = await host.getVmWithCheckpoints(vmRefOf(inputs));
+    const cp = checkpoints.find((c) => c.id === adoptId);
+    if (!cp) {
+        throw new HostError("CheckpointNotFound", `the VM has no checkpoint ${adoptId} to adopt`, {
+            host: host.displayName, vm: vm.name, vmId: vm.id, checkpointId: adoptId, operation: "adopt checkpoint",
+        }, { hint: "list the VM's checkpoints with `Get-VMSnapshot -VMName <vm> | Select Name, Id` (or `hyperv-lab show`)" });
+    }
+    refuseAdoption(cp, host.displayName, vm);
+    const rename = inputs.name !== undefined && inputs.name !== cp.name;
+    const adopted = rename ? await host.renameCheckpoint(vm.id, cp.id, inputs.name!) : cp;
+    return { id: cp.id, outs: adoptedOutputs(inputs, vm, adopted) };
 }
 
 /**
@@ -61,19 +54,16 @@ async function warnOfNamesakes({ vm, checkpoint, namesakes }: TakenCheckpoint, r
 /** Renames and/or applies the checkpoint; applying rolls the VM back to it. */
 export async function updateCheckpoint(host: HyperVHost, id: string, olds: CheckpointOutputs, news: CheckpointInputs): Promise<CheckpointOutputs> {
     const d = diffCheckpoint(id, olds, news);
-    const vm = { id: olds.vmId };
-    return withVmLock(host, vm, async () => {
-        let outs: CheckpointOutputs = { ...olds, ...recordOf(news) };
-        if (d.rename) {
-            const cp = await mutateVm(host, vm, () => host.renameCheckpoint(olds.vmId, id, news.name!));
-            outs = { ...outs, checkpointName: cp.name };
-        }
-        if (d.restore) {
-            await mutateVm(host, vm, () => host.applyCheckpoint(olds.vmId, id, { start: news.startAfterRestore === true }));
-            outs = { ...outs, lastRestoreTime: new Date().toISOString() };
-        }
-        return outs;
-    });
+    let outs: CheckpointOutputs = { ...olds, ...recordOf(news) };
+    if (d.rename) {
+        const cp = await host.renameCheckpoint(olds.vmId, id, news.name!);
+        outs = { ...outs, checkpointName: cp.name };
+    }
+    if (d.restore) {
+        await host.applyCheckpoint(olds.vmId, id, { start: news.startAfterRestore === true });
+        outs = { ...outs, lastRestoreTime: new Date().toISOString() };
+    }
+    return outs;
 }
 
 /** The declared fields, replacing the old declaration (unset fields are dropped). */
@@ -89,7 +79,7 @@ function recordOf(news: CheckpointInputs): Partial<CheckpointOutputs> {
 /** The checkpoint as the host has it now; undefined when it (or its VM) is gone. */
 export async function readCheckpoint(host: HyperVHost, id: string, olds: CheckpointOutputs): Promise<CheckpointOutputs | undefined> {
     try {
-        const { vm, checkpoints } = (await readVm(host, { id: olds.vmId })).listing;
+        const { vm, checkpoints } = await host.getVmWithCheckpoints({ id: olds.vmId });
         const cp = checkpoints.find((c) => c.id === id);
         return cp ? refreshedOutputs(olds, vm, cp) : undefined;
     } catch (e) {
@@ -101,8 +91,7 @@ export async function readCheckpoint(host: HyperVHost, id: string, olds: Checkpo
 /** Removes the checkpoint by id (Hyper-V merges its disks, children are re-parented); gone is success. */
 export async function deleteCheckpoint(host: HyperVHost, id: string, olds: CheckpointOutputs): Promise<void> {
     try {
-        const vm = { id: olds.vmId };
-        await withVmLock(host, vm, () => mutateVm(host, vm, () => host.removeCheckpoint(olds.vmId, id)));
+        await host.removeCheckpoint(olds.vmId, id);
     } catch (e) {
         if (isHostError(e, "VmNotFound") || isHostError(e, "CheckpointNotFound")) return;
         throw e;

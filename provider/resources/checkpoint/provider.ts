@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
+import type { HostFor } from "../../host";
 import { checkInputs, compact } from "../shared/check";
-import { hostFor } from "../shared/runtime";
 import { diffCheckpoint } from "./diff";
 import { allKnown, takePreviewFlag } from "../shared/preview";
 import { createCheckpoint, predictCheckpoint, deleteCheckpoint, liveCheckpointDeclaration, readCheckpoint, updateCheckpoint } from "./lifecycle";
@@ -9,45 +9,47 @@ import { checkpointInputsSchema, checkpointOutputsSchema, type CheckpointOutputs
 const parseInputs = (news: Record<string, unknown>) => checkpointInputsSchema.parse(news);
 const parseOutputs = (olds: Record<string, unknown>) => checkpointOutputsSchema.parse(olds);
 
-/** The Checkpoint lifecycle, as Pulumi's dynamic provider interface. */
-export const checkpointProvider: pulumi.dynamic.ResourceProvider<Record<string, unknown>, CheckpointOutputs> = {
-    async check(olds, given) {
-        // In preview (and only there) a new checkpoint is predicted against the host: see shared/preview.
-        const { news, preview } = takePreviewFlag(given);
-        const checked = checkInputs(checkpointInputsSchema, checkpointInputsSchema.shape, news);
-        if (preview && "inputs" in checked && Object.keys(olds).length === 0 && allKnown(news)) {
+/** The Checkpoint lifecycle, as Pulumi's dynamic provider interface, on the hosts `hostFor` gives. */
+export function checkpointProviderOn(hostFor: HostFor): pulumi.dynamic.ResourceProvider<Record<string, unknown>, CheckpointOutputs> {
+    return {
+        async check(olds, given) {
+            // In preview (and only there) a new checkpoint is predicted against the host: see shared/preview.
+            const { news, preview } = takePreviewFlag(given);
+            const checked = checkInputs(checkpointInputsSchema, checkpointInputsSchema.shape, news);
+            if (preview && "inputs" in checked && Object.keys(olds).length === 0 && allKnown(news)) {
+                const inputs = parseInputs(news);
+                await predictCheckpoint(hostFor(inputs.host), inputs);
+            }
+            return checked;
+        },
+
+        async diff(id, olds, news) {
+            const d = diffCheckpoint(id, parseOutputs(olds), parseInputs(news));
+            return { changes: d.changes, replaces: d.replaces, deleteBeforeReplace: false };
+        },
+
+        async create(news) {
             const inputs = parseInputs(news);
-            await predictCheckpoint(hostFor(inputs.host), inputs);
-        }
-        return checked;
-    },
+            const { id, outs } = await createCheckpoint(hostFor(inputs.host), inputs);
+            return { id, outs: compact(outs) };
+        },
 
-    async diff(id, olds, news) {
-        const d = diffCheckpoint(id, parseOutputs(olds), parseInputs(news));
-        return { changes: d.changes, replaces: d.replaces, deleteBeforeReplace: false };
-    },
+        async read(id, props) {
+            const olds = parseOutputs(props ?? {});
+            const outs = await readCheckpoint(hostFor(olds.host), id, olds);
+            // Inputs as the host has them: a checkpoint renamed out of band shows as `~ name` in the next preview.
+            // (Pulumi types ReadResult.inputs as the outputs' type; they are inputs.)
+            return outs ? { id, props: compact(outs), inputs: compact(liveCheckpointDeclaration(outs)) as unknown as CheckpointOutputs } : {};
+        },
 
-    async create(news) {
-        const inputs = parseInputs(news);
-        const { id, outs } = await createCheckpoint(hostFor(inputs.host), inputs);
-        return { id, outs: compact(outs) };
-    },
+        async update(id, olds, news) {
+            const previous = parseOutputs(olds);
+            return { outs: compact(await updateCheckpoint(hostFor(previous.host), id, previous, parseInputs(news))) };
+        },
 
-    async read(id, props) {
-        const olds = parseOutputs(props ?? {});
-        const outs = await readCheckpoint(hostFor(olds.host), id, olds);
-        // Inputs as the host has them: a checkpoint renamed out of band shows as `~ name` in the next preview.
-        // (Pulumi types ReadResult.inputs as the outputs' type; they are inputs.)
-        return outs ? { id, props: compact(outs), inputs: compact(liveCheckpointDeclaration(outs)) as unknown as CheckpointOutputs } : {};
-    },
-
-    async update(id, olds, news) {
-        const previous = parseOutputs(olds);
-        return { outs: compact(await updateCheckpoint(hostFor(previous.host), id, previous, parseInputs(news))) };
-    },
-
-    async delete(id, props) {
-        const olds = parseOutputs(props);
-        await deleteCheckpoint(hostFor(olds.host), id, olds);
-    },
-};
+        async delete(id, props) {
+            const olds = parseOutputs(props);
+            await deleteCheckpoint(hostFor(olds.host), id, olds);
+        },
+    };
+}

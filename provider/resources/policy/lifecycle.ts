@@ -1,7 +1,5 @@
 import { isHostError, sameHostPath, type DesiredCheckpointSettings, type HyperVHost, type VmRef } from "../../host";
-import { withVmLock } from "../shared/locks";
 import { explainRefusal } from "../shared/refusals";
-import { mutateVm, readVm } from "../shared/vm-reads";
 import { vmRefOf } from "../shared/vm-target";
 import { asOperation, declarePolicy, previewRead } from "../shared/preview";
 import { warnOnResource } from "../shared/resource-warnings";
@@ -27,28 +25,26 @@ export async function applyPolicy(
 ): Promise<PolicyOutputs> {
     const ref: VmRef = managed ? { id: managed.vmId } : vmRefOf(inputs);
     refuseUnsupported(inputs, ref, await host.capabilities(), host.displayName);
-    return withVmLock(host, ref, async () => {
-        const apply = (desired: DesiredCheckpointSettings) => mutateVm(host, ref, () => host.applyCheckpointSettings(ref, desired), (a) => a.after);
-        const deferredBefore = managed?.fileLocationPending != null && inputs.fileLocation !== undefined && sameHostPath(managed.fileLocationPending, inputs.fileLocation);
-        let pending: string | null = null;
-        const applied = await apply(desiredSettings(inputs)).catch(async (refusal: unknown) => {
-            if (isHostError(refusal, "FileLocationLocked") && inputs.fileLocation !== undefined && !deferredBefore) {
-                pending = inputs.fileLocation;
-                return apply({ ...desiredSettings(inputs), fileLocationWhileCheckpointed: "keep" });
-            }
-            throw await explainRefusal(host, ref, refusal, ({ vm, checkpoints }) => explainRefusedPolicy(inputs, vm, checkpoints, host.displayName, deferredBefore));
-        });
-        const outputs = policyOutputs(inputs, applied.after, managed?.priorSettings ?? settingsOf(applied.before));
-        if (pending === null) return outputs;
-        const { checkpoints } = (await readVm(host, { id: applied.after.id })).listing;
-        return { ...outputs, fileLocationPending: pending, warning: pendingLocationWarning(applied.after.checkpointFileLocation, pending, checkpoints) };
+    const apply = (desired: DesiredCheckpointSettings) => host.applyCheckpointSettings(ref, desired);
+    const deferredBefore = managed?.fileLocationPending != null && inputs.fileLocation !== undefined && sameHostPath(managed.fileLocationPending, inputs.fileLocation);
+    let pending: string | null = null;
+    const applied = await apply(desiredSettings(inputs)).catch(async (refusal: unknown) => {
+        if (isHostError(refusal, "FileLocationLocked") && inputs.fileLocation !== undefined && !deferredBefore) {
+            pending = inputs.fileLocation;
+            return apply({ ...desiredSettings(inputs), fileLocationWhileCheckpointed: "keep" });
+        }
+        throw await explainRefusal(host, ref, refusal, ({ vm, checkpoints }) => explainRefusedPolicy(inputs, vm, checkpoints, host.displayName, deferredBefore));
     });
+    const outputs = policyOutputs(inputs, applied.after, managed?.priorSettings ?? settingsOf(applied.before));
+    if (pending === null) return outputs;
+    const { checkpoints } = await host.getVmWithCheckpoints({ id: applied.after.id });
+    return { ...outputs, fileLocationPending: pending, warning: pendingLocationWarning(applied.after.checkpointFileLocation, pending, checkpoints) };
 }
 
 /** The live settings; undefined when the VM is gone (the engine then drops the resource). */
 export async function readPolicy(host: HyperVHost, olds: PolicyOutputs): Promise<PolicyOutputs | undefined> {
     try {
-        const { vm } = (await readVm(host, { id: olds.vmId })).listing;
+        const { vm } = await host.getVmWithCheckpoints({ id: olds.vmId });
         const declared = declaredInputs(olds);
         // A deferred file location stays pending until the VM has it (applyPolicy).
         const pending = olds.fileLocationPending !== null && !sameHostPath(olds.fileLocationPending, vm.checkpointFileLocation) ? olds.fileLocationPending : null;
@@ -111,10 +107,10 @@ export async function restorePolicy(host: HyperVHost, olds: PolicyOutputs): Prom
     if (Object.keys(desired).length === 1) return [];
     const vm = { id: olds.vmId };
     try {
-        const { after, checkpointCount } = await withVmLock(host, vm, () => mutateVm(host, vm, () => host.applyCheckpointSettings(vm, desired)));
+        const { after, checkpointCount } = await host.applyCheckpointSettings(vm, desired);
         if (olds.fileLocation !== undefined && !sameHostPath(prior.fileLocation, after.checkpointFileLocation)) {
             // Only this rare path pays for a second read: the warning names the checkpoints in the way.
-            const { checkpoints } = (await readVm(host, vm)).listing;
+            const { checkpoints } = await host.getVmWithCheckpoints(vm);
             const names = checkpoints.slice(0, 5).map((c) => `"${c.name}"`).join(", ") + (checkpoints.length > 5 ? ` and ${checkpoints.length - 5} more` : "");
             return [
                 `fileLocation stays ${after.checkpointFileLocation} (was ${prior.fileLocation}): Hyper-V moves it only while a VM has no checkpoints, ` +

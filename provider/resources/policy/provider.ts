@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { hostFor } from "../shared/runtime";
+import type { HostFor } from "../../host";
 import { checkInputs, compact } from "../shared/check";
 import { warnOnResource } from "../shared/resource-warnings";
 import { diffPolicy } from "./diff";
@@ -15,50 +15,52 @@ function parseOutputs(olds: Record<string, unknown>): PolicyOutputs {
     return policyOutputsSchema.parse(olds);
 }
 
-/** The VmCheckpointPolicy lifecycle, as Pulumi's dynamic provider interface. */
-export const policyProvider: pulumi.dynamic.ResourceProvider<Record<string, unknown>, PolicyOutputs> = {
-    async check(olds, given) {
-        // In preview (and only there) the declaration is predicted against the host: see shared/preview.
-        const { news, preview } = takePreviewFlag(given);
-        const checked = checkInputs(policyInputsSchema, policyInputsSchema.shape, news);
-        if (preview && "inputs" in checked && allKnown(news)) {
+/** The VmCheckpointPolicy lifecycle, as Pulumi's dynamic provider interface, on the hosts `hostFor` gives. */
+export function policyProviderOn(hostFor: HostFor): pulumi.dynamic.ResourceProvider<Record<string, unknown>, PolicyOutputs> {
+    return {
+        async check(olds, given) {
+            // In preview (and only there) the declaration is predicted against the host: see shared/preview.
+            const { news, preview } = takePreviewFlag(given);
+            const checked = checkInputs(policyInputsSchema, policyInputsSchema.shape, news);
+            if (preview && "inputs" in checked && allKnown(news)) {
+                const inputs = parseInputs(news);
+                await predictPolicy(hostFor(inputs.host), inputs, Object.keys(olds).length > 0);
+            }
+            return checked;
+        },
+
+        async diff(_id, olds, news) {
+            const d = diffPolicy(parseOutputs(olds), parseInputs(news));
+            return { changes: d.changes, replaces: d.replaces, deleteBeforeReplace: false };
+        },
+
+        async create(news) {
             const inputs = parseInputs(news);
-            await predictPolicy(hostFor(inputs.host), inputs, Object.keys(olds).length > 0);
-        }
-        return checked;
-    },
+            const outs = await applyPolicy(hostFor(inputs.host), inputs);
+            if (outs.warning) await warnOnResource(inputs.resourceUrn, outs.warning);
+            return { id: outs.vmId, outs: compact(outs) };
+        },
 
-    async diff(_id, olds, news) {
-        const d = diffPolicy(parseOutputs(olds), parseInputs(news));
-        return { changes: d.changes, replaces: d.replaces, deleteBeforeReplace: false };
-    },
+        async read(id, props) {
+            const olds = parseOutputs(props ?? {});
+            const outs = await readPolicy(hostFor(olds.host), olds);
+            // Inputs as the host has them: the next preview names what drifted (see liveDeclaration).
+            // (Pulumi types ReadResult.inputs as the outputs' type; they are inputs.)
+            return outs ? { id, props: compact(outs), inputs: compact(liveDeclaration(outs)) as unknown as PolicyOutputs } : {};
+        },
 
-    async create(news) {
-        const inputs = parseInputs(news);
-        const outs = await applyPolicy(hostFor(inputs.host), inputs);
-        if (outs.warning) await warnOnResource(inputs.resourceUrn, outs.warning);
-        return { id: outs.vmId, outs: compact(outs) };
-    },
+        async update(_id, olds, news) {
+            const previous = parseOutputs(olds);
+            const inputs = parseInputs(news);
+            const outs = await applyPolicy(hostFor(inputs.host), inputs, previous);
+            if (outs.warning) await warnOnResource(inputs.resourceUrn, outs.warning);
+            return { outs: compact(outs) };
+        },
 
-    async read(id, props) {
-        const olds = parseOutputs(props ?? {});
-        const outs = await readPolicy(hostFor(olds.host), olds);
-        // Inputs as the host has them: the next preview names what drifted (see liveDeclaration).
-        // (Pulumi types ReadResult.inputs as the outputs' type; they are inputs.)
-        return outs ? { id, props: compact(outs), inputs: compact(liveDeclaration(outs)) as unknown as PolicyOutputs } : {};
-    },
-
-    async update(_id, olds, news) {
-        const previous = parseOutputs(olds);
-        const inputs = parseInputs(news);
-        const outs = await applyPolicy(hostFor(inputs.host), inputs, previous);
-        if (outs.warning) await warnOnResource(inputs.resourceUrn, outs.warning);
-        return { outs: compact(outs) };
-    },
-
-    async delete(_id, props) {
-        const olds = parseOutputs(props);
-        const notRestored = await restorePolicy(hostFor(olds.host), olds);
-        for (const message of notRestored) await warnOnResource(olds.resourceUrn, `VM "${olds.vmName}" (${olds.vmId}): ${message}`);
-    },
-};
+        async delete(_id, props) {
+            const olds = parseOutputs(props);
+            const notRestored = await restorePolicy(hostFor(olds.host), olds);
+            for (const message of notRestored) await warnOnResource(olds.resourceUrn, `VM "${olds.vmName}" (${olds.vmId}): ${message}`);
+        },
+    };
+}

@@ -1,5 +1,4 @@
 import { isHostError, type HostCapabilities, type HostErrorCode, type HyperVHost, type VmRef, type VmWithCheckpoints } from "../../host";
-import { readVm } from "./vm-reads";
 
 /** What hosts refuse before changing anything. */
 const refusals: readonly HostErrorCode[] = [
@@ -21,8 +20,7 @@ export async function explainRefusal(
 ): Promise<unknown> {
     if (!isHostError(refusal) || !refusals.includes(refusal.code)) return refusal;
     try {
-        const { listing } = await readVm(host, vm);
-        explain(listing, await host.capabilities());
+        explain(await host.getVmWithCheckpoints(vm), await host.capabilities());
     } catch (e) {
         if (isHostError(e, refusal.code)) return e;
     }

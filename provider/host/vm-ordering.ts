@@ -1,0 +1,127 @@
+import type { HyperVHost } from "./port";
+import type { VmRef, VmWithCheckpoints } from "./model";
+
+/*
+ * The one place that orders work per VM inside a process, for any HyperVHost. Pulumi runs
+ * resources in parallel and Hyper-V refuses a second operation on a VM while one runs, so the
+ * mutations of one VM go one after another, in the order they were asked for; different VMs go
+ * side by side (as far as the host lets them). Hosts serialise across processes themselves.
+ *
+ * Reads of one VM (by id) that overlap share one host query: a refresh asks for every checkpoint
+ * of a VM at once, and 50 checkpoints then cost one listing, not 50. A mutation ends the sharing:
+ * a read asked for after it finished goes to the host again.
+ *
+ * A VM named by name whose id has not been seen yet cannot be told apart from the VMs already in
+ * flight by id, so its mutation runs alone: after everything in flight, before anything asked for
+ * later. Once any result shows the VM, its name leads to its id.
+ */
+export function orderedByVm(host: HyperVHost): HyperVHost {
+    return new VmOrderedHost(host);
+}
+
+class VmOrderedHost implements HyperVHost {
+    readonly displayName: string;
+    private readonly tails = new Map<string, Promise<unknown>>();
+    private alone: Promise<unknown> = Promise.resolve();
+    private readonly idsByName = new Map<string, string>();
+    private readonly sharedReads = new Map<string, Promise<VmWithCheckpoints>>();
+
+    constructor(private readonly inner: HyperVHost) {
+        this.displayName = inner.displayName;
+    }
+
+    capabilities() {
+        return this.inner.capabilities();
+    }
+
+    async getVm(ref: VmRef) {
+        return this.learn(await this.inner.getVm(ref));
+    }
+
+    getVmWithCheckpoints(ref: VmRef): Promise<VmWithCheckpoints> {
+        if (!("id" in ref)) return this.inner.getVmWithCheckpoints(ref).then((listing) => (this.learn(listing.vm), listing));
+        const key = ref.id.toLowerCase();
+        let read = this.sharedReads.get(key);
+        if (!read) {
+            read = this.inner.getVmWithCheckpoints(ref);
+            this.sharedReads.set(key, read);
+            const done = () => {
+                if (this.sharedReads.get(key) === read) this.sharedReads.delete(key);
+            };
+            read.then(done, done);
+        }
+        return read;
+    }
+
+    listCheckpoints(vmId: string) {
+        return this.inner.listCheckpoints(vmId);
+    }
+
+    getCheckpoint(vmId: string, checkpointId: string) {
+        return this.inner.getCheckpoint(vmId, checkpointId);
+    }
+
+    applyCheckpointSettings(ref: VmRef, desired: Parameters<HyperVHost["applyCheckpointSettings"]>[1]) {
+        return this.mutate(ref, () => this.inner.applyCheckpointSettings(ref, desired), (applied) => applied.after);
+    }
+
+    takeCheckpoint(ref: VmRef, request: Parameters<HyperVHost["takeCheckpoint"]>[1]) {
+        return this.mutate(ref, () => this.inner.takeCheckpoint(ref, request), (taken) => taken.vm);
+    }
+
+    applyCheckpoint(vmId: string, checkpointId: string, options?: { start?: boolean }) {
+        return this.mutate({ id: vmId }, () => this.inner.applyCheckpoint(vmId, checkpointId, options));
+    }
+
+    renameCheckpoint(vmId: string, checkpointId: string, newName: string) {
+        return this.mutate({ id: vmId }, () => this.inner.renameCheckpoint(vmId, checkpointId, newName));
+    }
+
+    removeCheckpoint(vmId: string, checkpointId: string) {
+        return this.mutate({ id: vmId }, () => this.inner.removeCheckpoint(vmId, checkpointId));
+    }
+
+    dispose() {
+        return this.inner.dispose();
+    }
+
+    private learn<V extends { id: string; name: string }>(vm: V): V {
+        this.idsByName.set(vm.name.toLowerCase(), vm.id.toLowerCase());
+        return vm;
+    }
+
+    /** Runs a mutation in the VM's turn; reads asked for after it do not share one from before. */
+    private async mutate<T>(ref: VmRef, mutation: () => Promise<T>, vmOf?: (result: T) => { id: string; name: string }): Promise<T> {
+        const vmId = "id" in ref ? ref.id.toLowerCase() : this.idsByName.get(ref.name.toLowerCase());
+        let touched = vmId;
+        const work = async () => {
+            try {
+                const result = await mutation();
+                if (vmOf) touched = this.learn(vmOf(result)).id.toLowerCase();
+                return result;
+            } finally {
+                // A VM named by name that failed before showing itself may be any VM of the host.
+                if (touched !== undefined) this.sharedReads.delete(touched);
+                else this.sharedReads.clear();
+            }
+        };
+        return vmId !== undefined ? this.inTurn(vmId, work) : this.exclusively(work);
+    }
+
+    private async inTurn<T>(vmId: string, work: () => Promise<T>): Promise<T> {
+        const run = Promise.allSettled([this.alone, this.tails.get(vmId)]).then(work);
+        const tail = run.catch(() => undefined);
+        this.tails.set(vmId, tail);
+        try {
+            return await run;
+        } finally {
+            if (this.tails.get(vmId) === tail) this.tails.delete(vmId);
+        }
+    }
+
+    private exclusively<T>(work: () => Promise<T>): Promise<T> {
+        const run = Promise.allSettled([this.alone, ...this.tails.values()]).then(work);
+        this.alone = run.catch(() => undefined);
+        return run;
+    }
+}

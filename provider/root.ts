@@ -1,0 +1,58 @@
+import { readHostSettings, type ConfigSource, type HostSettings } from "./config";
+import { openAdapter, resolveAddress, type HostFactory } from "./connect";
+import { orderedByVm, type HostFor, type HyperVHost } from "./host";
+import { checkpointProviderOn } from "./resources/checkpoint/provider";
+import { policyProviderOn } from "./resources/policy/provider";
+
+/*
+ * The composition root: the one module with process-wide state, and the only one that joins
+ * resources to adapters. The dynamic provider's `configure` hands it the stack's hyperv:*
+ * settings (never the serialised provider or resource state); resources receive `hostFor` and
+ * never learn which kind of host answers. One host per address per process, wrapped once in the
+ * per-VM ordering (host/vm-ordering), so every resource of a stack shares its VM turns.
+ */
+
+let settings: HostSettings = readHostSettings({ get: () => undefined });
+let factory: HostFactory = openAdapter;
+const hosts = new Map<string, HyperVHost>();
+
+/** Called from the dynamic provider's `configure` with the stack's configuration. */
+export function configure(config: ConfigSource): void {
+    configureSettings(readHostSettings(config));
+}
+
+/** For programs that drive the provider in process (the pipeline example, tests). */
+export function configureSettings(value: HostSettings): void {
+    settings = value;
+}
+
+/**
+ * Serves hosts from `open` instead of the adapters (tests: a recording host), or again from the
+ * adapters when undefined. Hosts opened before are released.
+ */
+export function useHostFactory(open: HostFactory | undefined): void {
+    void disconnectAll();
+    factory = open ?? openAdapter;
+}
+
+/** The host a resource talks to: its own `host` override, else the stack's hyperv:host. */
+export const hostFor: HostFor = (override) => {
+    const address = resolveAddress(settings, override);
+    const key = JSON.stringify(address);
+    let host = hosts.get(key);
+    if (!host) {
+        host = orderedByVm(factory(address, settings));
+        hosts.set(key, host);
+    }
+    return host;
+};
+
+export const policyProvider = policyProviderOn(hostFor);
+export const checkpointProvider = checkpointProviderOn(hostFor);
+
+/** Ends every session (the provider process is exiting, or a tool is done). */
+export async function disconnectAll(): Promise<void> {
+    const all = [...hosts.values()];
+    hosts.clear();
+    await Promise.allSettled(all.map((h) => h.dispose()));
+}

@@ -1,0 +1,107 @@
+import assert from "node:assert/strict";
+import { HostError, orderedByVm, type HyperVHost, type VmRef } from "../../provider/host";
+
+/*
+ * The per-VM ordering every host gets from the composition root: what a stack with many
+ * resources on a few VMs relies on (Hyper-V refuses a second operation on a busy VM).
+ */
+
+const A = "aaaaaaaa-0000-0000-0000-000000000001";
+const B = "bbbbbbbb-0000-0000-0000-000000000002";
+const names: Record<string, string> = { web: A, db: B };
+
+/** A host whose calls take `ms` and are recorded with how many ran at once, per VM and in all. */
+function slowHost(ms = 15) {
+    const log: string[] = [];
+    const running = new Map<string, number>();
+    const seen = { maxPerVm: 0, maxInAll: 0, inAll: 0, reads: 0 };
+    const idOf = (ref: VmRef) => ("id" in ref ? ref.id.toLowerCase() : names[ref.name.toLowerCase()]!);
+    const vmOf = (ref: VmRef) => ({ id: idOf(ref), name: Object.keys(names).find((n) => names[n] === idOf(ref))! });
+    const step = async <T>(vmId: string, label: string, answer: () => T): Promise<T> => {
+        running.set(vmId, (running.get(vmId) ?? 0) + 1);
+        seen.inAll++;
+        seen.maxPerVm = Math.max(seen.maxPerVm, running.get(vmId)!);
+        seen.maxInAll = Math.max(seen.maxInAll, seen.inAll);
+        try {
+            await new Promise((r) => setTimeout(r, ms));
+            log.push(label);
+            return answer();
+        } finally {
+            running.set(vmId, running.get(vmId)! - 1);
+            seen.inAll--;
+        }
+    };
+    const host = {
+        displayName: "slow",
+        capabilities: async () => ({}) as never,
+        getVm: (ref: VmRef) => step(idOf(ref), "getVm", () => vmOf(ref) as never),
+        getVmWithCheckpoints: (ref: VmRef) => {
+            seen.reads++;
+            return step(`read ${idOf(ref)}`, `read ${seen.reads}`, () => ({ vm: vmOf(ref), checkpoints: [], read: seen.reads }) as never);
+        },
+        listCheckpoints: async () => [],
+        getCheckpoint: async () => ({}) as never,
+        applyCheckpointSettings: (ref: VmRef) => step(idOf(ref), "settings", () => ({ after: vmOf(ref) }) as never),
+        takeCheckpoint: (ref: VmRef, request: { name: string }) => {
+            if (request.name === "refused") return step(idOf(ref), "refused", () => { throw new HostError("CheckpointsDisabled", "disabled", { host: "slow" }); });
+            return step(idOf(ref), request.name, () => ({ vm: vmOf(ref) }) as never);
+        },
+        applyCheckpoint: (vmId: string) => step(vmId.toLowerCase(), "apply", () => ({}) as never),
+        renameCheckpoint: (vmId: string, _c: string, name: string) => step(vmId.toLowerCase(), `rename ${name}`, () => ({}) as never),
+        removeCheckpoint: (vmId: string) => step(vmId.toLowerCase(), "remove", () => undefined),
+        dispose: async () => undefined,
+    } satisfies HyperVHost;
+    return { host: orderedByVm(host), log, seen };
+}
+
+describe("per-VM ordering (every host, through the composition root)", () => {
+    it("runs the mutations of one VM one after another, in the order asked, whatever the case of its id", async () => {
+        const { host, log, seen } = slowHost();
+        await Promise.all([
+            host.takeCheckpoint({ id: A }, { name: "a" }),
+            host.takeCheckpoint({ id: A.toUpperCase() }, { name: "b" }),
+            host.renameCheckpoint(A, "c1", "c"),
+            host.removeCheckpoint(A, "c1"),
+        ]);
+        assert.equal(seen.maxPerVm, 1);
+        assert.deepEqual(log, ["a", "b", "rename c", "remove"]);
+    });
+
+    it("lets the mutations of different VMs run side by side", async () => {
+        const { host, seen } = slowHost();
+        await Promise.all([host.takeCheckpoint({ id: A }, { name: "a" }), host.takeCheckpoint({ id: B }, { name: "b" })]);
+        assert.equal(seen.maxInAll, 2);
+    });
+
+    it("runs a mutation of a VM named by a name it has not seen alone, then orders by the id it learned", async () => {
+        const { host, log, seen } = slowHost();
+        await Promise.all([host.takeCheckpoint({ id: B }, { name: "db first" }), host.takeCheckpoint({ name: "WEB" }, { name: "web by name" })]);
+        assert.equal(seen.maxInAll, 1, "the unknown name waited for the VM in flight");
+        assert.deepEqual(log, ["db first", "web by name"]);
+        log.length = 0;
+        seen.maxInAll = 0;
+        await Promise.all([host.takeCheckpoint({ name: "web" }, { name: "by name" }), host.takeCheckpoint({ id: A }, { name: "by id" }), host.takeCheckpoint({ id: B }, { name: "other" })]);
+        assert.equal(seen.maxPerVm, 1, "the name now leads to the id: one VM, one at a time");
+        assert.equal(seen.maxInAll, 2, "the other VM went alongside");
+    });
+
+    it("keeps going after a refused mutation", async () => {
+        const { host, log } = slowHost();
+        const [a, b] = await Promise.allSettled([host.takeCheckpoint({ id: A }, { name: "refused" }), host.takeCheckpoint({ id: A }, { name: "next" })]);
+        assert.equal(a.status, "rejected");
+        assert.equal(b.status, "fulfilled");
+        assert.deepEqual(log, ["refused", "next"]);
+    });
+
+    it("shares one query among overlapping reads of a VM, and reads again after a mutation", async () => {
+        const { host, seen } = slowHost();
+        const reads = await Promise.all(Array.from({ length: 50 }, () => host.getVmWithCheckpoints({ id: A })));
+        assert.equal(seen.reads, 1, "50 overlapping reads, one query");
+        assert.equal(new Set(reads).size, 1);
+        await host.takeCheckpoint({ id: A }, { name: "a" });
+        await host.getVmWithCheckpoints({ id: A });
+        assert.equal(seen.reads, 2, "a read after the mutation is not served from before it");
+        await Promise.all([host.getVmWithCheckpoints({ id: A }), host.getVmWithCheckpoints({ id: B })]);
+        assert.equal(seen.reads, 4, "reads of different VMs are different queries");
+    });
+});

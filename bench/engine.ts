@@ -28,6 +28,10 @@ export interface EngineMeasurement {
     peakRssMb: number;
     providerCpuSeconds: number;
     totalCpuSeconds: number;
+    /** The stack's state after the operation, per resource (the file backend rewrites it after every step). */
+    stateBytesPerResource: number;
+    /** Whether every dynamic resource's serialised provider in the state is a `require` of a package. */
+    providersRequired: boolean;
 }
 
 export const repoRoot = findRepoRoot(__dirname);
@@ -44,8 +48,9 @@ const installs = new Map<string, Promise<string>>();
 
 /**
  * This package as users install it: `npm pack`, then `npm install` of the tarball into a folder
- * of the work root, once per run. Installed in node_modules (not linked), the serialised
- * providers in the state are `require`s, as they are for users. The program has its own
+ * of the work root, once per run, next to the floor's no-op provider packed the same way.
+ * Installed in node_modules (not linked), both sides' serialised providers in the state are
+ * `require`s, as ours are for users: the floor no longer pays for a bigger state than we do. The program has its own
  * package.json: without it, `require("hyperv-checkpoints")` inside the repository would resolve to
  * the repository itself (Node's package self-reference). @pulumi/pulumi is not installed there: it
  * resolves from the repository, one copy for the program and the package.
@@ -55,9 +60,15 @@ function installedPackage(workRoot: string): Promise<string> {
     if (!install) {
         install = (async () => {
             const dir = fs.mkdtempSync(path.join(workRoot, "installed-"));
-            const { stdout } = await run("npm", ["pack", "--json", "--pack-destination", dir], { cwd: repoRoot, maxBuffer: 16 << 20 });
-            const [report] = JSON.parse(stdout) as { filename: string }[];
-            fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ private: true, dependencies: { "hyperv-checkpoints": `file:./${report!.filename}` } }));
+            const pack = async (cwd: string) => {
+                const { stdout } = await run("npm", ["pack", "--json", "--pack-destination", dir], { cwd, maxBuffer: 16 << 20 });
+                return `file:./${(JSON.parse(stdout) as { filename: string }[])[0]!.filename}`;
+            };
+            const dependencies = {
+                "hyperv-checkpoints": await pack(repoRoot),
+                "hyperv-bench-noop-provider": await pack(path.join(repoRoot, "bench", "programs", "noop-provider")),
+            };
+            fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ private: true, dependencies }));
             await run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--legacy-peer-deps", "--loglevel=error"], { cwd: dir, maxBuffer: 16 << 20 });
             return path.join(dir, "node_modules");
         })();
@@ -92,7 +103,23 @@ async function fleetStack(mode: Mode, vms: number, workRoot: string): Promise<{ 
     return { stack, workDir };
 }
 
-async function measured(run: () => Promise<unknown>): Promise<Pick<EngineMeasurement, "wallSeconds" | "peakRssMb" | "providerCpuSeconds" | "totalCpuSeconds">> {
+type Measured = Pick<EngineMeasurement, "wallSeconds" | "peakRssMb" | "providerCpuSeconds" | "totalCpuSeconds">;
+
+/** What the state holds after an operation: bytes per dynamic resource, and how providers are serialised. */
+function stateOf(workDir: string): Pick<EngineMeasurement, "stateBytesPerResource" | "providersRequired"> {
+    const stacks = path.join(workDir, ".state", ".pulumi", "stacks");
+    const file = fs.readdirSync(stacks, { recursive: true, encoding: "utf8" }).map((f) => path.join(stacks, f)).find((f) => f.endsWith("bench.json"));
+    if (!file) throw new Error(`no state file under ${stacks}`);
+    const text = fs.readFileSync(file, "utf8");
+    const resources = (JSON.parse(text) as { checkpoint: { latest: { resources?: { type: string; inputs?: { __provider?: string } }[] } } }).checkpoint.latest.resources ?? [];
+    const dynamic = resources.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic:"));
+    return {
+        stateBytesPerResource: dynamic.length ? Math.round(Buffer.byteLength(text) / dynamic.length) : 0,
+        providersRequired: dynamic.length > 0 && dynamic.every((r) => /require\(/.test(r.inputs?.__provider ?? "")),
+    };
+}
+
+async function measured(run: () => Promise<unknown>): Promise<Measured> {
     const watch = watchProcessTree();
     const start = process.hrtime.bigint();
     const usage = await run().then(() => watch.stop(), (e: unknown) => {
@@ -113,15 +140,15 @@ export async function measureStack(mode: Mode, vms: number, round: number, workR
             const res = await stack.up();
             if (res.summary.result !== "succeeded") throw new Error(`${mode} up of ${vms} VMs: ${res.summary.result}`);
         });
-        out.push({ ...base, op: "up", ...up });
+        out.push({ ...base, op: "up", ...up, ...stateOf(workDir) });
         const again = await measured(async () => {
             const res = await stack.up();
             const changed = Object.entries(res.summary.resourceChanges ?? {}).filter(([op, n]) => op !== "same" && (n ?? 0) > 0);
             if (changed.length > 0) throw new Error(`${mode}: the second up changed something: ${JSON.stringify(res.summary.resourceChanges)}`);
         });
-        out.push({ ...base, op: "up (no changes)", ...again });
+        out.push({ ...base, op: "up (no changes)", ...again, ...stateOf(workDir) });
         const refresh = await measured(() => stack.refresh());
-        out.push({ ...base, op: "refresh", ...refresh });
+        out.push({ ...base, op: "refresh", ...refresh, ...stateOf(workDir) });
     } finally {
         fs.rmSync(workDir, { recursive: true, force: true });
     }
@@ -138,7 +165,7 @@ export async function measureEngine(sizes: number[], rounds: number, log: (line:
             const order: Mode[] = round % 2 === 0 ? ["floor", "ours"] : ["ours", "floor"];
             for (const mode of order) {
                 const results = await measureStack(mode, vms, round, workRoot);
-                for (const r of results) log(`engine ${mode} N=${vms} round ${round + 1}: ${r.op} ${r.wallSeconds}s, ${r.peakRssMb} MB`);
+                for (const r of results) log(`engine ${mode} N=${vms} round ${round + 1}: ${r.op} ${r.wallSeconds}s, ${r.peakRssMb} MB, state ${r.stateBytesPerResource} B/resource`);
                 all.push(...results);
             }
         }

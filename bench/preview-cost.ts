@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
-import { checkpointProvider, configure, policyProvider, useHostFactory } from "../provider";
+import { checkpointProvider, configure, forgetPreview, policyProvider, useHostFactory } from "../provider";
 import { meterHosts } from "./metered-host";
-import { forgetPreview, PREVIEW_FLAG } from "../provider/resources/shared/preview";
+import { PREVIEW_FLAG } from "../provider/resources/shared/preview";
 import { fleetLab, fleetVmName } from "./lab-fleet";
 
 /*

@@ -31,6 +31,10 @@ export interface EngineSummary {
     floorPeakRssMb: number;
     oursPeakRssMb: number;
     providerCpuSeconds: number;
+    /** State per resource after the operation: like is compared with like only when both are serialised alike. */
+    floorStateBytes: number;
+    oursStateBytes: number;
+    bothRequired: boolean;
 }
 
 /**
@@ -69,6 +73,8 @@ export function summariseEngine(runs: EngineMeasurement[]): EngineSummary[] {
                 vms, resources: vms * 3, op, floorSeconds: r2(floorSeconds), oursSeconds: r2(oursSeconds), ratio: r2(oursSeconds / floorSeconds),
                 floorPeakRssMb: Math.max(...floor.map((r) => r.peakRssMb)), oursPeakRssMb: Math.max(...ours.map((r) => r.peakRssMb)),
                 providerCpuSeconds: r2(median(ours.map((r) => r.providerCpuSeconds))),
+                floorStateBytes: median(floor.map((r) => r.stateBytesPerResource)), oursStateBytes: median(ours.map((r) => r.stateBytesPerResource)),
+                bothRequired: [...floor, ...ours].every((r) => r.providersRequired),
             });
         }
     }
@@ -114,9 +120,9 @@ export function providerGrowth(runs: ProviderMeasurement[]): Growth[] {
 export function render(results: BenchResults): string {
     const parts: string[] = [];
     if (results.engine.summary.length) {
-        const t = new Table({ head: ["N VMs", "resources", "operation", "floor s", "ours s", "ours/floor", "floor MB", "ours MB", "provider CPU s"] });
+        const t = new Table({ head: ["N VMs", "resources", "operation", "floor s", "ours s", "ours/floor", "floor MB", "ours MB", "provider CPU s", "state B/resource floor/ours"] });
         for (const s of results.engine.summary) {
-            t.push([s.vms, s.resources, s.op, s.floorSeconds, s.oursSeconds, s.ratio, s.floorPeakRssMb, s.oursPeakRssMb, s.providerCpuSeconds]);
+            t.push([s.vms, s.resources, s.op, s.floorSeconds, s.oursSeconds, s.ratio, s.floorPeakRssMb, s.oursPeakRssMb, s.providerCpuSeconds, `${s.floorStateBytes} / ${s.oursStateBytes}${s.bothRequired ? "" : " (not serialised alike)"}`]);
         }
         parts.push("1. Engine floor vs provider (wall time, median of rounds; peak RSS of engine + plugins)", t.toString());
     }

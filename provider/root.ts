@@ -3,13 +3,15 @@ import { openAdapter, resolveAddress, type HostFactory } from "./connect";
 import { orderedByVm, type HostFor, type HyperVHost } from "./host";
 import { checkpointProviderOn } from "./resources/checkpoint/provider";
 import { policyProviderOn } from "./resources/policy/provider";
+import { PreviewMemory } from "./resources/shared/preview";
 
 /*
- * The composition root: the one module with process-wide state, and the only one that joins
- * resources to adapters. The dynamic provider's `configure` hands it the stack's hyperv:*
- * settings (never the serialised provider or resource state); resources receive `hostFor` and
- * never learn which kind of host answers. One host per address per process, wrapped once in the
- * per-VM ordering (host/vm-ordering), so every resource of a stack shares its VM turns.
+ * The composition root: the one module with process-wide state (the settings, the hosts, what a
+ * preview has learned), and the only one that joins resources to adapters. The dynamic
+ * provider's `configure` hands it the stack's hyperv:* settings (never the serialised provider or
+ * resource state); resources receive `hostFor` and never learn which kind of host answers. One
+ * host per address per process, wrapped once in the per-VM ordering (host/vm-ordering), so every
+ * resource of a stack shares its VM turns.
  */
 
 let settings: HostSettings = readHostSettings({ get: () => undefined });
@@ -47,8 +49,16 @@ export const hostFor: HostFor = (override) => {
     return host;
 };
 
-export const policyProvider = policyProviderOn(hostFor);
-export const checkpointProvider = checkpointProviderOn(hostFor);
+/** What this process's preview has learned (one provider process serves one preview). */
+const preview = new PreviewMemory();
+
+export const policyProvider = policyProviderOn(hostFor, preview);
+export const checkpointProvider = checkpointProviderOn(hostFor, preview);
+
+/** For tests and benchmarks that run several previews in one process. */
+export function forgetPreview(): void {
+    preview.forget();
+}
 
 /** Ends every session (the provider process is exiting, or a tool is done). */
 export async function disconnectAll(): Promise<void> {

@@ -27,6 +27,8 @@ describe("npm run bench, at a tiny size", function () {
         for (const s of written.engine.summary) {
             assert.ok(s.floorSeconds > 0 && s.oursSeconds > 0 && s.ratio > 0, `${s.op} at N=${s.vms} measured`);
             assert.ok(s.floorPeakRssMb > 0 && s.oursPeakRssMb > 0, `${s.op} at N=${s.vms}: peak memory measured`);
+            assert.ok(s.bothRequired, `${s.op}: the floor's provider and ours are both serialised as a require of an installed package`);
+            assert.ok(s.floorStateBytes > 0 && s.oursStateBytes > 0, `${s.op}: state size measured`);
         }
 
         const ops = new Set(written.provider.runs.map((r: { op: string }) => r.op));

@@ -67,7 +67,7 @@ function vmNameTheLabCannotHold(name: string): boolean {
 
 /**
  * Text no host can be sent: an unpaired UTF-16 surrogate has no UTF-8 form, so it would arrive as
- * U+FFFD, naming something else. Every adapter refuses it before asking the host (UnsendableText).
+ * U+FFFD, naming something else. Every adapter refuses it before sending anything to the host (UnsendableText).
  */
 function unsendable(text: string): boolean {
     return /\p{Cs}/u.test(text);

@@ -67,7 +67,7 @@ describe("Checkpoint against the lab host", () => {
             assert.equal(outs.holdsMemory, true, "applying it brings the VM back Saved, with its memory");
         });
 
-        it("refuses a production-only checkpoint of a saved VM, saying why, before asking the host", async () => {
+        it("refuses a production-only checkpoint of a saved VM, saying why, and changes nothing on the host", async () => {
             const lab = await labWithWeb01({ state: "Saved", checkpointType: "ProductionOnly" });
             const message = await refusedUnchanged(lab, { vmName: "web01", name: "never" },
                 /a production-only checkpoint cannot be made now: the VM is Saved/, /VmCheckpointPolicy is production-only \(fallbackToStandard: false\): give this Checkpoint type: "production"/i);
@@ -177,7 +177,7 @@ describe("Checkpoint against the lab host", () => {
     });
 
     describe("create: the 50 checkpoint limit", () => {
-        it("refuses the 51st before asking the host, counting them and naming the limit and the fix", async () => {
+        it("refuses the 51st, counting them and naming the limit and the fix, and changes nothing on the host", async () => {
             const lab = await labWithWeb01({ state: "Off" });
             for (let i = 1; i <= 50; i++) await takeLabCheckpoint(lab.folder, { name: "web01" }, { name: `cp${i}` });
             const message = await refusedUnchanged(lab, { vmName: "web01", name: "one too many" },

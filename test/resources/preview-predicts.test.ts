@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { checkpointProvider, policyProvider } from "../../provider";
-import { forgetPreview } from "../../provider/resources/shared/preview";
+import { forgetPreview } from "../../provider";
 import { hostJson, hostOf, recordHostCalls, labWith, removeLabs, type Props, type Provider } from "./helpers";
 
 

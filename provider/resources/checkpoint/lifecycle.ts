@@ -1,7 +1,7 @@
 import { HostError, isHostError, permanentProductionBlocker, type Checkpoint, type HyperVHost, type TakenCheckpoint } from "../../host";
 import { explainRefusal } from "../shared/refusals";
 import { vmRefOf } from "../shared/vm-target";
-import { asOperation, declaredPolicy, planCreate, plannedCreates, previewRead } from "../shared/preview";
+import { asOperation, type PreviewMemory } from "../shared/preview";
 import { warnOnResource } from "../shared/resource-warnings";
 import { diffCheckpoint } from "./diff";
 import { adoptedOutputs, explainRefusedTake, hyperVTypeOf, refreshedOutputs, refuseAdoption, takenOutputs } from "./plan";
@@ -117,27 +117,27 @@ export function liveCheckpointDeclaration(outs: CheckpointOutputs): Record<strin
  * make production checkpoints. What only the moment decides (a VM starting, a guest whose VSS
  * does not answer yet) is a warning. Changes nothing.
  */
-export async function predictCheckpoint(host: HyperVHost, inputs: CheckpointInputs): Promise<void> {
+export async function predictCheckpoint(host: HyperVHost, preview: PreviewMemory, inputs: CheckpointInputs): Promise<void> {
     const ref = vmRefOf(inputs);
     if (inputs.adoptId !== undefined) {
         // Adoption starts with this very read, so its failure is already the one `up` gives.
-        await previewRead(host, ref);
+        await preview.read(host, ref);
         return;
     }
     let listing;
     try {
-        listing = await previewRead(host, ref);
+        listing = await preview.read(host, ref);
     } catch (e) {
         throw asOperation(e, ref, "take checkpoint");
     }
-    const declaredType = declaredPolicy(host, listing.vm.id);
+    const declaredType = preview.declaredPolicy(host, listing.vm.id);
     const vm = declaredType !== undefined ? { ...listing.vm, checkpointType: declaredType } : listing.vm;
     // Disabled only by a policy of this stack: certain only if the policy applies first (dependsOn),
     // which check cannot see; without it `up` may take the checkpoint before. A warning, as for the
     // governance rule hyperv-no-checkpoints-on-disabled-vms, which still gets to judge it.
     const disabledByStackOnly = declaredType === "Disabled" && listing.vm.checkpointType !== "Disabled";
     // Only the count matters to the 50 limit: the checkpoints this preview takes first stand in as copies.
-    const planned = plannedCreates(host, vm.id);
+    const planned = preview.plannedCreates(host, vm.id);
     const checkpoints = [...listing.checkpoints, ...Array.from({ length: planned }, () => undefined as unknown as Checkpoint)];
     try {
         explainRefusedTake(inputs, vm, checkpoints, await host.capabilities(), host.displayName);
@@ -150,5 +150,5 @@ export async function predictCheckpoint(host: HyperVHost, inputs: CheckpointInpu
             await warnOnResource(inputs.resourceUrn, `${(e as Error).message} (\`pulumi up\` fails the same way unless this changes before it runs)`);
         }
     }
-    planCreate(host, vm.id);
+    preview.planCreate(host, vm.id);
 }

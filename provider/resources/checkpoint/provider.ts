@@ -2,7 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { HostFor } from "../../host";
 import { checkInputs, compact } from "../shared/check";
 import { diffCheckpoint } from "./diff";
-import { allKnown, takePreviewFlag } from "../shared/preview";
+import { allKnown, takePreviewFlag, type PreviewMemory } from "../shared/preview";
 import { createCheckpoint, predictCheckpoint, deleteCheckpoint, liveCheckpointDeclaration, readCheckpoint, updateCheckpoint } from "./lifecycle";
 import { checkpointInputsSchema, checkpointOutputsSchema, type CheckpointOutputs } from "./schema";
 
@@ -10,15 +10,15 @@ const parseInputs = (news: Record<string, unknown>) => checkpointInputsSchema.pa
 const parseOutputs = (olds: Record<string, unknown>) => checkpointOutputsSchema.parse(olds);
 
 /** The Checkpoint lifecycle, as Pulumi's dynamic provider interface, on the hosts `hostFor` gives. */
-export function checkpointProviderOn(hostFor: HostFor): pulumi.dynamic.ResourceProvider<Record<string, unknown>, CheckpointOutputs> {
+export function checkpointProviderOn(hostFor: HostFor, preview: PreviewMemory): pulumi.dynamic.ResourceProvider<Record<string, unknown>, CheckpointOutputs> {
     return {
         async check(olds, given) {
             // In preview (and only there) a new checkpoint is predicted against the host: see shared/preview.
-            const { news, preview } = takePreviewFlag(given);
+            const { news, preview: inPreview } = takePreviewFlag(given);
             const checked = checkInputs(checkpointInputsSchema, checkpointInputsSchema.shape, news);
-            if (preview && "inputs" in checked && Object.keys(olds).length === 0 && allKnown(news)) {
+            if (inPreview && "inputs" in checked && Object.keys(olds).length === 0 && allKnown(news)) {
                 const inputs = parseInputs(news);
-                await predictCheckpoint(hostFor(inputs.host), inputs);
+                await predictCheckpoint(hostFor(inputs.host), preview, inputs);
             }
             return checked;
         },

@@ -1,7 +1,7 @@
 import { isHostError, sameHostPath, type DesiredCheckpointSettings, type HyperVHost, type VmRef } from "../../host";
 import { explainRefusal } from "../shared/refusals";
 import { vmRefOf } from "../shared/vm-target";
-import { asOperation, declarePolicy, previewRead } from "../shared/preview";
+import { asOperation, type PreviewMemory } from "../shared/preview";
 import { warnOnResource } from "../shared/resource-warnings";
 import { desiredCheckpointType, desiredSettings, explainRefusedPolicy, pendingLocationWarning, policyOutputs, refuseUnsupported, settingsOf } from "./plan";
 import type { PolicyInputs, PolicyOutputs, PolicySettings } from "./schema";
@@ -134,13 +134,13 @@ export async function restorePolicy(host: HyperVHost, olds: PolicyOutputs): Prom
  * yet only warns, with the words `up` uses when it defers it. Records the type the policy declares,
  * for the checkpoints of the VM that follow in this preview. Changes nothing.
  */
-export async function predictPolicy(host: HyperVHost, inputs: PolicyInputs, update: boolean): Promise<void> {
+export async function predictPolicy(host: HyperVHost, preview: PreviewMemory, inputs: PolicyInputs, update: boolean): Promise<void> {
     const ref = vmRefOf(inputs);
     const operation = "apply checkpoint settings";
     refuseUnsupported(inputs, ref, await host.capabilities(), host.displayName);
     let listing;
     try {
-        listing = await previewRead(host, ref);
+        listing = await preview.read(host, ref);
     } catch (e) {
         if (update && (isHostError(e, "VmNotFound") || isHostError(e, "AmbiguousVmName"))) return;
         throw asOperation(e, ref, operation);
@@ -152,5 +152,5 @@ export async function predictPolicy(host: HyperVHost, inputs: PolicyInputs, upda
         if (!isHostError(e, "FileLocationLocked") || inputs.fileLocation === undefined) throw e;
         await warnOnResource(inputs.resourceUrn, `VM "${vm.name}" (${vm.id}): ${pendingLocationWarning(vm.checkpointFileLocation, inputs.fileLocation, checkpoints)}`);
     }
-    declarePolicy(host, vm.id, desiredCheckpointType(inputs, vm.checkpointType));
+    preview.declarePolicy(host, vm.id, desiredCheckpointType(inputs, vm.checkpointType));
 }

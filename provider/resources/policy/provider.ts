@@ -3,7 +3,7 @@ import type { HostFor } from "../../host";
 import { checkInputs, compact } from "../shared/check";
 import { warnOnResource } from "../shared/resource-warnings";
 import { diffPolicy } from "./diff";
-import { allKnown, takePreviewFlag } from "../shared/preview";
+import { allKnown, takePreviewFlag, type PreviewMemory } from "../shared/preview";
 import { applyPolicy, predictPolicy, liveDeclaration, readPolicy, restorePolicy } from "./lifecycle";
 import { policyInputsSchema, policyOutputsSchema, type PolicyInputs, type PolicyOutputs } from "./schema";
 
@@ -16,15 +16,15 @@ function parseOutputs(olds: Record<string, unknown>): PolicyOutputs {
 }
 
 /** The VmCheckpointPolicy lifecycle, as Pulumi's dynamic provider interface, on the hosts `hostFor` gives. */
-export function policyProviderOn(hostFor: HostFor): pulumi.dynamic.ResourceProvider<Record<string, unknown>, PolicyOutputs> {
+export function policyProviderOn(hostFor: HostFor, preview: PreviewMemory): pulumi.dynamic.ResourceProvider<Record<string, unknown>, PolicyOutputs> {
     return {
         async check(olds, given) {
             // In preview (and only there) the declaration is predicted against the host: see shared/preview.
-            const { news, preview } = takePreviewFlag(given);
+            const { news, preview: inPreview } = takePreviewFlag(given);
             const checked = checkInputs(policyInputsSchema, policyInputsSchema.shape, news);
-            if (preview && "inputs" in checked && allKnown(news)) {
+            if (inPreview && "inputs" in checked && allKnown(news)) {
                 const inputs = parseInputs(news);
-                await predictPolicy(hostFor(inputs.host), inputs, Object.keys(olds).length > 0);
+                await predictPolicy(hostFor(inputs.host), preview, inputs, Object.keys(olds).length > 0);
             }
             return checked;
         },

@@ -36,41 +36,66 @@ interface PreviewState {
     creates: Map<string, number>;
 }
 
-const states = new Map<string, PreviewState>();
-
-function stateOf(host: HyperVHost): PreviewState {
-    let state = states.get(host.displayName);
-    if (!state) {
-        state = { reads: new Map(), policies: new Map(), creates: new Map() };
-        states.set(host.displayName, state);
-    }
-    return state;
-}
-
-/** For tests that run several previews in one process. */
-export function forgetPreview(): void {
-    states.clear();
-}
-
 const refKey = (ref: VmRef) => ("id" in ref ? `id:${ref.id.toLowerCase()}` : `name:${ref.name.toLowerCase()}`);
 
-/**
- * The VM with its checkpoints, read once per preview: every resource of the VM shares the read
- * (a VM named by name is also known by its id afterwards). Read-only.
- */
-export function previewRead(host: HyperVHost, ref: VmRef): Promise<VmWithCheckpoints> {
-    const { reads } = stateOf(host);
-    const key = refKey(ref);
-    let read = reads.get(key);
-    if (!read) {
-        read = host.getVmWithCheckpoints(ref);
-        reads.set(key, read);
-        read.then((listing) => {
-            const byId = refKey({ id: listing.vm.id });
-            if (!reads.has(byId)) reads.set(byId, read!);
-        }, () => undefined);
+/** What one preview has learned so far, per host. The composition root keeps one per process. */
+export class PreviewMemory {
+    private readonly states = new Map<string, PreviewState>();
+
+    private stateOf(host: HyperVHost): PreviewState {
+        let state = this.states.get(host.displayName);
+        if (!state) {
+            state = { reads: new Map(), policies: new Map(), creates: new Map() };
+            this.states.set(host.displayName, state);
+        }
+        return state;
     }
-    return read;
+
+    /** For tests and benchmarks that run several previews in one process. */
+    forget(): void {
+        this.states.clear();
+    }
+
+    /**
+     * The VM with its checkpoints, read once per preview: every resource of the VM shares the read
+     * (a VM named by name is also known by its id afterwards). Read-only.
+     */
+    read(host: HyperVHost, ref: VmRef): Promise<VmWithCheckpoints> {
+        const { reads } = this.stateOf(host);
+        const key = refKey(ref);
+        let read = reads.get(key);
+        if (!read) {
+            read = host.getVmWithCheckpoints(ref);
+            reads.set(key, read);
+            read.then((listing) => {
+                const byId = refKey({ id: listing.vm.id });
+                if (!reads.has(byId)) reads.set(byId, read!);
+            }, () => undefined);
+        }
+        return read;
+    }
+
+    /** Records the checkpoint type a policy of this preview declares for a VM (undefined: left as is). */
+    declarePolicy(host: HyperVHost, vmId: string, type: CheckpointType | undefined): void {
+        const { policies } = this.stateOf(host);
+        if (type === undefined) policies.delete(vmId.toLowerCase());
+        else policies.set(vmId.toLowerCase(), type);
+    }
+
+    /** The type a policy of this preview declares for the VM, if one ran. */
+    declaredPolicy(host: HyperVHost, vmId: string): CheckpointType | undefined {
+        return this.stateOf(host).policies.get(vmId.toLowerCase());
+    }
+
+    /** How many checkpoints this preview has already planned to take on the VM. */
+    plannedCreates(host: HyperVHost, vmId: string): number {
+        return this.stateOf(host).creates.get(vmId.toLowerCase()) ?? 0;
+    }
+
+    planCreate(host: HyperVHost, vmId: string): void {
+        const { creates } = this.stateOf(host);
+        creates.set(vmId.toLowerCase(), (creates.get(vmId.toLowerCase()) ?? 0) + 1);
+    }
 }
 
 /**
@@ -83,26 +108,4 @@ export function asOperation(e: unknown, ref: VmRef, operation: string): unknown 
     const detail = e.record.message.trim();
     const context = { ...e.context, operation, ...("id" in ref ? { vmId: ref.id } : {}) };
     return new HostError(e.code, detail, context, { hint: e.hint, record: e.record });
-}
-
-/** Records the checkpoint type a policy of this preview declares for a VM (undefined: left as is). */
-export function declarePolicy(host: HyperVHost, vmId: string, type: CheckpointType | undefined): void {
-    const { policies } = stateOf(host);
-    if (type === undefined) policies.delete(vmId.toLowerCase());
-    else policies.set(vmId.toLowerCase(), type);
-}
-
-/** The type a policy of this preview declares for the VM, if one ran. */
-export function declaredPolicy(host: HyperVHost, vmId: string): CheckpointType | undefined {
-    return stateOf(host).policies.get(vmId.toLowerCase());
-}
-
-/** How many checkpoints this preview has already planned to take on the VM. */
-export function plannedCreates(host: HyperVHost, vmId: string): number {
-    return stateOf(host).creates.get(vmId.toLowerCase()) ?? 0;
-}
-
-export function planCreate(host: HyperVHost, vmId: string): void {
-    const { creates } = stateOf(host);
-    creates.set(vmId.toLowerCase(), (creates.get(vmId.toLowerCase()) ?? 0) + 1);
 }

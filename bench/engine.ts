@@ -112,7 +112,7 @@ function stateOf(workDir: string): Pick<EngineMeasurement, "stateBytesPerResourc
     if (!file) throw new Error(`no state file under ${stacks}`);
     const text = fs.readFileSync(file, "utf8");
     const resources = (JSON.parse(text) as { checkpoint: { latest: { resources?: { type: string; inputs?: { __provider?: string } }[] } } }).checkpoint.latest.resources ?? [];
-    const dynamic = resources.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic:"));
+    const dynamic = resources.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic"));
     return {
         stateBytesPerResource: dynamic.length ? Math.round(Buffer.byteLength(text) / dynamic.length) : 0,
         providersRequired: dynamic.length > 0 && dynamic.every((r) => /require\(/.test(r.inputs?.__provider ?? "")),

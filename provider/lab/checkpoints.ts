@@ -3,7 +3,7 @@ import type { CheckpointType, SnapshotType, TakenCheckpoint, VmState } from "../
 import { userSnapshotTypes } from "../host/model";
 import { holdsMemory, isTransitional, MAX_CHECKPOINT_NAME_LENGTH, MAX_CHECKPOINTS_PER_VM } from "../host/rules";
 import type { Behaviour, LabCheckpoint, LabDocument, LabVm } from "./document";
-import { fail, type FailureScope } from "./failures";
+import { fail, type FailureScope } from "./refusals";
 import { createDifferencingDisk, deleteCheckpointFiles, mergeUnreferenced, writeCheckpointFiles } from "./files";
 import { osProfiles } from "./os";
 import { checkpointHyperVMakes } from "./production";
@@ -37,7 +37,7 @@ function refuseTransitional(vm: LabVm, cmdlet: string, scope: FailureScope): voi
     if (isTransitional(vm.state)) throw fail.invalidState(scope, cmdlet, vm.state);
 }
 
-export function takeCheckpoint(doc: LabDocument, tx: Transaction, vm: LabVm, options: TakeOptions, scope: FailureScope): TakenCheckpoint {
+export function checkpointVm(doc: LabDocument, tx: Transaction, vm: LabVm, options: TakeOptions, scope: FailureScope): TakenCheckpoint {
     checkName(options.name, scope);
     refuseTransitional(vm, "CheckpointVM", scope);
     const before = projectVm(doc, vm);

@@ -31,7 +31,7 @@ export const labHostSchema = z.object({
     os: labOsSchema,
     language: labLanguageSchema.default("en-US"),
     behaviour: behaviourSchema.prefault({}),
-    /** Fault injection for crash tests (see faults.ts); HYPERV_LAB_FAULT overrides it. */
+    /** Fault injection for crash tests (see fault-injection.ts); HYPERV_LAB_FAULT overrides it. */
     fault: z.string().nullable().default(null),
 });
 export type LabHostSettings = z.infer<typeof labHostSchema>;

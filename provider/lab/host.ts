@@ -5,12 +5,12 @@ import type {
 } from "../host/model";
 import type { HyperVHost } from "../host/port";
 import { refuseUnsendable } from "../host/text";
-import { applyCheckpoint, removeCheckpoint, renameCheckpoint, takeCheckpoint } from "./checkpoints";
+import { applyCheckpoint, checkpointVm, removeCheckpoint, renameCheckpoint } from "./checkpoints";
 import type { LabDocument, LabVm } from "./document";
 import { findCheckpoint, findVmById, resolveVm, scopeOf } from "./lookup";
 import { capabilitiesOf } from "./os";
 import { checkpointsOf, projectCheckpoint, projectVm } from "./projection";
-import type { FailureScope } from "./failures";
+import type { FailureScope } from "./refusals";
 import { applyDesiredSettings } from "./settings";
 import { loadLab, readLab, updateLab, type Transaction } from "./store";
 
@@ -69,7 +69,7 @@ export class LabHost implements HyperVHost {
         refuseUnsendable({ ...ref, checkpointName: request.name }, this.context("take checkpoint"));
         return this.mutate("takeCheckpoint", "take checkpoint", ref, (doc, tx, vm, scope) => {
             scope.context.checkpoint = request.name;
-            return takeCheckpoint(doc, tx, vm, request, scope);
+            return checkpointVm(doc, tx, vm, request, scope);
         });
     }
 

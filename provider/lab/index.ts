@@ -2,7 +2,7 @@ export { LabHost, openLabHost } from "./host";
 export { initLab, setHostSettings, type InitLabOptions, type HostSettingsChange } from "./init";
 export {
     addVm, setVm, startLabVm, stopLabVm, saveLabVm,
-    takeLabCheckpoint, renameLabCheckpoint, applyLabCheckpoint, removeLabCheckpoint,
+    takeCheckpointOutOfBand, renameLabCheckpoint, applyLabCheckpoint, removeLabCheckpoint,
     type CheckpointRef, type VmChange, type OperatorCheckpointRequest,
 } from "./operator";
 export { readLab, documentPath, DOCUMENT_NAME } from "./store";

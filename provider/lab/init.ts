@@ -49,7 +49,7 @@ export async function initLab(labFolder: string, options: InitLabOptions = {}): 
 export interface HostSettingsChange {
     language?: LabLanguage;
     behaviour?: Partial<Behaviour>;
-    /** A fault specification (faults.ts), or null to clear it. */
+    /** A fault specification (fault-injection.ts), or null to clear it. */
     fault?: string | null;
 }
 

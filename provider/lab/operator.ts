@@ -1,8 +1,8 @@
 import { HostError } from "../host/errors";
 import type { CheckpointSettingsChange, CheckpointType, SnapshotType, TakenCheckpoint, Vm, VmRef, VmState } from "../host/model";
-import { applyCheckpoint, removeCheckpoint, renameCheckpoint, takeCheckpoint } from "./checkpoints";
+import { applyCheckpoint, checkpointVm, removeCheckpoint, renameCheckpoint } from "./checkpoints";
 import type { LabCheckpoint, LabDocument, LabVm } from "./document";
-import { fail, type FailureScope } from "./failures";
+import { fail, type FailureScope } from "./refusals";
 import { resolveVm, scopeOf } from "./lookup";
 import { saveVm, startVm, stopVm } from "./power";
 import { checkpointsOf, projectVm } from "./projection";
@@ -85,8 +85,8 @@ export interface OperatorCheckpointRequest {
     temporaryType?: Exclude<CheckpointType, "Disabled">;
 }
 
-export async function takeLabCheckpoint(labFolder: string, ref: VmRef, request: OperatorCheckpointRequest): Promise<TakenCheckpoint> {
-    return onVm(labFolder, ref, "takeCheckpoint", (doc, tx, vm, scope) => takeCheckpoint(doc, tx, vm, request, scope));
+export async function takeCheckpointOutOfBand(labFolder: string, ref: VmRef, request: OperatorCheckpointRequest): Promise<TakenCheckpoint> {
+    return onVm(labFolder, ref, "takeCheckpoint", (doc, tx, vm, scope) => checkpointVm(doc, tx, vm, request, scope));
 }
 
 export async function renameLabCheckpoint(labFolder: string, ref: VmRef, cpRef: CheckpointRef, newName: string): Promise<void> {

@@ -1,7 +1,7 @@
 import { isTransitional } from "../host/rules";
-import { takeCheckpoint, removeOne } from "./checkpoints";
+import { checkpointVm, removeOne } from "./checkpoints";
 import type { LabDocument, LabVm } from "./document";
-import { fail, type FailureScope } from "./failures";
+import { fail, type FailureScope } from "./refusals";
 import { osProfiles } from "./os";
 import { checkpointsOf } from "./projection";
 import type { Transaction } from "./store";
@@ -16,7 +16,7 @@ export function startVm(doc: LabDocument, tx: Transaction, vm: LabVm, scope: Fai
     if (vm.state === "Running") return;
     const automatic = osProfiles[doc.host.os].supportsAutomaticCheckpoints && vm.automaticCheckpointsEnabled;
     if (vm.state === "Off" && automatic && vm.checkpointType !== "Disabled" && checkpointsOf(doc, vm.id).length === 0) {
-        takeCheckpoint(doc, tx, vm, { name: automaticCheckpointName(vm.name, new Date()), isAutomatic: true }, scope);
+        checkpointVm(doc, tx, vm, { name: automaticCheckpointName(vm.name, new Date()), isAutomatic: true }, scope);
     }
     vm.state = "Running";
 }

@@ -3,8 +3,8 @@ import * as path from "node:path";
 import * as lockfile from "proper-lockfile";
 import { HostError } from "../host/errors";
 import { labDocumentSchema, type LabDocument } from "./document";
-import { injectFault, type FaultPoint } from "./faults";
-import { fail } from "./failures";
+import { injectFault, type FaultPoint } from "./fault-injection";
+import { fail } from "./refusals";
 import { labPathOf } from "./volumes";
 
 /*
@@ -129,7 +129,7 @@ export interface Transaction {
     createFile(windowsPath: string, content: string): void;
     /** Deletes a file once the document no longer refers to it. */
     deleteAfterCommit(windowsPath: string): void;
-    /** A point where a configured fault may strike (see faults.ts). */
+    /** A point where a configured fault may strike (see fault-injection.ts). */
     fault(point: FaultPoint): void;
 }
 

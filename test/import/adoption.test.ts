@@ -5,7 +5,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as ts from "typescript";
 import { importFileOf, planAdoption, programOf, serialisedProvider, type AdoptionPlan, type ChosenVm } from "../../provider/import/adoption";
-import { addVm, initLab, openLabHost, readLab, startLabVm, takeLabCheckpoint } from "../../provider/lab";
+import { addVm, initLab, openLabHost, readLab, startLabVm, takeCheckpointOutOfBand } from "../../provider/lab";
 import type { VmRef } from "../../provider/host";
 import { diffCheckpoint } from "../../provider/resources/checkpoint/diff";
 import { checkpointInputsSchema, checkpointOutputsSchema } from "../../provider/resources/checkpoint/schema";
@@ -45,9 +45,9 @@ describe("hyperv-import: the import file and the declarations", function () {
         await addVm(lab, { name: "kiosk 7", state: "Off", checkpointType: "Disabled" });
         await addVm(lab, { name: "build agent", state: "Off", checkpointType: "Standard", automaticCheckpointsEnabled: true });
         await startLabVm(lab, { name: "build agent" });
-        await takeLabCheckpoint(lab, { name: "sql01" }, { name: "Veeam restore point", snapshotType: "Recovery" });
-        await takeLabCheckpoint(lab, { name: "sql01" }, { name: "Before CU 14" });
-        await takeLabCheckpoint(lab, { name: "sql01" }, { name: "Before CU 14" });
+        await takeCheckpointOutOfBand(lab, { name: "sql01" }, { name: "Veeam restore point", snapshotType: "Recovery" });
+        await takeCheckpointOutOfBand(lab, { name: "sql01" }, { name: "Before CU 14" });
+        await takeCheckpointOutOfBand(lab, { name: "sql01" }, { name: "Before CU 14" });
     });
     after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -109,7 +109,7 @@ describe("hyperv-import: the import file and the declarations", function () {
         const old = path.join(dir, "old");
         await initLab(old, { os: "2012r2" });
         await addVm(old, { name: "legacy", state: "Running" });
-        await takeLabCheckpoint(old, { name: "legacy" }, { name: "before patch" });
+        await takeCheckpointOutOfBand(old, { name: "legacy" }, { name: "before patch" });
         const p = planAdoption(await listings(old, [{ name: "legacy" }]), { policies: true, checkpoints: true, protect: true }, "lab");
         assert.deepEqual(p.resources.map((r) => r.inputs), [{ vmName: "legacy", fileLocation: "C:\\ProgramData\\Microsoft\\Windows\\Hyper-V" }, { vmName: "legacy", name: "before patch" }]);
         const outputs = policyOutputsSchema.parse(withoutProvider(p.resources[0]!.entry.outputs));

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import {
-    addVm, documentPath, inspectLab, LabHost, labPathOf, setHostSettings, startLabVm, stopLabVm, takeLabCheckpoint,
+    addVm, documentPath, inspectLab, LabHost, labPathOf, setHostSettings, startLabVm, stopLabVm, takeCheckpointOutOfBand,
 } from "../../provider/lab";
 import { MAX_CHECKPOINTS_PER_VM } from "../../provider/host/rules";
 import { filesIn, freshLab, labWithVm, rejectsWith, removeLabs } from "./helpers";
@@ -89,8 +89,8 @@ describe("lab host: limits, settings and the host it poses as", () => {
     it("lists recovery and replica checkpoints with their SnapshotType", async () => {
         const { folder, host, vmId } = await labWithVm();
         await host.takeCheckpoint({ id: vmId }, { name: "mine" });
-        await takeLabCheckpoint(folder, { id: vmId }, { name: "backup job", snapshotType: "Recovery" });
-        await takeLabCheckpoint(folder, { id: vmId }, { name: "replica", snapshotType: "Replica" });
+        await takeCheckpointOutOfBand(folder, { id: vmId }, { name: "backup job", snapshotType: "Recovery" });
+        await takeCheckpointOutOfBand(folder, { id: vmId }, { name: "replica", snapshotType: "Replica" });
         assert.deepEqual((await host.listCheckpoints(vmId)).map((c) => [c.name, c.snapshotType]), [["mine", "Standard"], ["backup job", "Recovery"], ["replica", "Replica"]]);
     });
 

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { checkpointProvider } from "../../provider";
-import { labPathOf, readLab, removeLabCheckpoint, renameLabCheckpoint, setVm, startLabVm, takeLabCheckpoint, type NewVm } from "../../provider/lab";
+import { labPathOf, readLab, removeLabCheckpoint, renameLabCheckpoint, setVm, startLabVm, takeCheckpointOutOfBand, type NewVm } from "../../provider/lab";
 import {
     assertOneReadableLine, create, destroy, diff, escapeRegExp, failsWith, hostJson, labCheckpoints, labVm, labWith, read, recordWrites,
     removeLabs, removeVmOutOfBand, update, type Lab, type Props, type State,
@@ -179,7 +179,7 @@ describe("Checkpoint against the lab host", () => {
     describe("create: the 50 checkpoint limit", () => {
         it("refuses the 51st before asking the host, counting them and naming the limit and the fix", async () => {
             const lab = await labWithWeb01({ state: "Off" });
-            for (let i = 1; i <= 50; i++) await takeLabCheckpoint(lab.folder, { name: "web01" }, { name: `cp${i}` });
+            for (let i = 1; i <= 50; i++) await takeCheckpointOutOfBand(lab.folder, { name: "web01" }, { name: `cp${i}` });
             const message = await refusedUnchanged(lab, { vmName: "web01", name: "one too many" },
                 /the VM already has 50 checkpoints, Hyper-V's limit is 50/, /Delete or merge old ones first/, /pulumi destroy --target <URN>/);
             assertOneReadableLine(message, lab);
@@ -189,7 +189,7 @@ describe("Checkpoint against the lab host", () => {
 
         it("takes the 50th", async () => {
             const lab = await labWithWeb01({ state: "Off" });
-            for (let i = 1; i <= 49; i++) await takeLabCheckpoint(lab.folder, { name: "web01" }, { name: `cp${i}` });
+            for (let i = 1; i <= 49; i++) await takeCheckpointOutOfBand(lab.folder, { name: "web01" }, { name: `cp${i}` });
             await create(checkpointProvider, { vmName: "web01", name: "fiftieth" });
             assert.equal(labCheckpoints(lab, "web01").length, 50);
         });
@@ -414,7 +414,7 @@ describe("Checkpoint against the lab host", () => {
     describe("adoption by id", () => {
         it("takes over a standard checkpoint with memory without taking a new one", async () => {
             const lab = await labWithWeb01({ checkpointType: "Standard" });
-            const existing = await takeLabCheckpoint(lab.folder, { name: "web01" }, { name: "made by hand" });
+            const existing = await takeCheckpointOutOfBand(lab.folder, { name: "web01" }, { name: "made by hand" });
             const before = hostJson(lab);
             const { id, outs } = await create(checkpointProvider, { vmName: "web01", adoptId: existing.checkpoint.id.toUpperCase() });
             assert.equal(id, existing.checkpoint.id);
@@ -424,21 +424,21 @@ describe("Checkpoint against the lab host", () => {
 
         it("records the kind as unknown when the checkpoint holds no memory", async () => {
             const lab = await labWithWeb01({ checkpointType: "Production" });
-            const existing = await takeLabCheckpoint(lab.folder, { name: "web01" }, { name: "production" });
+            const existing = await takeCheckpointOutOfBand(lab.folder, { name: "web01" }, { name: "production" });
             const { outs } = await create(checkpointProvider, { vmName: "web01", adoptId: existing.checkpoint.id });
             assert.deepEqual([outs.kind, outs.holdsMemory], ["unknown", false]);
         });
 
         it("records a checkpoint of a saved VM as standard: production checkpoints are never made of one", async () => {
             const lab = await labWithWeb01({ state: "Saved", checkpointType: "Standard" });
-            const existing = await takeLabCheckpoint(lab.folder, { name: "web01" }, { name: "saved" });
+            const existing = await takeCheckpointOutOfBand(lab.folder, { name: "web01" }, { name: "saved" });
             const { outs } = await create(checkpointProvider, { vmName: "web01", adoptId: existing.checkpoint.id });
             assert.deepEqual([outs.kind, outs.holdsMemory, outs.vmStateAtCreation], ["standard", true, "Saved"]);
         });
 
         it("renames the adopted checkpoint when a name is declared", async () => {
             const lab = await labWithWeb01();
-            const existing = await takeLabCheckpoint(lab.folder, { name: "web01" }, { name: "old name" });
+            const existing = await takeCheckpointOutOfBand(lab.folder, { name: "web01" }, { name: "old name" });
             const { outs } = await create(checkpointProvider, { vmName: "web01", adoptId: existing.checkpoint.id, name: "new name" });
             assert.equal(onHost(lab, existing.checkpoint.id)!.name, "new name");
             assert.equal(outs.checkpointName, "new name");
@@ -447,7 +447,7 @@ describe("Checkpoint against the lab host", () => {
 
         it("manages an adopted checkpoint like any other: the diff after adoption is empty, and delete removes it", async () => {
             const lab = await labWithWeb01();
-            const existing = await takeLabCheckpoint(lab.folder, { name: "web01" }, { name: "adopted" });
+            const existing = await takeCheckpointOutOfBand(lab.folder, { name: "web01" }, { name: "adopted" });
             const declared = { vmName: "web01", adoptId: existing.checkpoint.id };
             const state = await create(checkpointProvider, declared);
             assert.equal((await diff(checkpointProvider, state, declared)).changes, false);
@@ -469,7 +469,7 @@ describe("Checkpoint against the lab host", () => {
         for (const snapshotType of ["Recovery", "Replica", "AppConsistentReplica"] as const) {
             it(`refuses a ${snapshotType} checkpoint`, async () => {
                 const lab = await labWithWeb01();
-                const other = await takeLabCheckpoint(lab.folder, { name: "web01" }, { name: "backup", snapshotType });
+                const other = await takeCheckpointOutOfBand(lab.folder, { name: "web01" }, { name: "backup", snapshotType });
                 await failsWith(() => create(checkpointProvider, { vmName: "web01", adoptId: other.checkpoint.id }),
                     new RegExp(`it is a ${snapshotType} checkpoint, which belongs to Hyper-V Replica or backup software`));
             });
@@ -477,7 +477,7 @@ describe("Checkpoint against the lab host", () => {
 
         it("fails clearly for an id the VM does not have", async () => {
             const lab = await labWith([{ name: "web01", state: "Running" }, { name: "web02", state: "Running" }]);
-            const elsewhere = await takeLabCheckpoint(lab.folder, { name: "web02" }, { name: "of web02" });
+            const elsewhere = await takeCheckpointOutOfBand(lab.folder, { name: "web02" }, { name: "of web02" });
             const message = await failsWith(() => create(checkpointProvider, { vmName: "web01", adoptId: elsewhere.checkpoint.id }),
                 new RegExp(`the VM has no checkpoint ${elsewhere.checkpoint.id} to adopt`), /Get-VMSnapshot -VMName <vm>/);
             assertOneReadableLine(message, lab);
@@ -513,8 +513,8 @@ describe("Checkpoint against the lab host", () => {
         it("never touches the VM's automatic, Recovery and Replica checkpoints", async () => {
             const lab = await labWithWeb01({ state: "Off", automaticCheckpointsEnabled: true });
             await startLabVm(lab.folder, { name: "web01" });
-            await takeLabCheckpoint(lab.folder, { name: "web01" }, { name: "backup", snapshotType: "Recovery" });
-            await takeLabCheckpoint(lab.folder, { name: "web01" }, { name: "replica", snapshotType: "Replica" });
+            await takeCheckpointOutOfBand(lab.folder, { name: "web01" }, { name: "backup", snapshotType: "Recovery" });
+            await takeCheckpointOutOfBand(lab.folder, { name: "web01" }, { name: "replica", snapshotType: "Replica" });
             const others = labCheckpoints(lab, "web01").map((c) => c.id);
             assert.equal(others.length, 3);
             const mine = await create(checkpointProvider, { vmName: "web01", name: "mine" });

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { configure, policyProvider } from "../../provider";
-import { readLab, removeLabCheckpoint, setVm, takeLabCheckpoint } from "../../provider/lab";
+import { readLab, removeLabCheckpoint, setVm, takeCheckpointOutOfBand } from "../../provider/lab";
 import { liveSettings } from "../../provider/resources/policy/plan";
 import { policyOutputsSchema } from "../../provider/resources/policy/schema";
 import {
@@ -119,8 +119,8 @@ describe("VmCheckpointPolicy against the lab host", () => {
 
         it("defers a file location change while the VM has checkpoints, applying the rest and naming them; refuses it on the next try if they stay", async () => {
             const lab = await labWith([{ name: "web01", state: "Running", checkpointType: "Production" }]);
-            await takeLabCheckpoint(lab.folder, { name: "web01" }, { name: "before patch" });
-            await takeLabCheckpoint(lab.folder, { name: "web01" }, { name: "after patch" });
+            await takeCheckpointOutOfBand(lab.folder, { name: "web01" }, { name: "before patch" });
+            await takeCheckpointOutOfBand(lab.folder, { name: "web01" }, { name: "after patch" });
             const location = labVm(lab, "web01").checkpointFileLocation;
             const declared = { vmName: "web01", type: "standard", automaticCheckpoints: true, fileLocation: "D:\\elsewhere" };
             const state = await create(policyProvider, declared);
@@ -141,14 +141,14 @@ describe("VmCheckpointPolicy against the lab host", () => {
 
         it("names five checkpoints and counts the rest when a VM has many", async () => {
             const lab = await labWith([{ name: "web01", state: "Off" }]);
-            for (let i = 1; i <= 7; i++) await takeLabCheckpoint(lab.folder, { name: "web01" }, { name: `cp${i}` });
+            for (let i = 1; i <= 7; i++) await takeCheckpointOutOfBand(lab.folder, { name: "web01" }, { name: `cp${i}` });
             const state = await create(policyProvider, { vmName: "web01", fileLocation: "D:\\x" });
             assert.match(String(state.outs.warning), /7 checkpoint\(s\): "cp1", "cp2", "cp3", "cp4", "cp5" and 2 more/);
         });
 
         it("applies a deferred file location once the checkpoints are gone, and forgets it", async () => {
             const lab = await labWith([{ name: "web01", state: "Off" }]);
-            await takeLabCheckpoint(lab.folder, { name: "web01" }, { name: "old" });
+            await takeCheckpointOutOfBand(lab.folder, { name: "web01" }, { name: "old" });
             const state = await create(policyProvider, { vmName: "web01", fileLocation: "D:\\x" });
             await removeLabCheckpoint(lab.folder, { name: "web01" }, { name: "old" });
             const after = await update(policyProvider, state, { vmName: "web01", fileLocation: "D:\\x" });
@@ -370,7 +370,7 @@ describe("VmCheckpointPolicy against the lab host", () => {
         it("defers a file location change once checkpoints exist, and applies the rest", async () => {
             const lab = await labWith([{ name: "web01", checkpointType: "Production", automaticCheckpointsEnabled: false }]);
             const state = await create(policyProvider, { vmName: "web01", fileLocation: "D:\\cp" });
-            await takeLabCheckpoint(lab.folder, { name: "web01" }, { name: "only one" });
+            await takeCheckpointOutOfBand(lab.folder, { name: "web01" }, { name: "only one" });
             const after = await update(policyProvider, state, { vmName: "web01", type: "standard", automaticCheckpoints: true, fileLocation: "E:\\cp" });
             assert.equal(labVm(lab, "web01").checkpointFileLocation, "D:\\cp");
             assert.equal(labVm(lab, "web01").checkpointType, "Standard");
@@ -401,7 +401,7 @@ describe("VmCheckpointPolicy against the lab host", () => {
         it("keeps the file location when checkpoints exist, restores the rest, and says what it could not restore", async () => {
             const lab = await labWith([{ name: "web01", checkpointType: "Production" }]);
             const state = await create(policyProvider, { vmName: "web01", type: "standard", fileLocation: "D:\\cp" });
-            await takeLabCheckpoint(lab.folder, { name: "web01" }, { name: "keep me" });
+            await takeCheckpointOutOfBand(lab.folder, { name: "web01" }, { name: "keep me" });
             const warnings = await stderrOf(() => destroy(policyProvider, state));
             const vm = labVm(lab, "web01");
             assert.equal(vm.checkpointType, "Production");

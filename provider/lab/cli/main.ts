@@ -6,7 +6,7 @@ import { labLanguageSchema, labOsSchema } from "../document";
 import { initLab, setHostSettings } from "../init";
 import { inspectLab } from "../inspect";
 import {
-    addVm, applyLabCheckpoint, removeLabCheckpoint, renameLabCheckpoint, saveLabVm, setVm, startLabVm, stopLabVm, takeLabCheckpoint,
+    addVm, applyLabCheckpoint, removeLabCheckpoint, renameLabCheckpoint, saveLabVm, setVm, startLabVm, stopLabVm, takeCheckpointOutOfBand,
     type CheckpointRef, type VmChange,
 } from "../operator";
 import { renderLab } from "./render";
@@ -93,7 +93,7 @@ host.command("set")
     .addOption(new Option("--restored-standard-state <state>", "state after applying a standard checkpoint with memory").choices(["Saved", "Running"]))
     .addOption(new Option("--remove-with-children <mode>", "what removing a checkpoint does to its children").choices(["reparent", "removeSubtree"]))
     .addOption(new Option("--concurrent-vm-mutations <mode>", "a second mutation on a busy VM").choices(["refuse", "serialize"]))
-    .option("--fault <spec>", "inject a fault, e.g. exit:removeCheckpoint:beforeWrite (see faults.ts)")
+    .option("--fault <spec>", "inject a fault, e.g. exit:removeCheckpoint:beforeWrite (see fault-injection.ts)")
     .option("--no-fault", "clear the injected fault")
     .action(async (options: { language?: "en-US"; restoredStandardState?: "Saved"; removeWithChildren?: "reparent"; concurrentVmMutations?: "refuse"; fault?: string | false }, command: Command) => {
         const behaviour = {
@@ -188,7 +188,7 @@ const checkpoint = program.command("checkpoint").description("checkpoint operati
 checkpoint.command("take").description("take a checkpoint, of the type the VM's policy says").argument("<vm>", "name or id").argument("<name>")
     .addOption(new Option("--snapshot-type <type>", "leave a non-user checkpoint, e.g. Recovery or Replica").choices(snapshotTypeSchema.options))
     .action(async (target: string, name: string, options: { snapshotType?: (typeof snapshotTypeSchema.options)[number] }, command: Command) => {
-        const taken = await takeLabCheckpoint(globals(command).lab, vmRef(target), { name, ...(options.snapshotType ? { snapshotType: options.snapshotType } : {}) });
+        const taken = await takeCheckpointOutOfBand(globals(command).lab, vmRef(target), { name, ...(options.snapshotType ? { snapshotType: options.snapshotType } : {}) });
         // Recovery and replica checkpoints come from backup and replication, not from the VM's policy: say which.
         const what = taken.checkpoint.snapshotType === "Standard" ? `${taken.kind} checkpoint` : `${taken.checkpoint.snapshotType} checkpoint`;
         report(command, taken, `Took ${what} "${taken.checkpoint.name}" (${taken.checkpoint.id})${taken.fellBack ? ", fell back from production" : ""}`);

@@ -1,6 +1,6 @@
 import { readLab } from "../../../provider/lab";
 import {
-    applyLabCheckpoint, removeLabCheckpoint, renameLabCheckpoint, setVm, startLabVm, takeLabCheckpoint,
+    applyLabCheckpoint, removeLabCheckpoint, renameLabCheckpoint, setVm, startLabVm, takeCheckpointOutOfBand,
 } from "../../../provider/lab/operator";
 import type { LabCheckpoint, LabDocument, LabVm } from "../../../provider/lab/document";
 import { integrationServiceName } from "../../../provider/lab/messages";
@@ -128,7 +128,7 @@ export async function runCmdlet(lab: string, cmdlet: string, p: Parameters): Pro
         case "Checkpoint-VM": {
             const doc = readLab(lab);
             const name = p.SnapshotName === undefined ? defaultCheckpointName(vmById(doc, p.vmId).name, new Date()) : String(p.SnapshotName);
-            const taken = await takeLabCheckpoint(lab, { id: String(p.vmId) }, { name });
+            const taken = await takeCheckpointOutOfBand(lab, { id: String(p.vmId) }, { name });
             const after = readLab(lab);
             const vm = vmById(after, p.vmId);
             const snapshot = snapshotShape(after, vm, after.checkpoints.find((c) => c.id === taken.checkpoint.id)!);

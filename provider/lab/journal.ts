@@ -11,7 +11,8 @@ import { labCheckpointSchema, labHostSchema, labVmSchema } from "./document";
  * 15 ms per mutation at 500 VMs and grew with the fleet).
  *   line 1: the header, {format, generation}: a compaction writes a new generation;
  *   line 2: a snapshot of the whole host, {host, vms: [{vm, checkpoints}]};
- *   then one line per committed transaction, {host?, vms: [...]}: each record replaces that VM's.
+ *   then one line per committed transaction, {host?, vms: [...], removed?: [ids]}: each record
+ *   replaces that VM's.
  * Each line is `<checksum> <json>\n`, the checksum being the first 16 hex digits of the JSON's
  * SHA-256. An append is one write then fsync; a crash mid-append leaves a final line that is
  * incomplete or fails its checksum, which readers stop at and the next writer cuts off.
@@ -34,7 +35,8 @@ export type VmRecord = z.infer<typeof vmRecordSchema>;
 const headerSchema = z.object({ format: z.literal(JOURNAL_FORMAT), generation: z.string().min(1) });
 const snapshotSchema = z.object({ host: labHostSchema, vms: z.array(vmRecordSchema) });
 export type Snapshot = z.infer<typeof snapshotSchema>;
-const changeSchema = z.object({ host: labHostSchema.optional(), vms: z.array(vmRecordSchema) });
+/** A transaction's effect: the records it replaced or added, and the VMs it removed. */
+const changeSchema = z.object({ host: labHostSchema.optional(), vms: z.array(vmRecordSchema), removed: z.array(z.string()).optional() });
 export type Change = z.infer<typeof changeSchema>;
 
 function checksum(json: string): string {

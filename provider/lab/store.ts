@@ -58,6 +58,7 @@ function replicaOf(snapshot: Snapshot, position: ReaderPosition): Replica {
 function applyChange(replica: Replica, change: Change): void {
     if (change.host) replica.host = deepFreeze(change.host);
     for (const record of change.vms) replica.records.set(record.vm.id, deepFreeze(record));
+    for (const id of change.removed ?? []) replica.records.delete(id);
     replica.doc = undefined;
 }
 
@@ -129,20 +130,27 @@ function workingCopy(doc: LabDocument, vmId: string | undefined): LabDocument {
     };
 }
 
-/** The records the mutation changed, validated: the VM it was about, VMs it created, the host. */
+/**
+ * The records the mutation changed, validated: the VM it was about (if it changed), VMs it
+ * created or removed, the host. A mutation that changed nothing writes nothing.
+ */
 function changeOf(replica: Replica, before: LabDocument, after: LabDocument, vmId: string | undefined): Change | undefined {
     const id = vmId?.toLowerCase();
-    const changed = after.vms.filter((v) => v.id === id || !replica.records.has(v.id));
-    if (after.vms.length - changed.filter((v) => !replica.records.has(v.id)).length !== replica.records.size) {
-        throw new Error("a lab mutation removed a VM: the lab has no operation that does");
-    }
-    const hostChanged = JSON.stringify(after.host) !== JSON.stringify(before.host);
-    if (changed.length === 0 && !hostChanged) return undefined;
-    const ids = new Set(changed.map((v) => v.id));
+    const candidates = after.vms.filter((v) => v.id === id || !replica.records.has(v.id));
+    const ids = new Set(candidates.map((v) => v.id));
     const checkpoints = after.checkpoints.filter((c) => ids.has(c.vmId));
+    const records = candidates
+        .map((vm) => ({ vm, checkpoints: checkpoints.filter((c) => c.vmId === vm.id) }))
+        .filter((record) => JSON.stringify(record) !== JSON.stringify(replica.records.get(record.vm.id)))
+        .map((record) => vmRecordSchema.parse(record));
+    const remaining = new Set(after.vms.map((v) => v.id));
+    const removed = [...replica.records.keys()].filter((k) => !remaining.has(k));
+    const hostChanged = JSON.stringify(after.host) !== JSON.stringify(before.host);
+    if (records.length === 0 && removed.length === 0 && !hostChanged) return undefined;
     return {
         ...(hostChanged ? { host: labHostSchema.parse(after.host) } : {}),
-        vms: changed.map((vm) => vmRecordSchema.parse({ vm, checkpoints: checkpoints.filter((c) => c.vmId === vm.id) })),
+        vms: records,
+        ...(removed.length > 0 ? { removed } : {}),
     };
 }
 

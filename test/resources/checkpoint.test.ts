@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import { checkpointProvider } from "../../provider";
 import { labPathOf, readLab, removeLabCheckpoint, renameLabCheckpoint, setVm, startLabVm, takeCheckpointOutOfBand, type NewVm } from "../../provider/lab";
 import {
-    assertOneReadableLine, create, destroy, diff, escapeRegExp, failsWith, hostJson, labCheckpoints, labVm, labWith, read, recordWrites,
+    assertOneReadableLine, create, destroy, diff, escapeRegExp, failsWith, journalText, labCheckpoints, labVm, labWith, read, recordWrites,
     removeLabs, removeVmOutOfBand, update, type Lab, type Props, type State,
 } from "./helpers";
 import { filesIn } from "../lab/helpers";
@@ -19,11 +19,11 @@ function onHost(lab: Lab, id: string) {
 
 /** Asserts that taking a checkpoint is refused, leaving the host as it was. */
 async function refusedUnchanged(lab: Lab, news: Props, ...patterns: RegExp[]): Promise<string> {
-    const before = hostJson(lab);
+    const before = journalText(lab);
     const writes = recordWrites();
     const message = await failsWith(() => create(checkpointProvider, news), ...patterns);
     assert.deepEqual(writes.map((w) => w.method), [], "the host took nothing");
-    assert.equal(hostJson(lab), before, "nothing changed on the host");
+    assert.equal(journalText(lab), before, "nothing changed on the host");
     return message;
 }
 
@@ -235,10 +235,10 @@ describe("Checkpoint against the lab host", () => {
         it("refuses an ambiguous VM name, listing the ids", async () => {
             const lab = await labWith([{ name: "web01" }, { name: "web01" }]);
             const ids = readLab(lab.folder).vms.map((vm) => vm.id);
-            const before = hostJson(lab);
+            const before = journalText(lab);
             const message = await failsWith(() => create(checkpointProvider, { vmName: "web01", name: "x" }), /use vmId with one of the ids listed/);
             for (const id of ids) assert.ok(message.includes(id), `lists ${id}: ${message}`);
-            assert.equal(hostJson(lab), before);
+            assert.equal(journalText(lab), before);
         });
     });
 
@@ -357,9 +357,9 @@ describe("Checkpoint against the lab host", () => {
             const lab = await labWithWeb01();
             const state = await create(checkpointProvider, { vmName: "web01", name: "x", restoreTrigger: "1" });
             await create(checkpointProvider, { vmName: "web01", name: "later" });
-            const before = hostJson(lab);
+            const before = journalText(lab);
             await update(checkpointProvider, state, { vmName: "web01", name: "x", restoreTrigger: "1", startAfterRestore: true });
-            assert.equal(hostJson(lab), before);
+            assert.equal(journalText(lab), before);
         });
 
         it("fails readably when the checkpoint was removed out of band", async () => {
@@ -415,10 +415,10 @@ describe("Checkpoint against the lab host", () => {
         it("takes over a standard checkpoint with memory without taking a new one", async () => {
             const lab = await labWithWeb01({ checkpointType: "Standard" });
             const existing = await takeCheckpointOutOfBand(lab.folder, { name: "web01" }, { name: "made by hand" });
-            const before = hostJson(lab);
+            const before = journalText(lab);
             const { id, outs } = await create(checkpointProvider, { vmName: "web01", adoptId: existing.checkpoint.id.toUpperCase() });
             assert.equal(id, existing.checkpoint.id);
-            assert.equal(hostJson(lab), before, "nothing taken, nothing written");
+            assert.equal(journalText(lab), before, "nothing taken, nothing written");
             assert.deepEqual([outs.kind, outs.fellBack, outs.holdsMemory, outs.adopted, outs.checkpointName], ["standard", null, true, true, "made by hand"]);
         });
 
@@ -460,10 +460,10 @@ describe("Checkpoint against the lab host", () => {
             await startLabVm(lab.folder, { name: "web01" });
             const automatic = labCheckpoints(lab, "web01")[0];
             assert.ok(automatic?.isAutomatic, "starting the VM took an automatic checkpoint");
-            const before = hostJson(lab);
+            const before = journalText(lab);
             await failsWith(() => create(checkpointProvider, { vmName: "web01", adoptId: automatic.id, name: "mine now" }),
                 /it is an automatic checkpoint, which Hyper-V manages itself/);
-            assert.equal(hostJson(lab), before, "not renamed either");
+            assert.equal(journalText(lab), before, "not renamed either");
         });
 
         for (const snapshotType of ["Recovery", "Replica", "AppConsistentReplica"] as const) {

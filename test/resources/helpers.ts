@@ -43,8 +43,8 @@ export function removeLabs(): void {
     for (const folder of created.splice(0)) fs.rmSync(folder, { recursive: true, force: true });
 }
 
-/** The whole host as stored, for "nothing changed" assertions (byte for byte). */
-export function hostJson(lab: Lab): string {
+/** The lab journal as stored, for "nothing changed" assertions (byte for byte): an operation that changes nothing appends nothing. */
+export function journalText(lab: Lab): string {
     return fs.readFileSync(journalPath(lab.folder), "utf8");
 }
 

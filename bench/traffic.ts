@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import type { HyperVHost } from "../provider/host";
 import { LabHost } from "../provider/lab";
-import { takeLabCheckpoint } from "../provider/lab";
+import { takeCheckpointOutOfBand } from "../provider/lab";
 import { createPowerShellHost, type InvocationOptions, type Transport } from "../provider/powershell";
 import { openSessionCount } from "../provider/powershell/session";
 import { LabTransport } from "../test/powershell/support/lab-transport";
@@ -138,7 +138,7 @@ export async function measureRefresh(count: number): Promise<RefreshTraffic> {
     try {
         const vmName = fleetVmName(0);
         const taken = [];
-        for (let i = 0; i < count; i++) taken.push(await takeLabCheckpoint(folder, { name: vmName }, { name: `cp${i}` }));
+        for (let i = 0; i < count; i++) taken.push(await takeCheckpointOutOfBand(folder, { name: vmName }, { name: `cp${i}` }));
         const transport = new RecordingLabTransport(new LabHost(folder));
         const host = psHostOn(transport);
         const { vm } = await host.getVmWithCheckpoints({ name: vmName });

@@ -54,7 +54,7 @@ select_stack() {
 
 case "$action" in
     up)
-        if [ ! -f "$lab/host.json" ]; then
+        if [ ! -f "$lab/lab.journal" ] && [ ! -f "$lab/host.json" ]; then
             say "Creating a sample Hyper-V host in $lab"
             "${lab_cli[@]}" init --sample
         fi
@@ -70,7 +70,7 @@ case "$action" in
         echo "Run 'npm start' again: nothing changes. 'npm run demo:destroy' puts the host back as it was."
         ;;
     destroy)
-        if [ ! -f "$lab/host.json" ]; then
+        if [ ! -f "$lab/lab.journal" ] && [ ! -f "$lab/host.json" ]; then
             echo "demo: no simulated host in $lab: nothing to destroy" >&2
             exit 0
         fi

@@ -3,11 +3,12 @@ import type { CheckpointType, SnapshotType, TakenCheckpoint, VmState } from "../
 import { userSnapshotTypes } from "../host/model";
 import { holdsMemory, isTransitional, MAX_CHECKPOINT_NAME_LENGTH, MAX_CHECKPOINTS_PER_VM } from "../host/rules";
 import type { Behaviour, LabCheckpoint, LabDocument, LabVm } from "./document";
-import { fail, type FailureScope } from "./failures";
+import { fail, type FailureScope } from "./refusals";
 import { createDifferencingDisk, deleteCheckpointFiles, mergeUnreferenced, writeCheckpointFiles } from "./files";
 import { osProfiles } from "./os";
 import { checkpointHyperVMakes } from "./production";
 import { checkpointsOf, projectCheckpoint, projectVm } from "./projection";
+import type { HostWork } from "./latency";
 import type { Transaction } from "./store";
 
 /*
@@ -37,7 +38,7 @@ function refuseTransitional(vm: LabVm, cmdlet: string, scope: FailureScope): voi
     if (isTransitional(vm.state)) throw fail.invalidState(scope, cmdlet, vm.state);
 }
 
-export function takeCheckpoint(doc: LabDocument, tx: Transaction, vm: LabVm, options: TakeOptions, scope: FailureScope): TakenCheckpoint {
+export function checkpointVm(doc: LabDocument, tx: Transaction, vm: LabVm, options: TakeOptions, scope: FailureScope): TakenCheckpoint {
     checkName(options.name, scope);
     refuseTransitional(vm, "CheckpointVM", scope);
     const before = projectVm(doc, vm);
@@ -79,6 +80,7 @@ function take(doc: LabDocument, tx: Transaction, vm: LabVm, options: TakeOptions
         hardDrives: [...vm.hardDrives],
         path: vm.checkpointFileLocation,
     };
+    tx.spend(checkpointWork(vm, plan.kind));
     writeCheckpointFiles(tx, cp, restoresSavedState(cp.vmState));
     vm.hardDrives = cp.hardDrives.map((disk) => createDifferencingDisk(tx, vm, disk));
     doc.checkpoints.push(cp);
@@ -87,12 +89,19 @@ function take(doc: LabDocument, tx: Transaction, vm: LabVm, options: TakeOptions
     return { checkpoint: projectCheckpoint(vm, cp), kind: plan.kind, fellBack: plan.fellBack, vmStateAtCreation: vm.state };
 }
 
+/** VSS in the guest for a production checkpoint of a running VM; memory for a standard one; else only disks. */
+function checkpointWork(vm: LabVm, kind: "production" | "standard"): HostWork {
+    if (vm.state !== "Running") return { operation: "diskCheckpoint" };
+    return kind === "production" ? { operation: "productionCheckpoint" } : { operation: "memoryCheckpoint", memoryMB: vm.memoryMB };
+}
+
 /**
  * The VM's current state is discarded and it continues from a new differencing disk off the
  * checkpoint's disks, so new checkpoints branch from the applied one.
  */
 export function applyCheckpoint(doc: LabDocument, tx: Transaction, vm: LabVm, cp: LabCheckpoint, options: { start?: boolean | undefined }, scope: FailureScope): void {
     refuseTransitional(vm, "RestoreVMSnapshot", scope);
+    tx.spend({ operation: "apply", memoryMB: restoresSavedState(cp.vmState) ? vm.memoryMB : 0 });
     const discarded = vm.hardDrives;
     vm.hardDrives = cp.hardDrives.map((disk) => createDifferencingDisk(tx, vm, disk));
     for (const disk of discarded) mergeUnreferenced(tx, vm, checkpointsOf(doc, vm.id), disk);
@@ -105,9 +114,10 @@ function stateAfterRestore(cp: LabCheckpoint, behaviour: Behaviour): VmState {
     return cp.vmState === "Saved" ? "Saved" : behaviour.restoredStandardState;
 }
 
-export function renameCheckpoint(vm: LabVm, cp: LabCheckpoint, newName: string, scope: FailureScope): void {
+export function renameCheckpoint(tx: Transaction, vm: LabVm, cp: LabCheckpoint, newName: string, scope: FailureScope): void {
     checkName(newName, scope);
     refuseTransitional(vm, "RenameVMSnapshot", scope);
+    tx.spend({ operation: "setVm" });
     cp.name = newName;
 }
 
@@ -125,5 +135,6 @@ export function removeOne(doc: LabDocument, tx: Transaction, vm: LabVm, cp: LabC
     if (vm.parentCheckpointId === cp.id) vm.parentCheckpointId = cp.parentId;
     doc.checkpoints = doc.checkpoints.filter((c) => c !== cp);
     deleteCheckpointFiles(tx, cp);
-    for (const disk of cp.hardDrives) mergeUnreferenced(tx, vm, checkpointsOf(doc, vm.id), disk);
+    const mergedBytes = cp.hardDrives.reduce((sum, disk) => sum + mergeUnreferenced(tx, vm, checkpointsOf(doc, vm.id), disk), 0);
+    tx.spend({ operation: "remove", mergedBytes });
 }

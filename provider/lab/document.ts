@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { checkpointTypeSchema, guidSchema, snapshotTypeSchema, vmStateSchema } from "../host/model";
+import { latencySettingsSchema } from "./latency";
 
 /** The Windows Server releases a lab can pose as; each exposes what that Hyper-V had. */
 export const labOsSchema = z.enum(["2012r2", "2016", "2019", "2022"]);
@@ -31,7 +32,9 @@ export const labHostSchema = z.object({
     os: labOsSchema,
     language: labLanguageSchema.default("en-US"),
     behaviour: behaviourSchema.prefault({}),
-    /** Fault injection for crash tests (see faults.ts); HYPERV_LAB_FAULT overrides it. */
+    /** How long operations take (latency.ts); HYPERV_LAB_LATENCY overrides it. */
+    latency: latencySettingsSchema.prefault({}),
+    /** Fault injection for crash tests (see fault-injection.ts); HYPERV_LAB_FAULT overrides it. */
     fault: z.string().nullable().default(null),
 });
 export type LabHostSettings = z.infer<typeof labHostSchema>;
@@ -47,14 +50,24 @@ export type IntegrationService = z.infer<typeof integrationServiceSchema>;
 export const diskFileSchema = z.object({
     path: z.string(),
     parentPath: z.string().nullable(),
+    /**
+     * What the guest wrote into this disk, which a merge copies into its parent. The lab invents
+     * no writes: the operator adds them (`hyperv-lab vm write`), so merges cost what a test says.
+     */
+    bytes: z.number().int().nonnegative().default(0),
 });
 export type DiskFile = z.infer<typeof diskFileSchema>;
+
+/** A typical server VM's memory (an assumption: Hyper-V has no default that fits every guest). */
+export const DEFAULT_MEMORY_MB = 4096;
 
 export const labVmSchema = z.object({
     id: guidSchema,
     name: z.string().min(1),
     state: vmStateSchema,
     version: z.string().regex(/^\d+\.\d+$/, "a configuration version such as 9.0"),
+    /** Assigned memory: what a standard checkpoint of a running VM writes to its .vmrs. */
+    memoryMB: z.number().int().positive().default(DEFAULT_MEMORY_MB),
     /** Stored on every host; hosts without checkpoint types report null (see projection.ts). */
     checkpointType: checkpointTypeSchema,
     /** A Windows path; see volumes.ts for where it lives inside the lab folder. */
@@ -90,7 +103,11 @@ export type LabCheckpoint = z.infer<typeof labCheckpointSchema>;
 
 export const LAB_FORMAT = "hyperv-lab/1";
 
-/** host.json: the whole simulated host. Checkpoints are kept oldest first. */
+/**
+ * The whole simulated host as the lab's rules see it in memory, and the format of the one-document
+ * `host.json` that labs were stored in before the journal (converted on first open, see
+ * conversion.ts). Checkpoints are kept oldest first.
+ */
 export const labDocumentSchema = z.object({
     format: z.literal(LAB_FORMAT),
     host: labHostSchema,

@@ -32,7 +32,7 @@ export function deleteCheckpointFiles(tx: Transaction, cp: LabCheckpoint): void 
 
 export function createBaseDisk(tx: Transaction, vm: LabVm, diskPath: string): void {
     tx.createFile(diskPath, `placeholder virtual hard disk of ${vm.name}\n`);
-    vm.diskFiles.push({ path: diskPath, parentPath: null });
+    vm.diskFiles.push({ path: diskPath, parentPath: null, bytes: 0 });
 }
 
 /** A new `<base>_<GUID>.avhdx` next to `parentPath`, differencing against it. */
@@ -40,7 +40,7 @@ export function createDifferencingDisk(tx: Transaction, vm: LabVm, parentPath: s
     const base = windowsBasename(parentPath).replace(/\.a?vhdx?$/i, "").replace(/(_[0-9A-Fa-f-]{36})+$/, "");
     const diskPath = windowsJoin(windowsDirname(parentPath), `${base}_${randomUUID().toUpperCase()}.avhdx`);
     tx.createFile(diskPath, `differencing disk of ${vm.name}; parent: ${parentPath}\n`);
-    vm.diskFiles.push({ path: diskPath, parentPath });
+    vm.diskFiles.push({ path: diskPath, parentPath, bytes: 0 });
     return diskPath;
 }
 
@@ -62,20 +62,28 @@ function isReferenced(vm: LabVm, checkpoints: readonly LabCheckpoint[], diskPath
  * Remove-VMSnapshot does. An unreferenced differencing disk without children is deleted (and its
  * parent reconsidered); an unreferenced disk with a single child absorbs that child (the child's
  * file is deleted and whoever used it now uses the merged disk); a disk backing several branches
- * stays. The base .vhdx is never deleted.
+ * stays. The base .vhdx is never deleted. Returns the bytes merged: what the absorbed child held.
  */
-export function mergeUnreferenced(tx: Transaction, vm: LabVm, checkpoints: readonly LabCheckpoint[], diskPath: string): void {
+export function mergeUnreferenced(tx: Transaction, vm: LabVm, checkpoints: readonly LabCheckpoint[], diskPath: string): number {
     const disk = vm.diskFiles.find((d) => d.path === diskPath);
-    if (!disk || isReferenced(vm, checkpoints, diskPath)) return;
+    if (!disk || isReferenced(vm, checkpoints, diskPath)) return 0;
     const children = childrenOf(vm, diskPath);
     if (children.length === 0 && disk.parentPath !== null) {
         deleteDisk(tx, vm, diskPath);
-        mergeUnreferenced(tx, vm, checkpoints, disk.parentPath);
-    } else if (children.length === 1) {
-        const child = children[0] as string;
-        for (const d of vm.diskFiles) if (d.parentPath === child) d.parentPath = diskPath;
-        vm.hardDrives = vm.hardDrives.map((p) => (p === child ? diskPath : p));
-        for (const c of checkpoints) c.hardDrives = c.hardDrives.map((p) => (p === child ? diskPath : p));
-        deleteDisk(tx, vm, child);
+        return mergeUnreferenced(tx, vm, checkpoints, disk.parentPath);
     }
+    if (children.length !== 1) return 0;
+    const child = children[0] as string;
+    const merged = vm.diskFiles.find((d) => d.path === child)?.bytes ?? 0;
+    disk.bytes += merged;
+    for (const d of vm.diskFiles) if (d.parentPath === child) d.parentPath = diskPath;
+    vm.hardDrives = vm.hardDrives.map((p) => (p === child ? diskPath : p));
+    for (const c of checkpoints) c.hardDrives = c.hardDrives.map((p) => (p === child ? diskPath : p));
+    deleteDisk(tx, vm, child);
+    return merged;
+}
+
+/** The guest writes `bytes` to each disk it runs on (the newest differencing disk of each chain). */
+export function writeToDisks(vm: LabVm, bytes: number): void {
+    for (const d of vm.diskFiles) if (vm.hardDrives.includes(d.path)) d.bytes += bytes;
 }

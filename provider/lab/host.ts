@@ -5,18 +5,20 @@ import type {
 } from "../host/model";
 import type { HyperVHost } from "../host/port";
 import { refuseUnsendable } from "../host/text";
-import { applyCheckpoint, removeCheckpoint, renameCheckpoint, takeCheckpoint } from "./checkpoints";
+import { applyCheckpoint, checkpointVm, removeCheckpoint, renameCheckpoint } from "./checkpoints";
 import type { LabDocument, LabVm } from "./document";
 import { findCheckpoint, findVmById, resolveVm, scopeOf } from "./lookup";
 import { capabilitiesOf } from "./os";
 import { checkpointsOf, projectCheckpoint, projectVm } from "./projection";
-import type { FailureScope } from "./failures";
+import type { FailureScope } from "./refusals";
 import { applyDesiredSettings } from "./settings";
+import { spendTime } from "./latency";
 import { loadLab, readLab, updateLab, type Transaction } from "./store";
 
 /**
- * The simulated Hyper-V host: a lab folder behind the HyperVHost port. Each call is one locked
- * read-validate-mutate-write of the lab document, so several processes may share a lab.
+ * The simulated Hyper-V host: a lab folder behind the HyperVHost port. Each call takes as long as
+ * the lab's latency profile says, and each mutation is one locked transaction on the lab's journal
+ * (store.ts), so several processes may share a lab.
  */
 export class LabHost implements HyperVHost {
     readonly displayName: string;
@@ -47,7 +49,10 @@ export class LabHost implements HyperVHost {
 
     async applyCheckpointSettings(ref: VmRef, desired: DesiredCheckpointSettings): Promise<AppliedCheckpointSettings> {
         refuseUnsendable({ ...ref, checkpointFileLocation: desired.checkpointFileLocation }, this.context("apply checkpoint settings"));
-        return this.mutate("applyCheckpointSettings", "apply checkpoint settings", ref, (doc, _tx, vm, scope) => applyDesiredSettings(doc, vm, desired, scope));
+        return this.mutate("applyCheckpointSettings", "apply checkpoint settings", ref, (doc, tx, vm, scope) => {
+            tx.spend({ operation: "setVm" });
+            return applyDesiredSettings(doc, vm, desired, scope);
+        });
     }
 
     async listCheckpoints(vmId: string): Promise<Checkpoint[]> {
@@ -69,7 +74,7 @@ export class LabHost implements HyperVHost {
         refuseUnsendable({ ...ref, checkpointName: request.name }, this.context("take checkpoint"));
         return this.mutate("takeCheckpoint", "take checkpoint", ref, (doc, tx, vm, scope) => {
             scope.context.checkpoint = request.name;
-            return takeCheckpoint(doc, tx, vm, request, scope);
+            return checkpointVm(doc, tx, vm, request, scope);
         });
     }
 
@@ -83,10 +88,10 @@ export class LabHost implements HyperVHost {
 
     async renameCheckpoint(vmId: string, checkpointId: string, newName: string): Promise<Checkpoint> {
         refuseUnsendable({ newName }, this.context("rename checkpoint", vmId));
-        return this.mutate("renameCheckpoint", "rename checkpoint", { id: vmId }, (doc, _tx, vm, scope) => {
+        return this.mutate("renameCheckpoint", "rename checkpoint", { id: vmId }, (doc, tx, vm, scope) => {
             scope.context.checkpointId = checkpointId;
             const cp = findCheckpoint(doc, vm, checkpointId, scope);
-            renameCheckpoint(vm, cp, newName, scope);
+            renameCheckpoint(tx, vm, cp, newName, scope);
             return projectCheckpoint(vm, cp);
         });
     }
@@ -106,20 +111,23 @@ export class LabHost implements HyperVHost {
         return vmId === undefined ? { host: this.displayName, operation } : { host: this.displayName, vmId, operation };
     }
 
-    private read<T>(operation: string, run: (doc: LabDocument, scope: FailureScope) => T): T {
+    /** A Get-VM or Get-VMSnapshot: answered from the lab as it is when the host's read time is spent. */
+    private async read<T>(operation: string, run: (doc: LabDocument, scope: FailureScope) => T): Promise<T> {
+        await spendTime([{ operation: "read" }], loadLab(this.folder).host.latency);
         const doc = loadLab(this.folder);
         return run(doc, scopeOf(doc, this.context(operation)));
     }
 
     /**
-     * One locked mutation of a VM. A VM named by name is resolved first to claim it by id (Hyper-V's
-     * one-operation-per-VM rule), then again under the document's lock, which makes the call atomic.
+     * One mutation of a VM. A VM named by name is resolved first to claim it by id (Hyper-V's
+     * one-operation-per-VM rule); the mutation then acts on the VM it claimed.
      */
     private mutate<T>(name: string, operation: string, ref: VmRef, run: (doc: LabDocument, tx: Transaction, vm: LabVm, scope: FailureScope) => T): Promise<T> {
-        const vmId = "id" in ref ? ref.id : this.read(operation, (doc, scope) => resolveVm(doc, ref, scope).id);
-        return updateLab(this.folder, { operation: name, vmId }, (doc, tx) => {
-            const scope = scopeOf(doc, this.context(operation, "id" in ref ? ref.id : undefined));
-            return run(doc, tx, resolveVm(doc, ref, scope), scope);
+        const doc = loadLab(this.folder);
+        const vmId = resolveVm(doc, ref, scopeOf(doc, this.context(operation, "id" in ref ? ref.id : undefined))).id;
+        return updateLab(this.folder, { operation: name, vmId }, (current, tx) => {
+            const scope = scopeOf(current, this.context(operation, "id" in ref ? ref.id : undefined));
+            return run(current, tx, resolveVm(current, { id: vmId }, scope), scope);
         });
     }
 }

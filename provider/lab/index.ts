@@ -2,10 +2,11 @@ export { LabHost, openLabHost } from "./host";
 export { initLab, setHostSettings, type InitLabOptions, type HostSettingsChange } from "./init";
 export {
     addVm, setVm, startLabVm, stopLabVm, saveLabVm,
-    takeLabCheckpoint, renameLabCheckpoint, applyLabCheckpoint, removeLabCheckpoint,
+    takeCheckpointOutOfBand, renameLabCheckpoint, applyLabCheckpoint, removeLabCheckpoint, writeToVm, queryLab,
     type CheckpointRef, type VmChange, type OperatorCheckpointRequest,
 } from "./operator";
-export { readLab, documentPath, DOCUMENT_NAME } from "./store";
+export { readLab, rewriteLab, journalPath, JOURNAL_NAME } from "./store";
+export { latencySettingsSchema, realisticLatency, type LatencySettings, type LatencyProfile } from "./latency";
 export { labPathOf } from "./volumes";
 export { labDocumentSchema, type LabDocument, type LabOs, type LabLanguage, type Behaviour } from "./document";
 export { integrationServiceName, BACKUP_SERVICE_GUID } from "./messages";

@@ -2,7 +2,7 @@ import type { ErrorContext } from "../host/errors";
 import type { VmRef } from "../host/model";
 import { sameIgnoringCase } from "../host/text";
 import type { LabCheckpoint, LabDocument, LabVm } from "./document";
-import { fail, type FailureScope } from "./failures";
+import { fail, type FailureScope } from "./refusals";
 
 export function scopeOf(doc: LabDocument, context: ErrorContext): FailureScope {
     return { language: doc.host.language, context };

@@ -1,13 +1,15 @@
 import { HostError } from "../host/errors";
 import type { CheckpointSettingsChange, CheckpointType, SnapshotType, TakenCheckpoint, Vm, VmRef, VmState } from "../host/model";
-import { applyCheckpoint, removeCheckpoint, renameCheckpoint, takeCheckpoint } from "./checkpoints";
-import type { LabCheckpoint, LabDocument, LabVm } from "./document";
-import { fail, type FailureScope } from "./failures";
+import { applyCheckpoint, checkpointVm, removeCheckpoint, renameCheckpoint } from "./checkpoints";
+import { labVmSchema, type LabCheckpoint, type LabDocument, type LabVm } from "./document";
+import { writeToDisks } from "./files";
+import { spendTime } from "./latency";
+import { fail, type FailureScope } from "./refusals";
 import { resolveVm, scopeOf } from "./lookup";
 import { saveVm, startVm, stopVm } from "./power";
 import { checkpointsOf, projectVm } from "./projection";
 import { setBackupIntegration, setCheckpointSettings } from "./settings";
-import { updateLab, type Transaction } from "./store";
+import { loadLab, updateLab, type Transaction } from "./store";
 import { createVm, type NewVm } from "./vms";
 
 /*
@@ -28,15 +30,32 @@ export interface VmChange extends CheckpointSettingsChange {
     version?: string;
     backupServiceEnabled?: boolean;
     guestBackupResponding?: boolean;
+    memoryMB?: number;
 }
 
 type OperatorStep<T> = (doc: LabDocument, tx: Transaction, vm: LabVm, scope: FailureScope) => T;
 
+/** Claims the VM by id (a name is resolved first), then acts on the VM it claimed. */
 async function onVm<T>(labFolder: string, ref: VmRef, operation: string, step: OperatorStep<T>): Promise<T> {
-    const vmId = "id" in ref ? ref.id : undefined;
-    return updateLab(labFolder, { operation, ...(vmId ? { vmId } : {}) }, (doc, tx) => {
-        const scope = scopeOf(doc, { host: labFolder, operation });
-        return step(doc, tx, resolveVm(doc, ref, scope), scope);
+    const doc = loadLab(labFolder);
+    const vmId = resolveVm(doc, ref, scopeOf(doc, { host: labFolder, operation })).id;
+    return updateLab(labFolder, { operation, vmId }, (current, tx) => {
+        const scope = scopeOf(current, { host: labFolder, operation });
+        return step(current, tx, resolveVm(current, { id: vmId }, scope), scope);
+    });
+}
+
+/** The lab as a Get-VM or Get-VMSnapshot sees it: after the host's read time (the stand-in module's reads). */
+export async function queryLab(labFolder: string): Promise<LabDocument> {
+    await spendTime([{ operation: "read" }], loadLab(labFolder).host.latency);
+    return loadLab(labFolder);
+}
+
+/** The guest writes `bytes` to its disks: what a later merge of those disks will copy. */
+export async function writeToVm(labFolder: string, ref: VmRef, bytes: number): Promise<Vm> {
+    return onVm(labFolder, ref, "writeToVm", (doc, _tx, vm) => {
+        writeToDisks(vm, bytes);
+        return projectVm(doc, vm);
     });
 }
 
@@ -45,14 +64,16 @@ export async function addVm(labFolder: string, spec: NewVm): Promise<Vm> {
 }
 
 export async function setVm(labFolder: string, ref: VmRef, change: VmChange): Promise<Vm> {
-    return onVm(labFolder, ref, "setVm", (doc, _tx, vm, scope) => {
-        const { name, state, version, backupServiceEnabled, guestBackupResponding, ...checkpointSettings } = change;
+    return onVm(labFolder, ref, "setVm", (doc, tx, vm, scope) => {
+        const { name, state, version, backupServiceEnabled, guestBackupResponding, memoryMB, ...checkpointSettings } = change;
+        tx.spend({ operation: "setVm" });
         setCheckpointSettings(doc, vm, checkpointSettings, scope);
         if (backupServiceEnabled !== undefined) setBackupIntegration(doc, vm, backupServiceEnabled, scope);
         if (name !== undefined) vm.name = name;
         if (state !== undefined) vm.state = state;
         if (version !== undefined) vm.version = version;
         if (guestBackupResponding !== undefined) vm.guestBackupResponding = guestBackupResponding;
+        if (memoryMB !== undefined) vm.memoryMB = labVmSchema.shape.memoryMB.parse(memoryMB);
         return projectVm(doc, vm);
     });
 }
@@ -72,8 +93,8 @@ export async function stopLabVm(labFolder: string, ref: VmRef, options: { turnOf
 }
 
 export async function saveLabVm(labFolder: string, ref: VmRef): Promise<Vm> {
-    return onVm(labFolder, ref, "saveVm", (doc, _tx, vm, scope) => {
-        saveVm(vm, scope);
+    return onVm(labFolder, ref, "saveVm", (doc, tx, vm, scope) => {
+        saveVm(tx, vm, scope);
         return projectVm(doc, vm);
     });
 }
@@ -85,12 +106,12 @@ export interface OperatorCheckpointRequest {
     temporaryType?: Exclude<CheckpointType, "Disabled">;
 }
 
-export async function takeLabCheckpoint(labFolder: string, ref: VmRef, request: OperatorCheckpointRequest): Promise<TakenCheckpoint> {
-    return onVm(labFolder, ref, "takeCheckpoint", (doc, tx, vm, scope) => takeCheckpoint(doc, tx, vm, request, scope));
+export async function takeCheckpointOutOfBand(labFolder: string, ref: VmRef, request: OperatorCheckpointRequest): Promise<TakenCheckpoint> {
+    return onVm(labFolder, ref, "takeCheckpoint", (doc, tx, vm, scope) => checkpointVm(doc, tx, vm, request, scope));
 }
 
 export async function renameLabCheckpoint(labFolder: string, ref: VmRef, cpRef: CheckpointRef, newName: string): Promise<void> {
-    await onVm(labFolder, ref, "renameCheckpoint", (doc, _tx, vm, scope) => renameCheckpoint(vm, resolveCheckpoint(doc, vm, cpRef, scope), newName, scope));
+    await onVm(labFolder, ref, "renameCheckpoint", (doc, tx, vm, scope) => renameCheckpoint(tx, vm, resolveCheckpoint(doc, vm, cpRef, scope), newName, scope));
 }
 
 export async function applyLabCheckpoint(labFolder: string, ref: VmRef, cpRef: CheckpointRef, options: { start?: boolean } = {}): Promise<Vm> {

@@ -1,7 +1,7 @@
 import { isTransitional } from "../host/rules";
-import { takeCheckpoint, removeOne } from "./checkpoints";
+import { checkpointVm, removeOne } from "./checkpoints";
 import type { LabDocument, LabVm } from "./document";
-import { fail, type FailureScope } from "./failures";
+import { fail, type FailureScope } from "./refusals";
 import { osProfiles } from "./os";
 import { checkpointsOf } from "./projection";
 import type { Transaction } from "./store";
@@ -14,9 +14,10 @@ import type { Transaction } from "./store";
 export function startVm(doc: LabDocument, tx: Transaction, vm: LabVm, scope: FailureScope): void {
     if (isTransitional(vm.state)) throw fail.invalidState(scope, "StartVM", vm.state);
     if (vm.state === "Running") return;
+    tx.spend({ operation: "start" });
     const automatic = osProfiles[doc.host.os].supportsAutomaticCheckpoints && vm.automaticCheckpointsEnabled;
     if (vm.state === "Off" && automatic && vm.checkpointType !== "Disabled" && checkpointsOf(doc, vm.id).length === 0) {
-        takeCheckpoint(doc, tx, vm, { name: automaticCheckpointName(vm.name, new Date()), isAutomatic: true }, scope);
+        checkpointVm(doc, tx, vm, { name: automaticCheckpointName(vm.name, new Date()), isAutomatic: true }, scope);
     }
     vm.state = "Running";
 }
@@ -33,12 +34,14 @@ function automaticCheckpointName(vmName: string, at: Date): string {
 export function stopVm(doc: LabDocument, tx: Transaction, vm: LabVm, options: { turnOff?: boolean }, scope: FailureScope): void {
     if (isTransitional(vm.state)) throw fail.invalidState(scope, "StopVM", vm.state);
     const cleanShutdown = vm.state === "Running" && !options.turnOff;
+    if (cleanShutdown) tx.spend({ operation: "stop" });
     vm.state = "Off";
     if (!cleanShutdown) return;
     for (const cp of checkpointsOf(doc, vm.id).filter((c) => c.isAutomatic)) removeOne(doc, tx, vm, cp);
 }
 
-export function saveVm(vm: LabVm, scope: FailureScope): void {
+export function saveVm(tx: Transaction, vm: LabVm, scope: FailureScope): void {
     if (vm.state !== "Running" && vm.state !== "Paused") throw fail.invalidState(scope, "SaveVM", vm.state);
+    tx.spend({ operation: "save", memoryMB: vm.memoryMB });
     vm.state = "Saved";
 }

@@ -1,7 +1,7 @@
 import type { CheckpointKind } from "../host/model";
 import { compareVersions, MIN_PRODUCTION_VERSION } from "../host/rules";
 import type { LabDocument, LabVm } from "./document";
-import { fail, type FailureScope } from "./failures";
+import { fail, type FailureScope } from "./refusals";
 import { osProfiles } from "./os";
 import { backupServiceOf } from "./projection";
 

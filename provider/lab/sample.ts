@@ -1,4 +1,4 @@
-import { applyCheckpoint, takeCheckpoint } from "./checkpoints";
+import { applyCheckpoint, checkpointVm } from "./checkpoints";
 import type { LabDocument } from "./document";
 import { scopeOf } from "./lookup";
 import type { Transaction } from "./store";
@@ -30,12 +30,12 @@ export function addSampleVms(doc: LabDocument, tx: Transaction): void {
     for (const { vm: spec, checkpoints = [] } of sampleVms) {
         const vm = createVm(doc, tx, spec);
         const scope = scopeOf(doc, { host: tx.labFolder, vm: vm.name, operation: "create sample" });
-        for (const name of checkpoints) takeCheckpoint(doc, tx, vm, { name }, scope);
+        for (const name of checkpoints) checkpointVm(doc, tx, vm, { name }, scope);
         if (vm.name === "dev01") {
             // A branch: back to the clean install, then another line of work from there.
             const clean = doc.checkpoints.find((c) => c.vmId === vm.id && c.name === "Clean install");
             if (clean) applyCheckpoint(doc, tx, vm, clean, {}, scope);
-            takeCheckpoint(doc, tx, vm, { name: "Experiment" }, scope);
+            checkpointVm(doc, tx, vm, { name: "Experiment" }, scope);
         }
     }
 }

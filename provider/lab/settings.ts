@@ -2,7 +2,7 @@ import type { AppliedCheckpointSettings, CheckpointSettingsChange, DesiredCheckp
 import { permanentProductionBlocker } from "../host/rules";
 import { settingsChange } from "../host/settings-change";
 import type { LabDocument, LabVm } from "./document";
-import { fail, type FailureScope } from "./failures";
+import { fail, type FailureScope } from "./refusals";
 import { BACKUP_SERVICE_GUID, integrationServiceName } from "./messages";
 import { osProfiles } from "./os";
 import { backupServiceOf, checkpointsOf, projectVm } from "./projection";

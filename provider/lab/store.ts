@@ -2,151 +2,197 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as lockfile from "proper-lockfile";
 import { HostError } from "../host/errors";
-import { labDocumentSchema, type LabDocument } from "./document";
-import { injectFault, type FaultPoint } from "./faults";
-import { fail } from "./failures";
+import { convertOneDocumentLab, ONE_DOCUMENT_NAME } from "./conversion";
+import { labDocumentSchema, labHostSchema, LAB_FORMAT, type LabDocument, type LabHostSettings } from "./document";
+import { injectFault, type FaultPoint } from "./fault-injection";
+import {
+    appendChange, journalPath, JOURNAL_NAME, readJournal, vmRecordSchema, writeJournal, type Change, type ReaderPosition, type Snapshot, type VmRecord,
+} from "./journal";
+import { effectiveLatency, spendTime, type HostWork } from "./latency";
+import { fail } from "./refusals";
 import { labPathOf } from "./volumes";
 
 /*
- * The lab's one document, `<lab>/host.json`, and how every operation touches it: take the
- * cross-process lock, read and validate the document once, mutate it, write it atomically (temp
- * file, fsync, rename), then delete the files the change made obsolete, then release. New files
- * are written before the document and old ones deleted after it, so a crash at any point leaves a
- * valid document whose files all exist (at worst a few orphans).
+ * How every operation touches the lab (journal.ts holds the file format): take the VM's busy
+ * marker, spend the operation's time, take the cross-process lock, catch up with the journal,
+ * mutate a copy of the one VM, append its new record (fsync), delete the files the change made
+ * obsolete, release. New files are written before the record and old ones deleted after it, so a
+ * crash at any point leaves a valid lab whose files all exist (at worst a few orphans).
+ *
+ * Each process keeps a replica of the lab and reads only the journal's lines it has not seen, so
+ * neither a read nor a mutation of one VM costs more in a fleet of 1,000 than of 10.
  */
-
-export const DOCUMENT_NAME = "host.json";
 
 /** A holder that stops refreshing its lock (killed, hung) loses it after this long. */
 const LOCK_STALE_MS = 5000;
 const LOCK_RETRIES = { retries: 4000, factor: 1, minTimeout: 5, maxTimeout: 40, randomize: true };
+/** A VM's queue under `serialize`: the operation ahead may take minutes on the realistic profile. */
+const VM_QUEUE_RETRIES = { forever: true, factor: 1.2, minTimeout: 5, maxTimeout: 200, randomize: true };
+/** The journal is compacted when what follows the snapshot outgrows it (amortised O(1) per append). */
+const COMPACT_MIN_BYTES = 1024 * 1024;
 
-export function documentPath(labFolder: string): string {
-    return path.join(labFolder, DOCUMENT_NAME);
+export { journalPath, JOURNAL_NAME };
+
+/** This process's view of one lab: records frozen, so a mutation can only change its working copy. */
+interface Replica {
+    position: ReaderPosition;
+    host: LabHostSettings;
+    records: Map<string, VmRecord>;
+    doc: LabDocument | undefined;
 }
 
-/**
- * The document as last read or written by this process, per lab, with the identity of the file
- * version it came from: a read of an unchanged file costs a stat, not a parse and a validation.
- */
-const loaded = new Map<string, { stamp: string; doc: LabDocument }>();
+const replicas = new Map<string, Replica>();
 
-/** Identifies one version of the file: every atomic write is a new inode; an in-place edit changes the times. */
-function stampOf(file: string): string | undefined {
-    try {
-        const s = fs.statSync(file, { bigint: true });
-        return `${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
-    } catch {
-        return undefined;
+function deepFreeze<T>(value: T): T {
+    if (value && typeof value === "object" && !Object.isFrozen(value)) {
+        for (const v of Object.values(value)) deepFreeze(v);
+        Object.freeze(value);
     }
+    return value;
 }
 
-/**
- * The document, read and validated once per version of the file. Shared: callers read it
- * synchronously and neither keep nor change it (transactions take it out of the cache first).
- */
-export function loadLab(labFolder: string): LabDocument {
-    const file = documentPath(labFolder);
-    // Stamped before reading: if the file is replaced in between, the stamp is stale and the next load reads again.
-    const stamp = stampOf(file);
-    const hit = loaded.get(file);
-    if (hit && stamp !== undefined && hit.stamp === stamp) return hit.doc;
-    const doc = readLab(labFolder);
-    if (stamp !== undefined) loaded.set(file, { stamp, doc });
-    return doc;
+function replicaOf(snapshot: Snapshot, position: ReaderPosition): Replica {
+    return { position, host: deepFreeze(snapshot.host), records: new Map(snapshot.vms.map((r) => [r.vm.id, deepFreeze(r)])), doc: undefined };
 }
 
-/** Reads and validates the document; no lock is needed because writes replace it atomically. */
-export function readLab(labFolder: string): LabDocument {
-    const file = documentPath(labFolder);
-    let text: string;
+function applyChange(replica: Replica, change: Change): void {
+    if (change.host) replica.host = deepFreeze(change.host);
+    for (const record of change.vms) replica.records.set(record.vm.id, deepFreeze(record));
+    for (const id of change.removed ?? []) replica.records.delete(id);
+    replica.doc = undefined;
+}
+
+/** Brings this process's replica up to date with the journal: reads only what was appended since. */
+function catchUp(labFolder: string): Replica {
+    const known = replicas.get(labFolder);
+    let read;
     try {
-        text = fs.readFileSync(file, "utf8");
+        read = readJournal(labFolder, known?.position);
     } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === "ENOENT") {
-            throw new HostError("HostUnreachable", `there is no Hyper-V lab in ${labFolder} (no ${DOCUMENT_NAME})`, { host: labFolder }, {
-                hint: `create one with \`hyperv-lab init --lab ${labFolder}\``,
-            });
-        }
-        throw e;
+        if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+        if (!convertOneDocumentLab(labFolder)) throw noLab(labFolder);
+        read = readJournal(labFolder, undefined);
     }
-    let json: unknown;
-    try {
-        json = JSON.parse(text);
-    } catch (e) {
-        throw corrupt(labFolder, file, (e as Error).message);
-    }
-    const parsed = labDocumentSchema.safeParse(json);
-    if (!parsed.success) {
-        const issues = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`);
-        throw corrupt(labFolder, file, issues.join("; "));
-    }
-    return parsed.data;
+    const replica = read.snapshot ? replicaOf(read.snapshot, read) : (known as Replica);
+    for (const change of read.changes) applyChange(replica, change);
+    replica.position = { generation: read.generation, snapshotEnd: read.snapshotEnd, end: read.end };
+    replicas.set(labFolder, replica);
+    return replica;
 }
 
-function corrupt(labFolder: string, file: string, detail: string): HostError {
-    return new HostError("HostFailure", `the lab document ${file} is corrupt: ${detail}`, { host: labFolder }, {
-        hint: "restore the file, or re-create the lab with `hyperv-lab init --force`",
+function noLab(labFolder: string): HostError {
+    return new HostError("HostUnreachable", `there is no Hyper-V lab in ${labFolder} (no ${JOURNAL_NAME} nor ${ONE_DOCUMENT_NAME})`, { host: labFolder }, {
+        hint: `create one with \`hyperv-lab init --lab ${labFolder}\``,
     });
 }
 
-function writeAtomically(file: string, content: string): void {
-    const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
-    const fd = fs.openSync(temp, "w");
-    try {
-        fs.writeSync(fd, content);
-        fs.fsyncSync(fd);
-    } finally {
-        fs.closeSync(fd);
+function materialise(replica: Replica): LabDocument {
+    if (!replica.doc) {
+        const records = [...replica.records.values()];
+        replica.doc = Object.freeze({
+            format: LAB_FORMAT,
+            host: replica.host,
+            vms: Object.freeze(records.map((r) => r.vm)) as LabDocument["vms"],
+            checkpoints: Object.freeze(records.flatMap((r) => r.checkpoints)) as LabDocument["checkpoints"],
+        }) as LabDocument;
     }
-    fs.renameSync(temp, file);
-    try {
-        const dir = fs.openSync(path.dirname(file), "r");
-        try { fs.fsyncSync(dir); } finally { fs.closeSync(dir); }
-    } catch {
-        // Directories cannot be opened for fsync on every platform; the rename is still atomic.
-    }
+    return replica.doc;
 }
 
-function serialise(doc: LabDocument): string {
-    return `${JSON.stringify(labDocumentSchema.parse(doc))}\n`;
+/**
+ * The lab as it is now, validated as it was read. Shared and frozen: callers read it and neither
+ * keep nor change it (a transaction changes a copy of the VM it is about).
+ */
+export function loadLab(labFolder: string): LabDocument {
+    return materialise(catchUp(path.resolve(labFolder)));
 }
 
-/** Validates and writes the document, which becomes the loaded version of the new file. */
-function commit(labFolder: string, doc: LabDocument): void {
-    const file = documentPath(labFolder);
-    const valid = labDocumentSchema.parse(doc);
-    // Compact: every mutation rewrites the whole document (`hyperv-lab show --json` is the readable view).
-    writeAtomically(file, `${JSON.stringify(valid)}\n`);
-    const stamp = stampOf(file);
-    if (stamp !== undefined) loaded.set(file, { stamp, doc: valid });
+/** Same as loadLab: kept for readers outside the lab, who only read. */
+export const readLab = loadLab;
+
+function snapshotOf(doc: LabDocument): Snapshot {
+    const byVm = new Map(doc.vms.map((vm) => [vm.id, { vm, checkpoints: [] as LabDocument["checkpoints"] }]));
+    for (const cp of doc.checkpoints) byVm.get(cp.vmId)?.checkpoints.push(cp);
+    return { host: doc.host, vms: [...byVm.values()] };
+}
+
+/**
+ * What a mutation may change: the host's settings, the one VM it is about and that VM's
+ * checkpoints (copies), and new VMs. Every other record stays the frozen original.
+ */
+function workingCopy(doc: LabDocument, vmId: string | undefined): LabDocument {
+    const id = vmId?.toLowerCase();
+    return {
+        format: doc.format,
+        host: structuredClone(doc.host),
+        vms: doc.vms.map((v) => (v.id === id ? structuredClone(v) : v)),
+        checkpoints: doc.checkpoints.map((c) => (c.vmId === id ? structuredClone(c) : c)),
+    };
+}
+
+/**
+ * The records the mutation changed, validated: the VM it was about (if it changed), VMs it
+ * created or removed, the host. A mutation that changed nothing writes nothing.
+ */
+function changeOf(replica: Replica, before: LabDocument, after: LabDocument, vmId: string | undefined): Change | undefined {
+    const id = vmId?.toLowerCase();
+    const candidates = after.vms.filter((v) => v.id === id || !replica.records.has(v.id));
+    const ids = new Set(candidates.map((v) => v.id));
+    const checkpoints = after.checkpoints.filter((c) => ids.has(c.vmId));
+    const records = candidates
+        .map((vm) => ({ vm, checkpoints: checkpoints.filter((c) => c.vmId === vm.id) }))
+        .filter((record) => JSON.stringify(record) !== JSON.stringify(replica.records.get(record.vm.id)))
+        .map((record) => vmRecordSchema.parse(record));
+    const remaining = new Set(after.vms.map((v) => v.id));
+    const removed = [...replica.records.keys()].filter((k) => !remaining.has(k));
+    const hostChanged = JSON.stringify(after.host) !== JSON.stringify(before.host);
+    if (records.length === 0 && removed.length === 0 && !hostChanged) return undefined;
+    return {
+        ...(hostChanged ? { host: labHostSchema.parse(after.host) } : {}),
+        vms: records,
+        ...(removed.length > 0 ? { removed } : {}),
+    };
 }
 
 /** File effects of one operation, in Windows paths of the simulated host. */
 export interface Transaction {
     readonly labFolder: string;
-    /** Writes a file now (before the document): it exists before anything refers to it. */
+    /** Writes a file now (before the record): it exists before anything refers to it. */
     createFile(windowsPath: string, content: string): void;
-    /** Deletes a file once the document no longer refers to it. */
+    /** Deletes a file once the journal no longer refers to it. */
     deleteAfterCommit(windowsPath: string): void;
-    /** A point where a configured fault may strike (see faults.ts). */
+    /** A point where a configured fault may strike (see fault-injection.ts). */
     fault(point: FaultPoint): void;
+    /** Work the host does for this operation: it decides how long the operation takes (latency.ts). */
+    spend(work: HostWork): void;
 }
 
 export interface UpdateOptions {
     /** The operation's name, for faults and errors, e.g. "takeCheckpoint". */
     operation: string;
-    /** Id of the VM the operation mutates: with `concurrentVmMutations: refuse`, a concurrent one fails. */
+    /** Id of the VM the operation mutates: claimed for the whole operation, and the one record it may change. */
     vmId?: string;
 }
 
-/** One operation on the lab: locked, validated, mutated, written atomically. */
+/**
+ * One operation on the lab. Under a latency profile the mutation first runs on a throw-away copy
+ * without the lab-wide lock: Hyper-V's refusals come at once, and the work it reports sets the
+ * wait. Then, still holding the VM's busy marker, it runs for real under the lock: re-validated
+ * against the lab as it is at the end of the wait, when its change becomes visible.
+ */
 export async function updateLab<T>(labFolder: string, options: UpdateOptions, mutate: (doc: LabDocument, tx: Transaction) => T): Promise<T> {
-    const releaseVm = options.vmId ? await claimVm(labFolder, options.operation, options.vmId.toLowerCase()) : undefined;
+    const folder = path.resolve(labFolder);
+    const releaseVm = options.vmId ? await claimVm(folder, options.operation, options.vmId.toLowerCase()) : undefined;
     try {
-        const release = await lockfile.lock(documentPath(labFolder), { realpath: false, stale: LOCK_STALE_MS, retries: LOCK_RETRIES });
+        const doc = loadLab(folder);
+        if (effectiveLatency(doc.host.latency).profile !== "none") {
+            const work: HostWork[] = [];
+            mutate(workingCopy(doc, options.vmId), rehearsal(folder, work));
+            await spendTime(work, doc.host.latency);
+        }
+        const release = await lockfile.lock(journalPath(folder), { realpath: false, stale: LOCK_STALE_MS, retries: LOCK_RETRIES });
         try {
-            return runTransaction(labFolder, options.operation, mutate);
+            return runTransaction(folder, options, mutate);
         } finally {
             await release();
         }
@@ -155,10 +201,14 @@ export async function updateLab<T>(labFolder: string, options: UpdateOptions, mu
     }
 }
 
-function runTransaction<T>(labFolder: string, operation: string, mutate: (doc: LabDocument, tx: Transaction) => T): T {
-    const doc = loadLab(labFolder);
-    // Mutated in place: out of the cache until it is written (a failed mutation leaves it half-done).
-    loaded.delete(documentPath(labFolder));
+function rehearsal(labFolder: string, work: HostWork[]): Transaction {
+    return { labFolder, createFile() {}, deleteAfterCommit() {}, fault() {}, spend: (w) => work.push(w) };
+}
+
+function runTransaction<T>(labFolder: string, options: UpdateOptions, mutate: (doc: LabDocument, tx: Transaction) => T): T {
+    const replica = catchUp(labFolder);
+    const before = materialise(replica);
+    const doc = workingCopy(before, options.vmId);
     const created: string[] = [];
     const obsolete: string[] = [];
     const tx: Transaction = {
@@ -172,58 +222,96 @@ function runTransaction<T>(labFolder: string, operation: string, mutate: (doc: L
         deleteAfterCommit(windowsPath) {
             obsolete.push(labPathOf(labFolder, windowsPath));
         },
-        fault: (point) => injectFault(doc.host.fault, operation, point),
+        fault: (point) => injectFault(doc.host.fault, options.operation, point),
+        spend() {},
     };
     let result: T;
     try {
         tx.fault("beforeFiles");
         result = mutate(doc, tx);
         tx.fault("afterFiles");
+        const change = changeOf(replica, before, doc, options.vmId);
         tx.fault("beforeWrite");
-        commit(labFolder, doc);
+        if (change) {
+            // Appended where the last valid line ends: a tail a crashed writer tore is cut off.
+            replica.position.end = appendChange(labFolder, replica.position.end, change);
+            applyChange(replica, change);
+        }
     } catch (e) {
         for (const file of created) fs.rmSync(file, { force: true });
         throw e;
     }
     tx.fault("afterWrite");
     for (const file of obsolete) fs.rmSync(file, { force: true });
+    compactIfDue(labFolder, replica);
     return result;
+}
+
+function compactIfDue(labFolder: string, replica: Replica): void {
+    const { end, snapshotEnd } = replica.position;
+    if (end - snapshotEnd <= Math.max(COMPACT_MIN_BYTES, 2 * snapshotEnd)) return;
+    const doc = materialise(replica);
+    replica.position = writeJournal(labFolder, snapshotOf(doc));
 }
 
 /**
  * Hyper-V runs one mutation per VM at a time; the reference expects a second one to fail with a
  * state error (unconfirmed), so by default the lab refuses it, and `serialize` queues it instead.
+ * Held for the whole operation, its wait included.
  */
-async function claimVm(labFolder: string, operation: string, vmId: string): Promise<(() => Promise<void>) | undefined> {
+async function claimVm(labFolder: string, operation: string, vmId: string): Promise<() => Promise<void>> {
     const doc = loadLab(labFolder);
-    if (doc.host.behaviour.concurrentVmMutations === "serialize") return undefined;
+    const queue = doc.host.behaviour.concurrentVmMutations === "serialize";
     const locks = path.join(labFolder, ".locks");
     fs.mkdirSync(locks, { recursive: true });
     try {
-        return await lockfile.lock(path.join(locks, vmId), { realpath: false, stale: LOCK_STALE_MS, retries: 0 });
+        return await lockfile.lock(path.join(locks, vmId), { realpath: false, stale: LOCK_STALE_MS, retries: queue ? VM_QUEUE_RETRIES : 0 });
     } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== "ELOCKED") throw e;
         throw fail.operationInProgress({ language: doc.host.language, context: { host: labFolder, vmId, operation } });
     }
 }
 
-/** Writes a brand-new document (lab creation), under the same lock as every other write. */
+function fileWriter(labFolder: string): Transaction {
+    return {
+        labFolder,
+        createFile(windowsPath, content) {
+            const file = labPathOf(labFolder, windowsPath);
+            fs.mkdirSync(path.dirname(file), { recursive: true });
+            fs.writeFileSync(file, content);
+        },
+        deleteAfterCommit() {},
+        fault: () => undefined,
+        spend() {},
+    };
+}
+
+/** Writes a brand-new lab (creation), under the same lock as every other write. */
 export async function createLabDocument(labFolder: string, doc: LabDocument, build: (tx: Transaction) => void): Promise<void> {
-    fs.mkdirSync(labFolder, { recursive: true });
-    const release = await lockfile.lock(documentPath(labFolder), { realpath: false, stale: LOCK_STALE_MS, retries: LOCK_RETRIES });
+    const folder = path.resolve(labFolder);
+    fs.mkdirSync(folder, { recursive: true });
+    const release = await lockfile.lock(journalPath(folder), { realpath: false, stale: LOCK_STALE_MS, retries: LOCK_RETRIES });
     try {
-        const tx: Transaction = {
-            labFolder,
-            createFile(windowsPath, content) {
-                const file = labPathOf(labFolder, windowsPath);
-                fs.mkdirSync(path.dirname(file), { recursive: true });
-                fs.writeFileSync(file, content);
-            },
-            deleteAfterCommit() {},
-            fault: () => undefined,
-        };
-        build(tx);
-        writeAtomically(documentPath(labFolder), serialise(doc));
+        build(fileWriter(folder));
+        writeJournal(folder, snapshotOf(labDocumentSchema.parse(doc)));
+        replicas.delete(folder);
+    } finally {
+        await release();
+    }
+}
+
+/**
+ * Rewrites the whole lab at once, for edits no Hyper-V operation makes (a test back-dating
+ * checkpoints, say): validated, and written as a new journal generation.
+ */
+export async function rewriteLab(labFolder: string, edit: (doc: LabDocument) => void): Promise<void> {
+    const folder = path.resolve(labFolder);
+    const release = await lockfile.lock(journalPath(folder), { realpath: false, stale: LOCK_STALE_MS, retries: LOCK_RETRIES });
+    try {
+        const doc = structuredClone(loadLab(folder)) as LabDocument;
+        edit(doc);
+        writeJournal(folder, snapshotOf(labDocumentSchema.parse(doc)));
+        replicas.delete(folder);
     } finally {
         await release();
     }

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { checkpointTypeSchema, vmStateSchema } from "../host/model";
 import { compareVersions } from "../host/rules";
-import type { LabDocument, LabVm } from "./document";
+import { DEFAULT_MEMORY_MB, type LabDocument, type LabVm } from "./document";
 import { createBaseDisk } from "./files";
 import { BACKUP_SERVICE_GUID, integrationServiceNames } from "./messages";
 import { osProfiles } from "./os";
@@ -25,6 +25,7 @@ export const newVmSchema = z.object({
     /** The backup (volume shadow copy) integration service: enabled, disabled, or absent. */
     backupService: z.enum(["enabled", "disabled", "none"]).default("enabled"),
     guestBackupResponding: z.boolean().default(true),
+    memoryMB: z.number().int().positive().default(DEFAULT_MEMORY_MB),
 });
 export type NewVm = z.input<typeof newVmSchema>;
 
@@ -41,6 +42,7 @@ export function createVm(doc: LabDocument, tx: Transaction, input: NewVm): LabVm
         name: spec.name,
         state: spec.state,
         version,
+        memoryMB: spec.memoryMB,
         checkpointType: spec.checkpointType,
         checkpointFileLocation: spec.checkpointFileLocation,
         automaticCheckpointsEnabled: spec.automaticCheckpointsEnabled,

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { isHostError, sameHostPath, type HostErrorCode } from "../../provider/host";
 import type { HyperVHost } from "../../provider/host/port";
-import { addVm, readLab, takeLabCheckpoint } from "../../provider/lab";
+import { addVm, readLab, takeCheckpointOutOfBand } from "../../provider/lab";
 import { hostileNames, hostilePaths, hostileScriptWords } from "../corpus/hostile";
 import { freshLab, removeLabs } from "../lab/helpers";
 import { ADAPTERS, RealShells, type AdapterKind } from "../powershell/support/real-shells";
@@ -203,7 +203,7 @@ describe("hostile values", () => {
                     let first: string | undefined;
                     // A checkpoint of the VM whose name only looks the same is not a namesake.
                     const look = lookalike(name);
-                    if (look !== undefined && !refusedCheckpointName(look)) await takeLabCheckpoint(folder, { id: vmId }, { name: look });
+                    if (look !== undefined && !refusedCheckpointName(look)) await takeCheckpointOutOfBand(folder, { id: vmId }, { name: look });
                     const before = hostState(folder);
                     await problems.check(name, refused ? "refused as a checkpoint name" : "taken as a checkpoint name", async () => {
                         const taking = host.takeCheckpoint({ id: vmId }, { name });
@@ -226,7 +226,7 @@ describe("hostile values", () => {
                         assert.equal((await host.getCheckpoint(vmId, taken.checkpoint.id)).name, name, "the name reads back");
                     });
 
-                    const seed = await takeLabCheckpoint(folder, { id: vmId }, { name: "to be renamed" });
+                    const seed = await takeCheckpointOutOfBand(folder, { id: vmId }, { name: "to be renamed" });
                     const beforeRename = hostState(folder);
                     await problems.check(name, refused ? "refused as a new name" : "given as a new name", async () => {
                         const renaming = host.renameCheckpoint(vmId, seed.checkpoint.id, name);

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { HostErrorCode } from "../../provider/host/errors";
 import type { HyperVHost } from "../../provider/host/port";
-import { addVm, readLab, setVm, takeLabCheckpoint, type InitLabOptions, type NewVm } from "../../provider/lab";
+import { addVm, readLab, setVm, takeCheckpointOutOfBand, type InitLabOptions, type NewVm } from "../../provider/lab";
 import { projectVm } from "../../provider/lab/projection";
 import { freshLab, rejectsWith, removeLabs } from "../lab/helpers";
 import { ADAPTERS, RealShells, type AdapterKind } from "../powershell/support/real-shells";
@@ -49,8 +49,8 @@ describe("the HyperVHost port contract", () => {
                 it("reads a VM by name and by id exactly as the host holds it, checkpoints oldest first", async () => {
                     const { host, folder, vm } = await setup();
                     const id = await vm({ name: "web01", checkpointFileLocation: "D:\\Checkpoints\\web01", automaticCheckpointsEnabled: true });
-                    await takeLabCheckpoint(folder, { id }, { name: "first" });
-                    await takeLabCheckpoint(folder, { id }, { name: "second" });
+                    await takeCheckpointOutOfBand(folder, { id }, { name: "first" });
+                    await takeCheckpointOutOfBand(folder, { id }, { name: "second" });
                     const byName = await host.getVmWithCheckpoints({ name: "web01" });
                     const byId = await host.getVmWithCheckpoints({ id: id.toUpperCase() });
                     const doc = readLab(folder);
@@ -174,7 +174,7 @@ describe("the HyperVHost port contract", () => {
                 it("refuses the 51st checkpoint of a VM", async () => {
                     const { host, folder, vm } = await setup();
                     const id = await vm({ state: "Off" });
-                    for (let i = 1; i <= 50; i++) await takeLabCheckpoint(folder, { id }, { name: `cp-${i}` });
+                    for (let i = 1; i <= 50; i++) await takeCheckpointOutOfBand(folder, { id }, { name: `cp-${i}` });
                     const error = await expectCode(host.takeCheckpoint({ id }, { name: "cp-51" }), "CheckpointLimit");
                     assert.match(error.message, /50/);
                     assert.equal((await host.listCheckpoints(id)).length, 50);
@@ -189,8 +189,8 @@ describe("the HyperVHost port contract", () => {
                 it("reports the checkpoints that already had the name, compared case-sensitively", async () => {
                     const { host, folder, vm } = await setup();
                     const id = await vm({ state: "Off" });
-                    const first = await takeLabCheckpoint(folder, { id }, { name: "nightly" });
-                    await takeLabCheckpoint(folder, { id }, { name: "Nightly" });
+                    const first = await takeCheckpointOutOfBand(folder, { id }, { name: "nightly" });
+                    await takeCheckpointOutOfBand(folder, { id }, { name: "Nightly" });
                     const taken = await host.takeCheckpoint({ id }, { name: "nightly" });
                     assert.deepEqual(taken.namesakes.map((c) => c.id), [first.checkpoint.id]);
                 });

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { documentPath } from "../../provider/lab";
+import { journalPath } from "../../provider/lab";
 import { repoRoot, TestStack } from "./harness";
 import { freshLab } from "./lab-fixture";
 
@@ -37,7 +37,7 @@ describe("bad input through the Pulumi engine", function () {
             },
         });
         stacks.push(stack);
-        const before = fs.readFileSync(documentPath(lab), "utf8");
+        const before = fs.readFileSync(journalPath(lab), "utf8");
         const message = await failureOf(() => stack.up());
         assert.match(message, /property fallbackToStandard value \{false\} has a problem: fallbackToStandard applies to production checkpoints only: set type: "production", or remove fallbackToStandard/);
         await stack.stack.setAllConfig({
@@ -46,7 +46,7 @@ describe("bad input through the Pulumi engine", function () {
         });
         const previewMessage = await failureOf(() => stack.preview());
         assert.match(previewMessage, /property name value .* has a problem: name is 101 characters; Hyper-V allows at most 100: shorten it/);
-        assert.equal(fs.readFileSync(documentPath(lab), "utf8"), before);
+        assert.equal(fs.readFileSync(journalPath(lab), "utf8"), before);
     });
 
     it("refuses a stack without a configured host, saying how to configure one", async () => {

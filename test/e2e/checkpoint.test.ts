@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { addVm, initLab, readLab, takeLabCheckpoint } from "../../provider/lab";
+import { addVm, initLab, readLab, takeCheckpointOutOfBand } from "../../provider/lab";
 import { opsByName, repoRoot, TestStack } from "./harness";
 import { vmByName } from "./lab-fixture";
 
@@ -118,7 +118,7 @@ describe("Checkpoint through the Pulumi engine", function () {
     });
 
     it("adopts a checkpoint taken out of band, by id, without touching it", async () => {
-        const oob = await takeLabCheckpoint(lab, { name: "dev01" }, { name: "taken by hand" });
+        const oob = await takeCheckpointOutOfBand(lab, { name: "dev01" }, { name: "taken by hand" });
         await declare({ ...remainingAfterDelete, adopted: { vmName: "dev01", adoptId: oob.checkpoint.id } });
         const countBefore = readLab(lab).checkpoints.length;
         const res = await stack.up();

@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { readLab, takeLabCheckpoint } from "../../provider/lab";
+import { readLab, takeCheckpointOutOfBand } from "../../provider/lab";
 import { opsByName } from "./harness";
 import { useDeclaredStack, vmByName } from "./lab-fixture";
 const MOVED = "D:\\Moved\\web01";
@@ -53,7 +53,7 @@ describe("declarations that one `up` cannot finish converge on the next, without
 
     it("replacing one of a full VM's 50 checkpoints: the refusal's advice works (the engine creates before it deletes)", async () => {
         const vmId = vmByName(env.lab, "web01").id;
-        for (let i = 1; i <= 49; i++) await takeLabCheckpoint(env.lab, { id: vmId }, { name: `by hand ${i}` });
+        for (let i = 1; i <= 49; i++) await takeCheckpointOutOfBand(env.lab, { id: vmId }, { name: `by hand ${i}` });
         await declare({}, { old: { vmName: "web01", name: "old", dependsOnPolicy: "webPolicy" } });
         await env.stack.up();
         assert.equal(readLab(env.lab).checkpoints.length, 50);

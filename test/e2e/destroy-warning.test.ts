@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { takeLabCheckpoint } from "../../provider/lab";
+import { takeCheckpointOutOfBand } from "../../provider/lab";
 import { useDeclaredStack, vmByName } from "./lab-fixture";
 
 /*
@@ -16,7 +16,7 @@ describe("a warning of a destroy shows on the resource it is about", function ()
             "e2e:checkpoints": { value: "{}" },
         });
         await env.stack.up();
-        await takeLabCheckpoint(env.lab, { name: "web01" }, { name: "taken by hand" });
+        await takeCheckpointOutOfBand(env.lab, { name: "web01" }, { name: "taken by hand" });
         const res = await env.stack.destroy();
         assert.match(res.stdout, /VmCheckpointPolicy \(webPolicy\):\n\s+warning: VM "web01" .*fileLocation stays D:\\Moved \(was C:\\ProgramData\\Microsoft\\Windows\\Hyper-V\)/);
         assert.match(res.stdout, /this VM has 1: "taken by hand"/);

@@ -2,6 +2,7 @@ import * as assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { journalPath } from "../../provider/lab";
 import { CHECKPOINT_TYPE, POLICY_TYPE, serialisedProvider } from "../../provider/import/adoption";
 import { opsByName, repoRoot, TestStack } from "./harness";
 import { labCli } from "./lab-cli";
@@ -61,7 +62,7 @@ function installPackage(workDir: string): void {
     for (const dir of ["sdk", "provider"]) fs.cpSync(path.join(repoRoot, "dist", dir), path.join(target, "dist", dir), { recursive: true });
 }
 
-const hostFile = (lab: string) => fs.readFileSync(path.join(lab, "host.json"), "utf8");
+const hostFile = (lab: string) => fs.readFileSync(journalPath(lab), "utf8");
 
 describe("Adopting a host's policies and checkpoints with `pulumi import --file` (hyperv-import)", function () {
     this.timeout(300_000);

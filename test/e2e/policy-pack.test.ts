@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
-import { documentPath, readLab } from "../../provider/lab";
+import { journalPath, readLab, rewriteLab } from "../../provider/lab";
 import { repoRoot, TestStack } from "./harness";
 import { freshLab } from "./lab-fixture";
 
@@ -98,13 +98,15 @@ describe("the example policy pack through the Pulumi engine", function () {
 
     it("reports every rule's violation on a production stack, then blocks up without touching the host", async () => {
         // An old checkpoint the stack adopts: web01's "Before IIS update", taken long ago.
-        const doc = JSON.parse(fs.readFileSync(documentPath(lab), "utf8")) as { checkpoints: { name: string; id: string; creationTime: string }[] };
-        const old = doc.checkpoints.find((c) => c.name === "Before IIS update")!;
-        old.creationTime = "2020-01-01T00:00:00.000Z";
-        fs.writeFileSync(documentPath(lab), JSON.stringify(doc, null, 2));
+        let oldId = "";
+        await rewriteLab(lab, (doc) => {
+            const old = doc.checkpoints.find((c) => c.name === "Before IIS update")!;
+            old.creationTime = "2020-01-01T00:00:00.000Z";
+            oldId = old.id;
+        });
 
         const stack = await productionStack();
-        await declare(stack, {}, { old: { vmName: "web01", adoptId: old.id } });
+        await declare(stack, {}, { old: { vmName: "web01", adoptId: oldId } });
         await stack.up();
 
         await declare(
@@ -116,7 +118,7 @@ describe("the example policy pack through the Pulumi engine", function () {
                 reppol: { vmName: "reports", disabled: true },
             },
             {
-                old: { vmName: "web01", adoptId: old.id },
+                old: { vmName: "web01", adoptId: oldId },
                 rep1: { vmName: "reports", name: "Before patch" },
                 "dev-a": { vmName: "dev01", name: "a" },
                 "dev-b": { vmName: "dev01", name: "b" },
@@ -144,12 +146,12 @@ describe("the example policy pack through the Pulumi engine", function () {
         assert.equal(found("hyperv-production-ensures-backup-integration", "webpol")[0]!.level, "advisory", "advisory rules only warn");
         assert.equal(preview.violations.length, 9, JSON.stringify(preview.violations, null, 1));
 
-        await declare(stack, { sqlpol: { vmName: "sql01", type: "standard" } }, { old: { vmName: "web01", adoptId: old.id } });
-        const before = fs.readFileSync(documentPath(lab), "utf8");
+        await declare(stack, { sqlpol: { vmName: "sql01", type: "standard" } }, { old: { vmName: "web01", adoptId: oldId } });
+        const before = fs.readFileSync(journalPath(lab), "utf8");
         const up = await withPack(stack, "up");
         assert.ok(up.failed, "up fails on a mandatory violation");
         assert.ok(up.violations.some((v) => v.policy === "hyperv-server-roles-no-standard-checkpoints" && v.resource === "sqlpol"));
-        assert.equal(fs.readFileSync(documentPath(lab), "utf8"), before, "the lab is unchanged");
+        assert.equal(fs.readFileSync(journalPath(lab), "utf8"), before, "the lab is unchanged");
         assert.equal(readLab(lab).vms.find((v) => v.name === "sql01")!.checkpointType, "ProductionOnly");
     });
 

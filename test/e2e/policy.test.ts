@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { documentPath } from "../../provider/lab";
+import { journalPath } from "../../provider/lab";
 import { opsByName, repoRoot, TestStack } from "./harness";
 import { labCli } from "./lab-cli";
 import { freshLab, vmByName } from "./lab-fixture";
@@ -28,10 +28,10 @@ describe("VmCheckpointPolicy through the Pulumi engine", function () {
     });
 
     it("previews the planned policies without touching the host", async () => {
-        const before = fs.readFileSync(documentPath(lab), "utf8");
+        const before = fs.readFileSync(journalPath(lab), "utf8");
         const res = await stack.preview();
         assert.deepEqual(opsByName(res), { web: ["create"], reports: ["create"] });
-        assert.equal(fs.readFileSync(documentPath(lab), "utf8"), before);
+        assert.equal(fs.readFileSync(journalPath(lab), "utf8"), before);
     });
 
     it("applies them on up", async () => {
@@ -69,10 +69,10 @@ describe("VmCheckpointPolicy through the Pulumi engine", function () {
             reports: { vmName: "reports", type: "production", ensureBackupIntegration: true },
             dev: { vmName: "dev01", type: "standard", automaticCheckpoints: true },
         });
-        const before = fs.readFileSync(documentPath(lab), "utf8");
+        const before = fs.readFileSync(journalPath(lab), "utf8");
         const res = await stack.up();
         assert.deepEqual(opsByName(res).dev, ["create"]);
-        assert.equal(fs.readFileSync(documentPath(lab), "utf8"), before, "the lab document was not rewritten");
+        assert.equal(fs.readFileSync(journalPath(lab), "utf8"), before, "the lab document was not rewritten");
     });
 
     it("replaces the policy when it names another VM, restoring the first VM", async () => {

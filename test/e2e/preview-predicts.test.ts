@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { addVm, documentPath, takeLabCheckpoint } from "../../provider/lab";
+import { addVm, journalPath, takeCheckpointOutOfBand } from "../../provider/lab";
 import { repoRoot, TestStack } from "./harness";
 import { freshLab } from "./lab-fixture";
 
@@ -31,7 +31,7 @@ describe("preview predicts what the host will refuse, and up refuses it with the
     this.timeout(300_000);
     let lab: string;
     const stacks: TestStack[] = [];
-    const hostFile = () => fs.readFileSync(documentPath(lab), "utf8");
+    const hostFile = () => fs.readFileSync(journalPath(lab), "utf8");
 
     before(async () => {
         lab = await freshLab({});
@@ -42,7 +42,7 @@ describe("preview predicts what the host will refuse, and up refuses it with the
         await addVm(lab, { name: "locked2", state: "Running", checkpointType: "Disabled" });
         await addVm(lab, { name: "booting", state: "Starting", checkpointType: "Standard" });
         await addVm(lab, { name: "full", state: "Running", checkpointType: "Standard" });
-        for (let i = 1; i <= 49; i++) await takeLabCheckpoint(lab, { name: "full" }, { name: `old ${i}` });
+        for (let i = 1; i <= 49; i++) await takeCheckpointOutOfBand(lab, { name: "full" }, { name: `old ${i}` });
     });
     after(async () => {
         for (const s of stacks) await s.dispose();

@@ -5,7 +5,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as ts from "typescript";
 import { importFileOf, planAdoption, programOf, serialisedProvider, type AdoptionPlan, type ChosenVm } from "../../provider/import/adoption";
-import { addVm, initLab, openLabHost, readLab, startLabVm, takeLabCheckpoint } from "../../provider/lab";
+import { addVm, initLab, journalPath, openLabHost, readLab, startLabVm, takeCheckpointOutOfBand } from "../../provider/lab";
 import type { VmRef } from "../../provider/host";
 import { diffCheckpoint } from "../../provider/resources/checkpoint/diff";
 import { checkpointInputsSchema, checkpointOutputsSchema } from "../../provider/resources/checkpoint/schema";
@@ -45,9 +45,9 @@ describe("hyperv-import: the import file and the declarations", function () {
         await addVm(lab, { name: "kiosk 7", state: "Off", checkpointType: "Disabled" });
         await addVm(lab, { name: "build agent", state: "Off", checkpointType: "Standard", automaticCheckpointsEnabled: true });
         await startLabVm(lab, { name: "build agent" });
-        await takeLabCheckpoint(lab, { name: "sql01" }, { name: "Veeam restore point", snapshotType: "Recovery" });
-        await takeLabCheckpoint(lab, { name: "sql01" }, { name: "Before CU 14" });
-        await takeLabCheckpoint(lab, { name: "sql01" }, { name: "Before CU 14" });
+        await takeCheckpointOutOfBand(lab, { name: "sql01" }, { name: "Veeam restore point", snapshotType: "Recovery" });
+        await takeCheckpointOutOfBand(lab, { name: "sql01" }, { name: "Before CU 14" });
+        await takeCheckpointOutOfBand(lab, { name: "sql01" }, { name: "Before CU 14" });
     });
     after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -109,7 +109,7 @@ describe("hyperv-import: the import file and the declarations", function () {
         const old = path.join(dir, "old");
         await initLab(old, { os: "2012r2" });
         await addVm(old, { name: "legacy", state: "Running" });
-        await takeLabCheckpoint(old, { name: "legacy" }, { name: "before patch" });
+        await takeCheckpointOutOfBand(old, { name: "legacy" }, { name: "before patch" });
         const p = planAdoption(await listings(old, [{ name: "legacy" }]), { policies: true, checkpoints: true, protect: true }, "lab");
         assert.deepEqual(p.resources.map((r) => r.inputs), [{ vmName: "legacy", fileLocation: "C:\\ProgramData\\Microsoft\\Windows\\Hyper-V" }, { vmName: "legacy", name: "before patch" }]);
         const outputs = policyOutputsSchema.parse(withoutProvider(p.resources[0]!.entry.outputs));
@@ -153,7 +153,7 @@ describe("hyperv-import: the import file and the declarations", function () {
         const run = (cwd: string, ...args: string[]) => spawnSync(process.execPath, [cli, ...args], { cwd, encoding: "utf8" });
 
         it("writes both files, prints what it adopts and the command to run, and changes nothing on the host", () => {
-            const before = fs.readFileSync(path.join(lab, "host.json"), "utf8");
+            const before = fs.readFileSync(journalPath(lab), "utf8");
             const cwd = fs.mkdtempSync(path.join(dir, "cwd-"));
             const res = run(cwd, "--host", `lab:${lab}`, "--vm", "web01", "sql01", "--no-protect");
             assert.equal(res.status, 0, res.stderr);
@@ -162,7 +162,7 @@ describe("hyperv-import: the import file and the declarations", function () {
             assert.match(res.stdout, /^ {2}pulumi import --file hyperv-import\.json --generate-code=false --protect=false$/m);
             assert.equal(JSON.parse(fs.readFileSync(path.join(cwd, "hyperv-import.json"), "utf8")).resources.length, 5);
             assert.doesNotMatch(fs.readFileSync(path.join(cwd, "hyperv-adopted.ts"), "utf8"), /protect: true/);
-            assert.equal(fs.readFileSync(path.join(lab, "host.json"), "utf8"), before, "hyperv-import only reads the host");
+            assert.equal(fs.readFileSync(journalPath(lab), "utf8"), before, "hyperv-import only reads the host");
 
             const again = run(cwd, "--host", `lab:${lab}`, "--vm", "web01");
             assert.equal(again.status, 1);

@@ -154,7 +154,7 @@ describe("hyperv-lab CLI", () => {
     it("finds the lab through HYPERV_LAB", () => {
         const lab = newFolder();
         assert.equal(hypervLab(["init"], { HYPERV_LAB: lab }).status, 0);
-        assert.ok(fs.existsSync(path.join(lab, "host.json")));
+        assert.ok(fs.existsSync(path.join(lab, "lab.journal")));
     });
 
     it("explains its commands with --help and rejects unknown options", () => {

@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { addVm, documentPath, labPathOf, readLab, setHostSettings } from "../../provider/lab";
+import { addVm, journalPath, labPathOf, readLab, setHostSettings } from "../../provider/lab";
 import { freshLab, labWithVm, rejectsWith, removeLabs } from "./helpers";
 
 const WORKER = path.join(__dirname, "fixtures", "lab-worker.js");
@@ -91,10 +91,10 @@ describe("lab host: several processes on one lab", () => {
     it("leaves a valid document when a process dies before writing a removal", async () => {
         const { folder, host, vmId } = await labWithVm();
         const cp = await host.takeCheckpoint({ id: vmId }, { name: "keep me" });
-        const before = fs.readFileSync(documentPath(folder), "utf8");
+        const before = fs.readFileSync(journalPath(folder), "utf8");
         const dying = runWorker([folder, "remove", vmId, cp.checkpoint.id], { HYPERV_LAB_FAULT: "exit:removeCheckpoint:beforeWrite" });
         assert.equal((await dying.done).code, 137);
-        assert.equal(fs.readFileSync(documentPath(folder), "utf8"), before);
+        assert.equal(fs.readFileSync(journalPath(folder), "utf8"), before);
         assert.equal((await host.getCheckpoint(vmId, cp.checkpoint.id)).name, "keep me");
         await host.removeCheckpoint(vmId, cp.checkpoint.id);
         assert.deepEqual(await host.listCheckpoints(vmId), []);

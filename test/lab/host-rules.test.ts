@@ -1,9 +1,10 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import {
-    addVm, documentPath, inspectLab, LabHost, labPathOf, setHostSettings, startLabVm, stopLabVm, takeLabCheckpoint,
+    addVm, journalPath, inspectLab, readLab, LabHost, labPathOf, setHostSettings, startLabVm, stopLabVm, takeCheckpointOutOfBand,
 } from "../../provider/lab";
 import { MAX_CHECKPOINTS_PER_VM } from "../../provider/host/rules";
+import { encodeLine } from "../../provider/lab/journal";
 import { filesIn, freshLab, labWithVm, rejectsWith, removeLabs } from "./helpers";
 
 describe("lab host: limits, settings and the host it poses as", () => {
@@ -89,8 +90,8 @@ describe("lab host: limits, settings and the host it poses as", () => {
     it("lists recovery and replica checkpoints with their SnapshotType", async () => {
         const { folder, host, vmId } = await labWithVm();
         await host.takeCheckpoint({ id: vmId }, { name: "mine" });
-        await takeLabCheckpoint(folder, { id: vmId }, { name: "backup job", snapshotType: "Recovery" });
-        await takeLabCheckpoint(folder, { id: vmId }, { name: "replica", snapshotType: "Replica" });
+        await takeCheckpointOutOfBand(folder, { id: vmId }, { name: "backup job", snapshotType: "Recovery" });
+        await takeCheckpointOutOfBand(folder, { id: vmId }, { name: "replica", snapshotType: "Replica" });
         assert.deepEqual((await host.listCheckpoints(vmId)).map((c) => [c.name, c.snapshotType]), [["mine", "Standard"], ["backup job", "Recovery"], ["replica", "Replica"]]);
     });
 
@@ -123,23 +124,22 @@ describe("lab host: limits, settings and the host it poses as", () => {
 
     it("names the file when the lab document is not JSON", async () => {
         const { folder, host } = await freshLab();
-        fs.writeFileSync(documentPath(folder), "{ not json");
+        fs.writeFileSync(journalPath(folder), "{ not json");
         const error = await rejectsWith(() => host.getVm({ name: "x" }), "HostFailure");
-        assert.ok(error.message.includes(documentPath(folder)), error.message);
+        assert.ok(error.message.includes(journalPath(folder)), error.message);
     });
 
-    it("names the file and the field when the lab document breaks the schema", async () => {
+    it("names the file and the field when a record in the lab journal breaks the schema", async () => {
         const { folder, host, vmId } = await labWithVm();
-        const doc = JSON.parse(fs.readFileSync(documentPath(folder), "utf8"));
-        doc.vms[0].state = "Exploded";
-        fs.writeFileSync(documentPath(folder), JSON.stringify(doc));
+        const vm = readLab(folder).vms[0]!;
+        fs.appendFileSync(journalPath(folder), encodeLine({ vms: [{ vm: { ...vm, state: "Exploded" }, checkpoints: [] }] }));
         const error = await rejectsWith(() => host.takeCheckpoint({ id: vmId }, { name: "x" }), "HostFailure");
-        assert.ok(error.message.includes(documentPath(folder)) && error.message.includes("vms.0.state"), error.message);
+        assert.ok(error.message.includes(journalPath(folder)) && error.message.includes("vms.0.vm.state"), error.message);
     });
 
     it("says how to create a lab when the folder holds none", async () => {
         const { folder } = await freshLab();
-        fs.rmSync(documentPath(folder));
+        fs.rmSync(journalPath(folder));
         await rejectsWith(() => new LabHost(folder).getVm({ name: "x" }), "HostUnreachable");
     });
 });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
-import { addVm, readLab, takeLabCheckpoint } from "../../provider/lab";
+import { addVm, readLab, takeCheckpointOutOfBand } from "../../provider/lab";
 import { freshLab, rejectsWith, removeLabs } from "../lab/helpers";
 import { RealShells, type AdapterKind } from "./support/real-shells";
 
@@ -119,7 +119,7 @@ describe("faults of a real shell and connection", () => {
 
         it("dropped during a rename: a clear error naming the VM and checkpoint, and the checkpoint keeps one name", async () => {
             const { folder, vmId, host } = await setup("pwsh-ssh");
-            const cp = await takeLabCheckpoint(folder, { id: vmId }, { name: "old name" });
+            const cp = await takeCheckpointOutOfBand(folder, { id: vmId }, { name: "old name" });
             shells.server.resetCalls();
             shells.server.inject({ cmdlet: "Get-VMSnapshot", stallMs: 1_500, times: 1 });
             const rename = host.renameCheckpoint(vmId, cp.checkpoint.id, "new name");

@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
+import { readLab } from "../../provider/lab";
 import { labCli } from "../e2e/lab-cli";
 import { assertLabValid, emptyLab, labCheckpointsOf, LabStack } from "./support/lab-stack";
 
@@ -109,7 +110,7 @@ describe("crashes: the provider killed in the middle of an operation", function 
         const b = labCheckpointsOf(lab, "web01").find((c) => c.name === "b")!;
         await declare({ ...declared, b: { vmName: "web01", name: "b", restoreTrigger: "rollback-1" } });
         await upKilledAt("exit:applyCheckpoint:beforeWrite", "b");
-        const web01 = () => JSON.parse(fs.readFileSync(`${lab}/host.json`, "utf8")).vms[0] as { parentCheckpointId: string };
+        const web01 = () => readLab(lab).vms[0]!;
         assert.notEqual(web01().parentCheckpointId, b.id);
         const res = await stack.up();
         assert.ok(res.ok, res.output);

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
-import { readLab } from "../../provider/lab";
+import { journalPath, readLab } from "../../provider/lab";
 import { assertLabValid, emptyLab, labCheckpointsOf, LabStack } from "./support/lab-stack";
 
 /** `count` checkpoints of one VM, named cp-01, cp-02, ... */
@@ -52,13 +52,13 @@ describe("parallel load: 50 checkpoints of one VM in one stack", function () {
     });
 
     it("refuses a 51st before touching the host, naming the limit", async () => {
-        const before = fs.readFileSync(`${lab}/host.json`, "utf8");
+        const before = fs.readFileSync(journalPath(lab), "utf8");
         await stack.declare({ ...fifty, ...{ "web01-cp-51": { vmName: "web01", name: "cp-51" } } });
         const res = await stack.up();
         assert.equal(res.ok, false);
         assert.match(res.output, /already has 50 checkpoints, Hyper-V's limit is 50/);
         assert.match(res.output, /web01/);
-        assert.equal(fs.readFileSync(`${lab}/host.json`, "utf8"), before, "the lab is unchanged");
+        assert.equal(fs.readFileSync(journalPath(lab), "utf8"), before, "the lab is unchanged");
         assert.equal((await stack.checkpointIds()).length, 50);
     });
 

@@ -1,8 +1,8 @@
 import * as assert from "node:assert/strict";
 import { checkpointProvider } from "../../provider";
-import { labPathOf, readLab, removeLabCheckpoint, renameLabCheckpoint, setVm, startLabVm, takeLabCheckpoint, type NewVm } from "../../provider/lab";
+import { labPathOf, readLab, removeLabCheckpoint, renameLabCheckpoint, setVm, startLabVm, takeCheckpointOutOfBand, type NewVm } from "../../provider/lab";
 import {
-    assertOneReadableLine, create, destroy, diff, escapeRegExp, failsWith, hostJson, labCheckpoints, labVm, labWith, read, recordWrites,
+    assertOneReadableLine, create, destroy, diff, escapeRegExp, failsWith, journalText, labCheckpoints, labVm, labWith, read, recordWrites,
     removeLabs, removeVmOutOfBand, update, type Lab, type Props, type State,
 } from "./helpers";
 import { filesIn } from "../lab/helpers";
@@ -19,11 +19,11 @@ function onHost(lab: Lab, id: string) {
 
 /** Asserts that taking a checkpoint is refused, leaving the host as it was. */
 async function refusedUnchanged(lab: Lab, news: Props, ...patterns: RegExp[]): Promise<string> {
-    const before = hostJson(lab);
+    const before = journalText(lab);
     const writes = recordWrites();
     const message = await failsWith(() => create(checkpointProvider, news), ...patterns);
     assert.deepEqual(writes.map((w) => w.method), [], "the host took nothing");
-    assert.equal(hostJson(lab), before, "nothing changed on the host");
+    assert.equal(journalText(lab), before, "nothing changed on the host");
     return message;
 }
 
@@ -179,7 +179,7 @@ describe("Checkpoint against the lab host", () => {
     describe("create: the 50 checkpoint limit", () => {
         it("refuses the 51st, counting them and naming the limit and the fix, and changes nothing on the host", async () => {
             const lab = await labWithWeb01({ state: "Off" });
-            for (let i = 1; i <= 50; i++) await takeLabCheckpoint(lab.folder, { name: "web01" }, { name: `cp${i}` });
+            for (let i = 1; i <= 50; i++) await takeCheckpointOutOfBand(lab.folder, { name: "web01" }, { name: `cp${i}` });
             const message = await refusedUnchanged(lab, { vmName: "web01", name: "one too many" },
                 /the VM already has 50 checkpoints, Hyper-V's limit is 50/, /Delete or merge old ones first/, /pulumi destroy --target <URN>/);
             assertOneReadableLine(message, lab);
@@ -189,7 +189,7 @@ describe("Checkpoint against the lab host", () => {
 
         it("takes the 50th", async () => {
             const lab = await labWithWeb01({ state: "Off" });
-            for (let i = 1; i <= 49; i++) await takeLabCheckpoint(lab.folder, { name: "web01" }, { name: `cp${i}` });
+            for (let i = 1; i <= 49; i++) await takeCheckpointOutOfBand(lab.folder, { name: "web01" }, { name: `cp${i}` });
             await create(checkpointProvider, { vmName: "web01", name: "fiftieth" });
             assert.equal(labCheckpoints(lab, "web01").length, 50);
         });
@@ -235,10 +235,10 @@ describe("Checkpoint against the lab host", () => {
         it("refuses an ambiguous VM name, listing the ids", async () => {
             const lab = await labWith([{ name: "web01" }, { name: "web01" }]);
             const ids = readLab(lab.folder).vms.map((vm) => vm.id);
-            const before = hostJson(lab);
+            const before = journalText(lab);
             const message = await failsWith(() => create(checkpointProvider, { vmName: "web01", name: "x" }), /use vmId with one of the ids listed/);
             for (const id of ids) assert.ok(message.includes(id), `lists ${id}: ${message}`);
-            assert.equal(hostJson(lab), before);
+            assert.equal(journalText(lab), before);
         });
     });
 
@@ -357,9 +357,9 @@ describe("Checkpoint against the lab host", () => {
             const lab = await labWithWeb01();
             const state = await create(checkpointProvider, { vmName: "web01", name: "x", restoreTrigger: "1" });
             await create(checkpointProvider, { vmName: "web01", name: "later" });
-            const before = hostJson(lab);
+            const before = journalText(lab);
             await update(checkpointProvider, state, { vmName: "web01", name: "x", restoreTrigger: "1", startAfterRestore: true });
-            assert.equal(hostJson(lab), before);
+            assert.equal(journalText(lab), before);
         });
 
         it("fails readably when the checkpoint was removed out of band", async () => {
@@ -414,31 +414,31 @@ describe("Checkpoint against the lab host", () => {
     describe("adoption by id", () => {
         it("takes over a standard checkpoint with memory without taking a new one", async () => {
             const lab = await labWithWeb01({ checkpointType: "Standard" });
-            const existing = await takeLabCheckpoint(lab.folder, { name: "web01" }, { name: "made by hand" });
-            const before = hostJson(lab);
+            const existing = await takeCheckpointOutOfBand(lab.folder, { name: "web01" }, { name: "made by hand" });
+            const before = journalText(lab);
             const { id, outs } = await create(checkpointProvider, { vmName: "web01", adoptId: existing.checkpoint.id.toUpperCase() });
             assert.equal(id, existing.checkpoint.id);
-            assert.equal(hostJson(lab), before, "nothing taken, nothing written");
+            assert.equal(journalText(lab), before, "nothing taken, nothing written");
             assert.deepEqual([outs.kind, outs.fellBack, outs.holdsMemory, outs.adopted, outs.checkpointName], ["standard", null, true, true, "made by hand"]);
         });
 
         it("records the kind as unknown when the checkpoint holds no memory", async () => {
             const lab = await labWithWeb01({ checkpointType: "Production" });
-            const existing = await takeLabCheckpoint(lab.folder, { name: "web01" }, { name: "production" });
+            const existing = await takeCheckpointOutOfBand(lab.folder, { name: "web01" }, { name: "production" });
             const { outs } = await create(checkpointProvider, { vmName: "web01", adoptId: existing.checkpoint.id });
             assert.deepEqual([outs.kind, outs.holdsMemory], ["unknown", false]);
         });
 
         it("records a checkpoint of a saved VM as standard: production checkpoints are never made of one", async () => {
             const lab = await labWithWeb01({ state: "Saved", checkpointType: "Standard" });
-            const existing = await takeLabCheckpoint(lab.folder, { name: "web01" }, { name: "saved" });
+            const existing = await takeCheckpointOutOfBand(lab.folder, { name: "web01" }, { name: "saved" });
             const { outs } = await create(checkpointProvider, { vmName: "web01", adoptId: existing.checkpoint.id });
             assert.deepEqual([outs.kind, outs.holdsMemory, outs.vmStateAtCreation], ["standard", true, "Saved"]);
         });
 
         it("renames the adopted checkpoint when a name is declared", async () => {
             const lab = await labWithWeb01();
-            const existing = await takeLabCheckpoint(lab.folder, { name: "web01" }, { name: "old name" });
+            const existing = await takeCheckpointOutOfBand(lab.folder, { name: "web01" }, { name: "old name" });
             const { outs } = await create(checkpointProvider, { vmName: "web01", adoptId: existing.checkpoint.id, name: "new name" });
             assert.equal(onHost(lab, existing.checkpoint.id)!.name, "new name");
             assert.equal(outs.checkpointName, "new name");
@@ -447,7 +447,7 @@ describe("Checkpoint against the lab host", () => {
 
         it("manages an adopted checkpoint like any other: the diff after adoption is empty, and delete removes it", async () => {
             const lab = await labWithWeb01();
-            const existing = await takeLabCheckpoint(lab.folder, { name: "web01" }, { name: "adopted" });
+            const existing = await takeCheckpointOutOfBand(lab.folder, { name: "web01" }, { name: "adopted" });
             const declared = { vmName: "web01", adoptId: existing.checkpoint.id };
             const state = await create(checkpointProvider, declared);
             assert.equal((await diff(checkpointProvider, state, declared)).changes, false);
@@ -460,16 +460,16 @@ describe("Checkpoint against the lab host", () => {
             await startLabVm(lab.folder, { name: "web01" });
             const automatic = labCheckpoints(lab, "web01")[0];
             assert.ok(automatic?.isAutomatic, "starting the VM took an automatic checkpoint");
-            const before = hostJson(lab);
+            const before = journalText(lab);
             await failsWith(() => create(checkpointProvider, { vmName: "web01", adoptId: automatic.id, name: "mine now" }),
                 /it is an automatic checkpoint, which Hyper-V manages itself/);
-            assert.equal(hostJson(lab), before, "not renamed either");
+            assert.equal(journalText(lab), before, "not renamed either");
         });
 
         for (const snapshotType of ["Recovery", "Replica", "AppConsistentReplica"] as const) {
             it(`refuses a ${snapshotType} checkpoint`, async () => {
                 const lab = await labWithWeb01();
-                const other = await takeLabCheckpoint(lab.folder, { name: "web01" }, { name: "backup", snapshotType });
+                const other = await takeCheckpointOutOfBand(lab.folder, { name: "web01" }, { name: "backup", snapshotType });
                 await failsWith(() => create(checkpointProvider, { vmName: "web01", adoptId: other.checkpoint.id }),
                     new RegExp(`it is a ${snapshotType} checkpoint, which belongs to Hyper-V Replica or backup software`));
             });
@@ -477,7 +477,7 @@ describe("Checkpoint against the lab host", () => {
 
         it("fails clearly for an id the VM does not have", async () => {
             const lab = await labWith([{ name: "web01", state: "Running" }, { name: "web02", state: "Running" }]);
-            const elsewhere = await takeLabCheckpoint(lab.folder, { name: "web02" }, { name: "of web02" });
+            const elsewhere = await takeCheckpointOutOfBand(lab.folder, { name: "web02" }, { name: "of web02" });
             const message = await failsWith(() => create(checkpointProvider, { vmName: "web01", adoptId: elsewhere.checkpoint.id }),
                 new RegExp(`the VM has no checkpoint ${elsewhere.checkpoint.id} to adopt`), /Get-VMSnapshot -VMName <vm>/);
             assertOneReadableLine(message, lab);
@@ -513,8 +513,8 @@ describe("Checkpoint against the lab host", () => {
         it("never touches the VM's automatic, Recovery and Replica checkpoints", async () => {
             const lab = await labWithWeb01({ state: "Off", automaticCheckpointsEnabled: true });
             await startLabVm(lab.folder, { name: "web01" });
-            await takeLabCheckpoint(lab.folder, { name: "web01" }, { name: "backup", snapshotType: "Recovery" });
-            await takeLabCheckpoint(lab.folder, { name: "web01" }, { name: "replica", snapshotType: "Replica" });
+            await takeCheckpointOutOfBand(lab.folder, { name: "web01" }, { name: "backup", snapshotType: "Recovery" });
+            await takeCheckpointOutOfBand(lab.folder, { name: "web01" }, { name: "replica", snapshotType: "Replica" });
             const others = labCheckpoints(lab, "web01").map((c) => c.id);
             assert.equal(others.length, 3);
             const mine = await create(checkpointProvider, { vmName: "web01", name: "mine" });

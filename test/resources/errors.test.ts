@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { checkpointProvider, configure, policyProvider } from "../../provider";
-import { takeLabCheckpoint } from "../../provider/lab";
+import { takeCheckpointOutOfBand } from "../../provider/lab";
 import { create, escapeRegExp, failsWith, labVm, labWith, removeLabs, update } from "./helpers";
 
 /*
@@ -23,7 +23,7 @@ describe("resource errors reach the user as one readable line", () => {
 
     it("a refused policy: operation, host, VM, why, what to do", async () => {
         const lab = await labWith([{ name: "web01", state: "Running" }]);
-        await takeLabCheckpoint(lab.folder, { name: "web01" }, { name: "keep" });
+        await takeCheckpointOutOfBand(lab.folder, { name: "web01" }, { name: "keep" });
         const id = lab.vms.web01!.id;
         const state = await create(policyProvider, { vmName: "web01", fileLocation: "D:\\cp" });
         const message = await failsWith(() => update(policyProvider, state, { vmName: "web01", fileLocation: "D:\\cp" }));

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
-import { addVm, documentPath, initLab, readLab, type InitLabOptions, type LabDocument, type NewVm } from "../../provider/lab";
+import { addVm, journalPath, initLab, readLab, type InitLabOptions, type LabDocument, type NewVm } from "../../provider/lab";
 import { updateLab } from "../../provider/lab/store";
 import { configure, hostFor, openAdapter, useHostFactory, type HyperVHost, type Vm } from "../../provider";
 import type { AppliedCheckpointSettings } from "../../provider/host";
@@ -44,9 +44,9 @@ export function removeLabs(): void {
     for (const folder of created.splice(0)) fs.rmSync(folder, { recursive: true, force: true });
 }
 
-/** The whole host as stored, for "nothing changed" assertions (byte for byte). */
-export function hostJson(lab: Lab): string {
-    return fs.readFileSync(documentPath(lab.folder), "utf8");
+/** The lab journal as stored, for "nothing changed" assertions (byte for byte): an operation that changes nothing appends nothing. */
+export function journalText(lab: Lab): string {
+    return fs.readFileSync(journalPath(lab.folder), "utf8");
 }
 
 export function labVm(lab: Lab, name: string): LabDocument["vms"][number] {

@@ -1,10 +1,10 @@
 import * as assert from "node:assert/strict";
 import { configure, policyProvider } from "../../provider";
-import { readLab, removeLabCheckpoint, setVm, takeLabCheckpoint } from "../../provider/lab";
+import { readLab, removeLabCheckpoint, setVm, takeCheckpointOutOfBand } from "../../provider/lab";
 import { liveSettings } from "../../provider/resources/policy/plan";
 import { policyOutputsSchema } from "../../provider/resources/policy/schema";
 import {
-    assertOneReadableLine, create, destroy, diff, failsWith, hostJson, labVm, labWith, read, recordWrites, removeLabs,
+    assertOneReadableLine, create, destroy, diff, failsWith, journalText, labVm, labWith, read, recordWrites, removeLabs,
     removeVmOutOfBand, update, type Props,
 } from "./helpers";
 
@@ -53,13 +53,13 @@ describe("VmCheckpointPolicy against the lab host", () => {
 
         it("writes nothing when it adopts a VM whose settings already match", async () => {
             const lab = await labWith([{ name: "web01", state: "Running", checkpointType: "ProductionOnly", checkpointFileLocation: "D:\\cp", automaticCheckpointsEnabled: true }]);
-            const before = hostJson(lab);
+            const before = journalText(lab);
             const writes = recordWrites();
             const { outs } = await create(policyProvider, {
                 vmName: "web01", type: "production", fallbackToStandard: false, fileLocation: "d:\\CP\\", automaticCheckpoints: true, ensureBackupIntegration: true,
             });
             assert.deepEqual(writes, []);
-            assert.equal(hostJson(lab), before, "host.json is byte-identical");
+            assert.equal(journalText(lab), before, "the lab journal is byte-identical");
             assert.deepEqual(outs.priorSettings, liveSettings(policyOutputsSchema.parse(outs)));
             assert.equal(outs.checkpointType, "ProductionOnly");
         });
@@ -111,16 +111,16 @@ describe("VmCheckpointPolicy against the lab host", () => {
 
         it("refuses to enable a backup service the VM does not have, before changing anything", async () => {
             const lab = await labWith([{ name: "web01", checkpointType: "Standard", backupService: "none" }]);
-            const before = hostJson(lab);
+            const before = journalText(lab);
             await failsWith(() => create(policyProvider, { vmName: "web01", type: "production", ensureBackupIntegration: true }),
                 /no backup \(volume shadow copy\) integration service to enable/, /Remove ensureBackupIntegration/);
-            assert.equal(hostJson(lab), before);
+            assert.equal(journalText(lab), before);
         });
 
         it("defers a file location change while the VM has checkpoints, applying the rest and naming them; refuses it on the next try if they stay", async () => {
             const lab = await labWith([{ name: "web01", state: "Running", checkpointType: "Production" }]);
-            await takeLabCheckpoint(lab.folder, { name: "web01" }, { name: "before patch" });
-            await takeLabCheckpoint(lab.folder, { name: "web01" }, { name: "after patch" });
+            await takeCheckpointOutOfBand(lab.folder, { name: "web01" }, { name: "before patch" });
+            await takeCheckpointOutOfBand(lab.folder, { name: "web01" }, { name: "after patch" });
             const location = labVm(lab, "web01").checkpointFileLocation;
             const declared = { vmName: "web01", type: "standard", automaticCheckpoints: true, fileLocation: "D:\\elsewhere" };
             const state = await create(policyProvider, declared);
@@ -129,26 +129,26 @@ describe("VmCheckpointPolicy against the lab host", () => {
             assert.equal(labVm(lab, "web01").automaticCheckpointsEnabled, true);
             assert.equal(state.outs.fileLocationPending, "D:\\elsewhere");
             assert.match(String(state.outs.warning), /fileLocation stays .* for now, everything else was applied: .* 2 checkpoint\(s\): "before patch", "after patch"\. If this `pulumi up` deletes them .* moves it to D:\\elsewhere/);
-            const before = hostJson(lab);
+            const before = journalText(lab);
             const message = await failsWith(
                 () => update(policyProvider, state, declared),
                 /fileLocation cannot change from .* to D:\\elsewhere while the VM has 2 checkpoint\(s\): "before patch", "after patch"; it was deferred on the last `up`/,
                 /Delete or merge those checkpoints first/,
             );
             assertOneReadableLine(message, lab);
-            assert.equal(hostJson(lab), before);
+            assert.equal(journalText(lab), before);
         });
 
         it("names five checkpoints and counts the rest when a VM has many", async () => {
             const lab = await labWith([{ name: "web01", state: "Off" }]);
-            for (let i = 1; i <= 7; i++) await takeLabCheckpoint(lab.folder, { name: "web01" }, { name: `cp${i}` });
+            for (let i = 1; i <= 7; i++) await takeCheckpointOutOfBand(lab.folder, { name: "web01" }, { name: `cp${i}` });
             const state = await create(policyProvider, { vmName: "web01", fileLocation: "D:\\x" });
             assert.match(String(state.outs.warning), /7 checkpoint\(s\): "cp1", "cp2", "cp3", "cp4", "cp5" and 2 more/);
         });
 
         it("applies a deferred file location once the checkpoints are gone, and forgets it", async () => {
             const lab = await labWith([{ name: "web01", state: "Off" }]);
-            await takeLabCheckpoint(lab.folder, { name: "web01" }, { name: "old" });
+            await takeCheckpointOutOfBand(lab.folder, { name: "web01" }, { name: "old" });
             const state = await create(policyProvider, { vmName: "web01", fileLocation: "D:\\x" });
             await removeLabCheckpoint(lab.folder, { name: "web01" }, { name: "old" });
             const after = await update(policyProvider, state, { vmName: "web01", fileLocation: "D:\\x" });
@@ -159,7 +159,7 @@ describe("VmCheckpointPolicy against the lab host", () => {
 
         it("refuses production without fallback on a version 5.0 VM before anything changes", async () => {
             const lab = await labWith([{ name: "old01", state: "Running", version: "5.0", checkpointType: "Standard" }]);
-            const before = hostJson(lab);
+            const before = journalText(lab);
             const message = await failsWith(
                 () => create(policyProvider, { vmName: "old01", type: "production", fallbackToStandard: false, fileLocation: "D:\\cp" }),
                 /production-only checkpoints can never succeed on this VM: configuration version 5\.0 is below 6\.2/,
@@ -167,7 +167,7 @@ describe("VmCheckpointPolicy against the lab host", () => {
             );
             assertOneReadableLine(message, lab);
             assert.match(message, /VM "old01"/);
-            assert.equal(hostJson(lab), before);
+            assert.equal(journalText(lab), before);
         });
 
         it("applies production with fallback on a version 5.0 VM and says production is not possible and why", async () => {
@@ -196,10 +196,10 @@ describe("VmCheckpointPolicy against the lab host", () => {
 
         it("refuses an ambiguous VM name, listing the ids, and changes nothing", async () => {
             const lab = await labWith([{ name: "web01" }, { name: "web01" }]);
-            const before = hostJson(lab);
+            const before = journalText(lab);
             const message = await failsWith(() => create(policyProvider, { vmName: "web01", type: "standard" }), /use vmId with one of the ids listed/);
             for (const vm of readLab(lab.folder).vms) assert.ok(message.includes(vm.id), `lists ${vm.id}: ${message}`);
-            assert.equal(hostJson(lab), before);
+            assert.equal(journalText(lab), before);
         });
 
         it("names the VM and what to do when no VM has the name", async () => {
@@ -226,21 +226,21 @@ describe("VmCheckpointPolicy against the lab host", () => {
         for (const [field, declaration] of [["type", { type: "standard" }], ["disabled", { disabled: true }]] as const) {
             it(`refuses "${field}" on a 2012 R2 host, naming its version and the field, before changing anything`, async () => {
                 const lab = await labWith([{ name: "web01", state: "Running" }], { os: "2012r2" });
-                const before = hostJson(lab);
+                const before = journalText(lab);
                 const message = await failsWith(() => create(policyProvider, { vmName: "web01", fileLocation: "D:\\cp", ...declaration }),
                     /Windows Server 2012 R2 Datacenter \(build 9600\)/, new RegExp(`no checkpoint types .* so "${field}" cannot be applied`),
                     /Remove the field from the resource, or upgrade the Hyper-V host/);
                 assertOneReadableLine(message, lab);
-                assert.equal(hostJson(lab), before);
+                assert.equal(journalText(lab), before);
             });
         }
 
         it("refuses automaticCheckpoints on a 2016 host, naming its version and the field, before changing anything", async () => {
             const lab = await labWith([{ name: "web01", state: "Running", checkpointType: "Production" }], { os: "2016" });
-            const before = hostJson(lab);
+            const before = journalText(lab);
             await failsWith(() => create(policyProvider, { vmName: "web01", type: "standard", fileLocation: "D:\\cp", automaticCheckpoints: false }),
                 /Windows Server 2016 Datacenter \(build 14393\)/, /"automaticCheckpoints" cannot be applied/);
-            assert.equal(hostJson(lab), before, "the type and file location of the same declaration did not change either");
+            assert.equal(journalText(lab), before, "the type and file location of the same declaration did not change either");
         });
 
         it("applies what a 2016 host has, and reports automatic checkpoints as not available", async () => {
@@ -370,7 +370,7 @@ describe("VmCheckpointPolicy against the lab host", () => {
         it("defers a file location change once checkpoints exist, and applies the rest", async () => {
             const lab = await labWith([{ name: "web01", checkpointType: "Production", automaticCheckpointsEnabled: false }]);
             const state = await create(policyProvider, { vmName: "web01", fileLocation: "D:\\cp" });
-            await takeLabCheckpoint(lab.folder, { name: "web01" }, { name: "only one" });
+            await takeCheckpointOutOfBand(lab.folder, { name: "web01" }, { name: "only one" });
             const after = await update(policyProvider, state, { vmName: "web01", type: "standard", automaticCheckpoints: true, fileLocation: "E:\\cp" });
             assert.equal(labVm(lab, "web01").checkpointFileLocation, "D:\\cp");
             assert.equal(labVm(lab, "web01").checkpointType, "Standard");
@@ -380,10 +380,10 @@ describe("VmCheckpointPolicy against the lab host", () => {
         it("refuses production without fallback on a VM below 6.2 and changes nothing", async () => {
             const lab = await labWith([{ name: "old01", version: "6.0", checkpointType: "Production" }]);
             const state = await create(policyProvider, { vmName: "old01", type: "production" });
-            const before = hostJson(lab);
+            const before = journalText(lab);
             await failsWith(() => update(policyProvider, state, { vmName: "old01", type: "production", fallbackToStandard: false, automaticCheckpoints: true }),
                 /configuration version 6\.0 is below 6\.2/);
-            assert.equal(hostJson(lab), before);
+            assert.equal(journalText(lab), before);
         });
     });
 
@@ -401,7 +401,7 @@ describe("VmCheckpointPolicy against the lab host", () => {
         it("keeps the file location when checkpoints exist, restores the rest, and says what it could not restore", async () => {
             const lab = await labWith([{ name: "web01", checkpointType: "Production" }]);
             const state = await create(policyProvider, { vmName: "web01", type: "standard", fileLocation: "D:\\cp" });
-            await takeLabCheckpoint(lab.folder, { name: "web01" }, { name: "keep me" });
+            await takeCheckpointOutOfBand(lab.folder, { name: "web01" }, { name: "keep me" });
             const warnings = await stderrOf(() => destroy(policyProvider, state));
             const vm = labVm(lab, "web01");
             assert.equal(vm.checkpointType, "Production");
@@ -423,9 +423,9 @@ describe("VmCheckpointPolicy against the lab host", () => {
             const lab = await labWith([{ name: "web01", checkpointType: "Production" }]);
             const state = await create(policyProvider, { vmName: "web01", type: "standard" });
             await setVm(lab.folder, { name: "web01" }, { checkpointType: "Production" });
-            const before = hostJson(lab);
+            const before = journalText(lab);
             await destroy(policyProvider, state);
-            assert.equal(hostJson(lab), before);
+            assert.equal(journalText(lab), before);
         });
 
         it("succeeds when the VM is already gone", async () => {

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { checkpointProvider, policyProvider } from "../../provider";
 import { forgetPreview } from "../../provider";
-import { hostJson, hostOf, recordHostCalls, labWith, removeLabs, type Props, type Provider } from "./helpers";
+import { journalText, hostOf, recordHostCalls, labWith, removeLabs, type Props, type Provider } from "./helpers";
 
 
 /** The engine's check as the SDK resources call it: with the hidden preview flag. */
@@ -32,7 +32,7 @@ describe("preview's check predicts from one host read per VM", () => {
     it("N resources of one VM cost one read; N VMs cost N reads; nothing changes on the host", async () => {
         const vms = ["vm1", "vm2", "vm3", "vm4"];
         const lab = await labWith(vms.map((name) => ({ name, state: "Running" as const, checkpointType: "Production" as const })));
-        const before = hostJson(lab);
+        const before = journalText(lab);
         const methods = recordHostCalls();
         await Promise.all([
             check(policyProvider, { vmName: "vm1", type: "standard" }, true),
@@ -47,7 +47,7 @@ describe("preview's check predicts from one host read per VM", () => {
             check(checkpointProvider, { vmName: vm, name: "b" }, true),
         ]));
         assert.deepEqual(methods, vms.map(() => "getVmWithCheckpoints"), "4 VMs with 3 resources each: 4 reads");
-        assert.equal(hostJson(lab), before);
+        assert.equal(journalText(lab), before);
     });
 
     it("removes the hidden flag from the inputs it returns, in preview and in up", async () => {
@@ -94,12 +94,12 @@ describe("preview's check predicts from one host read per VM", () => {
     it("in preview, a file location that must wait for the VM's checkpoints warns with up's words instead of failing", async () => {
         const lab = await labWith([{ name: "vm1", state: "Running", checkpointType: "Production" }]);
         await hostOf().takeCheckpoint({ name: "vm1" }, { name: "keep" });
-        const before = hostJson(lab);
+        const before = journalText(lab);
         const written = await stderrOf(async () => {
             const result = await check(policyProvider, { vmName: "vm1", fileLocation: "D:\\Moved" }, true);
             assert.deepEqual(result.failures ?? [], []);
         });
         assert.match(written, /warning: hyperv-checkpoints: VM "vm1" .*fileLocation stays .* for now, everything else was applied.*1 checkpoint\(s\): "keep"/);
-        assert.equal(hostJson(lab), before);
+        assert.equal(journalText(lab), before);
     });
 });

@@ -6,9 +6,10 @@ import { labLanguageSchema, labOsSchema } from "../document";
 import { initLab, setHostSettings } from "../init";
 import { inspectLab } from "../inspect";
 import {
-    addVm, applyLabCheckpoint, removeLabCheckpoint, renameLabCheckpoint, saveLabVm, setVm, startLabVm, stopLabVm, takeLabCheckpoint,
-    type CheckpointRef, type VmChange,
+    addVm, applyLabCheckpoint, removeLabCheckpoint, renameLabCheckpoint, saveLabVm, setVm, startLabVm, stopLabVm, takeCheckpointOutOfBand,
+    writeToVm, type CheckpointRef, type VmChange,
 } from "../operator";
+import { latencyProfileSchema, type LatencyProfile } from "../latency";
 import { renderLab } from "./render";
 
 /*
@@ -30,6 +31,28 @@ function onOff(value: string): boolean {
     if (["on", "true", "yes", "enabled"].includes(value)) return true;
     if (["off", "false", "no", "disabled"].includes(value)) return false;
     throw new InvalidArgumentError("expected on or off");
+}
+
+function positiveNumber(value: string): number {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError("expected a positive number");
+    return n;
+}
+
+function megabytes(value: string): number {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError("expected a whole number of megabytes");
+    return n;
+}
+
+const UNITS: Record<string, number> = { "": 1, B: 1, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3, TB: 1024 ** 4 };
+
+/** A size such as 512MB or 20GB (binary units, as Hyper-V Manager shows sizes). */
+function size(value: string): number {
+    const match = /^(\d+(?:\.\d+)?)\s*([KMGT]?B)?$/i.exec(value.trim());
+    const unit = UNITS[(match?.[2] ?? "").toUpperCase()];
+    if (!match || unit === undefined) throw new InvalidArgumentError("expected a size such as 512MB or 20GB");
+    return Math.round(Number(match[1]) * unit);
 }
 
 function version(value: string): string {
@@ -93,9 +116,14 @@ host.command("set")
     .addOption(new Option("--restored-standard-state <state>", "state after applying a standard checkpoint with memory").choices(["Saved", "Running"]))
     .addOption(new Option("--remove-with-children <mode>", "what removing a checkpoint does to its children").choices(["reparent", "removeSubtree"]))
     .addOption(new Option("--concurrent-vm-mutations <mode>", "a second mutation on a busy VM").choices(["refuse", "serialize"]))
-    .option("--fault <spec>", "inject a fault, e.g. exit:removeCheckpoint:beforeWrite (see faults.ts)")
+    .addOption(new Option("--latency <profile>", "how long operations take (see the lab README)").choices(latencyProfileSchema.options))
+    .option("--time-scale <factor>", "run the latency model faster (0.01) or slower", positiveNumber)
+    .option("--fault <spec>", "inject a fault, e.g. exit:removeCheckpoint:beforeWrite (see fault-injection.ts)")
     .option("--no-fault", "clear the injected fault")
-    .action(async (options: { language?: "en-US"; restoredStandardState?: "Saved"; removeWithChildren?: "reparent"; concurrentVmMutations?: "refuse"; fault?: string | false }, command: Command) => {
+    .action(async (options: {
+        language?: "en-US"; restoredStandardState?: "Saved"; removeWithChildren?: "reparent"; concurrentVmMutations?: "refuse"; fault?: string | false;
+        latency?: LatencyProfile; timeScale?: number;
+    }, command: Command) => {
         const behaviour = {
             ...(options.restoredStandardState ? { restoredStandardState: options.restoredStandardState } : {}),
             ...(options.removeWithChildren ? { removeWithChildren: options.removeWithChildren } : {}),
@@ -104,6 +132,7 @@ host.command("set")
         const settings = await setHostSettings(globals(command).lab, {
             ...(options.language ? { language: options.language } : {}),
             behaviour,
+            latency: { ...(options.latency ? { profile: options.latency } : {}), ...(options.timeScale !== undefined ? { timeScale: options.timeScale } : {}) },
             ...(options.fault !== undefined ? { fault: options.fault === false ? null : options.fault } : {}),
         });
         report(command, settings, `Host settings: ${JSON.stringify(settings)}`);
@@ -118,7 +147,8 @@ function vmSettingOptions(command: Command): Command {
         .addOption(new Option("--checkpoint-type <type>").choices(checkpointTypeSchema.options))
         .option("--file-location <path>", "checkpoint file location, a Windows path such as D:\\Checkpoints\\web01")
         .option("--automatic-checkpoints <on|off>", "automatic checkpoints on start", onOff)
-        .option("--guest-backup <on|off>", "whether the guest's backup service answers", onOff);
+        .option("--guest-backup <on|off>", "whether the guest's backup service answers", onOff)
+        .option("--memory <MB>", "assigned memory in MB: what a standard checkpoint of the running VM saves", megabytes);
 }
 
 interface VmOptions {
@@ -128,6 +158,7 @@ interface VmOptions {
     fileLocation?: string;
     automaticCheckpoints?: boolean;
     guestBackup?: boolean;
+    memory?: number;
 }
 
 vmSettingOptions(vm.command("add").description("create a VM (names may repeat)").argument("<name>"))
@@ -142,6 +173,7 @@ vmSettingOptions(vm.command("add").description("create a VM (names may repeat)")
             ...(options.automaticCheckpoints !== undefined ? { automaticCheckpointsEnabled: options.automaticCheckpoints } : {}),
             ...(options.backup ? { backupService: options.backup } : {}),
             ...(options.guestBackup !== undefined ? { guestBackupResponding: options.guestBackup } : {}),
+            ...(options.memory !== undefined ? { memoryMB: options.memory } : {}),
         });
         report(command, created, `Added VM "${created.name}" (${created.id}), ${created.state}, version ${created.version}`);
     });
@@ -159,9 +191,16 @@ vmSettingOptions(vm.command("set").description("change a VM's settings or state"
             ...(options.automaticCheckpoints !== undefined ? { automaticCheckpointsEnabled: options.automaticCheckpoints } : {}),
             ...(options.backup !== undefined ? { backupServiceEnabled: options.backup } : {}),
             ...(options.guestBackup !== undefined ? { guestBackupResponding: options.guestBackup } : {}),
+            ...(options.memory !== undefined ? { memoryMB: options.memory } : {}),
         };
         const changed = await setVm(globals(command).lab, vmRef(target), change);
         report(command, changed, `VM "${changed.name}" (${changed.id}) is ${changed.state}`);
+    });
+
+vm.command("write").description("the guest writes to its disks: what merging them will later copy").argument("<vm>", "name or id").argument("<size>", "e.g. 20GB", size)
+    .action(async (target: string, bytes: number, _options: unknown, command: Command) => {
+        const written = await writeToVm(globals(command).lab, vmRef(target), bytes);
+        report(command, written, `VM "${written.name}" wrote ${bytes} bytes to ${written.hardDrives.length} disk(s)`);
     });
 
 vm.command("start").description("start (or resume) a VM").argument("<vm>", "name or id")
@@ -188,7 +227,7 @@ const checkpoint = program.command("checkpoint").description("checkpoint operati
 checkpoint.command("take").description("take a checkpoint, of the type the VM's policy says").argument("<vm>", "name or id").argument("<name>")
     .addOption(new Option("--snapshot-type <type>", "leave a non-user checkpoint, e.g. Recovery or Replica").choices(snapshotTypeSchema.options))
     .action(async (target: string, name: string, options: { snapshotType?: (typeof snapshotTypeSchema.options)[number] }, command: Command) => {
-        const taken = await takeLabCheckpoint(globals(command).lab, vmRef(target), { name, ...(options.snapshotType ? { snapshotType: options.snapshotType } : {}) });
+        const taken = await takeCheckpointOutOfBand(globals(command).lab, vmRef(target), { name, ...(options.snapshotType ? { snapshotType: options.snapshotType } : {}) });
         // Recovery and replica checkpoints come from backup and replication, not from the VM's policy: say which.
         const what = taken.checkpoint.snapshotType === "Standard" ? `${taken.kind} checkpoint` : `${taken.checkpoint.snapshotType} checkpoint`;
         report(command, taken, `Took ${what} "${taken.checkpoint.name}" (${taken.checkpoint.id})${taken.fellBack ? ", fell back from production" : ""}`);

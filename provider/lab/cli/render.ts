@@ -10,6 +10,7 @@ export function renderLab(view: LabView): string {
     const lines = [
         `${c.computerName}: ${c.osCaption} (build ${c.osBuild}), ${s.language}, lab ${view.folder}`,
         `unconfirmed behaviours: restored standard state ${s.behaviour.restoredStandardState}, remove with children ${s.behaviour.removeWithChildren}, concurrent VM mutations ${s.behaviour.concurrentVmMutations}${s.fault ? `; fault ${s.fault}` : ""}`,
+        `latency: ${s.latency.profile}${s.latency.profile === "none" ? "" : `, time scale ${s.latency.timeScale}`}`,
     ];
     if (view.vms.length === 0) return [...lines, "", "No virtual machines."].join("\n");
     lines.push(renderVmTable(view), "");

@@ -1,6 +1,6 @@
 import { readLab } from "../../../provider/lab";
 import {
-    applyLabCheckpoint, removeLabCheckpoint, renameLabCheckpoint, setVm, startLabVm, takeLabCheckpoint,
+    applyLabCheckpoint, queryLab, removeLabCheckpoint, renameLabCheckpoint, setVm, startLabVm, takeCheckpointOutOfBand,
 } from "../../../provider/lab/operator";
 import type { LabCheckpoint, LabDocument, LabVm } from "../../../provider/lab/document";
 import { integrationServiceName } from "../../../provider/lab/messages";
@@ -11,7 +11,8 @@ import { checkpointsOf } from "../../../provider/lab/projection";
  * What each Hyper-V cmdlet does, at the level a cmdlet sees it: the stand-in module's cmdlets
  * (module/HyperVStandIn.cs) send their bound parameters here and get back objects of Hyper-V's
  * shapes, or the lab's refusal. Every state change goes through the lab's operator functions,
- * which apply the same rules as the lab host: one model of Hyper-V for both adapters.
+ * which apply the same rules as the lab host: one model of Hyper-V for both adapters. Reads and
+ * mutations take the time the lab's latency profile says, as the lab host's do.
  */
 
 type Parameters = Record<string, unknown>;
@@ -83,12 +84,12 @@ export async function runCmdlet(lab: string, cmdlet: string, p: Parameters): Pro
             };
         }
         case "Get-VM": {
-            const doc = readLab(lab);
+            const doc = await queryLab(lab);
             const ids = p.ids === undefined ? null : strings(p.ids).map((s) => s.toLowerCase());
             return doc.vms.filter((v) => ids === null || ids.includes(v.id)).map((v) => vmShape(doc, v));
         }
         case "Get-VMSnapshot": {
-            const doc = readLab(lab);
+            const doc = await queryLab(lab);
             if (p.id !== undefined) {
                 const cp = doc.checkpoints.find((c) => c.id === String(p.id).toLowerCase());
                 if (!cp) throw refusal("ObjectNotFound", "ObjectNotFound", "Unable to find a snapshot matching the given criteria.", String(p.id));
@@ -100,7 +101,7 @@ export async function runCmdlet(lab: string, cmdlet: string, p: Parameters): Pro
             return vms.flatMap((vm) => checkpointsOf(doc, vm.id).map((cp) => snapshotShape(doc, vm, cp)));
         }
         case "Get-VMIntegrationService": {
-            const doc = readLab(lab);
+            const doc = await queryLab(lab);
             return strings(p.ids).flatMap((id) => {
                 const vm = vmById(doc, id);
                 return vm.integrationServices.map((s) => ({
@@ -128,7 +129,7 @@ export async function runCmdlet(lab: string, cmdlet: string, p: Parameters): Pro
         case "Checkpoint-VM": {
             const doc = readLab(lab);
             const name = p.SnapshotName === undefined ? defaultCheckpointName(vmById(doc, p.vmId).name, new Date()) : String(p.SnapshotName);
-            const taken = await takeLabCheckpoint(lab, { id: String(p.vmId) }, { name });
+            const taken = await takeCheckpointOutOfBand(lab, { id: String(p.vmId) }, { name });
             const after = readLab(lab);
             const vm = vmById(after, p.vmId);
             const snapshot = snapshotShape(after, vm, after.checkpoints.find((c) => c.id === taken.checkpoint.id)!);

@@ -2,8 +2,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { ConfigMap } from "@pulumi/pulumi/automation";
-import { addVm, initLab, labDocumentSchema, readLab, type LabDocument } from "../../../provider/lab";
-import { documentPath } from "../../../provider/lab";
+import { addVm, initLab, readLab, type LabDocument } from "../../../provider/lab";
 import { labPathOf } from "../../../provider/lab";
 import { repoRoot, TestStack, type OperationResult } from "../../e2e/harness";
 
@@ -155,8 +154,7 @@ function verbosity(verbose: boolean | undefined) {
  * and parent checkpoint point at checkpoints that exist.
  */
 export function assertLabValid(lab: string): LabDocument {
-    const doc = labDocumentSchema.parse(JSON.parse(fs.readFileSync(documentPath(lab), "utf8")));
-    readLab(lab);
+    const doc = readLab(lab);
     const ids = new Set(doc.checkpoints.map((c) => c.id));
     for (const cp of doc.checkpoints) {
         if (cp.parentId !== null && !ids.has(cp.parentId)) throw new Error(`checkpoint ${cp.id} has a missing parent ${cp.parentId}`);

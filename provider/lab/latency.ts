@@ -1,3 +1,4 @@
+import * as fs from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
 
@@ -92,8 +93,18 @@ export function effectiveLatency(configured: LatencySettings): LatencySettings {
     return latencyFromEnvironment(process.env[LATENCY_ENV]) ?? configured;
 }
 
-/** Waits as long as `work` takes; resolves at once under the `none` profile. */
-export async function spendTime(work: readonly HostWork[], configured: LatencySettings): Promise<void> {
+export const WORK_LOG_ENV = "HYPERV_LAB_WORK_LOG";
+
+/**
+ * Waits as long as `work` takes; resolves at once under the `none` profile. With
+ * HYPERV_LAB_WORK_LOG naming a file, appends one line per wait (the VM, the work, the real ms), so
+ * that a benchmark can compute the ideal time for the work the host actually did, from every
+ * process that served it.
+ */
+export async function spendTime(work: readonly HostWork[], configured: LatencySettings, vmId?: string): Promise<void> {
     const ms = durationMs(work, effectiveLatency(configured));
-    if (ms > 0) await sleep(ms);
+    if (ms <= 0) return;
+    const log = process.env[WORK_LOG_ENV];
+    if (log) fs.appendFileSync(log, `${JSON.stringify({ vmId: vmId?.toLowerCase() ?? null, ms, work: work.map((w) => w.operation) })}\n`);
+    await sleep(ms);
 }

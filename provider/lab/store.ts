@@ -188,7 +188,7 @@ export async function updateLab<T>(labFolder: string, options: UpdateOptions, mu
         if (effectiveLatency(doc.host.latency).profile !== "none") {
             const work: HostWork[] = [];
             mutate(workingCopy(doc, options.vmId), rehearsal(folder, work));
-            await spendTime(work, doc.host.latency);
+            await spendTime(work, doc.host.latency, options.vmId);
         }
         const release = await lockfile.lock(journalPath(folder), { realpath: false, stale: LOCK_STALE_MS, retries: LOCK_RETRIES });
         try {

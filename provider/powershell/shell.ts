@@ -5,8 +5,8 @@ import { extractResult, extractUndo, frameInvocation, frameSessionEnd, frameSess
 import { retainedCommands, silence } from "./quiet-shell";
 import { shellProbeSchema, shellRefusal } from "./shell-compatibility";
 import { resolveShellExecutable } from "./shell-executable";
-import { describeTarget, remoteConnectParameters, targetKey, type PowerShellTarget } from "./target";
-import type { InvocationOptions, Transport } from "./transport";
+import { remoteConnectParameters, type PowerShellTarget } from "./target";
+import type { InvocationOptions } from "./transport";
 
 /**
  * node-powershell 5.0.1 keeps the child process and its exit promise private. We need the first to
@@ -45,18 +45,16 @@ function excerpt(text: string): string {
 }
 
 /**
- * One long-lived shell for one target: started on first use, reused, invocations queued one at a
- * time, restarted once when it crashes (reads only are re-run), killed on timeout (the next call
- * starts a fresh one), disposed on process exit. Terraform's hyperv provider opens a new WinRM
- * shell per operation; this opens one per host per process.
+ * One long-lived shell for one target: started on first use, reused, restarted once when it
+ * crashes (reads only are re-run), killed on timeout (the next call starts a fresh one), disposed
+ * on process exit. It runs one invocation at a time: its pool (shell-pool.ts) hands it a call only
+ * when it is free. The prelude is defined once per started shell (see protocol.ts).
  */
-export class PowerShellSession implements Transport {
-    readonly displayName: string;
+export class Shell {
     private running: RunningShell | null = null;
     private starting: Promise<RunningShell> | null = null;
-    private tail: Promise<unknown> = Promise.resolve();
     private disposed = false;
-    /** How many shells this session started (tests assert on it). */
+    /** How many processes this shell slot started, restarts included (tests assert on it). */
     startCount = 0;
 
     /** The command texts the running shell's library still holds (tests assert there are none). */
@@ -64,17 +62,14 @@ export class PowerShellSession implements Transport {
         return this.running ? retainedCommands(this.running.shell) : [];
     }
 
-    constructor(readonly target: PowerShellTarget, private readonly env: NodeJS.ProcessEnv = process.env) {
-        this.displayName = describeTarget(target);
-    }
+    constructor(
+        readonly target: PowerShellTarget,
+        private readonly displayName: string,
+        private readonly env: NodeJS.ProcessEnv = process.env,
+    ) {}
 
-    invoke(script: string, options: InvocationOptions): Promise<string> {
-        const run = this.tail.then(() => this.invokeWithRestart(script, options));
-        this.tail = run.catch(() => undefined);
-        return run;
-    }
-
-    private async invokeWithRestart(script: string, options: InvocationOptions): Promise<string> {
+    /** Runs one script; the caller never gives a shell a second call before the first settled. */
+    async invoke(script: string, options: InvocationOptions): Promise<string> {
         if (this.disposed) throw this.error("HostUnreachable", `the PowerShell session was disposed before ${options.operation}`, options);
         try {
             return await this.invokeOnce(script, options);
@@ -284,7 +279,6 @@ export class PowerShellSession implements Transport {
     async dispose(): Promise<void> {
         if (this.disposed) return;
         this.disposed = true;
-        sessions.delete(targetKey(this.target));
         const shell = this.running;
         if (!shell) return;
         if (this.target.kind !== "local" && !shell.exited) {
@@ -329,56 +323,4 @@ function safeJson(text: string): unknown {
     } catch {
         return null;
     }
-}
-
-const sessions = new Map<string, PowerShellSession>();
-let exitHookInstalled = false;
-
-/** The session for a target: one shell per target host per process, shared by every caller. */
-export function sessionFor(target: PowerShellTarget, env?: NodeJS.ProcessEnv): PowerShellSession {
-    const key = targetKey(target);
-    let session = sessions.get(key);
-    if (!session) {
-        session = new PowerShellSession(target, env);
-        sessions.set(key, session);
-    }
-    if (!exitHookInstalled) {
-        exitHookInstalled = true;
-        process.once("exit", () => {
-            for (const s of sessions.values()) s.killNow();
-        });
-    }
-    return session;
-}
-
-const leases = new Map<PowerShellSession, number>();
-
-/**
- * A handle on the target's shared session: disposing it releases this user only; the shell stops
- * when the last user lets go.
- */
-export function leaseSession(target: PowerShellTarget, env?: NodeJS.ProcessEnv): Transport {
-    const session = sessionFor(target, env);
-    leases.set(session, (leases.get(session) ?? 0) + 1);
-    let released = false;
-    return {
-        displayName: session.displayName,
-        invoke: (script, options) => session.invoke(script, options),
-        dispose: async () => {
-            if (released) return;
-            released = true;
-            const left = (leases.get(session) ?? 1) - 1;
-            if (left > 0) {
-                leases.set(session, left);
-                return;
-            }
-            leases.delete(session);
-            await session.dispose();
-        },
-    };
-}
-
-/** How many sessions are open in this process (tests assert one per host). */
-export function openSessionCount(): number {
-    return sessions.size;
 }

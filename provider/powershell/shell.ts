@@ -1,7 +1,8 @@
 import type { ChildProcess } from "node:child_process";
 import { PowerShell } from "node-powershell";
 import { errorRecordSchema, HostError, errorFromRecord } from "../host/errors";
-import { extractResult, extractUndo, frameInvocation, frameSessionEnd, frameSessionStart, STARTED_MARKER } from "./protocol";
+import { extractResult, extractUndo, frameInvocation, framePreludeDefinition, frameSessionEnd, frameSessionStart, STARTED_MARKER } from "./protocol";
+import { PRELUDE_MISSING_ANSWER } from "./scripts/render";
 import { retainedCommands, silence } from "./quiet-shell";
 import { shellProbeSchema, shellRefusal } from "./shell-compatibility";
 import { resolveShellExecutable } from "./shell-executable";
@@ -36,6 +37,14 @@ class ShellCrashed extends Error {
 }
 
 class ShellTimedOut extends Error {}
+
+/** What one invocation already did again: each recovery happens at most once per call. */
+interface Retried {
+    /** Ran again after a remote connection was lost. */
+    connection?: boolean;
+    /** Ran again after the prelude was defined anew. */
+    prelude?: boolean;
+}
 
 const EXCERPT = 2000;
 
@@ -93,7 +102,7 @@ export class Shell {
         }
     }
 
-    private async invokeOnce(script: string, options: InvocationOptions, reconnected = false): Promise<string> {
+    private async invokeOnce(script: string, options: InvocationOptions, retried: Retried = {}): Promise<string> {
         const shell = await this.ensureStarted(options);
         const timeoutMs = options.timeoutMs ?? this.target.timeouts.operationSeconds * 1000;
         let stdout: string;
@@ -110,6 +119,12 @@ export class Shell {
         if (result === null) {
             throw this.error("UnexpectedOutput", `the shell printed no result for ${options.operation}. Output: ${excerpt(stdout) || "(none)"}; errors: ${excerpt(shell.stderrTail) || "(none)"}`, options);
         }
+        if (result === PRELUDE_MISSING_ANSWER) {
+            // The script did nothing: define the prelude where it runs and run it again, once.
+            if (retried.prelude) throw this.error("UnexpectedOutput", `the shell lost the provider's PowerShell helpers again right after defining them, during ${options.operation}`, options);
+            await this.definePrelude(shell, options);
+            return this.invokeOnce(script, options, { ...retried, prelude: true });
+        }
         if (this.target.kind === "local") return result;
         const failure = remoteFailure(result);
         if (!failure) return result;
@@ -118,7 +133,7 @@ export class Shell {
             // Not started: the script never reached the host, so running it again is safe even for
             // a change. Started: only a read may run again; a change may have happened.
             const started = shell.stdoutSoFar.includes(STARTED_MARKER);
-            if (!reconnected && (!started || options.readOnly)) return this.invokeOnce(script, options, true);
+            if (!retried.connection && (!started || options.readOnly)) return this.invokeOnce(script, options, { ...retried, connection: true });
             throw this.error(
                 "HostUnreachable",
                 started
@@ -129,6 +144,15 @@ export class Shell {
         }
         // ssh's own words (connection refused, host key, permission) reach us on the shell's streams, not in the error record.
         return said ? JSON.stringify({ error: { ...failure.error, message: `${failure.error.message}${said}` } }) : result;
+    }
+
+    /** Defines the prelude again in a shell (or its remote session) that lacks this version of it. */
+    private async definePrelude(shell: RunningShell, options: InvocationOptions): Promise<void> {
+        const stdout = await this.run(shell, framePreludeDefinition(this.target.kind !== "local"), this.target.timeouts.connectSeconds * 1000, options);
+        const answer = safeJson(extractResult(stdout) ?? "") as { ok?: unknown; error?: { message?: unknown } } | null;
+        if (answer?.ok === true) return;
+        const why = typeof answer?.error?.message === "string" ? answer.error.message : `no answer (${excerpt(stdout) || "no output"})`;
+        throw this.error("UnexpectedOutput", `the provider's PowerShell helpers could not be defined in the shell for ${options.operation}: ${why}`, options);
     }
 
     /**

@@ -22,18 +22,36 @@ const burst = Number(burstArg);
 const stallMs = Number(stallArg);
 const sequential = Number(sequentialArg);
 
-/** Resident memory (MB) of the processes started as `shell`. */
+/**
+ * Resident memory (MB) of the processes started as `shell` and their children: a `dotnet tool`
+ * pwsh is a small launcher whose child runs PowerShell.
+ */
 function shellMemoryMb(shell: string): number {
-    let kb = 0;
-    for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    const processes = readdirSync("/proc").filter((d) => /^\d+$/.test(d)).flatMap((pid) => {
         try {
-            if (readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0")[0] !== shell) continue;
-            kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
+            const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+            return [{
+                pid,
+                parent: stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]!,
+                command: readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0")[0],
+                kb: Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0),
+            }];
         } catch {
             // The process ended while we read it.
+            return [];
+        }
+    });
+    const ours = new Set(processes.filter((p) => p.command === shell).map((p) => p.pid));
+    for (let grew = true; grew; ) {
+        grew = false;
+        for (const p of processes) {
+            if (!ours.has(p.pid) && ours.has(p.parent)) {
+                ours.add(p.pid);
+                grew = true;
+            }
         }
     }
-    return Math.round(kb / 1024);
+    return Math.round(processes.filter((p) => ours.has(p.pid)).reduce((sum, p) => sum + p.kb, 0) / 1024);
 }
 
 async function measure(pwsh: string, server: StandInServer, env: NodeJS.ProcessEnv, maxSessions: number, vmIds: string[]) {

@@ -3,7 +3,7 @@ import type { HyperVHost } from "../provider/host";
 import { LabHost } from "../provider/lab";
 import { takeCheckpointOutOfBand } from "../provider/lab";
 import { createPowerShellHost, type InvocationOptions, type Transport } from "../provider/powershell";
-import { openSessionCount } from "../provider/powershell/session";
+import { openSessionCount } from "../provider/powershell/sessions";
 import { LabTransport } from "../test/powershell/support/lab-transport";
 import { configureSettings, hostFor } from "../provider/root";
 import { createCheckpoint, deleteCheckpoint, readCheckpoint, updateCheckpoint } from "../provider/resources/checkpoint/lifecycle";

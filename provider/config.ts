@@ -1,5 +1,6 @@
 import * as path from "node:path";
 import { z } from "zod";
+import { DEFAULT_MAX_SESSIONS, MAX_SESSIONS_LIMIT } from "./powershell/target";
 
 /**
  * Where a Hyper-V host is and how to reach it, from the stack's `hyperv:*` configuration (read in
@@ -16,6 +17,7 @@ import { z } from "zod";
  *   hyperv:password  WinRM password: set it with `pulumi config set --secret hyperv:password`
  *   hyperv:timeoutSeconds       per operation (default 120)
  *   hyperv:mergeTimeoutSeconds  for removing a checkpoint, which merges disks (default 1800)
+ *   hyperv:maxSessions  shells run side by side on the host (default 4, at most 30)
  */
 export const HOST_CONFIG_HELP =
     "set it with `pulumi config set hyperv:host <address>`, where <address> is lab:<folder> (the simulated host), " +
@@ -74,6 +76,12 @@ const stackConfigSchema = z.object({
     password: z.string().min(1).optional(),
     timeoutSeconds: z.coerce.number().positive().default(120),
     mergeTimeoutSeconds: z.coerce.number().positive().default(1800),
+    maxSessions: z.coerce
+        .number()
+        .int("must be a whole number of shells")
+        .min(1, "must be at least 1 (1 runs every operation on the host one after another)")
+        .max(MAX_SESSIONS_LIMIT, `must be at most ${MAX_SESSIONS_LIMIT}, WinRM's default MaxShellsPerUser on a Windows host`)
+        .default(DEFAULT_MAX_SESSIONS),
 });
 export type HostSettings = z.infer<typeof stackConfigSchema>;
 
@@ -85,7 +93,7 @@ export interface ConfigSource {
 /** Reads and validates `hyperv:*`; a bad value is an error naming the key and the fix. */
 export function readHostSettings(config: ConfigSource): HostSettings {
     const raw = Object.fromEntries(
-        ["host", "shell", "user", "keyFile", "knownHostsFile", "password", "timeoutSeconds", "mergeTimeoutSeconds"]
+        ["host", "shell", "user", "keyFile", "knownHostsFile", "password", "timeoutSeconds", "mergeTimeoutSeconds", "maxSessions"]
             .map((k) => [k, config.get(`hyperv:${k}`)])
             .filter(([, v]) => v !== undefined && v !== ""),
     );

@@ -35,19 +35,20 @@ export const openAdapter: HostFactory = (address, settings) => {
         connectSeconds: 60,
     };
     const shell = settings.shell;
+    const maxSessions = settings.maxSessions;
     switch (address.kind) {
         case "local":
-            return createPowerShellHost({ kind: "local", shell, timeouts });
+            return createPowerShellHost({ kind: "local", shell, timeouts, maxSessions });
         case "ssh": {
             const userName = address.user ?? settings.user;
             if (!userName) throw new Error("an ssh:// host needs a user: use ssh://user@host or set hyperv:user");
             return createPowerShellHost({
-                kind: "ssh", host: address.host, userName, keyFilePath: settings.keyFile, knownHostsFile: settings.knownHostsFile, port: address.port, shell, timeouts,
+                kind: "ssh", host: address.host, userName, keyFilePath: settings.keyFile, knownHostsFile: settings.knownHostsFile, port: address.port, shell, timeouts, maxSessions,
             });
         }
         case "winrm":
             return createPowerShellHost({
-                kind: "winrm", computerName: address.host, userName: settings.user, password: settings.password, shell, timeouts,
+                kind: "winrm", computerName: address.host, userName: settings.user, password: settings.password, shell, timeouts, maxSessions,
             });
     }
 };

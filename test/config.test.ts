@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { readHostSettings } from "../provider/config";
+import { DEFAULT_MAX_SESSIONS, MAX_SESSIONS_LIMIT } from "../provider/powershell/target";
 
 function settings(values: Record<string, string>) {
     return () => readHostSettings({ get: (key) => values[key] });
@@ -25,4 +26,28 @@ describe("stack configuration: credentials that cannot work are refused, naming 
     it("reads an SSH known_hosts file", () => {
         assert.equal(settings({ "hyperv:host": "ssh://admin@hv01", "hyperv:knownHostsFile": "/etc/hvcp/known_hosts" })().knownHostsFile, "/etc/hvcp/known_hosts");
     });
+});
+
+describe("stack configuration: hyperv:maxSessions", () => {
+    it("defaults to the documented number of shells side by side", () => {
+        assert.equal(settings({ "hyperv:host": "local" })().maxSessions, DEFAULT_MAX_SESSIONS);
+    });
+
+    it("reads a whole number from 1 to the WinRM limit", () => {
+        assert.equal(settings({ "hyperv:host": "local", "hyperv:maxSessions": "1" })().maxSessions, 1);
+        assert.equal(settings({ "hyperv:host": "local", "hyperv:maxSessions": String(MAX_SESSIONS_LIMIT) })().maxSessions, MAX_SESSIONS_LIMIT);
+    });
+
+    const refused: [string, RegExp][] = [
+        ["0", /hyperv:maxSessions: must be at least 1/],
+        ["-2", /hyperv:maxSessions: must be at least 1/],
+        ["2.5", /hyperv:maxSessions: must be a whole number/],
+        [String(MAX_SESSIONS_LIMIT + 1), /hyperv:maxSessions: must be at most 30, WinRM's default MaxShellsPerUser/],
+        ["four", /hyperv:maxSessions/],
+    ];
+    for (const [value, message] of refused) {
+        it(`refuses ${JSON.stringify(value)}, naming the key`, () => {
+            assert.throws(settings({ "hyperv:host": "local", "hyperv:maxSessions": value }), (e: Error) => message.test(e.message));
+        });
+    }
 });

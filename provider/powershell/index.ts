@@ -1,5 +1,5 @@
 import { PowerShellHost } from "./host";
-import { leaseSession } from "./session";
+import { leaseSession } from "./sessions";
 import { powerShellTargetSchema, type PowerShellTarget, type PowerShellTargetInput } from "./target";
 import type { Transport } from "./transport";
 
@@ -12,7 +12,8 @@ export interface PowerShellHostOptions {
 
 /**
  * A HyperVHost that runs Hyper-V cmdlets through PowerShell on the target: locally, over SSH
- * remoting, or over WinRM. Hosts for the same target share one shell per process.
+ * remoting, or over WinRM. Hosts for the same target share one pool of
+ * shells per process (at most maxSessions side by side).
  */
 export function createPowerShellHost(target: PowerShellTargetInput, options: PowerShellHostOptions = {}): PowerShellHost {
     const settings: PowerShellTarget = powerShellTargetSchema.parse(target);
@@ -24,4 +25,5 @@ export { PowerShellHost } from "./host";
 export { powerShellTargetSchema, describeTarget, type PowerShellTarget, type PowerShellTargetInput } from "./target";
 export type { Transport, InvocationOptions } from "./transport";
 export type { PowerShellCapabilities } from "./parse";
-export { PowerShellSession, sessionFor, leaseSession } from "./session";
+export { sessionFor, leaseSession, openSessionCount } from "./sessions";
+export { ShellPool } from "./shell-pool";

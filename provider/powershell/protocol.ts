@@ -1,3 +1,4 @@
+import { prelude } from "./scripts/prelude";
 import { encodeParameter } from "./scripts/render";
 import { restoreTextFunction } from "./scripts/text-mark";
 import { UNDO_MARKER } from "./scripts/undo";
@@ -46,9 +47,29 @@ export function frameInvocation(script: string, remote: boolean): string {
 }
 
 /**
- * Sent once when the shell starts. For remote targets it keeps the New-PSSession parameters and
- * the credential in the shell's memory (they arrive as base64 JSON, never on a command line) and
- * opens the remote session; Get-HvcpRemoteSession reopens it if it broke.
+ * Keeps the prelude's text in the shell's memory ($global:HvcpPreludeText), so defining it again
+ * (a remote session reopened, a shell that lost it) sends no more than a reference to it.
+ */
+const keepPrelude = `$global:HvcpPreludeText = ${decode(Buffer.from(prelude, "utf8").toString("base64"))}`;
+
+/**
+ * Defines the prelude here: dot-sourced from a top-level command, so in the shell's global scope,
+ * where every later operation script finds it.
+ */
+const definePreludeHere = ". ([scriptblock]::Create($global:HvcpPreludeText))";
+
+/**
+ * Defines the prelude in a remote session: Invoke-Command -Session runs in the session's global
+ * scope, which keeps functions and variables from one command to the next.
+ */
+const definePreludeIn = (session: string) => `$null = Invoke-Command -Session ${session} -ScriptBlock ([scriptblock]::Create($global:HvcpPreludeText)) -ErrorAction Stop`;
+
+/**
+ * Sent once when the shell starts. It keeps the prelude and defines it where the scripts run
+ * (here, or in every remote session it opens). For remote targets it keeps the New-PSSession
+ * parameters and the credential in the shell's memory (they arrive as base64 JSON, never on a
+ * command line) and opens the remote session; Get-HvcpRemoteSession reopens it if it broke, and
+ * defines the prelude in the new session.
  */
 export function frameSessionStart(connect: Record<string, unknown> | null): string {
     const common = "$ProgressPreference = 'SilentlyContinue'";
@@ -57,8 +78,9 @@ export function frameSessionStart(connect: Record<string, unknown> | null): stri
     // that cannot work before any operation (see shell-compatibility.ts).
     const probe = "{ $build = $null; try { $build = [int](CimCmdlets\\Get-CimInstance -ClassName Win32_OperatingSystem -ErrorAction Stop).BuildNumber } catch { }; [pscustomobject]@{ psEdition = [string]$PSVersionTable.PSEdition; psVersion = $PSVersionTable.PSVersion.ToString(); osBuild = $build } }";
     const report = (run: string) => `$HvcpProbe = ${run}; $HvcpOut = ConvertTo-Json -Compress -InputObject ([ordered]@{ ok = [ordered]@{ psEdition = [string]$HvcpProbe.psEdition; psVersion = [string]$HvcpProbe.psVersion; osBuild = $HvcpProbe.osBuild } })`;
-    if (!connect) return `${common}; try { ${report(`& ${probe}`)} } catch { ${frameCatch} }; ${writeResult}`;
+    if (!connect) return `${common}; try { ${keepPrelude}; ${definePreludeHere}; ${report(`& ${probe}`)} } catch { ${frameCatch} }; ${writeResult}`;
     const keep = [
+        keepPrelude,
         restoreTextFunction,
         `$global:HvcpConnect = Restore-HvcpText (ConvertFrom-Json -InputObject (${decode(encodeParameter(connect))}))`,
         "$global:HvcpCredential = $null",
@@ -70,9 +92,19 @@ export function frameSessionStart(connect: Record<string, unknown> | null): stri
         "if ($global:HvcpParameters.ContainsKey('Options')) { $options = @{}; foreach ($option in $global:HvcpParameters['Options'].PSObject.Properties) { $options[$option.Name] = [string]$option.Value }; $global:HvcpParameters.Remove('Options'); if ((Get-Command -Name New-PSSession).Parameters.ContainsKey('Options')) { $global:HvcpParameters['Options'] = $options } elseif ($options.ContainsKey('UserKnownHostsFile')) { throw [System.NotSupportedException]::new('hyperv:knownHostsFile needs PowerShell 7.3 or later on this machine (New-PSSession -Options)') } }",
         "if ($null -ne $global:HvcpCredential) { $global:HvcpParameters['Credential'] = $global:HvcpCredential }",
         "$global:HvcpConnect = $null",
-        "function global:Get-HvcpRemoteSession { if ($null -eq $global:HvcpRemote -or $global:HvcpRemote.State.ToString() -ne 'Opened') { if ($null -ne $global:HvcpRemote) { Remove-PSSession -Session $global:HvcpRemote -ErrorAction SilentlyContinue }; $global:HvcpRemote = New-PSSession @global:HvcpParameters }; $global:HvcpRemote }",
+        `function global:Get-HvcpRemoteSession { if ($null -eq $global:HvcpRemote -or $global:HvcpRemote.State.ToString() -ne 'Opened') { if ($null -ne $global:HvcpRemote) { Remove-PSSession -Session $global:HvcpRemote -ErrorAction SilentlyContinue }; $global:HvcpRemote = New-PSSession @global:HvcpParameters; ${definePreludeIn("$global:HvcpRemote")} }; $global:HvcpRemote }`,
     ].join("; ");
     return `${common}; try { ${keep}; ${report(`Invoke-Command -Session (Get-HvcpRemoteSession) -ScriptBlock ${probe}`)} } catch { ${frameCatch} }; ${writeResult}`;
+}
+
+/**
+ * Defines the prelude again where the scripts run, from the text the shell keeps: sent when an
+ * operation script answered that its shell lacks this version of it (PRELUDE_MISSING_ANSWER).
+ */
+export function framePreludeDefinition(remote: boolean): string {
+    const done = `$HvcpOut = '{"ok":true}'`;
+    if (!remote) return `try { ${definePreludeHere}; ${done} } catch { ${frameCatch} }; ${writeResult}`;
+    return `try { ${definePreludeIn("(Get-HvcpRemoteSession)")}; ${done} } catch { ${remoteFrameCatch} }; ${writeResult}`;
 }
 
 /** Sent before the shell is disposed: closes the remote session cleanly. */

@@ -18,11 +18,24 @@ const timeoutsSchema = z
     })
     .default({ operationSeconds: 120, removalSeconds: 3600, connectSeconds: 60 });
 
+/**
+ * How many shells run calls on the host side by side (see shell-pool.ts and DEFAULT_MAX_SESSIONS).
+ * The upper bound is WinRM's default MaxShellsPerUser (30): more shells than that are refused by a
+ * default Windows host, and Hyper-V's own work (VSS, merges) gains nothing from more.
+ */
+export const MAX_SESSIONS_LIMIT = 30;
+
+/** Shells side by side by default: why four, README.md ("Connecting to a real Hyper-V host"). */
+export const DEFAULT_MAX_SESSIONS = 4;
+
+const maxSessionsSchema = z.number().int().min(1).max(MAX_SESSIONS_LIMIT).default(DEFAULT_MAX_SESSIONS);
+
 /** The Hyper-V host is the machine the shell runs on. */
 const localTargetSchema = z.object({
     kind: z.literal("local"),
     shell: shellSchema,
     timeouts: timeoutsSchema,
+    maxSessions: maxSessionsSchema,
 });
 
 /**
@@ -41,6 +54,7 @@ const sshTargetSchema = z.object({
     port: z.number().int().min(1).max(65535).optional(),
     shell: shellSchema,
     timeouts: timeoutsSchema,
+    maxSessions: maxSessionsSchema,
 });
 
 /**
@@ -58,6 +72,7 @@ const winrmTargetSchema = z.object({
     authentication: z.enum(["Default", "Negotiate", "Kerberos", "Basic", "CredSSP"]).optional(),
     shell: shellSchema,
     timeouts: timeoutsSchema,
+    maxSessions: maxSessionsSchema,
 });
 
 export const powerShellTargetSchema = z
@@ -87,9 +102,9 @@ export function describeTarget(target: PowerShellTarget): string {
     }
 }
 
-/** One shell per target per process: targets with the same key share a session. */
+/** One session (pool of shells) per target per process: targets with the same key share it. */
 export function targetKey(target: PowerShellTarget): string {
-    const { timeouts: _timeouts, ...identity } = target;
+    const { timeouts: _timeouts, maxSessions: _maxSessions, ...identity } = target;
     // A changed password needs a new session, but keys end up in maps that debuggers print: keep
     // only a digest of it.
     const printable = identity.kind === "winrm" && identity.password !== undefined

@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { isHostError } from "../../provider/host/errors";
 import { createPowerShellHost, type PowerShellHost, type PowerShellTargetInput } from "../../provider/powershell";
 import { renderScript, type OperationScript } from "../../provider/powershell/scripts";
-import { leaseSession } from "../../provider/powershell/session";
+import { leaseSession } from "../../provider/powershell/sessions";
 import { powerShellTargetSchema } from "../../provider/powershell/target";
 
 /**

@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { hyperVErrorIds } from "../../provider/host/errors";
-import { frameInvocation, frameSessionStart } from "../../provider/powershell/protocol";
-import { prelude } from "../../provider/powershell/scripts/prelude";
+import { frameInvocation, framePreludeDefinition, frameSessionStart } from "../../provider/powershell/protocol";
+import { prelude, PRELUDE_VERSION } from "../../provider/powershell/scripts/prelude";
 import { renderScript } from "../../provider/powershell/scripts";
 import { remoteConnectParameters, powerShellTargetSchema } from "../../provider/powershell/target";
 import { BENIGN, operations } from "./support/operations";
@@ -32,6 +32,19 @@ describe("operation scripts match their goldens", () => {
 });
 
 describe("the prelude", () => {
+    it("matches its golden (defined once per shell, not sent with each operation)", () => {
+        checkGolden("prelude.ps1", prelude);
+    });
+
+    it("is not part of any operation script, which checks its version instead", () => {
+        for (const op of operations) {
+            const script = renderScript(op.script, op.input(op.benign));
+            assert.ok(!script.includes("function Get-HvcpVm"), `${op.file} carries the prelude`);
+            assert.match(script, new RegExp(`^if \\(\\$HvcpPreludeVersion -ne '${PRELUDE_VERSION}'\\)`, "m"));
+        }
+    });
+
+
     it("can raise every error id of the port, BackupServiceMissing included", () => {
         for (const [code, id] of Object.entries(hyperVErrorIds)) assert.ok(prelude.includes(`    ${code} = '${id}'\n`), `$HvcpErrorIds lacks ${code}`);
         assert.match(prelude, /BackupServiceMissing = 'BackupServiceMissing,Microsoft\.HyperV\.PowerShell\.Commands\.EnableVMIntegrationService'/);
@@ -49,6 +62,14 @@ describe("session commands match their goldens", () => {
 
     it("runs a script in the remote session as one line", () => {
         checkGolden("frame-remote.ps1", `${frameInvocation(script, true)}\n`);
+    });
+
+    it("defines the prelude again in the local shell, from the text it keeps", () => {
+        checkGolden("define-prelude-local.ps1", `${framePreludeDefinition(false)}\n`);
+    });
+
+    it("defines the prelude again in the remote session, from the text the local shell keeps", () => {
+        checkGolden("define-prelude-remote.ps1", `${framePreludeDefinition(true)}\n`);
     });
 
     it("starts a local session", () => {

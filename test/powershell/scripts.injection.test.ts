@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { frameInvocation, frameSessionStart } from "../../provider/powershell/protocol";
 import { decodeParameter, renderScript } from "../../provider/powershell/scripts";
+import { prelude } from "../../provider/powershell/scripts/prelude";
 import { powerShellTargetSchema, remoteConnectParameters } from "../../provider/powershell/target";
 import { hostileCorpus } from "../corpus/hostile";
 import { BENIGN, operations } from "./support/operations";
@@ -44,6 +45,10 @@ describe("user values cannot change what a script does (parse trees)", function 
 
     before(async function () {
         parse = await loadPowerShellParser();
+    });
+
+    it("the prelude, defined once per shell, parses without syntax errors", () => {
+        assert.deepEqual(errorNodes(parse(prelude)), [], "tree-sitter found syntax errors");
     });
 
     for (const op of operations) {

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { hyperVErrorIds, MAX_CHECKPOINTS_PER_VM, MIN_PRODUCTION_VERSION } from "../../host";
 import { transitionalStates } from "../../host/model";
 import { productionBlockerFunction, settingsChangeFunction } from "./generated-rules";
@@ -11,15 +12,21 @@ const errorIdTable = Object.entries(hyperVErrorIds)
     .join("\n");
 
 /**
- * PowerShell shared by every operation script: constants and helper functions only, no user value.
- * Everything here is static text (the error ids and limits come from the host port's constants).
+ * How every operation script runs: the first lines of each (preferences are scoped to the script,
+ * so they are set by the script, not once per shell).
  */
-export const prelude = String.raw`$ErrorActionPreference = 'Stop'
+export const operationPreferences = String.raw`$ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
 $WarningPreference = 'SilentlyContinue'
-Set-StrictMode -Off
+Set-StrictMode -Off`;
 
-$HvcpErrorIds = @{
+/**
+ * PowerShell shared by every operation script: constants and helper functions only, no user value.
+ * Everything here is static text (the error ids and limits come from the host port's constants).
+ * A shell defines it once, when it starts (and a remote session whenever it is opened again): see
+ * protocol.ts. It ends by setting $HvcpPreludeVersion, which every operation script checks first.
+ */
+const definitions = String.raw`$HvcpErrorIds = @{
 ${errorIdTable}
 }
 $HvcpMaxCheckpoints = ${MAX_CHECKPOINTS_PER_VM}
@@ -153,4 +160,11 @@ ${settingsChangeFunction}
 function ConvertTo-HvcpCheckpointList($Vm) {
     Hyper-V\Get-VMSnapshot -VM $Vm | Sort-Object -Property CreationTime | ForEach-Object { ConvertTo-HvcpCheckpoint $_ }
 }
+`;
+
+/** A digest of the helpers: a shell holding another version (or none) defines them again. */
+export const PRELUDE_VERSION = createHash("sha256").update(definitions).digest("hex").slice(0, 16);
+
+export const prelude = `${definitions}
+$HvcpPreludeVersion = '${PRELUDE_VERSION}'
 `;

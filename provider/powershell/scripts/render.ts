@@ -1,4 +1,4 @@
-import { prelude } from "./prelude";
+import { operationPreferences, PRELUDE_VERSION } from "./prelude";
 import { marked, unmarked } from "./text-mark";
 
 /** One operation: a static body that reads $HvcpInput and sets $HvcpResult. */
@@ -14,13 +14,21 @@ export function encodeParameter(input: unknown): string {
 }
 
 /**
+ * What an operation script answers, having done nothing, in a shell that does not hold this
+ * version of the prelude: the session then defines the prelude and runs the script again.
+ */
+export const PRELUDE_MISSING_ANSWER = JSON.stringify({ preludeMissing: PRELUDE_VERSION });
+
+/**
  * The whole script for one call: static text plus exactly one parameter literal, the inputs as
  * base64 JSON decoded inside. No user value is ever part of the script text (Terraform's hyperv
- * provider quotes values into templates; a name with a quote breaks out).
+ * provider quotes values into templates; a name with a quote breaks out). The helpers it calls
+ * are the prelude's, defined in the shell beforehand; it checks their version first.
  */
 export function renderScript(script: OperationScript, input: unknown): string {
     return `# hyperv-checkpoints: ${script.operation}
-${prelude}
+${operationPreferences}
+if ($HvcpPreludeVersion -ne '${PRELUDE_VERSION}') { return '${PRELUDE_MISSING_ANSWER}' }
 $HvcpInput = Restore-HvcpText (ConvertFrom-Json -InputObject ([System.Text.Encoding]::UTF8.GetString([System.Convert]::FromBase64String('${encodeParameter(input)}'))))
 $HvcpResult = $null
 try {

@@ -43,6 +43,16 @@ export const SSHD_HOW = "install an OpenSSH server (`bash scripts/ensure-sshd.sh
 
 export const TEST_TIMEOUTS = { operationSeconds: 60, removalSeconds: 120, connectSeconds: 60 };
 
+/**
+ * A target's settings in a test: `fresh` gives it a shell path, so a pool, of its own;
+ * `maxSessions` sizes that pool (it only applies to the first host of a target).
+ */
+export interface TargetOptions {
+    timeouts?: typeof TEST_TIMEOUTS;
+    fresh?: boolean;
+    maxSessions?: number;
+}
+
 /** How a suite reaches a Hyper-V host: the lab directly, or PowerShell on the stand-in. */
 export type AdapterKind = "lab" | "pwsh-local" | "pwsh-ssh";
 export const ADAPTERS: AdapterKind[] = ["lab", "pwsh-local", "pwsh-ssh"];
@@ -142,7 +152,7 @@ export class RealShells {
      * the provider; `fresh` gives this host a shell of its own (a host that is another machine: the
      * session start probes the host's release once per shell).
      */
-    host(kind: AdapterKind, folder: string, options: { timeouts?: typeof TEST_TIMEOUTS; fresh?: boolean } = {}): HyperVHost {
+    host(kind: AdapterKind, folder: string, options: TargetOptions = {}): HyperVHost {
         this.useLab(folder);
         const target = kind === "lab" ? null : this.target(kind, options);
         const host = target ? createPowerShellHost(target, { env: this.env() }) : new LabHost(folder);
@@ -159,14 +169,15 @@ export class RealShells {
     }
 
     /** The PowerShell target of a kind, as the provider's configuration would produce it. */
-    target(kind: Exclude<AdapterKind, "lab">, options: { timeouts?: typeof TEST_TIMEOUTS; fresh?: boolean } = {}) {
+    target(kind: Exclude<AdapterKind, "lab">, options: TargetOptions = {}) {
         const timeouts = options.timeouts ?? TEST_TIMEOUTS;
         const shell = options.fresh ? this.freshShellPath() : this.pwsh;
-        if (kind === "pwsh-local") return { kind: "local" as const, shell, timeouts };
+        const pool = options.maxSessions !== undefined ? { maxSessions: options.maxSessions } : {};
+        if (kind === "pwsh-local") return { kind: "local" as const, shell, timeouts, ...pool };
         const sshd = this.sshd!;
         return {
             kind: "ssh" as const, host: "127.0.0.1", port: sshd.port, userName: sshd.user, keyFilePath: sshd.clientKey,
-            knownHostsFile: sshd.knownHosts, shell, timeouts,
+            knownHostsFile: sshd.knownHosts, shell, timeouts, ...pool,
         };
     }
 

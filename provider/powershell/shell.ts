@@ -1,12 +1,13 @@
 import type { ChildProcess } from "node:child_process";
 import { PowerShell } from "node-powershell";
 import { errorRecordSchema, HostError, errorFromRecord } from "../host/errors";
-import { extractResult, extractUndo, frameInvocation, frameSessionEnd, frameSessionStart, STARTED_MARKER } from "./protocol";
+import { extractResult, extractUndo, frameInvocation, framePreludeDefinition, frameSessionEnd, frameSessionStart, STARTED_MARKER } from "./protocol";
+import { PRELUDE_MISSING_ANSWER } from "./scripts/render";
 import { retainedCommands, silence } from "./quiet-shell";
 import { shellProbeSchema, shellRefusal } from "./shell-compatibility";
 import { resolveShellExecutable } from "./shell-executable";
-import { describeTarget, remoteConnectParameters, targetKey, type PowerShellTarget } from "./target";
-import type { InvocationOptions, Transport } from "./transport";
+import { remoteConnectParameters, type PowerShellTarget } from "./target";
+import type { InvocationOptions } from "./transport";
 
 /**
  * node-powershell 5.0.1 keeps the child process and its exit promise private. We need the first to
@@ -37,6 +38,14 @@ class ShellCrashed extends Error {
 
 class ShellTimedOut extends Error {}
 
+/** What one invocation already did again: each recovery happens at most once per call. */
+interface Retried {
+    /** Ran again after a remote connection was lost. */
+    connection?: boolean;
+    /** Ran again after the prelude was defined anew. */
+    prelude?: boolean;
+}
+
 const EXCERPT = 2000;
 
 function excerpt(text: string): string {
@@ -45,18 +54,16 @@ function excerpt(text: string): string {
 }
 
 /**
- * One long-lived shell for one target: started on first use, reused, invocations queued one at a
- * time, restarted once when it crashes (reads only are re-run), killed on timeout (the next call
- * starts a fresh one), disposed on process exit. Terraform's hyperv provider opens a new WinRM
- * shell per operation; this opens one per host per process.
+ * One long-lived shell for one target: started on first use, reused, restarted once when it
+ * crashes (reads only are re-run), killed on timeout (the next call starts a fresh one), disposed
+ * on process exit. It runs one invocation at a time: its pool (shell-pool.ts) hands it a call only
+ * when it is free. The prelude is defined once per started shell (see protocol.ts).
  */
-export class PowerShellSession implements Transport {
-    readonly displayName: string;
+export class Shell {
     private running: RunningShell | null = null;
     private starting: Promise<RunningShell> | null = null;
-    private tail: Promise<unknown> = Promise.resolve();
     private disposed = false;
-    /** How many shells this session started (tests assert on it). */
+    /** How many processes this shell slot started, restarts included (tests assert on it). */
     startCount = 0;
 
     /** The command texts the running shell's library still holds (tests assert there are none). */
@@ -64,17 +71,14 @@ export class PowerShellSession implements Transport {
         return this.running ? retainedCommands(this.running.shell) : [];
     }
 
-    constructor(readonly target: PowerShellTarget, private readonly env: NodeJS.ProcessEnv = process.env) {
-        this.displayName = describeTarget(target);
-    }
+    constructor(
+        readonly target: PowerShellTarget,
+        private readonly displayName: string,
+        private readonly env: NodeJS.ProcessEnv = process.env,
+    ) {}
 
-    invoke(script: string, options: InvocationOptions): Promise<string> {
-        const run = this.tail.then(() => this.invokeWithRestart(script, options));
-        this.tail = run.catch(() => undefined);
-        return run;
-    }
-
-    private async invokeWithRestart(script: string, options: InvocationOptions): Promise<string> {
+    /** Runs one script; the caller never gives a shell a second call before the first settled. */
+    async invoke(script: string, options: InvocationOptions): Promise<string> {
         if (this.disposed) throw this.error("HostUnreachable", `the PowerShell session was disposed before ${options.operation}`, options);
         try {
             return await this.invokeOnce(script, options);
@@ -98,7 +102,7 @@ export class PowerShellSession implements Transport {
         }
     }
 
-    private async invokeOnce(script: string, options: InvocationOptions, reconnected = false): Promise<string> {
+    private async invokeOnce(script: string, options: InvocationOptions, retried: Retried = {}): Promise<string> {
         const shell = await this.ensureStarted(options);
         const timeoutMs = options.timeoutMs ?? this.target.timeouts.operationSeconds * 1000;
         let stdout: string;
@@ -115,6 +119,12 @@ export class PowerShellSession implements Transport {
         if (result === null) {
             throw this.error("UnexpectedOutput", `the shell printed no result for ${options.operation}. Output: ${excerpt(stdout) || "(none)"}; errors: ${excerpt(shell.stderrTail) || "(none)"}`, options);
         }
+        if (result === PRELUDE_MISSING_ANSWER) {
+            // The script did nothing: define the prelude where it runs and run it again, once.
+            if (retried.prelude) throw this.error("UnexpectedOutput", `the shell lost the provider's PowerShell helpers again right after defining them, during ${options.operation}`, options);
+            await this.definePrelude(shell, options);
+            return this.invokeOnce(script, options, { ...retried, prelude: true });
+        }
         if (this.target.kind === "local") return result;
         const failure = remoteFailure(result);
         if (!failure) return result;
@@ -123,7 +133,7 @@ export class PowerShellSession implements Transport {
             // Not started: the script never reached the host, so running it again is safe even for
             // a change. Started: only a read may run again; a change may have happened.
             const started = shell.stdoutSoFar.includes(STARTED_MARKER);
-            if (!reconnected && (!started || options.readOnly)) return this.invokeOnce(script, options, true);
+            if (!retried.connection && (!started || options.readOnly)) return this.invokeOnce(script, options, { ...retried, connection: true });
             throw this.error(
                 "HostUnreachable",
                 started
@@ -134,6 +144,15 @@ export class PowerShellSession implements Transport {
         }
         // ssh's own words (connection refused, host key, permission) reach us on the shell's streams, not in the error record.
         return said ? JSON.stringify({ error: { ...failure.error, message: `${failure.error.message}${said}` } }) : result;
+    }
+
+    /** Defines the prelude again in a shell (or its remote session) that lacks this version of it. */
+    private async definePrelude(shell: RunningShell, options: InvocationOptions): Promise<void> {
+        const stdout = await this.run(shell, framePreludeDefinition(this.target.kind !== "local"), this.target.timeouts.connectSeconds * 1000, options);
+        const answer = safeJson(extractResult(stdout) ?? "") as { ok?: unknown; error?: { message?: unknown } } | null;
+        if (answer?.ok === true) return;
+        const why = typeof answer?.error?.message === "string" ? answer.error.message : `no answer (${excerpt(stdout) || "no output"})`;
+        throw this.error("UnexpectedOutput", `the provider's PowerShell helpers could not be defined in the shell for ${options.operation}: ${why}`, options);
     }
 
     /**
@@ -284,7 +303,6 @@ export class PowerShellSession implements Transport {
     async dispose(): Promise<void> {
         if (this.disposed) return;
         this.disposed = true;
-        sessions.delete(targetKey(this.target));
         const shell = this.running;
         if (!shell) return;
         if (this.target.kind !== "local" && !shell.exited) {
@@ -329,56 +347,4 @@ function safeJson(text: string): unknown {
     } catch {
         return null;
     }
-}
-
-const sessions = new Map<string, PowerShellSession>();
-let exitHookInstalled = false;
-
-/** The session for a target: one shell per target host per process, shared by every caller. */
-export function sessionFor(target: PowerShellTarget, env?: NodeJS.ProcessEnv): PowerShellSession {
-    const key = targetKey(target);
-    let session = sessions.get(key);
-    if (!session) {
-        session = new PowerShellSession(target, env);
-        sessions.set(key, session);
-    }
-    if (!exitHookInstalled) {
-        exitHookInstalled = true;
-        process.once("exit", () => {
-            for (const s of sessions.values()) s.killNow();
-        });
-    }
-    return session;
-}
-
-const leases = new Map<PowerShellSession, number>();
-
-/**
- * A handle on the target's shared session: disposing it releases this user only; the shell stops
- * when the last user lets go.
- */
-export function leaseSession(target: PowerShellTarget, env?: NodeJS.ProcessEnv): Transport {
-    const session = sessionFor(target, env);
-    leases.set(session, (leases.get(session) ?? 0) + 1);
-    let released = false;
-    return {
-        displayName: session.displayName,
-        invoke: (script, options) => session.invoke(script, options),
-        dispose: async () => {
-            if (released) return;
-            released = true;
-            const left = (leases.get(session) ?? 1) - 1;
-            if (left > 0) {
-                leases.set(session, left);
-                return;
-            }
-            leases.delete(session);
-            await session.dispose();
-        },
-    };
-}
-
-/** How many sessions are open in this process (tests assert one per host). */
-export function openSessionCount(): number {
-    return sessions.size;
 }

@@ -4,22 +4,23 @@ import { isHostError } from "../../provider/host/errors";
 import { createPowerShellHost } from "../../provider/powershell";
 import { renderScript } from "../../provider/powershell/scripts";
 import { readVmScript } from "../../provider/powershell/scripts";
-import { PowerShellSession, sessionFor } from "../../provider/powershell/session";
+import { sessionFor } from "../../provider/powershell/sessions";
+import { ShellPool } from "../../provider/powershell/shell-pool";
 import { powerShellTargetSchema, type PowerShellTargetInput } from "../../provider/powershell/target";
 import { standInShell } from "./support/stand-in";
 
 const read = (name: string) => renderScript(readVmScript, { name, includeCheckpoints: false });
 const reading = { operation: "read VM", readOnly: true };
 
-describe("the PowerShell session, against a stand-in shell", function () {
+describe("the pool of PowerShell shells, against a stand-in shell", function () {
     this.timeout(30_000);
     let standIn: ReturnType<typeof standInShell>;
     let env: NodeJS.ProcessEnv;
-    const sessions: PowerShellSession[] = [];
+    const sessions: ShellPool[] = [];
 
-    function open(extra: Partial<PowerShellTargetInput> = {}): PowerShellSession {
+    function open(extra: Partial<PowerShellTargetInput> = {}): ShellPool {
         const target = powerShellTargetSchema.parse({ kind: "local", shell: standIn.executable, timeouts: { operationSeconds: 3, removalSeconds: 10, connectSeconds: 10 }, ...extra });
-        const session = new PowerShellSession(target, env);
+        const session = new ShellPool(target, env);
         sessions.push(session);
         return session;
     }
@@ -51,15 +52,16 @@ describe("the PowerShell session, against a stand-in shell", function () {
         assert.match(line!, /-NoLogo -NoProfile -NonInteractive -NoExit -Command -$/);
     });
 
-    it("reuses one shell for many calls", async () => {
-        const session = open();
+    it("reuses one shell for calls one after another, however many it may start", async () => {
+        const session = open({ maxSessions: 4 });
         for (const name of ["a", "b", "c"]) await session.invoke(read(name), reading);
         assert.equal(shellsStarted().length, 1);
         assert.equal(session.startCount, 1);
+        assert.equal(session.shellCount, 1);
     });
 
-    it("queues concurrent calls and answers each with its own result, in order", async () => {
-        const session = open();
+    it("with maxSessions 1, queues concurrent calls on one shell and answers each with its own result, in order", async () => {
+        const session = open({ maxSessions: 1 });
         const names = ["slow:300", "b", "slow:100", "d"];
         const finished: string[] = [];
         const results = await Promise.all(
@@ -72,6 +74,56 @@ describe("the PowerShell session, against a stand-in shell", function () {
         assert.deepEqual(results, names);
         assert.deepEqual(finished, names, "one command at a time, first come first served");
         assert.equal(shellsStarted().length, 1);
+    });
+
+    it("runs calls side by side: a quick call answers while a slow one is still running", async () => {
+        const session = open({ maxSessions: 2 });
+        const finished: string[] = [];
+        const track = (name: string) => session.invoke(read(name), reading).then((text) => finished.push(JSON.parse(text).ok.vm.name));
+        await Promise.all([track("slow:1500"), track("quick")]);
+        assert.deepEqual(finished, ["quick", "slow:1500"]);
+        assert.equal(shellsStarted().length, 2);
+    });
+
+    it("starts no more than maxSessions shells under a burst, and reuses them", async () => {
+        const session = open({ maxSessions: 3 });
+        const names = Array.from({ length: 12 }, (_, i) => `slow:${100 + 20 * i}`);
+        const results = await Promise.all(names.map(async (n) => JSON.parse(await session.invoke(read(n), reading)).ok.vm.name));
+        assert.deepEqual(results, names, "each call gets its own answer");
+        assert.equal(shellsStarted().length, 3);
+        assert.equal(session.shellCount, 3);
+        await Promise.all(names.slice(0, 3).map((n) => session.invoke(read(n), reading)));
+        assert.equal(shellsStarted().length, 3, "a later burst reuses the shells");
+    });
+
+    it("starts a second shell only when the first is busy", async () => {
+        const session = open({ maxSessions: 4 });
+        await Promise.all([session.invoke(read("slow:300"), reading), session.invoke(read("slow:300"), reading)]);
+        assert.equal(shellsStarted().length, 2);
+    });
+
+    it("a shell that crashes fails only its own call: the call on the other shell answers", async () => {
+        const session = open({ maxSessions: 2 });
+        const slow = session.invoke(read("slow:1500"), reading);
+        await assert.rejects(session.invoke(read("crash"), { operation: "take checkpoint", readOnly: false }), (e: unknown) => isHostError(e, "HostUnreachable"));
+        assert.equal(JSON.parse(await slow).ok.vm.name, "slow:1500");
+    });
+
+    it("a timeout stops only the shell that hung: the call on the other shell answers", async () => {
+        const session = open({ maxSessions: 2, timeouts: { operationSeconds: 1, removalSeconds: 10, connectSeconds: 10 } });
+        const hung = session.invoke(read("hang"), reading);
+        const other = session.invoke(read("slow:1500"), { ...reading, timeoutMs: 5000 });
+        await assert.rejects(hung, (e: unknown) => isHostError(e, "HostTimeout"));
+        assert.equal(JSON.parse(await other).ok.vm.name, "slow:1500");
+    });
+
+    it("fails calls still waiting for a shell when the pool is disposed", async () => {
+        const session = open({ maxSessions: 1 });
+        const running = session.invoke(read("slow:500"), reading);
+        const waiting = session.invoke(read("never"), reading);
+        await session.dispose();
+        await assert.rejects(waiting, (e: unknown) => isHostError(e, "HostUnreachable") && /disposed before read VM/.test(e.message));
+        await running.catch(() => undefined);
     });
 
     it("ignores warnings on stdout and errors on stderr around the result", async () => {
@@ -157,15 +209,18 @@ describe("the PowerShell session, against a stand-in shell", function () {
         await assert.rejects(session.invoke(read("x"), reading), (e: unknown) => isHostError(e, "HostUnreachable"));
     });
 
-    it("shares one session per target in a process, and stops the shell when the last host lets go", async () => {
+    it("shares one session per target in a process, and stops its shells when the last host lets go", async () => {
         const target = { kind: "local" as const, shell: standIn.executable };
         const a = sessionFor(powerShellTargetSchema.parse(target), env);
         const b = sessionFor(powerShellTargetSchema.parse(target), env);
         assert.equal(a, b);
         const first = createPowerShellHost(target, { env });
         const second = createPowerShellHost(target, { env });
-        await Promise.all([first.getVm({ name: "one" }), second.getVm({ name: "two" })]);
-        assert.equal(shellsStarted().length, 1, "one shell for both hosts");
+        await first.getVm({ name: "one" });
+        await second.getVm({ name: "two" });
+        assert.equal(shellsStarted().length, 1, "one shell for both hosts when their calls do not overlap");
+        await Promise.all([first.getVm({ name: "slow:300" }), second.getVm({ name: "slow:300" })]);
+        assert.equal(shellsStarted().length, 2, "overlapping calls of two hosts share the one pool");
         await first.dispose();
         assert.equal((await second.getVm({ name: "still" })).name, "still");
         await second.dispose();

@@ -1,0 +1,146 @@
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
+import { addVm, readLab, takeLabCheckpoint } from "../../provider/lab";
+import { sessionFor } from "../../provider/powershell/sessions";
+import { powerShellTargetSchema } from "../../provider/powershell/target";
+import { freshLab, rejectsWith, removeLabs } from "../lab/helpers";
+import { RealShells, type AdapterKind } from "./support/real-shells";
+
+/*
+ * Shells side by side on one host, for real (PowerShell 7 here and over SSH remoting, against the
+ * Hyper-V stand-in): a long operation occupies one shell and delays no call on another VM; a
+ * burst starts no more shells than maxSessions; maxSessions 1 runs one call after another; a
+ * shell's fault fails only its own call; a shell without the prelude defines it again.
+ */
+
+const shells = new RealShells();
+const KINDS: Exclude<AdapterKind, "lab">[] = ["pwsh-local", "pwsh-ssh"];
+const TIMEOUTS = { operationSeconds: 60, removalSeconds: 60, connectSeconds: 60 };
+
+/** The shell processes started as `shell` (a path only one test's pool uses), oldest first. */
+function shellProcesses(shell: string): number[] {
+    const started = (pid: string) => Number(readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ")[19]);
+    return readdirSync("/proc")
+        .filter((d) => /^\d+$/.test(d))
+        .flatMap((d) => {
+            try {
+                return readFileSync(`/proc/${d}/cmdline`, "utf8").split("\0")[0] === shell ? [{ pid: Number(d), at: started(d) }] : [];
+            } catch {
+                return [];
+            }
+        })
+        .sort((a, b) => a.at - b.at || a.pid - b.pid)
+        .map((p) => p.pid);
+}
+
+async function until(condition: () => boolean, what: string, ms = 30_000): Promise<void> {
+    const deadline = Date.now() + ms;
+    while (!condition()) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+        await new Promise((r) => setTimeout(r, 50));
+    }
+}
+
+describe("shells side by side on one host", () => {
+    shells.hooks(KINDS, removeLabs);
+
+    /** A lab with VMs "merging" (one checkpoint) and "busy", and a warm host on a pool of its own. */
+    async function setup(kind: Exclude<AdapterKind, "lab">, maxSessions: number) {
+        const { folder } = await freshLab();
+        const merging = (await addVm(folder, { name: "merging", state: "Running", checkpointType: "Production" })).id;
+        const busy = (await addVm(folder, { name: "busy", state: "Running", checkpointType: "Production" })).id;
+        const checkpoint = (await takeLabCheckpoint(folder, { id: merging }, { name: "big disk" })).checkpoint.id;
+        const target = shells.target(kind, { timeouts: TIMEOUTS, fresh: true, maxSessions });
+        const host = shells.hostOn(target, folder);
+        await host.getVm({ id: busy });
+        return { folder, merging, busy, checkpoint, target, host, pool: sessionFor(powerShellTargetSchema.parse(target)) };
+    }
+
+    for (const kind of KINDS) {
+        describe(`on ${kind}`, function () {
+            this.timeout(180_000);
+
+            it("with maxSessions 4, another VM's checkpoint is taken and read while a merge is still running", async () => {
+                const { folder, merging, busy, checkpoint, host } = await setup(kind, 4);
+                shells.server.resetCalls();
+                shells.server.inject({ cmdlet: "Remove-VMSnapshot", stallMs: 20_000, times: 1 });
+                let merged = false;
+                const merge = host.removeCheckpoint(merging, checkpoint).then(() => (merged = true));
+                await until(() => shells.server.cmdlets().includes("Remove-VMSnapshot"), "the merge to reach the host");
+                const taken = await host.takeCheckpoint({ id: busy }, { name: "while merging" });
+                const read = await host.getVmWithCheckpoints({ id: busy });
+                assert.equal(merged, false, "the other VM's calls finished before the merge");
+                assert.deepEqual(read.checkpoints.map((c) => c.id), [taken.checkpoint.id]);
+                await merge;
+                assert.deepEqual(readLab(folder).checkpoints.map((c) => c.name), ["while merging"]);
+            });
+
+            it("starts no more than maxSessions shells under a burst", async () => {
+                const { folder, target, host, pool } = await setup(kind, 3);
+                const vms = await Promise.all(Array.from({ length: 9 }, (_, i) => addVm(folder, { name: `burst${i}` })));
+                shells.server.inject({ cmdlet: "Get-VM", stallMs: 1_500 });
+                let most = 0;
+                const sampler = setInterval(() => (most = Math.max(most, shellProcesses(target.shell).length)), 100);
+                try {
+                    const read = await Promise.all(vms.map((vm) => host.getVm({ id: vm.id })));
+                    assert.deepEqual(read.map((vm) => vm.name), vms.map((vm) => vm.name));
+                } finally {
+                    clearInterval(sampler);
+                }
+                assert.equal(pool.startCount, 3, "three shells started, each once");
+                assert.equal(pool.shellCount, 3);
+                assert.ok(most <= 3, `${most} shell processes ran at once`);
+            });
+
+            it("with maxSessions 1, a call waits for the merge before it: one shell, one call at a time", async () => {
+                const { merging, busy, checkpoint, host, pool } = await setup(kind, 1);
+                shells.server.resetCalls();
+                shells.server.inject({ cmdlet: "Remove-VMSnapshot", stallMs: 3_000, times: 1 });
+                const finished: string[] = [];
+                const merge = host.removeCheckpoint(merging, checkpoint).then(() => finished.push("merge"));
+                await until(() => shells.server.cmdlets().includes("Remove-VMSnapshot"), "the merge to reach the host");
+                await host.getVm({ id: busy }).then(() => finished.push("read"));
+                await merge;
+                assert.deepEqual(finished, ["merge", "read"]);
+                assert.equal(pool.startCount, 1);
+            });
+
+            it("a shell killed mid-way fails only its own call: the merge on the other shell completes", async () => {
+                const { folder, merging, busy, checkpoint, target, host } = await setup(kind, 2);
+                shells.server.resetCalls();
+                shells.server.inject({ cmdlet: "Remove-VMSnapshot", stallMs: 4_000, times: 1 });
+                shells.server.inject({ cmdlet: "Checkpoint-VM", stallMs: 4_000, times: 1 });
+                // The warm shell takes the merge; the take starts the second, newest shell.
+                const merge = host.removeCheckpoint(merging, checkpoint);
+                await until(() => shells.server.cmdlets().includes("Remove-VMSnapshot"), "the merge to reach the host");
+                const take = host.takeCheckpoint({ id: busy }, { name: "cut off" });
+                await until(() => shells.server.cmdlets().includes("Checkpoint-VM"), "the take to reach the host");
+                const processes = shellProcesses(target.shell);
+                assert.equal(processes.length, 2);
+                process.kill(processes[1]!, "SIGKILL");
+                const error = await rejectsWith(() => take, "HostUnreachable");
+                assert.match(error.message, /may or may not have completed/);
+                await merge;
+                assert.ok(!readLab(folder).checkpoints.some((c) => c.id === checkpoint), "the merge removed its checkpoint");
+                assert.equal((await host.getVm({ id: busy })).id, busy, "the pool carries on");
+            });
+
+            it("a shell that lost the prelude defines it again and answers", async () => {
+                const { busy, host, pool } = await setup(kind, 1);
+                // What a fresh runspace looks like: neither the helpers nor their version.
+                const forget = "Remove-Variable -Name HvcpPreludeVersion -Scope Global; Remove-Item -Path Function:\\Get-HvcpVm; '{\"ok\":null}'";
+                assert.equal(await pool.invoke(forget, { operation: "forget the prelude", readOnly: false }), '{"ok":null}');
+                assert.equal((await host.getVm({ id: busy })).id, busy);
+                assert.equal(pool.startCount, 1, "the same shell, not a restart");
+            });
+
+            it("a shell killed between calls is started again with the prelude, and the next call works", async () => {
+                const { busy, target, host, pool } = await setup(kind, 1);
+                for (const pid of shellProcesses(target.shell)) process.kill(pid, "SIGKILL");
+                await until(() => shellProcesses(target.shell).length === 0, "the shell to exit");
+                assert.equal((await host.getVm({ id: busy })).id, busy);
+                assert.equal(pool.startCount, 2);
+            });
+        });
+    }
+});

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
-import { addVm, readLab, takeLabCheckpoint } from "../../provider/lab";
+import { addVm, readLab, takeCheckpointOutOfBand } from "../../provider/lab";
 import { sessionFor } from "../../provider/powershell/sessions";
 import { powerShellTargetSchema } from "../../provider/powershell/target";
 import { freshLab, rejectsWith, removeLabs } from "../lab/helpers";
@@ -49,7 +49,7 @@ describe("shells side by side on one host", () => {
         const { folder } = await freshLab();
         const merging = (await addVm(folder, { name: "merging", state: "Running", checkpointType: "Production" })).id;
         const busy = (await addVm(folder, { name: "busy", state: "Running", checkpointType: "Production" })).id;
-        const checkpoint = (await takeLabCheckpoint(folder, { id: merging }, { name: "big disk" })).checkpoint.id;
+        const checkpoint = (await takeCheckpointOutOfBand(folder, { id: merging }, { name: "big disk" })).checkpoint.id;
         const target = shells.target(kind, { timeouts: TIMEOUTS, fresh: true, maxSessions });
         const host = shells.hostOn(target, folder);
         await host.getVm({ id: busy });

@@ -43,7 +43,7 @@ export const hostFor: HostFor = (override) => {
     const key = JSON.stringify(address);
     let host = hosts.get(key);
     if (!host) {
-        host = orderedByVm(factory(address, settings));
+        host = orderedByVm(factory(address, settings), { maxConcurrent: settings.maxSessions });
         hosts.set(key, host);
     }
     return host;

@@ -14,9 +14,33 @@ import type { VmRef, VmWithCheckpoints } from "./model";
  * A VM named by name whose id has not been seen yet cannot be told apart from the VMs already in
  * flight by id, so its mutation runs alone: after everything in flight, before anything asked for
  * later. Once any result shows the VM, its name leads to its id.
+ *
+ * At most `maxConcurrent` calls reach the host at once (hyperv:maxSessions): the same bound for
+ * the lab and for PowerShell, whose pool has as many shells; a call waiting for its turn on a VM
+ * holds no slot.
  */
-export function orderedByVm(host: HyperVHost): HyperVHost {
-    return new VmOrderedHost(host);
+export function orderedByVm(host: HyperVHost, options: { maxConcurrent?: number } = {}): HyperVHost {
+    return new VmOrderedHost(host, options.maxConcurrent ?? Number.POSITIVE_INFINITY);
+}
+
+/** A counting semaphore: at most `size` holders at once, served in the order they asked. */
+class Slots {
+    private used = 0;
+    private readonly waiting: (() => void)[] = [];
+
+    constructor(private readonly size: number) {}
+
+    async run<T>(work: () => Promise<T>): Promise<T> {
+        if (this.used >= this.size) await new Promise<void>((resolve) => this.waiting.push(resolve));
+        else this.used++;
+        try {
+            return await work();
+        } finally {
+            const next = this.waiting.shift();
+            if (next) next();
+            else this.used--;
+        }
+    }
 }
 
 class VmOrderedHost implements HyperVHost {
@@ -26,24 +50,30 @@ class VmOrderedHost implements HyperVHost {
     private readonly idsByName = new Map<string, string>();
     private readonly sharedReads = new Map<string, Promise<VmWithCheckpoints>>();
 
-    constructor(private readonly inner: HyperVHost) {
+    private readonly slots: Slots;
+
+    constructor(
+        private readonly inner: HyperVHost,
+        maxConcurrent: number,
+    ) {
         this.displayName = inner.displayName;
+        this.slots = new Slots(maxConcurrent);
     }
 
     capabilities() {
-        return this.inner.capabilities();
+        return this.slots.run(() => this.inner.capabilities());
     }
 
     async getVm(ref: VmRef) {
-        return this.learn(await this.inner.getVm(ref));
+        return this.learn(await this.slots.run(() => this.inner.getVm(ref)));
     }
 
     getVmWithCheckpoints(ref: VmRef): Promise<VmWithCheckpoints> {
-        if (!("id" in ref)) return this.inner.getVmWithCheckpoints(ref).then((listing) => (this.learn(listing.vm), listing));
+        if (!("id" in ref)) return this.slots.run(() => this.inner.getVmWithCheckpoints(ref)).then((listing) => (this.learn(listing.vm), listing));
         const key = ref.id.toLowerCase();
         let read = this.sharedReads.get(key);
         if (!read) {
-            read = this.inner.getVmWithCheckpoints(ref);
+            read = this.slots.run(() => this.inner.getVmWithCheckpoints(ref));
             this.sharedReads.set(key, read);
             const done = () => {
                 if (this.sharedReads.get(key) === read) this.sharedReads.delete(key);
@@ -54,31 +84,31 @@ class VmOrderedHost implements HyperVHost {
     }
 
     listCheckpoints(vmId: string) {
-        return this.inner.listCheckpoints(vmId);
+        return this.slots.run(() => this.inner.listCheckpoints(vmId));
     }
 
     getCheckpoint(vmId: string, checkpointId: string) {
-        return this.inner.getCheckpoint(vmId, checkpointId);
+        return this.slots.run(() => this.inner.getCheckpoint(vmId, checkpointId));
     }
 
     applyCheckpointSettings(ref: VmRef, desired: Parameters<HyperVHost["applyCheckpointSettings"]>[1]) {
-        return this.mutate(ref, () => this.inner.applyCheckpointSettings(ref, desired), (applied) => applied.after);
+        return this.mutate(ref, () => this.slots.run(() => this.inner.applyCheckpointSettings(ref, desired)), (applied) => applied.after);
     }
 
     takeCheckpoint(ref: VmRef, request: Parameters<HyperVHost["takeCheckpoint"]>[1]) {
-        return this.mutate(ref, () => this.inner.takeCheckpoint(ref, request), (taken) => taken.vm);
+        return this.mutate(ref, () => this.slots.run(() => this.inner.takeCheckpoint(ref, request)), (taken) => taken.vm);
     }
 
     applyCheckpoint(vmId: string, checkpointId: string, options?: { start?: boolean }) {
-        return this.mutate({ id: vmId }, () => this.inner.applyCheckpoint(vmId, checkpointId, options));
+        return this.mutate({ id: vmId }, () => this.slots.run(() => this.inner.applyCheckpoint(vmId, checkpointId, options)));
     }
 
     renameCheckpoint(vmId: string, checkpointId: string, newName: string) {
-        return this.mutate({ id: vmId }, () => this.inner.renameCheckpoint(vmId, checkpointId, newName));
+        return this.mutate({ id: vmId }, () => this.slots.run(() => this.inner.renameCheckpoint(vmId, checkpointId, newName)));
     }
 
     removeCheckpoint(vmId: string, checkpointId: string) {
-        return this.mutate({ id: vmId }, () => this.inner.removeCheckpoint(vmId, checkpointId));
+        return this.mutate({ id: vmId }, () => this.slots.run(() => this.inner.removeCheckpoint(vmId, checkpointId)));
     }
 
     dispose() {

@@ -11,12 +11,12 @@ const B = "bbbbbbbb-0000-0000-0000-000000000002";
 const names: Record<string, string> = { web: A, db: B };
 
 /** A host whose calls take `ms` and are recorded with how many ran at once, per VM and in all. */
-function slowHost(ms = 15) {
+function slowHost(ms = 15, maxConcurrent?: number) {
     const log: string[] = [];
     const running = new Map<string, number>();
     const seen = { maxPerVm: 0, maxInAll: 0, inAll: 0, reads: 0 };
     const idOf = (ref: VmRef) => ("id" in ref ? ref.id.toLowerCase() : names[ref.name.toLowerCase()]!);
-    const vmOf = (ref: VmRef) => ({ id: idOf(ref), name: Object.keys(names).find((n) => names[n] === idOf(ref))! });
+    const vmOf = (ref: VmRef) => ({ id: idOf(ref), name: Object.keys(names).find((n) => names[n] === idOf(ref)) ?? idOf(ref) });
     const step = async <T>(vmId: string, label: string, answer: () => T): Promise<T> => {
         running.set(vmId, (running.get(vmId) ?? 0) + 1);
         seen.inAll++;
@@ -51,7 +51,7 @@ function slowHost(ms = 15) {
         removeCheckpoint: (vmId: string) => step(vmId.toLowerCase(), "remove", () => undefined),
         dispose: async () => undefined,
     } satisfies HyperVHost;
-    return { host: orderedByVm(host), log, seen };
+    return { host: orderedByVm(host, maxConcurrent !== undefined ? { maxConcurrent } : {}), log, seen };
 }
 
 describe("per-VM ordering (every host, through the composition root)", () => {
@@ -103,5 +103,15 @@ describe("per-VM ordering (every host, through the composition root)", () => {
         assert.equal(seen.reads, 2, "a read after the mutation is not served from before it");
         await Promise.all([host.getVmWithCheckpoints({ id: A }), host.getVmWithCheckpoints({ id: B })]);
         assert.equal(seen.reads, 4, "reads of different VMs are different queries");
+    });
+
+    it("lets at most hyperv:maxSessions calls reach the host at once, reads included", async () => {
+        const { host, seen } = slowHost(15, 2);
+        const vms = Array.from({ length: 6 }, (_, i) => `cccccccc-0000-0000-0000-00000000000${i}`);
+        await Promise.all([
+            ...vms.map((id) => host.takeCheckpoint({ id }, { name: id })),
+            ...vms.map((id) => host.getVmWithCheckpoints({ id })),
+        ]);
+        assert.equal(seen.maxInAll, 2);
     });
 });

@@ -77,8 +77,16 @@ function installedPackage(workRoot: string): Promise<string> {
     return install;
 }
 
+/** What a stack adds to the fleet program's defaults: its host settings, the engine's environment, a lab of its own. */
+export interface FleetStackOptions {
+    config?: Record<string, { value: string }>;
+    env?: Record<string, string>;
+    /** The lab `ours` runs on; a fresh fleet lab of `vms` VMs when absent. */
+    lab?: string;
+}
+
 /** A fresh stack (local file backend) running the fleet program with this package installed. */
-async function fleetStack(mode: Mode, vms: number, workRoot: string): Promise<{ stack: Stack; workDir: string }> {
+export async function fleetStack(mode: Mode, vms: number, workRoot: string, options: FleetStackOptions = {}): Promise<{ stack: Stack; workDir: string }> {
     const workDir = fs.mkdtempSync(path.join(workRoot, `${mode}-${vms}-`));
     fs.cpSync(path.join(repoRoot, "bench", "programs", "fleet"), workDir, { recursive: true });
     fs.symlinkSync(await installedPackage(workRoot), path.join(workDir, "node_modules"), "dir");
@@ -94,12 +102,13 @@ async function fleetStack(mode: Mode, vms: number, workRoot: string): Promise<{ 
                 PULUMI_CONFIG_PASSPHRASE: "bench",
                 PULUMI_SKIP_UPDATE_CHECK: "true",
                 PULUMI_HOME: home,
+                ...options.env,
             },
         },
     );
     const config: Record<string, { value: string }> = { "bench:mode": { value: mode }, "bench:vms": { value: String(vms) } };
-    if (mode === "ours") config["hyperv:host"] = { value: `lab:${await fleetLab(vms, workDir)}` };
-    await stack.setAllConfig(config);
+    if (mode === "ours") config["hyperv:host"] = { value: `lab:${options.lab ?? (await fleetLab(vms, workDir))}` };
+    await stack.setAllConfig({ ...config, ...options.config });
     return { stack, workDir };
 }
 

@@ -3,7 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { initLab } from "../provider/lab";
 import { updateLab } from "../provider/lab/store";
-import { createVm } from "../provider/lab/vms";
+import { createVm, type NewVm } from "../provider/lab/vms";
 
 /** VM names of the fleet, as the bench program declares them (vm0, vm1, ...). */
 export function fleetVmName(i: number): string {
@@ -11,14 +11,14 @@ export function fleetVmName(i: number): string {
 }
 
 /**
- * A lab holding `vms` VMs (Off, Production, backup integration on), added in one transaction so
- * that setting up 500 VMs does not cost 500 document writes.
+ * A lab holding `vms` VMs (by default Off, Production, backup integration on; `spec` changes
+ * that), added in one transaction so that setting up 500 VMs does not cost 500 writes.
  */
-export async function fleetLab(vms: number, parent = os.tmpdir()): Promise<string> {
+export async function fleetLab(vms: number, parent = os.tmpdir(), spec: Partial<Omit<NewVm, "name">> = {}): Promise<string> {
     const folder = fs.mkdtempSync(path.join(parent, "bench-lab-"));
     await initLab(folder);
     await updateLab(folder, { operation: "addVm" }, (doc, tx) => {
-        for (let i = 0; i < vms; i++) createVm(doc, tx, { name: fleetVmName(i) });
+        for (let i = 0; i < vms; i++) createVm(doc, tx, { ...spec, name: fleetVmName(i) } as NewVm);
     });
     return folder;
 }

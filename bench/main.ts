@@ -3,6 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Command } from "commander";
 import { measureEngine, repoRoot } from "./engine";
+import { measureFleetSpeed, type FleetAdapter } from "./fleet-speed";
 import { measureProvider } from "./in-process";
 import { engineGrowth, providerGrowth, render, summariseEngine, type BenchResults } from "./report";
 import { measureOperations, measureRefresh, measureShells } from "./traffic";
@@ -15,7 +16,9 @@ export interface BenchOptions {
     /** Engine rounds per size (floor and ours alternate within each). */
     rounds: number;
     /** Which parts to run. */
-    parts: { engine: boolean; provider: boolean; traffic: boolean };
+    parts: { engine: boolean; provider: boolean; traffic: boolean; fleet: boolean };
+    /** The fleet-speed part: sizes, maxSessions values, adapters, the latency model's time scale, the engine's --parallel. */
+    fleet?: { sizes: number[]; sessions: number[]; adapters: FleetAdapter[]; timeScale: number; parallel?: number };
     /** Where the JSON goes. */
     out: string;
     log: (line: string) => void;
@@ -29,6 +32,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
         engine: { runs: [], summary: [], growth: [] },
         provider: { runs: [], growth: [] },
         traffic: { operations: [], refresh: [], shells: [] },
+        fleet: [],
     };
     if (options.parts.traffic) {
         for (const vms of options.sizes) results.traffic.operations.push(await measureOperations(vms));
@@ -45,6 +49,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
         results.engine.runs = await measureEngine(options.sizes, options.rounds, options.log);
         results.engine.summary = summariseEngine(results.engine.runs);
         results.engine.growth = engineGrowth(results.engine.summary);
+    }
+    if (options.parts.fleet) {
+        const fleet = options.fleet ?? { sizes: [50, 200], sessions: [1, 4, 8], adapters: ["lab", "pwsh-local"], timeScale: 0.1 };
+        results.fleet = await measureFleetSpeed({ ...fleet, log: options.log });
     }
     fs.mkdirSync(path.dirname(options.out), { recursive: true });
     fs.writeFileSync(options.out, `${JSON.stringify(results, null, 2)}\n`);
@@ -63,14 +71,26 @@ async function main(): Promise<void> {
         .option("--sizes <list>", "fleet sizes in VMs (each: 1 policy + 2 checkpoints)", list, [10, 100, 500])
         .option("--refresh-sizes <list>", "checkpoints on one VM for the refresh traffic figure", list, [1, 10, 50])
         .option("--rounds <n>", "engine rounds per size", Number, 1)
-        .option("--only <parts>", "engine,provider,traffic", "engine,provider,traffic")
+        .option("--only <parts>", "engine,provider,traffic,fleet (fleet takes long: it runs at Hyper-V's pace, time-scaled)", "engine,provider,traffic")
+        .option("--fleet-sizes <list>", "fleet speed: sizes in VMs", list, [50, 200])
+        .option("--sessions <list>", "fleet speed: hyperv:maxSessions values", list, [1, 4, 8])
+        .option("--adapters <list>", "fleet speed: lab,pwsh-local", "lab,pwsh-local")
+        .option("--time-scale <factor>", "fleet speed: the latency model's time scale (1 is Hyper-V's pace)", Number, 0.1)
+        .option("--parallel <n>", "fleet speed: the engine's --parallel (default: the engine's own)", Number)
         .option("--out <file>", "JSON results", path.join(repoRoot, "bench-results", "latest.json"))
         .parse();
-    const o = program.opts<{ sizes: number[]; refreshSizes: number[]; rounds: number; only: string; out: string }>();
+    const o = program.opts<{
+        sizes: number[]; refreshSizes: number[]; rounds: number; only: string; out: string;
+        fleetSizes: number[]; sessions: number[]; adapters: string; timeScale: number; parallel?: number;
+    }>();
     const only = new Set(o.only.split(","));
     const results = await runBench({
         sizes: o.sizes, refreshSizes: o.refreshSizes, rounds: o.rounds, out: o.out,
-        parts: { engine: only.has("engine"), provider: only.has("provider"), traffic: only.has("traffic") },
+        parts: { engine: only.has("engine"), provider: only.has("provider"), traffic: only.has("traffic"), fleet: only.has("fleet") },
+        fleet: {
+            sizes: o.fleetSizes, sessions: o.sessions, adapters: o.adapters.split(",") as FleetAdapter[], timeScale: o.timeScale,
+            ...(o.parallel !== undefined ? { parallel: o.parallel } : {}),
+        },
         log: (line) => process.stderr.write(`${line}\n`),
     });
     process.stdout.write(`${render(results)}\n\nJSON: ${o.out}\n`);

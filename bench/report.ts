@@ -1,3 +1,4 @@
+import type { FleetSpeedRun } from "./fleet-speed";
 import CliTable from "cli-table3";
 
 /** Plain tables (no colours), so they paste into BENCHMARKS.md as they are. */
@@ -18,6 +19,7 @@ export interface BenchResults {
     engine: { runs: EngineMeasurement[]; summary: EngineSummary[]; growth: Growth[] };
     provider: { runs: ProviderMeasurement[]; growth: Growth[] };
     traffic: { operations: TrafficMeasurement[]; refresh: RefreshTraffic[]; shells: ShellCount[] };
+    fleet: FleetSpeedRun[];
 }
 
 export interface EngineSummary {
@@ -143,6 +145,13 @@ export function render(results: BenchResults): string {
         const shells = new Table({ head: ["hosts", "resources", "shell sessions in the process"] });
         for (const s of results.traffic.shells) shells.push([s.hosts, s.resources, s.sessions]);
         parts.push(refresh.toString(), shells.toString());
+    }
+    if (results.fleet.length) {
+        const t = new Table({ head: ["adapter", "N VMs", "maxSessions", "engine --parallel", "operation", "ours s", "ideal floor s", "ours/floor", "longest VM chain s", "host work s (one at a time)"] });
+        for (const r of results.fleet) {
+            t.push([r.adapter, r.vms, r.sessions, r.parallel ?? "default", r.op, r.seconds, r.floorSeconds, r.ratio, r.chainSeconds, r.serialSeconds]);
+        }
+        parts.push("4. Fleet speed on a host as slow as Hyper-V (lab latency model, time-scaled; floor = max(longest VM chain, host work / maxSessions))", t.toString());
     }
     const g = [...results.engine.growth, ...results.provider.growth];
     if (g.length) {

@@ -2,9 +2,11 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { floorOf, measureFleetSpeed } from "../../bench/fleet-speed";
 import { runBench } from "../../bench/main";
 import { measurePreviewCost } from "../../bench/preview-cost";
 import { render } from "../../bench/report";
+import { findPwsh } from "../powershell/support/real-shells";
 
 /*
  * The benchmark at a tiny size, so that it cannot rot: every part runs, through the real engine,
@@ -17,7 +19,7 @@ describe("npm run bench, at a tiny size", function () {
         const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bench-smoke-")), "results.json");
         const results = await runBench({
             sizes: [1], refreshSizes: [1, 3], rounds: 1, out,
-            parts: { engine: true, provider: true, traffic: true },
+            parts: { engine: true, provider: true, traffic: true, fleet: false },
             log: () => undefined,
         });
         const written = JSON.parse(fs.readFileSync(out, "utf8"));
@@ -51,5 +53,28 @@ describe("npm run bench:preview, at a tiny size", function () {
         const [up, preview] = await measurePreviewCost(3);
         assert.match(up!, /3 VMs, 9 resources, check in up: \d+ ms wall, 0 host calls \(none\)/);
         assert.match(preview!, /3 VMs, 9 resources, check in preview: \d+ ms wall, \d+ host calls \(.*getVmWithCheckpoints 3\b/);
+    });
+});
+
+describe("npm run bench -- --only fleet, at a tiny size", function () {
+    this.timeout(900_000);
+
+    it("the ideal floor is the longest VM chain or the host's work spread over the sessions, whichever is larger", () => {
+        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bench-floor-")), "work.jsonl");
+        const line = (vmId: string | null, ms: number) => `${JSON.stringify({ vmId, ms, work: ["memoryCheckpoint"] })}\n`;
+        fs.writeFileSync(file, line("a", 6000) + line("a", 4000) + line("b", 2000) + line("c", 2000) + line(null, 2000));
+        assert.deepEqual(floorOf(file, 1), { floorSeconds: 16, chainSeconds: 10, workSeconds: 16 }, "one session: all the work, one piece after another");
+        assert.deepEqual(floorOf(file, 4), { floorSeconds: 10, chainSeconds: 10, workSeconds: 16 }, "four sessions: VM a's chain is the bound");
+    });
+
+    it("measures up and destroy through the engine on the lab and through PowerShell on the stand-in, next to the floor of the work done", async () => {
+        // Without pwsh (outside CI) the PowerShell half is left out; CI requires it, and the bench then fails loudly.
+        const adapters = findPwsh() || process.env.HYPERV_REQUIRE_POWERSHELL === "1" ? (["lab", "pwsh-local"] as const) : (["lab"] as const);
+        const runs = await measureFleetSpeed({ sizes: [2], sessions: [2], adapters: [...adapters], timeScale: 0.01, log: () => undefined });
+        assert.deepEqual(runs.map((r) => `${r.adapter} ${r.op}`), adapters.flatMap((a) => [`${a} up`, `${a} destroy`]));
+        for (const r of runs) {
+            assert.ok(r.workSeconds > 0 && r.chainSeconds > 0 && r.chainSeconds <= r.workSeconds, `${r.adapter} ${r.op}: the host worked (${JSON.stringify(r)})`);
+            assert.ok(r.seconds >= r.floorSeconds && r.ratio >= 1, `${r.adapter} ${r.op}: nothing beats the floor (${JSON.stringify(r)})`);
+        }
     });
 });

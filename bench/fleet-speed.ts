@@ -1,0 +1,142 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { setHostSettings } from "../provider/lab";
+import { WORK_LOG_ENV } from "../provider/lab/latency";
+import { standInModulePath } from "../test/powershell/stand-in/modules";
+import { StandInServer } from "../test/powershell/stand-in/server";
+import { findPwsh } from "../test/powershell/support/real-shells";
+import { fleetStack, repoRoot } from "./engine";
+import { fleetLab } from "./lab-fleet";
+
+/*
+ * Fleet speed on one host that takes as long as Hyper-V: `up` and `destroy` of N VMs x (1 policy +
+ * 2 checkpoints) through the real engine, the lab's `realistic` latency model time-scaled, through
+ * the lab adapter and through PowerShell 7 on the Hyper-V stand-in (which is the lab), for several
+ * hyperv:maxSessions. The VMs run with 4 GB of memory: each standard checkpoint writes it.
+ *
+ * Next to each run, the ideal floor for the work the host actually did (every process that served
+ * it appends its waits to HYPERV_LAB_WORK_LOG): the larger of the longest chain of work on one VM
+ * (one VM's operations cannot overlap) and all the work divided by the sessions. ours/floor is the
+ * headline: 1 would be a provider and engine that cost nothing and never leave a session idle.
+ */
+
+export type FleetAdapter = "lab" | "pwsh-local";
+
+export interface FleetSpeedRun {
+    adapter: FleetAdapter;
+    vms: number;
+    sessions: number;
+    /** The engine's --parallel; undefined is its default. */
+    parallel?: number;
+    op: "up" | "destroy";
+    seconds: number;
+    /** max(longest per-VM chain, total work / sessions), from the work log. */
+    floorSeconds: number;
+    chainSeconds: number;
+    workSeconds: number;
+    ratio: number;
+    /** The same host work done one operation at a time (the provider before the pool). */
+    serialSeconds: number;
+}
+
+export interface FleetSpeedOptions {
+    sizes: number[];
+    sessions: number[];
+    adapters: FleetAdapter[];
+    timeScale: number;
+    parallel?: number;
+    log: (line: string) => void;
+}
+
+interface WorkLine {
+    vmId: string | null;
+    ms: number;
+}
+
+/** The floor for the work in `file`: per-VM chains and the total, in seconds. */
+export function floorOf(file: string, sessions: number): Pick<FleetSpeedRun, "floorSeconds" | "chainSeconds" | "workSeconds"> {
+    const lines = fs.existsSync(file) ? fs.readFileSync(file, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as WorkLine) : [];
+    const chains = new Map<string, number>();
+    let total = 0;
+    for (const { vmId, ms } of lines) {
+        total += ms;
+        if (vmId) chains.set(vmId, (chains.get(vmId) ?? 0) + ms);
+    }
+    const chain = Math.max(0, ...chains.values());
+    const r2 = (ms: number) => Math.round(ms / 10) / 100;
+    return { floorSeconds: r2(Math.max(chain, total / sessions)), chainSeconds: r2(chain), workSeconds: r2(total) };
+}
+
+/** The stand-in module and its server, for the PowerShell adapter; started once per run of the bench. */
+async function standIn(): Promise<{ server: StandInServer; env: Record<string, string> }> {
+    const pwsh = findPwsh();
+    if (!pwsh) throw new Error("the PowerShell adapter needs pwsh on PATH: bash scripts/ensure-powershell.sh, then export PATH=$HOME/.dotnet/tools:$PATH");
+    const server = new StandInServer();
+    await server.start();
+    const PATH = `${path.dirname(pwsh)}${path.delimiter}${process.env.PATH ?? ""}`;
+    return { server, env: { PATH, HYPERV_STANDIN_URL: server.url, PSModulePath: standInModulePath(pwsh) } };
+}
+
+export async function measureFleetSpeed(options: FleetSpeedOptions): Promise<FleetSpeedRun[]> {
+    const workRoot = path.join(repoRoot, "bench-results", "work");
+    fs.mkdirSync(workRoot, { recursive: true });
+    const shells = options.adapters.includes("pwsh-local") ? await standIn() : undefined;
+    const runs: FleetSpeedRun[] = [];
+    try {
+        for (const vms of options.sizes) {
+            for (const sessions of options.sessions) {
+                for (const adapter of options.adapters) {
+                    runs.push(...(await measureOne(adapter, vms, sessions, options, workRoot, shells)));
+                }
+            }
+        }
+    } finally {
+        await shells?.server.stop();
+    }
+    return runs;
+}
+
+async function measureOne(
+    adapter: FleetAdapter,
+    vms: number,
+    sessions: number,
+    options: FleetSpeedOptions,
+    workRoot: string,
+    shells: Awaited<ReturnType<typeof standIn>> | undefined,
+): Promise<FleetSpeedRun[]> {
+    const lab = await fleetLab(vms, workRoot, { state: "Running", checkpointType: "Production" });
+    await setHostSettings(lab, { latency: { profile: "realistic", timeScale: options.timeScale } });
+    const workLog = path.join(lab, "work.jsonl");
+    // The stand-in serves the lab from this process; the lab adapter from the provider's.
+    process.env[WORK_LOG_ENV] = workLog;
+    if (shells) shells.server.lab = lab;
+    const reach: Record<string, { value: string }> = adapter === "lab" ? {} : { "hyperv:host": { value: "local" }, "hyperv:shell": { value: "pwsh" } };
+    const { stack, workDir } = await fleetStack("ours", vms, workRoot, {
+        lab,
+        config: { ...reach, "hyperv:maxSessions": { value: String(sessions) } },
+        env: { [WORK_LOG_ENV]: workLog, ...(adapter === "lab" ? {} : shells!.env) },
+    });
+    const out: FleetSpeedRun[] = [];
+    try {
+        for (const op of ["up", "destroy"] as const) {
+            fs.rmSync(workLog, { force: true });
+            const start = process.hrtime.bigint();
+            const parallel = options.parallel !== undefined ? { parallel: options.parallel } : {};
+            const result = op === "up" ? await stack.up(parallel) : await stack.destroy(parallel);
+            if (result.summary.result !== "succeeded") throw new Error(`${adapter} ${op} of ${vms} VMs: ${result.summary.result}`);
+            const seconds = Math.round(Number(process.hrtime.bigint() - start) / 1e7) / 100;
+            const floor = floorOf(workLog, sessions);
+            const run: FleetSpeedRun = {
+                adapter, vms, sessions, op, seconds, ...floor, ratio: Math.round((seconds / floor.floorSeconds) * 100) / 100, serialSeconds: floor.workSeconds,
+                ...(options.parallel !== undefined ? { parallel: options.parallel } : {}),
+            };
+            options.log(`fleet ${adapter} N=${vms} maxSessions ${sessions}: ${op} ${seconds}s, floor ${run.floorSeconds}s (chain ${run.chainSeconds}s, work ${run.workSeconds}s), ours/floor ${run.ratio}`);
+            out.push(run);
+        }
+    } finally {
+        delete process.env[WORK_LOG_ENV];
+        fs.rmSync(workDir, { recursive: true, force: true });
+        fs.rmSync(lab, { recursive: true, force: true });
+    }
+    return out;
+}

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { readHostSettings } from "../config";
 import { connectHost, disconnectAll } from "../connect";
-import type { VmRef } from "../host";
+import { isGuid, type VmRef } from "../host";
 import { importCommand, importFileOf, planAdoption, programOf, type ChosenVm } from "./adoption";
 
 /*
@@ -14,10 +14,8 @@ import { importCommand, importFileOf, planAdoption, programOf, type ChosenVm } f
  * It only reads the host.
  */
 
-const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-
 function vmRef(text: string): VmRef {
-    return GUID.test(text) ? { id: text.toLowerCase() } : { name: text };
+    return isGuid(text) ? { id: text.toLowerCase() } : { name: text };
 }
 
 function positive(value: string): string {

@@ -24,11 +24,6 @@ export interface TakeOptions {
     isAutomatic?: boolean | undefined;
 }
 
-/** A checkpoint restores memory or saved state only if it captured some; production ones never do. */
-export function restoresSavedState(capturedState: VmState): boolean {
-    return holdsMemory(capturedState) || capturedState === "Saved";
-}
-
 function checkName(name: string, scope: FailureScope): void {
     if (name.length < 1 || name.length > MAX_CHECKPOINT_NAME_LENGTH) throw fail.invalidCheckpointName(scope, MAX_CHECKPOINT_NAME_LENGTH, name.length);
 }
@@ -79,7 +74,7 @@ function take(doc: LabDocument, tx: Transaction, vm: LabVm, options: TakeOptions
         hardDrives: [...vm.hardDrives],
         path: vm.checkpointFileLocation,
     };
-    writeCheckpointFiles(tx, cp, restoresSavedState(cp.vmState));
+    writeCheckpointFiles(tx, cp, holdsMemory(cp.vmState));
     vm.hardDrives = cp.hardDrives.map((disk) => createDifferencingDisk(tx, vm, disk));
     doc.checkpoints.push(cp);
     vm.parentCheckpointId = cp.id;
@@ -101,7 +96,7 @@ export function applyCheckpoint(doc: LabDocument, tx: Transaction, vm: LabVm, cp
 }
 
 function stateAfterRestore(cp: LabCheckpoint, behaviour: Behaviour): VmState {
-    if (!restoresSavedState(cp.vmState)) return "Off";
+    if (!holdsMemory(cp.vmState)) return "Off";
     return cp.vmState === "Saved" ? "Saved" : behaviour.restoredStandardState;
 }
 

@@ -18,7 +18,7 @@ export type Props = Record<string, unknown>;
 export type Provider = pulumi.dynamic.ResourceProvider<Props, any>;
 
 /** What the engine would send for a value it does not know yet (preview). */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+export { unknownValue as UNKNOWN } from "@pulumi/pulumi/runtime/rpc";
 
 const created: string[] = [];
 

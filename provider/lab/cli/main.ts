@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError, Option } from "commander";
 import { isHostError } from "../../host/errors";
+import { isGuid } from "../../host/ids";
 import { checkpointTypeSchema, snapshotTypeSchema, vmStateSchema, type VmRef } from "../../host/model";
 import { labLanguageSchema, labOsSchema } from "../document";
 import { initLab, setHostSettings } from "../init";
@@ -16,14 +17,12 @@ import { renderLab } from "./render";
  * a real host (out of band from Pulumi). Every command takes --lab and --json.
  */
 
-const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-
 function vmRef(text: string): VmRef {
-    return GUID.test(text) ? { id: text } : { name: text };
+    return isGuid(text) ? { id: text } : { name: text };
 }
 
 function checkpointRef(text: string): CheckpointRef {
-    return GUID.test(text) ? { id: text } : { name: text };
+    return isGuid(text) ? { id: text } : { name: text };
 }
 
 function onOff(value: string): boolean {

@@ -1,3 +1,4 @@
+import { withoutUndefined } from "../../shared/objects";
 import {
     HostError,
     MAX_CHECKPOINTS_PER_VM,
@@ -82,7 +83,7 @@ export function refuseAdoption(checkpoint: Checkpoint, hostName: string, vm: Vm)
 }
 
 function declared(inputs: CheckpointInputs): Partial<CheckpointOutputs> {
-    const out = Object.fromEntries(Object.entries(inputs).filter(([, v]) => v !== undefined)) as Partial<CheckpointOutputs>;
+    const out: Partial<CheckpointOutputs> = withoutUndefined(inputs);
     if (inputs.vmName !== undefined) out.vmNameDeclared = inputs.vmName;
     return out;
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { checkpointKindSchema, guidSchema, MAX_CHECKPOINT_NAME_LENGTH, snapshotTypeSchema, unpairedSurrogate, vmStateSchema } from "../../host";
+import { checkpointKindSchema, GUID_PATTERN, guidSchema, MAX_CHECKPOINT_NAME_LENGTH, snapshotTypeSchema, unpairedSurrogate, vmStateSchema } from "../../host";
 import { requireOneVm, vmTargetShape } from "../shared/vm-target";
 
 /** Checkpoint names: 1 to 100 characters (Hyper-V's limit), shown in Hyper-V Manager, not unique. */
@@ -37,7 +37,7 @@ export const checkpointInputsSchema = z
         resourceUrn: z.string().optional(),
         adoptId: z
             .string()
-            .pipe(z.string().regex(/^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$/, {
+            .pipe(z.string().regex(GUID_PATTERN, {
                 message: "adoptId must be the GUID of an existing checkpoint (Get-VMSnapshot -VMName <vm> | Select Name, Id)",
             }))
             .transform((s) => s.toLowerCase())

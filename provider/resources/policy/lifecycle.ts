@@ -1,3 +1,4 @@
+import { withoutUndefined } from "../../shared/objects";
 import { isHostError, sameHostPath, type DesiredCheckpointSettings, type HyperVHost, type VmRef } from "../../host";
 import { withVmLock } from "../shared/locks";
 import { explainRefusal } from "../shared/refusals";
@@ -91,7 +92,7 @@ export function declaredInputs(olds: PolicyOutputs): PolicyInputs {
     const { type, fallbackToStandard, disabled, fileLocation, automaticCheckpoints, ensureBackupIntegration, host, resourceUrn } = olds;
     const target = olds.vmNameDeclared !== undefined ? { vmName: olds.vmNameDeclared } : { vmId: olds.vmId };
     const all = { ...target, host, type, fallbackToStandard, disabled, fileLocation, automaticCheckpoints, ensureBackupIntegration, resourceUrn };
-    return Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined)) as PolicyInputs;
+    return withoutUndefined(all) as PolicyInputs;
 }
 
 /**

@@ -1,7 +1,5 @@
 import { z } from "zod";
-import { unpairedSurrogate, type VmRef } from "../../host";
-
-const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+import { GUID_PATTERN, unpairedSurrogate, type VmRef } from "../../host";
 
 /** The fields every resource uses to name its VM and, optionally, a host other than the stack's. */
 export const vmTargetShape = {
@@ -13,7 +11,7 @@ export const vmTargetShape = {
         .optional(),
     vmId: z
         .string()
-        .regex(GUID, { message: "vmId must be a VM's GUID, e.g. 6c1c5a8e-0d8f-4f8e-9a51-1b1d3c0c2a11 (Get-VM | Select Name, Id)" })
+        .regex(GUID_PATTERN, { message: "vmId must be a VM's GUID, e.g. 6c1c5a8e-0d8f-4f8e-9a51-1b1d3c0c2a11 (Get-VM | Select Name, Id)" })
         .transform((s) => s.toLowerCase())
         .optional(),
     host: z.string().min(1).optional(),
@@ -32,10 +30,15 @@ export function vmRefOf(value: { vmName?: string | undefined; vmId?: string | un
     return value.vmId !== undefined ? { id: value.vmId } : { name: value.vmName! };
 }
 
-/** Whether two declarations name the same VM on the same host (else the resource is replaced). */
-export function sameTarget(
-    a: { vmName?: string | undefined; vmId?: string | undefined; host?: string | undefined },
-    b: { vmName?: string | undefined; vmId?: string | undefined; host?: string | undefined },
+/**
+ * Whether a declaration still names the VM a resource manages (else the resource is replaced): by
+ * its id, or by the name it has now or was declared with, so a VM renamed outside Pulumi is still
+ * the same VM. Hosts are compared by the caller.
+ */
+export function namesManagedVm(
+    managed: { vmId: string; vmName: string; vmNameDeclared?: string | undefined },
+    declared: { vmName?: string | undefined; vmId?: string | undefined },
 ): boolean {
-    return a.vmName === b.vmName && a.vmId === b.vmId && a.host === b.host;
+    if (declared.vmId !== undefined) return declared.vmId === managed.vmId;
+    return declared.vmName === managed.vmName || declared.vmName === managed.vmNameDeclared;
 }

@@ -1,6 +1,7 @@
 import type { Checkpoint, VmRef, VmWithCheckpoints } from "../host";
 import { isHostError } from "../host";
-import { adoptedOutputs, refuseAdoption } from "../resources/checkpoint/plan";
+import { refuseAdoption } from "../resources/checkpoint/adoption-guard";
+import { adoptedOutputs } from "../resources/checkpoint/outputs";
 import { checkpointInputsSchema, type CheckpointInputs } from "../resources/checkpoint/schema";
 import { policyOutputs, settingsOf } from "../resources/policy/plan";
 import { policyInputsSchema, type PolicyInputs } from "../resources/policy/schema";

@@ -6,7 +6,10 @@ import { vmRefOf } from "../shared/vm-target";
 import { asOperation, declaredPolicy, planCreate, plannedCreates, previewRead } from "../shared/preview";
 import { warnOnResource } from "../shared/resource-warnings";
 import { diffCheckpoint } from "./diff";
-import { adoptedOutputs, explainRefusedTake, hyperVTypeOf, refreshedOutputs, refuseAdoption, takenOutputs } from "./plan";
+import { refuseAdoption } from "./adoption-guard";
+import { hyperVTypeOf } from "./hyperv-type";
+import { adoptedOutputs, refreshedOutputs, takenOutputs } from "./outputs";
+import { explainRefusedTake } from "./refused-take";
 import type { CheckpointInputs, CheckpointOutputs } from "./schema";
 
 /**

@@ -49,7 +49,7 @@ const HYPERV = "Microsoft.HyperV.PowerShell.Commands";
 
 /**
  * The FullyQualifiedErrorId each failure corresponds to. The first four are documented; the ids of
- * Checkpoint-VM's refusals are not (the domain reference marks them unconfirmed), so the scripts
+ * Checkpoint-VM's refusals are not (docs/hyper-v.md, section 5, marks them unconfirmed), so the scripts
  * check the policy and state first and raise these ids themselves, and the lab does the same.
  */
 /** Refusals the provider makes itself, before any cmdlet runs: no Hyper-V id corresponds. */

@@ -12,7 +12,7 @@ import type { Transaction } from "./store";
 
 /*
  * Checkpoint-VM, Restore-VMSnapshot, Remove-VMSnapshot and Rename-VMSnapshot on the document,
- * following the domain reference. What kind Checkpoint-VM makes is the lab's own model of
+ * following docs/hyper-v.md. What kind Checkpoint-VM makes is the lab's own model of
  * Hyper-V (production.ts), not the provider's prediction of it.
  */
 

@@ -1,19 +1,28 @@
 import { z } from "zod";
 import { GUID_PATTERN, unpairedSurrogate, type VmRef } from "../../host";
 
-/** The fields every resource uses to name its VM and, optionally, a host other than the stack's. */
+/**
+ * The fields every resource uses to name its VM and, optionally, a host other than the stack's.
+ * Their doc comments are the SDK's: editors show them on the resources' arguments.
+ */
 export const vmTargetShape = {
+    /** The VM's name. Names are not unique on Hyper-V: an ambiguous name is an error listing the ids. Changing it replaces the resource. */
     vmName: z
         .string()
         .min(1, "vmName must not be empty")
         .max(100, "vmName is at most 100 characters (Hyper-V's limit)")
         .refine((v) => unpairedSurrogate(v) === null, "vmName holds an unpaired UTF-16 surrogate, which cannot reach a host as text: remove it")
         .optional(),
+    /** The VM's id (GUID), instead of vmName. Changing it replaces the resource. */
     vmId: z
         .string()
         .regex(GUID_PATTERN, { message: "vmId must be a VM's GUID, e.g. 6c1c5a8e-0d8f-4f8e-9a51-1b1d3c0c2a11 (Get-VM | Select Name, Id)" })
         .transform((s) => s.toLowerCase())
         .optional(),
+    /**
+     * A host address other than the stack's `hyperv:host` (lab:<folder>, local, ssh://user@host,
+     * winrm://host). Credentials always come from the stack's configuration. Changing it replaces the resource.
+     */
     host: z.string().min(1).optional(),
 };
 

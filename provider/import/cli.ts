@@ -59,7 +59,7 @@ const program = new Command("hyperv-import")
     .option("--key-file <path>", "SSH private key file")
     .option("--known-hosts-file <path>", "SSH known_hosts file that holds the host's key")
     .option("--timeout-seconds <seconds>", "per host operation", positive)
-    .configureOutput({ outputError: (text, write) => write(text.split("\n")[0] + "\n") })
+    .configureOutput({ outputError: (text, write) => write(`${text.split("\n")[0]}\n`) })
     .action(async (options: Options) => {
         for (const file of [options.file, options.code]) {
             if (fs.existsSync(file) && !options.force) throw new Error(`${file} exists: use --force to overwrite it, or another --file/--code`);

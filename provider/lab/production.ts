@@ -29,7 +29,7 @@ function whyVssCannot(vm: LabVm): string | null {
     if (compareVersions(vm.version, MIN_PRODUCTION_VERSION) < 0) return `configuration version ${vm.version} does not support production checkpoints`;
     if (vm.state !== "Running") return `the virtual machine is ${vm.state}`;
     const backup = backupServiceOf(vm);
-    if (!backup || !backup.enabled) return "the backup integration service is not enabled";
+    if (!backup?.enabled) return "the backup integration service is not enabled";
     if (!vm.guestBackupResponding) return "the guest did not respond to the backup request";
     return null;
 }

@@ -41,7 +41,7 @@ describe("resource errors reach the user as one readable line", () => {
     });
 
     it("a Japanese host's message still comes with the host, VM and an English fix", async () => {
-        const lab = await labWith([{ name: "web01", state: "Starting" }], { language: "ja-JP" });
+        await labWith([{ name: "web01", state: "Starting" }], { language: "ja-JP" });
         const message = await failsWith(() => create(checkpointProvider, { vmName: "web01", name: "x" }));
         assert.match(message, /^take checkpoint failed on host lab .*, VM "web01"/);
         assert.match(message, /Wait until the VM has finished starting, stopping or saving, then retry\.$/);

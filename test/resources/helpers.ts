@@ -15,6 +15,7 @@ import type { AppliedCheckpointSettings } from "../../provider/host";
  */
 
 export type Props = Record<string, unknown>;
+// biome-ignore lint/suspicious/noExplicitAny: one helper drives both providers, whose outputs differ; `olds` is what the test stored
 export type Provider = pulumi.dynamic.ResourceProvider<Props, any>;
 
 /** What the engine would send for a value it does not know yet (preview). */

@@ -54,7 +54,7 @@ const program = new Command("hyperv-lab")
     .description("A simulated Hyper-V host in a folder: create it, change it out of band, inspect it.")
     .addOption(new Option("--lab <folder>", "the lab folder").env("HYPERV_LAB").default(".hyperv-lab"))
     .option("--json", "print JSON instead of text")
-    .configureOutput({ outputError: (text, write) => write(text.split("\n")[0] + "\n") });
+    .configureOutput({ outputError: (text, write) => write(`${text.split("\n")[0]}\n`) });
 
 program.command("init")
     .description("create an empty lab host, or one with sample VMs")

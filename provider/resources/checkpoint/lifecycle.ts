@@ -1,4 +1,4 @@
-import { HostError, isHostError, permanentProductionBlocker, type Checkpoint, type HyperVHost, type TakenCheckpoint } from "../../host";
+import { HostError, isHostError, permanentProductionBlocker, type Checkpoint, type HyperVHost, type TakenCheckpoint, type VmWithCheckpoints } from "../../host";
 import { withVmLock } from "../shared/locks";
 import { explainRefusal } from "../shared/refusals";
 import { currentListing, mutateVm, readVm } from "../shared/vm-reads";
@@ -138,7 +138,7 @@ export async function predictCheckpoint(host: HyperVHost, inputs: CheckpointInpu
         await previewRead(host, ref);
         return;
     }
-    let listing;
+    let listing: VmWithCheckpoints;
     try {
         listing = await previewRead(host, ref);
     } catch (e) {

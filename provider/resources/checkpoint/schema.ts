@@ -16,7 +16,7 @@ export const checkpointNameSchema = z.string().superRefine((value, ctx) => {
     }
     const lone = unpairedSurrogate(value);
     if (lone) return fail(`holds an unpaired UTF-16 surrogate (${lone.unit} at index ${lone.index}), which cannot reach a host as text: remove it`);
-    // eslint-disable-next-line no-control-regex
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are matched to refuse them
     if (/[\u0000-\u001f\u007f]/.test(value)) return fail("contains a control character (newline, tab, NUL...): remove it");
 });
 

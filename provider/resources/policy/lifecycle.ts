@@ -1,5 +1,5 @@
 import { withoutUndefined } from "../../shared/objects";
-import { isHostError, sameHostPath, type DesiredCheckpointSettings, type HyperVHost, type VmRef } from "../../host";
+import { isHostError, sameHostPath, type DesiredCheckpointSettings, type HyperVHost, type VmRef, type VmWithCheckpoints } from "../../host";
 import { withVmLock } from "../shared/locks";
 import { explainRefusal } from "../shared/refusals";
 import { mutateVm, readVm } from "../shared/vm-reads";
@@ -143,7 +143,7 @@ export async function predictPolicy(host: HyperVHost, inputs: PolicyInputs, upda
     const ref = vmRefOf(inputs);
     const operation = "apply checkpoint settings";
     refuseUnsupported(inputs, ref, await host.capabilities(), host.displayName);
-    let listing;
+    let listing: VmWithCheckpoints;
     try {
         listing = await previewRead(host, ref);
     } catch (e) {

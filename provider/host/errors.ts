@@ -109,6 +109,8 @@ export interface HostErrorOptions {
 /** A failure on a Hyper-V host, with the host, VM and checkpoint it concerns and what to do. */
 export class HostError extends Error {
     readonly code: HostErrorCode;
+    /** Why, in the words the message was built from (without the context and hint around them). */
+    readonly detail: string;
     readonly context: ErrorContext;
     readonly hint: string;
     readonly record?: ErrorRecord;
@@ -119,6 +121,7 @@ export class HostError extends Error {
         super(formatMessage(detail, context, hint), options.cause === undefined ? undefined : { cause: options.cause });
         this.name = `${code}Error`;
         this.code = code;
+        this.detail = detail;
         this.context = context;
         this.hint = hint;
         if (options.record) this.record = options.record;

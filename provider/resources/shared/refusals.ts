@@ -1,4 +1,4 @@
-import { isHostError, type HostCapabilities, type HostErrorCode, type HyperVHost, type VmRef, type VmWithCheckpoints } from "../../host";
+import { HostError, isHostError, type HostCapabilities, type HostErrorCode, type HyperVHost, type VmRef, type VmWithCheckpoints } from "../../host";
 import { readVm } from "./vm-reads";
 
 /** What hosts refuse before changing anything. */
@@ -24,7 +24,8 @@ export async function explainRefusal(
         const { listing } = await readVm(host, vm);
         explain(listing, await host.capabilities());
     } catch (e) {
-        if (isHostError(e, refusal.code)) return e;
+        // Our words go first; the host's refusal stays attached as the cause, for whoever debugs it.
+        if (isHostError(e, refusal.code)) return new HostError(e.code, e.detail, e.context, { hint: e.hint, cause: refusal });
     }
     return refusal;
 }

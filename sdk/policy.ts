@@ -1,44 +1,18 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { CheckpointType } from "../provider/host/model";
+import type { policyFields, PolicySettings } from "../provider/resources/policy/schema";
+import type { vmTargetShape } from "../provider/resources/shared/vm-target";
+import type { InputsOf } from "./inputs";
 import policyProvider = require("./providers/policy");
 
 /** Hyper-V's per-VM checkpoint type (`Set-VM -CheckpointType`). */
-export type HyperVCheckpointType = "Disabled" | "Production" | "ProductionOnly" | "Standard";
+export type HyperVCheckpointType = CheckpointType;
 
 /** The checkpoint settings of a VM at one moment. */
-export interface CheckpointSettings {
-    checkpointType: HyperVCheckpointType | null;
-    fileLocation: string;
-    automaticCheckpoints: boolean | null;
-    backupIntegrationEnabled: boolean | null;
-}
+export type CheckpointSettings = PolicySettings;
 
-export interface VmCheckpointPolicyArgs {
-    /** The VM's name. Names are not unique on Hyper-V: an ambiguous name is an error listing the ids. Changing it replaces the resource. */
-    vmName?: pulumi.Input<string>;
-    /** The VM's id (GUID), instead of vmName. Changing it replaces the resource. */
-    vmId?: pulumi.Input<string>;
-    /** A host address other than the stack's `hyperv:host` (lab:<folder>, local, ssh://user@host, winrm://host). Credentials always come from the stack's configuration. */
-    host?: pulumi.Input<string>;
-    /**
-     * "production": application-consistent checkpoints through the guest's VSS, no memory state
-     * (for servers). "standard": memory and device state included (for test and development).
-     * Unset: the VM's type is left as it is.
-     */
-    type?: pulumi.Input<"production" | "standard">;
-    /**
-     * With type "production": fall back to a standard checkpoint when a production one cannot be
-     * made (Hyper-V's `Production`, its default). false: fail instead (`ProductionOnly`).
-     */
-    fallbackToStandard?: pulumi.Input<boolean>;
-    /** true: no checkpoints can be taken or applied on this VM (`Disabled`). The declared type applies again when set back to false. */
-    disabled?: pulumi.Input<boolean>;
-    /** Absolute folder on the host for checkpoint files (.vmcx, .vmrs). Hyper-V lets it change only while the VM has no checkpoints. */
-    fileLocation?: pulumi.Input<string>;
-    /** Whether Hyper-V takes a checkpoint when the VM starts (Windows Server 2019 / Windows 10 1709 and later). */
-    automaticCheckpoints?: pulumi.Input<boolean>;
-    /** Enable the "Backup (volume shadow copy)" integration service that production checkpoints need. */
-    ensureBackupIntegration?: pulumi.Input<boolean>;
-}
+/** A VmCheckpointPolicy's arguments; each field's doc lives on the provider's schema (vmTargetShape, policyFields). */
+export type VmCheckpointPolicyArgs = InputsOf<typeof vmTargetShape> & InputsOf<typeof policyFields>;
 
 /**
  * How a Hyper-V VM takes checkpoints, kept the way it is declared. Fields left unset are not

@@ -49,7 +49,7 @@ const HYPERV = "Microsoft.HyperV.PowerShell.Commands";
 
 /**
  * The FullyQualifiedErrorId each failure corresponds to. The first four are documented; the ids of
- * Checkpoint-VM's refusals are not (the domain reference marks them unconfirmed), so the scripts
+ * Checkpoint-VM's refusals are not (docs/hyper-v.md, section 5, marks them unconfirmed), so the scripts
  * check the policy and state first and raise these ids themselves, and the lab does the same.
  */
 /** Refusals the provider makes itself, before any cmdlet runs: no Hyper-V id corresponds. */
@@ -92,30 +92,56 @@ const hints: Record<HostErrorCode, string> = {
     HostFailure: "see the host's message",
 };
 
+/*
+ * The package can be loaded twice in one process (by path in tests, by package name from the
+ * serialised provider), which makes two HostError classes: `instanceof` fails across them. The
+ * brand is a registry symbol, the same in every copy.
+ */
+const brand = Symbol.for("hyperv-checkpoints.HostError");
+
+export interface HostErrorOptions {
+    hint?: string;
+    record?: ErrorRecord;
+    /** The failure this one reports in other words, kept whole for whoever debugs it. */
+    cause?: unknown;
+}
+
 /** A failure on a Hyper-V host, with the host, VM and checkpoint it concerns and what to do. */
 export class HostError extends Error {
     readonly code: HostErrorCode;
+    /** Why, in the words the message was built from (without the context and hint around them). */
+    readonly detail: string;
     readonly context: ErrorContext;
     readonly hint: string;
     readonly record?: ErrorRecord;
+    readonly [brand] = true;
 
-    constructor(code: HostErrorCode, detail: string, context: ErrorContext, options: { hint?: string; record?: ErrorRecord } = {}) {
+    constructor(code: HostErrorCode, detail: string, context: ErrorContext, options: HostErrorOptions = {}) {
         const hint = options.hint ?? hints[code];
-        super(formatMessage(detail, context, hint));
+        super(formatMessage(detail, context, hint), options.cause === undefined ? undefined : { cause: options.cause });
         this.name = `${code}Error`;
         this.code = code;
+        this.detail = detail;
         this.context = context;
         this.hint = hint;
         if (options.record) this.record = options.record;
     }
+
+    /** A HostError from any copy of this package, optionally with this code. */
+    static is(e: unknown, code?: HostErrorCode): e is HostError {
+        return typeof e === "object" && e !== null && (e as { [brand]?: unknown })[brand] === true && (code === undefined || (e as HostError).code === code);
+    }
+}
+
+/** `VM "web01" (6c1c…)`, `VM "web01"` or `VM (6c1c…)`: the name quoted, the id in brackets. */
+function named(what: string, name: string | undefined, id: string | undefined): string {
+    return [what, name ? `"${name}"` : undefined, id ? `(${id})` : undefined].filter(Boolean).join(" ");
 }
 
 function formatMessage(detail: string, context: ErrorContext, hint: string): string {
     const where = [`host ${context.host}`];
-    if (context.vm || context.vmId) where.push(`VM ${context.vm ? `"${context.vm}"` : ""}${context.vmId ? ` (${context.vmId})` : ""}`.replace("VM  (", "VM ("));
-    if (context.checkpoint || context.checkpointId) {
-        where.push(`checkpoint ${context.checkpoint ? `"${context.checkpoint}"` : ""}${context.checkpointId ? ` (${context.checkpointId})` : ""}`.replace("checkpoint  (", "checkpoint ("));
-    }
+    if (context.vm || context.vmId) where.push(named("VM", context.vm, context.vmId));
+    if (context.checkpoint || context.checkpointId) where.push(named("checkpoint", context.checkpoint, context.checkpointId));
     const op = context.operation ? `${context.operation} failed on ` : "";
     return `${op}${where.join(", ")}: ${detail.trim().replace(/\.+$/, "")}. ${capitalise(hint)}.`;
 }
@@ -124,8 +150,9 @@ function capitalise(s: string): string {
     return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
+/** A HostError from any copy of this package (see the brand), optionally with this code. */
 export function isHostError(e: unknown, code?: HostErrorCode): e is HostError {
-    return e instanceof HostError && (code === undefined || e.code === code);
+    return HostError.is(e, code);
 }
 
 /**

@@ -1,3 +1,4 @@
+export * from "./ids";
 export * from "./model";
 export * from "./rules";
 export * from "./settings-change";

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { GUID_PATTERN } from "./ids";
 
 /** `Set-VM -CheckpointType` values (Microsoft.HyperV.PowerShell.CheckpointType). */
 export const checkpointTypeSchema = z.enum(["Disabled", "Production", "ProductionOnly", "Standard"]);
@@ -32,7 +33,7 @@ export const userSnapshotTypes: readonly SnapshotType[] = ["Standard", "Planned"
 export const checkpointKindSchema = z.enum(["production", "standard"]);
 export type CheckpointKind = z.infer<typeof checkpointKindSchema>;
 
-const guid = z.string().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, "a GUID");
+const guid = z.string().regex(GUID_PATTERN, "a GUID");
 export const guidSchema = guid.transform((s) => s.toLowerCase());
 
 export const hostCapabilitiesSchema = z.object({
@@ -102,10 +103,6 @@ export type VmWithCheckpoints = z.infer<typeof vmWithCheckpointsSchema>;
 /** How to find a VM: by id (stable) or by name (names are not unique). */
 export type VmRef = { id: string } | { name: string };
 
-export function describeVmRef(ref: VmRef): string {
-    return "id" in ref ? `VM ${ref.id}` : `VM "${ref.name}"`;
-}
-
 /** Changes to a VM's checkpoint settings; an absent field is left as it is. */
 export interface CheckpointSettingsChange {
     checkpointType?: CheckpointType;
@@ -163,8 +160,4 @@ export interface TakenCheckpoint {
     vmStateAtCreation: VmState;
     /** Checkpoints the VM already had under the same name (names repeat on Hyper-V), oldest first. */
     namesakes: Checkpoint[];
-}
-
-export interface ApplyCheckpointResult {
-    vm: Vm;
 }

@@ -1,10 +1,11 @@
 import type { Checkpoint, VmRef, VmWithCheckpoints } from "../host";
 import { isHostError } from "../host";
-import { adoptedOutputs, refuseAdoption } from "../resources/checkpoint/plan";
+import { refuseAdoption } from "../resources/checkpoint/adoption-guard";
+import { adoptedOutputs } from "../resources/checkpoint/outputs";
 import { checkpointInputsSchema, type CheckpointInputs } from "../resources/checkpoint/schema";
 import { policyOutputs, settingsOf } from "../resources/policy/plan";
 import { policyInputsSchema, type PolicyInputs } from "../resources/policy/schema";
-import { compact } from "../resources/shared/check";
+import { withoutUndefined } from "../shared/objects";
 
 /*
  * Adoption through the engine's `pulumi import --file` (Pulumi >= 3.254, whose import files may
@@ -113,7 +114,7 @@ export function planAdoption(vms: ChosenVm[], options: AdoptionOptions, hostName
             const { inputs, dropped } = policyDeclaration(listing, { ...target, ...hostField });
             notes.push(...dropped.map((d) => `VM "${vm.name}" (${vm.id}): ${d}`));
             const name = names.take(slug(vm.name) || "vm");
-            const outputs = { ...compact(policyOutputs(inputs, vm, settingsOf(vm))), __provider: serialisedProvider("policy") };
+            const outputs = { ...withoutUndefined(policyOutputs(inputs, vm, settingsOf(vm))), __provider: serialisedProvider("policy") };
             policyVariable = variableOf(name, names);
             resources.push({
                 kind: "policy", name, variable: policyVariable, vmName: vm.name, inputs,
@@ -134,7 +135,7 @@ export function planAdoption(vms: ChosenVm[], options: AdoptionOptions, hostName
             }
             const inputs: CheckpointInputs = { ...target, ...hostField, name: cp.name };
             const name = names.take(`${slug(vm.name) || "vm"}-${slug(cp.name) || "checkpoint"}`);
-            const outputs = { ...compact(adoptedOutputs(inputs, vm, cp)), __provider: serialisedProvider("checkpoint") };
+            const outputs = { ...withoutUndefined(adoptedOutputs(inputs, vm, cp)), __provider: serialisedProvider("checkpoint") };
             resources.push({
                 kind: "checkpoint", name, variable: variableOf(name, names), vmName: vm.name, inputs,
                 ...(policyVariable ? { dependsOn: policyVariable } : {}),

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { readHostSettings } from "../config";
 import { configureSettings, disconnectAll, hostFor } from "../root";
-import type { VmRef } from "../host";
+import { isGuid, type VmRef } from "../host";
 import { importCommand, importFileOf, planAdoption, programOf, type ChosenVm } from "./adoption";
 
 /*
@@ -14,10 +14,8 @@ import { importCommand, importFileOf, planAdoption, programOf, type ChosenVm } f
  * It only reads the host.
  */
 
-const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-
 function vmRef(text: string): VmRef {
-    return GUID.test(text) ? { id: text.toLowerCase() } : { name: text };
+    return isGuid(text) ? { id: text.toLowerCase() } : { name: text };
 }
 
 function positive(value: string): string {
@@ -61,7 +59,7 @@ const program = new Command("hyperv-import")
     .option("--key-file <path>", "SSH private key file")
     .option("--known-hosts-file <path>", "SSH known_hosts file that holds the host's key")
     .option("--timeout-seconds <seconds>", "per host operation", positive)
-    .configureOutput({ outputError: (text, write) => write(text.split("\n")[0] + "\n") })
+    .configureOutput({ outputError: (text, write) => write(`${text.split("\n")[0]}\n`) })
     .action(async (options: Options) => {
         for (const file of [options.file, options.code]) {
             if (fs.existsSync(file) && !options.force) throw new Error(`${file} exists: use --force to overwrite it, or another --file/--code`);

@@ -13,7 +13,7 @@ import type { Transaction } from "./store";
 
 /*
  * Checkpoint-VM, Restore-VMSnapshot, Remove-VMSnapshot and Rename-VMSnapshot on the document,
- * following the domain reference. What kind Checkpoint-VM makes is the lab's own model of
+ * following docs/hyper-v.md. What kind Checkpoint-VM makes is the lab's own model of
  * Hyper-V (production.ts), not the provider's prediction of it.
  */
 
@@ -23,11 +23,6 @@ export interface TakeOptions {
     /** Recovery and replica checkpoints come from backup and replication, not from the VM's policy. */
     snapshotType?: SnapshotType | undefined;
     isAutomatic?: boolean | undefined;
-}
-
-/** A checkpoint restores memory or saved state only if it captured some; production ones never do. */
-export function restoresSavedState(capturedState: VmState): boolean {
-    return holdsMemory(capturedState) || capturedState === "Saved";
 }
 
 function checkName(name: string, scope: FailureScope): void {
@@ -81,7 +76,7 @@ function take(doc: LabDocument, tx: Transaction, vm: LabVm, options: TakeOptions
         path: vm.checkpointFileLocation,
     };
     tx.spend(checkpointWork(vm, plan.kind));
-    writeCheckpointFiles(tx, cp, restoresSavedState(cp.vmState));
+    writeCheckpointFiles(tx, cp, holdsMemory(cp.vmState));
     vm.hardDrives = cp.hardDrives.map((disk) => createDifferencingDisk(tx, vm, disk));
     doc.checkpoints.push(cp);
     vm.parentCheckpointId = cp.id;
@@ -101,7 +96,7 @@ function checkpointWork(vm: LabVm, kind: "production" | "standard"): HostWork {
  */
 export function applyCheckpoint(doc: LabDocument, tx: Transaction, vm: LabVm, cp: LabCheckpoint, options: { start?: boolean | undefined }, scope: FailureScope): void {
     refuseTransitional(vm, "RestoreVMSnapshot", scope);
-    tx.spend({ operation: "apply", memoryMB: restoresSavedState(cp.vmState) ? vm.memoryMB : 0 });
+    tx.spend({ operation: "apply", memoryMB: holdsMemory(cp.vmState) ? vm.memoryMB : 0 });
     const discarded = vm.hardDrives;
     vm.hardDrives = cp.hardDrives.map((disk) => createDifferencingDisk(tx, vm, disk));
     for (const disk of discarded) mergeUnreferenced(tx, vm, checkpointsOf(doc, vm.id), disk);
@@ -110,7 +105,7 @@ export function applyCheckpoint(doc: LabDocument, tx: Transaction, vm: LabVm, cp
 }
 
 function stateAfterRestore(cp: LabCheckpoint, behaviour: Behaviour): VmState {
-    if (!restoresSavedState(cp.vmState)) return "Off";
+    if (!holdsMemory(cp.vmState)) return "Off";
     return cp.vmState === "Saved" ? "Saved" : behaviour.restoredStandardState;
 }
 

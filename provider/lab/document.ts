@@ -11,7 +11,7 @@ export const labLanguageSchema = z.enum(["en-US", "ja-JP"]);
 export type LabLanguage = z.infer<typeof labLanguageSchema>;
 
 /**
- * How the lab behaves where the domain reference marks Hyper-V's behaviour unconfirmed. The
+ * How the lab behaves where docs/hyper-v.md marks Hyper-V's behaviour unconfirmed. The
  * defaults are what the reference documents; the provider must work under every value.
  */
 export const behaviourSchema = z.object({

@@ -12,7 +12,7 @@
 export type FaultPoint = "beforeFiles" | "afterFiles" | "beforeWrite" | "afterWrite";
 
 export function injectFault(configured: string | null, operation: string, point: FaultPoint): void {
-    const spec = process.env["HYPERV_LAB_FAULT"] || configured;
+    const spec = process.env.HYPERV_LAB_FAULT || configured;
     if (!spec) return;
     const [action, op, at] = spec.split(":");
     if ((op !== operation && op !== "*") || at !== point) return;

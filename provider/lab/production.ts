@@ -7,7 +7,7 @@ import { backupServiceOf } from "./projection";
 
 /**
  * What Hyper-V's Checkpoint-VM makes of a VM under its checkpoint type: the simulator's model of
- * Hyper-V (domain reference, section 5), kept apart from the provider's prediction of it
+ * Hyper-V (docs/hyper-v.md, section 4), kept apart from the provider's prediction of it
  * (provider/host/rules.ts) so that tests of the one can catch a mistake in the other. Throws what
  * Hyper-V throws: checkpoints disabled, or a production-only checkpoint it cannot make.
  */
@@ -29,7 +29,7 @@ function whyVssCannot(vm: LabVm): string | null {
     if (compareVersions(vm.version, MIN_PRODUCTION_VERSION) < 0) return `configuration version ${vm.version} does not support production checkpoints`;
     if (vm.state !== "Running") return `the virtual machine is ${vm.state}`;
     const backup = backupServiceOf(vm);
-    if (!backup || !backup.enabled) return "the backup integration service is not enabled";
+    if (!backup?.enabled) return "the backup integration service is not enabled";
     if (!vm.guestBackupResponding) return "the guest did not respond to the backup request";
     return null;
 }

@@ -65,7 +65,7 @@ export function createVm(doc: LabDocument, tx: Transaction, input: NewVm): LabVm
  * differencing disks' "_<GUID>.avhdx"): Hyper-V names can be longer in bytes than that.
  */
 function freeDiskPath(doc: LabDocument, name: string): string {
-    // eslint-disable-next-line no-control-regex
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are matched to refuse them
     let safe = name.replace(/[<>:"|?*\\/\u0000-\u001f\u007f\u0085\u2028\u2029]/g, "_").trim() || "vm";
     while (Buffer.byteLength(safe, "utf8") > 160) safe = [...safe].slice(0, -1).join("");
     const taken = new Set(doc.vms.flatMap((v) => v.diskFiles.map((d) => d.path.toLowerCase())));

@@ -20,7 +20,7 @@ function parseWindowsPath(p: string): { drive: string; segments: string[] } | nu
     if (!match) return null;
     const segments = (match[2] ?? "").split(/[\\/]+/).filter((s) => s.length > 0);
     // Windows refuses these in a file or folder name.
-    // eslint-disable-next-line no-control-regex
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are matched to refuse them
     if (segments.some((s) => s === "." || s === ".." || /[<>:"|?*\u0000-\u001f]/.test(s))) return null;
     return { drive: (match[1] ?? "").toUpperCase(), segments };
 }

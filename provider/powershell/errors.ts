@@ -1,19 +1,15 @@
-import { errorFromRecord, HostError, type ErrorContext, type ErrorRecord } from "../host/errors";
+import { HostError, type ErrorContext } from "../host/errors";
 
-/** How much of an unexpected output an error message carries. */
+/** How much of what a shell printed an error message carries: enough to diagnose, short enough to read. */
 export const OUTPUT_EXCERPT_LENGTH = 1500;
 
-/**
- * A failure the host reported in its error envelope. Classified by FullyQualifiedErrorId and
- * exception type (errorFromRecord), never by message text: messages are translated.
- */
-export function hostErrorFromEnvelope(record: ErrorRecord, context: ErrorContext): HostError {
-    return errorFromRecord(record, context);
+/** The trimmed text, cut to `limit` characters with a note of how long it was. */
+export function excerpt(output: string, limit = OUTPUT_EXCERPT_LENGTH): string {
+    const text = output.trim();
+    return text.length <= limit ? text : `${text.slice(0, limit)}… (${text.length} characters in all)`;
 }
 
 /** Output we cannot read: names the host and carries a trimmed copy of what came back. */
 export function unexpectedOutput(context: ErrorContext, problem: string, output: string): HostError {
-    const text = output.trim();
-    const shown = text.length <= OUTPUT_EXCERPT_LENGTH ? text : `${text.slice(0, OUTPUT_EXCERPT_LENGTH)}… (${text.length} characters in all)`;
-    return new HostError("UnexpectedOutput", `${problem}; the host returned: ${shown || "(nothing)"}`, context);
+    return new HostError("UnexpectedOutput", `${problem}; the host returned: ${excerpt(output) || "(nothing)"}`, context);
 }

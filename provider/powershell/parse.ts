@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { errorRecordSchema, type ErrorContext } from "../host/errors";
+import { errorFromRecord, errorRecordSchema, type ErrorContext } from "../host/errors";
 import {
     checkpointSchema,
     checkpointTypeSchema,
@@ -11,7 +11,7 @@ import {
     type SnapshotType,
     type VmState,
 } from "../host/model";
-import { hostErrorFromEnvelope, unexpectedOutput } from "./errors";
+import { unexpectedOutput } from "./errors";
 
 /*
  * The scripts project everything to strings on the host, but the parser accepts what either
@@ -145,7 +145,8 @@ export function parseResult<T extends z.ZodType>(output: string, schema: T, cont
     if ("error" in json) {
         const record = errorRecordSchema.safeParse(json.error);
         if (!record.success) throw unexpectedOutput(context, "the error envelope is incomplete", output);
-        throw hostErrorFromEnvelope(record.data, context);
+        // Classified by FullyQualifiedErrorId and exception type, never by message: messages are translated.
+        throw errorFromRecord(record.data, context);
     }
     const result = schema.safeParse(json.ok);
     if (!result.success) {

@@ -216,7 +216,7 @@ function main() {
             args = isPolicyPack
                 ? [...nodeArgsOf(options), entry, ...req.getArgsList(), pluginDir]
                 : [...nodeArgsOf(options), entry, pluginDir, ...req.getArgsList()];
-        } catch (err) {
+        } catch {
             call.destroy({ code: grpc.status.FAILED_PRECONDITION, details: `it looks like the plugin's dependencies are not installed; run npm install in ${pluginDir}` });
             return;
         }

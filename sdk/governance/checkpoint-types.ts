@@ -2,7 +2,7 @@ import type { CheckpointType } from "../../provider/host";
 import type { CheckpointView, PolicyView } from "./resources";
 
 /**
- * The `Set-VM -CheckpointType` a VmCheckpointPolicy declares (the mapping of the domain reference,
+ * The `Set-VM -CheckpointType` a VmCheckpointPolicy declares (the mapping in docs/hyper-v.md,
  * §1); undefined when it declares no type, so the VM keeps whatever type it has.
  */
 export function declaredCheckpointType(policy: PolicyView): CheckpointType | undefined {

@@ -1,5 +1,5 @@
 import type { PolicyResource, ResourceValidationArgs } from "@pulumi/policy";
-import { z } from "zod";
+import type { z } from "zod";
 import { checkpointOutputsSchema } from "../../provider/resources/checkpoint/schema";
 import { policyOutputsSchema } from "../../provider/resources/policy/schema";
 

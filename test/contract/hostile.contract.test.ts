@@ -53,7 +53,7 @@ function refusedCheckpointName(name: string): boolean {
 function refusedFileLocation(path: string): boolean {
     const match = /^[A-Za-z]:[\\/](.*)$/.exec(path);
     if (!match || path.length > 248) return true;
-    // eslint-disable-next-line no-control-regex
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are matched to refuse them
     return match[1]!.split(/[\\/]+/).some((folder) => folder === "." || folder === ".." || /[<>:"|?*\u0000-\u001f]/.test(folder));
 }
 

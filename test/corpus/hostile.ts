@@ -14,6 +14,7 @@ export const hostileNames: readonly string[] = [
     "'; Remove-Item -Recurse C:\\ #",
     "\"; Stop-Computer; \"",
     "$(Stop-Computer)",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: PowerShell's ${...} variable syntax, as hostile text
     "${env:USERNAME}",
     "$env:PATH",
     "`$(whoami)`",
@@ -117,7 +118,7 @@ export const hostilePaths: readonly string[] = [
     "C:\\CON\\checkpoints",
     "C:/Checkpoints",
     "C:\\Check\u202Epoints",
-    "C:\\" + "p".repeat(300),
+    `C:\\${"p".repeat(300)}`,
     "",
     "   ",
     // The values above as folder names, in Windows paths (one line each: what it could break).

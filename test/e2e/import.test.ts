@@ -101,7 +101,8 @@ describe("Adopting a host's policies and checkpoints with `pulumi import --file`
             assert.deepEqual(Object.keys(state).sort(), file.resources.map((r) => r.name).sort());
             for (const r of file.resources) {
                 const s = state[r.name]!;
-                const kind = s.type === POLICY_TYPE ? "policy" : (assert.equal(s.type, CHECKPOINT_TYPE), "checkpoint");
+                if (s.type !== POLICY_TYPE) assert.equal(s.type, CHECKPOINT_TYPE);
+                const kind = s.type === POLICY_TYPE ? "policy" : "checkpoint";
                 assert.equal(s.id, r.id);
                 assert.deepEqual(s.inputs, r.inputs);
                 assert.deepEqual(s.outputs, r.outputs);

@@ -2,8 +2,8 @@ import type { PolicyResource, ResourceValidationArgs, ResourceValidationPolicy, 
 import { unknownCheckingProxy } from "@pulumi/policy";
 import { CHECKPOINT_TYPE, POLICY_TYPE } from "../../sdk/governance";
 
-/** The sentinel @pulumi/policy puts in place of a string not known during preview. */
-export const UNKNOWN_STRING = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+/** The sentinel @pulumi/policy puts in place of a string not known during preview (Pulumi's own). */
+export { unknownValue as UNKNOWN_STRING } from "@pulumi/pulumi/runtime/rpc";
 
 export interface Resource {
     type: string;

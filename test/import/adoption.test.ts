@@ -66,10 +66,10 @@ describe("hyperv-import: the import file and the declarations", function () {
             "kiosk-7",
             "build-agent",
         ], "web01 named twice is adopted once; repeated checkpoint names get distinct resource names");
-        assert.deepEqual(byName["web01"]!.inputs, { vmName: "web01", type: "production", fallbackToStandard: true, fileLocation: "D:\\Checkpoints\\web01", automaticCheckpoints: false });
-        assert.deepEqual(byName["sql01"]!.inputs, { vmName: "sql01", type: "production", fallbackToStandard: false, fileLocation: "D:\\Checkpoints\\sql01", automaticCheckpoints: false });
+        assert.deepEqual(byName.web01!.inputs, { vmName: "web01", type: "production", fallbackToStandard: true, fileLocation: "D:\\Checkpoints\\web01", automaticCheckpoints: false });
+        assert.deepEqual(byName.sql01!.inputs, { vmName: "sql01", type: "production", fallbackToStandard: false, fileLocation: "D:\\Checkpoints\\sql01", automaticCheckpoints: false });
         assert.deepEqual(byName["kiosk-7"]!.inputs, { vmName: "kiosk 7", disabled: true, fileLocation: "C:\\ProgramData\\Microsoft\\Windows\\Hyper-V", automaticCheckpoints: false });
-        assert.deepEqual(byName["dev01"]!.inputs, { vmId: dev01.id, type: "standard", fileLocation: "C:\\ProgramData\\Microsoft\\Windows\\Hyper-V", automaticCheckpoints: true }, "a VM named by id is declared by id");
+        assert.deepEqual(byName.dev01!.inputs, { vmId: dev01.id, type: "standard", fileLocation: "C:\\ProgramData\\Microsoft\\Windows\\Hyper-V", automaticCheckpoints: true }, "a VM named by id is declared by id");
         assert.deepEqual(byName["dev01-experiment"]!.inputs, { vmId: dev01.id, name: "Experiment" });
         assert.equal(byName["dev01-experiment"]!.dependsOn, "dev01");
 

@@ -64,7 +64,7 @@ describe("lab host: several processes on one lab", () => {
         for (const vm of vms) {
             const cps = doc.checkpoints.filter((c) => c.vmId === vm.id);
             assert.equal(cps.length, 30);
-            cps.forEach((cp, i) => assert.equal(cp.parentId, i === 0 ? null : cps[i - 1]?.id, "a linear chain, oldest first"));
+            for (const [i, cp] of cps.entries()) assert.equal(cp.parentId, i === 0 ? null : cps[i - 1]?.id, "a linear chain, oldest first");
             assert.equal(doc.vms.find((v) => v.id === vm.id)?.parentCheckpointId, cps[29]?.id);
             for (const cp of cps) assert.ok(fs.existsSync(labPathOf(folder, `${cp.path}\\${cp.id.toUpperCase()}.vmcx`)));
         }
@@ -120,6 +120,6 @@ describe("lab host: several processes on one lab", () => {
         assert.ok(outcomes.every((o) => o === "ok" || o === "InvalidVmState"), outcomes.join());
         const cps = readLab(folder).checkpoints.filter((c) => c.vmId === vmId);
         assert.equal(cps.length, outcomes.filter((o) => o === "ok").length);
-        cps.forEach((cp, i) => assert.equal(cp.parentId, i === 0 ? null : cps[i - 1]?.id));
+        for (const [i, cp] of cps.entries()) assert.equal(cp.parentId, i === 0 ? null : cps[i - 1]?.id);
     });
 });

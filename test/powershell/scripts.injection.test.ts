@@ -40,10 +40,10 @@ function assertSameShape(parse: ParsePowerShell, reference: string, candidate: s
     return differing;
 }
 
-describe("user values cannot change what a script does (parse trees)", function () {
+describe("user values cannot change what a script does (parse trees)", () => {
     let parse: ParsePowerShell;
 
-    before(async function () {
+    before(async () => {
         parse = await loadPowerShellParser();
     });
 

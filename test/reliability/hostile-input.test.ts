@@ -25,7 +25,7 @@ async function checkOutcome(provider: Provider, news: Record<string, unknown>, f
     return "accepted";
 }
 
-// eslint-disable-next-line no-control-regex
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are matched to refuse them
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 describe("hostile input through the resources' check", function () {

@@ -159,7 +159,7 @@ describe("secrets: error messages never include a password", function () {
             `const target = { kind: "winrm", computerName: "hv01", userName: "admin", password: process.env.TEST_PASSWORD, shell: ${JSON.stringify(path.join(pwsh.dir, "pwsh"))} };`,
             "const host = createPowerShellHost(target);",
             "host.getVm({ name: 'web01' }).then(async () => {",
-            "  const { powerShellTargetSchema } = require(" + JSON.stringify(path.resolve(__dirname, "../../provider/powershell")) + ");",
+            `  const { powerShellTargetSchema } = require(${JSON.stringify(path.resolve(__dirname, "../../provider/powershell"))});`,
             "  console.log('retained: ' + JSON.stringify(sessionFor(powerShellTargetSchema.parse(target)).retainedCommandTexts()));",
             "  await host.dispose();",
             "}, (e) => { console.log('failed: ' + e.message); process.exitCode = 1; });",

@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
 import { checkpointProvider, configure, policyProvider } from "../../provider";
+import { isHostError } from "../../provider/host";
 import { takeCheckpointOutOfBand } from "../../provider/lab";
 import { create, escapeRegExp, failsWith, labVm, labWith, removeLabs, update } from "./helpers";
 
@@ -41,7 +42,7 @@ describe("resource errors reach the user as one readable line", () => {
     });
 
     it("a Japanese host's message still comes with the host, VM and an English fix", async () => {
-        const lab = await labWith([{ name: "web01", state: "Starting" }], { language: "ja-JP" });
+        await labWith([{ name: "web01", state: "Starting" }], { language: "ja-JP" });
         const message = await failsWith(() => create(checkpointProvider, { vmName: "web01", name: "x" }));
         assert.match(message, /^take checkpoint failed on host lab .*, VM "web01"/);
         assert.match(message, /Wait until the VM has finished starting, stopping or saving, then retry\.$/);
@@ -68,5 +69,17 @@ describe("resource errors reach the user as one readable line", () => {
         const message = await failsWith(() => create(checkpointProvider, { vmName: "web01", name: "x", host: "lab:/nonexistent/hyperv-lab" }));
         assert.match(message, /there is no Hyper-V lab in \/nonexistent\/hyperv-lab .* Create one with `hyperv-lab init --lab \/nonexistent\/hyperv-lab`/);
         assert.doesNotMatch(message, /\n/);
+    });
+
+    it("a refusal explained in the declaration's terms keeps the host's own refusal as its cause", async () => {
+        await labWith([{ name: "web01", state: "Saved", checkpointType: "ProductionOnly" }]);
+        const error = await create(checkpointProvider, { vmName: "web01", name: "before upgrade" }).then(
+            () => assert.fail("expected the take to be refused"),
+            (e: unknown) => e,
+        );
+        assert.ok(isHostError(error, "ProductionUnavailable"), String(error));
+        assert.match(error.message, /fallbackToStandard: true on the policy/);
+        assert.ok(isHostError(error.cause, "ProductionUnavailable"), `the host's refusal is the cause: ${String(error.cause)}`);
+        assert.doesNotMatch(error.cause.message, /fallbackToStandard/, "the cause is in the host's words, not ours");
     });
 });

@@ -15,10 +15,11 @@ import type { AppliedCheckpointSettings } from "../../provider/host";
  */
 
 export type Props = Record<string, unknown>;
+// biome-ignore lint/suspicious/noExplicitAny: one helper drives both providers, whose outputs differ; `olds` is what the test stored
 export type Provider = pulumi.dynamic.ResourceProvider<Props, any>;
 
 /** What the engine would send for a value it does not know yet (preview). */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+export { unknownValue as UNKNOWN } from "@pulumi/pulumi/runtime/rpc";
 
 const created: string[] = [];
 

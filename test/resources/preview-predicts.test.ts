@@ -13,7 +13,10 @@ async function check(provider: Provider, news: Props, preview: boolean, olds: Pr
 async function stderrOf(work: () => Promise<unknown>): Promise<string> {
     const written: string[] = [];
     const write = process.stderr.write.bind(process.stderr);
-    process.stderr.write = ((chunk: string) => (written.push(String(chunk)), true)) as typeof process.stderr.write;
+    process.stderr.write = ((chunk: string) => {
+        written.push(String(chunk));
+        return true;
+    }) as typeof process.stderr.write;
     try {
         await work();
     } finally {

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError, Option } from "commander";
 import { isHostError } from "../../host/errors";
+import { isGuid } from "../../host/ids";
 import { checkpointTypeSchema, snapshotTypeSchema, vmStateSchema, type VmRef } from "../../host/model";
 import { labLanguageSchema, labOsSchema } from "../document";
 import { initLab, setHostSettings } from "../init";
@@ -17,14 +18,12 @@ import { renderLab } from "./render";
  * a real host (out of band from Pulumi). Every command takes --lab and --json.
  */
 
-const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-
 function vmRef(text: string): VmRef {
-    return GUID.test(text) ? { id: text } : { name: text };
+    return isGuid(text) ? { id: text } : { name: text };
 }
 
 function checkpointRef(text: string): CheckpointRef {
-    return GUID.test(text) ? { id: text } : { name: text };
+    return isGuid(text) ? { id: text } : { name: text };
 }
 
 function onOff(value: string): boolean {
@@ -78,7 +77,7 @@ const program = new Command("hyperv-lab")
     .description("A simulated Hyper-V host in a folder: create it, change it out of band, inspect it.")
     .addOption(new Option("--lab <folder>", "the lab folder").env("HYPERV_LAB").default(".hyperv-lab"))
     .option("--json", "print JSON instead of text")
-    .configureOutput({ outputError: (text, write) => write(text.split("\n")[0] + "\n") });
+    .configureOutput({ outputError: (text, write) => write(`${text.split("\n")[0]}\n`) });
 
 program.command("init")
     .description("create an empty lab host, or one with sample VMs")

@@ -1,6 +1,6 @@
 import Table from "cli-table3";
 import type { Checkpoint, Vm } from "../../host/model";
-import { restoresSavedState } from "../checkpoints";
+import { holdsMemory } from "../../host/rules";
 import type { LabView } from "../inspect";
 
 /** Text views of the lab for `hyperv-lab show`; pure, so the CLI tests can read them. */
@@ -75,7 +75,7 @@ export function renderCheckpointTree(vm: Vm, checkpoints: Checkpoint[]): string[
 }
 
 function describeCheckpoint(cp: Checkpoint): string {
-    const traits = [cp.snapshotType, restoresSavedState(cp.vmState) ? `with ${cp.vmState === "Saved" ? "saved" : "memory"} state` : "disk only"];
+    const traits = [cp.snapshotType, holdsMemory(cp.vmState) ? `with ${cp.vmState === "Saved" ? "saved" : "memory"} state` : "disk only"];
     if (cp.isAutomatic) traits.push("automatic");
     return `${cp.name} [${traits.join(", ")}] ${cp.creationTime} ${cp.id}`;
 }

@@ -1,3 +1,4 @@
+import { namesManagedVm } from "../shared/vm-target";
 import type { CheckpointInputs, CheckpointOutputs } from "./schema";
 
 export interface CheckpointDiff {
@@ -17,7 +18,7 @@ export interface CheckpointDiff {
 export function diffCheckpoint(id: string, olds: CheckpointOutputs, news: CheckpointInputs): CheckpointDiff {
     const replaces: string[] = [];
     if (news.host !== olds.host) replaces.push("host");
-    if (news.vmId !== undefined ? news.vmId !== olds.vmId : news.vmName !== olds.vmName && news.vmName !== olds.vmNameDeclared) {
+    if (!namesManagedVm(olds, news)) {
         replaces.push(news.vmId !== undefined ? "vmId" : "vmName");
     }
     if (news.type !== olds.type) replaces.push("type");

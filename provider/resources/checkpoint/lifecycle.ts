@@ -1,10 +1,13 @@
-import { HostError, isHostError, permanentProductionBlocker, type Checkpoint, type HyperVHost, type TakenCheckpoint } from "../../host";
+import { HostError, isHostError, permanentProductionBlocker, type Checkpoint, type HyperVHost, type TakenCheckpoint, type VmWithCheckpoints } from "../../host";
 import { explainRefusal } from "../shared/refusals";
 import { vmRefOf } from "../shared/vm-target";
 import { asOperation, type PreviewMemory } from "../shared/preview";
 import { warnOnResource } from "../shared/resource-warnings";
 import { diffCheckpoint } from "./diff";
-import { adoptedOutputs, explainRefusedTake, hyperVTypeOf, refreshedOutputs, refuseAdoption, takenOutputs } from "./plan";
+import { refuseAdoption } from "./adoption-guard";
+import { hyperVTypeOf } from "./hyperv-type";
+import { adoptedOutputs, refreshedOutputs, takenOutputs } from "./outputs";
+import { explainRefusedTake } from "./refused-take";
 import type { CheckpointInputs, CheckpointOutputs } from "./schema";
 
 /**
@@ -124,7 +127,7 @@ export async function predictCheckpoint(host: HyperVHost, preview: PreviewMemory
         await preview.read(host, ref);
         return;
     }
-    let listing;
+    let listing: VmWithCheckpoints;
     try {
         listing = await preview.read(host, ref);
     } catch (e) {

@@ -1,6 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { HostFor } from "../../host";
-import { checkInputs, compact } from "../shared/check";
+import { withoutUndefined } from "../../shared/objects";
+import { checkInputs } from "../shared/check";
 import { diffCheckpoint } from "./diff";
 import { allKnown, takePreviewFlag, type PreviewMemory } from "../shared/preview";
 import { createCheckpoint, predictCheckpoint, deleteCheckpoint, liveCheckpointDeclaration, readCheckpoint, updateCheckpoint } from "./lifecycle";
@@ -31,7 +32,7 @@ export function checkpointProviderOn(hostFor: HostFor, preview: PreviewMemory): 
         async create(news) {
             const inputs = parseInputs(news);
             const { id, outs } = await createCheckpoint(hostFor(inputs.host), inputs);
-            return { id, outs: compact(outs) };
+            return { id, outs: withoutUndefined(outs) };
         },
 
         async read(id, props) {
@@ -39,12 +40,12 @@ export function checkpointProviderOn(hostFor: HostFor, preview: PreviewMemory): 
             const outs = await readCheckpoint(hostFor(olds.host), id, olds);
             // Inputs as the host has them: a checkpoint renamed out of band shows as `~ name` in the next preview.
             // (Pulumi types ReadResult.inputs as the outputs' type; they are inputs.)
-            return outs ? { id, props: compact(outs), inputs: compact(liveCheckpointDeclaration(outs)) as unknown as CheckpointOutputs } : {};
+            return outs ? { id, props: withoutUndefined(outs), inputs: withoutUndefined(liveCheckpointDeclaration(outs)) as unknown as CheckpointOutputs } : {};
         },
 
         async update(id, olds, news) {
             const previous = parseOutputs(olds);
-            return { outs: compact(await updateCheckpoint(hostFor(previous.host), id, previous, parseInputs(news))) };
+            return { outs: withoutUndefined(await updateCheckpoint(hostFor(previous.host), id, previous, parseInputs(news))) };
         },
 
         async delete(id, props) {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { checkpointKindSchema, guidSchema, MAX_CHECKPOINT_NAME_LENGTH, snapshotTypeSchema, unpairedSurrogate, vmStateSchema } from "../../host";
+import { checkpointKindSchema, GUID_PATTERN, guidSchema, MAX_CHECKPOINT_NAME_LENGTH, snapshotTypeSchema, unpairedSurrogate, vmStateSchema } from "../../host";
 import { requireOneVm, vmTargetShape } from "../shared/vm-target";
 
 /** Checkpoint names: 1 to 100 characters (Hyper-V's limit), shown in Hyper-V Manager, not unique. */
@@ -16,7 +16,7 @@ export const checkpointNameSchema = z.string().superRefine((value, ctx) => {
     }
     const lone = unpairedSurrogate(value);
     if (lone) return fail(`holds an unpaired UTF-16 surrogate (${lone.unit} at index ${lone.index}), which cannot reach a host as text: remove it`);
-    // eslint-disable-next-line no-control-regex
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are matched to refuse them
     if (/[\u0000-\u001f\u007f]/.test(value)) return fail("contains a control character (newline, tab, NUL...): remove it");
 });
 
@@ -26,22 +26,47 @@ export const checkpointTypeArgSchema = z.enum(["production", "productionOnly", "
 });
 export type CheckpointTypeArg = z.infer<typeof checkpointTypeArgSchema>;
 
+/**
+ * What a program declares for a checkpoint besides its VM. The doc comments are the SDK's: editors
+ * show them on CheckpointArgs, which is derived from this shape.
+ */
+export const checkpointFields = {
+    /** The checkpoint's name in Hyper-V, 1 to 100 characters; defaults to the resource name. Renamed in place. */
+    name: checkpointNameSchema.optional(),
+    /**
+     * The kind of checkpoint to take, for this checkpoint only: "production" (falls back to standard
+     * when production is impossible), "productionOnly" (fails instead) or "standard". Unset: the VM's
+     * policy decides. A VM whose policy is Disabled is never overridden. Changing it replaces the
+     * checkpoint, and the replacement captures the VM as it is *now*, not as it was.
+     */
+    type: checkpointTypeArgSchema.optional(),
+    /**
+     * Any string. Changing it on an existing checkpoint applies (restores) the checkpoint: the VM
+     * rolls back to it. Leaves the VM Off after a production or disk-only checkpoint, Saved after a
+     * standard checkpoint with memory.
+     */
+    restoreTrigger: z.string({ message: "restoreTrigger must be a string (any value; change it to apply the checkpoint)" }).optional(),
+    /** Start the VM after applying the checkpoint (default false). */
+    startAfterRestore: z.boolean({ message: "startAfterRestore must be true or false" }).optional(),
+    /**
+     * Take over an existing checkpoint by id instead of taking a new one (Pulumi's `import` does not
+     * work for dynamic resources). Nothing on the host changes, unless `name` is also given.
+     */
+    adoptId: z
+        .string()
+        .pipe(z.string().regex(GUID_PATTERN, {
+            message: "adoptId must be the GUID of an existing checkpoint (Get-VMSnapshot -VMName <vm> | Select Name, Id)",
+        }))
+        .transform((s) => s.toLowerCase())
+        .optional(),
+};
+
 export const checkpointInputsSchema = z
     .object({
         ...vmTargetShape,
-        name: checkpointNameSchema.optional(),
-        type: checkpointTypeArgSchema.optional(),
-        restoreTrigger: z.string({ message: "restoreTrigger must be a string (any value; change it to apply the checkpoint)" }).optional(),
-        startAfterRestore: z.boolean({ message: "startAfterRestore must be true or false" }).optional(),
+        ...checkpointFields,
         /** Set by the SDK (pulumi.createUrn), so that the provider's warnings show on this resource. */
         resourceUrn: z.string().optional(),
-        adoptId: z
-            .string()
-            .pipe(z.string().regex(/^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$/, {
-                message: "adoptId must be the GUID of an existing checkpoint (Get-VMSnapshot -VMName <vm> | Select Name, Id)",
-            }))
-            .transform((s) => s.toLowerCase())
-            .optional(),
     })
     .superRefine((value, ctx) => {
         requireOneVm(value, ctx);

@@ -1,4 +1,5 @@
 import { sameHostPath } from "../../host";
+import { namesManagedVm } from "../shared/vm-target";
 import { liveSettings, planChanges } from "./plan";
 import type { PolicyInputs, PolicyOutputs } from "./schema";
 
@@ -9,19 +10,12 @@ export interface PolicyDiff {
     fields: string[];
 }
 
-/** Whether the declaration names the VM this resource manages (else it is replaced). */
-export function sameVm(olds: PolicyOutputs, news: PolicyInputs): boolean {
-    if (olds.host !== news.host) return false;
-    if (news.vmId !== undefined) return news.vmId === olds.vmId;
-    return news.vmName === olds.vmName || news.vmName === olds.vmNameDeclared;
-}
-
 /**
  * Compares the declaration with the settings last read from the host (not only with the last
  * declaration), so that out-of-band changes found by a refresh are repaired by the next `up`.
  */
 export function diffPolicy(olds: PolicyOutputs, news: PolicyInputs): PolicyDiff {
-    if (!sameVm(olds, news)) {
+    if (olds.host !== news.host || !namesManagedVm(olds, news)) {
         const field = news.host !== olds.host ? "host" : news.vmId !== undefined ? "vmId" : "vmName";
         return { changes: true, replaces: [field], fields: [field] };
     }

@@ -1,4 +1,5 @@
-import { isHostError, sameHostPath, type DesiredCheckpointSettings, type HyperVHost, type VmRef } from "../../host";
+import { isHostError, sameHostPath, type DesiredCheckpointSettings, type HyperVHost, type VmRef, type VmWithCheckpoints } from "../../host";
+import { withoutUndefined } from "../../shared/objects";
 import { explainRefusal } from "../shared/refusals";
 import { vmRefOf } from "../shared/vm-target";
 import { asOperation, type PreviewMemory } from "../shared/preview";
@@ -87,7 +88,7 @@ export function declaredInputs(olds: PolicyOutputs): PolicyInputs {
     const { type, fallbackToStandard, disabled, fileLocation, automaticCheckpoints, ensureBackupIntegration, host, resourceUrn } = olds;
     const target = olds.vmNameDeclared !== undefined ? { vmName: olds.vmNameDeclared } : { vmId: olds.vmId };
     const all = { ...target, host, type, fallbackToStandard, disabled, fileLocation, automaticCheckpoints, ensureBackupIntegration, resourceUrn };
-    return Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined)) as PolicyInputs;
+    return withoutUndefined(all) as PolicyInputs;
 }
 
 /**
@@ -138,7 +139,7 @@ export async function predictPolicy(host: HyperVHost, preview: PreviewMemory, in
     const ref = vmRefOf(inputs);
     const operation = "apply checkpoint settings";
     refuseUnsupported(inputs, ref, await host.capabilities(), host.displayName);
-    let listing;
+    let listing: VmWithCheckpoints;
     try {
         listing = await preview.read(host, ref);
     } catch (e) {

@@ -1,3 +1,4 @@
+import { withoutUndefined } from "../../shared/objects";
 import {
     HostError,
     permanentProductionBlocker,
@@ -151,7 +152,7 @@ export function policyOutputs(inputs: PolicyInputs, vm: Vm, prior: PolicySetting
     // What a production checkpoint taken now would be, by the same rule a Checkpoint records its
     // kind with: a VM that is Off gets a disk-only, consistent checkpoint, recorded as production.
     const blocker = vm.checkpointType === null ? { detail: NO_CHECKPOINT_TYPES } : productionNow(vm);
-    const declared = Object.fromEntries(Object.entries(inputs).filter(([, v]) => v !== undefined)) as PolicyInputs;
+    const declared = withoutUndefined(inputs);
     return {
         ...declared,
         vmId: vm.id,

@@ -1,6 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { HostFor } from "../../host";
-import { checkInputs, compact } from "../shared/check";
+import { withoutUndefined } from "../../shared/objects";
+import { checkInputs } from "../shared/check";
 import { warnOnResource } from "../shared/resource-warnings";
 import { diffPolicy } from "./diff";
 import { allKnown, takePreviewFlag, type PreviewMemory } from "../shared/preview";
@@ -38,7 +39,7 @@ export function policyProviderOn(hostFor: HostFor, preview: PreviewMemory): pulu
             const inputs = parseInputs(news);
             const outs = await applyPolicy(hostFor(inputs.host), inputs);
             if (outs.warning) await warnOnResource(inputs.resourceUrn, outs.warning);
-            return { id: outs.vmId, outs: compact(outs) };
+            return { id: outs.vmId, outs: withoutUndefined(outs) };
         },
 
         async read(id, props) {
@@ -46,7 +47,7 @@ export function policyProviderOn(hostFor: HostFor, preview: PreviewMemory): pulu
             const outs = await readPolicy(hostFor(olds.host), olds);
             // Inputs as the host has them: the next preview names what drifted (see liveDeclaration).
             // (Pulumi types ReadResult.inputs as the outputs' type; they are inputs.)
-            return outs ? { id, props: compact(outs), inputs: compact(liveDeclaration(outs)) as unknown as PolicyOutputs } : {};
+            return outs ? { id, props: withoutUndefined(outs), inputs: withoutUndefined(liveDeclaration(outs)) as unknown as PolicyOutputs } : {};
         },
 
         async update(_id, olds, news) {
@@ -54,7 +55,7 @@ export function policyProviderOn(hostFor: HostFor, preview: PreviewMemory): pulu
             const inputs = parseInputs(news);
             const outs = await applyPolicy(hostFor(inputs.host), inputs, previous);
             if (outs.warning) await warnOnResource(inputs.resourceUrn, outs.warning);
-            return { outs: compact(outs) };
+            return { outs: withoutUndefined(outs) };
         },
 
         async delete(_id, props) {

@@ -3,18 +3,38 @@ import { checkpointTypeSchema } from "../../host";
 import { requireOneVm, vmTargetShape } from "../shared/vm-target";
 import { windowsFolderSchema } from "../shared/windows-path";
 
-/** What a user declares for a VM's checkpoint behaviour. A field left unset is not managed. */
+/**
+ * What a program declares for a VM's checkpoint behaviour besides the VM. A field left unset is not
+ * managed. The doc comments are the SDK's: editors show them on VmCheckpointPolicyArgs, derived from this shape.
+ */
+export const policyFields = {
+    /**
+     * "production": application-consistent checkpoints through the guest's VSS, no memory state
+     * (for servers). "standard": memory and device state included (for test and development).
+     * Unset: the VM's type is left as it is.
+     */
+    type: z
+        .enum(["production", "standard"], { message: 'type must be "production" or "standard"' })
+        .optional(),
+    /**
+     * With type "production": fall back to a standard checkpoint when a production one cannot be
+     * made (Hyper-V's `Production`, its default). false: fail instead (`ProductionOnly`).
+     */
+    fallbackToStandard: z.boolean({ message: "fallbackToStandard must be true or false" }).optional(),
+    /** true: no checkpoints can be taken or applied on this VM (`Disabled`). The declared type applies again when set back to false. */
+    disabled: z.boolean({ message: "disabled must be true or false" }).optional(),
+    /** Absolute folder on the host for checkpoint files (.vmcx, .vmrs). Hyper-V lets it change only while the VM has no checkpoints. */
+    fileLocation: windowsFolderSchema("fileLocation").optional(),
+    /** Whether Hyper-V takes a checkpoint when the VM starts (Windows Server 2019 / Windows 10 1709 and later). */
+    automaticCheckpoints: z.boolean({ message: "automaticCheckpoints must be true or false" }).optional(),
+    /** Enable the "Backup (volume shadow copy)" integration service that production checkpoints need. */
+    ensureBackupIntegration: z.boolean({ message: "ensureBackupIntegration must be true or false" }).optional(),
+};
+
 export const policyInputsSchema = z
     .object({
         ...vmTargetShape,
-        type: z
-            .enum(["production", "standard"], { message: 'type must be "production" or "standard"' })
-            .optional(),
-        fallbackToStandard: z.boolean({ message: "fallbackToStandard must be true or false" }).optional(),
-        disabled: z.boolean({ message: "disabled must be true or false" }).optional(),
-        fileLocation: windowsFolderSchema("fileLocation").optional(),
-        automaticCheckpoints: z.boolean({ message: "automaticCheckpoints must be true or false" }).optional(),
-        ensureBackupIntegration: z.boolean({ message: "ensureBackupIntegration must be true or false" }).optional(),
+        ...policyFields,
         /** Set by the SDK (pulumi.createUrn), so that warnings of a delete can be shown on this resource. */
         resourceUrn: z.string().optional(),
     })
@@ -38,6 +58,7 @@ export const policyInputsSchema = z
 export type PolicyInputs = z.infer<typeof policyInputsSchema>;
 
 const settingsSchema = z.object({
+    /** Hyper-V's CheckpointType (null on hosts without checkpoint types). */
     checkpointType: checkpointTypeSchema.nullable(),
     fileLocation: z.string(),
     automaticCheckpoints: z.boolean().nullable(),

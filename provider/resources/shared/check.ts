@@ -1,3 +1,4 @@
+import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import { z } from "zod";
 
 export interface CheckFailure {
@@ -13,19 +14,9 @@ export function checkFailures(error: z.ZodError): CheckFailure[] {
     }));
 }
 
-/** Inputs the engine has not resolved yet (preview with unknown values). */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
+/** An input the engine has not resolved yet (a preview with unknown values): Pulumi's own sentinel. */
 export function isUnknown(value: unknown): boolean {
-    return value === UNKNOWN;
-}
-
-/**
- * Drops undefined fields: the dynamic provider host turns outputs into a protobuf Struct, which
- * refuses undefined ("Unexpected struct type").
- */
-export function compact<T extends object>(value: T): T {
-    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+    return value === unknownValue;
 }
 
 /**

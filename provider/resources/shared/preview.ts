@@ -107,5 +107,5 @@ export function asOperation(e: unknown, ref: VmRef, operation: string): unknown 
     if (!e.record) return e;
     const detail = e.record.message.trim();
     const context = { ...e.context, operation, ...("id" in ref ? { vmId: ref.id } : {}) };
-    return new HostError(e.code, detail, context, { hint: e.hint, record: e.record });
+    return new HostError(e.code, detail, context, { hint: e.hint, record: e.record, cause: e });
 }

@@ -1,4 +1,4 @@
-import { isHostError, type HostCapabilities, type HostErrorCode, type HyperVHost, type VmRef, type VmWithCheckpoints } from "../../host";
+import { HostError, isHostError, type HostCapabilities, type HostErrorCode, type HyperVHost, type VmRef, type VmWithCheckpoints } from "../../host";
 
 /** What hosts refuse before changing anything. */
 const refusals: readonly HostErrorCode[] = [
@@ -22,7 +22,8 @@ export async function explainRefusal(
     try {
         explain(await host.getVmWithCheckpoints(vm), await host.capabilities());
     } catch (e) {
-        if (isHostError(e, refusal.code)) return e;
+        // Our words go first; the host's refusal stays attached as the cause, for whoever debugs it.
+        if (isHostError(e, refusal.code)) return new HostError(e.code, e.detail, e.context, { hint: e.hint, cause: refusal });
     }
     return refusal;
 }

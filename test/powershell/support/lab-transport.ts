@@ -4,6 +4,7 @@ import type { HyperVHost } from "../../../provider/host/port";
 import { decodeParameter } from "../../../provider/powershell/scripts/render";
 import type { InvocationOptions, Transport } from "../../../provider/powershell/transport";
 
+// biome-ignore lint/suspicious/noExplicitAny: decoded script input, shaped by the operation that reads it
 type Input = Record<string, any>;
 
 function refOf(wire: { id?: string; name?: string }): VmRef {

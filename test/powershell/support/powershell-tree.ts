@@ -16,7 +16,6 @@ export interface SyntaxNode {
 export type ParsePowerShell = (source: string) => SyntaxNode;
 
 export async function loadPowerShellParser(): Promise<ParsePowerShell> {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const Parser = require("tree-sitter") as new () => { setLanguage(language: unknown): void; parse(source: string): { rootNode: SyntaxNode } };
     const language = (await importModule("tree-sitter-powershell")).default;
     const parser = new Parser();

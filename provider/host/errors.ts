@@ -1,5 +1,3 @@
-import { z } from "zod";
-
 /** Where a failure happened: every host error names the host, and the VM and checkpoint when known. */
 export interface ErrorContext {
     host: string;
@@ -10,20 +8,6 @@ export interface ErrorContext {
     /** What was being attempted, e.g. "take checkpoint". */
     operation?: string;
 }
-
-/**
- * The error record a Hyper-V cmdlet produces, as our PowerShell scripts return it and as the lab
- * host produces it. Matching is by FullyQualifiedErrorId and exception type, never by message:
- * messages are translated on localised hosts.
- */
-export const errorRecordSchema = z.object({
-    fullyQualifiedErrorId: z.string(),
-    category: z.string().default("NotSpecified"),
-    exceptionType: z.string().default("System.Exception"),
-    message: z.string(),
-    target: z.string().nullish(),
-});
-export type ErrorRecord = z.infer<typeof errorRecordSchema>;
 
 export type HostErrorCode =
     | "VmNotFound"
@@ -44,32 +28,6 @@ export type HostErrorCode =
     | "UnsupportedShell"
     | "UnsendableText"
     | "HostFailure";
-
-const HYPERV = "Microsoft.HyperV.PowerShell.Commands";
-
-/**
- * The FullyQualifiedErrorId each failure corresponds to. The first four are documented; the ids of
- * Checkpoint-VM's refusals are not (docs/hyper-v.md, section 5, marks them unconfirmed), so the scripts
- * check the policy and state first and raise these ids themselves, and the lab does the same.
- */
-/** Refusals the provider makes itself, before any cmdlet runs: no Hyper-V id corresponds. */
-type ProviderOnlyCode = "HostUnreachable" | "HostTimeout" | "UnexpectedOutput" | "UnsupportedShell" | "UnsendableText" | "CheckpointNotAdoptable";
-
-export const hyperVErrorIds: Record<Exclude<HostErrorCode, ProviderOnlyCode>, string> = {
-    VmNotFound: `InvalidParameter,${HYPERV}.GetVM`,
-    AmbiguousVmName: `AmbiguousVmName,${HYPERV}.GetVM`,
-    CheckpointNotFound: `ObjectNotFound,${HYPERV}.GetVMSnapshot`,
-    AccessDenied: `Unspecified,${HYPERV}.GetVM`,
-    CheckpointsDisabled: `CheckpointsDisabled,${HYPERV}.CheckpointVM`,
-    ProductionUnavailable: `ProductionCheckpointUnavailable,${HYPERV}.CheckpointVM`,
-    InvalidVmState: `InvalidState,${HYPERV}.CheckpointVM`,
-    CheckpointLimit: `CheckpointLimitReached,${HYPERV}.CheckpointVM`,
-    FileLocationLocked: `InvalidState,${HYPERV}.SetVM`,
-    UnsupportedByHost: `NamedParameterNotFound,${HYPERV}.SetVM`,
-    // Raised by the settings call before any change, when the VM lacks the service it should enable.
-    BackupServiceMissing: `BackupServiceMissing,${HYPERV}.EnableVMIntegrationService`,
-    HostFailure: `OperationFailed,${HYPERV}`,
-};
 
 const hints: Record<HostErrorCode, string> = {
     VmNotFound: "check the VM name or id (Get-VM on the host lists them)",
@@ -101,7 +59,6 @@ const brand = Symbol.for("hyperv-checkpoints.HostError");
 
 export interface HostErrorOptions {
     hint?: string;
-    record?: ErrorRecord;
     /** The failure this one reports in other words, kept whole for whoever debugs it. */
     cause?: unknown;
 }
@@ -113,7 +70,6 @@ export class HostError extends Error {
     readonly detail: string;
     readonly context: ErrorContext;
     readonly hint: string;
-    readonly record?: ErrorRecord;
     readonly [brand] = true;
 
     constructor(code: HostErrorCode, detail: string, context: ErrorContext, options: HostErrorOptions = {}) {
@@ -124,7 +80,6 @@ export class HostError extends Error {
         this.detail = detail;
         this.context = context;
         this.hint = hint;
-        if (options.record) this.record = options.record;
     }
 
     /** A HostError from any copy of this package, optionally with this code. */
@@ -153,31 +108,4 @@ function capitalise(s: string): string {
 /** A HostError from any copy of this package (see the brand), optionally with this code. */
 export function isHostError(e: unknown, code?: HostErrorCode): e is HostError {
     return HostError.is(e, code);
-}
-
-/**
- * Classifies a cmdlet error record into the shared vocabulary. Used by the PowerShell adapter on
- * what the host returned, and by the lab on what it raises, so both speak the same errors.
- */
-export function errorFromRecord(record: ErrorRecord, context: ErrorContext): HostError {
-    return new HostError(classifyRecord(record), record.message.trim(), context, { record });
-}
-
-export function classifyRecord(record: ErrorRecord): HostErrorCode {
-    for (const [code, id] of Object.entries(hyperVErrorIds) as [HostErrorCode, string][]) {
-        if (record.fullyQualifiedErrorId === id) return code;
-    }
-    const [kind = "", source = ""] = record.fullyQualifiedErrorId.split(",", 2);
-    if (kind === "ObjectNotFound") {
-        return source.endsWith("Snapshot") || source.endsWith("Checkpoint") ? "CheckpointNotFound" : "VmNotFound";
-    }
-    if (kind === "AccessDenied" || record.category === "PermissionDenied" || record.exceptionType === "System.UnauthorizedAccessException") {
-        return "AccessDenied";
-    }
-    if (kind === "InvalidState") return "InvalidVmState";
-    if (kind === "NamedParameterNotFound") return "UnsupportedByHost";
-    if (record.exceptionType.endsWith("PSRemotingTransportException") || kind.startsWith("PSSessionOpenFailed")) {
-        return "HostUnreachable";
-    }
-    return "HostFailure";
 }

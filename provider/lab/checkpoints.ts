@@ -29,13 +29,13 @@ function checkName(name: string, scope: FailureScope): void {
     if (name.length < 1 || name.length > MAX_CHECKPOINT_NAME_LENGTH) throw fail.invalidCheckpointName(scope, MAX_CHECKPOINT_NAME_LENGTH, name.length);
 }
 
-function refuseTransitional(vm: LabVm, cmdlet: string, scope: FailureScope): void {
-    if (isTransitional(vm.state)) throw fail.invalidState(scope, cmdlet, vm.state);
+function refuseTransitional(vm: LabVm, scope: FailureScope): void {
+    if (isTransitional(vm.state)) throw fail.invalidState(scope, vm.state);
 }
 
 export function checkpointVm(doc: LabDocument, tx: Transaction, vm: LabVm, options: TakeOptions, scope: FailureScope): TakenCheckpoint {
     checkName(options.name, scope);
-    refuseTransitional(vm, "CheckpointVM", scope);
+    refuseTransitional(vm, scope);
     const before = projectVm(doc, vm);
     const namesakes = checkpointsOf(doc, vm.id).filter((c) => c.name === options.name).map((c) => projectCheckpoint(vm, c));
     return { vm: before, namesakes, ...takeUnderType(doc, tx, vm, options, scope) };
@@ -95,7 +95,7 @@ function checkpointWork(vm: LabVm, kind: "production" | "standard"): HostWork {
  * checkpoint's disks, so new checkpoints branch from the applied one.
  */
 export function applyCheckpoint(doc: LabDocument, tx: Transaction, vm: LabVm, cp: LabCheckpoint, options: { start?: boolean | undefined }, scope: FailureScope): void {
-    refuseTransitional(vm, "RestoreVMSnapshot", scope);
+    refuseTransitional(vm, scope);
     tx.spend({ operation: "apply", memoryMB: holdsMemory(cp.vmState) ? vm.memoryMB : 0 });
     const discarded = vm.hardDrives;
     vm.hardDrives = cp.hardDrives.map((disk) => createDifferencingDisk(tx, vm, disk));
@@ -111,13 +111,13 @@ function stateAfterRestore(cp: LabCheckpoint, behaviour: Behaviour): VmState {
 
 export function renameCheckpoint(tx: Transaction, vm: LabVm, cp: LabCheckpoint, newName: string, scope: FailureScope): void {
     checkName(newName, scope);
-    refuseTransitional(vm, "RenameVMSnapshot", scope);
+    refuseTransitional(vm, scope);
     tx.spend({ operation: "setVm" });
     cp.name = newName;
 }
 
 export function removeCheckpoint(doc: LabDocument, tx: Transaction, vm: LabVm, cp: LabCheckpoint, scope: FailureScope): void {
-    refuseTransitional(vm, "RemoveVMSnapshot", scope);
+    refuseTransitional(vm, scope);
     if (doc.host.behaviour.removeWithChildren === "removeSubtree") {
         for (const child of doc.checkpoints.filter((c) => c.parentId === cp.id)) removeCheckpoint(doc, tx, vm, child, scope);
     }

@@ -12,7 +12,7 @@ import type { Transaction } from "./store";
  */
 
 export function startVm(doc: LabDocument, tx: Transaction, vm: LabVm, scope: FailureScope): void {
-    if (isTransitional(vm.state)) throw fail.invalidState(scope, "StartVM", vm.state);
+    if (isTransitional(vm.state)) throw fail.invalidState(scope, vm.state);
     if (vm.state === "Running") return;
     tx.spend({ operation: "start" });
     const automatic = osProfiles[doc.host.os].supportsAutomaticCheckpoints && vm.automaticCheckpointsEnabled;
@@ -32,7 +32,7 @@ function automaticCheckpointName(vmName: string, at: Date): string {
 
 /** `turnOff`: pulling the plug, which keeps automatic checkpoints; a clean shutdown removes them. */
 export function stopVm(doc: LabDocument, tx: Transaction, vm: LabVm, options: { turnOff?: boolean }, scope: FailureScope): void {
-    if (isTransitional(vm.state)) throw fail.invalidState(scope, "StopVM", vm.state);
+    if (isTransitional(vm.state)) throw fail.invalidState(scope, vm.state);
     const cleanShutdown = vm.state === "Running" && !options.turnOff;
     if (cleanShutdown) tx.spend({ operation: "stop" });
     vm.state = "Off";
@@ -41,7 +41,7 @@ export function stopVm(doc: LabDocument, tx: Transaction, vm: LabVm, options: { 
 }
 
 export function saveVm(tx: Transaction, vm: LabVm, scope: FailureScope): void {
-    if (vm.state !== "Running" && vm.state !== "Paused") throw fail.invalidState(scope, "SaveVM", vm.state);
+    if (vm.state !== "Running" && vm.state !== "Paused") throw fail.invalidState(scope, vm.state);
     tx.spend({ operation: "save", memoryMB: vm.memoryMB });
     vm.state = "Saved";
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { errorFromRecord, errorRecordSchema, type ErrorContext } from "../host/errors";
+import type { ErrorContext } from "../host/errors";
+import { errorFromRecord, errorRecordSchema } from "./error-records";
 import {
     checkpointSchema,
     checkpointTypeSchema,

@@ -1,6 +1,7 @@
 import type { ChildProcess } from "node:child_process";
 import { PowerShell } from "node-powershell";
-import { errorRecordSchema, HostError, errorFromRecord } from "../host/errors";
+import { HostError } from "../host/errors";
+import { errorFromRecord, errorRecordSchema, HyperVErrorRecord } from "./error-records";
 import { extractResult, extractUndo, frameInvocation, framePreludeDefinition, frameSessionEnd, frameSessionStart, STARTED_MARKER } from "./protocol";
 import { PRELUDE_MISSING_ANSWER } from "./scripts/render";
 import { retainedCommands, silence } from "./quiet-shell";
@@ -266,7 +267,7 @@ export class Shell {
             const context = { ...options.subject, host: this.displayName, operation: `connect for ${options.operation}` };
             if (/Host key verification failed/i.test(said)) {
                 throw new HostError("HostUnreachable", `${record.data.message}${said}`, context, {
-                    record: record.data,
+                    cause: new HyperVErrorRecord(record.data),
                     hint: "the host's SSH key is not known here: add it to ~/.ssh/known_hosts (ssh-keyscan -p <port> <host>, checked against the host), or point hyperv:knownHostsFile at a file that has it",
                 });
             }

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import type { HostErrorCode } from "../../provider/host/errors";
 import { isHostError } from "../../provider/host/errors";
+import type { HyperVErrorRecord } from "../../provider/powershell/error-records";
 import {
     appliedSettingsResultSchema,
     checkpointListResultSchema,
@@ -180,7 +181,7 @@ describe("error envelopes become the domain's errors, by id and never by message
             const e = failure(out.errorEnvelopes[name]);
             assert.ok(isHostError(e, code), `got ${String(e)}`);
             assert.match(e.message, /host hv01 \(ssh\)/);
-            assert.equal(e.record?.fullyQualifiedErrorId, JSON.parse(out.errorEnvelopes[name]).error.fullyQualifiedErrorId);
+            assert.equal((e.cause as HyperVErrorRecord).record.fullyQualifiedErrorId, JSON.parse(out.errorEnvelopes[name]).error.fullyQualifiedErrorId);
         });
     }
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { hyperVErrorIds } from "../../provider/host/errors";
+import { hyperVErrorIds } from "../../provider/powershell/error-records";
 import { frameInvocation, framePreludeDefinition, frameSessionStart } from "../../provider/powershell/protocol";
 import { prelude, PRELUDE_VERSION } from "../../provider/powershell/scripts/prelude";
 import { renderScript } from "../../provider/powershell/scripts";

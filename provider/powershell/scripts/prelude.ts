@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { hyperVErrorIds, MAX_CHECKPOINTS_PER_VM, MIN_PRODUCTION_VERSION } from "../../host";
+import { MAX_CHECKPOINTS_PER_VM, MIN_PRODUCTION_VERSION } from "../../host";
+import { hyperVErrorIds } from "../error-records";
 import { transitionalStates } from "../../host/model";
 import { productionBlockerFunction, settingsChangeFunction } from "./generated-rules";
 import { restoreTextFunction } from "./text-mark";

@@ -104,8 +104,6 @@ export class PreviewMemory {
  */
 export function asOperation(e: unknown, ref: VmRef, operation: string): unknown {
     if (!isHostError(e, "VmNotFound") && !isHostError(e, "AmbiguousVmName")) return e;
-    if (!e.record) return e;
-    const detail = e.record.message.trim();
     const context = { ...e.context, operation, ...("id" in ref ? { vmId: ref.id } : {}) };
-    return new HostError(e.code, detail, context, { hint: e.hint, record: e.record, cause: e });
+    return new HostError(e.code, e.detail, context, { hint: e.hint, cause: e });
 }

@@ -1,3 +1,4 @@
+import { recordFor } from "./records";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { isHostError } from "../../../provider/host/errors";
@@ -84,7 +85,7 @@ export class StandInServer {
             if (fault?.passthru && ok && typeof ok === "object") return { ok: { ...ok, Passthru: fault.passthru } };
             return { ok };
         } catch (e) {
-            const record = isHostError(e) ? e.record : (e as { record?: Record<string, string> }).record;
+            const record = isHostError(e) ? recordFor(e, call.cmdlet) : (e as { record?: Record<string, string> }).record;
             if (record) return { error: { ...record, target: record.target ?? null, terminating: true } };
             return { error: { fullyQualifiedErrorId: "StandInFailure", category: "NotSpecified", message: e instanceof Error ? e.message : String(e), target: null, terminating: true } };
         }

@@ -1,3 +1,5 @@
+import { hyperVErrorIds } from "../../../provider/powershell/error-records";
+import { recordFor } from "../stand-in/records";
 import { isHostError } from "../../../provider/host/errors";
 import type { TakenCheckpoint, VmRef } from "../../../provider/host/model";
 import type { HyperVHost } from "../../../provider/host/port";
@@ -36,7 +38,8 @@ export class LabTransport implements Transport {
         try {
             return JSON.stringify({ ok: await this.answer(operation, decodeParameter(script) as Input) });
         } catch (e) {
-            if (isHostError(e) && e.record) return JSON.stringify({ error: { ...e.record, target: null } });
+            // What Hyper-V refuses travels as its error record; what the adapter refuses itself stays as thrown.
+            if (isHostError(e) && e.code in hyperVErrorIds) return JSON.stringify({ error: recordFor(e) });
             throw e;
         }
     }

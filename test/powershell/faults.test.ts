@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { addVm, readLab, takeCheckpointOutOfBand } from "../../provider/lab";
 import { freshLab, rejectsWith, removeLabs } from "../lab/helpers";
 import { RealShells, type AdapterKind } from "./support/real-shells";
+import { until } from "./support/until";
 
 /*
  * Faults of a real shell and a real connection, against the Hyper-V stand-in: the shell killed in
@@ -24,14 +25,6 @@ function shellProcesses(shell: string): number[] {
             return [];
         }
     });
-}
-
-async function until(condition: () => boolean, what: string, ms = 15_000): Promise<void> {
-    const deadline = Date.now() + ms;
-    while (!condition()) {
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-        await new Promise((r) => setTimeout(r, 50));
-    }
 }
 
 describe("faults of a real shell and connection", () => {

@@ -5,6 +5,7 @@ import { sessionFor } from "../../provider/powershell/sessions";
 import { powerShellTargetSchema } from "../../provider/powershell/target";
 import { freshLab, rejectsWith, removeLabs } from "../lab/helpers";
 import { RealShells, type AdapterKind } from "./support/real-shells";
+import { until } from "./support/until";
 
 /*
  * Shells side by side on one host, for real (PowerShell 7 here and over SSH remoting, against the
@@ -31,14 +32,6 @@ function shellProcesses(shell: string): number[] {
         })
         .sort((a, b) => a.at - b.at || a.pid - b.pid)
         .map((p) => p.pid);
-}
-
-async function until(condition: () => boolean, what: string, ms = 30_000): Promise<void> {
-    const deadline = Date.now() + ms;
-    while (!condition()) {
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-        await new Promise((r) => setTimeout(r, 50));
-    }
 }
 
 describe("shells side by side on one host", () => {

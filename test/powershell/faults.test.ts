@@ -14,7 +14,8 @@ import { until } from "./support/until";
 
 const shells = new RealShells();
 const KINDS: Exclude<AdapterKind, "lab">[] = ["pwsh-local", "pwsh-ssh"];
-const QUICK = { operationSeconds: 4, removalSeconds: 30, connectSeconds: 30 };
+// Long enough for a reconnect and a re-run on a loaded machine; the timeout test sets its own.
+const QUICK = { operationSeconds: 20, removalSeconds: 30, connectSeconds: 30 };
 
 /** The shell processes started as `shell` (a path only one test's host uses). */
 function shellProcesses(shell: string): number[] {
@@ -76,7 +77,7 @@ describe("faults of a real shell and connection", () => {
             });
 
             it("an operation past its timeout fails naming the host and VM, and the next read works on a fresh shell", async () => {
-                const { vmId, host } = await setup(kind);
+                const { vmId, host } = await setup(kind, { ...QUICK, operationSeconds: 4 });
                 shells.server.inject({ cmdlet: "Get-VM", stallMs: 6_000, times: 1 });
                 const error = await rejectsWith(() => host.getVm({ id: vmId }), "HostTimeout");
                 assert.match(error.message, new RegExp(`${vmId}.*did not finish within 4 s`));

@@ -88,6 +88,22 @@ export const labCheckpointSchema = z.object({
 });
 export type LabCheckpoint = z.infer<typeof labCheckpointSchema>;
 
+/**
+ * One power or checkpoint operation as the lab saw it, so tests can tell the order in which VMs
+ * were rolled back, paused and resumed (a real host keeps this in its Hyper-V-VMMS event log).
+ */
+export const labJournalEntrySchema = z.object({
+    at: z.iso.datetime(),
+    operation: z.enum(["takeCheckpoint", "applyCheckpoint", "startVm", "suspendVm", "resumeVm"]),
+    vmId: guidSchema,
+    vmName: z.string(),
+    checkpointId: guidSchema.optional(),
+});
+export type LabJournalEntry = z.infer<typeof labJournalEntrySchema>;
+
+/** The journal keeps the latest entries only: enough for a test, bounded for a long-lived lab. */
+export const LAB_JOURNAL_LENGTH = 200;
+
 export const LAB_FORMAT = "hyperv-lab/1";
 
 /** host.json: the whole simulated host. Checkpoints are kept oldest first. */
@@ -96,5 +112,6 @@ export const labDocumentSchema = z.object({
     host: labHostSchema,
     vms: z.array(labVmSchema),
     checkpoints: z.array(labCheckpointSchema),
+    journal: z.array(labJournalEntrySchema).default([]),
 });
 export type LabDocument = z.infer<typeof labDocumentSchema>;

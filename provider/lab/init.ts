@@ -40,6 +40,7 @@ export async function initLab(labFolder: string, options: InitLabOptions = {}): 
         },
         vms: [],
         checkpoints: [],
+        journal: [],
     };
     await createLabDocument(folder, doc, (tx) => {
         if (options.sample) addSampleVms(doc, tx);

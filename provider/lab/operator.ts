@@ -4,7 +4,7 @@ import { applyCheckpoint, removeCheckpoint, renameCheckpoint, takeCheckpoint } f
 import type { LabCheckpoint, LabDocument, LabVm } from "./document";
 import { fail, type FailureScope } from "./failures";
 import { resolveVm, scopeOf } from "./lookup";
-import { saveVm, startVm, stopVm } from "./power";
+import { resumeVm, saveVm, startVm, stopVm, suspendVm } from "./power";
 import { checkpointsOf, projectVm } from "./projection";
 import { setBackupIntegration, setCheckpointSettings } from "./settings";
 import { updateLab, type Transaction } from "./store";
@@ -74,6 +74,20 @@ export async function stopLabVm(labFolder: string, ref: VmRef, options: { turnOf
 export async function saveLabVm(labFolder: string, ref: VmRef): Promise<Vm> {
     return onVm(labFolder, ref, "saveVm", (doc, _tx, vm, scope) => {
         saveVm(vm, scope);
+        return projectVm(doc, vm);
+    });
+}
+
+export async function suspendLabVm(labFolder: string, ref: VmRef): Promise<Vm> {
+    return onVm(labFolder, ref, "suspendVm", (doc, _tx, vm, scope) => {
+        suspendVm(doc, vm, scope);
+        return projectVm(doc, vm);
+    });
+}
+
+export async function resumeLabVm(labFolder: string, ref: VmRef): Promise<Vm> {
+    return onVm(labFolder, ref, "resumeVm", (doc, _tx, vm, scope) => {
+        resumeVm(doc, vm, scope);
         return projectVm(doc, vm);
     });
 }

@@ -2,6 +2,7 @@ import { isTransitional } from "../host/rules";
 import { takeCheckpoint, removeOne } from "./checkpoints";
 import type { LabDocument, LabVm } from "./document";
 import { fail, type FailureScope } from "./failures";
+import { journal } from "./journal";
 import { osProfiles } from "./os";
 import { checkpointsOf } from "./projection";
 import type { Transaction } from "./store";
@@ -19,6 +20,7 @@ export function startVm(doc: LabDocument, tx: Transaction, vm: LabVm, scope: Fai
         takeCheckpoint(doc, tx, vm, { name: automaticCheckpointName(vm.name, new Date()), isAutomatic: true }, scope);
     }
     vm.state = "Running";
+    journal(doc, "startVm", vm);
 }
 
 /** Hyper-V's own naming: "Automatic Checkpoint - web01 - (06/01/2024 - 14:03:07)". */
@@ -41,4 +43,18 @@ export function stopVm(doc: LabDocument, tx: Transaction, vm: LabVm, options: { 
 export function saveVm(vm: LabVm, scope: FailureScope): void {
     if (vm.state !== "Running" && vm.state !== "Paused") throw fail.invalidState(scope, "SaveVM", vm.state);
     vm.state = "Saved";
+}
+
+/** Suspend-VM: a Running VM is Paused (its memory stays, it runs no instructions). */
+export function suspendVm(doc: LabDocument, vm: LabVm, scope: FailureScope): void {
+    if (vm.state !== "Running") throw fail.invalidState(scope, "SuspendVM", vm.state);
+    vm.state = "Paused";
+    journal(doc, "suspendVm", vm);
+}
+
+/** Resume-VM: a Paused VM runs again. */
+export function resumeVm(doc: LabDocument, vm: LabVm, scope: FailureScope): void {
+    if (vm.state !== "Paused") throw fail.invalidState(scope, "ResumeVM", vm.state);
+    vm.state = "Running";
+    journal(doc, "resumeVm", vm);
 }

@@ -8,6 +8,8 @@ import { configureFromStack } from "./resources/shared/runtime";
 
 export { policyProvider } from "./resources/policy/provider";
 export { checkpointProvider } from "./resources/checkpoint/provider";
+export { checkpointGroupProvider } from "./resources/group/provider";
+export { CheckpointGroupError, isCheckpointGroupError, type MemberOutcome } from "./resources/group/errors";
 export { configureSettings, hostFor } from "./resources/shared/runtime";
 export { readHostSettings, parseHostAddress, type HostSettings, type HostAddress } from "./config";
 export { disconnectAll } from "./connect";

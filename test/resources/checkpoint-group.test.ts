@@ -1,0 +1,102 @@
+import * as assert from "node:assert/strict";
+import { readLab, setVm } from "../../provider/lab";
+import type { HyperVHost, TakeCheckpointRequest, VmRef } from "../../provider/host";
+import { checkpointGroupProvider } from "../../provider/resources/group/provider";
+import { isCheckpointGroupError, type CheckpointGroupError } from "../../provider/resources/group/errors";
+import { createGroup, updateGroup } from "../../provider/resources/group/lifecycle";
+import { groupInputsSchema } from "../../provider/resources/group/schema";
+import { checkFailures, hostOf, labCheckpoints, labWith, removeLabs, type Lab } from "./helpers";
+
+const tiers = ["web01", "app01", "db01"];
+const running = tiers.map((name) => ({ name, state: "Running" as const, version: "9.0", checkpointType: "Standard" as const }));
+const release = (extra: Record<string, unknown> = {}) => groupInputsSchema.parse({ vms: tiers.map((vmName) => ({ vmName })), name: "release 42", ...extra });
+
+/** The lab host, with `before` run just before the take of one VM: the VM changes between the check and the take. */
+function changingBeforeTake(vmId: string, before: () => Promise<unknown>): () => HyperVHost {
+    const host = hostOf();
+    const wrapped = Object.create(host) as HyperVHost;
+    wrapped.takeCheckpoint = async (ref: VmRef, request: TakeCheckpointRequest) => {
+        if ("id" in ref && ref.id === vmId) await before();
+        return host.takeCheckpoint(ref, request);
+    };
+    return () => wrapped;
+}
+
+async function groupError(action: Promise<unknown>): Promise<CheckpointGroupError> {
+    try {
+        await action;
+    } catch (e) {
+        assert.ok(isCheckpointGroupError(e), `expected a CheckpointGroupError, got ${String(e)}`);
+        return e;
+    }
+    assert.fail("the operation succeeded");
+}
+
+describe("CheckpointGroup", () => {
+    let lab: Lab;
+    beforeEach(async () => {
+        lab = await labWith(running);
+    });
+    afterEach(removeLabs);
+
+    describe("check", () => {
+        it("refuses an empty list, a VM without name or id, the same VM twice and an unknown type, naming the field", async () => {
+            assert.deepEqual(await checkFailures(checkpointGroupProvider, { vms: [], name: "x" }), [
+                { property: "vms", reason: "vms must name at least one VM: the group rolls them back in this order" },
+            ]);
+            const failures = await checkFailures(checkpointGroupProvider, { vms: [{ vmName: "web01" }, {}, { vmName: "db01", type: "fast" }], name: "x" });
+            assert.deepEqual(failures.map((f) => f.property).sort(), ["vms.1.vmName", "vms.2.type"]);
+            assert.deepEqual(await checkFailures(checkpointGroupProvider, { vms: [{ vmName: "web01" }, { vmName: "WEB01" }], name: "x" }), [
+                { property: "vms.1", reason: "vms[1] names the same VM as vms[0]: a group takes one checkpoint per VM, remove one of them" },
+            ]);
+        });
+    });
+
+    describe("create", () => {
+        it("removes the checkpoints already taken when a later VM fails, and names every VM and what happened to it", async () => {
+            const db = lab.vms.db01!.id;
+            const hosts = changingBeforeTake(db, () => setVm(lab.folder, { id: db }, { checkpointType: "Disabled" }));
+            const e = await groupError(createGroup(hosts, release()));
+            assert.deepEqual(e.outcomes.map((o) => [o.vm, o.outcome.replace(/\([0-9a-f-]{36}\)/, "(id)").split(":")[0]]), [
+                ["web01", "taken (id), then removed again"],
+                ["app01", "taken (id), then removed again"],
+                ["db01", "failed"],
+            ]);
+            assert.match(e.message, /take checkpoint group "release 42" failed: nothing is left on any VM/);
+            assert.match(e.outcomes[2]!.outcome, /checkpoint policy is Disabled/);
+            for (const vm of tiers) assert.deepEqual(labCheckpoints(lab, vm), [], `${vm} keeps nothing`);
+        });
+
+        it("simultaneous with a production-only VM is refused before any VM is paused", async () => {
+            const from = readLab(lab.folder).journal.length;
+            const inputs = release({ simultaneous: true, vms: [{ vmName: "web01" }, { vmName: "db01", type: "productionOnly" }] });
+            const e = await groupError(createGroup(hostOf, inputs));
+            assert.match(e.outcomes[1]!.outcome, /refused: .*production-only checkpoint cannot be made now: the VM is Paused.*simultaneous pauses it/);
+            assert.deepEqual(readLab(lab.folder).journal.slice(from), []);
+        });
+
+        it("resumes the paused VMs when a take fails, and removes what was taken", async () => {
+            const app = lab.vms.app01!.id;
+            const hosts = changingBeforeTake(app, () => setVm(lab.folder, { id: app }, { checkpointType: "Disabled" }));
+            await groupError(createGroup(hosts, release({ simultaneous: true })));
+            for (const vm of tiers) {
+                assert.equal(readLab(lab.folder).vms.find((v) => v.name === vm)!.state, "Running");
+                assert.deepEqual(labCheckpoints(lab, vm), []);
+            }
+        });
+    });
+
+    describe("rollback", () => {
+        it("stops at the VM that cannot roll back, reporting which VMs are on the checkpoint; the next attempt finishes", async () => {
+            const { outs } = await createGroup(hostOf, release());
+            await setVm(lab.folder, { name: "app01" }, { state: "Stopping" });
+            const e = await groupError(updateGroup(hostOf, outs, release({ restoreTrigger: "1" })));
+            assert.deepEqual(e.outcomes.map((o) => o.outcome.split(":")[0]), ["on the checkpoint (rolled back)", "not rolled back", "not rolled back (not attempted)"]);
+            assert.match(e.message, /the next `up` rolls every VM of the group back again, in order/);
+            await setVm(lab.folder, { name: "app01" }, { state: "Running" });
+            const after = await updateGroup(hostOf, outs, release({ restoreTrigger: "1" }));
+            assert.equal(after.lastRestoreResult, "rolled back web01, app01, db01");
+            for (const m of after.members) assert.equal(readLab(lab.folder).vms.find((v) => v.id === m.vmId)!.parentCheckpointId, m.checkpointId);
+        });
+    });
+});

@@ -78,6 +78,8 @@ export class CheckpointGroup extends pulumi.dynamic.Resource {
                 members: undefined,
                 lastRestoreTime: undefined,
                 lastRestoreResult: undefined,
+                // Tells the provider's check it runs in a preview, where it predicts what the host will refuse; check drops it.
+                __hvcpPreview: pulumi.runtime.isDryRun(),
             },
             opts,
             "hyperv",

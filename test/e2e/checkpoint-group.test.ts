@@ -56,6 +56,13 @@ describe("CheckpointGroup through the Pulumi engine", function () {
         assert.ok(!(await stack.exportState()).includes("hyperv:CheckpointGroup::release"), "the engine records no group");
     });
 
+    it("preview fails with up's error when one VM is certain to be refused, and changes nothing", async () => {
+        await declare({ release: { ...release, vms: [...release.vms, { vmName: "nosuchvm" }] } });
+        const before = readLab(lab);
+        await assert.rejects(stack.preview(), /take checkpoint group "before release 42" failed: nothing was taken on any VM[\s\S]*VM "nosuchvm" on host lab .*: refused: /);
+        assert.deepEqual(readLab(lab), before);
+    });
+
     it("takes one checkpoint per VM, then rolls them back in order and starts them in reverse order", async () => {
         await declare({ release });
         const created = await stack.up();

@@ -5,7 +5,7 @@ import { checkpointGroupProvider } from "../../provider/resources/group/provider
 import { isCheckpointGroupError, type CheckpointGroupError } from "../../provider/resources/group/errors";
 import { createGroup, updateGroup } from "../../provider/resources/group/lifecycle";
 import { groupInputsSchema } from "../../provider/resources/group/schema";
-import { checkFailures, hostOf, labCheckpoints, labWith, removeLabs, type Lab } from "./helpers";
+import { checked, checkFailures, hostJson, hostOf, labCheckpoints, labWith, removeLabs, UNKNOWN, type Lab } from "./helpers";
 
 const tiers = ["web01", "app01", "db01"];
 const running = tiers.map((name) => ({ name, state: "Running" as const, version: "9.0", checkpointType: "Standard" as const }));
@@ -49,6 +49,38 @@ describe("CheckpointGroup", () => {
             assert.deepEqual(await checkFailures(checkpointGroupProvider, { vms: [{ vmName: "web01" }, { vmName: "WEB01" }], name: "x" }), [
                 { property: "vms.1", reason: "vms[1] names the same VM as vms[0]: a group takes one checkpoint per VM, remove one of them" },
             ]);
+        });
+    });
+
+    describe("preview", () => {
+        const preview = (props: Record<string, unknown>) => checkpointGroupProvider.check!({}, { ...props, __hvcpPreview: true });
+
+        it("fails with up's error, naming every VM, when one VM is certain to be refused, and changes nothing", async () => {
+            await setVm(lab.folder, { name: "db01" }, { checkpointType: "Disabled" });
+            const before = hostJson(lab);
+            const e = await groupError(preview({ vms: tiers.map((vmName) => ({ vmName })), name: "r" }));
+            assert.deepEqual(e.outcomes.map((o) => [o.vm, o.outcome.split(":")[0]]), [["web01", "checked"], ["app01", "checked"], ["db01", "refused"]]);
+            await groupError(preview({ vms: [{ vmName: "web01" }, { vmName: "nosuchvm" }], name: "r" }));
+            assert.equal(hostJson(lab), before);
+        });
+
+        it("only warns about a VM that is starting: up may find it running", async () => {
+            await setVm(lab.folder, { name: "app01" }, { state: "Starting" });
+            const original = process.stderr.write.bind(process.stderr);
+            let warnings = "";
+            process.stderr.write = ((chunk: string | Uint8Array) => (warnings += String(chunk), true)) as typeof process.stderr.write;
+            try {
+                const result = await preview({ vms: tiers.map((vmName) => ({ vmName })), name: "r" });
+                assert.deepEqual(result.failures ?? [], []);
+            } finally {
+                process.stderr.write = original;
+            }
+            assert.match(warnings, /VM "app01": .*the VM is Starting.*`pulumi up` refuses the whole group this way unless this changes before it runs/);
+        });
+
+        it("leaves a list holding a value not known yet to the check once it is known", async () => {
+            const inputs = await checked(checkpointGroupProvider, { vms: [{ vmName: UNKNOWN, type: UNKNOWN }], name: "r", __hvcpPreview: true });
+            assert.deepEqual(inputs.vms, [{ vmName: UNKNOWN, type: UNKNOWN }]);
         });
     });
 

@@ -24,14 +24,28 @@ export function checkpointDeclaration(inputs: GroupInputs, member: GroupMember):
  * production-only is refused here, before anything is paused or taken.
  */
 export function refusalOf(inputs: GroupInputs, checked: CheckedMember): string | null {
+    const refusal = refusalErrorOf(inputs, checked);
+    if (refusal === null) return null;
+    const paused = pausedForTake(inputs, checked)
+        ? ' (simultaneous pauses it for the checkpoint, and a production checkpoint needs a running guest: give this VM type "standard", or drop simultaneous)'
+        : "";
+    return `${reasonOf(refusal)}${paused}`;
+}
+
+/** The VM is running and `simultaneous` pauses it for its checkpoint. */
+export function pausedForTake(inputs: GroupInputs, checked: CheckedMember): boolean {
+    return inputs.simultaneous === true && checked.listing.vm.state === "Running";
+}
+
+/** The HostError the Checkpoint resource's rules raise for this VM's checkpoint, or null. */
+export function refusalErrorOf(inputs: GroupInputs, checked: CheckedMember): unknown {
     const { vm, checkpoints } = checked.listing;
-    const atTake = inputs.simultaneous === true && vm.state === "Running" ? { ...vm, state: "Paused" as const } : vm;
+    const atTake = pausedForTake(inputs, checked) ? { ...vm, state: "Paused" as const } : vm;
     try {
         explainRefusedTake(checkpointDeclaration(inputs, checked.member), atTake, checkpoints, checked.caps, checked.hostName);
         return null;
     } catch (e) {
-        const paused = atTake !== vm ? ' (simultaneous pauses it for the checkpoint, and a production checkpoint needs a running guest: give this VM type "standard", or drop simultaneous)' : "";
-        return `${reasonOf(e)}${paused}`;
+        return e;
     }
 }
 

@@ -1,8 +1,10 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { checkInputs, compact } from "../shared/check";
+import { checkInputs, compact, UNKNOWN } from "../shared/check";
+import { allKnown, takePreviewFlag } from "../shared/preview";
 import { hostFor } from "../shared/runtime";
 import { diffGroup } from "./diff";
 import { createGroup, deleteGroup, liveGroupDeclaration, readGroup, updateGroup } from "./lifecycle";
+import { predictGroup } from "./predict";
 import { groupInputsSchema, groupOutputsSchema, type GroupOutputs } from "./schema";
 
 const parseInputs = (news: Record<string, unknown>) => groupInputsSchema.parse(news);
@@ -15,8 +17,18 @@ function compactGroup(outs: GroupOutputs): GroupOutputs {
 
 /** The CheckpointGroup lifecycle, as Pulumi's dynamic provider interface. */
 export const checkpointGroupProvider: pulumi.dynamic.ResourceProvider<Record<string, unknown>, GroupOutputs> = {
-    async check(_olds, news) {
-        return checkInputs(groupInputsSchema, groupInputsSchema.shape, news);
+    async check(olds, given) {
+        // In preview (and only there) a new group is predicted against the host: see shared/preview.
+        const { news, preview } = takePreviewFlag(given);
+        // A value not known yet inside the list (a VM name from another resource's output) makes
+        // the whole list unknown to the check: it is judged again once every value is known.
+        const vmsUnknown = JSON.stringify(news.vms ?? null).includes(UNKNOWN);
+        const checked = checkInputs(groupInputsSchema, groupInputsSchema.shape, vmsUnknown ? { ...news, vms: UNKNOWN } : news);
+        if (!("inputs" in checked)) return checked;
+        if (preview && Object.keys(olds).length === 0 && allKnown(news) && !vmsUnknown) {
+            await predictGroup(hostFor, parseInputs(news));
+        }
+        return { inputs: news };
     },
 
     async diff(_id, olds, news) {

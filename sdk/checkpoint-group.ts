@@ -16,7 +16,8 @@ export interface CheckpointGroupVm {
 export interface CheckpointGroupArgs {
     /**
      * The VMs, in the order they roll back (first rolls back first; e.g. web, app, database).
-     * Changing the list, or a VM's host or type, replaces the group: the new one captures every VM as it is now.
+     * Another VM, or another host or type for one, replaces the group: the new one captures every
+     * VM as it is now. The same VMs in another order only change the order of the next rollback.
      */
     vms: pulumi.Input<pulumi.Input<CheckpointGroupVm>[]>;
     /** The name of every checkpoint of the group, 1 to 100 characters; defaults to the resource name. Renamed in place. */

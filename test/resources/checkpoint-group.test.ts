@@ -3,6 +3,7 @@ import { readLab, setVm } from "../../provider/lab";
 import type { HyperVHost, TakeCheckpointRequest, VmRef } from "../../provider/host";
 import { checkpointGroupProvider } from "../../provider/resources/group/provider";
 import { isCheckpointGroupError, type CheckpointGroupError } from "../../provider/resources/group/errors";
+import { diffGroup } from "../../provider/resources/group/diff";
 import { createGroup, updateGroup } from "../../provider/resources/group/lifecycle";
 import { groupInputsSchema } from "../../provider/resources/group/schema";
 import { checked, checkFailures, hostJson, hostOf, labCheckpoints, labWith, removeLabs, UNKNOWN, type Lab } from "./helpers";
@@ -130,5 +131,30 @@ describe("CheckpointGroup", () => {
             assert.equal(after.lastRestoreResult, "rolled back web01, app01, db01");
             for (const m of after.members) assert.equal(readLab(lab.folder).vms.find((v) => v.id === m.vmId)!.parentCheckpointId, m.checkpointId);
         });
+    });
+});
+
+describe("CheckpointGroup's diff", () => {
+    let lab: Lab;
+    beforeEach(async () => {
+        lab = await labWith(running);
+    });
+    afterEach(removeLabs);
+
+    it("the same VMs in another order roll back in the new order, without retaking anything", async () => {
+        const { outs } = await createGroup(hostOf, release());
+        const reversed = release({ vms: [...tiers].reverse().map((vmName) => ({ vmName })) });
+        assert.deepEqual(diffGroup(outs, reversed).replaces, []);
+        assert.deepEqual(diffGroup(outs, reversed).fields, ["vms"]);
+        const after = await updateGroup(hostOf, outs, { ...reversed, restoreTrigger: "1" });
+        assert.equal(after.lastRestoreResult, "rolled back db01, app01, web01");
+        assert.deepEqual(after.members.map((m) => m.checkpointId), [...outs.members].reverse().map((m) => m.checkpointId));
+        assert.equal(readLab(lab.folder).checkpoints.length, 3);
+    });
+
+    it("another VM, or another type for one, replaces the group", async () => {
+        const { outs } = await createGroup(hostOf, release());
+        assert.deepEqual(diffGroup(outs, release({ vms: [{ vmName: "web01" }, { vmName: "app01" }] })).replaces, ["vms"]);
+        assert.deepEqual(diffGroup(outs, release({ vms: [{ vmName: "web01" }, { vmName: "app01" }, { vmName: "db01", type: "standard" }] })).replaces, ["vms"]);
     });
 });

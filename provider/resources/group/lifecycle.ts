@@ -1,7 +1,7 @@
 import { isHostError } from "../../host";
 import { warnOnResource } from "../shared/resource-warnings";
 import { mutateVm, readVm } from "../shared/vm-reads";
-import { diffGroup } from "./diff";
+import { diffGroup, reordered } from "./diff";
 import { CheckpointGroupError, reasonOf, type MemberOutcome } from "./errors";
 import { withVmLocks } from "./locks";
 import { declaredOf } from "./plan";
@@ -11,10 +11,14 @@ import type { HostOf } from "./take";
 
 export { createGroup, type HostOf } from "./take";
 
-/** Renames checkpoints named otherwise than declared, then rolls the group back on a new restoreTrigger. */
+/**
+ * Follows a new order of the same VMs, renames checkpoints named otherwise than declared, then
+ * rolls the group back on a new restoreTrigger.
+ */
 export async function updateGroup(hostOf: HostOf, olds: GroupOutputs, news: GroupInputs): Promise<GroupOutputs> {
     const d = diffGroup(olds, news);
-    const members = [...olds.members];
+    // An update keeps the same VMs; they may be declared in another order, which the rollback follows.
+    const members = reordered(olds, news) ?? [...olds.members];
     for (const i of d.renames) {
         const m = members[i]!;
         const host = hostOf(m.host);

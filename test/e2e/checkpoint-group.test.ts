@@ -111,7 +111,7 @@ describe("CheckpointGroup through the Pulumi engine", function () {
 
         await removeLabCheckpoint(lab, { name: "app01" }, { id: app!.checkpointId });
         const refreshed = await stack.refresh();
-        assert.match(refreshed.stdout, /VM "app01" \([0-9a-f-]+\) in group "before release 42" was removed outside Pulumi; .*replaces the group/);
+        assert.match(refreshed.stdout, /group "before release 42": the checkpoint of VM "app01" \([0-9a-f-]+\) was removed outside Pulumi; .*replaces the group/);
         const repaired = await stack.up();
         assert.deepEqual(opsByName(repaired), { release: ["create-replacement", "replace", "delete-replaced"] });
         assert.deepEqual(checkpointsByVm(lab), { web01: ["before release 42"], app01: ["before release 42"], db01: ["before release 42"] });

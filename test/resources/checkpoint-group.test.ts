@@ -1,12 +1,12 @@
 import * as assert from "node:assert/strict";
-import { readLab, setVm } from "../../provider/lab";
+import { readLab, removeLabCheckpoint, renameLabCheckpoint, setVm } from "../../provider/lab";
 import type { HyperVHost, TakeCheckpointRequest, VmRef } from "../../provider/host";
 import { checkpointGroupProvider } from "../../provider/resources/group/provider";
 import { isCheckpointGroupError, type CheckpointGroupError } from "../../provider/resources/group/errors";
 import { diffGroup } from "../../provider/resources/group/diff";
-import { createGroup, updateGroup } from "../../provider/resources/group/lifecycle";
+import { createGroup, readGroup, updateGroup } from "../../provider/resources/group/lifecycle";
 import { groupInputsSchema } from "../../provider/resources/group/schema";
-import { checked, checkFailures, hostJson, hostOf, labCheckpoints, labWith, removeLabs, UNKNOWN, type Lab } from "./helpers";
+import { checked, checkFailures, hostJson, hostOf, labCheckpoints, labWith, removeLabs, removeVmOutOfBand, UNKNOWN, type Lab } from "./helpers";
 
 const tiers = ["web01", "app01", "db01"];
 const running = tiers.map((name) => ({ name, state: "Running" as const, version: "9.0", checkpointType: "Standard" as const }));
@@ -21,6 +21,18 @@ function changingBeforeTake(vmId: string, before: () => Promise<unknown>): () =>
         return host.takeCheckpoint(ref, request);
     };
     return () => wrapped;
+}
+
+/** Runs `work`, capturing what the provider writes to stderr (its warnings without an engine). */
+async function withWarnings<T>(work: () => Promise<T>): Promise<{ result: T; warnings: string }> {
+    const original = process.stderr.write.bind(process.stderr);
+    let warnings = "";
+    process.stderr.write = ((chunk: string | Uint8Array) => ((warnings += String(chunk)), true)) as typeof process.stderr.write;
+    try {
+        return { result: await work(), warnings };
+    } finally {
+        process.stderr.write = original;
+    }
 }
 
 async function groupError(action: Promise<unknown>): Promise<CheckpointGroupError> {
@@ -67,15 +79,8 @@ describe("CheckpointGroup", () => {
 
         it("only warns about a VM that is starting: up may find it running", async () => {
             await setVm(lab.folder, { name: "app01" }, { state: "Starting" });
-            const original = process.stderr.write.bind(process.stderr);
-            let warnings = "";
-            process.stderr.write = ((chunk: string | Uint8Array) => (warnings += String(chunk), true)) as typeof process.stderr.write;
-            try {
-                const result = await preview({ vms: tiers.map((vmName) => ({ vmName })), name: "r" });
-                assert.deepEqual(result.failures ?? [], []);
-            } finally {
-                process.stderr.write = original;
-            }
+            const { result, warnings } = await withWarnings(() => preview({ vms: tiers.map((vmName) => ({ vmName })), name: "r" }));
+            assert.deepEqual(result.failures ?? [], []);
             assert.match(warnings, /VM "app01": .*the VM is Starting.*`pulumi up` refuses the whole group this way unless this changes before it runs/);
         });
 
@@ -156,5 +161,42 @@ describe("CheckpointGroup's diff", () => {
         const { outs } = await createGroup(hostOf, release());
         assert.deepEqual(diffGroup(outs, release({ vms: [{ vmName: "web01" }, { vmName: "app01" }] })).replaces, ["vms"]);
         assert.deepEqual(diffGroup(outs, release({ vms: [{ vmName: "web01" }, { vmName: "app01" }, { vmName: "db01", type: "standard" }] })).replaces, ["vms"]);
+    });
+});
+
+describe("CheckpointGroup's refresh", () => {
+    let lab: Lab;
+    beforeEach(async () => {
+        lab = await labWith(running);
+    });
+    afterEach(removeLabs);
+
+    it("shows a checkpoint renamed out of band on its VM, which the next update renames back", async () => {
+        const { outs } = await createGroup(hostOf, release());
+        await renameLabCheckpoint(lab.folder, { name: "app01" }, { id: outs.members[1]!.checkpointId }, "by hand");
+        const refreshed = (await readGroup(hostOf, outs))!;
+        assert.deepEqual(refreshed.members.map((m) => m.checkpointName), ["release 42", "by hand", "release 42"]);
+        assert.deepEqual(diffGroup(refreshed, release()).renames, [1]);
+        const repaired = await updateGroup(hostOf, refreshed, release());
+        assert.deepEqual(repaired.members.map((m) => m.checkpointName), ["release 42", "release 42", "release 42"]);
+        assert.equal(labCheckpoints(lab, "app01")[0]!.name, "release 42");
+    });
+
+    it("marks the checkpoint of a VM deleted out of band as gone; the replacement says which VM is missing", async () => {
+        const { outs } = await createGroup(hostOf, release());
+        await removeVmOutOfBand(lab, lab.vms.db01!.id);
+        const { result: refreshed, warnings } = await withWarnings(async () => (await readGroup(hostOf, outs))!);
+        assert.match(warnings, /VM "db01" \([0-9a-f-]+\) is gone from its host.*cannot take the group again with a VM that is gone: take it out of vms/);
+        assert.deepEqual(refreshed.members.map((m) => m.present), [true, true, false]);
+        assert.deepEqual(diffGroup(refreshed, release()).replaces, ["vms"]);
+        const e = await groupError(createGroup(hostOf, release()));
+        assert.match(e.outcomes[2]!.outcome, /^refused: .*db01/);
+        assert.equal(labCheckpoints(lab, "web01").length, 1, "nothing more was taken");
+    });
+
+    it("forgets the group once every checkpoint of it is gone", async () => {
+        const { outs } = await createGroup(hostOf, release());
+        for (const m of outs.members) await removeLabCheckpoint(lab.folder, { id: m.vmId }, { id: m.checkpointId });
+        assert.equal(await readGroup(hostOf, outs), undefined);
     });
 });

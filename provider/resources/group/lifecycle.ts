@@ -35,24 +35,34 @@ export async function updateGroup(hostOf: HostOf, olds: GroupOutputs, news: Grou
  * band, which the next `up` repairs (see diffGroup). Undefined when all of them are gone.
  */
 export async function readGroup(hostOf: HostOf, olds: GroupOutputs): Promise<GroupOutputs | undefined> {
+    const vmsGone = new Set<string>();
     const members = await Promise.all(olds.members.map(async (m): Promise<GroupMemberOutput> => {
         try {
             const { vm, checkpoints } = (await readVm(hostOf(m.host), { id: m.vmId })).listing;
             const cp = checkpoints.find((c) => c.id === m.checkpointId);
             return cp ? { ...m, vmName: vm.name, checkpointName: cp.name, present: true } : { ...m, vmName: vm.name, present: false };
         } catch (e) {
-            if (isHostError(e, "VmNotFound")) return { ...m, present: false };
-            throw e;
+            if (!isHostError(e, "VmNotFound")) throw e;
+            vmsGone.add(m.vmId);
+            return { ...m, present: false };
         }
     }));
     if (members.every((m) => !m.present)) return undefined;
-    const gone = members.filter((m) => !m.present);
-    if (gone.length > 0) {
-        await warnOnResource(olds.resourceUrn,
-            `the checkpoint of ${gone.map((m) => `VM "${m.vmName}" (${m.checkpointId})`).join(", ")} in group "${olds.name}" was removed outside Pulumi; ` +
-            "a checkpoint cannot be put back as it was, so the next `pulumi up` replaces the group: it takes a new checkpoint of every VM (one moment for all again) and removes the old ones");
-    }
+    await warnOfDrift(olds, members, vmsGone);
     return { ...olds, members };
+}
+
+/** Says, per VM, what refresh found gone and what the next `up` will do about it. */
+async function warnOfDrift(olds: GroupOutputs, members: GroupMemberOutput[], vmsGone: Set<string>): Promise<void> {
+    const gone = members.filter((m) => !m.present);
+    if (gone.length === 0) return;
+    const what = gone.map((m) => vmsGone.has(m.vmId)
+        ? `VM "${m.vmName}" (${m.vmId}) is gone from its host, and its checkpoint with it`
+        : `the checkpoint of VM "${m.vmName}" (${m.checkpointId}) was removed outside Pulumi`);
+    const next = gone.some((m) => vmsGone.has(m.vmId))
+        ? "the next `pulumi up` cannot take the group again with a VM that is gone: take it out of vms (the group is then replaced)"
+        : "a checkpoint cannot be put back as it was, so the next `pulumi up` replaces the group: it takes a new checkpoint of every VM (one moment for all again) and removes the old ones";
+    await warnOnResource(olds.resourceUrn, `group "${olds.name}": ${what.join("; ")}; ${next}`);
 }
 
 /** Removes every checkpoint of the group (Hyper-V merges their disks); one already gone is success. */

@@ -85,6 +85,22 @@ describe("CheckpointGroup through the Pulumi engine", function () {
         for (const vm of tiers) assert.equal(vmByName(lab, vm).state, "Running");
     });
 
+    it("a rollback killed midway is finished by the next up, which rolls every VM back again in order", async () => {
+        await declare({ release });
+        await stack.up();
+        await declare({ release: { ...release, restoreTrigger: "rollback-1" } });
+        envVars()["HYPERV_LAB_FAULT"] = "exit:applyCheckpoint:afterWrite";
+        const from = readLab(lab).journal.length;
+        await assert.rejects(stack.up(), /CheckpointGroup \(release\):\s+error: error reading from server: (EOF|connection reset by peer)/);
+        delete envVars()["HYPERV_LAB_FAULT"];
+        assert.deepEqual(journalSince(lab, from, ["applyCheckpoint"]), ["applyCheckpoint web01"], "killed after the first VM");
+        const again = readLab(lab).journal.length;
+        const res = await stack.up();
+        assert.deepEqual(opsByName(res), { release: ["update"] });
+        assert.deepEqual(journalSince(lab, again, ["applyCheckpoint"]), ["applyCheckpoint web01", "applyCheckpoint app01", "applyCheckpoint db01"]);
+        assert.equal(((res.outputs.groupOutputs as Record<string, GroupOut>).release!).lastRestoreResult, "rolled back web01, app01, db01");
+    });
+
     it("simultaneous: pauses every running VM before the first checkpoint and resumes them after the last", async () => {
         await declare({ release: { ...release, simultaneous: true } });
         const from = readLab(lab).journal.length;

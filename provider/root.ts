@@ -2,6 +2,7 @@ import { readHostSettings, type ConfigSource, type HostSettings } from "./config
 import { openAdapter, resolveAddress, type HostFactory } from "./connect";
 import { orderedByVm, type HostFor, type HyperVHost } from "./host";
 import { checkpointProviderOn } from "./resources/checkpoint/provider";
+import { checkpointGroupProviderOn } from "./resources/group/provider";
 import { policyProviderOn } from "./resources/policy/provider";
 import { PreviewMemory } from "./resources/shared/preview";
 
@@ -54,6 +55,7 @@ const preview = new PreviewMemory();
 
 export const policyProvider = policyProviderOn(hostFor, preview);
 export const checkpointProvider = checkpointProviderOn(hostFor, preview);
+export const checkpointGroupProvider = checkpointGroupProviderOn(hostFor, preview);
 
 /** For tests and benchmarks that run several previews in one process. */
 export function forgetPreview(): void {

@@ -5,8 +5,9 @@ import * as hyperv from "hyperv-checkpoints";
 /** What the pipeline asks of the stack: checkpoints of these VMs for this change, maybe applied. */
 export interface Declaration {
     change: string;
+    /** The change set, in the order the VMs roll back (the reverse of the order they start). */
     vms: string[];
-    /** Set to a new value to apply (restore) every checkpoint of the change set. */
+    /** Set to a new value to roll every VM of the change set back to its checkpoint, in order. */
     restoreTrigger?: string;
 }
 
@@ -16,28 +17,38 @@ export interface TakenCheckpoint {
     name: string;
     kind: string;
     vmStateAtCreation: string;
+}
+
+/** The change set's group as the stack has it after an `up`. */
+export interface ChangeSet {
+    checkpoints: TakenCheckpoint[];
     lastRestoreTime: string | null;
+    /** What the last rollback did, in order, e.g. "rolled back web01, sql01". */
+    lastRestoreResult: string | null;
 }
 
 /**
- * The inline program: one checkpoint per VM, named after the change. The resource names carry the
- * change id, so a new change gets fresh checkpoints and the previous change's are removed.
+ * The inline program: one CheckpointGroup for the change set, a checkpoint per VM named after the
+ * change, taken all or nothing and rolled back together. The resource name carries the change
+ * id, so a new change gets a fresh group and the previous change's checkpoints are removed.
  */
-async function program(): Promise<{ checkpoints: pulumi.Output<TakenCheckpoint[]> }> {
+async function program(): Promise<{ changeSet?: pulumi.Output<ChangeSet> }> {
     const config = new pulumi.Config("pipeline");
     const change = config.require("change");
     const vms = config.requireObject<string[]>("vms");
     const restoreTrigger = config.get("restoreTrigger");
-    const checkpoints = vms.map((vmName) => new hyperv.Checkpoint(`${change}-${vmName}`, {
-        vmName,
+    if (vms.length === 0) return {};
+    const group = new hyperv.CheckpointGroup(change, {
+        vms: vms.map((vmName) => ({ vmName })),
         name: `before ${change}`,
         ...(restoreTrigger ? { restoreTrigger } : {}),
-    }));
+    });
     return {
-        checkpoints: pulumi.all(checkpoints.map((c) =>
-            pulumi.all([c.vmName, c.id, c.checkpointName, c.kind, c.vmStateAtCreation, c.lastRestoreTime])
-                .apply(([vmName, id, name, kind, vmStateAtCreation, lastRestoreTime]) =>
-                    ({ vmName, id, name, kind, vmStateAtCreation, lastRestoreTime })))),
+        changeSet: pulumi.all([group.members, group.lastRestoreTime, group.lastRestoreResult]).apply(([members, lastRestoreTime, lastRestoreResult]) => ({
+            checkpoints: members.map((m) => ({ vmName: m.vmName, id: m.checkpointId, name: m.checkpointName, kind: m.kind, vmStateAtCreation: m.vmStateAtCreation })),
+            lastRestoreTime,
+            lastRestoreResult,
+        })),
     };
 }
 
@@ -71,8 +82,8 @@ export class CheckpointStack {
         return new CheckpointStack(stack, options);
     }
 
-    /** Converges the host to the declaration and returns the checkpoints that now exist. */
-    async declare(declaration: Declaration): Promise<TakenCheckpoint[]> {
+    /** Converges the host to the declaration and returns the change set's group as it now is. */
+    async declare(declaration: Declaration): Promise<ChangeSet> {
         await this.stack.setAllConfig({
             "pipeline:change": { value: declaration.change },
             "pipeline:vms": { value: JSON.stringify(declaration.vms) },
@@ -83,6 +94,6 @@ export class CheckpointStack {
             await this.stack.removeConfig("pipeline:restoreTrigger");
         }
         const result = await this.stack.up(this.options.verbose ? { onOutput: (text) => process.stdout.write(text) } : {});
-        return (result.outputs.checkpoints?.value ?? []) as TakenCheckpoint[];
+        return (result.outputs.changeSet?.value ?? { checkpoints: [], lastRestoreTime: null, lastRestoreResult: null }) as ChangeSet;
     }
 }

@@ -5,8 +5,9 @@ import { runChange, verify } from "./change";
 import { CheckpointStack, type TakenCheckpoint } from "./checkpoint-stack";
 
 /*
- * A pipeline step around a risky change: checkpoint every VM of the change set, run the change,
- * verify, then remove the checkpoints (success) or apply them (failure). Exit codes:
+ * A pipeline step around a risky change: checkpoint every VM of the change set as one group (all
+ * or nothing), run the change, verify, then remove the checkpoints (success) or roll every VM back
+ * with one trigger, in the order given by --vms (failure). Exit codes:
  *   0  the change succeeded and was verified; its checkpoints are removed
  *   1  the change or the verification failed; the VMs were rolled back to their checkpoints
  *   2  usage error
@@ -16,7 +17,7 @@ import { CheckpointStack, type TakenCheckpoint } from "./checkpoint-stack";
 const EXIT = { ok: 0, rolledBack: 1, usage: 2, needsHuman: 3 } as const;
 
 const usage = `usage: ts-node pipeline.ts --vms <vm,vm,...> [options]
-  --vms <names>       the change set: VM names, comma-separated (required)
+  --vms <names>       the change set: VM names, comma-separated, in the order they roll back (required)
   --change <id>       names the checkpoints "before <id>" (default: change-<UTC timestamp>)
   --command <cmd>     shell command that makes the change (gets HYPERV_CHANGE_VMS); default: a simulated change
   --fail              make the simulated change fail, to rehearse the rollback
@@ -79,7 +80,8 @@ function describe(cp: TakenCheckpoint): string {
 
 function engineError(err: unknown): string {
     const text = err instanceof Error ? err.message : String(err);
-    const diagnostics = text.split("\n").filter((l) => /error:|Error:/.test(l)).slice(0, 5);
+    // The engine's error lines, and a group's report of every VM under them.
+    const diagnostics = text.split("\n").filter((l) => /error:|Error:|^\s*- VM "/.test(l)).slice(0, 20);
     return diagnostics.length ? diagnostics.join("\n") : text;
 }
 
@@ -95,12 +97,13 @@ async function main(): Promise<number> {
     const stack = await CheckpointStack.open({ stackName: args.stack, hostConfig: config, verbose: args.verbose });
     log(`Change ${args.change} on ${args.vms.join(", ")} (host ${args.host}, stack ${args.stack})`);
 
-    step(1, "checkpoint every VM of the change set");
+    step(1, "checkpoint every VM of the change set, all or nothing");
     let checkpoints: TakenCheckpoint[];
     try {
-        checkpoints = await stack.declare({ change: args.change, vms: args.vms });
+        ({ checkpoints } = await stack.declare({ change: args.change, vms: args.vms }));
     } catch (err) {
-        log(`could not checkpoint the change set; the change was NOT run:\n${engineError(err)}`);
+        // All or nothing: a VM that could not be checkpointed leaves no checkpoint on any VM.
+        log(`could not checkpoint the change set (no checkpoint was left on any VM); the change was NOT run:\n${engineError(err)}`);
         return EXIT.needsHuman;
     }
     for (const cp of checkpoints) log(`  ${describe(cp)}`);
@@ -127,15 +130,17 @@ async function main(): Promise<number> {
         return EXIT.ok;
     }
 
-    step(4, "roll back: apply every checkpoint of the change set");
-    let restored: TakenCheckpoint[];
+    step(4, `roll back every VM of the change set, in order: ${args.vms.join(", ")}`);
+    let restored: Awaited<ReturnType<CheckpointStack["declare"]>>;
     try {
         restored = await stack.declare({ change: args.change, vms: args.vms, restoreTrigger: `rollback-${args.change}-${Date.now()}` });
     } catch (err) {
-        log(`ROLLBACK FAILED: the VMs may be half-changed; apply the checkpoints "before ${args.change}" by hand:\n${engineError(err)}`);
+        // The group's error lists which VMs are on their checkpoint and which are not.
+        log(`ROLLBACK FAILED: the VMs listed as not rolled back are still changed; apply their checkpoints "before ${args.change}" by hand:\n${engineError(err)}`);
         return EXIT.needsHuman;
     }
-    for (const cp of restored) log(`  ${cp.vmName}: back to "${cp.name}" (${cp.id}) at ${cp.lastRestoreTime}`);
+    for (const cp of restored.checkpoints) log(`  ${cp.vmName}: back to "${cp.name}" (${cp.id}) at ${restored.lastRestoreTime}`);
+    log(`  ${restored.lastRestoreResult}`);
     log(`\nROLLED BACK: change ${args.change} failed (${problems.join("; ")}); the checkpoints stay until the next change`);
     return EXIT.rolledBack;
 }

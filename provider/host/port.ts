@@ -57,6 +57,18 @@ export interface HyperVHost {
     /** Removes a checkpoint, merging its differencing disks; its children are re-parented. */
     removeCheckpoint(vmId: string, checkpointId: string): Promise<void>;
 
+    /** Start-VM; a VM already Running stays as it is. Returns the VM after. */
+    startVm(vmId: string): Promise<Vm>;
+
+    /**
+     * Suspend-VM: a Running VM is Paused (its memory stays, it runs nothing) until resumeVm. A VM
+     * in any other state is refused (InvalidVmState) and stays as it is. Returns the VM after.
+     */
+    suspendVm(vmId: string): Promise<Vm>;
+
+    /** Resume-VM: a Paused VM runs again; any other state is refused (InvalidVmState). Returns the VM after. */
+    resumeVm(vmId: string): Promise<Vm>;
+
     /** Releases sessions and processes. */
     dispose(): Promise<void>;
 }

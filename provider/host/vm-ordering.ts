@@ -107,6 +107,18 @@ class VmOrderedHost implements HyperVHost {
         return this.mutate({ id: vmId }, () => this.slots.run(() => this.inner.renameCheckpoint(vmId, checkpointId, newName)));
     }
 
+    startVm(vmId: string) {
+        return this.mutate({ id: vmId }, () => this.slots.run(() => this.inner.startVm(vmId)));
+    }
+
+    suspendVm(vmId: string) {
+        return this.mutate({ id: vmId }, () => this.slots.run(() => this.inner.suspendVm(vmId)));
+    }
+
+    resumeVm(vmId: string) {
+        return this.mutate({ id: vmId }, () => this.slots.run(() => this.inner.resumeVm(vmId)));
+    }
+
     removeCheckpoint(vmId: string, checkpointId: string) {
         return this.mutate({ id: vmId }, () => this.slots.run(() => this.inner.removeCheckpoint(vmId, checkpointId)));
     }

@@ -5,6 +5,7 @@ import { holdsMemory, isTransitional, MAX_CHECKPOINT_NAME_LENGTH, MAX_CHECKPOINT
 import type { Behaviour, LabCheckpoint, LabDocument, LabVm } from "./document";
 import { fail, type FailureScope } from "./refusals";
 import { createDifferencingDisk, deleteCheckpointFiles, mergeUnreferenced, writeCheckpointFiles } from "./files";
+import { recordEvent } from "./event-log";
 import { osProfiles } from "./os";
 import { checkpointHyperVMakes } from "./production";
 import { checkpointsOf, projectCheckpoint, projectVm } from "./projection";
@@ -81,6 +82,7 @@ function take(doc: LabDocument, tx: Transaction, vm: LabVm, options: TakeOptions
     doc.checkpoints.push(cp);
     vm.parentCheckpointId = cp.id;
     scope.context.checkpointId = cp.id;
+    recordEvent(doc, "takeCheckpoint", vm, cp.id);
     return { checkpoint: projectCheckpoint(vm, cp), kind: plan.kind, fellBack: plan.fellBack, vmStateAtCreation: vm.state };
 }
 
@@ -102,6 +104,7 @@ export function applyCheckpoint(doc: LabDocument, tx: Transaction, vm: LabVm, cp
     for (const disk of discarded) mergeUnreferenced(tx, vm, checkpointsOf(doc, vm.id), disk);
     vm.parentCheckpointId = cp.id;
     vm.state = options.start ? "Running" : stateAfterRestore(cp, doc.host.behaviour);
+    recordEvent(doc, "applyCheckpoint", vm, cp.id);
 }
 
 function stateAfterRestore(cp: LabCheckpoint, behaviour: Behaviour): VmState {

@@ -27,6 +27,22 @@ export const behaviourSchema = z.object({
 });
 export type Behaviour = z.infer<typeof behaviourSchema>;
 
+/**
+ * One power or checkpoint operation as the lab saw it, so tests can tell the order in which VMs
+ * were rolled back, paused and resumed (a real host keeps this in its Hyper-V-VMMS event log).
+ */
+export const labEventSchema = z.object({
+    at: z.iso.datetime(),
+    operation: z.enum(["takeCheckpoint", "applyCheckpoint", "startVm", "suspendVm", "resumeVm"]),
+    vmId: guidSchema,
+    vmName: z.string(),
+    checkpointId: guidSchema.optional(),
+});
+export type LabEvent = z.infer<typeof labEventSchema>;
+
+/** The event log keeps the latest entries only: enough for a test, bounded for a long-lived lab. */
+export const LAB_EVENT_LOG_LENGTH = 200;
+
 export const labHostSchema = z.object({
     computerName: z.string().min(1),
     os: labOsSchema,
@@ -36,6 +52,8 @@ export const labHostSchema = z.object({
     latency: latencySettingsSchema.prefault({}),
     /** Fault injection for crash tests (see fault-injection.ts); HYPERV_LAB_FAULT overrides it. */
     fault: z.string().nullable().default(null),
+    /** The latest checkpoint and power operations (event-log.ts), oldest first. */
+    events: z.array(labEventSchema).default([]),
 });
 export type LabHostSettings = z.infer<typeof labHostSchema>;
 

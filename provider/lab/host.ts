@@ -11,6 +11,7 @@ import { findCheckpoint, findVmById, resolveVm, scopeOf } from "./lookup";
 import { capabilitiesOf } from "./os";
 import { checkpointsOf, projectCheckpoint, projectVm } from "./projection";
 import type { FailureScope } from "./refusals";
+import { resumeVm, startVm, suspendVm } from "./power";
 import { applyDesiredSettings } from "./settings";
 import { spendTime } from "./latency";
 import { loadLab, readLab, updateLab, type Transaction } from "./store";
@@ -100,6 +101,27 @@ export class LabHost implements HyperVHost {
         await this.mutate("removeCheckpoint", "remove checkpoint", { id: vmId }, (doc, tx, vm, scope) => {
             scope.context.checkpointId = checkpointId;
             removeCheckpoint(doc, tx, vm, findCheckpoint(doc, vm, checkpointId, scope), scope);
+        });
+    }
+
+    async startVm(vmId: string): Promise<Vm> {
+        return this.mutate("startVm", "start VM", { id: vmId }, (doc, tx, vm, scope) => {
+            startVm(doc, tx, vm, scope);
+            return projectVm(doc, vm);
+        });
+    }
+
+    async suspendVm(vmId: string): Promise<Vm> {
+        return this.mutate("suspendVm", "suspend VM", { id: vmId }, (doc, _tx, vm, scope) => {
+            suspendVm(doc, vm, scope);
+            return projectVm(doc, vm);
+        });
+    }
+
+    async resumeVm(vmId: string): Promise<Vm> {
+        return this.mutate("resumeVm", "resume VM", { id: vmId }, (doc, _tx, vm, scope) => {
+            resumeVm(doc, vm, scope);
+            return projectVm(doc, vm);
         });
     }
 

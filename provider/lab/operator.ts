@@ -6,7 +6,7 @@ import { writeToDisks } from "./files";
 import { spendTime } from "./latency";
 import { fail, type FailureScope } from "./refusals";
 import { resolveVm, scopeOf } from "./lookup";
-import { saveVm, startVm, stopVm } from "./power";
+import { resumeVm, saveVm, startVm, stopVm, suspendVm } from "./power";
 import { checkpointsOf, projectVm } from "./projection";
 import { setBackupIntegration, setCheckpointSettings } from "./settings";
 import { loadLab, updateLab, type Transaction } from "./store";
@@ -95,6 +95,20 @@ export async function stopLabVm(labFolder: string, ref: VmRef, options: { turnOf
 export async function saveLabVm(labFolder: string, ref: VmRef): Promise<Vm> {
     return onVm(labFolder, ref, "saveVm", (doc, tx, vm, scope) => {
         saveVm(tx, vm, scope);
+        return projectVm(doc, vm);
+    });
+}
+
+export async function suspendLabVm(labFolder: string, ref: VmRef): Promise<Vm> {
+    return onVm(labFolder, ref, "suspendVm", (doc, _tx, vm, scope) => {
+        suspendVm(doc, vm, scope);
+        return projectVm(doc, vm);
+    });
+}
+
+export async function resumeLabVm(labFolder: string, ref: VmRef): Promise<Vm> {
+    return onVm(labFolder, ref, "resumeVm", (doc, _tx, vm, scope) => {
+        resumeVm(doc, vm, scope);
         return projectVm(doc, vm);
     });
 }

@@ -2,6 +2,7 @@ import { isTransitional } from "../host/rules";
 import { checkpointVm, removeOne } from "./checkpoints";
 import type { LabDocument, LabVm } from "./document";
 import { fail, type FailureScope } from "./refusals";
+import { recordEvent } from "./event-log";
 import { osProfiles } from "./os";
 import { checkpointsOf } from "./projection";
 import type { Transaction } from "./store";
@@ -20,6 +21,7 @@ export function startVm(doc: LabDocument, tx: Transaction, vm: LabVm, scope: Fai
         checkpointVm(doc, tx, vm, { name: automaticCheckpointName(vm.name, new Date()), isAutomatic: true }, scope);
     }
     vm.state = "Running";
+    recordEvent(doc, "startVm", vm);
 }
 
 /** Hyper-V's own naming: "Automatic Checkpoint - web01 - (06/01/2024 - 14:03:07)". */
@@ -44,4 +46,18 @@ export function saveVm(tx: Transaction, vm: LabVm, scope: FailureScope): void {
     if (vm.state !== "Running" && vm.state !== "Paused") throw fail.invalidState(scope, vm.state);
     tx.spend({ operation: "save", memoryMB: vm.memoryMB });
     vm.state = "Saved";
+}
+
+/** Suspend-VM: a Running VM is Paused (its memory stays, it runs no instructions). */
+export function suspendVm(doc: LabDocument, vm: LabVm, scope: FailureScope): void {
+    if (vm.state !== "Running") throw fail.invalidState(scope, vm.state);
+    vm.state = "Paused";
+    recordEvent(doc, "suspendVm", vm);
+}
+
+/** Resume-VM: a Paused VM runs again. */
+export function resumeVm(doc: LabDocument, vm: LabVm, scope: FailureScope): void {
+    if (vm.state !== "Paused") throw fail.invalidState(scope, vm.state);
+    vm.state = "Running";
+    recordEvent(doc, "resumeVm", vm);
 }

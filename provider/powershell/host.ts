@@ -32,6 +32,7 @@ import {
     capabilitiesScript,
     getCheckpointScript,
     listCheckpointsScript,
+    powerVmScript,
     readVmScript,
     removeCheckpointScript,
     renameCheckpointScript,
@@ -219,6 +220,23 @@ export class PowerShellHost implements HyperVHost {
             // Remove-VMSnapshot merges the differencing disks into their parents.
             timeoutMs: this.timeouts.removalSeconds * 1000,
         });
+    }
+
+    startVm(vmId: string): Promise<Vm> {
+        return this.powerVm(vmId, "start");
+    }
+
+    suspendVm(vmId: string): Promise<Vm> {
+        return this.powerVm(vmId, "suspend");
+    }
+
+    resumeVm(vmId: string): Promise<Vm> {
+        return this.powerVm(vmId, "resume");
+    }
+
+    private async powerVm(vmId: string, action: "start" | "suspend" | "resume"): Promise<Vm> {
+        const { vm } = await this.call({ script: powerVmScript, input: { vmId, action }, result: vmResultSchema, context: { vmId }, readOnly: false });
+        return vm;
     }
 
     dispose(): Promise<void> {

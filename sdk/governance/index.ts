@@ -14,10 +14,10 @@ import type { RuleOptions } from "./rule-config";
  *     new PolicyPack("hyperv-checkpoints", { policies: checkpointGovernance() });
  *
  * Each rule is also exported alone. Rules recognise this package's resources by their full engine
- * type token (POLICY_TYPE, CHECKPOINT_TYPE); see README.md in this folder.
+ * type token (POLICY_TYPE, CHECKPOINT_TYPE, GROUP_TYPE); see README.md in this folder.
  */
 
-export { CHECKPOINT_TYPE, POLICY_TYPE } from "./resources";
+export { CHECKPOINT_TYPE, GROUP_TYPE, POLICY_TYPE } from "./resources";
 export type { RuleOptions } from "./rule-config";
 export { serverRolesNoStandardCheckpoints, SERVER_ROLES_RULE, type ServerRolesConfig };
 export { environmentCheckpointTypes, ENVIRONMENT_TYPES_RULE, type EnvironmentTypesConfig };

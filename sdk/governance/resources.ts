@@ -1,6 +1,7 @@
 import type { PolicyResource, ResourceValidationArgs } from "@pulumi/policy";
-import type { z } from "zod";
+import { z } from "zod";
 import { checkpointOutputsSchema } from "../../provider/resources/checkpoint/schema";
+import { groupMemberOutputSchema, groupMemberSchema } from "../../provider/resources/group/schema";
 import { policyOutputsSchema } from "../../provider/resources/policy/schema";
 
 /*
@@ -13,6 +14,7 @@ import { policyOutputsSchema } from "../../provider/resources/policy/schema";
  */
 export const POLICY_TYPE = "pulumi-nodejs:dynamic/hyperv:VmCheckpointPolicy";
 export const CHECKPOINT_TYPE = "pulumi-nodejs:dynamic/hyperv:Checkpoint";
+export const GROUP_TYPE = "pulumi-nodejs:dynamic/hyperv:CheckpointGroup";
 
 /*
  * What the rules read of each resource, derived from the provider's own schemas and made lenient:
@@ -28,6 +30,13 @@ const checkpointView = checkpointOutputsSchema
     .pick({ vmName: true, vmId: true, host: true, vmNameDeclared: true, name: true, checkpointName: true, type: true, adoptId: true, creationTime: true })
     .partial();
 export type CheckpointView = z.infer<typeof checkpointView>;
+
+/** A group, for the rules: the declared VMs and, once created, what it holds on each. */
+const groupView = z.object({
+    name: z.string(),
+    vms: z.array(groupMemberSchema),
+    members: z.array(groupMemberOutputSchema.pick({ vmId: true, vmName: true, creationTime: true })),
+}).partial();
 
 /** The VM a resource names: by id, by name, or both once the provider has read it. */
 export interface VmRef {
@@ -46,7 +55,11 @@ interface Declared<K extends string, P> {
     props: P;
 }
 export type DeclaredPolicy = Declared<"policy", PolicyView>;
-export type DeclaredCheckpoint = Declared<"checkpoint", CheckpointView>;
+/**
+ * A checkpoint the stack declares: a Checkpoint, or one VM's checkpoint of a CheckpointGroup
+ * (rules judge those one by one, as if declared alone). `label` names the resource in messages.
+ */
+export type DeclaredCheckpoint = Declared<"checkpoint", CheckpointView> & { label: string; inGroup: boolean };
 export type DeclaredResource = DeclaredPolicy | DeclaredCheckpoint;
 
 /** A resource as the engine hands it to a rule (validateResource args, or one of validateStack's resources). */
@@ -65,13 +78,37 @@ export function declaredResource(resource: EngineResource): DeclaredResource | u
     if (resource.type === CHECKPOINT_TYPE) {
         const parsed = checkpointView.safeParse(knownFields(resource.props, Object.keys(checkpointView.shape)));
         if (!parsed.success) return undefined;
-        return { kind: "checkpoint", name: resource.name, urn: resource.urn, vm: vmRefOf(parsed.data), props: parsed.data };
+        return { kind: "checkpoint", name: resource.name, urn: resource.urn, vm: vmRefOf(parsed.data), props: parsed.data, label: `Checkpoint "${resource.name}"`, inGroup: false };
     }
     return undefined;
 }
 
+/** Every declaration one engine resource makes: a group declares one checkpoint per VM. */
+export function declaredResourcesOf(resource: EngineResource): DeclaredResource[] {
+    if (resource.type !== GROUP_TYPE) {
+        const one = declaredResource(resource);
+        return one ? [one] : [];
+    }
+    const parsed = groupView.safeParse(knownFields(resource.props, Object.keys(groupView.shape)));
+    if (!parsed.success) return [];
+    const { name, vms = [], members = [] } = parsed.data;
+    return vms.map((member, i): DeclaredCheckpoint => {
+        const held = members[i];
+        const props: CheckpointView = {
+            ...(member.vmName !== undefined && { vmName: member.vmName }),
+            ...((member.vmId ?? held?.vmId) !== undefined && { vmId: member.vmId ?? held?.vmId }),
+            ...(member.host !== undefined && { host: member.host }),
+            ...(name !== undefined && { name }),
+            ...(member.type !== undefined && { type: member.type }),
+            ...(held && { creationTime: held.creationTime }),
+        };
+        const vm = vmRefOf({ ...props, vmName: member.vmName ?? held?.vmName });
+        return { kind: "checkpoint", name: resource.name, urn: resource.urn, vm, props, label: `CheckpointGroup "${resource.name}"'s checkpoint`, inGroup: true };
+    });
+}
+
 export function declaredResources(resources: readonly EngineResource[]): DeclaredResource[] {
-    return resources.map(declaredResource).filter((r): r is DeclaredResource => r !== undefined);
+    return resources.flatMap(declaredResourcesOf);
 }
 
 function vmRefOf(p: { host?: string | undefined; vmId?: string | undefined; vmName?: string | undefined; vmNameDeclared?: string | undefined }): VmRef {

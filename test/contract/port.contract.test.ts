@@ -254,6 +254,35 @@ describe("the HyperVHost port contract", () => {
                 });
             });
 
+            describe("start, suspend, resume", () => {
+                it("pauses a running VM and resumes it, and a checkpoint of the paused VM holds its memory", async () => {
+                    const { host, vm } = await setup();
+                    const id = await vm({ checkpointType: "Standard" });
+                    assert.equal((await host.suspendVm(id)).state, "Paused");
+                    const taken = await host.takeCheckpoint({ id }, { name: "paused" });
+                    assert.equal(taken.vmStateAtCreation, "Paused");
+                    assert.equal(taken.checkpoint.vmState, "Paused");
+                    assert.equal((await host.resumeVm(id)).state, "Running");
+                });
+
+                it("refuses to suspend a VM that is not running, and to resume one that is not paused, changing nothing", async () => {
+                    const { host, vm } = await setup();
+                    const off = await vm({ name: "off01", state: "Off" });
+                    const running = await vm({ name: "run01" });
+                    await expectCode(host.suspendVm(off), "InvalidVmState");
+                    await expectCode(host.resumeVm(running), "InvalidVmState");
+                    assert.equal((await host.getVm({ id: off })).state, "Off");
+                    assert.equal((await host.getVm({ id: running })).state, "Running");
+                });
+
+                it("starts a VM that is off, and leaves a running one alone", async () => {
+                    const { host, vm } = await setup();
+                    const id = await vm({ state: "Off", automaticCheckpointsEnabled: false });
+                    assert.equal((await host.startVm(id)).state, "Running");
+                    assert.equal((await host.startVm(id)).state, "Running");
+                });
+            });
+
             describe("apply checkpoint settings", () => {
                 it("writes only what differs and reports the VM before and after", async () => {
                     const { host, vm } = await setup();

@@ -139,7 +139,7 @@ describe("the example policy pack through the Pulumi engine", function () {
         expect("hyperv-environment-checkpoint-types", "dcpol", /type Production, but environment "production"/);
         expect("hyperv-checkpoint-file-location", "webpol", /E:\\Scratch\\web01, which is not under an allowed root \(C:\\ProgramData\\Microsoft\\Windows\\Hyper-V, D:\\Checkpoints\)/);
         expect("hyperv-production-ensures-backup-integration", "webpol", /VM "web01" but does not ensure .*Set ensureBackupIntegration: true/);
-        expect("hyperv-max-checkpoints-per-vm", "dev-c", /VM "dev01" has 3 Checkpoint resources in this stack \(dev-a, dev-b, dev-c\), more than the 2 allowed/);
+        expect("hyperv-max-checkpoints-per-vm", "dev-c", /VM "dev01" has 3 checkpoints declared in this stack \(dev-a, dev-b, dev-c\), more than the 2 allowed/);
         expect("hyperv-no-checkpoints-on-disabled-vms", "rep1", /Checkpoint "rep1" is declared for VM "reports", whose VmCheckpointPolicy "reppol" disables checkpoints/);
         expect("hyperv-max-checkpoint-age", "old", /Checkpoint "old" of VM "web01" was taken 2020-01-01T00:00:00.000Z, \d+ days ago \(the limit is 30 days\)/);
         assert.equal(found("hyperv-max-checkpoint-age", "old")[0]!.level, "mandatory", "the pack config raised the age rule to mandatory");

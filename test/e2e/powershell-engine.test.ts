@@ -24,6 +24,7 @@ const TARGETS: Target[] = ["pwsh-local", "pwsh-ssh"];
 
 const quickstart = path.join(repoRoot, "examples", "quickstart");
 const declared = path.join(repoRoot, "test", "e2e", "programs", "declared");
+const groups = path.join(repoRoot, "test", "e2e", "programs", "groups");
 
 /** The stack configuration and engine environment that point the provider at `target`. */
 function reach(target: Target): { config: ConfigMap; env: Record<string, string> } {
@@ -325,6 +326,52 @@ describe("the Pulumi engine with real PowerShell between the provider and the Hy
                         const res = await stack!.refresh();
                         assert.deepEqual(summary(res), {}, "the stack and the host agree");
                         assert.deepEqual(readLab(lab), before, "a refresh changes nothing on the host");
+                    });
+                } finally {
+                    await teardown(stack, lab);
+                }
+            });
+
+            it("a checkpoint group: taken while its VMs are paused, rolled back in order and started in reverse, destroyed", async () => {
+                const lab = await freshLab({});
+                let stack: TestStack | undefined;
+                try {
+                    const tiers = ["web01", "app01", "db01"];
+                    for (const name of tiers) await addVm(lab, { name, state: "Running", version: "9.0", checkpointType: "Standard" });
+                    const release = { vms: tiers.map((vmName) => ({ vmName })), name: "before release 42", simultaneous: true };
+                    const declare = (group: Record<string, unknown>) => stack!.stack.setAllConfig({ "e2e:groups": { value: JSON.stringify({ release: group }) } });
+                    stack = await setup(target, groups, lab);
+                    const cmdlets = (names: string[]) => shells.server.cmdlets().filter((c) => names.includes(c));
+
+                    await step("create", async () => {
+                        await declare(release);
+                        const res = await stack!.up();
+                        assert.deepEqual(opsByName(res), { release: ["create"] });
+                        assert.deepEqual(cmdlets(["Suspend-VM", "Checkpoint-VM", "Resume-VM"]), [
+                            "Suspend-VM", "Suspend-VM", "Suspend-VM", "Checkpoint-VM", "Checkpoint-VM", "Checkpoint-VM", "Resume-VM", "Resume-VM", "Resume-VM",
+                        ]);
+                        for (const vm of tiers) {
+                            assert.deepEqual([...checkpointsOf(lab, vm).values()].map((c) => [c.name, c.vmState]), [["before release 42", "Paused"]]);
+                            assert.equal(vmByName(lab, vm).state, "Running");
+                        }
+                    });
+
+                    await step("roll back", async () => {
+                        const from = readLab(lab).host.events.length;
+                        shells.server.resetCalls();
+                        await declare({ ...release, restoreTrigger: "rollback-1", startAfterRestore: true });
+                        const res = await stack!.up();
+                        assert.deepEqual(opsByName(res), { release: ["update"] });
+                        assert.deepEqual(readLab(lab).host.events.slice(from).map((e) => `${e.operation} ${e.vmName}`), [
+                            "applyCheckpoint web01", "applyCheckpoint app01", "applyCheckpoint db01", "startVm db01", "startVm app01", "startVm web01",
+                        ]);
+                        assert.deepEqual(cmdlets(["Restore-VMSnapshot", "Start-VM"]), ["Restore-VMSnapshot", "Restore-VMSnapshot", "Restore-VMSnapshot", "Start-VM", "Start-VM", "Start-VM"]);
+                    });
+
+                    await step("destroy", async () => {
+                        const res = await stack!.destroy();
+                        assert.deepEqual(opsByName(res), { release: ["delete"] });
+                        assert.deepEqual(readLab(lab).checkpoints, [], "every checkpoint of the group was removed");
                     });
                 } finally {
                     await teardown(stack, lab);

@@ -24,6 +24,17 @@ describe("examples/pipeline: a CI step around a change, through the Automation A
     });
     after(() => fs.rmSync(lab, { recursive: true, force: true }));
 
+    it("exits 3 and runs no change when one VM cannot be checkpointed, leaving no checkpoint on any VM", async () => {
+        const before = readLab(lab).checkpoints.map((c) => c.id).sort();
+        const res = await pipeline(workDir, ["--vms", "web01,nosuchvm", "--change", "patch-0", "--host", `lab:${lab}`]);
+        assert.equal(res.code, 3, res.stdout + res.stderr);
+        assert.match(res.stdout, /could not checkpoint the change set \(no checkpoint was left on any VM\); the change was NOT run/);
+        assert.match(res.stdout, /- VM "web01" .*checked: nothing taken/);
+        assert.match(res.stdout, /- VM "nosuchvm" .*refused: /);
+        assert.doesNotMatch(res.stdout, /\[2\/4\]/);
+        assert.deepEqual(readLab(lab).checkpoints.map((c) => c.id).sort(), before);
+    });
+
     it("exits 2 with the usage when no VM is named", async () => {
         const res = await pipeline(workDir, ["--host", `lab:${lab}`]);
         assert.equal(res.code, 2, res.stdout + res.stderr);
@@ -56,7 +67,10 @@ describe("examples/pipeline: a CI step around a change, through the Automation A
         const res = await pipeline(workDir, ["--vms", "web01,sql01", "--change", "patch-2", "--fail", "--host", `lab:${lab}`]);
         assert.equal(res.code, 1, res.stdout + res.stderr);
         assert.match(res.stdout, /FAILED: the simulated change failed on web01 \(--fail\)/);
-        assert.match(res.stdout, /\[4\/4\] roll back/);
+        assert.match(res.stdout, /\[4\/4\] roll back every VM of the change set, in order: web01, sql01/);
+        assert.match(res.stdout, /rolled back web01, sql01\n/);
+        const applied = readLab(lab).host.events.filter((e) => e.operation === "applyCheckpoint").slice(-2).map((e) => e.vmName);
+        assert.deepEqual(applied, ["web01", "sql01"], "one trigger rolled the change set back in the order given");
         assert.match(res.stdout, /ROLLED BACK: change patch-2 failed/);
         const taken = checkpointsNamed(lab, "before patch-2");
         assert.equal(taken.length, 2, "the checkpoints stay for the investigation");

@@ -1,6 +1,6 @@
 import type { PolicyResource, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { unknownCheckingProxy } from "@pulumi/policy";
-import { CHECKPOINT_TYPE, POLICY_TYPE } from "../../sdk/governance";
+import { CHECKPOINT_TYPE, GROUP_TYPE, POLICY_TYPE } from "../../sdk/governance";
 
 /** The sentinel @pulumi/policy puts in place of a string not known during preview (Pulumi's own). */
 export { unknownValue as UNKNOWN_STRING } from "@pulumi/pulumi/runtime/rpc";
@@ -13,6 +13,7 @@ export interface Resource {
 
 export const policy = (name: string, props: Record<string, unknown>): Resource => ({ type: POLICY_TYPE, name, props });
 export const checkpoint = (name: string, props: Record<string, unknown>): Resource => ({ type: CHECKPOINT_TYPE, name, props });
+export const group = (name: string, props: Record<string, unknown>): Resource => ({ type: GROUP_TYPE, name, props });
 
 export const urnOf = (r: Resource, stack = "dev") => `urn:pulumi:${stack}::infra::${r.type}::${r.name}`;
 

@@ -5,7 +5,7 @@ import {
     productionEnsuresBackupIntegration,
     serverRolesNoStandardCheckpoints,
 } from "../../sdk/governance";
-import { checkpoint, policy, UNKNOWN_STRING, validateResource } from "./helpers";
+import { checkpoint, group, policy, UNKNOWN_STRING, validateResource } from "./helpers";
 
 describe("governance: server roles never use standard checkpoints", () => {
     const rule = serverRolesNoStandardCheckpoints();
@@ -96,6 +96,14 @@ describe("governance: checkpoint types per environment", () => {
             'Remove type so the VM\'s policy decides, or set type: "productionOnly".');
         assert.deepEqual(await validateResource(rule, checkpoint("safe", { vmName: "web01", name: "s", type: "productionOnly" }), { stack: "prod" }), []);
         assert.deepEqual(await validateResource(rule, checkpoint("plain", { vmName: "web01", name: "p" }), { stack: "prod" }), []);
+    });
+
+    it("judges each VM's type in a CheckpointGroup", async () => {
+        const release = group("release", { name: "r", vms: [{ vmName: "web01", type: "productionOnly" }, { vmName: "db01", type: "standard" }, { vmName: "app01" }] });
+        assert.deepEqual(await validateResource(rule, release, { stack: "prod" }), [
+            'CheckpointGroup "release"\'s checkpoint overrides VM "db01"\'s policy with a Standard checkpoint (type: "standard"), but environment "prod" (the stack\'s name) allows only ProductionOnly or Disabled. ' +
+            'Remove type so the VM\'s policy decides, or set type: "productionOnly".',
+        ]);
     });
 
     it("follows configured environments", async () => {

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { maxCheckpointAge, maxCheckpointsPerVm, noCheckpointsOnDisabledVms } from "../../sdk/governance";
-import { checkpoint, policy, UNKNOWN_STRING, validateStack } from "./helpers";
+import { checkpoint, group, policy, UNKNOWN_STRING, validateStack } from "./helpers";
 
 const ID = "6c1c5a8e-0d8f-4f8e-9a51-1b1d3c0c2a11";
 
@@ -16,7 +16,7 @@ describe("governance: at most N checkpoints per VM in a stack", () => {
         ]);
         assert.deepEqual(found, [{
             resource: "c",
-            message: 'VM "dev01" has 3 Checkpoint resources in this stack (a, b, c), more than the 2 allowed: every checkpoint adds a differencing disk (.avhdx) ' +
+            message: 'VM "dev01" has 3 checkpoints declared in this stack (a, b, c), more than the 2 allowed: every checkpoint adds a differencing disk (.avhdx) ' +
                 "to the VM's chain (Hyper-V stops at 50). Remove the ones no longer needed, or raise maxPerVm.",
         }]);
     });
@@ -108,5 +108,39 @@ describe("governance: checkpoints older than the maximum age", () => {
 
     it("is advisory by default", () => {
         assert.equal(rule.enforcementLevel, "advisory");
+    });
+});
+
+describe("governance: a CheckpointGroup counts as one checkpoint of each of its VMs", () => {
+    const release = (vms: Record<string, unknown>[]) => group("release", { name: "before release", vms });
+
+    it("counts a group's checkpoint with the VM's other checkpoints", async () => {
+        const found = await validateStack(maxCheckpointsPerVm({ config: { maxPerVm: 2 } }), [
+            checkpoint("a", { vmName: "db01", name: "a" }),
+            checkpoint("b", { vmName: "db01", name: "b" }),
+            release([{ vmName: "web01" }, { vmName: "DB01" }]),
+        ]);
+        assert.deepEqual(found.map((f) => f.message.split(":")[0]), ['VM "db01" has 3 checkpoints declared in this stack (a, b, release), more than the 2 allowed']);
+    });
+
+    it("refuses a group including a VM whose declared policy is disabled, naming the VM", async () => {
+        const found = await validateStack(noCheckpointsOnDisabledVms(), [
+            policy("lock", { vmName: "db01", disabled: true }),
+            release([{ vmName: "web01" }, { vmName: "db01" }]),
+        ]);
+        assert.deepEqual(found, [{
+            resource: "release",
+            message: 'CheckpointGroup "release"\'s checkpoint is declared for VM "db01", whose VmCheckpointPolicy "lock" disables checkpoints (disabled: true): ' +
+                'Hyper-V refuses to take or apply it ("Checkpoints have been disabled"). Take the VM out of the group\'s vms, or set disabled: false on "lock".',
+        }]);
+    });
+
+    it("knows a group's VM declared by name by the id the group recorded", async () => {
+        const ID2 = "7d2d6b9f-1e9f-4f9f-8b62-2c2e4d1d3b22";
+        const found = await validateStack(noCheckpointsOnDisabledVms(), [
+            policy("lock", { vmId: ID2, disabled: true }),
+            group("release", { name: "r", vms: [{ vmName: "db01" }], members: [{ vmId: ID2, vmName: "db01", creationTime: "2026-01-01T00:00:00Z" }] }),
+        ]);
+        assert.equal(found.length, 1);
     });
 });

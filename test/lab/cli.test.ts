@@ -151,6 +151,17 @@ describe("hyperv-lab CLI", () => {
         assert.deepEqual(json<ShownLab>(["--lab", lab, "show"]).vms[0]?.checkpoints, []);
     });
 
+    it("pauses a running VM and resumes it, and refuses to resume one that is not paused", () => {
+        const lab = newFolder();
+        hypervLab(["--lab", lab, "init"]);
+        hypervLab(["--lab", lab, "vm", "add", "app", "--state", "Running"]);
+        assert.match(hypervLab(["--lab", lab, "vm", "suspend", "app"]).stdout, /VM "app" is Paused/);
+        assert.match(hypervLab(["--lab", lab, "vm", "resume", "app"]).stdout, /VM "app" is Running/);
+        const refused = hypervLab(["--lab", lab, "vm", "resume", "app"]);
+        assert.notEqual(refused.status, 0);
+        assert.match(refused.stderr, /Running/);
+    });
+
     it("finds the lab through HYPERV_LAB", () => {
         const lab = newFolder();
         assert.equal(hypervLab(["init"], { HYPERV_LAB: lab }).status, 0);

@@ -154,7 +154,7 @@ export async function removeVmOutOfBand(lab: Lab, vmId: string): Promise<void> {
     });
 }
 
-const MUTATIONS = ["applyCheckpointSettings", "takeCheckpoint", "applyCheckpoint", "renameCheckpoint", "removeCheckpoint"] as const;
+const MUTATIONS = ["applyCheckpointSettings", "takeCheckpoint", "applyCheckpoint", "renameCheckpoint", "removeCheckpoint", "startVm", "suspendVm", "resumeVm"] as const;
 
 export interface HostWrite {
     method: string;

@@ -7,8 +7,8 @@ import { labLanguageSchema, labOsSchema } from "../document";
 import { initLab, setHostSettings } from "../init";
 import { inspectLab } from "../inspect";
 import {
-    addVm, applyLabCheckpoint, removeLabCheckpoint, renameLabCheckpoint, saveLabVm, setVm, startLabVm, stopLabVm, takeCheckpointOutOfBand,
-    writeToVm, type CheckpointRef, type VmChange,
+    addVm, applyLabCheckpoint, removeLabCheckpoint, renameLabCheckpoint, resumeLabVm, saveLabVm, setVm, startLabVm, stopLabVm, suspendLabVm,
+    takeCheckpointOutOfBand, writeToVm, type CheckpointRef, type VmChange,
 } from "../operator";
 import { latencyProfileSchema, type LatencyProfile } from "../latency";
 import { renderLab } from "./render";
@@ -219,6 +219,18 @@ vm.command("save").description("save a running VM's state").argument("<vm>", "na
     .action(async (target: string, _options: unknown, command: Command) => {
         const saved = await saveLabVm(globals(command).lab, vmRef(target));
         report(command, saved, `VM "${saved.name}" is ${saved.state}`);
+    });
+
+vm.command("suspend").description("pause a running VM (Suspend-VM)").argument("<vm>", "name or id")
+    .action(async (target: string, _options: unknown, command: Command) => {
+        const paused = await suspendLabVm(globals(command).lab, vmRef(target));
+        report(command, paused, `VM "${paused.name}" is ${paused.state}`);
+    });
+
+vm.command("resume").description("resume a paused VM (Resume-VM)").argument("<vm>", "name or id")
+    .action(async (target: string, _options: unknown, command: Command) => {
+        const resumed = await resumeLabVm(globals(command).lab, vmRef(target));
+        report(command, resumed, `VM "${resumed.name}" is ${resumed.state}`);
     });
 
 const checkpoint = program.command("checkpoint").description("checkpoint operations out of band, to create drift");

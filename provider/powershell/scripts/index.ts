@@ -9,3 +9,4 @@ export { applyCheckpointScript } from "./apply-checkpoint";
 export { renameCheckpointScript } from "./rename-checkpoint";
 export { removeCheckpointScript } from "./remove-checkpoint";
 export { restoreCheckpointTypeScript } from "./restore-checkpoint-type";
+export { powerVmScript } from "./power-vm";

@@ -42,7 +42,7 @@ export function maxCheckpointAge(options: CheckpointAgeOptions = {}): StackValid
                 const ageDays = (at - created) / DAY_MS;
                 if (ageDays <= maxAgeDays) continue;
                 reportViolation(
-                    `Checkpoint "${r.name}" of VM ${describeVm(r.vm)} was taken ${new Date(created).toISOString()}, ${formatDays(ageDays)} ago ` +
+                    `${r.label} of VM ${describeVm(r.vm)} was taken ${new Date(created).toISOString()}, ${formatDays(ageDays)} ago ` +
                     `(the limit is ${maxAgeDays} days): every write since then goes to its differencing disk (.avhdx), which grows and slows the VM. ` +
                     "Delete it (remove the resource: Hyper-V merges its disk into the parent), or raise maxAgeDays.",
                     r.urn,

@@ -12,15 +12,15 @@ const configSchema = z.object({
         .int()
         .min(1)
         .max(MAX_CHECKPOINTS_PER_VM - 1)
-        .describe(`The most Checkpoint resources one VM may have in a stack (below Hyper-V's hard limit of ${MAX_CHECKPOINTS_PER_VM}).`),
+        .describe(`The most checkpoints (Checkpoint resources and CheckpointGroups including it) one VM may have in a stack (below Hyper-V's hard limit of ${MAX_CHECKPOINTS_PER_VM}).`),
 });
 export type CheckpointCountConfig = z.infer<typeof configSchema>;
 
 const defaults: CheckpointCountConfig = { maxPerVm: 10 };
 
 /**
- * At most `maxPerVm` Checkpoint resources per VM in a stack, counted across all of them (a stack
- * rule: no single resource knows the others). Checkpoints Hyper-V or other tools made are not
+ * At most `maxPerVm` checkpoints declared per VM in a stack, counted across all of them (a stack
+ * rule: no single resource knows the others): each Checkpoint, and each CheckpointGroup including the VM. Checkpoints Hyper-V or other tools made are not
  * counted: the stack does not declare them.
  */
 export function maxCheckpointsPerVm(options: RuleOptions<CheckpointCountConfig> = {}): StackValidationPolicy {
@@ -47,7 +47,7 @@ export function maxCheckpointsPerVm(options: RuleOptions<CheckpointCountConfig> 
                 const checkpoints = [...group].sort((a, b) => a.name.localeCompare(b.name));
                 const vm = checkpoints.find((c) => c.vm.name !== undefined)?.vm ?? checkpoints[0]!.vm;
                 reportViolation(
-                    `VM ${describeVm(vm)} has ${checkpoints.length} Checkpoint resources in this stack (${checkpoints.map((c) => c.name).join(", ")}), ` +
+                    `VM ${describeVm(vm)} has ${checkpoints.length} checkpoints declared in this stack (${checkpoints.map((c) => c.name).join(", ")}), ` +
                     `more than the ${maxPerVm} allowed: every checkpoint adds a differencing disk (.avhdx) to the VM's chain ` +
                     `(Hyper-V stops at ${MAX_CHECKPOINTS_PER_VM}). Remove the ones no longer needed, or raise maxPerVm.`,
                     checkpoints[maxPerVm]!.urn,

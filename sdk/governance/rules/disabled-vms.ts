@@ -23,7 +23,7 @@ export function noCheckpointsOnDisabledVms(options: RuleOptions<DisabledVmsConfi
     const config = new RuleConfig(DISABLED_VMS_RULE, configSchema, defaults, options.config);
     return {
         name: DISABLED_VMS_RULE,
-        description: "No Checkpoint is declared for a VM whose declared policy disables checkpoints.",
+        description: "No Checkpoint, and no CheckpointGroup including the VM, is declared for a VM whose declared policy disables checkpoints.",
         enforcementLevel: options.enforcementLevel ?? "mandatory",
         configSchema: config.jsonSchema(),
         validateStack: (args, reportViolation) => {
@@ -42,9 +42,9 @@ export function noCheckpointsOnDisabledVms(options: RuleOptions<DisabledVmsConfi
                 const policy = key === undefined ? undefined : disabling.get(key);
                 if (!policy) continue;
                 reportViolation(
-                    `Checkpoint "${r.name}" is declared for VM ${describeVm(r.vm)}, whose VmCheckpointPolicy "${policy.name}" disables checkpoints ` +
+                    `${r.label} is declared for VM ${describeVm(r.vm)}, whose VmCheckpointPolicy "${policy.name}" disables checkpoints ` +
                     `(disabled: true): Hyper-V refuses to take or apply it ("Checkpoints have been disabled"). ` +
-                    `Remove the Checkpoint, or set disabled: false on "${policy.name}".`,
+                    `${r.inGroup ? `Take the VM out of the group's vms` : "Remove the Checkpoint"}, or set disabled: false on "${policy.name}".`,
                     r.urn,
                 );
             }

@@ -2,7 +2,7 @@ import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { z } from "zod";
 import { checkpointTypeSchema } from "../../../provider/host";
 import { checkpointArgumentOf, checkpointOverrideType, declaredCheckpointType, orList, policyDeclarationOf } from "../checkpoint-types";
-import { declaredResource, describeVm } from "../resources";
+import { declaredResourcesOf, describeVm } from "../resources";
 import { regexSchema, RuleConfig, type RuleOptions } from "../rule-config";
 
 export const ENVIRONMENT_TYPES_RULE = "hyperv-environment-checkpoint-types";
@@ -43,8 +43,8 @@ export function environmentCheckpointTypes(options: RuleOptions<EnvironmentTypes
         enforcementLevel: options.enforcementLevel ?? "mandatory",
         configSchema: config.jsonSchema(),
         validateResource: (args, reportViolation) => {
-            const resource = declaredResource(args);
-            if (!resource) return;
+            const declarations = declaredResourcesOf(args);
+            if (declarations.length === 0) return;
             const settings = config.read(args);
             const environment = environmentOf(args.urn, args.stackTags, settings.environmentTag);
             const rules = Object.entries(settings.environments).filter(([pattern]) => new RegExp(pattern, "i").test(environment.name));
@@ -52,22 +52,25 @@ export function environmentCheckpointTypes(options: RuleOptions<EnvironmentTypes
             // In the order the config lists them; several matching patterns must all be satisfied.
             const allowed = rules[0]![1].filter((t) => rules.every(([, types]) => types.includes(t)));
             const where = `environment "${environment.name}" (${environment.source}) allows only ${orList(allowed.length ? allowed : ["no type at all (the environment rules contradict each other)"])}`;
-            const vm = describeVm(resource.vm);
-            if (resource.kind === "policy") {
-                const declared = declaredCheckpointType(resource.props);
-                if (declared !== undefined && allowed.includes(declared)) return;
-                const what = declared === undefined
-                    ? `declares no checkpoint type for VM ${vm}, so the VM keeps whatever type it has (Hyper-V's default is Production)`
-                    : `gives VM ${vm} the checkpoint type ${declared}`;
-                reportViolation(`VmCheckpointPolicy "${resource.name}" ${what}, but ${where}. Set ${orList(allowed.map((t) => policyDeclarationOf[t]))}.`);
-            } else {
-                const override = checkpointOverrideType(resource.props);
-                if (override === undefined || allowed.includes(override)) return;
-                const instead = allowed.map((t) => checkpointArgumentOf[t]).filter((a): a is string => a !== undefined);
-                reportViolation(
-                    `Checkpoint "${resource.name}" overrides VM ${vm}'s policy with a ${override} checkpoint (type: "${resource.props.type}"), but ${where}. ` +
-                    `Remove type so the VM's policy decides${instead.length ? `, or set ${orList(instead)}` : ""}.`,
-                );
+            // A group declares one checkpoint per VM, each with its own type: each is judged.
+            for (const resource of declarations) {
+                const vm = describeVm(resource.vm);
+                if (resource.kind === "policy") {
+                    const declared = declaredCheckpointType(resource.props);
+                    if (declared !== undefined && allowed.includes(declared)) continue;
+                    const what = declared === undefined
+                        ? `declares no checkpoint type for VM ${vm}, so the VM keeps whatever type it has (Hyper-V's default is Production)`
+                        : `gives VM ${vm} the checkpoint type ${declared}`;
+                    reportViolation(`VmCheckpointPolicy "${resource.name}" ${what}, but ${where}. Set ${orList(allowed.map((t) => policyDeclarationOf[t]))}.`);
+                } else {
+                    const override = checkpointOverrideType(resource.props);
+                    if (override === undefined || allowed.includes(override)) continue;
+                    const instead = allowed.map((t) => checkpointArgumentOf[t]).filter((a): a is string => a !== undefined);
+                    reportViolation(
+                        `${resource.label} overrides VM ${vm}'s policy with a ${override} checkpoint (type: "${resource.props.type}"), but ${where}. ` +
+                        `Remove type so the VM's policy decides${instead.length ? `, or set ${orList(instead)}` : ""}.`,
+                    );
+                }
             }
         },
     };

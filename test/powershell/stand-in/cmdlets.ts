@@ -1,6 +1,6 @@
 import { readLab } from "../../../provider/lab";
 import {
-    applyLabCheckpoint, queryLab, removeLabCheckpoint, renameLabCheckpoint, setVm, startLabVm, takeCheckpointOutOfBand,
+    applyLabCheckpoint, queryLab, removeLabCheckpoint, renameLabCheckpoint, resumeLabVm, setVm, startLabVm, suspendLabVm, takeCheckpointOutOfBand,
 } from "../../../provider/lab/operator";
 import type { LabCheckpoint, LabDocument, LabVm } from "../../../provider/lab/document";
 import { integrationServiceName } from "../../../provider/lab/messages";
@@ -146,6 +146,12 @@ export async function runCmdlet(lab: string, cmdlet: string, p: Parameters): Pro
             return null;
         case "Start-VM":
             await startLabVm(lab, { id: String(p.vmId) });
+            return vmAfter(lab, p.vmId);
+        case "Suspend-VM":
+            await suspendLabVm(lab, { id: String(p.vmId) });
+            return vmAfter(lab, p.vmId);
+        case "Resume-VM":
+            await resumeLabVm(lab, { id: String(p.vmId) });
             return vmAfter(lab, p.vmId);
         default:
             throw new Error(`the Hyper-V stand-in has no cmdlet ${cmdlet}`);

@@ -4,6 +4,7 @@ import {
     capabilitiesScript,
     getCheckpointScript,
     listCheckpointsScript,
+    powerVmScript,
     readVmScript,
     removeCheckpointScript,
     renameCheckpointScript,
@@ -62,4 +63,5 @@ export const operations: { file: string; script: OperationScript; input: (value:
     { file: "apply-checkpoint", script: applyCheckpointScript, input: () => ({ vmId: VM_ID, checkpointId: CHECKPOINT_ID, start: true }), benign: BENIGN },
     { file: "rename-checkpoint", script: renameCheckpointScript, input: (newName) => ({ vmId: VM_ID, checkpointId: CHECKPOINT_ID, newName }), benign: BENIGN },
     { file: "remove-checkpoint", script: removeCheckpointScript, input: () => ({ vmId: VM_ID, checkpointId: CHECKPOINT_ID }), benign: BENIGN },
+    { file: "power-vm", script: powerVmScript, input: () => ({ vmId: VM_ID, action: "suspend" }), benign: BENIGN },
 ];

@@ -555,4 +555,10 @@ namespace Microsoft.HyperV.PowerShell.Commands
 
     [Cmdlet(VerbsLifecycle.Start, "VM")]
     public class StartVM : PowerCmdlet { protected override string CmdletName { get { return "Start-VM"; } } }
+
+    [Cmdlet(VerbsLifecycle.Suspend, "VM")]
+    public class SuspendVM : PowerCmdlet { protected override string CmdletName { get { return "Suspend-VM"; } } }
+
+    [Cmdlet(VerbsLifecycle.Resume, "VM")]
+    public class ResumeVM : PowerCmdlet { protected override string CmdletName { get { return "Resume-VM"; } } }
 }

@@ -1,0 +1,94 @@
+import { isHostError } from "../../host";
+import { warnOnResource } from "../shared/resource-warnings";
+import { diffGroup, reordered } from "./diff";
+import { CheckpointGroupError, reasonOf, type MemberOutcome } from "./errors";
+import { declaredOf } from "./plan";
+import { rollBackGroup } from "./rollback";
+import type { GroupInputs, GroupMemberOutput, GroupOutputs } from "./schema";
+import type { HostOf } from "./take";
+
+export { createGroup, type HostOf } from "./take";
+
+/**
+ * Follows a new order of the same VMs, renames checkpoints named otherwise than declared, then
+ * rolls the group back on a new restoreTrigger.
+ */
+export async function updateGroup(hostOf: HostOf, olds: GroupOutputs, news: GroupInputs): Promise<GroupOutputs> {
+    const d = diffGroup(olds, news);
+    // An update keeps the same VMs; they may be declared in another order, which the rollback follows.
+    const members = reordered(olds, news) ?? [...olds.members];
+    for (const i of d.renames) {
+        const m = members[i]!;
+        const host = hostOf(m.host);
+        const cp = await host.renameCheckpoint(m.vmId, m.checkpointId, news.name!);
+        members[i] = { ...m, checkpointName: cp.name };
+    }
+    let outs: GroupOutputs = { ...olds, ...declaredOf(news), members };
+    if (d.restore) outs = { ...outs, ...(await rollBackGroup(hostOf, outs, news)) };
+    return outs;
+}
+
+/**
+ * Every checkpoint of the group as the host has it now: renamed, or gone (with its VM) out of
+ * band, which the next `up` repairs (see diffGroup). Undefined when all of them are gone.
+ */
+export async function readGroup(hostOf: HostOf, olds: GroupOutputs): Promise<GroupOutputs | undefined> {
+    const vmsGone = new Set<string>();
+    const members = await Promise.all(olds.members.map(async (m): Promise<GroupMemberOutput> => {
+        try {
+            const { vm, checkpoints } = await hostOf(m.host).getVmWithCheckpoints({ id: m.vmId });
+            const cp = checkpoints.find((c) => c.id === m.checkpointId);
+            return cp ? { ...m, vmName: vm.name, checkpointName: cp.name, present: true } : { ...m, vmName: vm.name, present: false };
+        } catch (e) {
+            if (!isHostError(e, "VmNotFound")) throw e;
+            vmsGone.add(m.vmId);
+            return { ...m, present: false };
+        }
+    }));
+    if (members.every((m) => !m.present)) return undefined;
+    await warnOfDrift(olds, members, vmsGone);
+    return { ...olds, members };
+}
+
+/** Says, per VM, what refresh found gone and what the next `up` will do about it. */
+async function warnOfDrift(olds: GroupOutputs, members: GroupMemberOutput[], vmsGone: Set<string>): Promise<void> {
+    const gone = members.filter((m) => !m.present);
+    if (gone.length === 0) return;
+    const what = gone.map((m) => vmsGone.has(m.vmId)
+        ? `VM "${m.vmName}" (${m.vmId}) is gone from its host, and its checkpoint with it`
+        : `the checkpoint of VM "${m.vmName}" (${m.checkpointId}) was removed outside Pulumi`);
+    const next = gone.some((m) => vmsGone.has(m.vmId))
+        ? "the next `pulumi up` cannot take the group again with a VM that is gone: take it out of vms (the group is then replaced)"
+        : "a checkpoint cannot be put back as it was, so the next `pulumi up` replaces the group: it takes a new checkpoint of every VM (one moment for all again) and removes the old ones";
+    await warnOnResource(olds.resourceUrn, `group "${olds.name}": ${what.join("; ")}; ${next}`);
+}
+
+/** Removes every checkpoint of the group (Hyper-V merges their disks); one already gone is success. */
+export async function deleteGroup(hostOf: HostOf, olds: GroupOutputs): Promise<void> {
+    const outcomes: MemberOutcome[] = [];
+    let failed: unknown;
+    for (const m of olds.members) {
+        const host = hostOf(m.host);
+        let outcome = "removed (its disks merged)";
+        try {
+            await host.removeCheckpoint(m.vmId, m.checkpointId);
+        } catch (e) {
+            if (isHostError(e, "VmNotFound") || isHostError(e, "CheckpointNotFound")) outcome = "already gone";
+            else {
+                failed ??= e;
+                outcome = `could not be removed: ${reasonOf(e)}`;
+            }
+        }
+        outcomes.push({ host: host.displayName, vm: m.vmName, vmId: m.vmId, checkpoint: m.checkpointName, checkpointId: m.checkpointId, outcome });
+    }
+    if (failed !== undefined) {
+        throw new CheckpointGroupError("remove checkpoint group", olds.name, "not every checkpoint could be removed", outcomes,
+            "Fix the cause and run the operation again: the checkpoints already removed count as gone", failed);
+    }
+}
+
+/** The declaration as recorded, for the engine's next diff (drift shows in `members`). */
+export function liveGroupDeclaration(outs: GroupOutputs): Record<string, unknown> {
+    const { vms, name, restoreTrigger, startAfterRestore, startOrder, simultaneous, resourceUrn } = outs;
+    return { vms, name, restoreTrigger, startAfterRestore, startOrder, simultaneous, resourceUrn };
+}

@@ -1,0 +1,61 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
+import type { HostFor } from "../../host";
+import { withoutUndefined } from "../../shared/objects";
+import { checkInputs } from "../shared/check";
+import { allKnown, takePreviewFlag, type PreviewMemory } from "../shared/preview";
+import { diffGroup } from "./diff";
+import { createGroup, deleteGroup, liveGroupDeclaration, readGroup, updateGroup } from "./lifecycle";
+import { predictGroup } from "./predict";
+import { groupInputsSchema, groupOutputsSchema, type GroupOutputs } from "./schema";
+
+const parseInputs = (news: Record<string, unknown>) => groupInputsSchema.parse(news);
+const parseOutputs = (olds: Record<string, unknown>) => groupOutputsSchema.parse(olds);
+
+/** Deep compaction: members and declared VMs are objects whose unset fields must go too. */
+function compactGroup(outs: GroupOutputs): GroupOutputs {
+    return withoutUndefined({ ...outs, vms: outs.vms.map((m) => withoutUndefined(m)), members: outs.members.map((m) => withoutUndefined(m)) });
+}
+
+/** The CheckpointGroup lifecycle, as Pulumi's dynamic provider interface, on the hosts `hostFor` gives. */
+export function checkpointGroupProviderOn(hostFor: HostFor, preview: PreviewMemory): pulumi.dynamic.ResourceProvider<Record<string, unknown>, GroupOutputs> {
+    return {
+        async check(olds, given) {
+            // In preview (and only there) a new group is predicted against the host: see shared/preview.
+            const { news, preview: inPreview } = takePreviewFlag(given);
+            // A value not known yet inside the list (a VM name from another resource's output) makes
+            // the whole list unknown to the check: it is judged again once every value is known.
+            const vmsUnknown = JSON.stringify(news.vms ?? null).includes(unknownValue);
+            const checked = checkInputs(groupInputsSchema, groupInputsSchema.shape, vmsUnknown ? { ...news, vms: unknownValue } : news);
+            if (!("inputs" in checked)) return checked;
+            if (inPreview && Object.keys(olds).length === 0 && allKnown(news) && !vmsUnknown) {
+                await predictGroup(hostFor, preview, parseInputs(news));
+            }
+            return { inputs: news };
+        },
+
+        async diff(_id, olds, news) {
+            const d = diffGroup(parseOutputs(olds), parseInputs(news));
+            return { changes: d.changes, replaces: d.replaces, deleteBeforeReplace: false };
+        },
+
+        async create(news) {
+            const { id, outs } = await createGroup(hostFor, parseInputs(news));
+            return { id, outs: compactGroup(outs) };
+        },
+
+        async read(id, props) {
+            const outs = await readGroup(hostFor, parseOutputs(props ?? {}));
+            // (Pulumi types ReadResult.inputs as the outputs' type; they are inputs.)
+            return outs ? { id, props: compactGroup(outs), inputs: withoutUndefined({ ...liveGroupDeclaration(outs), vms: outs.vms.map((m) => withoutUndefined(m)) }) as unknown as GroupOutputs } : {};
+        },
+
+        async update(_id, olds, news) {
+            return { outs: compactGroup(await updateGroup(hostFor, parseOutputs(olds), parseInputs(news))) };
+        },
+
+        async delete(_id, props) {
+            await deleteGroup(hostFor, parseOutputs(props));
+        },
+    };
+}

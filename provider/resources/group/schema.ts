@@ -1,0 +1,79 @@
+import { z } from "zod";
+import { checkpointKindSchema, guidSchema, vmStateSchema } from "../../host";
+import { checkpointNameSchema, checkpointTypeArgSchema } from "../checkpoint/schema";
+import { requireOneVm, vmTargetShape } from "../shared/vm-target";
+
+/** One VM of a group: by name or id, on the stack's host or its own, with its own checkpoint type. */
+export const groupMemberSchema = z
+    .object({ ...vmTargetShape, type: checkpointTypeArgSchema.optional() })
+    .superRefine((value, ctx) => requireOneVm(value, ctx));
+export type GroupMember = z.infer<typeof groupMemberSchema>;
+
+/**
+ * Which VMs start first after a rollback: "reverse" (the default) starts them in the reverse of
+ * the declared order, so a group declared web, app, database rolls back web first and starts the
+ * database first; "declared" starts them in the declared order.
+ */
+export const startOrderSchema = z.enum(["reverse", "declared"], { message: 'startOrder must be "reverse" (the default) or "declared"' });
+
+const memberKey = (m: GroupMember) => `${m.host ?? ""}\n${m.vmId !== undefined ? `id:${m.vmId}` : `name:${m.vmName!.toLowerCase()}`}`;
+
+export const groupInputsSchema = z
+    .object({
+        vms: z
+            .array(groupMemberSchema, { message: "vms must be a list of VMs, each { vmName } or { vmId }, optionally with host and type" })
+            .min(1, "vms must name at least one VM: the group rolls them back in this order"),
+        name: checkpointNameSchema.optional(),
+        restoreTrigger: z.string({ message: "restoreTrigger must be a string (any value; change it to roll every VM of the group back)" }).optional(),
+        startAfterRestore: z.boolean({ message: "startAfterRestore must be true or false" }).optional(),
+        startOrder: startOrderSchema.optional(),
+        simultaneous: z.boolean({ message: "simultaneous must be true or false" }).optional(),
+        /** Set by the SDK (pulumi.createUrn), so that the provider's warnings show on this resource. */
+        resourceUrn: z.string().optional(),
+    })
+    .superRefine((value, ctx) => {
+        if (value.name === undefined) ctx.addIssue({ code: "custom", path: ["name"], message: "name the group's checkpoints (1 to 100 characters)" });
+        const seen = new Map<string, number>();
+        value.vms.forEach((m, i) => {
+            if (m.vmName === undefined && m.vmId === undefined) return;
+            const first = seen.get(memberKey(m));
+            if (first !== undefined) {
+                ctx.addIssue({ code: "custom", path: ["vms", i], message: `vms[${i}] names the same VM as vms[${first}]: a group takes one checkpoint per VM, remove one of them` });
+            } else seen.set(memberKey(m), i);
+        });
+    });
+export type GroupInputs = z.infer<typeof groupInputsSchema>;
+
+/** What the group holds on one VM, recorded when it was taken and refreshed from the host. */
+export const groupMemberOutputSchema = z.object({
+    vmId: guidSchema,
+    vmName: z.string(),
+    host: z.string().optional(),
+    checkpointId: guidSchema,
+    /** The checkpoint's name as last read from the host (renamed out of band: differs from `name`). */
+    checkpointName: z.string(),
+    /** False when the last refresh found the checkpoint (or its VM) gone. */
+    present: z.boolean(),
+    kind: checkpointKindSchema,
+    fellBack: z.boolean(),
+    holdsMemory: z.boolean(),
+    vmStateAtCreation: vmStateSchema,
+    creationTime: z.string(),
+});
+export type GroupMemberOutput = z.infer<typeof groupMemberOutputSchema>;
+
+export const groupOutputsSchema = z.object({
+    vms: z.array(groupMemberSchema),
+    name: z.string(),
+    restoreTrigger: z.string().optional(),
+    startAfterRestore: z.boolean().optional(),
+    startOrder: startOrderSchema.optional(),
+    simultaneous: z.boolean().optional(),
+    resourceUrn: z.string().optional(),
+    /** One per declared VM, in the declared order. */
+    members: z.array(groupMemberOutputSchema),
+    lastRestoreTime: z.string().nullable(),
+    /** What the last rollback did, in order, e.g. "rolled back web01, app01, db01; started db01, app01, web01". */
+    lastRestoreResult: z.string().nullable(),
+});
+export type GroupOutputs = z.infer<typeof groupOutputsSchema>;

@@ -1,0 +1,166 @@
+import { randomUUID } from "node:crypto";
+import { isHostError, type HyperVHost, type TakenCheckpoint } from "../../host";
+import { explainRefusedTake } from "../checkpoint/refused-take";
+import { explainRefusal } from "../shared/refusals";
+import { warnOnResource } from "../shared/resource-warnings";
+import { vmRefOf } from "../shared/vm-target";
+import { CheckpointGroupError, reasonOf, type MemberOutcome } from "./errors";
+import { checkpointDeclaration, declaredOf, memberOutput, refusalOf, takeRequest, type CheckedMember } from "./plan";
+import type { GroupInputs, GroupOutputs } from "./schema";
+
+/** The host a VM of the group lives on: its own `host`, else the stack's. */
+export type HostOf = (override: string | undefined) => HyperVHost;
+
+/**
+ * All or nothing: every VM is read once and checked against what Hyper-V refuses before any
+ * checkpoint is taken; then they are taken in the declared order (with `simultaneous`, while the
+ * running VMs are paused); when one fails, those already taken are removed again, and the error
+ * names every VM and what happened to it. The engine records nothing half done.
+ */
+export async function createGroup(hostOf: HostOf, inputs: GroupInputs): Promise<{ id: string; outs: GroupOutputs }> {
+    const checked = await checkEveryVm(hostOf, inputs);
+    const taken = await takeAll(hostOf, inputs, checked);
+    await warnOfLeftovers(inputs, taken);
+    const members = taken.map((t, i) => memberOutput(checked[i]!.member, t));
+    return { id: randomUUID(), outs: { ...declaredOf(inputs), members, lastRestoreTime: null, lastRestoreResult: null } };
+}
+
+/** One read per VM, all before anything changes; every refusal is reported at once. */
+async function checkEveryVm(hostOf: HostOf, inputs: GroupInputs): Promise<CheckedMember[]> {
+    const reads = await Promise.allSettled(inputs.vms.map(async (member): Promise<CheckedMember> => {
+        const host = hostOf(member.host);
+        const listing = await host.getVmWithCheckpoints(vmRefOf(member));
+        return { member, hostName: host.displayName, listing, caps: await host.capabilities() };
+    }));
+    const seen = new Map<string, number>();
+    let refused = false;
+    const outcomes = reads.map((read, i): MemberOutcome => {
+        const member = inputs.vms[i]!;
+        const declared = { host: hostOf(member.host).displayName, vm: member.vmName ?? member.vmId!, checkpoint: inputs.name! };
+        if (read.status === "rejected") {
+            refused = true;
+            return { ...declared, outcome: `refused: ${reasonOf(read.reason)}` };
+        }
+        const { vm } = read.value.listing;
+        const at = { ...declared, vm: vm.name, vmId: vm.id };
+        const key = `${read.value.hostName}\n${vm.id}`;
+        const twin = seen.get(key);
+        seen.set(key, twin ?? i);
+        const why = twin !== undefined ? `it is the same VM as vms[${twin}] (named once by name, once by id): a group takes one checkpoint per VM` : refusalOf(inputs, read.value);
+        if (why === null) return { ...at, outcome: "checked: nothing taken" };
+        refused = true;
+        return { ...at, outcome: `refused: ${why}` };
+    });
+    if (refused) {
+        throw new CheckpointGroupError("take checkpoint group", inputs.name!, "nothing was taken on any VM", outcomes, "Fix what is refused and run `pulumi up` again", firstReason(reads));
+    }
+    return reads.map((r) => (r as PromiseFulfilledResult<CheckedMember>).value);
+}
+
+function firstReason(reads: PromiseSettledResult<unknown>[]): unknown {
+    return reads.find((r): r is PromiseRejectedResult => r.status === "rejected")?.reason;
+}
+
+interface Failure {
+    index: number;
+    stage: "pause" | "take";
+    error: unknown;
+}
+
+/**
+ * Takes every checkpoint in the declared order. With `simultaneous`, the running VMs are paused
+ * first (Suspend-VM) and resumed in `finally` (Resume-VM), so the checkpoints capture one moment
+ * of the whole group. A failure removes the checkpoints already taken.
+ */
+async function takeAll(hostOf: HostOf, inputs: GroupInputs, checked: CheckedMember[]): Promise<TakenCheckpoint[]> {
+    const taken: TakenCheckpoint[] = [];
+    const paused: number[] = [];
+    const notResumed = new Map<number, string>();
+    let failure: Failure | undefined;
+    try {
+        if (inputs.simultaneous === true) {
+            for (const [index, c] of checked.entries()) {
+                if (c.listing.vm.state !== "Running") continue;
+                const host = hostOf(c.member.host);
+                try {
+                    await host.suspendVm(c.listing.vm.id);
+                    paused.push(index);
+                } catch (error) {
+                    failure = { index, stage: "pause", error };
+                    break;
+                }
+            }
+        }
+        for (const [index, c] of checked.entries()) {
+            if (failure) break;
+            const host = hostOf(c.member.host);
+            const ref = { id: c.listing.vm.id };
+            try {
+                taken.push(await host.takeCheckpoint(ref, takeRequest(inputs, c.member)));
+            } catch (refusal) {
+                const error = await explainRefusal(host, ref, refusal, ({ vm, checkpoints }, caps) =>
+                    explainRefusedTake(checkpointDeclaration(inputs, c.member), vm, checkpoints, caps, host.displayName));
+                failure = { index, stage: "take", error };
+            }
+        }
+    } finally {
+        for (const index of paused) {
+            const c = checked[index]!;
+            const host = hostOf(c.member.host);
+            await host.resumeVm(c.listing.vm.id).catch((e: unknown) => {
+                notResumed.set(index, `paused for the checkpoints and could not be resumed (${reasonOf(e)}): run \`Resume-VM -Id ${c.listing.vm.id}\` on the host`);
+            });
+        }
+    }
+    if (failure) throw await undo(hostOf, inputs, checked, taken, failure, notResumed);
+    if (notResumed.size > 0) {
+        await warnOnResource(inputs.resourceUrn, `the checkpoints of group "${inputs.name}" were taken, but ${[...notResumed].map(([i, why]) => `VM "${checked[i]!.listing.vm.name}" was ${why}`).join("; ")}`);
+    }
+    return taken;
+}
+
+/** Removes what was taken, newest first, and reports every VM. */
+async function undo(hostOf: HostOf, inputs: GroupInputs, checked: CheckedMember[], taken: TakenCheckpoint[], failure: Failure, notResumed: Map<number, string>): Promise<CheckpointGroupError> {
+    const outcomes: string[] = checked.map((_, i) =>
+        i === failure.index ? `${failure.stage === "pause" ? "could not be paused" : "failed"}: ${reasonOf(failure.error)}` : "not attempted");
+    let allRemoved = true;
+    for (let i = taken.length - 1; i >= 0; i--) {
+        const { checkpoint } = taken[i]!;
+        const host = hostOf(checked[i]!.member.host);
+        try {
+            await host.removeCheckpoint(checkpoint.vmId, checkpoint.id);
+            outcomes[i] = `taken (${checkpoint.id}), then removed again`;
+        } catch (e) {
+            if (isHostError(e, "CheckpointNotFound")) {
+                outcomes[i] = `taken (${checkpoint.id}), and already gone`;
+                continue;
+            }
+            allRemoved = false;
+            outcomes[i] = `taken (${checkpoint.id}), and could not be removed (${reasonOf(e)}): remove it with \`Get-VMSnapshot -VMName "${checkpoint.vmName}" | Where-Object Id -eq "${checkpoint.id}" | Remove-VMSnapshot\``;
+        }
+    }
+    const report = checked.map((c, i): MemberOutcome => ({
+        host: hostOf(c.member.host).displayName,
+        vm: c.listing.vm.name,
+        vmId: c.listing.vm.id,
+        checkpoint: inputs.name!,
+        ...(taken[i] ? { checkpointId: taken[i]!.checkpoint.id } : {}),
+        outcome: notResumed.has(i) ? `${outcomes[i]}; ${notResumed.get(i)}` : outcomes[i]!,
+    }));
+    const summary = allRemoved ? "nothing is left on any VM" : "some checkpoints taken could not be removed again (listed)";
+    return new CheckpointGroupError("take checkpoint group", inputs.name!, summary, report, "Fix the failure and run `pulumi up` again", failure.error);
+}
+
+/**
+ * A checkpoint of the same name may be one an interrupted `pulumi up` of this group took after
+ * the engine lost the provider (the engine then records nothing, and refresh cannot see it), or
+ * one of the group this one replaces. Names may repeat on Hyper-V: a warning, naming each one.
+ */
+async function warnOfLeftovers(inputs: GroupInputs, taken: TakenCheckpoint[]): Promise<void> {
+    const leftovers = taken.flatMap(({ vm, namesakes }) => namesakes.map((cp) => `VM "${vm.name}" (${vm.id}): "${cp.name}" ${cp.id}, taken ${cp.creationTime}`));
+    if (leftovers.length === 0) return;
+    await warnOnResource(inputs.resourceUrn,
+        `the group's VMs already had checkpoints named "${inputs.name}"; took new ones. If an interrupted \`pulumi up\` left them behind, remove them ` +
+        `(\`Get-VMSnapshot -VMName <vm> | Where-Object Id -eq <id> | Remove-VMSnapshot\`, or \`npx hyperv-lab checkpoint remove <vm> <id>\` on a lab); ` +
+        `if this group is being replaced, they are the old group's and go next: ${leftovers.join("; ")}`);
+}

@@ -158,7 +158,7 @@ export async function measureRefresh(count: number): Promise<RefreshTraffic> {
 
 /**
  * Shell sessions opened in this process by `resources` resources spread over `hosts` remote
- * hosts, resolved as the provider resolves them (hostFor): each session starts one shell.
+ * hosts, resolved as the provider resolves them (hostFor): each session is one pool of shells.
  */
 let shellRun = 0;
 

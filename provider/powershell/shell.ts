@@ -208,6 +208,8 @@ export class Shell {
 
     private ensureStarted(options: InvocationOptions): Promise<RunningShell> {
         if (this.running && !this.running.exited) return Promise.resolve(this.running);
+        // A read cut off by dispose would otherwise restart the shell nobody stops any more.
+        if (this.disposed) return Promise.reject(this.error("HostUnreachable", `the PowerShell session was disposed during ${options.operation}`, options));
         this.starting ??= this.start(options).finally(() => {
             this.starting = null;
         });

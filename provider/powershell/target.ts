@@ -21,7 +21,7 @@ const timeoutsSchema = z
 /**
  * How many shells run calls on the host side by side (see shell-pool.ts and DEFAULT_MAX_SESSIONS).
  * The upper bound is WinRM's default MaxShellsPerUser (30): more shells than that are refused by a
- * default Windows host, and Hyper-V's own work (VSS, merges) gains nothing from more.
+ * default Windows host.
  */
 export const MAX_SESSIONS_LIMIT = 30;
 

@@ -16,6 +16,7 @@ const shells = new RealShells();
 const KINDS: Exclude<AdapterKind, "lab">[] = ["pwsh-local", "pwsh-ssh"];
 // Long enough for a reconnect and a re-run on a loaded machine; the timeout test sets its own.
 const QUICK = { operationSeconds: 20, removalSeconds: 30, connectSeconds: 30 };
+const RECONNECTING = { ...QUICK, operationSeconds: 60 };
 
 /** The shell processes started as `shell` (a path only one test's host uses). */
 function shellProcesses(shell: string): number[] {
@@ -90,8 +91,10 @@ describe("faults of a real shell and connection", () => {
     describe("on pwsh-ssh: the connection", function () {
         this.timeout(120_000);
 
+        // Reconnecting starts ssh and a remote PowerShell: seconds on a loaded machine, so no short
+        // timeout may decide these tests (they failed at 4 s under load, before the pool too).
         it("dropped between operations: the next read and the next change reconnect by themselves", async () => {
-            const { folder, vmId, host } = await setup("pwsh-ssh");
+            const { folder, vmId, host } = await setup("pwsh-ssh", RECONNECTING);
             shells.sshd!.dropConnections();
             await new Promise((r) => setTimeout(r, 500));
             assert.equal((await host.getVm({ id: vmId })).id, vmId);
@@ -102,7 +105,7 @@ describe("faults of a real shell and connection", () => {
         });
 
         it("dropped during a read: the read recovers by itself", async () => {
-            const { vmId, host } = await setup("pwsh-ssh");
+            const { vmId, host } = await setup("pwsh-ssh", RECONNECTING);
             shells.server.resetCalls();
             shells.server.inject({ cmdlet: "Get-VM", stallMs: 1_500, times: 1 });
             const read = host.getVm({ id: vmId });
@@ -142,7 +145,7 @@ describe("faults of a real shell and connection", () => {
 
         it("sshd gone: an error naming the host, why and what to do; back again: the next read works", async () => {
             // Reconnecting to nothing is quick, but a loaded CI machine starts processes slowly: no timeout may decide this test.
-            const { vmId, host } = await setup("pwsh-ssh", { ...QUICK, operationSeconds: 60 });
+            const { vmId, host } = await setup("pwsh-ssh", RECONNECTING);
             await shells.sshd!.stop();
             try {
                 const error = await rejectsWith(() => host.getVm({ id: vmId }), "HostUnreachable");

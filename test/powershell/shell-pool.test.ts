@@ -126,6 +126,17 @@ describe("the pool of PowerShell shells, against a stand-in shell", function () 
         await running.catch(() => undefined);
     });
 
+    it("a read cut off by dispose fails and starts no shell again", async () => {
+        const session = open({ maxSessions: 1 });
+        const running = session.invoke(read("slow:2000"), reading);
+        while (shellsStarted().length === 0) await new Promise((r) => setTimeout(r, 50));
+        await new Promise((r) => setTimeout(r, 500));
+        await session.dispose();
+        await assert.rejects(running, (e: unknown) => isHostError(e, "HostUnreachable"));
+        await new Promise((r) => setTimeout(r, 500));
+        assert.equal(shellsStarted().length, 1);
+    });
+
     it("ignores warnings on stdout and errors on stderr around the result", async () => {
         const session = open();
         const result = JSON.parse(await session.invoke(read("quiet"), reading));

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { frameSessionStart } from "../../provider/powershell/protocol";
 import { resolveShellExecutable } from "../../provider/powershell/shell-executable";
-import { describeTarget, powerShellTargetSchema, remoteConnectParameters, targetKey } from "../../provider/powershell/target";
+import { DEFAULT_MAX_SESSIONS, describeTarget, MAX_SESSIONS_LIMIT, powerShellTargetSchema, remoteConnectParameters, targetKey } from "../../provider/powershell/target";
 
 const winrm = powerShellTargetSchema.parse({ kind: "winrm", computerName: "hv01", userName: "CORP\\svc", password: "Pa55-word!" });
 
@@ -9,6 +9,13 @@ describe("target settings", () => {
     it("fills in the timeouts, removal longest", () => {
         const local = powerShellTargetSchema.parse({ kind: "local" });
         assert.deepEqual(local.timeouts, { operationSeconds: 120, removalSeconds: 3600, connectSeconds: 60 });
+    });
+
+    it("runs the default number of shells side by side, and shares one session whatever the number", () => {
+        const local = powerShellTargetSchema.parse({ kind: "local" });
+        assert.equal(local.maxSessions, DEFAULT_MAX_SESSIONS);
+        assert.equal(targetKey(local), targetKey(powerShellTargetSchema.parse({ kind: "local", maxSessions: 8 })));
+        for (const wrong of [0, 1.5, MAX_SESSIONS_LIMIT + 1]) assert.equal(powerShellTargetSchema.safeParse({ kind: "local", maxSessions: wrong }).success, false, String(wrong));
     });
 
     it("refuses an SSH target without a user", () => {

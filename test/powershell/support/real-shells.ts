@@ -60,7 +60,7 @@ export const ADAPTERS: AdapterKind[] = ["lab", "pwsh-local", "pwsh-ssh"];
 /**
  * One per test process: the stand-in module compiled, the lab's loopback server, and (for
  * remoting) a loopback sshd whose PowerShell subsystem sees the same module and server. Shared
- * because the provider shares one shell per target per process, and a shell keeps the
+ * because the provider shares one pool of shells per target per process, and a shell keeps the
  * environment it was started with.
  */
 class StandInEnvironment {
@@ -148,9 +148,9 @@ export class RealShells {
     }
 
     /**
-     * A HyperVHost of the given kind on `folder`. PowerShell hosts share one shell per target, as in
-     * the provider; `fresh` gives this host a shell of its own (a host that is another machine: the
-     * session start probes the host's release once per shell).
+     * A HyperVHost of the given kind on `folder`. PowerShell hosts share one pool of shells per
+     * target, as in the provider; `fresh` gives this host a pool of its own (a host that is another
+     * machine: the session start probes the host's release once per shell).
      */
     host(kind: AdapterKind, folder: string, options: TargetOptions = {}): HyperVHost {
         this.useLab(folder);

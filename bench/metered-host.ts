@@ -8,8 +8,8 @@ export interface HostMeter {
 }
 
 const METHODS = [
-    "capabilities", "getVm", "getVmWithCheckpoints", "applyCheckpointSettings", "listCheckpoints", "getCheckpoint",
-    "takeCheckpoint", "applyCheckpoint", "renameCheckpoint", "removeCheckpoint",
+    "capabilities", "getVm", "getVmWithCheckpoints", "applyCheckpointSettings", "takeCheckpoint", "applyCheckpoint", "renameCheckpoint",
+    "removeCheckpoint", "startVm", "suspendVm", "resumeVm",
 ] as const;
 
 /**

@@ -23,7 +23,11 @@ export interface HyperVHost {
     /** What the host's Hyper-V can do; read once per session. */
     capabilities(): Promise<HostCapabilities>;
 
-    /** Resolves a VM by id or name; an ambiguous name is an AmbiguousVmName error listing the ids. */
+    /**
+     * Resolves a VM by id or name; an ambiguous name is an AmbiguousVmName error listing the ids.
+     * Kept beside getVmWithCheckpoints for callers that need the VM alone (the pipeline example's
+     * verification): Get-VM without Get-VMSnapshot.
+     */
     getVm(ref: VmRef): Promise<Vm>;
 
     /** A VM with all its checkpoints, in one read. */
@@ -34,12 +38,6 @@ export interface HyperVHost {
      * DesiredCheckpointSettings): refusals come before any change, and only what differs is written.
      */
     applyCheckpointSettings(vm: VmRef, desired: DesiredCheckpointSettings): Promise<AppliedCheckpointSettings>;
-
-    /** All checkpoints of a VM (every SnapshotType), oldest first. */
-    listCheckpoints(vmId: string): Promise<Checkpoint[]>;
-
-    /** One checkpoint by id; CheckpointNotFound when it is gone. */
-    getCheckpoint(vmId: string, checkpointId: string): Promise<Checkpoint>;
 
     /**
      * Takes a checkpoint in one host call and reports what kind Hyper-V actually made. The host

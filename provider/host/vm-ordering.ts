@@ -83,14 +83,6 @@ class VmOrderedHost implements HyperVHost {
         return read;
     }
 
-    listCheckpoints(vmId: string) {
-        return this.slots.run(() => this.inner.listCheckpoints(vmId));
-    }
-
-    getCheckpoint(vmId: string, checkpointId: string) {
-        return this.slots.run(() => this.inner.getCheckpoint(vmId, checkpointId));
-    }
-
     applyCheckpointSettings(ref: VmRef, desired: Parameters<HyperVHost["applyCheckpointSettings"]>[1]) {
         return this.mutate(ref, () => this.slots.run(() => this.inner.applyCheckpointSettings(ref, desired)), (applied) => applied.after);
     }

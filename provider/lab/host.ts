@@ -56,21 +56,6 @@ export class LabHost implements HyperVHost {
         });
     }
 
-    async listCheckpoints(vmId: string): Promise<Checkpoint[]> {
-        return this.read("list checkpoints", (doc, scope) => {
-            const vm = findVmById(doc, vmId, scope);
-            return checkpointsOf(doc, vm.id).map((c) => projectCheckpoint(vm, c));
-        });
-    }
-
-    async getCheckpoint(vmId: string, checkpointId: string): Promise<Checkpoint> {
-        return this.read("get checkpoint", (doc, scope) => {
-            scope.context.checkpointId = checkpointId;
-            const vm = findVmById(doc, vmId, scope);
-            return projectCheckpoint(vm, findCheckpoint(doc, vm, checkpointId, scope));
-        });
-    }
-
     async takeCheckpoint(ref: VmRef, request: TakeCheckpointRequest): Promise<TakenCheckpoint> {
         refuseUnsendable({ ...ref, checkpointName: request.name }, this.context("take checkpoint"));
         return this.mutate("takeCheckpoint", "take checkpoint", ref, (doc, tx, vm, scope) => {

@@ -16,7 +16,6 @@ import type { HyperVHost } from "../host/port";
 import { kindOfTakenCheckpoint } from "./checkpoint-kind";
 import {
     appliedSettingsResultSchema,
-    checkpointListResultSchema,
     checkpointResultSchema,
     parseResult,
     powerShellCapabilitiesSchema,
@@ -30,8 +29,6 @@ import {
     applyCheckpointScript,
     applyCheckpointSettingsScript,
     capabilitiesScript,
-    getCheckpointScript,
-    listCheckpointsScript,
     powerVmScript,
     readVmScript,
     removeCheckpointScript,
@@ -146,28 +143,6 @@ export class PowerShellHost implements HyperVHost {
             context: vmContext(ref),
             readOnly: false,
         });
-    }
-
-    async listCheckpoints(vmId: string): Promise<Checkpoint[]> {
-        const { checkpoints } = await this.call({
-            script: listCheckpointsScript,
-            input: { vmId },
-            result: checkpointListResultSchema,
-            context: { vmId },
-            readOnly: true,
-        });
-        return checkpoints;
-    }
-
-    async getCheckpoint(vmId: string, checkpointId: string): Promise<Checkpoint> {
-        const { checkpoint } = await this.call({
-            script: getCheckpointScript,
-            input: { vmId, checkpointId },
-            result: checkpointResultSchema,
-            context: { vmId, checkpointId },
-            readOnly: true,
-        });
-        return checkpoint;
     }
 
     async takeCheckpoint(ref: VmRef, request: TakeCheckpointRequest): Promise<TakenCheckpoint> {

@@ -68,7 +68,7 @@ export function normaliseDate(v: unknown): unknown {
     return date && !Number.isNaN(date.getTime()) ? date.toISOString() : v;
 }
 
-function listOf<T extends z.ZodType>(item: T) {
+export function listOf<T extends z.ZodType>(item: T) {
     return z.preprocess(unwrapList, z.array(item));
 }
 
@@ -113,7 +113,6 @@ export type PowerShellCapabilities = z.infer<typeof powerShellCapabilitiesSchema
 
 export const readVmResultSchema = z.object({ vm: wireVmSchema, checkpoints: listOf(wireCheckpointSchema).optional() });
 export const vmResultSchema = z.object({ vm: wireVmSchema });
-export const checkpointListResultSchema = z.object({ checkpoints: listOf(wireCheckpointSchema) });
 export const checkpointResultSchema = z.object({ checkpoint: wireCheckpointSchema });
 export const takenCheckpointResultSchema = z.object({
     vmBefore: wireVmSchema,

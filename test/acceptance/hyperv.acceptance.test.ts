@@ -5,6 +5,7 @@ import { createPowerShellHost, type PowerShellHost, type PowerShellTargetInput }
 import { renderScript, type OperationScript } from "../../provider/powershell/scripts";
 import { leaseSession } from "../../provider/powershell/sessions";
 import { powerShellTargetSchema } from "../../provider/powershell/target";
+import { checkpointOf, checkpointsOf } from "../host/reads";
 
 /**
  * End to end against a real Hyper-V host, when HYPERV_TEST_HOST is set:
@@ -111,14 +112,14 @@ describe("acceptance: a real Hyper-V host through PowerShell", function () {
         assert.equal(second.vm.parentCheckpointId, first.checkpoint.id, "the VM as read before the checkpoint");
         const after = await host.getVm({ id: vmId });
         assert.equal(after.checkpointType, "Production", "the temporary type was switched back");
-        const listed = await host.listCheckpoints(vmId);
+        const listed = await checkpointsOf(host, vmId);
         assert.deepEqual(listed.map((c) => c.id), [first.checkpoint.id, second.checkpoint.id]);
         const renamed = await host.renameCheckpoint(vmId, second.checkpoint.id, "第二 checkpoint");
         assert.equal(renamed.name, "第二 checkpoint");
         const applied = await host.applyCheckpoint(vmId, first.checkpoint.id);
         assert.equal(applied.parentCheckpointId, first.checkpoint.id);
         await host.removeCheckpoint(vmId, second.checkpoint.id);
-        await assert.rejects(host.getCheckpoint(vmId, second.checkpoint.id), (e: unknown) => isHostError(e, "CheckpointNotFound"));
+        await assert.rejects(checkpointOf(host, vmId, second.checkpoint.id), (e: unknown) => isHostError(e, "CheckpointNotFound"));
         const { checkpoints } = await host.getVmWithCheckpoints({ id: vmId });
         assert.deepEqual(checkpoints.map((c) => c.id), [first.checkpoint.id]);
     });

@@ -5,6 +5,7 @@ import { addVm, readLab, takeCheckpointOutOfBand } from "../../provider/lab";
 import { hostileNames, hostilePaths, hostileScriptWords } from "../corpus/hostile";
 import { freshLab, removeLabs } from "../lab/helpers";
 import { ADAPTERS, RealShells, type AdapterKind } from "../powershell/support/real-shells";
+import { checkpointOf } from "../host/reads";
 
 /*
  * Every value of the hostile corpus through a real shell, on every adapter of the HyperVHost port:
@@ -223,7 +224,7 @@ describe("hostile values", () => {
                         assert.equal(taken.checkpoint.name, name, "the port returns the name");
                         assert.deepEqual(taken.namesakes.map((c) => c.name), [], "no other checkpoint of the VM has this name");
                         assert.equal(heldCheckpointName(folder, taken.checkpoint.id), name, "the host holds the name");
-                        assert.equal((await host.getCheckpoint(vmId, taken.checkpoint.id)).name, name, "the name reads back");
+                        assert.equal((await checkpointOf(host, vmId, taken.checkpoint.id)).name, name, "the name reads back");
                     });
 
                     const seed = await takeCheckpointOutOfBand(folder, { id: vmId }, { name: "to be renamed" });

@@ -5,6 +5,7 @@ import { addVm, readLab, setVm, takeCheckpointOutOfBand, type InitLabOptions, ty
 import { projectVm } from "../../provider/lab/projection";
 import { freshLab, rejectsWith, removeLabs } from "../lab/helpers";
 import { ADAPTERS, RealShells, type AdapterKind } from "../powershell/support/real-shells";
+import { checkpointOf, checkpointsOf } from "../host/reads";
 
 /*
  * One contract for the HyperVHost port, run on every adapter: the lab itself, PowerShell 7 on
@@ -61,15 +62,15 @@ describe("the HyperVHost port contract", () => {
                     assert.equal(byName.checkpoints[1]!.parentId, byName.checkpoints[0]!.id);
                     assert.equal(byName.vm.parentCheckpointId, byName.checkpoints[1]!.id);
                     assert.match(byName.checkpoints[0]!.creationTime, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
-                    assert.deepEqual(await host.listCheckpoints(id), byName.checkpoints);
-                    assert.deepEqual(await host.getCheckpoint(id, byName.checkpoints[0]!.id), byName.checkpoints[0]);
+                    assert.deepEqual(await checkpointsOf(host, id), byName.checkpoints);
+                    assert.deepEqual(await checkpointOf(host, id, byName.checkpoints[0]!.id), byName.checkpoints[0]);
                 });
 
                 it("a VM with no checkpoints reads with an empty list", async () => {
                     const { host, vm } = await setup();
                     const id = await vm();
                     assert.deepEqual((await host.getVmWithCheckpoints({ id })).checkpoints, []);
-                    assert.deepEqual(await host.listCheckpoints(id), []);
+                    assert.deepEqual(await checkpointsOf(host, id), []);
                 });
 
                 it("finds names holding wildcard characters literally, and only them", async () => {
@@ -100,7 +101,7 @@ describe("the HyperVHost port contract", () => {
                 it("refuses a checkpoint that does not exist", async () => {
                     const { host, vm } = await setup();
                     const id = await vm();
-                    await expectCode(host.getCheckpoint(id, "00000000-0000-0000-0000-000000000002"), "CheckpointNotFound");
+                    await expectCode(checkpointOf(host, id, "00000000-0000-0000-0000-000000000002"), "CheckpointNotFound");
                 });
 
                 it("reads Japanese names and a Japanese host's translated backup service by its id", async () => {
@@ -126,7 +127,7 @@ describe("the HyperVHost port contract", () => {
                     assert.equal(taken.checkpoint.name, "before-upgrade");
                     assert.equal(taken.checkpoint.vmState, "Off");
                     assert.deepEqual(taken.namesakes, []);
-                    assert.deepEqual((await host.listCheckpoints(id)).map((c) => c.id), [taken.checkpoint.id]);
+                    assert.deepEqual((await checkpointsOf(host, id)).map((c) => c.id), [taken.checkpoint.id]);
                 });
 
                 it("falls back to a standard checkpoint when the VM is saved", async () => {
@@ -142,7 +143,7 @@ describe("the HyperVHost port contract", () => {
                     const { host, vm } = await setup();
                     const id = await vm({ checkpointType: "ProductionOnly", guestBackupResponding: false });
                     await expectCode(host.takeCheckpoint({ id }, { name: "x" }), "ProductionUnavailable");
-                    assert.deepEqual(await host.listCheckpoints(id), []);
+                    assert.deepEqual(await checkpointsOf(host, id), []);
                 });
 
                 it("refuses on a Disabled policy, even with a temporary type, and leaves the policy Disabled", async () => {
@@ -151,7 +152,7 @@ describe("the HyperVHost port contract", () => {
                     await expectCode(host.takeCheckpoint({ id }, { name: "x" }), "CheckpointsDisabled");
                     await expectCode(host.takeCheckpoint({ id }, { name: "x", temporaryType: "Standard" }), "CheckpointsDisabled");
                     assert.equal((await host.getVm({ id })).checkpointType, "Disabled");
-                    assert.deepEqual(await host.listCheckpoints(id), []);
+                    assert.deepEqual(await checkpointsOf(host, id), []);
                 });
 
                 it("takes one checkpoint under a temporary type and puts the VM's policy back", async () => {
@@ -177,7 +178,7 @@ describe("the HyperVHost port contract", () => {
                     for (let i = 1; i <= 50; i++) await takeCheckpointOutOfBand(folder, { id }, { name: `cp-${i}` });
                     const error = await expectCode(host.takeCheckpoint({ id }, { name: "cp-51" }), "CheckpointLimit");
                     assert.match(error.message, /50/);
-                    assert.equal((await host.listCheckpoints(id)).length, 50);
+                    assert.equal((await checkpointsOf(host, id)).length, 50);
                 });
 
                 it("refuses while the VM is starting", async () => {
@@ -228,7 +229,7 @@ describe("the HyperVHost port contract", () => {
                     const renamed = await host.renameCheckpoint(id, taken.checkpoint.id, "新しい名前 'quoted' \"twice\"");
                     assert.equal(renamed.id, taken.checkpoint.id);
                     assert.equal(renamed.name, "新しい名前 'quoted' \"twice\"");
-                    assert.equal((await host.getCheckpoint(id, taken.checkpoint.id)).name, renamed.name);
+                    assert.equal((await checkpointOf(host, id, taken.checkpoint.id)).name, renamed.name);
                 });
 
                 it("removes a middle checkpoint: its child moves to its parent and the VM keeps running on its disk", async () => {
@@ -238,11 +239,11 @@ describe("the HyperVHost port contract", () => {
                     const b = await host.takeCheckpoint({ id }, { name: "b" });
                     const c = await host.takeCheckpoint({ id }, { name: "c" });
                     await host.removeCheckpoint(id, b.checkpoint.id);
-                    const left = await host.listCheckpoints(id);
+                    const left = await checkpointsOf(host, id);
                     assert.deepEqual(left.map((x) => x.name), ["a", "c"]);
                     assert.equal(left[1]!.parentId, a.checkpoint.id);
                     assert.equal((await host.getVm({ id })).parentCheckpointId, c.checkpoint.id);
-                    await expectCode(host.getCheckpoint(id, b.checkpoint.id), "CheckpointNotFound");
+                    await expectCode(checkpointOf(host, id, b.checkpoint.id), "CheckpointNotFound");
                 });
 
                 it("refuses to remove a checkpoint that is gone", async () => {

@@ -39,8 +39,6 @@ function slowHost(ms = 15, maxConcurrent?: number) {
             seen.reads++;
             return step(`read ${idOf(ref)}`, `read ${seen.reads}`, () => ({ vm: vmOf(ref), checkpoints: [], read: seen.reads }) as never);
         },
-        listCheckpoints: async () => [],
-        getCheckpoint: async () => ({}) as never,
         applyCheckpointSettings: (ref: VmRef) => step(idOf(ref), "settings", () => ({ after: vmOf(ref) }) as never),
         takeCheckpoint: (ref: VmRef, request: { name: string }) => {
             if (request.name === "refused") return step(idOf(ref), "refused", () => { throw new HostError("CheckpointsDisabled", "disabled", { host: "slow" }); });

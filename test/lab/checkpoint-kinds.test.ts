@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import { labPathOf, setVm } from "../../provider/lab";
 import { filesIn, labWithVm, rejectsWith, removeLabs } from "./helpers";
+import { checkpointsOf } from "../host/reads";
 
 describe("lab host: what kind of checkpoint Hyper-V makes", () => {
     afterEach(removeLabs);
@@ -50,7 +51,7 @@ describe("lab host: what kind of checkpoint Hyper-V makes", () => {
         const { folder, host, vmId } = await labWithVm({ state: "Paused", checkpointType: "ProductionOnly", checkpointFileLocation: "E:\\cp" });
         const error = await rejectsWith(() => host.takeCheckpoint({ id: vmId }, { name: "never" }), "ProductionUnavailable");
         assert.match(error.message, /Production checkpoints cannot be created/);
-        assert.deepEqual(await host.listCheckpoints(vmId), []);
+        assert.deepEqual(await checkpointsOf(host, vmId), []);
         assert.deepEqual(filesIn(labPathOf(folder, "E:\\cp")), []);
     });
 
@@ -87,7 +88,7 @@ describe("lab host: what kind of checkpoint Hyper-V makes", () => {
             await rejectsWith(() => host.applyCheckpoint(vmId, cp.id), "InvalidVmState");
             await rejectsWith(() => host.renameCheckpoint(vmId, cp.id, "c"), "InvalidVmState");
             await rejectsWith(() => host.removeCheckpoint(vmId, cp.id), "InvalidVmState");
-            assert.equal((await host.listCheckpoints(vmId)).length, 1);
+            assert.equal((await checkpointsOf(host, vmId)).length, 1);
         });
     }
 
@@ -108,7 +109,7 @@ describe("lab host: what kind of checkpoint Hyper-V makes", () => {
         const { host, vmId } = await labWithVm({ checkpointType: "Disabled" });
         await rejectsWith(() => host.takeCheckpoint({ id: vmId }, { name: "x", temporaryType: "Standard" }), "CheckpointsDisabled");
         assert.equal((await host.getVm({ id: vmId })).checkpointType, "Disabled");
-        assert.deepEqual(await host.listCheckpoints(vmId), []);
+        assert.deepEqual(await checkpointsOf(host, vmId), []);
     });
 
     it("makes production checkpoints again once the backup integration service is enabled", async () => {

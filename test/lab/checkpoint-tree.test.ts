@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import fc from "fast-check";
 import { addVm, labPathOf, readLab, setHostSettings, type LabHost } from "../../provider/lab";
 import { filesIn, labWithVm, rejectsWith, removeLabs } from "./helpers";
+import { checkpointOf, checkpointsOf } from "../host/reads";
 
 const DISKS = "C:\\Hyper-V\\Virtual Hard Disks";
 
@@ -18,7 +19,7 @@ describe("lab host: the checkpoint tree and its files", () => {
     it("lists checkpoints oldest first, each the parent of the next, the VM descending from the newest", async () => {
         const { host, vmId } = await labWithVm();
         const ids = await chain(host, vmId, ["one", "two", "three"]);
-        const listed = await host.listCheckpoints(vmId);
+        const listed = await checkpointsOf(host, vmId);
         assert.deepEqual(listed.map((c) => c.id), ids);
         assert.deepEqual(listed.map((c) => c.parentId), [null, ids[0], ids[1]]);
         assert.equal((await host.getVm({ id: vmId })).parentCheckpointId, ids[2]);
@@ -54,7 +55,7 @@ describe("lab host: the checkpoint tree and its files", () => {
         assert.ok(fs.existsSync(labPathOf(folder, current)));
         const branch = await host.takeCheckpoint({ id: vmId }, { name: "branch" });
         assert.equal(branch.checkpoint.parentId, one);
-        assert.deepEqual((await host.listCheckpoints(vmId)).map((c) => [c.name, c.parentId]), [["one", null], ["two", one], ["branch", one]]);
+        assert.deepEqual((await checkpointsOf(host, vmId)).map((c) => [c.name, c.parentId]), [["one", null], ["two", one], ["branch", one]]);
         assert.ok(two);
     });
 
@@ -89,14 +90,14 @@ describe("lab host: the checkpoint tree and its files", () => {
         const [one, two, three] = await chain(host, vmId, ["one", "two", "three"]);
         const disksBefore = filesIn(labPathOf(folder, DISKS)).length;
         await host.removeCheckpoint(vmId, two as string);
-        const listed = await host.listCheckpoints(vmId);
+        const listed = await checkpointsOf(host, vmId);
         assert.deepEqual(listed.map((c) => [c.id, c.parentId]), [[one, null], [three, one]]);
         assert.equal(filesIn(labPathOf(folder, DISKS)).length, disksBefore - 1);
         assert.ok(!filesIn(labPathOf(folder, "D:\\cp")).some((f) => f.startsWith((two as string).toUpperCase())));
         await host.removeCheckpoint(vmId, three as string);
         assert.equal((await host.getVm({ id: vmId })).parentCheckpointId, one);
         for (const disk of (await host.getVm({ id: vmId })).hardDrives) assert.ok(fs.existsSync(labPathOf(folder, disk)));
-        await rejectsWith(() => host.getCheckpoint(vmId, two as string), "CheckpointNotFound");
+        await rejectsWith(() => checkpointOf(host, vmId, two as string), "CheckpointNotFound");
     });
 
     it("removing the only checkpoint merges the VM back onto its base disk", async () => {
@@ -114,7 +115,7 @@ describe("lab host: the checkpoint tree and its files", () => {
         await setHostSettings(folder, { behaviour: { removeWithChildren: "removeSubtree" } });
         const [one, two] = await chain(host, vmId, ["one", "two", "three"]);
         await host.removeCheckpoint(vmId, two as string);
-        assert.deepEqual((await host.listCheckpoints(vmId)).map((c) => c.id), [one]);
+        assert.deepEqual((await checkpointsOf(host, vmId)).map((c) => c.id), [one]);
         assert.equal((await host.getVm({ id: vmId })).parentCheckpointId, one);
     });
 
@@ -123,7 +124,7 @@ describe("lab host: the checkpoint tree and its files", () => {
         const [a, b] = await chain(host, vmId, ["same", "same"]);
         const renamed = await host.renameCheckpoint(vmId, b as string, "different");
         assert.equal(renamed.name, "different");
-        assert.deepEqual((await host.listCheckpoints(vmId)).map((c) => [c.id, c.name]), [[a, "same"], [b, "different"]]);
+        assert.deepEqual((await checkpointsOf(host, vmId)).map((c) => [c.id, c.name]), [[a, "same"], [b, "different"]]);
         await rejectsWith(() => host.renameCheckpoint(vmId, a as string, "x".repeat(101)), "HostFailure");
     });
 
@@ -131,7 +132,7 @@ describe("lab host: the checkpoint tree and its files", () => {
         const { host, vmId } = await labWithVm();
         const other = await addVm(host.folder, { name: "other", state: "Running" });
         const [cp] = await chain(host, other.id, ["theirs"]);
-        await rejectsWith(() => host.getCheckpoint(vmId, cp as string), "CheckpointNotFound");
+        await rejectsWith(() => checkpointOf(host, vmId, cp as string), "CheckpointNotFound");
         await rejectsWith(() => host.removeCheckpoint(vmId, cp as string), "CheckpointNotFound");
     });
 
@@ -148,7 +149,7 @@ describe("lab host: the checkpoint tree and its files", () => {
                 if (subtree) await setHostSettings(folder, { behaviour: { removeWithChildren: "removeSubtree" } });
                 let n = 0;
                 for (const step of ops) {
-                    const existing = await host.listCheckpoints(vmId);
+                    const existing = await checkpointsOf(host, vmId);
                     const target = existing.length > 0 && step.kind !== "take" ? existing[step.pick % existing.length] : undefined;
                     if (step.kind === "take") await host.takeCheckpoint({ id: vmId }, { name: `cp${n++}` });
                     else if (target && step.kind === "apply") await host.applyCheckpoint(vmId, target.id);

@@ -4,6 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { addVm, journalPath, labPathOf, readLab, setHostSettings } from "../../provider/lab";
 import { freshLab, labWithVm, rejectsWith, removeLabs } from "./helpers";
+import { checkpointOf, checkpointsOf } from "../host/reads";
 
 const WORKER = path.join(__dirname, "fixtures", "lab-worker.js");
 
@@ -95,9 +96,9 @@ describe("lab host: several processes on one lab", () => {
         const dying = runWorker([folder, "remove", vmId, cp.checkpoint.id], { HYPERV_LAB_FAULT: "exit:removeCheckpoint:beforeWrite" });
         assert.equal((await dying.done).code, 137);
         assert.equal(fs.readFileSync(journalPath(folder), "utf8"), before);
-        assert.equal((await host.getCheckpoint(vmId, cp.checkpoint.id)).name, "keep me");
+        assert.equal((await checkpointOf(host, vmId, cp.checkpoint.id)).name, "keep me");
         await host.removeCheckpoint(vmId, cp.checkpoint.id);
-        assert.deepEqual(await host.listCheckpoints(vmId), []);
+        assert.deepEqual(await checkpointsOf(host, vmId), []);
     });
 
     it("leaves a valid document when a process dies after writing a checkpoint's files", async () => {
@@ -106,7 +107,7 @@ describe("lab host: several processes on one lab", () => {
         const dying = runWorker([folder, "take", vmId, "lost"]);
         assert.equal((await dying.done).code, 137);
         await setHostSettings(folder, { fault: null });
-        assert.deepEqual(await host.listCheckpoints(vmId), []);
+        assert.deepEqual(await checkpointsOf(host, vmId), []);
         assert.equal((await host.takeCheckpoint({ id: vmId }, { name: "next" })).checkpoint.parentId, null);
     });
 

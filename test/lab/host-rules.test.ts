@@ -6,6 +6,7 @@ import {
 import { MAX_CHECKPOINTS_PER_VM } from "../../provider/host/rules";
 import { encodeLine } from "../../provider/lab/journal";
 import { filesIn, freshLab, labWithVm, rejectsWith, removeLabs } from "./helpers";
+import { checkpointsOf } from "../host/reads";
 
 describe("lab host: limits, settings and the host it poses as", () => {
     afterEach(removeLabs);
@@ -14,7 +15,7 @@ describe("lab host: limits, settings and the host it poses as", () => {
         const { host, vmId } = await labWithVm({ checkpointType: "Standard" });
         for (let i = 0; i < MAX_CHECKPOINTS_PER_VM; i++) await host.takeCheckpoint({ id: vmId }, { name: `cp ${i}` });
         await rejectsWith(() => host.takeCheckpoint({ id: vmId }, { name: "one too many" }), "CheckpointLimit");
-        assert.equal((await host.listCheckpoints(vmId)).length, MAX_CHECKPOINTS_PER_VM);
+        assert.equal((await checkpointsOf(host, vmId)).length, MAX_CHECKPOINTS_PER_VM);
     });
 
     it("changes the checkpoint file location only while the VM has no checkpoints, saying how many it has", async () => {
@@ -62,13 +63,13 @@ describe("lab host: limits, settings and the host it poses as", () => {
     it("takes an automatic checkpoint when a VM without checkpoints starts, and removes it on a clean shutdown", async () => {
         const { folder, host, vmId } = await labWithVm({ state: "Off", automaticCheckpointsEnabled: true, checkpointType: "Production" });
         await startLabVm(folder, { id: vmId });
-        const [auto] = await host.listCheckpoints(vmId);
+        const [auto] = await checkpointsOf(host, vmId);
         assert.ok(auto, "an automatic checkpoint was taken");
         assert.equal(auto.isAutomatic, true);
         assert.equal(auto.vmState, "Off", "taken before the VM runs");
         assert.equal((await host.getVm({ id: vmId })).state, "Running");
         await stopLabVm(folder, { id: vmId });
-        assert.deepEqual(await host.listCheckpoints(vmId), []);
+        assert.deepEqual(await checkpointsOf(host, vmId), []);
         assert.deepEqual((await host.getVm({ id: vmId })).hardDrives, ["C:\\Hyper-V\\Virtual Hard Disks\\web01.vhdx"]);
     });
 
@@ -76,15 +77,15 @@ describe("lab host: limits, settings and the host it poses as", () => {
         const { folder, host, vmId } = await labWithVm({ state: "Off", automaticCheckpointsEnabled: true });
         await startLabVm(folder, { id: vmId });
         await stopLabVm(folder, { id: vmId }, { turnOff: true });
-        assert.equal((await host.listCheckpoints(vmId)).length, 1);
+        assert.equal((await checkpointsOf(host, vmId)).length, 1);
         await startLabVm(folder, { id: vmId });
-        assert.equal((await host.listCheckpoints(vmId)).length, 1);
+        assert.equal((await checkpointsOf(host, vmId)).length, 1);
     });
 
     it("takes no automatic checkpoint when they are off", async () => {
         const { folder, host, vmId } = await labWithVm({ state: "Off", automaticCheckpointsEnabled: false });
         await startLabVm(folder, { id: vmId });
-        assert.deepEqual(await host.listCheckpoints(vmId), []);
+        assert.deepEqual(await checkpointsOf(host, vmId), []);
     });
 
     it("lists recovery and replica checkpoints with their SnapshotType", async () => {
@@ -92,7 +93,7 @@ describe("lab host: limits, settings and the host it poses as", () => {
         await host.takeCheckpoint({ id: vmId }, { name: "mine" });
         await takeCheckpointOutOfBand(folder, { id: vmId }, { name: "backup job", snapshotType: "Recovery" });
         await takeCheckpointOutOfBand(folder, { id: vmId }, { name: "replica", snapshotType: "Replica" });
-        assert.deepEqual((await host.listCheckpoints(vmId)).map((c) => [c.name, c.snapshotType]), [["mine", "Standard"], ["backup job", "Recovery"], ["replica", "Replica"]]);
+        assert.deepEqual((await checkpointsOf(host, vmId)).map((c) => [c.name, c.snapshotType]), [["mine", "Standard"], ["backup job", "Recovery"], ["replica", "Replica"]]);
     });
 
     it("refuses a VM name that several VMs share, listing their ids", async () => {

@@ -3,6 +3,7 @@ import { performance } from "node:perf_hooks";
 import { addVm, LabHost, readLab, realisticLatency, setHostSettings, takeCheckpointOutOfBand, writeToVm } from "../../provider/lab";
 import { runCmdlet } from "../powershell/stand-in/cmdlets";
 import { freshLab, rejectsWith, removeLabs } from "./helpers";
+import { checkpointsOf } from "../host/reads";
 
 /*
  * Timing assertions: the waits are lower bounds (a timer never fires early by more than a
@@ -62,9 +63,9 @@ describe("lab host: how long operations take", () => {
         await new Promise((r) => setTimeout(r, PRODUCTION_MS / 4));
         const refused = await timed(() => rejectsWith(() => host.takeCheckpoint({ id }, { name: "second" }), "InvalidVmState"));
         assert.ok(refused.ms < PRODUCTION_MS / 2, `the refusal took ${refused.ms.toFixed(0)} ms`);
-        assert.deepEqual(await host.listCheckpoints(id), [], "the first checkpoint is not visible before its time is up");
+        assert.deepEqual(await checkpointsOf(host, id), [], "the first checkpoint is not visible before its time is up");
         assert.ok((await first).ms >= PRODUCTION_MS * 0.95);
-        assert.deepEqual((await host.listCheckpoints(id)).map((c) => c.name), ["first"]);
+        assert.deepEqual((await checkpointsOf(host, id)).map((c) => c.name), ["first"]);
     });
 
     it("queues a second operation on a busy VM under serialize: one after the other", async function () {
@@ -76,7 +77,7 @@ describe("lab host: how long operations take", () => {
             new Promise((r) => setTimeout(r, PRODUCTION_MS / 4)).then(() => host.takeCheckpoint({ id }, { name: "second" })),
         ]));
         assert.ok(both.ms >= 2 * PRODUCTION_MS * 0.95, `two queued checkpoints took ${both.ms.toFixed(0)} ms`);
-        const cps = await host.listCheckpoints(id);
+        const cps = await checkpointsOf(host, id);
         assert.deepEqual(cps.map((c) => c.name), ["first", "second"]);
         assert.equal(cps[1]?.parentId, cps[0]?.id, "the second one was taken after the first");
     });

@@ -17,8 +17,6 @@ function scripted(overrides: Partial<Record<string, (input: Record<string, unkno
         switch (operation) {
             case "read host capabilities": return JSON.parse(out.ps7Capabilities);
             case "read VM": return { ok: { vm: vmDoc, ...(input.includeCheckpoints ? { checkpoints: JSON.parse(out.ps7ReadVmWithCheckpoints).ok.checkpoints } : {}) } };
-            case "list checkpoints": return { ok: { checkpoints: [checkpointDoc] } };
-            case "read checkpoint":
             case "rename checkpoint": return { ok: { checkpoint: checkpointDoc } };
             case "take checkpoint": return JSON.parse(out.ps7Taken);
             case "apply checkpoint settings": return JSON.parse(out.ps7AppliedSettings);
@@ -40,8 +38,6 @@ describe("the PowerShell host makes one round trip per operation", () => {
         ["getVmWithCheckpoints", (h) => h.getVmWithCheckpoints({ name: "web-01" })],
         ["applyCheckpointSettings by id", (h) => h.applyCheckpointSettings({ id: VM }, { checkpointType: "Standard", automaticCheckpointsEnabled: false, enableBackupIntegration: true })],
         ["applyCheckpointSettings by name", (h) => h.applyCheckpointSettings({ name: "web-01" }, { reenableCheckpoints: true, fileLocationWhileCheckpointed: "keep" })],
-        ["listCheckpoints", (h) => h.listCheckpoints(VM)],
-        ["getCheckpoint", (h) => h.getCheckpoint(VM, out.CP2)],
         ["takeCheckpoint with a temporary type", (h) => h.takeCheckpoint({ id: VM }, { name: "nightly", temporaryType: "Production" })],
         ["takeCheckpoint of a VM named by name", (h) => h.takeCheckpoint({ name: "web-01" }, { name: "nightly" })],
         ["applyCheckpoint", (h) => h.applyCheckpoint(VM, out.CP2, { start: true })],
@@ -90,7 +86,7 @@ describe("the PowerShell host passes inputs as data", () => {
         const transport = scripted();
         const host = hostOn(transport);
         await host.removeCheckpoint(VM, out.CP2);
-        await host.getCheckpoint(VM, out.CP2);
+        await host.getVmWithCheckpoints({ id: VM });
         assert.equal(transport.invocations[0]!.options.timeoutMs, 3_600_000);
         assert.equal(transport.invocations[1]!.options.timeoutMs, undefined);
         assert.equal(transport.invocations[1]!.options.readOnly, true);
@@ -202,10 +198,10 @@ describe("the PowerShell host reports what kind of checkpoint was made", () => {
 
 describe("the PowerShell host's errors say where and what", () => {
     it("names the host, the VM and the checkpoint", async () => {
-        const transport = scripted({ "read checkpoint": () => JSON.parse(out.errorEnvelopes.checkpointNotFound) });
-        await assert.rejects(hostOn(transport).getCheckpoint(VM, out.CP2), (e: unknown) => {
+        const transport = scripted({ "rename checkpoint": () => JSON.parse(out.errorEnvelopes.checkpointNotFound) });
+        await assert.rejects(hostOn(transport).renameCheckpoint(VM, out.CP2, "renamed"), (e: unknown) => {
             assert.ok(isHostError(e, "CheckpointNotFound"));
-            assert.match(e.message, /^read checkpoint failed on host recorded-host, VM \(1b4e28ba/);
+            assert.match(e.message, /^rename checkpoint failed on host recorded-host, VM \(1b4e28ba/);
             assert.match(e.message, new RegExp(out.CP2));
             assert.match(e.message, /pulumi refresh/);
             return true;

@@ -1,16 +1,21 @@
 import assert from "node:assert/strict";
+import { z } from "zod";
 import type { HostErrorCode } from "../../provider/host/errors";
 import { isHostError } from "../../provider/host/errors";
 import type { HyperVErrorRecord } from "../../provider/powershell/error-records";
 import {
     appliedSettingsResultSchema,
-    checkpointListResultSchema,
+    listOf,
+    wireCheckpointSchema,
     parseResult,
     powerShellCapabilitiesSchema,
     readVmResultSchema,
     takenCheckpointResultSchema,
 } from "../../provider/powershell/parse";
 import * as out from "./fixtures/outputs";
+
+/** A list of checkpoints as the read-VM result carries it (Windows PowerShell 5.1 prints an empty list as null, one item as an object). */
+const checkpointListSchema = z.object({ checkpoints: listOf(wireCheckpointSchema) });
 
 const context = { host: "hv01 (ssh)", operation: "read VM" };
 
@@ -43,7 +48,7 @@ describe("reading what PowerShell 7 prints", () => {
     });
 
     it("reads an empty checkpoint list", () => {
-        assert.deepEqual(parseResult(out.ps7EmptyList, checkpointListResultSchema, context).checkpoints, []);
+        assert.deepEqual(parseResult(out.ps7EmptyList, checkpointListSchema, context).checkpoints, []);
     });
 
     it("reads a taken checkpoint with the VM as it was before", () => {
@@ -136,7 +141,7 @@ describe("reading what Windows PowerShell 5.1 prints", () => {
     });
 
     it("reads an empty list printed as null", () => {
-        assert.deepEqual(parseResult(out.ps51EmptyListAsNull, checkpointListResultSchema, context).checkpoints, []);
+        assert.deepEqual(parseResult(out.ps51EmptyListAsNull, checkpointListSchema, context).checkpoints, []);
     });
 
     it("reads the ...Critical states as Other, in which checkpoint operations are refused", () => {

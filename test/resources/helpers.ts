@@ -172,7 +172,9 @@ function changedSettings({ before, after }: AppliedCheckpointSettings): Record<s
 }
 
 /** The port's methods other than capabilities (read once per host). */
-const PORT_CALLS = ["getVm", "getVmWithCheckpoints", "applyCheckpointSettings", "listCheckpoints", "getCheckpoint", "takeCheckpoint", "applyCheckpoint", "renameCheckpoint", "removeCheckpoint"] as const;
+const PORT_CALLS = [
+    "getVm", "getVmWithCheckpoints", "applyCheckpointSettings", "takeCheckpoint", "applyCheckpoint", "renameCheckpoint", "removeCheckpoint", "startVm", "suspendVm", "resumeVm",
+] as const;
 
 /**
  * From now until removeLabs, the provider's hosts are the adapters wrapped in a recorder, handed

@@ -1,8 +1,6 @@
 export { renderScript, encodeParameter, decodeParameter, type OperationScript } from "./render";
 export { capabilitiesScript } from "./capabilities";
 export { readVmScript } from "./read-vm";
-export { listCheckpointsScript } from "./list-checkpoints";
-export { getCheckpointScript } from "./get-checkpoint";
 export { applyCheckpointSettingsScript } from "./apply-checkpoint-settings";
 export { takeCheckpointScript } from "./take-checkpoint";
 export { applyCheckpointScript } from "./apply-checkpoint";

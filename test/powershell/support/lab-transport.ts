@@ -57,10 +57,6 @@ export class LabTransport implements Transport {
                 const { vm, ...desired } = input;
                 return lab.applyCheckpointSettings(refOf(vm), present(desired));
             }
-            case "list checkpoints":
-                return { checkpoints: await lab.listCheckpoints(input.vmId) };
-            case "read checkpoint":
-                return { checkpoint: await lab.getCheckpoint(input.vmId, input.checkpointId) };
             case "take checkpoint": {
                 const taken = await lab.takeCheckpoint(refOf(input.vm), present({ name: input.name, temporaryType: input.temporaryType }) as { name: string });
                 this.lastTaken = taken;

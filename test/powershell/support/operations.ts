@@ -2,8 +2,6 @@ import {
     applyCheckpointScript,
     applyCheckpointSettingsScript,
     capabilitiesScript,
-    getCheckpointScript,
-    listCheckpointsScript,
     powerVmScript,
     readVmScript,
     removeCheckpointScript,
@@ -39,8 +37,6 @@ export const operations: { file: string; script: OperationScript; input: (value:
     { file: "capabilities", script: capabilitiesScript, input: () => ({}), benign: BENIGN },
     { file: "read-vm-by-name", script: readVmScript, input: (name) => ({ name, includeCheckpoints: true }), benign: BENIGN },
     { file: "read-vm-by-id", script: readVmScript, input: () => ({ id: VM_ID, includeCheckpoints: false }), benign: BENIGN },
-    { file: "list-checkpoints", script: listCheckpointsScript, input: () => ({ vmId: VM_ID }), benign: BENIGN },
-    { file: "get-checkpoint", script: getCheckpointScript, input: () => ({ vmId: VM_ID, checkpointId: CHECKPOINT_ID }), benign: BENIGN },
     {
         file: "apply-checkpoint-settings-by-id",
         script: applyCheckpointSettingsScript,

@@ -18,7 +18,8 @@ function filesUnder(dir: string, ext: string): string[] {
 }
 
 describe("Checkpoint through the Pulumi engine", function () {
-    this.timeout(300_000);
+    // The budget is for a whole lifecycle of engine operations, one test with named steps, on a shared machine.
+    this.timeout(900_000);
     let lab: string;
     let stack: TestStack;
     const declare = (checkpoints: Record<string, unknown>) =>

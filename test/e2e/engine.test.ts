@@ -6,7 +6,8 @@ import { opsByName, repoRoot, step, TestStack } from "./harness";
 const program = path.join(repoRoot, "test", "e2e", "programs", "smoke");
 
 describe("the Pulumi engine on this machine", function () {
-    this.timeout(180_000);
+    // The budget is for a whole lifecycle of engine operations, one test with named steps, on a shared machine.
+    this.timeout(600_000);
     let stack: TestStack;
 
     before(async () => {

@@ -64,7 +64,8 @@ function installPackage(workDir: string): void {
 const hostFile = (lab: string) => fs.readFileSync(path.join(lab, "host.json"), "utf8");
 
 describe("Adopting a host's policies and checkpoints with `pulumi import --file` (hyperv-import)", function () {
-    this.timeout(300_000);
+    // The budget is for a whole lifecycle of engine operations, one test with named steps, on a shared machine.
+    this.timeout(900_000);
 
     describe("with the package installed in node_modules", () => {
         let lab: string;

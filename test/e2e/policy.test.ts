@@ -9,7 +9,8 @@ import { freshLab, vmByName } from "./lab-fixture";
 const program = path.join(repoRoot, "test", "e2e", "programs", "declared");
 
 describe("VmCheckpointPolicy through the Pulumi engine", function () {
-    this.timeout(240_000);
+    // The budget is for a whole lifecycle of engine operations, one test with named steps, on a shared machine.
+    this.timeout(900_000);
     let lab: string;
     let stack: TestStack;
     const policies = (value: unknown) => stack.stack.setConfig("e2e:policies", { value: JSON.stringify(value) });

@@ -14,7 +14,8 @@ function volumeFiles(lab: string): string[] {
 }
 
 describe("examples/adopt: taking over a host's settings and checkpoints without touching them", function () {
-    this.timeout(600_000);
+    // The budget is for a whole lifecycle of engine operations, one test with named steps, on a shared machine.
+    this.timeout(900_000);
     let lab: string;
     let stack: ExampleStack;
     let original: { doc: ReturnType<typeof readLab>; files: string[] };

@@ -18,7 +18,8 @@ async function demo(action: string, env: Record<string, string>): Promise<string
 }
 
 describe("npm start (scripts/demo.sh) on a fresh clone", function () {
-    this.timeout(600_000);
+    // The budget is for a whole lifecycle of engine operations, one test with named steps, on a shared machine.
+    this.timeout(900_000);
     const stack = `e2e-${process.pid}`;
     const env = {
         HYPERV_DEMO_LAB: path.join(scratch, "demo-lab"),

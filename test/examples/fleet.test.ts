@@ -15,7 +15,8 @@ const fleet = {
 };
 
 describe("examples/fleet: policies for many VMs from stack configuration", function () {
-    this.timeout(600_000);
+    // The budget is for a whole lifecycle of engine operations, one test with named steps, on a shared machine.
+    this.timeout(900_000);
     let lab: string;
     let stack: ExampleStack;
     let initial: ReturnType<typeof readLab>["vms"];

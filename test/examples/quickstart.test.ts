@@ -12,7 +12,8 @@ function settingsOf(lab: string) {
 }
 
 describe("examples/quickstart, installed from the packed tarball", function () {
-    this.timeout(600_000);
+    // The budget is for a whole lifecycle of engine operations, one test with named steps, on a shared machine.
+    this.timeout(900_000);
     let lab: string;
     let stack: ExampleStack;
     let initial: ReturnType<typeof settingsOf>;

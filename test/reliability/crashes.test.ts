@@ -11,7 +11,8 @@ import { assertLabValid, emptyLab, labCheckpointsOf, LabStack } from "./support/
  * stack and the host back in line with nothing lost or duplicated unnoticed.
  */
 describe("crashes: the provider killed in the middle of an operation", function () {
-    this.timeout(900_000);
+    // The budget is for a whole lifecycle of engine operations, one test with named steps, on a shared machine.
+    this.timeout(2_400_000);
     let lab: string;
     let stack: LabStack;
     let declared: Record<string, Record<string, unknown>>;

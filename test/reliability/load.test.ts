@@ -26,7 +26,8 @@ function assertOneChain(lab: string, vmName: string): void {
 }
 
 describe("parallel load: 50 checkpoints of one VM in one stack", function () {
-    this.timeout(900_000);
+    // The budget is for a whole lifecycle of engine operations, one test with named steps, on a shared machine.
+    this.timeout(1_800_000);
     let lab: string;
     let stack: LabStack;
     const fifty = checkpointsOf("web01", 50);
@@ -78,7 +79,8 @@ describe("parallel load: 50 checkpoints of one VM in one stack", function () {
 });
 
 describe("parallel load: two stacks updating one lab at once", function () {
-    this.timeout(900_000);
+    // The budget is for a whole lifecycle of engine operations, one test with named steps, on a shared machine.
+    this.timeout(1_800_000);
     let lab: string;
     let first: LabStack;
     let second: LabStack;

@@ -1,11 +1,9 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { addVm, initLab, readLab, takeLabCheckpoint } from "../../provider/lab";
-import { opsByName, repoRoot, step, TestStack } from "./harness";
-import { vmByName } from "./lab-fixture";
-
-const program = path.join(repoRoot, "test", "e2e", "programs", "declared");
+import { readLab, takeLabCheckpoint } from "../../provider/lab";
+import { opsByName, step } from "./harness";
+import { useDeclaredStack, vmByName } from "./lab-fixture";
 
 interface CheckpointOut { id: string; checkpointName: string; kind: string; fellBack: boolean; holdsMemory: boolean; parentCheckpointId: string | null; lastRestoreTime: string | null }
 
@@ -20,10 +18,12 @@ function filesUnder(dir: string, ext: string): string[] {
 describe("Checkpoint through the Pulumi engine", function () {
     // The budget is for a whole lifecycle of engine operations, one test with named steps, on a shared machine.
     this.timeout(900_000);
-    let lab: string;
-    let stack: TestStack;
+    const env = useDeclaredStack([
+        { name: "web01", state: "Running", version: "9.0" },
+        { name: "dev01", state: "Running", version: "9.0", checkpointType: "Standard" },
+    ]);
     const declare = (checkpoints: Record<string, unknown>) =>
-        stack.stack.setAllConfig({
+        env.stack.stack.setAllConfig({
             "e2e:policies": { value: JSON.stringify({ webPolicy: { vmName: "web01", type: "production", ensureBackupIntegration: true } }) },
             "e2e:checkpoints": { value: JSON.stringify(checkpoints) },
         });
@@ -34,25 +34,12 @@ describe("Checkpoint through the Pulumi engine", function () {
         devSnap: { vmName: "dev01", name: "dev baseline" },
     };
 
-    before(async () => {
-        const base = path.join(repoRoot, ".e2e");
-        fs.mkdirSync(base, { recursive: true });
-        lab = fs.mkdtempSync(path.join(base, "lab-"));
-        await initLab(lab, {});
-        await addVm(lab, { name: "web01", state: "Running", version: "9.0" });
-        await addVm(lab, { name: "dev01", state: "Running", version: "9.0", checkpointType: "Standard" });
-        stack = await TestStack.create({ program, config: { "hyperv:host": { value: `lab:${lab}` } } });
-        await declare(three);
-    });
-    after(async () => {
-        await stack?.dispose();
-        fs.rmSync(lab, { recursive: true, force: true });
-    });
-
     // One lifecycle on one stack: each step builds on the checkpoints the previous ones left, and
     // bringing the stack up again for each would cost minutes of engine time.
     it("a checkpoint's lifecycle: three of one VM taken in parallel and one of another, renamed, restored, one deleted from the middle, one adopted, destroyed", async () => {
+        const { lab, stack } = env;
         const outs = await step("take three checkpoints of one VM in parallel, chained in creation order, and one of another VM", async () => {
+            await declare(three);
             const res = await stack.up();
             assert.deepEqual(opsByName(res), { webPolicy: ["create"], first: ["create"], second: ["create"], third: ["create"], devSnap: ["create"] });
             const outs = res.outputs.checkpointOutputs as Record<string, CheckpointOut>;

@@ -158,3 +158,21 @@ export function opsByName(res: OperationResult): Record<string, OpType[]> {
     for (const s of res.steps) (out[s.name] ??= []).push(s.op);
     return out;
 }
+
+/**
+ * Runs one named step of a test whose steps share state (one stack brought up, changed, destroyed):
+ * the steps stay one test, so `--grep` of it runs them all in order, and a failure names its step.
+ */
+export async function step<T>(name: string, body: () => Promise<T> | T): Promise<T> {
+    try {
+        return await body();
+    } catch (e) {
+        if (e instanceof Error) {
+            const prefix = `step "${name}": `;
+            // The stack trace repeats the message; mocha prints the stack, so prefix it there too.
+            if (e.stack?.includes(e.message)) e.stack = e.stack.replace(e.message, prefix + e.message);
+            e.message = prefix + e.message;
+        }
+        throw e;
+    }
+}

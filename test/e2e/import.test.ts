@@ -2,9 +2,9 @@ import * as assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { journalPath } from "../../provider/lab";
 import { CHECKPOINT_TYPE, POLICY_TYPE, serialisedProvider } from "../../provider/import/adoption";
-import { opsByName, repoRoot, TestStack } from "./harness";
+import { journalPath } from "../../provider/lab";
+import { opsByName, repoRoot, step, TestStack } from "./harness";
 import { labCli } from "./lab-cli";
 import { freshLab, readLab, vmByName } from "./lab-fixture";
 
@@ -65,7 +65,8 @@ function installPackage(workDir: string): void {
 const hostFile = (lab: string) => fs.readFileSync(journalPath(lab), "utf8");
 
 describe("Adopting a host's policies and checkpoints with `pulumi import --file` (hyperv-import)", function () {
-    this.timeout(300_000);
+    // The budget is for a whole lifecycle of engine operations, one test with named steps, on a shared machine.
+    this.timeout(900_000);
 
     describe("with the package installed in node_modules", () => {
         let lab: string;
@@ -81,80 +82,84 @@ describe("Adopting a host's policies and checkpoints with `pulumi import --file`
             fs.rmSync(lab, { recursive: true, force: true });
         });
 
-        it("hyperv-import writes the import file and the declarations, only reading the host", () => {
-            const before = hostFile(lab);
-            const out = hypervImport(stack, "--host", `lab:${lab}`, "--vm", "web01", "dev01", "sql01");
-            assert.match(out, /^Wrote 7 resource\(s\) to hyperv-import\.json and their declarations to hyperv-adopted\.ts:$/m);
-            assert.match(out, /^ {2}pulumi import --file hyperv-import\.json --generate-code=false$/m);
-            assert.equal(hostFile(lab), before);
-        });
+        // One adoption on one stack: each step needs what the previous one left (the import file,
+        // the adopted resources, the checkpoint taken, the repaired drift), so the steps are one test.
+        it("adoption's lifecycle: hyperv-import, pulumi import --file, no-op up, a new checkpoint, drift repaired, destroy once unprotected", async () => {
+            await step("hyperv-import writes the import file and the declarations, only reading the host", async () => {
+                const before = hostFile(lab);
+                const out = hypervImport(stack, "--host", `lab:${lab}`, "--vm", "web01", "dev01", "sql01");
+                assert.match(out, /^Wrote 7 resource\(s\) to hyperv-import\.json and their declarations to hyperv-adopted\.ts:$/m);
+                assert.match(out, /^ {2}pulumi import --file hyperv-import\.json --generate-code=false$/m);
+                assert.equal(hostFile(lab), before);
+            });
 
-        it("`pulumi import --file` adopts them as the file states them, with the serialised providers, touching nothing on the host", async () => {
-            const before = hostFile(lab);
-            const res = pulumi(stack, "import", "--file", "hyperv-import.json", "--generate-code=false", "--yes");
-            assert.equal(res.status, 0, res.output);
-            assert.match(res.output, /= 7 imported/);
-            assert.equal(hostFile(lab), before, "the engine skips the provider's Read when the file gives the outputs");
+            await step("`pulumi import --file` adopts them as the file states them, with the serialised providers, touching nothing on the host", async () => {
+                const before = hostFile(lab);
+                const res = pulumi(stack, "import", "--file", "hyperv-import.json", "--generate-code=false", "--yes");
+                assert.equal(res.status, 0, res.output);
+                assert.match(res.output, /= 7 imported/);
+                assert.equal(hostFile(lab), before, "the engine skips the provider's Read when the file gives the outputs");
 
-            const file = JSON.parse(fs.readFileSync(path.join(stack.workDir, "hyperv-import.json"), "utf8")) as { resources: { name: string; id: string; inputs: object; outputs: object }[] };
-            const state = await stateOf(stack);
-            assert.deepEqual(Object.keys(state).sort(), file.resources.map((r) => r.name).sort());
-            for (const r of file.resources) {
-                const s = state[r.name]!;
-                if (s.type !== POLICY_TYPE) assert.equal(s.type, CHECKPOINT_TYPE);
+                const file = JSON.parse(fs.readFileSync(path.join(stack.workDir, "hyperv-import.json"), "utf8")) as { resources: { name: string; id: string; inputs: object; outputs: object }[] };
+                const state = await stateOf(stack);
+                assert.deepEqual(Object.keys(state).sort(), file.resources.map((r) => r.name).sort());
+                for (const r of file.resources) {
+                    const s = state[r.name]!;
+                    if (s.type !== POLICY_TYPE) assert.equal(s.type, CHECKPOINT_TYPE);
                 const kind = s.type === POLICY_TYPE ? "policy" : "checkpoint";
-                assert.equal(s.id, r.id);
-                assert.deepEqual(s.inputs, r.inputs);
-                assert.deepEqual(s.outputs, r.outputs);
-                assert.equal(s.inputs!.__provider, serialisedProvider(kind));
-                assert.equal(s.protect, true, "pulumi import protects what it adopts; the declarations say so too");
-            }
-            assert.equal(state["dev01-experiment"]!.id, readLab(lab).checkpoints.find((c) => c.name === "Experiment")!.id);
-        });
+                    assert.equal(s.id, r.id);
+                    assert.deepEqual(s.inputs, r.inputs);
+                    assert.deepEqual(s.outputs, r.outputs);
+                    assert.equal(s.inputs!.__provider, serialisedProvider(kind));
+                    assert.equal(s.protect, true, "pulumi import protects what it adopts; the declarations say so too");
+                }
+                assert.equal(state["dev01-experiment"]!.id, readLab(lab).checkpoints.find((c) => c.name === "Experiment")!.id);
+            });
 
-        it("the declarations then change nothing: up, refresh, preview", async () => {
-            const before = hostFile(lab);
-            const up = await stack.up();
-            assert.deepEqual(up.changes, [], up.stdout);
-            assert.equal(Object.keys(opsByName(up)).length, 7);
-            await stack.refresh();
-            const preview = await stack.preview();
-            assert.deepEqual(preview.changes, []);
-            assert.equal(hostFile(lab), before);
-        });
+            await step("the declarations then change nothing: up, refresh, preview", async () => {
+                const before = hostFile(lab);
+                const up = await stack.up();
+                assert.deepEqual(up.changes, [], up.stdout);
+                assert.equal(Object.keys(opsByName(up)).length, 7);
+                await stack.refresh();
+                const preview = await stack.preview();
+                assert.deepEqual(preview.changes, []);
+                assert.equal(hostFile(lab), before);
+            });
 
-        it("a checkpoint the program takes records exactly the serialised provider the file carries", async () => {
-            await stack.stack.setConfig("e2e:checkpoints", { value: JSON.stringify({ fresh: { vmName: "sql01", name: "fresh" } }) });
-            const res = await stack.up();
-            assert.deepEqual(res.changes.map((s) => [s.name, s.op]), [["fresh", "create"]]);
-            const fresh = (await stateOf(stack)).fresh!;
-            assert.equal(fresh.inputs!.__provider, serialisedProvider("checkpoint"));
-            assert.equal(fresh.outputs!.__provider, serialisedProvider("checkpoint"));
-        });
+            await step("a checkpoint the program takes records exactly the serialised provider the file carries", async () => {
+                await stack.stack.setConfig("e2e:checkpoints", { value: JSON.stringify({ fresh: { vmName: "sql01", name: "fresh" } }) });
+                const res = await stack.up();
+                assert.deepEqual(res.changes.map((s) => [s.name, s.op]), [["fresh", "create"]]);
+                const fresh = (await stateOf(stack)).fresh!;
+                assert.equal(fresh.inputs!.__provider, serialisedProvider("checkpoint"));
+                assert.equal(fresh.outputs!.__provider, serialisedProvider("checkpoint"));
+            });
 
-        it("drift on an adopted VM is found by refresh and put back by up", async () => {
-            labCli(lab, "vm", "set", "web01", "--checkpoint-type", "Standard");
-            await stack.refresh();
-            const res = await stack.up();
-            assert.deepEqual(res.changes.map((s) => [s.name, s.op]), [["web01", "update"]]);
-            assert.equal(vmByName(lab, "web01").checkpointType, "Production");
-        });
+            await step("drift on an adopted VM is found by refresh and put back by up", async () => {
+                labCli(lab, "vm", "set", "web01", "--checkpoint-type", "Standard");
+                await stack.refresh();
+                const res = await stack.up();
+                assert.deepEqual(res.changes.map((s) => [s.name, s.op]), [["web01", "update"]]);
+                assert.equal(vmByName(lab, "web01").checkpointType, "Production");
+            });
 
-        it("destroy is refused while they are protected; once the declarations drop protect, it merges the adopted checkpoints and leaves the settings as found", async () => {
-            await stack.stack.setConfig("e2e:checkpoints", { value: "{}" });
-            assert.deepEqual((await stack.up()).changes.map((s) => [s.name, s.op]), [["fresh", "delete"]]);
-            const before = hostFile(lab);
-            await assert.rejects(stack.destroy(), /cannot be deleted/);
-            assert.equal(hostFile(lab), before, "nothing is deleted while protected");
-            hypervImport(stack, "--host", `lab:${lab}`, "--vm", "web01", "dev01", "sql01", "--no-protect", "--force");
-            const up = await stack.up();
-            assert.deepEqual(up.changes, [], "only the protect flags change");
-            const settings = () => ["web01", "dev01", "sql01"].map((n) => { const v = vmByName(lab, n); return [v.checkpointType, v.checkpointFileLocation, v.automaticCheckpointsEnabled]; });
-            const found = settings();
-            await stack.destroy();
-            const ids = ["web01", "dev01", "sql01"].map((n) => vmByName(lab, n).id);
-            assert.deepEqual(readLab(lab).checkpoints.filter((c) => ids.includes(c.vmId)), []);
-            assert.deepEqual(settings(), found);
+            await step("destroy is refused while they are protected; once the declarations drop protect, it merges the adopted checkpoints and leaves the settings as found", async () => {
+                await stack.stack.setConfig("e2e:checkpoints", { value: "{}" });
+                assert.deepEqual((await stack.up()).changes.map((s) => [s.name, s.op]), [["fresh", "delete"]]);
+                const before = hostFile(lab);
+                await assert.rejects(stack.destroy(), /cannot be deleted/);
+                assert.equal(hostFile(lab), before, "nothing is deleted while protected");
+                hypervImport(stack, "--host", `lab:${lab}`, "--vm", "web01", "dev01", "sql01", "--no-protect", "--force");
+                const up = await stack.up();
+                assert.deepEqual(up.changes, [], "only the protect flags change");
+                const settings = () => ["web01", "dev01", "sql01"].map((n) => { const v = vmByName(lab, n); return [v.checkpointType, v.checkpointFileLocation, v.automaticCheckpointsEnabled]; });
+                const found = settings();
+                await stack.destroy();
+                const ids = ["web01", "dev01", "sql01"].map((n) => vmByName(lab, n).id);
+                assert.deepEqual(readLab(lab).checkpoints.filter((c) => ids.includes(c.vmId)), []);
+                assert.deepEqual(settings(), found);
+            });
         });
     });
 
@@ -162,13 +167,15 @@ describe("Adopting a host's policies and checkpoints with `pulumi import --file`
         let lab: string;
         let stack: TestStack;
 
-        before(async () => {
+        // Each test imports into a stack of its own: the second asserts the stack holds exactly
+        // what it imported, which must not depend on what the first left.
+        beforeEach(async () => {
             lab = await freshLab();
             // The harness links this checkout into node_modules: Pulumi serialises the providers by
             // value then, and the file's `require` form resolves through the link all the same.
             stack = await TestStack.create({ program, config: { "hyperv:host": { value: `lab:${lab}` } } });
         });
-        after(async () => {
+        afterEach(async () => {
             await stack?.dispose();
             fs.rmSync(lab, { recursive: true, force: true });
         });

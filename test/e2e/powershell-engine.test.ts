@@ -4,7 +4,7 @@ import * as path from "node:path";
 import type { ConfigMap } from "@pulumi/pulumi/automation";
 import { addVm, readLab, removeLabCheckpoint, renameLabCheckpoint, setVm } from "../../provider/lab";
 import { RealShells } from "../powershell/support/real-shells";
-import { opsByName, repoRoot, TestStack, type OperationResult } from "./harness";
+import { opsByName, repoRoot, step, TestStack, type OperationResult } from "./harness";
 import { freshLab, vmByName } from "./lab-fixture";
 
 /*
@@ -54,20 +54,6 @@ function reach(target: Target): { config: ConfigMap; env: Record<string, string>
 
 function describeTarget(target: Target): string {
     return target === "pwsh-local" ? "hyperv:host local (pwsh on PATH)" : "hyperv:host ssh://…@127.0.0.1 (PowerShell remoting over SSH)";
-}
-
-/** Runs one named step of a test; a failure names the step. */
-async function step<T>(name: string, body: () => Promise<T>): Promise<T> {
-    try {
-        return await body();
-    } catch (e) {
-        if (e instanceof Error) {
-            const prefix = `step "${name}": `;
-            if (e.stack?.includes(e.message)) e.stack = e.stack.replace(e.message, prefix + e.message);
-            e.message = prefix + e.message;
-        }
-        throw e;
-    }
 }
 
 /** A fresh lab served by the stand-in, and a stack of `program` reaching it through `target`. */

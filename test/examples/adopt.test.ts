@@ -2,6 +2,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { freshLab, readLab } from "../e2e/lab-fixture";
+import { step } from "../e2e/harness";
 import { ExampleStack, installExample } from "./installed-example";
 
 /** Every file of the lab's volumes, with its size: the host's disks and checkpoint files. */
@@ -13,7 +14,8 @@ function volumeFiles(lab: string): string[] {
 }
 
 describe("examples/adopt: taking over a host's settings and checkpoints without touching them", function () {
-    this.timeout(600_000);
+    // The budget is for a whole lifecycle of engine operations, one test with named steps, on a shared machine.
+    this.timeout(900_000);
     let lab: string;
     let stack: ExampleStack;
     let original: { doc: ReturnType<typeof readLab>; files: string[] };
@@ -39,31 +41,35 @@ describe("examples/adopt: taking over a host's settings and checkpoints without 
         fs.rmSync(lab, { recursive: true, force: true });
     });
 
-    it("adopts the policies and the checkpoints by id, and the host stays exactly as it was", async () => {
-        const res = await stack.up();
-        assert.deepEqual(res.changes.map((s) => s.op), ["create", "create", "create", "create", "create"]);
-        assert.deepEqual(readLab(lab).vms, original.doc.vms);
-        assert.deepEqual(readLab(lab).checkpoints, original.doc.checkpoints);
-        assert.deepEqual(volumeFiles(lab), original.files);
-        const adopted = res.outputs.checkpoints as { id: string; name: string; adopted: boolean; kind: string }[];
-        assert.deepEqual(adopted.map((c) => [c.id, c.name, c.adopted]).sort(), [
-            [ids.webBeforeIisUpdate, "Before IIS update", true],
-            [ids.devCleanInstall, "Clean install", true],
-            [ids.devExperiment, "Experiment", true],
-        ].sort());
-        assert.deepEqual(res.outputs.settings, { web01: "Production", dev01: "Standard" });
-    });
+    // One adoption on one installed example: the second run and destroy need what the first up
+    // adopted, and installing the example again would cost minutes, so the steps are one test.
+    it("adopts the policies and the checkpoints by id, changes nothing on a second run, and hands everything back on destroy", async () => {
+        await step("adopts the policies and the checkpoints by id, and the host stays exactly as it was", async () => {
+            const res = await stack.up();
+            assert.deepEqual(res.changes.map((s) => s.op), ["create", "create", "create", "create", "create"]);
+            assert.deepEqual(readLab(lab).vms, original.doc.vms);
+            assert.deepEqual(readLab(lab).checkpoints, original.doc.checkpoints);
+            assert.deepEqual(volumeFiles(lab), original.files);
+            const adopted = res.outputs.checkpoints as { id: string; name: string; adopted: boolean; kind: string }[];
+            assert.deepEqual(adopted.map((c) => [c.id, c.name, c.adopted]).sort(), [
+                [ids.webBeforeIisUpdate, "Before IIS update", true],
+                [ids.devCleanInstall, "Clean install", true],
+                [ids.devExperiment, "Experiment", true],
+            ].sort());
+            assert.deepEqual(res.outputs.settings, { web01: "Production", dev01: "Standard" });
+        });
 
-    it("changes nothing on a second run", async () => {
-        const res = await stack.up();
-        assert.deepEqual(res.changes, []);
-        assert.deepEqual(readLab(lab).checkpoints, original.doc.checkpoints);
-    });
+        await step("changes nothing on a second run", async () => {
+            const res = await stack.up();
+            assert.deepEqual(res.changes, []);
+            assert.deepEqual(readLab(lab).checkpoints, original.doc.checkpoints);
+        });
 
-    it("hands everything back on destroy: settings as they were, checkpoints kept", async () => {
-        await stack.destroy();
-        assert.deepEqual(readLab(lab).vms, original.doc.vms);
-        assert.deepEqual(readLab(lab).checkpoints, original.doc.checkpoints);
-        assert.deepEqual(volumeFiles(lab), original.files);
+        await step("hands everything back on destroy: settings as they were, checkpoints kept", async () => {
+            await stack.destroy();
+            assert.deepEqual(readLab(lab).vms, original.doc.vms);
+            assert.deepEqual(readLab(lab).checkpoints, original.doc.checkpoints);
+            assert.deepEqual(volumeFiles(lab), original.files);
+        });
     });
 });

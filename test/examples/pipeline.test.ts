@@ -18,11 +18,15 @@ describe("examples/pipeline: a CI step around a change, through the Automation A
     this.timeout(600_000);
     let workDir: string;
     let lab: string;
+    // The installed example is read-only and shared; each test gets a fresh lab, since the
+    // pipeline rolls VMs back and leaves checkpoints that another test's assertions would meet.
     before(async () => {
         workDir = await installExample("pipeline");
+    });
+    beforeEach(async () => {
         lab = await freshLab();
     });
-    after(() => fs.rmSync(lab, { recursive: true, force: true }));
+    afterEach(() => fs.rmSync(lab, { recursive: true, force: true }));
 
     it("exits 3 and runs no change when one VM cannot be checkpointed, leaving no checkpoint on any VM", async () => {
         const before = readLab(lab).checkpoints.map((c) => c.id).sort();

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
-import { opsByName } from "../e2e/harness";
+import { opsByName, step } from "../e2e/harness";
 import { freshLab, readLab, vmByName } from "../e2e/lab-fixture";
 import { ExampleStack, installExample } from "./installed-example";
 
@@ -12,7 +12,8 @@ function settingsOf(lab: string) {
 }
 
 describe("examples/quickstart, installed from the packed tarball", function () {
-    this.timeout(600_000);
+    // The budget is for a whole lifecycle of engine operations, one test with named steps, on a shared machine.
+    this.timeout(900_000);
     let lab: string;
     let stack: ExampleStack;
     let initial: ReturnType<typeof settingsOf>;
@@ -27,50 +28,54 @@ describe("examples/quickstart, installed from the packed tarball", function () {
         fs.rmSync(lab, { recursive: true, force: true });
     });
 
-    it("gives each VM the checkpoints its job calls for, and takes a checkpoint before the IIS upgrade", async () => {
-        const res = await stack.up();
-        assert.deepEqual(opsByName(res), {
-            sql01: ["create"], dev01: ["create"], reports: ["create"], "linux-build": ["create"], web01: ["create"],
-            "web01-before-iis-upgrade": ["create"],
+    // One lifecycle on one installed example: every step after the first reads or changes what the
+    // first up made, and installing the example again would cost minutes, so the steps are one test.
+    it("up gives each VM its checkpoints and takes one before the IIS upgrade, stores short providers, changes nothing on a second run, destroy puts everything back", async () => {
+        await step("gives each VM the checkpoints its job calls for, and takes a checkpoint before the IIS upgrade", async () => {
+            const res = await stack.up();
+            assert.deepEqual(opsByName(res), {
+                sql01: ["create"], dev01: ["create"], reports: ["create"], "linux-build": ["create"], web01: ["create"],
+                "web01-before-iis-upgrade": ["create"],
+            });
+            const now = settingsOf(lab);
+            assert.deepEqual(now.sql01, { ...initial.sql01, checkpointType: "ProductionOnly", automatic: false });
+            assert.equal(now.dev01!.checkpointType, "Standard");
+            assert.equal(now.reports!.checkpointType, "Disabled");
+            assert.deepEqual(now["linux-build"], { checkpointType: "Standard", fileLocation: "E:\\Checkpoints\\linux-build", automatic: initial["linux-build"]!.automatic });
+            assert.equal(now.web01!.checkpointType, "Production");
+            const web01 = vmByName(lab, "web01");
+            const upgrade = readLab(lab).checkpoints.find((c) => c.name === "Before IIS upgrade")!;
+            const earlier = readLab(lab).checkpoints.find((c) => c.name === "Before IIS update")!;
+            assert.equal(upgrade.vmId, web01.id);
+            assert.equal(upgrade.parentId, earlier.id, "the new checkpoint follows the one taken by hand");
+            assert.equal(web01.parentCheckpointId, upgrade.id);
+            assert.deepEqual(res.outputs.preChangeCheckpoint, { id: upgrade.id, name: "Before IIS upgrade", kind: "production", holdsMemory: false });
         });
-        const now = settingsOf(lab);
-        assert.deepEqual(now.sql01, { ...initial.sql01, checkpointType: "ProductionOnly", automatic: false });
-        assert.equal(now.dev01!.checkpointType, "Standard");
-        assert.equal(now.reports!.checkpointType, "Disabled");
-        assert.deepEqual(now["linux-build"], { checkpointType: "Standard", fileLocation: "E:\\Checkpoints\\linux-build", automatic: initial["linux-build"]!.automatic });
-        assert.equal(now.web01!.checkpointType, "Production");
-        const web01 = vmByName(lab, "web01");
-        const upgrade = readLab(lab).checkpoints.find((c) => c.name === "Before IIS upgrade")!;
-        const earlier = readLab(lab).checkpoints.find((c) => c.name === "Before IIS update")!;
-        assert.equal(upgrade.vmId, web01.id);
-        assert.equal(upgrade.parentId, earlier.id, "the new checkpoint follows the one taken by hand");
-        assert.equal(web01.parentCheckpointId, upgrade.id);
-        assert.deepEqual(res.outputs.preChangeCheckpoint, { id: upgrade.id, name: "Before IIS upgrade", kind: "production", holdsMemory: false });
-    });
 
-    it("stores each resource's provider as a short require of the installed package, not as code", async () => {
-        const { deployment } = await stack.stack.exportStack();
-        const resources = (deployment.resources as { type: string; inputs?: Record<string, unknown>; outputs?: Record<string, unknown> }[])
-            .filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/hyperv:"));
-        assert.equal(resources.length, 6);
-        for (const r of resources) {
-            for (const provider of [r.inputs?.__provider, r.outputs?.__provider]) {
-                assert.match(String(provider), /require\("hyperv-checkpoints\/dist\/sdk\/providers\/(policy|checkpoint)\.js"\)/);
-                assert.ok(String(provider).length < 600, `a serialised provider of ${String(provider).length} characters`);
+        await step("stores each resource's provider as a short require of the installed package, not as code", async () => {
+            const { deployment } = await stack.stack.exportStack();
+            const resources = (deployment.resources as { type: string; inputs?: Record<string, unknown>; outputs?: Record<string, unknown> }[])
+                .filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/hyperv:"));
+            assert.equal(resources.length, 6);
+            for (const r of resources) {
+                for (const provider of [r.inputs?.__provider, r.outputs?.__provider]) {
+                    assert.match(String(provider), /require\("hyperv-checkpoints\/dist\/sdk\/providers\/(policy|checkpoint)\.js"\)/);
+                    assert.ok(String(provider).length < 600, `a serialised provider of ${String(provider).length} characters`);
+                }
             }
-        }
-    });
+        });
 
-    it("changes nothing on a second run", async () => {
-        const before = readLab(lab);
-        const res = await stack.up();
-        assert.deepEqual(res.changes, []);
-        assert.deepEqual(readLab(lab).vms, before.vms);
-    });
+        await step("changes nothing on a second run", async () => {
+            const before = readLab(lab);
+            const res = await stack.up();
+            assert.deepEqual(res.changes, []);
+            assert.deepEqual(readLab(lab).vms, before.vms);
+        });
 
-    it("puts every VM's settings back and removes the checkpoint on destroy", async () => {
-        await stack.destroy();
-        assert.deepEqual(settingsOf(lab), initial);
-        assert.equal(readLab(lab).checkpoints.find((c) => c.name === "Before IIS upgrade"), undefined);
+        await step("puts every VM's settings back and removes the checkpoint on destroy", async () => {
+            await stack.destroy();
+            assert.deepEqual(settingsOf(lab), initial);
+            assert.equal(readLab(lab).checkpoints.find((c) => c.name === "Before IIS upgrade"), undefined);
+        });
     });
 });

@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import { readLab } from "../../provider/lab";
+import { step } from "../e2e/harness";
 import { labCli } from "../e2e/lab-cli";
 import { assertLabValid, emptyLab, labCheckpointsOf, LabStack } from "./support/lab-stack";
 
@@ -11,7 +12,8 @@ import { assertLabValid, emptyLab, labCheckpointsOf, LabStack } from "./support/
  * stack and the host back in line with nothing lost or duplicated unnoticed.
  */
 describe("crashes: the provider killed in the middle of an operation", function () {
-    this.timeout(900_000);
+    // The budget is for a whole lifecycle of engine operations, one test with named steps, on a shared machine.
+    this.timeout(2_400_000);
     let lab: string;
     let stack: LabStack;
     let declared: Record<string, Record<string, unknown>>;
@@ -46,107 +48,114 @@ describe("crashes: the provider killed in the middle of an operation", function 
     before(async () => {
         lab = await emptyLab(["web01"]);
         stack = await LabStack.create({ lab });
-        await declare({ a: { vmName: "web01", name: "a" } });
-        const res = await stack.up();
-        assert.ok(res.ok, res.output);
     });
     after(async () => {
         await stack?.dispose();
         fs.rmSync(lab, { recursive: true, force: true });
     });
 
-    it("create, killed before the document write: nothing is taken, the next up takes it once", async () => {
-        await declare({ ...declared, b: { vmName: "web01", name: "b" } });
-        await upKilledAt("exit:takeCheckpoint:beforeWrite", "b");
-        assert.deepEqual(labCheckpointsOf(lab, "web01").map((c) => c.name), ["a"]);
-        const res = await stack.up();
-        assert.ok(res.ok, res.output);
-        assert.doesNotMatch(res.output, /already had a checkpoint named/);
-        await assertInLine();
-    });
+    // One stack through every crash and its recovery: each step declares on top of what the ones
+    // before it left (b is restored, c and d are deleted), so the steps are one test.
+    it("crashes in create, rename, apply and delete, each recovered as README documents, then destroy leaves no checkpoint", async () => {
+        await step("up of one checkpoint, a", async () => {
+            await declare({ a: { vmName: "web01", name: "a" } });
+            const res = await stack.up();
+            assert.ok(res.ok, res.output);
+        });
 
-    it("create, killed after the document write: the orphan is found by name and adopted by id, nothing taken twice", async () => {
-        await declare({ ...declared, c: { vmName: "web01", name: "c" } });
-        await upKilledAt("exit:takeCheckpoint:afterWrite", "c");
-        assert.equal((await stack.checkpointIds()).length, 2, "the engine recorded nothing for c");
-        // Recovery: list the VM's checkpoints, find the one named c, and adopt it by id.
-        const shown = JSON.parse(labCli(lab, "--json", "show", "web01")) as unknown;
-        const orphan = labCheckpointsOf(lab, "web01").find((c) => c.name === "c")!;
-        assert.ok(JSON.stringify(shown).includes(orphan.id), "hyperv-lab show lists the orphan's id");
-        await declare({ ...declared, c: { vmName: "web01", name: "c", adoptId: orphan.id } });
-        const res = await stack.up();
-        assert.ok(res.ok, res.output);
-        assert.equal(labCheckpointsOf(lab, "web01").length, 3, "no second checkpoint was taken");
-        assert.ok((await stack.checkpointIds()).includes(orphan.id));
-        await assertInLine();
-    });
+        await step("create, killed before the document write: nothing is taken, the next up takes it once", async () => {
+            await declare({ ...declared, b: { vmName: "web01", name: "b" } });
+            await upKilledAt("exit:takeCheckpoint:beforeWrite", "b");
+            assert.deepEqual(labCheckpointsOf(lab, "web01").map((c) => c.name), ["a"]);
+            const res = await stack.up();
+            assert.ok(res.ok, res.output);
+            assert.doesNotMatch(res.output, /already had a checkpoint named/);
+            await assertInLine();
+        });
 
-    it("create, killed after the document write, then a plain up: the duplicate is announced with the orphan's id", async () => {
-        await declare({ ...declared, d: { vmName: "web01", name: "d" } });
-        await upKilledAt("exit:takeCheckpoint:afterWrite", "d");
-        const orphan = labCheckpointsOf(lab, "web01").find((c) => c.name === "d")!;
-        const res = await stack.up();
-        assert.ok(res.ok, res.output);
-        assert.match(res.output, new RegExp(`already had a checkpoint named "d" \\(${orphan.id}`));
-        assert.match(res.output, new RegExp(`adoptId: "${orphan.id}"`));
-        // Recovery: remove the orphan the warning names.
-        labCli(lab, "checkpoint", "remove", "web01", orphan.id);
-        await assertInLine();
-    });
+        await step("create, killed after the document write: the orphan is found by name and adopted by id, nothing taken twice", async () => {
+            await declare({ ...declared, c: { vmName: "web01", name: "c" } });
+            await upKilledAt("exit:takeCheckpoint:afterWrite", "c");
+            assert.equal((await stack.checkpointIds()).length, 2, "the engine recorded nothing for c");
+            // Recovery: list the VM's checkpoints, find the one named c, and adopt it by id.
+            const shown = JSON.parse(labCli(lab, "--json", "show", "web01")) as unknown;
+            const orphan = labCheckpointsOf(lab, "web01").find((c) => c.name === "c")!;
+            assert.ok(JSON.stringify(shown).includes(orphan.id), "hyperv-lab show lists the orphan's id");
+            await declare({ ...declared, c: { vmName: "web01", name: "c", adoptId: orphan.id } });
+            const res = await stack.up();
+            assert.ok(res.ok, res.output);
+            assert.equal(labCheckpointsOf(lab, "web01").length, 3, "no second checkpoint was taken");
+            assert.ok((await stack.checkpointIds()).includes(orphan.id));
+            await assertInLine();
+        });
 
-    it("rename, killed after the document write: refresh shows the new name, the next up converges", async () => {
-        await declare({ ...declared, a: { vmName: "web01", name: "a renamed" } });
-        await upKilledAt("exit:renameCheckpoint:afterWrite", "a");
-        const refreshed = await stack.refresh();
-        assert.ok(refreshed.ok, refreshed.output);
-        const a = (await stack.resources()).find((r) => r.urn.endsWith("::a"))!;
-        assert.equal(a.outputs!.checkpointName, "a renamed", "refresh read the name the host has");
-        const res = await stack.up();
-        assert.ok(res.ok, res.output);
-        await assertInLine();
-    });
+        await step("create, killed after the document write, then a plain up: the duplicate is announced with the orphan's id", async () => {
+            await declare({ ...declared, d: { vmName: "web01", name: "d" } });
+            await upKilledAt("exit:takeCheckpoint:afterWrite", "d");
+            const orphan = labCheckpointsOf(lab, "web01").find((c) => c.name === "d")!;
+            const res = await stack.up();
+            assert.ok(res.ok, res.output);
+            assert.match(res.output, new RegExp(`already had a checkpoint named "d" \\(${orphan.id}`));
+            assert.match(res.output, new RegExp(`adoptId: "${orphan.id}"`));
+            // Recovery: remove the orphan the warning names.
+            labCli(lab, "checkpoint", "remove", "web01", orphan.id);
+            await assertInLine();
+        });
 
-    it("apply, killed before the document write: the VM is not rolled back, the next up applies it", async () => {
-        const b = labCheckpointsOf(lab, "web01").find((c) => c.name === "b")!;
-        await declare({ ...declared, b: { vmName: "web01", name: "b", restoreTrigger: "rollback-1" } });
-        await upKilledAt("exit:applyCheckpoint:beforeWrite", "b");
-        const web01 = () => readLab(lab).vms[0]!;
-        assert.notEqual(web01().parentCheckpointId, b.id);
-        const res = await stack.up();
-        assert.ok(res.ok, res.output);
-        assert.equal(web01().parentCheckpointId, b.id, "the VM now runs from b");
-        await assertInLine();
-    });
+        await step("rename, killed after the document write: refresh shows the new name, the next up converges", async () => {
+            await declare({ ...declared, a: { vmName: "web01", name: "a renamed" } });
+            await upKilledAt("exit:renameCheckpoint:afterWrite", "a");
+            const refreshed = await stack.refresh();
+            assert.ok(refreshed.ok, refreshed.output);
+            const a = (await stack.resources()).find((r) => r.urn.endsWith("::a"))!;
+            assert.equal(a.outputs!.checkpointName, "a renamed", "refresh read the name the host has");
+            const res = await stack.up();
+            assert.ok(res.ok, res.output);
+            await assertInLine();
+        });
 
-    it("delete, killed before the document write: the checkpoint stays in both, the next up removes it", async () => {
-        const { c: _c, ...rest } = declared;
-        await declare(rest);
-        await upKilledAt("exit:removeCheckpoint:beforeWrite", "c");
-        assert.ok(labCheckpointsOf(lab, "web01").some((cp) => cp.name === "c"));
-        assert.equal((await stack.checkpointIds()).length, 4);
-        const res = await stack.up();
-        assert.ok(res.ok, res.output);
-        await assertInLine();
-    });
+        await step("apply, killed before the document write: the VM is not rolled back, the next up applies it", async () => {
+            const b = labCheckpointsOf(lab, "web01").find((c) => c.name === "b")!;
+            await declare({ ...declared, b: { vmName: "web01", name: "b", restoreTrigger: "rollback-1" } });
+            await upKilledAt("exit:applyCheckpoint:beforeWrite", "b");
+            const web01 = () => readLab(lab).vms[0]!;
+            assert.notEqual(web01().parentCheckpointId, b.id);
+            const res = await stack.up();
+            assert.ok(res.ok, res.output);
+            assert.equal(web01().parentCheckpointId, b.id, "the VM now runs from b");
+            await assertInLine();
+        });
 
-    it("delete, killed after the document write: refresh drops it from the stack, the next up has nothing to do", async () => {
-        const { d: _d, ...rest } = declared;
-        await declare(rest);
-        await upKilledAt("exit:removeCheckpoint:afterWrite", "d");
-        assert.ok(!labCheckpointsOf(lab, "web01").some((cp) => cp.name === "d"), "the host removed it");
-        assert.equal((await stack.checkpointIds()).length, 3, "the stack still lists it");
-        const refreshed = await stack.refresh();
-        assert.ok(refreshed.ok, refreshed.output);
-        assert.match(refreshed.output, /d\s+deleted|- .*Checkpoint d/);
-        await assertInLine();
-        const res = await stack.up();
-        assert.ok(res.ok, res.output);
-        assert.doesNotMatch(res.output, /created|deleted|updated/);
-    });
+        await step("delete, killed before the document write: the checkpoint stays in both, the next up removes it", async () => {
+            const { c: _c, ...rest } = declared;
+            await declare(rest);
+            await upKilledAt("exit:removeCheckpoint:beforeWrite", "c");
+            assert.ok(labCheckpointsOf(lab, "web01").some((cp) => cp.name === "c"));
+            assert.equal((await stack.checkpointIds()).length, 4);
+            const res = await stack.up();
+            assert.ok(res.ok, res.output);
+            await assertInLine();
+        });
 
-    it("destroy after all of it leaves no checkpoint", async () => {
-        const res = await stack.destroy();
-        assert.ok(res.ok, res.output);
-        assert.deepEqual(assertLabValid(lab).checkpoints, []);
+        await step("delete, killed after the document write: refresh drops it from the stack, the next up has nothing to do", async () => {
+            const { d: _d, ...rest } = declared;
+            await declare(rest);
+            await upKilledAt("exit:removeCheckpoint:afterWrite", "d");
+            assert.ok(!labCheckpointsOf(lab, "web01").some((cp) => cp.name === "d"), "the host removed it");
+            assert.equal((await stack.checkpointIds()).length, 3, "the stack still lists it");
+            const refreshed = await stack.refresh();
+            assert.ok(refreshed.ok, refreshed.output);
+            assert.match(refreshed.output, /d\s+deleted|- .*Checkpoint d/);
+            await assertInLine();
+            const res = await stack.up();
+            assert.ok(res.ok, res.output);
+            assert.doesNotMatch(res.output, /created|deleted|updated/);
+        });
+
+        await step("destroy after all of it leaves no checkpoint", async () => {
+            const res = await stack.destroy();
+            assert.ok(res.ok, res.output);
+            assert.deepEqual(assertLabValid(lab).checkpoints, []);
+        });
     });
 });

@@ -70,11 +70,13 @@ describe("hostile input end to end on the lab: what check accepts is used exactl
     this.timeout(300_000);
     let lab: string;
 
-    before(async () => {
+    // A lab for each test: the tests add VMs, set policies and take checkpoints, and takeAndRemove
+    // asserts the lab holds no checkpoint, which must not depend on what another test left.
+    beforeEach(async () => {
         lab = await emptyLab(["web01", "wildXcard", "bracketed"]);
         configureSettings(readHostSettings({ get: (k) => (k === "hyperv:host" ? `lab:${lab}` : undefined) }));
     });
-    after(async () => {
+    afterEach(async () => {
         await disconnectAll();
         fs.rmSync(lab, { recursive: true, force: true });
     });

@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import { journalPath, readLab } from "../../provider/lab";
+import { step } from "../e2e/harness";
 import { assertLabValid, emptyLab, labCheckpointsOf, LabStack } from "./support/lab-stack";
 
 /** `count` checkpoints of one VM, named cp-01, cp-02, ... */
@@ -25,7 +26,8 @@ function assertOneChain(lab: string, vmName: string): void {
 }
 
 describe("parallel load: 50 checkpoints of one VM in one stack", function () {
-    this.timeout(900_000);
+    // The budget is for a whole lifecycle of engine operations, one test with named steps, on a shared machine.
+    this.timeout(1_800_000);
     let lab: string;
     let stack: LabStack;
     const fifty = checkpointsOf("web01", 50);
@@ -39,41 +41,46 @@ describe("parallel load: 50 checkpoints of one VM in one stack", function () {
         fs.rmSync(lab, { recursive: true, force: true });
     });
 
-    it("creates all 50 with the engine's default parallelism, in one chain, nothing failed", async () => {
-        await stack.declare(fifty);
-        const res = await stack.up();
-        assert.ok(res.ok, res.output);
-        assertLabValid(lab);
-        const inLab = labCheckpointsOf(lab, "web01");
-        assert.equal(inLab.length, 50);
-        assert.deepEqual(inLab.map((c) => c.name).sort(), Object.values(fifty).map((c) => c.name).sort());
-        assert.deepEqual(await stack.checkpointIds(), inLab.map((c) => c.id).sort(), "the state holds exactly the lab's checkpoints");
-        assertOneChain(lab, "web01");
-    });
+    // One sequence on one stack: the 51st is refused on top of the 50 the first step took, and
+    // destroy removes those 50; taking 50 again for each would cost minutes, so the steps are one test.
+    it("creates 50 in parallel in one chain, refuses a 51st before touching the host, removes all 50 in parallel on destroy", async () => {
+        await step("creates all 50 with the engine's default parallelism, in one chain, nothing failed", async () => {
+            await stack.declare(fifty);
+            const res = await stack.up();
+            assert.ok(res.ok, res.output);
+            assertLabValid(lab);
+            const inLab = labCheckpointsOf(lab, "web01");
+            assert.equal(inLab.length, 50);
+            assert.deepEqual(inLab.map((c) => c.name).sort(), Object.values(fifty).map((c) => c.name).sort());
+            assert.deepEqual(await stack.checkpointIds(), inLab.map((c) => c.id).sort(), "the state holds exactly the lab's checkpoints");
+            assertOneChain(lab, "web01");
+        });
 
-    it("refuses a 51st before touching the host, naming the limit", async () => {
-        const before = fs.readFileSync(journalPath(lab), "utf8");
-        await stack.declare({ ...fifty, ...{ "web01-cp-51": { vmName: "web01", name: "cp-51" } } });
-        const res = await stack.up();
-        assert.equal(res.ok, false);
-        assert.match(res.output, /already has 50 checkpoints, Hyper-V's limit is 50/);
-        assert.match(res.output, /web01/);
-        assert.equal(fs.readFileSync(journalPath(lab), "utf8"), before, "the lab is unchanged");
-        assert.equal((await stack.checkpointIds()).length, 50);
-    });
+        await step("refuses a 51st before touching the host, naming the limit", async () => {
+            const before = fs.readFileSync(journalPath(lab), "utf8");
+            await stack.declare({ ...fifty, ...{ "web01-cp-51": { vmName: "web01", name: "cp-51" } } });
+            const res = await stack.up();
+            assert.equal(res.ok, false);
+            assert.match(res.output, /already has 50 checkpoints, Hyper-V's limit is 50/);
+            assert.match(res.output, /web01/);
+            assert.equal(fs.readFileSync(journalPath(lab), "utf8"), before, "the lab is unchanged");
+            assert.equal((await stack.checkpointIds()).length, 50);
+        });
 
-    it("removes all 50 in parallel on destroy: the lab is valid and holds no checkpoint", async () => {
-        await stack.declare(fifty);
-        const res = await stack.destroy();
-        assert.ok(res.ok, res.output);
-        const doc = assertLabValid(lab);
-        assert.deepEqual(doc.checkpoints, []);
-        assert.deepEqual(doc.vms[0]!.diskFiles.map((d) => d.path), [doc.vms[0]!.hardDrives[0]], "only the base disk is left");
+        await step("removes all 50 in parallel on destroy: the lab is valid and holds no checkpoint", async () => {
+            await stack.declare(fifty);
+            const res = await stack.destroy();
+            assert.ok(res.ok, res.output);
+            const doc = assertLabValid(lab);
+            assert.deepEqual(doc.checkpoints, []);
+            assert.deepEqual(doc.vms[0]!.diskFiles.map((d) => d.path), [doc.vms[0]!.hardDrives[0]], "only the base disk is left");
+        });
     });
 });
 
 describe("parallel load: two stacks updating one lab at once", function () {
-    this.timeout(900_000);
+    // The budget is for a whole lifecycle of engine operations, one test with named steps, on a shared machine.
+    this.timeout(1_800_000);
     let lab: string;
     let first: LabStack;
     let second: LabStack;
@@ -113,30 +120,34 @@ describe("parallel load: two stacks updating one lab at once", function () {
         assert.deepEqual([...a, ...b].sort(), doc.checkpoints.map((c) => c.id).sort(), "every checkpoint in the lab is in exactly one stack, and every one in a stack is in the lab");
     }
 
-    it("different VMs: both stacks' checkpoints exist, none lost", async () => {
-        await first.declare(checkpointsOf("app01", 8, "first"));
-        await second.declare(checkpointsOf("db01", 8, "second"));
-        await upBothConverging();
-        await assertNoLostUpdate();
-        assert.equal(labCheckpointsOf(lab, "app01").length, 8);
-        assert.equal(labCheckpointsOf(lab, "db01").length, 8);
-    });
+    // One sequence on two stacks: the same-VM step adds to what the different-VMs step left, and
+    // destroy removes both, so the steps are one test.
+    it("two stacks up at once on different VMs, then on the same VM, then destroy at once: nothing lost, duplicated or left", async () => {
+        await step("different VMs: both stacks' checkpoints exist, none lost", async () => {
+            await first.declare(checkpointsOf("app01", 8, "first"));
+            await second.declare(checkpointsOf("db01", 8, "second"));
+            await upBothConverging();
+            await assertNoLostUpdate();
+            assert.equal(labCheckpointsOf(lab, "app01").length, 8);
+            assert.equal(labCheckpointsOf(lab, "db01").length, 8);
+        });
 
-    it("the same VM: both stacks' checkpoints exist in one chain, none lost or duplicated", async () => {
-        await first.declare({ ...checkpointsOf("app01", 8, "first"), ...checkpointsOf("shared01", 8, "first") });
-        await second.declare({ ...checkpointsOf("db01", 8, "second"), ...checkpointsOf("shared01", 8, "second") });
-        await upBothConverging();
-        await assertNoLostUpdate();
-        assert.equal(labCheckpointsOf(lab, "shared01").length, 16);
-        assertOneChain(lab, "shared01");
-    });
+        await step("the same VM: both stacks' checkpoints exist in one chain, none lost or duplicated", async () => {
+            await first.declare({ ...checkpointsOf("app01", 8, "first"), ...checkpointsOf("shared01", 8, "first") });
+            await second.declare({ ...checkpointsOf("db01", 8, "second"), ...checkpointsOf("shared01", 8, "second") });
+            await upBothConverging();
+            await assertNoLostUpdate();
+            assert.equal(labCheckpointsOf(lab, "shared01").length, 16);
+            assertOneChain(lab, "shared01");
+        });
 
-    it("both stacks destroy at once: the lab is left valid and empty", async () => {
-        const [a, b] = await Promise.all([first.destroy(), second.destroy()]);
-        for (const [stack, res] of [[first, a], [second, b]] as const) {
-            if (!res.ok) assert.ok((await stack.destroy()).ok);
-        }
-        assert.deepEqual(assertLabValid(lab).checkpoints, []);
+        await step("both stacks destroy at once: the lab is left valid and empty", async () => {
+            const [a, b] = await Promise.all([first.destroy(), second.destroy()]);
+            for (const [stack, res] of [[first, a], [second, b]] as const) {
+                if (!res.ok) assert.ok((await stack.destroy()).ok);
+            }
+            assert.deepEqual(assertLabValid(lab).checkpoints, []);
+        });
     });
 });
 

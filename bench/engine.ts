@@ -69,7 +69,10 @@ function installedPackage(workRoot: string): Promise<string> {
                 "hyperv-bench-noop-provider": await pack(path.join(repoRoot, "bench", "programs", "noop-provider")),
             };
             fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ private: true, dependencies }));
-            await run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--legacy-peer-deps", "--loglevel=error"], { cwd: dir, maxBuffer: 16 << 20 });
+            await run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--legacy-peer-deps", "--loglevel=error"], {
+                cwd: dir,
+                maxBuffer: 16 << 20,
+            });
             return path.join(dir, "node_modules");
         })();
         installs.set(workRoot, install);
@@ -117,10 +120,15 @@ type Measured = Pick<EngineMeasurement, "wallSeconds" | "peakRssMb" | "providerC
 /** What the state holds after an operation: bytes per dynamic resource, and how providers are serialised. */
 function stateOf(workDir: string): Pick<EngineMeasurement, "stateBytesPerResource" | "providersRequired"> {
     const stacks = path.join(workDir, ".state", ".pulumi", "stacks");
-    const file = fs.readdirSync(stacks, { recursive: true, encoding: "utf8" }).map((f) => path.join(stacks, f)).find((f) => f.endsWith("bench.json"));
+    const file = fs
+        .readdirSync(stacks, { recursive: true, encoding: "utf8" })
+        .map((f) => path.join(stacks, f))
+        .find((f) => f.endsWith("bench.json"));
     if (!file) throw new Error(`no state file under ${stacks}`);
     const text = fs.readFileSync(file, "utf8");
-    const resources = (JSON.parse(text) as { checkpoint: { latest: { resources?: { type: string; inputs?: { __provider?: string } }[] } } }).checkpoint.latest.resources ?? [];
+    const resources =
+        (JSON.parse(text) as { checkpoint: { latest: { resources?: { type: string; inputs?: { __provider?: string } }[] } } }).checkpoint.latest.resources ??
+        [];
     const dynamic = resources.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic"));
     return {
         stateBytesPerResource: dynamic.length ? Math.round(Buffer.byteLength(text) / dynamic.length) : 0,
@@ -131,10 +139,13 @@ function stateOf(workDir: string): Pick<EngineMeasurement, "stateBytesPerResourc
 async function measured(run: () => Promise<unknown>): Promise<Measured> {
     const watch = watchProcessTree();
     const start = process.hrtime.bigint();
-    const usage = await run().then(() => watch.stop(), (e: unknown) => {
-        watch.stop();
-        throw e;
-    });
+    const usage = await run().then(
+        () => watch.stop(),
+        (e: unknown) => {
+            watch.stop();
+            throw e;
+        },
+    );
     const wallSeconds = Number(process.hrtime.bigint() - start) / 1e9;
     return { wallSeconds: Math.round(wallSeconds * 100) / 100, ...usage };
 }
@@ -174,7 +185,10 @@ export async function measureEngine(sizes: number[], rounds: number, log: (line:
             const order: Mode[] = round % 2 === 0 ? ["floor", "ours"] : ["ours", "floor"];
             for (const mode of order) {
                 const results = await measureStack(mode, vms, round, workRoot);
-                for (const r of results) log(`engine ${mode} N=${vms} round ${round + 1}: ${r.op} ${r.wallSeconds}s, ${r.peakRssMb} MB, state ${r.stateBytesPerResource} B/resource`);
+                for (const r of results)
+                    log(
+                        `engine ${mode} N=${vms} round ${round + 1}: ${r.op} ${r.wallSeconds}s, ${r.peakRssMb} MB, state ${r.stateBytesPerResource} B/resource`,
+                    );
                 all.push(...results);
             }
         }

@@ -55,7 +55,13 @@ interface WorkLine {
 
 /** The floor for the work in `file`: per-VM chains and the total, in seconds. */
 export function floorOf(file: string, sessions: number): Pick<FleetSpeedRun, "floorSeconds" | "chainSeconds" | "workSeconds"> {
-    const lines = fs.existsSync(file) ? fs.readFileSync(file, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as WorkLine) : [];
+    const lines = fs.existsSync(file)
+        ? fs
+              .readFileSync(file, "utf8")
+              .split("\n")
+              .filter(Boolean)
+              .map((l) => JSON.parse(l) as WorkLine)
+        : [];
     const chains = new Map<string, number>();
     let total = 0;
     for (const { vmId, ms } of lines) {
@@ -127,10 +133,19 @@ async function measureOne(
             const seconds = Math.round(Number(process.hrtime.bigint() - start) / 1e7) / 100;
             const floor = floorOf(workLog, sessions);
             const run: FleetSpeedRun = {
-                adapter, vms, sessions, op, seconds, ...floor, ratio: Math.round((seconds / floor.floorSeconds) * 100) / 100, serialSeconds: floor.workSeconds,
+                adapter,
+                vms,
+                sessions,
+                op,
+                seconds,
+                ...floor,
+                ratio: Math.round((seconds / floor.floorSeconds) * 100) / 100,
+                serialSeconds: floor.workSeconds,
                 ...(options.parallel !== undefined ? { parallel: options.parallel } : {}),
             };
-            options.log(`fleet ${adapter} N=${vms} maxSessions ${sessions}: ${op} ${seconds}s, floor ${run.floorSeconds}s (chain ${run.chainSeconds}s, work ${run.workSeconds}s), ours/floor ${run.ratio}`);
+            options.log(
+                `fleet ${adapter} N=${vms} maxSessions ${sessions}: ${op} ${seconds}s, floor ${run.floorSeconds}s (chain ${run.chainSeconds}s, work ${run.workSeconds}s), ours/floor ${run.ratio}`,
+            );
             out.push(run);
         }
     } finally {

@@ -47,8 +47,18 @@ export async function measureProvider(sizes: number[]): Promise<ProviderMeasurem
             for (let i = 0; i < vms; i++) {
                 const vmName = fleetVmName(i);
                 declared.push({ name: `policy-${vmName}`, resource: "VmCheckpointPolicy", provider: policyProvider, inputs: { vmName, type: "standard" } });
-                declared.push({ name: `before-${vmName}`, resource: "Checkpoint", provider: checkpointProvider as unknown as Provider, inputs: { vmName, name: "before change" } });
-                declared.push({ name: `after-${vmName}`, resource: "Checkpoint", provider: checkpointProvider as unknown as Provider, inputs: { vmName, name: "after change" } });
+                declared.push({
+                    name: `before-${vmName}`,
+                    resource: "Checkpoint",
+                    provider: checkpointProvider as unknown as Provider,
+                    inputs: { vmName, name: "before change" },
+                });
+                declared.push({
+                    name: `after-${vmName}`,
+                    resource: "Checkpoint",
+                    provider: checkpointProvider as unknown as Provider,
+                    inputs: { vmName, name: "after change" },
+                });
             }
             const ops: Record<ProviderOp, (d: Declared) => Promise<unknown>> = {
                 check: (d) => d.provider.check!({}, d.inputs),
@@ -85,7 +95,10 @@ export async function measureProvider(sizes: number[]): Promise<ProviderMeasurem
                 }
                 for (const [resource, acc] of byResource) {
                     all.push({
-                        vms, resource, op, calls: acc.calls,
+                        vms,
+                        resource,
+                        op,
+                        calls: acc.calls,
                         msPerCall: round3(acc.ms / acc.calls),
                         hostMsPerCall: round3(acc.hostMs / acc.calls),
                         hostCallsPerCall: round3(acc.hostCalls / acc.calls),

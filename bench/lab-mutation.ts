@@ -82,15 +82,18 @@ async function main(): Promise<void> {
     process.stdout.write("VMs   | mutations | ms/mutation (mean) | ms/mutation (median) | CPU ms/mutation | ms/read | vs smallest (mean)\n");
     for (const r of results) {
         process.stdout.write(
-            `${String(r.vms).padEnd(5)} | ${String(r.mutations).padEnd(9)} | ${r.msPerMutation.toFixed(3).padEnd(18)} | ${r.medianMsPerMutation.toFixed(3).padEnd(20)} | ${r.cpuMsPerMutation.toFixed(3).padEnd(15)} | `
-            + `${r.msPerRead.toFixed(3).padEnd(7)} | ${(r.msPerMutation / first.msPerMutation).toFixed(2)}\n`,
+            `${String(r.vms).padEnd(5)} | ${String(r.mutations).padEnd(9)} | ${r.msPerMutation.toFixed(3).padEnd(18)} | ${r.medianMsPerMutation.toFixed(3).padEnd(20)} | ${r.cpuMsPerMutation.toFixed(3).padEnd(15)} | ` +
+                `${r.msPerRead.toFixed(3).padEnd(7)} | ${(r.msPerMutation / first.msPerMutation).toFixed(2)}\n`,
         );
     }
 }
 
 if (require.main === module) {
-    main().then(() => process.exit(0), (e: unknown) => {
-        process.stderr.write(`bench failed: ${e instanceof Error ? e.stack : String(e)}\n`);
-        process.exit(1);
-    });
+    main().then(
+        () => process.exit(0),
+        (e: unknown) => {
+            process.stderr.write(`bench failed: ${e instanceof Error ? e.stack : String(e)}\n`);
+            process.exit(1);
+        },
+    );
 }

@@ -59,11 +59,12 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     return results;
 }
 
-const list = (value: string) => value.split(",").map((s) => {
-    const n = Number(s.trim());
-    if (!Number.isInteger(n) || n < 1) throw new Error(`"${s}" is not a positive whole number`);
-    return n;
-});
+const list = (value: string) =>
+    value.split(",").map((s) => {
+        const n = Number(s.trim());
+        if (!Number.isInteger(n) || n < 1) throw new Error(`"${s}" is not a positive whole number`);
+        return n;
+    });
 
 async function main(): Promise<void> {
     const program = new Command("bench")
@@ -80,15 +81,29 @@ async function main(): Promise<void> {
         .option("--out <file>", "JSON results", path.join(repoRoot, "bench-results", "latest.json"))
         .parse();
     const o = program.opts<{
-        sizes: number[]; refreshSizes: number[]; rounds: number; only: string; out: string;
-        fleetSizes: number[]; sessions: number[]; adapters: string; timeScale: number; parallel?: number;
+        sizes: number[];
+        refreshSizes: number[];
+        rounds: number;
+        only: string;
+        out: string;
+        fleetSizes: number[];
+        sessions: number[];
+        adapters: string;
+        timeScale: number;
+        parallel?: number;
     }>();
     const only = new Set(o.only.split(","));
     const results = await runBench({
-        sizes: o.sizes, refreshSizes: o.refreshSizes, rounds: o.rounds, out: o.out,
+        sizes: o.sizes,
+        refreshSizes: o.refreshSizes,
+        rounds: o.rounds,
+        out: o.out,
         parts: { engine: only.has("engine"), provider: only.has("provider"), traffic: only.has("traffic"), fleet: only.has("fleet") },
         fleet: {
-            sizes: o.fleetSizes, sessions: o.sessions, adapters: o.adapters.split(",") as FleetAdapter[], timeScale: o.timeScale,
+            sizes: o.fleetSizes,
+            sessions: o.sessions,
+            adapters: o.adapters.split(",") as FleetAdapter[],
+            timeScale: o.timeScale,
             ...(o.parallel !== undefined ? { parallel: o.parallel } : {}),
         },
         log: (line) => process.stderr.write(`${line}\n`),
@@ -97,8 +112,11 @@ async function main(): Promise<void> {
 }
 
 if (require.main === module) {
-    main().then(() => process.exit(0), (e: unknown) => {
-        process.stderr.write(`bench failed: ${e instanceof Error ? e.stack : String(e)}\n`);
-        process.exit(1);
-    });
+    main().then(
+        () => process.exit(0),
+        (e: unknown) => {
+            process.stderr.write(`bench failed: ${e instanceof Error ? e.stack : String(e)}\n`);
+            process.exit(1);
+        },
+    );
 }

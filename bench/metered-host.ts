@@ -8,8 +8,17 @@ export interface HostMeter {
 }
 
 const METHODS = [
-    "capabilities", "getVm", "getVmWithCheckpoints", "applyCheckpointSettings", "takeCheckpoint", "applyCheckpoint", "renameCheckpoint",
-    "removeCheckpoint", "startVm", "suspendVm", "resumeVm",
+    "capabilities",
+    "getVm",
+    "getVmWithCheckpoints",
+    "applyCheckpointSettings",
+    "takeCheckpoint",
+    "applyCheckpoint",
+    "renameCheckpoint",
+    "removeCheckpoint",
+    "startVm",
+    "suspendVm",
+    "resumeVm",
 ] as const;
 
 /**

@@ -27,20 +27,24 @@ const sequential = Number(sequentialArg);
  * pwsh is a small launcher whose child runs PowerShell.
  */
 function shellMemoryMb(shell: string): number {
-    const processes = readdirSync("/proc").filter((d) => /^\d+$/.test(d)).flatMap((pid) => {
-        try {
-            const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-            return [{
-                pid,
-                parent: stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]!,
-                command: readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0")[0],
-                kb: Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0),
-            }];
-        } catch {
-            // The process ended while we read it.
-            return [];
-        }
-    });
+    const processes = readdirSync("/proc")
+        .filter((d) => /^\d+$/.test(d))
+        .flatMap((pid) => {
+            try {
+                const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+                return [
+                    {
+                        pid,
+                        parent: stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]!,
+                        command: readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0")[0],
+                        kb: Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0),
+                    },
+                ];
+            } catch {
+                // The process ended while we read it.
+                return [];
+            }
+        });
     const ours = new Set(processes.filter((p) => p.command === shell).map((p) => p.pid));
     for (let grew = true; grew; ) {
         grew = false;
@@ -63,11 +67,13 @@ async function measure(pwsh: string, server: StandInServer, env: NodeJS.ProcessE
     const host = createPowerShellHost({ kind: "local", shell, timeouts, maxSessions }, { env });
     try {
         const warm = Date.now();
-        await Promise.all(vmIds.slice(0, maxSessions).map(async (id, i) => {
-            // Starting the shells is measured on its own: stagger so that each call finds the others busy.
-            await new Promise((r) => setTimeout(r, i * 10));
-            await host.getVm({ id });
-        }));
+        await Promise.all(
+            vmIds.slice(0, maxSessions).map(async (id, i) => {
+                // Starting the shells is measured on its own: stagger so that each call finds the others busy.
+                await new Promise((r) => setTimeout(r, i * 10));
+                await host.getVm({ id });
+            }),
+        );
         const startMs = Date.now() - warm;
         let started = Date.now();
         for (let i = 0; i < sequential; i++) await host.getVm({ id: vmIds[i % vmIds.length]! });

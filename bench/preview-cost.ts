@@ -34,10 +34,12 @@ export async function measurePreviewCost(vms: number): Promise<string[]> {
             // The engine checks resources as the program registers them, many at once.
             await Promise.all(declared.map((d) => d.provider.check!({}, { ...d.inputs, [PREVIEW_FLAG]: preview })));
             const ms = performance.now() - start;
-            const methods = Object.entries(host.byMethod).map(([m, n]) => [m, n - (before.byMethod[m] ?? 0)] as const).filter(([, n]) => n > 0);
+            const methods = Object.entries(host.byMethod)
+                .map(([m, n]) => [m, n - (before.byMethod[m] ?? 0)] as const)
+                .filter(([, n]) => n > 0);
             lines.push(
                 `${vms} VMs, ${declared.length} resources, check in ${preview ? "preview" : "up"}: ${ms.toFixed(0)} ms wall, ` +
-                `${host.calls - before.calls} host calls (${methods.map(([m, n]) => `${m} ${n}`).join(", ") || "none"})`,
+                    `${host.calls - before.calls} host calls (${methods.map(([m, n]) => `${m} ${n}`).join(", ") || "none"})`,
             );
         }
     } finally {

@@ -41,7 +41,11 @@ function descendantsOf(root: number): Map<number, ProcSample> {
     let frontier = [root];
     while (frontier.length > 0) {
         const next: number[] = [];
-        for (const [pid, s] of all) if (frontier.includes(s.ppid) && !found.has(pid)) { found.set(pid, s); next.push(pid); }
+        for (const [pid, s] of all)
+            if (frontier.includes(s.ppid) && !found.has(pid)) {
+                found.set(pid, s);
+                next.push(pid);
+            }
         frontier = next;
     }
     return found;

@@ -72,10 +72,17 @@ export function summariseEngine(runs: EngineMeasurement[]): EngineSummary[] {
             const floorSeconds = median(floor.map((r) => r.wallSeconds));
             const oursSeconds = median(ours.map((r) => r.wallSeconds));
             out.push({
-                vms, resources: vms * 3, op, floorSeconds: r2(floorSeconds), oursSeconds: r2(oursSeconds), ratio: r2(oursSeconds / floorSeconds),
-                floorPeakRssMb: Math.max(...floor.map((r) => r.peakRssMb)), oursPeakRssMb: Math.max(...ours.map((r) => r.peakRssMb)),
+                vms,
+                resources: vms * 3,
+                op,
+                floorSeconds: r2(floorSeconds),
+                oursSeconds: r2(oursSeconds),
+                ratio: r2(oursSeconds / floorSeconds),
+                floorPeakRssMb: Math.max(...floor.map((r) => r.peakRssMb)),
+                oursPeakRssMb: Math.max(...ours.map((r) => r.peakRssMb)),
                 providerCpuSeconds: r2(median(ours.map((r) => r.providerCpuSeconds))),
-                floorStateBytes: median(floor.map((r) => r.stateBytesPerResource)), oursStateBytes: median(ours.map((r) => r.stateBytesPerResource)),
+                floorStateBytes: median(floor.map((r) => r.stateBytesPerResource)),
+                oursStateBytes: median(ours.map((r) => r.stateBytesPerResource)),
                 bothRequired: [...floor, ...ours].every((r) => r.providersRequired),
             });
         }
@@ -91,8 +98,14 @@ export function growth(figure: string, points: { n: number; value: number }[], p
     const exponent = r2(Math.log(last.value / first.value) / Math.log(last.n / first.n));
     // Per call, 0 means a constant cost (the total is linear); for totals, 1 means linear.
     const linearAt = perCall ? 0 : 1;
-    const verdict = exponent <= linearAt + 0.25 ? (perCall ? "flat per call (total linear)" : "linear or better")
-        : exponent <= linearAt + 0.6 ? "slightly worse than linear" : "superlinear";
+    const verdict =
+        exponent <= linearAt + 0.25
+            ? perCall
+                ? "flat per call (total linear)"
+                : "linear or better"
+            : exponent <= linearAt + 0.6
+              ? "slightly worse than linear"
+              : "superlinear";
     return { figure, fromN: first.n, toN: last.n, from: first.value, to: last.value, exponent, verdict };
 }
 
@@ -122,9 +135,33 @@ export function providerGrowth(runs: ProviderMeasurement[]): Growth[] {
 export function render(results: BenchResults): string {
     const parts: string[] = [];
     if (results.engine.summary.length) {
-        const t = new Table({ head: ["N VMs", "resources", "operation", "floor s", "ours s", "ours/floor", "floor MB", "ours MB", "provider CPU s", "state B/resource floor/ours"] });
+        const t = new Table({
+            head: [
+                "N VMs",
+                "resources",
+                "operation",
+                "floor s",
+                "ours s",
+                "ours/floor",
+                "floor MB",
+                "ours MB",
+                "provider CPU s",
+                "state B/resource floor/ours",
+            ],
+        });
         for (const s of results.engine.summary) {
-            t.push([s.vms, s.resources, s.op, s.floorSeconds, s.oursSeconds, s.ratio, s.floorPeakRssMb, s.oursPeakRssMb, s.providerCpuSeconds, `${s.floorStateBytes} / ${s.oursStateBytes}${s.bothRequired ? "" : " (not serialised alike)"}`]);
+            t.push([
+                s.vms,
+                s.resources,
+                s.op,
+                s.floorSeconds,
+                s.oursSeconds,
+                s.ratio,
+                s.floorPeakRssMb,
+                s.oursPeakRssMb,
+                s.providerCpuSeconds,
+                `${s.floorStateBytes} / ${s.oursStateBytes}${s.bothRequired ? "" : " (not serialised alike)"}`,
+            ]);
         }
         parts.push("1. Engine floor vs provider (wall time, median of rounds; peak RSS of engine + plugins)", t.toString());
     }
@@ -147,11 +184,27 @@ export function render(results: BenchResults): string {
         parts.push(refresh.toString(), shells.toString());
     }
     if (results.fleet.length) {
-        const t = new Table({ head: ["adapter", "N VMs", "maxSessions", "engine --parallel", "operation", "ours s", "ideal floor s", "ours/floor", "longest VM chain s", "host work s (one at a time)"] });
+        const t = new Table({
+            head: [
+                "adapter",
+                "N VMs",
+                "maxSessions",
+                "engine --parallel",
+                "operation",
+                "ours s",
+                "ideal floor s",
+                "ours/floor",
+                "longest VM chain s",
+                "host work s (one at a time)",
+            ],
+        });
         for (const r of results.fleet) {
             t.push([r.adapter, r.vms, r.sessions, r.parallel ?? "default", r.op, r.seconds, r.floorSeconds, r.ratio, r.chainSeconds, r.serialSeconds]);
         }
-        parts.push("4. Fleet speed on a host as slow as Hyper-V (lab latency model, time-scaled; floor = max(longest VM chain, host work / maxSessions))", t.toString());
+        parts.push(
+            "4. Fleet speed on a host as slow as Hyper-V (lab latency model, time-scaled; floor = max(longest VM chain, host work / maxSessions))",
+            t.toString(),
+        );
     }
     const g = [...results.engine.growth, ...results.provider.growth];
     if (g.length) {

@@ -62,7 +62,11 @@ console.log(`|${columns.map((_, i) => (i === 0 ? "---" : "---:")).join("|")}|`);
 for (const row of rows) console.log(`| ${columns.map(([, value]) => value(row)).join(" | ")} |`);
 
 const mean = (pick: (r: Row) => number) => Math.round(rows.reduce((sum, r) => sum + pick(r), 0) / rows.length);
-console.log(`\nmean script: ${mean((r) => r.scriptBefore)} → ${mean((r) => r.scriptAfter)} bytes; ` +
-    `mean stdin line: local ${mean((r) => r.localBefore)} → ${mean((r) => r.localAfter)}, remote ${mean((r) => r.remoteBefore)} → ${mean((r) => r.remoteAfter)} bytes`);
-console.log(`once per shell instead: the prelude, ${bytes(prelude)} bytes, inside the session start line ` +
-    `(${bytes(frameSessionStart(null))} bytes local); over SSH or WinRM it crosses the network once per remote session opened`);
+console.log(
+    `\nmean script: ${mean((r) => r.scriptBefore)} → ${mean((r) => r.scriptAfter)} bytes; ` +
+        `mean stdin line: local ${mean((r) => r.localBefore)} → ${mean((r) => r.localAfter)}, remote ${mean((r) => r.remoteBefore)} → ${mean((r) => r.remoteAfter)} bytes`,
+);
+console.log(
+    `once per shell instead: the prelude, ${bytes(prelude)} bytes, inside the session start line ` +
+        `(${bytes(frameSessionStart(null))} bytes local); over SSH or WinRM it crosses the network once per remote session opened`,
+);

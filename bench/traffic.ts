@@ -97,7 +97,8 @@ export async function measureOperations(vms: number): Promise<TrafficMeasurement
             }
             const trips = transport.trips.slice(from);
             operations.push({
-                resource, op,
+                resource,
+                op,
                 roundTrips: trips.length / vms,
                 bytesOutPerTrip: Math.round(trips.reduce((a, t) => a + t.bytesOut, 0) / Math.max(1, trips.length)),
                 bytesInPerTrip: Math.round(trips.reduce((a, t) => a + t.bytesIn, 0) / Math.max(1, trips.length)),
@@ -116,11 +117,18 @@ export async function measureOperations(vms: number): Promise<TrafficMeasurement
             policies[i] = await applyPolicy(host, policyInputsSchema.parse({ vmName: fleetVmName(i), type: "standard" }), policies[i]);
         });
         await track("VmCheckpointPolicy", "update (a change to write)", async (i) => {
-            policies[i] = await applyPolicy(host, policyInputsSchema.parse({ vmName: fleetVmName(i), type: "standard", automaticCheckpoints: false }), policies[i]);
+            policies[i] = await applyPolicy(
+                host,
+                policyInputsSchema.parse({ vmName: fleetVmName(i), type: "standard", automaticCheckpoints: false }),
+                policies[i],
+            );
         });
         await track("Checkpoint", "update (rename)", async (i) => {
             const { id, outs } = checkpoints[i]!;
-            checkpoints[i] = { id, outs: await updateCheckpoint(host, id, outs, checkpointInputsSchema.parse({ vmName: fleetVmName(i), name: "before the change" })) };
+            checkpoints[i] = {
+                id,
+                outs: await updateCheckpoint(host, id, outs, checkpointInputsSchema.parse({ vmName: fleetVmName(i), name: "before the change" })),
+            };
         });
         await track("VmCheckpointPolicy", "read", (i) => readPolicy(host, policies[i]!));
         await track("Checkpoint", "read", (i) => readCheckpoint(host, checkpoints[i]!.id, checkpoints[i]!.outs));
@@ -144,9 +152,20 @@ export async function measureRefresh(count: number): Promise<RefreshTraffic> {
         const { vm } = await host.getVmWithCheckpoints({ name: vmName });
         const before = transport.trips.length;
         const outs = taken.map((t) => ({
-            vmId: vm.id, vmName, vmNameDeclared: vmName, name: t.checkpoint.name, checkpointName: t.checkpoint.name, kind: t.kind,
-            fellBack: t.fellBack, holdsMemory: false, vmStateAtCreation: t.vmStateAtCreation, snapshotType: t.checkpoint.snapshotType,
-            parentCheckpointId: t.checkpoint.parentId, creationTime: t.checkpoint.creationTime, lastRestoreTime: null, adopted: false,
+            vmId: vm.id,
+            vmName,
+            vmNameDeclared: vmName,
+            name: t.checkpoint.name,
+            checkpointName: t.checkpoint.name,
+            kind: t.kind,
+            fellBack: t.fellBack,
+            holdsMemory: false,
+            vmStateAtCreation: t.vmStateAtCreation,
+            snapshotType: t.checkpoint.snapshotType,
+            parentCheckpointId: t.checkpoint.parentId,
+            creationTime: t.checkpoint.creationTime,
+            lastRestoreTime: null,
+            adopted: false,
         }));
         const read = await Promise.all(taken.map((t, i) => readCheckpoint(host, t.checkpoint.id, outs[i]!)));
         if (read.some((r) => r === undefined)) throw new Error("a checkpoint went missing during the refresh");

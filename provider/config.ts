@@ -20,17 +20,20 @@ import { DEFAULT_MAX_SESSIONS, MAX_SESSIONS_LIMIT } from "./powershell/target";
  *   hyperv:maxSessions  shells run side by side on the host (default 4, at most 30)
  */
 export const HOST_CONFIG_HELP =
-    "set it with `pulumi config set hyperv:host <address>`, where <address> is lab:<folder> (the simulated host), " +
-    "local, ssh://user@host or winrm://host";
+    "set it with `pulumi config set hyperv:host <address>`, where <address> is lab:<folder> (the simulated host), " + "local, ssh://user@host or winrm://host";
 
-const addressSchema = z.string().trim().min(1).transform((raw, ctx) => {
-    const parsed = parseHostAddress(raw);
-    if (typeof parsed === "string") {
-        ctx.addIssue({ code: "custom", message: parsed });
-        return z.NEVER;
-    }
-    return parsed;
-});
+const addressSchema = z
+    .string()
+    .trim()
+    .min(1)
+    .transform((raw, ctx) => {
+        const parsed = parseHostAddress(raw);
+        if (typeof parsed === "string") {
+            ctx.addIssue({ code: "custom", message: parsed });
+            return z.NEVER;
+        }
+        return parsed;
+    });
 
 export type HostAddress =
     | { kind: "lab"; folder: string }

@@ -43,12 +43,26 @@ export const openAdapter: HostFactory = (address, settings) => {
             const userName = address.user ?? settings.user;
             if (!userName) throw new Error("an ssh:// host needs a user: use ssh://user@host or set hyperv:user");
             return createPowerShellHost({
-                kind: "ssh", host: address.host, userName, keyFilePath: settings.keyFile, knownHostsFile: settings.knownHostsFile, port: address.port, shell, timeouts, maxSessions,
+                kind: "ssh",
+                host: address.host,
+                userName,
+                keyFilePath: settings.keyFile,
+                knownHostsFile: settings.knownHostsFile,
+                port: address.port,
+                shell,
+                timeouts,
+                maxSessions,
             });
         }
         case "winrm":
             return createPowerShellHost({
-                kind: "winrm", computerName: address.host, userName: settings.user, password: settings.password, shell, timeouts, maxSessions,
+                kind: "winrm",
+                computerName: address.host,
+                userName: settings.user,
+                password: settings.password,
+                shell,
+                timeouts,
+                maxSessions,
             });
     }
 };

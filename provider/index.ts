@@ -3,7 +3,17 @@
  * serialised providers `require` this module by package name inside each method, so it resolves
  * from the user's node_modules and is loaded once per provider process.
  */
-export { configure, configureSettings, hostFor, useHostFactory, disconnectAll, forgetPreview, policyProvider, checkpointProvider, checkpointGroupProvider } from "./root";
+export {
+    configure,
+    configureSettings,
+    hostFor,
+    useHostFactory,
+    disconnectAll,
+    forgetPreview,
+    policyProvider,
+    checkpointProvider,
+    checkpointGroupProvider,
+} from "./root";
 export { openAdapter, type HostFactory } from "./connect";
 export { CheckpointGroupError, isCheckpointGroupError, type MemberOutcome } from "./resources/group/errors";
 export { readHostSettings, parseHostAddress, type HostSettings, type HostAddress } from "./config";

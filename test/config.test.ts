@@ -8,13 +8,21 @@ function settings(values: Record<string, string>) {
 
 describe("stack configuration: credentials that cannot work are refused, naming the key and the fix", () => {
     const refused: [string, Record<string, string>, RegExp][] = [
-        ["a WinRM user without a password", { "hyperv:host": "winrm://hv01", "hyperv:user": "CORP\\hvadmin" }, /hyperv:user: a WinRM user needs hyperv:password \(`pulumi config set --secret hyperv:password/],
+        [
+            "a WinRM user without a password",
+            { "hyperv:host": "winrm://hv01", "hyperv:user": "CORP\\hvadmin" },
+            /hyperv:user: a WinRM user needs hyperv:password \(`pulumi config set --secret hyperv:password/,
+        ],
         ["a WinRM password without a user", { "hyperv:host": "winrm://hv01", "hyperv:password": "pw" }, /hyperv:password: a WinRM password needs hyperv:user/],
-        ["a password for SSH, which signs in with a key", { "hyperv:host": "ssh://admin@hv01", "hyperv:password": "pw" }, /hyperv:password: SSH remoting signs in with a key.*hyperv:keyFile/],
+        [
+            "a password for SSH, which signs in with a key",
+            { "hyperv:host": "ssh://admin@hv01", "hyperv:password": "pw" },
+            /hyperv:password: SSH remoting signs in with a key.*hyperv:keyFile/,
+        ],
     ];
     for (const [what, values, message] of refused) {
         it(`refuses ${what}`, () => {
-            assert.throws(settings(values), (e: Error) => message.test(e.message) && !e.message.includes("pw\""));
+            assert.throws(settings(values), (e: Error) => message.test(e.message) && !e.message.includes('pw"'));
         });
     }
 
@@ -24,7 +32,10 @@ describe("stack configuration: credentials that cannot work are refused, naming 
     });
 
     it("reads an SSH known_hosts file", () => {
-        assert.equal(settings({ "hyperv:host": "ssh://admin@hv01", "hyperv:knownHostsFile": "/etc/hvcp/known_hosts" })().knownHostsFile, "/etc/hvcp/known_hosts");
+        assert.equal(
+            settings({ "hyperv:host": "ssh://admin@hv01", "hyperv:knownHostsFile": "/etc/hvcp/known_hosts" })().knownHostsFile,
+            "/etc/hvcp/known_hosts",
+        );
     });
 });
 

@@ -29,10 +29,12 @@ const dev01 = new hyperv.VmCheckpointPolicy("dev01", {
 //   pulumi config set --path 'adopt:checkpoints.webBeforeIisUpdate.id' <checkpoint id>
 const adoptConfigSchema = z.record(
     z.string().regex(/^[A-Za-z][\w-]*$/, "resource names are letters, digits, - and _"),
-    z.object({
-        vmName: z.string().min(1),
-        id: z.guid("must be the checkpoint's Id, a GUID"),
-    }).strict(),
+    z
+        .object({
+            vmName: z.string().min(1),
+            id: z.guid("must be the checkpoint's Id, a GUID"),
+        })
+        .strict(),
 );
 const config = new pulumi.Config("adopt");
 const parsed = adoptConfigSchema.safeParse(config.getObject<unknown>("checkpoints") ?? {});
@@ -42,15 +44,25 @@ if (!parsed.success) {
 }
 
 const policyOf: Record<string, hyperv.VmCheckpointPolicy> = { web01, dev01 };
-const adopted = Object.entries(parsed.data).map(([resourceName, { vmName, id }]) =>
-    new hyperv.Checkpoint(resourceName, { vmName, adoptId: id }, {
-        ...(policyOf[vmName] ? { dependsOn: [policyOf[vmName]] } : {}),
-        // While the takeover is new, `pulumi destroy` hands the checkpoints back to the host
-        // instead of deleting them (and merging their disks). Drop this once the stack owns them.
-        retainOnDelete: true,
-    }));
+const adopted = Object.entries(parsed.data).map(
+    ([resourceName, { vmName, id }]) =>
+        new hyperv.Checkpoint(
+            resourceName,
+            { vmName, adoptId: id },
+            {
+                ...(policyOf[vmName] ? { dependsOn: [policyOf[vmName]] } : {}),
+                // While the takeover is new, `pulumi destroy` hands the checkpoints back to the host
+                // instead of deleting them (and merging their disks). Drop this once the stack owns them.
+                retainOnDelete: true,
+            },
+        ),
+);
 
 export const settings = pulumi.all({ web01: web01.checkpointType, dev01: dev01.checkpointType });
-export const checkpoints = pulumi.all(adopted.map((c) =>
-    pulumi.all([c.id, c.vmName, c.checkpointName, c.kind, c.holdsMemory, c.adopted])
-        .apply(([id, vmName, name, kind, holdsMemory, isAdopted]) => ({ id, vmName, name, kind, holdsMemory, adopted: isAdopted }))));
+export const checkpoints = pulumi.all(
+    adopted.map((c) =>
+        pulumi
+            .all([c.id, c.vmName, c.checkpointName, c.kind, c.holdsMemory, c.adopted])
+            .apply(([id, vmName, name, kind, holdsMemory, isAdopted]) => ({ id, vmName, name, kind, holdsMemory, adopted: isAdopted })),
+    ),
+);

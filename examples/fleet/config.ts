@@ -17,14 +17,18 @@ const vmEntrySchema = z.union([
     z.object({ role: roleSchema, ownFolder: z.boolean().default(false) }).strict(),
 ]);
 
-export const fleetConfigSchema = z.object({
-    vms: z.record(z.string().trim().min(1, "a VM name is empty"), vmEntrySchema)
-        .refine((vms) => Object.keys(vms).length > 0, "names no VM"),
-    checkpointRoot: z.string().regex(/^[A-Za-z]:\\/, "must be an absolute Windows folder such as E:\\Checkpoints").optional(),
-}).refine((c) => c.checkpointRoot !== undefined || Object.values(c.vms).every((vm) => !vm.ownFolder), {
-    message: "a VM asks for ownFolder but fleet:checkpointRoot is not set",
-    path: ["checkpointRoot"],
-});
+export const fleetConfigSchema = z
+    .object({
+        vms: z.record(z.string().trim().min(1, "a VM name is empty"), vmEntrySchema).refine((vms) => Object.keys(vms).length > 0, "names no VM"),
+        checkpointRoot: z
+            .string()
+            .regex(/^[A-Za-z]:\\/, "must be an absolute Windows folder such as E:\\Checkpoints")
+            .optional(),
+    })
+    .refine((c) => c.checkpointRoot !== undefined || Object.values(c.vms).every((vm) => !vm.ownFolder), {
+        message: "a VM asks for ownFolder but fleet:checkpointRoot is not set",
+        path: ["checkpointRoot"],
+    });
 
 export type FleetConfig = z.infer<typeof fleetConfigSchema>;
 
@@ -38,7 +42,9 @@ export function readFleetConfig(): FleetConfig {
     if (!parsed.success) {
         const issue = parsed.error.issues[0]!;
         const [key, ...rest] = issue.path.map(String);
-        throw new Error(`invalid stack configuration fleet:${key ?? "vms"}${rest.length ? ` (${rest.join(".")})` : ""}: ${issue.message}; roles are ${roleNames.join(", ")}`);
+        throw new Error(
+            `invalid stack configuration fleet:${key ?? "vms"}${rest.length ? ` (${rest.join(".")})` : ""}: ${issue.message}; roles are ${roleNames.join(", ")}`,
+        );
     }
     return parsed.data;
 }

@@ -27,8 +27,14 @@ export const byRole = policies.reduce<Partial<Record<Role, string[]>>>((acc, { v
 export const checkpointTypes = pulumi.all(Object.fromEntries(policies.map(({ vmName, policy }) => [vmName, policy.checkpointType])));
 
 /** VMs whose role wants production checkpoints that the host cannot make right now, and why. */
-export const productionBlocked = pulumi.all(policies
-    .filter(({ role }) => "type" in roles[role] && roles[role].type === "production")
-    .map(({ vmName, policy }) => pulumi.all([policy.productionCheckpointPossible, policy.productionBlockedBy])
-        .apply(([possible, why]) => (possible ? undefined : `${vmName}: ${why}`))))
+export const productionBlocked = pulumi
+    .all(
+        policies
+            .filter(({ role }) => "type" in roles[role] && roles[role].type === "production")
+            .map(({ vmName, policy }) =>
+                pulumi
+                    .all([policy.productionCheckpointPossible, policy.productionBlockedBy])
+                    .apply(([possible, why]) => (possible ? undefined : `${vmName}: ${why}`)),
+            ),
+    )
     .apply((lines) => lines.filter((l): l is string => l !== undefined));

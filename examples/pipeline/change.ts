@@ -15,7 +15,9 @@ export async function runChange(vms: string[], options: ChangeOptions): Promise<
     if (options.command) {
         const code = await new Promise<number>((resolve, reject) => {
             const child = spawn(options.command!, {
-                shell: true, stdio: "inherit", env: { ...process.env, HYPERV_CHANGE_VMS: vms.join(",") },
+                shell: true,
+                stdio: "inherit",
+                env: { ...process.env, HYPERV_CHANGE_VMS: vms.join(",") },
             });
             child.on("error", reject);
             child.on("exit", (c, signal) => resolve(c ?? (signal ? 128 : 1)));

@@ -45,7 +45,13 @@ async function program(): Promise<{ changeSet?: pulumi.Output<ChangeSet> }> {
     });
     return {
         changeSet: pulumi.all([group.members, group.lastRestoreTime, group.lastRestoreResult]).apply(([members, lastRestoreTime, lastRestoreResult]) => ({
-            checkpoints: members.map((m) => ({ vmName: m.vmName, id: m.checkpointId, name: m.checkpointName, kind: m.kind, vmStateAtCreation: m.vmStateAtCreation })),
+            checkpoints: members.map((m) => ({
+                vmName: m.vmName,
+                id: m.checkpointId,
+                name: m.checkpointName,
+                kind: m.kind,
+                vmStateAtCreation: m.vmStateAtCreation,
+            })),
             lastRestoreTime,
             lastRestoreResult,
         })),
@@ -62,7 +68,10 @@ export interface StackOptions {
 
 /** The change set's checkpoints as a stack, converged with `up` on each declaration. */
 export class CheckpointStack {
-    private constructor(private readonly stack: Stack, private readonly options: StackOptions) {}
+    private constructor(
+        private readonly stack: Stack,
+        private readonly options: StackOptions,
+    ) {}
 
     static async open(options: StackOptions): Promise<CheckpointStack> {
         // The workspace is this folder: the engine starts the dynamic provider here, and the

@@ -52,7 +52,10 @@ function parseCommandLine() {
         log(usage);
         process.exit(EXIT.ok);
     }
-    const vms = (values.vms ?? "").split(",").map((v) => v.trim()).filter(Boolean);
+    const vms = (values.vms ?? "")
+        .split(",")
+        .map((v) => v.trim())
+        .filter(Boolean);
     if (vms.length === 0) throw new UsageError("--vms names no VM");
     if (!values.host) throw new UsageError("no host: give --host or set HYPERV_HOST");
     const address = parseHostAddress(values.host);
@@ -81,7 +84,10 @@ function describe(cp: TakenCheckpoint): string {
 function engineError(err: unknown): string {
     const text = err instanceof Error ? err.message : String(err);
     // The engine's error lines, and a group's report of every VM under them.
-    const diagnostics = text.split("\n").filter((l) => /error:|Error:|^\s*- VM "/.test(l)).slice(0, 20);
+    const diagnostics = text
+        .split("\n")
+        .filter((l) => /error:|Error:|^\s*- VM "/.test(l))
+        .slice(0, 20);
     return diagnostics.length ? diagnostics.join("\n") : text;
 }
 
@@ -136,7 +142,9 @@ async function main(): Promise<number> {
         restored = await stack.declare({ change: args.change, vms: args.vms, restoreTrigger: `rollback-${args.change}-${Date.now()}` });
     } catch (err) {
         // The group's error lists which VMs are on their checkpoint and which are not.
-        log(`ROLLBACK FAILED: the VMs listed as not rolled back are still changed; apply their checkpoints "before ${args.change}" by hand:\n${engineError(err)}`);
+        log(
+            `ROLLBACK FAILED: the VMs listed as not rolled back are still changed; apply their checkpoints "before ${args.change}" by hand:\n${engineError(err)}`,
+        );
         return EXIT.needsHuman;
     }
     for (const cp of restored.checkpoints) log(`  ${cp.vmName}: back to "${cp.name}" (${cp.id}) at ${restored.lastRestoreTime}`);
@@ -145,7 +153,10 @@ async function main(): Promise<number> {
     return EXIT.rolledBack;
 }
 
-main().then((code) => process.exit(code), (err) => {
-    process.stderr.write(`pipeline: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
-    process.exit(EXIT.needsHuman);
-});
+main().then(
+    (code) => process.exit(code),
+    (err) => {
+        process.stderr.write(`pipeline: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+        process.exit(EXIT.needsHuman);
+    },
+);

@@ -46,15 +46,24 @@ const web01 = new hyperv.VmCheckpointPolicy("web01", {
     type: "production",
     ensureBackupIntegration: true,
 });
-const beforeIisUpgrade = new hyperv.Checkpoint("web01-before-iis-upgrade", {
-    vmName: "web01",
-    name: "Before IIS upgrade",
-}, { dependsOn: [web01] });
+const beforeIisUpgrade = new hyperv.Checkpoint(
+    "web01-before-iis-upgrade",
+    {
+        vmName: "web01",
+        name: "Before IIS upgrade",
+    },
+    { dependsOn: [web01] },
+);
 
 function summary(policy: hyperv.VmCheckpointPolicy) {
-    return pulumi.all([policy.checkpointType, policy.checkpointFileLocation, policy.automaticCheckpointsEnabled, policy.productionBlockedBy])
-        .apply(([checkpointType, fileLocation, automaticCheckpoints, productionBlockedBy]) =>
-            ({ checkpointType, fileLocation, automaticCheckpoints, productionBlockedBy }));
+    return pulumi
+        .all([policy.checkpointType, policy.checkpointFileLocation, policy.automaticCheckpointsEnabled, policy.productionBlockedBy])
+        .apply(([checkpointType, fileLocation, automaticCheckpoints, productionBlockedBy]) => ({
+            checkpointType,
+            fileLocation,
+            automaticCheckpoints,
+            productionBlockedBy,
+        }));
 }
 
 export const policies = {
@@ -64,5 +73,6 @@ export const policies = {
     "linux-build": summary(linuxBuild),
     web01: summary(web01),
 };
-export const preChangeCheckpoint = pulumi.all([beforeIisUpgrade.id, beforeIisUpgrade.checkpointName, beforeIisUpgrade.kind, beforeIisUpgrade.holdsMemory])
+export const preChangeCheckpoint = pulumi
+    .all([beforeIisUpgrade.id, beforeIisUpgrade.checkpointName, beforeIisUpgrade.kind, beforeIisUpgrade.holdsMemory])
     .apply(([id, name, kind, holdsMemory]) => ({ id, name, kind, holdsMemory }));

@@ -34,8 +34,9 @@ const hints: Record<HostErrorCode, string> = {
     AmbiguousVmName: "several VMs share this name: use vmId with one of the ids listed",
     CheckpointNotFound: "the checkpoint was removed outside Pulumi: run `pulumi refresh` to forget it",
     AccessDenied: "add the account to the Hyper-V Administrators group (S-1-5-32-578) or run elevated",
-    CheckpointsDisabled: "enable checkpoints in the VM's VmCheckpointPolicy (disabled: false) and give this checkpoint dependsOn that policy, so the policy changes first",
-    ProductionUnavailable: "use type \"production\" (falls back to standard) or fix the reason given",
+    CheckpointsDisabled:
+        "enable checkpoints in the VM's VmCheckpointPolicy (disabled: false) and give this checkpoint dependsOn that policy, so the policy changes first",
+    ProductionUnavailable: 'use type "production" (falls back to standard) or fix the reason given',
     InvalidVmState: "wait until the VM has finished starting, stopping or saving, then retry",
     CheckpointLimit: "a VM holds at most 50 checkpoints: delete or merge old ones first",
     FileLocationLocked: "the checkpoint file location can only change while the VM has no checkpoints: delete them first",

@@ -10,20 +10,27 @@ export type CheckpointType = z.infer<typeof checkpointTypeSchema>;
  * the "...Critical" states differ between module builds.
  */
 export const vmStateSchema = z.enum([
-    "Running", "Off", "Stopping", "Saved", "Paused", "Starting", "Reset", "Saving", "Pausing",
-    "Resuming", "FastSaved", "FastSaving", "Other",
+    "Running",
+    "Off",
+    "Stopping",
+    "Saved",
+    "Paused",
+    "Starting",
+    "Reset",
+    "Saving",
+    "Pausing",
+    "Resuming",
+    "FastSaved",
+    "FastSaving",
+    "Other",
 ]);
 export type VmState = z.infer<typeof vmStateSchema>;
 
 /** States in which Hyper-V refuses any checkpoint operation. */
-export const transitionalStates: readonly VmState[] = [
-    "Stopping", "Starting", "Reset", "Saving", "Pausing", "Resuming", "FastSaving", "Other",
-];
+export const transitionalStates: readonly VmState[] = ["Stopping", "Starting", "Reset", "Saving", "Pausing", "Resuming", "FastSaving", "Other"];
 
 /** `SnapshotType` of a checkpoint. There is no "Production" value: see CheckpointKind. */
-export const snapshotTypeSchema = z.enum([
-    "Standard", "Recovery", "Planned", "Missing", "Replica", "AppConsistentReplica", "SyncedReplica",
-]);
+export const snapshotTypeSchema = z.enum(["Standard", "Recovery", "Planned", "Missing", "Replica", "AppConsistentReplica", "SyncedReplica"]);
 export type SnapshotType = z.infer<typeof snapshotTypeSchema>;
 
 /** Checkpoints a user made (Checkpoint-VM). Recovery and replica kinds belong to other features. */

@@ -31,10 +31,7 @@ export interface ProductionBlocker {
 }
 
 /** When a blocker holds, on the VM as the host reports it. */
-export type BlockerCondition =
-    | { versionBelow: string }
-    | { stateIsNot: VmState }
-    | { backupService: "missing" | "disabled" | "silent" };
+export type BlockerCondition = { versionBelow: string } | { stateIsNot: VmState } | { backupService: "missing" | "disabled" | "silent" };
 
 export interface ProductionBlockerRule {
     reason: ProductionBlockerReason;

@@ -69,7 +69,14 @@ class VmOrderedHost implements HyperVHost {
     }
 
     getVmWithCheckpoints(ref: VmRef): Promise<VmWithCheckpoints> {
-        if (!("id" in ref)) return this.slots.run(() => this.inner.getVmWithCheckpoints(ref)).then((listing) => (this.learn(listing.vm), listing));
+        if (!("id" in ref)) {
+            return this.slots
+                .run(() => this.inner.getVmWithCheckpoints(ref))
+                .then((listing) => {
+                    this.learn(listing.vm);
+                    return listing;
+                });
+        }
         const key = ref.id.toLowerCase();
         let read = this.sharedReads.get(key);
         if (!read) {
@@ -84,11 +91,19 @@ class VmOrderedHost implements HyperVHost {
     }
 
     applyCheckpointSettings(ref: VmRef, desired: Parameters<HyperVHost["applyCheckpointSettings"]>[1]) {
-        return this.mutate(ref, () => this.slots.run(() => this.inner.applyCheckpointSettings(ref, desired)), (applied) => applied.after);
+        return this.mutate(
+            ref,
+            () => this.slots.run(() => this.inner.applyCheckpointSettings(ref, desired)),
+            (applied) => applied.after,
+        );
     }
 
     takeCheckpoint(ref: VmRef, request: Parameters<HyperVHost["takeCheckpoint"]>[1]) {
-        return this.mutate(ref, () => this.slots.run(() => this.inner.takeCheckpoint(ref, request)), (taken) => taken.vm);
+        return this.mutate(
+            ref,
+            () => this.slots.run(() => this.inner.takeCheckpoint(ref, request)),
+            (taken) => taken.vm,
+        );
     }
 
     applyCheckpoint(vmId: string, checkpointId: string, options?: { start?: boolean }) {

@@ -117,7 +117,11 @@ export function planAdoption(vms: ChosenVm[], options: AdoptionOptions, hostName
             const outputs = { ...withoutUndefined(policyOutputs(inputs, vm, settingsOf(vm))), __provider: serialisedProvider("policy") };
             policyVariable = variableOf(name, names);
             resources.push({
-                kind: "policy", name, variable: policyVariable, vmName: vm.name, inputs,
+                kind: "policy",
+                name,
+                variable: policyVariable,
+                vmName: vm.name,
+                inputs,
                 entry: { type: POLICY_TYPE, name, id: vm.id, inputs: { ...inputs, __provider: serialisedProvider("policy") }, outputs },
             });
         }
@@ -137,7 +141,11 @@ export function planAdoption(vms: ChosenVm[], options: AdoptionOptions, hostName
             const name = names.take(`${slug(vm.name) || "vm"}-${slug(cp.name) || "checkpoint"}`);
             const outputs = { ...withoutUndefined(adoptedOutputs(inputs, vm, cp)), __provider: serialisedProvider("checkpoint") };
             resources.push({
-                kind: "checkpoint", name, variable: variableOf(name, names), vmName: vm.name, inputs,
+                kind: "checkpoint",
+                name,
+                variable: variableOf(name, names),
+                vmName: vm.name,
+                inputs,
                 ...(policyVariable ? { dependsOn: policyVariable } : {}),
                 entry: { type: CHECKPOINT_TYPE, name, id: cp.id, inputs: { ...inputs, __provider: serialisedProvider("checkpoint") }, outputs },
             });
@@ -158,11 +166,20 @@ export function importFileOf(plan: AdoptionPlan): ImportFile {
 function policyDeclaration({ vm }: VmWithCheckpoints, base: Pick<PolicyInputs, "vmName" | "vmId" | "host">): { inputs: PolicyInputs; dropped: string[] } {
     const inputs: PolicyInputs = { ...base };
     switch (vm.checkpointType) {
-        case "Production": Object.assign(inputs, { type: "production", fallbackToStandard: true }); break;
-        case "ProductionOnly": Object.assign(inputs, { type: "production", fallbackToStandard: false }); break;
-        case "Standard": inputs.type = "standard"; break;
-        case "Disabled": inputs.disabled = true; break;
-        case null: break; // a host without checkpoint types
+        case "Production":
+            Object.assign(inputs, { type: "production", fallbackToStandard: true });
+            break;
+        case "ProductionOnly":
+            Object.assign(inputs, { type: "production", fallbackToStandard: false });
+            break;
+        case "Standard":
+            inputs.type = "standard";
+            break;
+        case "Disabled":
+            inputs.disabled = true;
+            break;
+        case null:
+            break; // a host without checkpoint types
     }
     inputs.fileLocation = vm.checkpointFileLocation;
     if (vm.automaticCheckpointsEnabled !== null) inputs.automaticCheckpoints = vm.automaticCheckpointsEnabled;
@@ -194,12 +211,23 @@ function whyNotAdoptable(cp: Checkpoint, { vm }: VmWithCheckpoints, hostName: st
 
 /** A resource name from a host's name: lower case letters, digits and dashes. */
 export function slug(text: string): string {
-    return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 60).replace(/-+$/, "");
+    return text
+        .normalize("NFKD")
+        .replace(/[\u0300-\u036f]/g, "")
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, "-")
+        .replace(/^-+|-+$/g, "")
+        .slice(0, 60)
+        .replace(/-+$/, "");
 }
 
-const RESERVED = new Set(("break case catch class const continue debugger default delete do else enum export extends false finally for function if " +
-    "implements import in instanceof interface let new null package private protected public return static super switch this throw true try " +
-    "typeof var void while with yield await arguments eval undefined hyperv pulumi").split(" "));
+const RESERVED = new Set(
+    (
+        "break case catch class const continue debugger default delete do else enum export extends false finally for function if " +
+        "implements import in instanceof interface let new null package private protected public return static super switch this throw true try " +
+        "typeof var void while with yield await arguments eval undefined hyperv pulumi"
+    ).split(" "),
+);
 
 /** A TypeScript identifier for a resource name: web01-before-iis-update → web01BeforeIisUpdate. */
 function variableOf(name: string, names: UniqueNames): string {
@@ -249,7 +277,11 @@ export function programOf(plan: AdoptionPlan, context: { importFile: string; hos
             .filter(([, v]) => v !== undefined)
             .map(([k, v]) => `    ${k}: ${JSON.stringify(v)},`);
         const options = [...(r.dependsOn ? [`dependsOn: [${r.dependsOn}]`] : []), ...(plan.protect ? ["protect: true"] : [])];
-        lines.push(`export const ${r.variable} = new hyperv.${cls}(${JSON.stringify(r.name)}, {`, ...args, `}${options.length ? `, { ${options.join(", ")} }` : ""});`);
+        lines.push(
+            `export const ${r.variable} = new hyperv.${cls}(${JSON.stringify(r.name)}, {`,
+            ...args,
+            `}${options.length ? `, { ${options.join(", ")} }` : ""});`,
+        );
     }
     return `${lines.join("\n")}\n`;
 }

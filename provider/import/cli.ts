@@ -43,7 +43,7 @@ interface Options {
 const program = new Command("hyperv-import")
     .description(
         "Write a `pulumi import --file` file that adopts the checkpoint policies and checkpoints of a host's VMs as they are, " +
-        "and the TypeScript that declares them (Pulumi cannot generate code for dynamic resources). Only reads the host.",
+            "and the TypeScript that declares them (Pulumi cannot generate code for dynamic resources). Only reads the host.",
     )
     .requiredOption("--host <address>", "the Hyper-V host: lab:<folder>, local, ssh://user@host[:port] or winrm://host")
     .requiredOption("--vm <name-or-id...>", "the VMs to adopt (repeat, or list several); a VM named by id is declared by vmId")
@@ -86,10 +86,16 @@ const program = new Command("hyperv-import")
         } finally {
             await disconnectAll();
         }
-        const plan = planAdoption(chosen, {
-            policies: options.policies, checkpoints: options.checkpoints, protect: options.protect,
-            ...(options.declareHost ? { host: options.host } : {}),
-        }, host.displayName);
+        const plan = planAdoption(
+            chosen,
+            {
+                policies: options.policies,
+                checkpoints: options.checkpoints,
+                protect: options.protect,
+                ...(options.declareHost ? { host: options.host } : {}),
+            },
+            host.displayName,
+        );
         if (plan.resources.length === 0) throw new Error("nothing to adopt: the VMs have no checkpoints that can be adopted, and --no-policies was given");
 
         const importFile = path.relative(process.cwd(), path.resolve(options.file)) || options.file;
@@ -102,9 +108,9 @@ const program = new Command("hyperv-import")
         for (const n of plan.notes) out.push(`  note: ${n}`);
         process.stdout.write(
             `Wrote ${plan.resources.length} resource(s) to ${options.file} and their declarations to ${options.code}:\n${out.join("\n")}\n` +
-            `Next: put the declarations in the stack's program (import "./${path.basename(options.code, ".ts")}" from index.ts), then run\n` +
-            `  ${importCommand(plan, importFile)}\n` +
-            "and `pulumi preview` shows no changes. Nothing on the host changes until you change the declarations.\n",
+                `Next: put the declarations in the stack's program (import "./${path.basename(options.code, ".ts")}" from index.ts), then run\n` +
+                `  ${importCommand(plan, importFile)}\n` +
+                "and `pulumi preview` shows no changes. Nothing on the host changes until you change the declarations.\n",
         );
     });
 
@@ -116,8 +122,10 @@ function writeAtomically(file: string, text: string): void {
 
 program.parseAsync(process.argv).catch((e: unknown) => {
     // Host settings come from options here, not from a stack: name the option.
-    const message = (e instanceof Error ? e.message : String(e))
-        .replace(/^invalid stack configuration hyperv:(\w+)/, (_, key: string) => `invalid --${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+    const message = (e instanceof Error ? e.message : String(e)).replace(
+        /^invalid stack configuration hyperv:(\w+)/,
+        (_, key: string) => `invalid --${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
+    );
     process.stderr.write(`hyperv-import: ${message.replace(/\s*\n\s*/g, " ")}\n`);
     process.exitCode = 1;
 });

@@ -38,7 +38,9 @@ export function checkpointVm(doc: LabDocument, tx: Transaction, vm: LabVm, optio
     checkName(options.name, scope);
     refuseTransitional(vm, scope);
     const before = projectVm(doc, vm);
-    const namesakes = checkpointsOf(doc, vm.id).filter((c) => c.name === options.name).map((c) => projectCheckpoint(vm, c));
+    const namesakes = checkpointsOf(doc, vm.id)
+        .filter((c) => c.name === options.name)
+        .map((c) => projectCheckpoint(vm, c));
     return { vm: before, namesakes, ...takeUnderType(doc, tx, vm, options, scope) };
 }
 
@@ -96,7 +98,14 @@ function checkpointWork(vm: LabVm, kind: "production" | "standard"): HostWork {
  * The VM's current state is discarded and it continues from a new differencing disk off the
  * checkpoint's disks, so new checkpoints branch from the applied one.
  */
-export function applyCheckpoint(doc: LabDocument, tx: Transaction, vm: LabVm, cp: LabCheckpoint, options: { start?: boolean | undefined }, scope: FailureScope): void {
+export function applyCheckpoint(
+    doc: LabDocument,
+    tx: Transaction,
+    vm: LabVm,
+    cp: LabCheckpoint,
+    options: { start?: boolean | undefined },
+    scope: FailureScope,
+): void {
     refuseTransitional(vm, scope);
     tx.spend({ operation: "apply", memoryMB: holdsMemory(cp.vmState) ? vm.memoryMB : 0 });
     const discarded = vm.hardDrives;

@@ -36,10 +36,14 @@ export function convertOneDocumentLab(labFolder: string): boolean {
     }
     const doc = parsed.data;
     try {
-        writeJournal(labFolder, {
-            host: doc.host,
-            vms: doc.vms.map((vm) => ({ vm, checkpoints: doc.checkpoints.filter((c) => c.vmId === vm.id) })),
-        }, { exclusive: true });
+        writeJournal(
+            labFolder,
+            {
+                host: doc.host,
+                vms: doc.vms.map((vm) => ({ vm, checkpoints: doc.checkpoints.filter((c) => c.vmId === vm.id) })),
+            },
+            { exclusive: true },
+        );
     } catch (e) {
         // Another process converted it first: its journal is the lab now.
         if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
@@ -53,7 +57,12 @@ export function convertOneDocumentLab(labFolder: string): boolean {
 }
 
 function unconvertible(labFolder: string, file: string, detail: string): HostError {
-    return new HostError("HostFailure", `the lab document ${file} is corrupt, so the lab cannot be converted to its journal: ${detail}`, { host: labFolder }, {
-        hint: "restore the file, or re-create the lab with `hyperv-lab init --force`",
-    });
+    return new HostError(
+        "HostFailure",
+        `the lab document ${file} is corrupt, so the lab cannot be converted to its journal: ${detail}`,
+        { host: labFolder },
+        {
+            hint: "restore the file, or re-create the lab with `hyperv-lab init --force`",
+        },
+    );
 }

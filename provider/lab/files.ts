@@ -37,7 +37,9 @@ export function createBaseDisk(tx: Transaction, vm: LabVm, diskPath: string): vo
 
 /** A new `<base>_<GUID>.avhdx` next to `parentPath`, differencing against it. */
 export function createDifferencingDisk(tx: Transaction, vm: LabVm, parentPath: string): string {
-    const base = windowsBasename(parentPath).replace(/\.a?vhdx?$/i, "").replace(/(_[0-9A-Fa-f-]{36})+$/, "");
+    const base = windowsBasename(parentPath)
+        .replace(/\.a?vhdx?$/i, "")
+        .replace(/(_[0-9A-Fa-f-]{36})+$/, "");
     const diskPath = windowsJoin(windowsDirname(parentPath), `${base}_${randomUUID().toUpperCase()}.avhdx`);
     tx.createFile(diskPath, `differencing disk of ${vm.name}; parent: ${parentPath}\n`);
     vm.diskFiles.push({ path: diskPath, parentPath, bytes: 0 });

@@ -1,13 +1,21 @@
 import * as path from "node:path";
 import type { ErrorContext } from "../host/errors";
 import type {
-    AppliedCheckpointSettings, Checkpoint, DesiredCheckpointSettings, HostCapabilities, TakeCheckpointRequest, TakenCheckpoint, Vm, VmRef, VmWithCheckpoints,
+    AppliedCheckpointSettings,
+    Checkpoint,
+    DesiredCheckpointSettings,
+    HostCapabilities,
+    TakeCheckpointRequest,
+    TakenCheckpoint,
+    Vm,
+    VmRef,
+    VmWithCheckpoints,
 } from "../host/model";
 import type { HyperVHost } from "../host/port";
 import { refuseUnsendable } from "../host/text";
 import { applyCheckpoint, checkpointVm, removeCheckpoint, renameCheckpoint } from "./checkpoints";
 import type { LabDocument, LabVm } from "./document";
-import { findCheckpoint, findVmById, resolveVm, scopeOf } from "./lookup";
+import { findCheckpoint, resolveVm, scopeOf } from "./lookup";
 import { capabilitiesOf } from "./os";
 import { checkpointsOf, projectCheckpoint, projectVm } from "./projection";
 import type { FailureScope } from "./refusals";

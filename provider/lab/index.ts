@@ -1,9 +1,22 @@
 export { LabHost, openLabHost } from "./host";
 export { initLab, setHostSettings, type InitLabOptions, type HostSettingsChange } from "./init";
 export {
-    addVm, setVm, startLabVm, stopLabVm, saveLabVm, suspendLabVm, resumeLabVm,
-    takeCheckpointOutOfBand, renameLabCheckpoint, applyLabCheckpoint, removeLabCheckpoint, writeToVm, queryLab,
-    type CheckpointRef, type VmChange, type OperatorCheckpointRequest,
+    addVm,
+    setVm,
+    startLabVm,
+    stopLabVm,
+    saveLabVm,
+    suspendLabVm,
+    resumeLabVm,
+    takeCheckpointOutOfBand,
+    renameLabCheckpoint,
+    applyLabCheckpoint,
+    removeLabCheckpoint,
+    writeToVm,
+    queryLab,
+    type CheckpointRef,
+    type VmChange,
+    type OperatorCheckpointRequest,
 } from "./operator";
 export { readLab, rewriteLab, journalPath, JOURNAL_NAME } from "./store";
 export { latencySettingsSchema, realisticLatency, type LatencySettings, type LatencyProfile } from "./latency";

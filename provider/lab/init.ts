@@ -26,11 +26,17 @@ export async function initLab(labFolder: string, options: InitLabOptions = {}): 
     const folder = path.resolve(labFolder);
     if (fs.existsSync(journalPath(folder)) || fs.existsSync(path.join(folder, ONE_DOCUMENT_NAME))) {
         if (!options.force) {
-            throw new HostError("HostFailure", `${folder} already holds a Hyper-V lab`, { host: folder, operation: "init" }, {
-                hint: "use --force to replace it, or choose another folder",
-            });
+            throw new HostError(
+                "HostFailure",
+                `${folder} already holds a Hyper-V lab`,
+                { host: folder, operation: "init" },
+                {
+                    hint: "use --force to replace it, or choose another folder",
+                },
+            );
         }
-        for (const name of ["volumes", ".locks", JOURNAL_NAME, ONE_DOCUMENT_NAME, `${ONE_DOCUMENT_NAME}${CONVERTED_SUFFIX}`]) fs.rmSync(path.join(folder, name), { recursive: true, force: true });
+        for (const name of ["volumes", ".locks", JOURNAL_NAME, ONE_DOCUMENT_NAME, `${ONE_DOCUMENT_NAME}${CONVERTED_SUFFIX}`])
+            fs.rmSync(path.join(folder, name), { recursive: true, force: true });
     }
     const doc: LabDocument = {
         format: LAB_FORMAT,

@@ -61,9 +61,14 @@ function decodeLine(line: string): unknown {
 }
 
 export function corrupt(labFolder: string, detail: string): HostError {
-    return new HostError("HostFailure", `the lab journal ${journalPath(labFolder)} is corrupt: ${detail}`, { host: labFolder }, {
-        hint: "restore the folder from a backup, or re-create the lab with `hyperv-lab init --force`",
-    });
+    return new HostError(
+        "HostFailure",
+        `the lab journal ${journalPath(labFolder)} is corrupt: ${detail}`,
+        { host: labFolder },
+        {
+            hint: "restore the folder from a backup, or re-create the lab with `hyperv-lab init --force`",
+        },
+    );
 }
 
 function parse<S extends z.ZodType>(schema: S, value: unknown, labFolder: string, where: string): z.infer<S> {
@@ -200,7 +205,11 @@ export function writeJournal(labFolder: string, snapshot: Snapshot, options: { e
 function syncFolder(folder: string): void {
     try {
         const dir = fs.openSync(folder, "r");
-        try { fs.fsyncSync(dir); } finally { fs.closeSync(dir); }
+        try {
+            fs.fsyncSync(dir);
+        } finally {
+            fs.closeSync(dir);
+        }
     } catch {
         // Directories cannot be opened for fsync on every platform; the rename is still atomic.
     }

@@ -54,16 +54,26 @@ const MB = 1024 * 1024;
 function realisticMs(work: HostWork): number {
     const t = realisticLatency;
     switch (work.operation) {
-        case "read": return t.readMs;
-        case "setVm": return t.setVmMs;
-        case "diskCheckpoint": return t.diskCheckpointMs;
-        case "productionCheckpoint": return t.productionCheckpointMs;
-        case "memoryCheckpoint": return t.memoryCheckpointMs + (work.memoryMB / t.memoryWriteMBps) * 1000;
-        case "apply": return t.applyMs + (work.memoryMB / t.memoryReadMBps) * 1000;
-        case "remove": return t.removeMs + (work.mergedBytes / MB / t.mergeMBps) * 1000;
-        case "start": return t.startMs;
-        case "stop": return t.stopMs;
-        case "save": return (work.memoryMB / t.memoryWriteMBps) * 1000;
+        case "read":
+            return t.readMs;
+        case "setVm":
+            return t.setVmMs;
+        case "diskCheckpoint":
+            return t.diskCheckpointMs;
+        case "productionCheckpoint":
+            return t.productionCheckpointMs;
+        case "memoryCheckpoint":
+            return t.memoryCheckpointMs + (work.memoryMB / t.memoryWriteMBps) * 1000;
+        case "apply":
+            return t.applyMs + (work.memoryMB / t.memoryReadMBps) * 1000;
+        case "remove":
+            return t.removeMs + (work.mergedBytes / MB / t.mergeMBps) * 1000;
+        case "start":
+            return t.startMs;
+        case "stop":
+            return t.stopMs;
+        case "save":
+            return (work.memoryMB / t.memoryWriteMBps) * 1000;
     }
 }
 
@@ -84,7 +94,9 @@ export function latencyFromEnvironment(value: string | undefined): LatencySettin
     const [profile, scale] = value.split("@");
     const parsed = latencySettingsSchema.safeParse({ profile, ...(scale !== undefined ? { timeScale: Number(scale) } : {}) });
     if (!parsed.success) {
-        throw new Error(`${LATENCY_ENV}="${value}" is not <profile>[@<timeScale>] with a profile of ${latencyProfileSchema.options.join(", ")} and a positive time scale, e.g. realistic@0.01`);
+        throw new Error(
+            `${LATENCY_ENV}="${value}" is not <profile>[@<timeScale>] with a profile of ${latencyProfileSchema.options.join(", ")} and a positive time scale, e.g. realistic@0.01`,
+        );
     }
     return parsed.data;
 }

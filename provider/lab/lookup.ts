@@ -21,7 +21,12 @@ export function resolveVm(doc: LabDocument, ref: VmRef, scope: FailureScope): La
     if ("id" in ref) return findVmById(doc, ref.id, scope);
     const matches = doc.vms.filter((v) => sameIgnoringCase(v.name, ref.name));
     if (matches.length === 0) throw fail.vmNotFoundByName(scope, ref.name);
-    if (matches.length > 1) throw fail.ambiguousVmName(scope, ref.name, matches.map((v) => v.id));
+    if (matches.length > 1)
+        throw fail.ambiguousVmName(
+            scope,
+            ref.name,
+            matches.map((v) => v.id),
+        );
     const vm = matches[0] as LabVm;
     scope.context.vm = vm.name;
     scope.context.vmId = vm.id;

@@ -143,9 +143,14 @@ function resolveCheckpoint(doc: LabDocument, vm: LabVm, ref: CheckpointRef, scop
     const all = checkpointsOf(doc, vm.id);
     const matches = "id" in ref ? all.filter((c) => c.id === ref.id.toLowerCase()) : all.filter((c) => c.name === ref.name);
     if (matches.length > 1) {
-        throw new HostError("HostFailure", `${matches.length} checkpoints of VM "${vm.name}" are named "${"name" in ref ? ref.name : ""}": ${matches.map((c) => c.id).join(", ")}`, scope.context, {
-            hint: "name the checkpoint by id",
-        });
+        throw new HostError(
+            "HostFailure",
+            `${matches.length} checkpoints of VM "${vm.name}" are named "${"name" in ref ? ref.name : ""}": ${matches.map((c) => c.id).join(", ")}`,
+            scope.context,
+            {
+                hint: "name the checkpoint by id",
+            },
+        );
     }
     const found = matches[0];
     if (found) return found;

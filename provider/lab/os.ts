@@ -12,7 +12,13 @@ export interface OsProfile {
 }
 
 export const osProfiles: Record<LabOs, OsProfile> = {
-    "2012r2": { caption: "Windows Server 2012 R2 Datacenter", build: 9600, supportsCheckpointType: false, supportsAutomaticCheckpoints: false, maxVmVersion: "5.0" },
+    "2012r2": {
+        caption: "Windows Server 2012 R2 Datacenter",
+        build: 9600,
+        supportsCheckpointType: false,
+        supportsAutomaticCheckpoints: false,
+        maxVmVersion: "5.0",
+    },
     "2016": { caption: "Windows Server 2016 Datacenter", build: 14393, supportsCheckpointType: true, supportsAutomaticCheckpoints: false, maxVmVersion: "8.0" },
     "2019": { caption: "Windows Server 2019 Datacenter", build: 17763, supportsCheckpointType: true, supportsAutomaticCheckpoints: true, maxVmVersion: "9.0" },
     "2022": { caption: "Windows Server 2022 Datacenter", build: 20348, supportsCheckpointType: true, supportsAutomaticCheckpoints: true, maxVmVersion: "10.0" },

@@ -19,21 +19,16 @@ function raise(scope: FailureScope, code: HostErrorCode, key: MessageKey, params
 export const fail = {
     vmNotFoundByName: (s: FailureScope, name: string) => raise(s, "VmNotFound", "vmNotFound", { name }),
     vmNotFoundById: (s: FailureScope, id: string) => raise(s, "VmNotFound", "vmIdNotFound", { id }),
-    ambiguousVmName: (s: FailureScope, name: string, ids: string[]) =>
-        raise(s, "AmbiguousVmName", "ambiguousVmName", { name, ids: ids.join(", ") }),
+    ambiguousVmName: (s: FailureScope, name: string, ids: string[]) => raise(s, "AmbiguousVmName", "ambiguousVmName", { name, ids: ids.join(", ") }),
     checkpointNotFound: (s: FailureScope) => raise(s, "CheckpointNotFound", "checkpointNotFound"),
     checkpointsDisabled: (s: FailureScope) => raise(s, "CheckpointsDisabled", "checkpointsDisabled"),
-    productionUnavailable: (s: FailureScope, reason: string) =>
-        raise(s, "ProductionUnavailable", "productionUnavailable", { reason }),
+    productionUnavailable: (s: FailureScope, reason: string) => raise(s, "ProductionUnavailable", "productionUnavailable", { reason }),
     invalidState: (s: FailureScope, state: string) => raise(s, "InvalidVmState", "invalidState", { state }),
     operationInProgress: (s: FailureScope) => raise(s, "InvalidVmState", "operationInProgress"),
     checkpointLimit: (s: FailureScope, max: number) => raise(s, "CheckpointLimit", "checkpointLimit", { max }),
     fileLocationLocked: (s: FailureScope, count: number) => raise(s, "FileLocationLocked", "fileLocationLocked", { count }),
-    parameterNotFound: (s: FailureScope, parameter: string) =>
-        raise(s, "UnsupportedByHost", "parameterNotFound", { parameter }),
-    invalidCheckpointName: (s: FailureScope, max: number, length: number) =>
-        raise(s, "HostFailure", "invalidCheckpointName", { max, length }),
+    parameterNotFound: (s: FailureScope, parameter: string) => raise(s, "UnsupportedByHost", "parameterNotFound", { parameter }),
+    invalidCheckpointName: (s: FailureScope, max: number, length: number) => raise(s, "HostFailure", "invalidCheckpointName", { max, length }),
     invalidPath: (s: FailureScope, path: string) => raise(s, "HostFailure", "invalidPath", { path }),
-    noBackupService: (s: FailureScope, service: string) =>
-        raise(s, "BackupServiceMissing", "noBackupService", { service }),
+    noBackupService: (s: FailureScope, service: string) => raise(s, "BackupServiceMissing", "noBackupService", { service }),
 };

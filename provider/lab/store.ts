@@ -6,7 +6,16 @@ import { convertOneDocumentLab, ONE_DOCUMENT_NAME } from "./conversion";
 import { labDocumentSchema, labHostSchema, LAB_FORMAT, type LabDocument, type LabHostSettings } from "./document";
 import { injectFault, type FaultPoint } from "./fault-injection";
 import {
-    appendChange, journalPath, JOURNAL_NAME, readJournal, vmRecordSchema, writeJournal, type Change, type ReaderPosition, type Snapshot, type VmRecord,
+    appendChange,
+    journalPath,
+    JOURNAL_NAME,
+    readJournal,
+    vmRecordSchema,
+    writeJournal,
+    type Change,
+    type ReaderPosition,
+    type Snapshot,
+    type VmRecord,
 } from "./journal";
 import { effectiveLatency, spendTime, type HostWork } from "./latency";
 import { fail } from "./refusals";
@@ -65,7 +74,7 @@ function applyChange(replica: Replica, change: Change): void {
 /** Brings this process's replica up to date with the journal: reads only what was appended since. */
 function catchUp(labFolder: string): Replica {
     const known = replicas.get(labFolder);
-    let read;
+    let read: ReturnType<typeof readJournal>;
     try {
         read = readJournal(labFolder, known?.position);
     } catch (e) {
@@ -81,9 +90,14 @@ function catchUp(labFolder: string): Replica {
 }
 
 function noLab(labFolder: string): HostError {
-    return new HostError("HostUnreachable", `there is no Hyper-V lab in ${labFolder} (no ${JOURNAL_NAME} nor ${ONE_DOCUMENT_NAME})`, { host: labFolder }, {
-        hint: `create one with \`hyperv-lab init --lab ${labFolder}\``,
-    });
+    return new HostError(
+        "HostUnreachable",
+        `there is no Hyper-V lab in ${labFolder} (no ${JOURNAL_NAME} nor ${ONE_DOCUMENT_NAME})`,
+        { host: labFolder },
+        {
+            hint: `create one with \`hyperv-lab init --lab ${labFolder}\``,
+        },
+    );
 }
 
 function materialise(replica: Replica): LabDocument {

@@ -18,7 +18,10 @@ export const newVmSchema = z.object({
     name: z.string().min(1),
     state: vmStateSchema.default("Off"),
     /** Defaults to the newest version the host creates; capped to it. */
-    version: z.string().regex(/^\d+\.\d+$/).optional(),
+    version: z
+        .string()
+        .regex(/^\d+\.\d+$/)
+        .optional(),
     checkpointType: checkpointTypeSchema.default("Production"),
     checkpointFileLocation: z.string().default(DEFAULT_FILE_LOCATION),
     automaticCheckpointsEnabled: z.boolean().default(false),

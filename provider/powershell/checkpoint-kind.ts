@@ -8,11 +8,7 @@ import type { Checkpoint, CheckpointKind, CheckpointType, Vm } from "../host/mod
  * plan: a checkpoint that holds memory (captured Running or Paused) is standard whatever was
  * planned, e.g. when the guest's VSS failed after the script's checks and Hyper-V fell back.
  */
-export function kindOfTakenCheckpoint(
-    vmBefore: Vm,
-    typeUsed: CheckpointType | null,
-    checkpoint: Checkpoint,
-): { kind: CheckpointKind; fellBack: boolean } {
+export function kindOfTakenCheckpoint(vmBefore: Vm, typeUsed: CheckpointType | null, checkpoint: Checkpoint): { kind: CheckpointKind; fellBack: boolean } {
     const askedProduction = typeUsed === "Production" || typeUsed === "ProductionOnly";
     if (holdsMemory(checkpoint.vmState)) return { kind: "standard", fellBack: askedProduction };
     const planned = plannedCheckpointKind(vmBefore, typeUsed);

@@ -22,11 +22,28 @@ import { unexpectedOutput } from "./errors";
  */
 
 const vmStateNumbers: Record<number, VmState> = {
-    1: "Other", 2: "Running", 3: "Off", 4: "Stopping", 6: "Saved", 9: "Paused", 10: "Starting", 11: "Reset",
-    32773: "Saving", 32776: "Pausing", 32777: "Resuming", 32779: "FastSaved", 32780: "FastSaving",
+    1: "Other",
+    2: "Running",
+    3: "Off",
+    4: "Stopping",
+    6: "Saved",
+    9: "Paused",
+    10: "Starting",
+    11: "Reset",
+    32773: "Saving",
+    32776: "Pausing",
+    32777: "Resuming",
+    32779: "FastSaved",
+    32780: "FastSaving",
 };
 const snapshotTypeNumbers: Record<number, SnapshotType> = {
-    0: "Standard", 1: "Recovery", 2: "Planned", 5: "Missing", 6: "Replica", 7: "AppConsistentReplica", 8: "SyncedReplica",
+    0: "Standard",
+    1: "Recovery",
+    2: "Planned",
+    5: "Missing",
+    6: "Replica",
+    7: "AppConsistentReplica",
+    8: "SyncedReplica",
 };
 const checkpointTypeNumbers: Record<number, CheckpointType> = { 2: "Disabled", 3: "Production", 4: "ProductionOnly", 5: "Standard" };
 
@@ -150,7 +167,10 @@ export function parseResult<T extends z.ZodType>(output: string, schema: T, cont
     }
     const result = schema.safeParse(json.ok);
     if (!result.success) {
-        const issues = result.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).slice(0, 5).join("; ");
+        const issues = result.error.issues
+            .map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`)
+            .slice(0, 5)
+            .join("; ");
         throw unexpectedOutput(context, `the result does not have the expected shape (${issues})`, output);
     }
     return result.data;

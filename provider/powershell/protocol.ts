@@ -62,7 +62,8 @@ const definePreludeHere = ". ([scriptblock]::Create($global:HvcpPreludeText))";
  * Defines the prelude in a remote session: Invoke-Command -Session runs in the session's global
  * scope, which keeps functions and variables from one command to the next.
  */
-const definePreludeIn = (session: string) => `$null = Invoke-Command -Session ${session} -ScriptBlock ([scriptblock]::Create($global:HvcpPreludeText)) -ErrorAction Stop`;
+const definePreludeIn = (session: string) =>
+    `$null = Invoke-Command -Session ${session} -ScriptBlock ([scriptblock]::Create($global:HvcpPreludeText)) -ErrorAction Stop`;
 
 /**
  * Sent once when the shell starts. It keeps the prelude and defines it where the scripts run
@@ -76,8 +77,10 @@ export function frameSessionStart(connect: Record<string, unknown> | null): stri
     // Which PowerShell runs the Hyper-V cmdlets, on which Windows build: asked where the scripts
     // will run (in the remote session for remote targets), so the session can refuse a pairing
     // that cannot work before any operation (see shell-compatibility.ts).
-    const probe = "{ $build = $null; try { $build = [int](CimCmdlets\\Get-CimInstance -ClassName Win32_OperatingSystem -ErrorAction Stop).BuildNumber } catch { }; [pscustomobject]@{ psEdition = [string]$PSVersionTable.PSEdition; psVersion = $PSVersionTable.PSVersion.ToString(); osBuild = $build } }";
-    const report = (run: string) => `$HvcpProbe = ${run}; $HvcpOut = ConvertTo-Json -Compress -InputObject ([ordered]@{ ok = [ordered]@{ psEdition = [string]$HvcpProbe.psEdition; psVersion = [string]$HvcpProbe.psVersion; osBuild = $HvcpProbe.osBuild } })`;
+    const probe =
+        "{ $build = $null; try { $build = [int](CimCmdlets\\Get-CimInstance -ClassName Win32_OperatingSystem -ErrorAction Stop).BuildNumber } catch { }; [pscustomobject]@{ psEdition = [string]$PSVersionTable.PSEdition; psVersion = $PSVersionTable.PSVersion.ToString(); osBuild = $build } }";
+    const report = (run: string) =>
+        `$HvcpProbe = ${run}; $HvcpOut = ConvertTo-Json -Compress -InputObject ([ordered]@{ ok = [ordered]@{ psEdition = [string]$HvcpProbe.psEdition; psVersion = [string]$HvcpProbe.psVersion; osBuild = $HvcpProbe.osBuild } })`;
     if (!connect) return `${common}; try { ${keepPrelude}; ${definePreludeHere}; ${report(`& ${probe}`)} } catch { ${frameCatch} }; ${writeResult}`;
     const keep = [
         keepPrelude,

@@ -26,7 +26,10 @@ export class ShellPool implements Transport {
     private readonly waiting: Waiter[] = [];
     private disposed = false;
 
-    constructor(readonly target: PowerShellTarget, private readonly env: NodeJS.ProcessEnv = process.env) {
+    constructor(
+        readonly target: PowerShellTarget,
+        private readonly env: NodeJS.ProcessEnv = process.env,
+    ) {
         this.displayName = describeTarget(target);
         this.maxShells = target.maxSessions;
     }

@@ -32,7 +32,10 @@ interface RunningShell {
 }
 
 class ShellCrashed extends Error {
-    constructor(message: string, readonly undone: string | null = null) {
+    constructor(
+        message: string,
+        readonly undone: string | null = null,
+    ) {
         super(message);
     }
 }
@@ -98,7 +101,11 @@ export class Shell {
                 return await this.invokeOnce(script, options);
             } catch (again) {
                 if (!(again instanceof ShellCrashed)) throw again;
-                throw this.error("HostUnreachable", `the PowerShell process exited during ${options.operation}, and again after a restart (${again.message})`, options);
+                throw this.error(
+                    "HostUnreachable",
+                    `the PowerShell process exited during ${options.operation}, and again after a restart (${again.message})`,
+                    options,
+                );
             }
         }
     }
@@ -108,21 +115,34 @@ export class Shell {
         const timeoutMs = options.timeoutMs ?? this.target.timeouts.operationSeconds * 1000;
         let stdout: string;
         try {
-            stdout = await this.run(shell, frameInvocation(script, this.target.kind !== "local"), timeoutMs, options);
+            stdout = await this.run(shell, frameInvocation(script, this.target.kind !== "local"), timeoutMs);
         } catch (e) {
             if (!(e instanceof ShellTimedOut) && !(e instanceof ShellCrashed)) throw e;
             const undone = await this.compensate(extractUndo(shell.stdoutSoFar), options);
             if (e instanceof ShellCrashed) throw new ShellCrashed(e.message, undone);
             const still = options.readOnly ? "" : `. It may still complete on the host: check the VM (\`pulumi refresh\`) before retrying`;
-            throw this.error("HostTimeout", `${options.operation} did not finish within ${Math.round(timeoutMs / 1000)} s; the shell was stopped${undone ? `. ${undone}` : ""}${still}`, options);
+            throw this.error(
+                "HostTimeout",
+                `${options.operation} did not finish within ${Math.round(timeoutMs / 1000)} s; the shell was stopped${undone ? `. ${undone}` : ""}${still}`,
+                options,
+            );
         }
         const result = extractResult(stdout);
         if (result === null) {
-            throw this.error("UnexpectedOutput", `the shell printed no result for ${options.operation}. Output: ${excerpt(stdout) || "(none)"}; errors: ${excerpt(shell.stderrTail) || "(none)"}`, options);
+            throw this.error(
+                "UnexpectedOutput",
+                `the shell printed no result for ${options.operation}. Output: ${excerpt(stdout) || "(none)"}; errors: ${excerpt(shell.stderrTail) || "(none)"}`,
+                options,
+            );
         }
         if (result === PRELUDE_MISSING_ANSWER) {
             // The script did nothing: define the prelude where it runs and run it again, once.
-            if (retried.prelude) throw this.error("UnexpectedOutput", `the shell lost the provider's PowerShell helpers again right after defining them, during ${options.operation}`, options);
+            if (retried.prelude)
+                throw this.error(
+                    "UnexpectedOutput",
+                    `the shell lost the provider's PowerShell helpers again right after defining them, during ${options.operation}`,
+                    options,
+                );
             await this.definePrelude(shell, options);
             return this.invokeOnce(script, options, { ...retried, prelude: true });
         }
@@ -149,7 +169,7 @@ export class Shell {
 
     /** Defines the prelude again in a shell (or its remote session) that lacks this version of it. */
     private async definePrelude(shell: RunningShell, options: InvocationOptions): Promise<void> {
-        const stdout = await this.run(shell, framePreludeDefinition(this.target.kind !== "local"), this.target.timeouts.connectSeconds * 1000, options);
+        const stdout = await this.run(shell, framePreludeDefinition(this.target.kind !== "local"), this.target.timeouts.connectSeconds * 1000);
         const answer = safeJson(extractResult(stdout) ?? "") as { ok?: unknown; error?: { message?: unknown } } | null;
         if (answer?.ok === true) return;
         const why = typeof answer?.error?.message === "string" ? answer.error.message : `no answer (${excerpt(stdout) || "no output"})`;
@@ -166,7 +186,11 @@ export class Shell {
         const undo: InvocationOptions = { operation: `undo of an interrupted ${options.operation}`, readOnly: false };
         try {
             const shell = await this.ensureStarted(undo);
-            const stdout = await this.run(shell, frameInvocation(compensation.script, this.target.kind !== "local"), this.target.timeouts.operationSeconds * 1000, undo);
+            const stdout = await this.run(
+                shell,
+                frameInvocation(compensation.script, this.target.kind !== "local"),
+                this.target.timeouts.operationSeconds * 1000,
+            );
             const answer = safeJson(extractResult(stdout) ?? "") as { ok?: unknown; error?: { message?: string } } | null;
             if (answer && "ok" in answer) return compensation.done;
             return compensation.failed(answer?.error?.message ?? `no answer (${excerpt(stdout) || "no output"})`);
@@ -176,7 +200,7 @@ export class Shell {
     }
 
     /** Writes one command; resolves with its stdout, or throws ShellCrashed / ShellTimedOut. */
-    private async run(shell: RunningShell, command: string, timeoutMs: number, options: InvocationOptions): Promise<string> {
+    private async run(shell: RunningShell, command: string, timeoutMs: number): Promise<string> {
         shell.stdoutSoFar = "";
         shell.stderrSoFar = "";
         let timer: NodeJS.Timeout | undefined;
@@ -249,13 +273,14 @@ export class Shell {
             running.stderrSoFar = (running.stderrSoFar + chunk.toString()).slice(-EXCERPT);
         });
         this.running = running;
-        const startOptions = { ...options, operation: `start ${executable} for ${options.operation}` };
         let stdout: string;
         try {
-            stdout = await this.run(running, frameSessionStart(remoteConnectParameters(this.target)), this.target.timeouts.connectSeconds * 1000, startOptions);
+            stdout = await this.run(running, frameSessionStart(remoteConnectParameters(this.target)), this.target.timeouts.connectSeconds * 1000);
         } catch (e) {
             if (e instanceof ShellCrashed) {
-                const why = spawnError ? `${executable} could not be started (${spawnError}); install PowerShell or set the shell setting` : `${executable} exited at start (${e.message})`;
+                const why = spawnError
+                    ? `${executable} could not be started (${spawnError}); install PowerShell or set the shell setting`
+                    : `${executable} exited at start (${e.message})`;
                 throw this.error("HostUnreachable", why, options);
             }
             throw e;
@@ -278,12 +303,21 @@ export class Shell {
         const probe = shellProbeSchema.safeParse((parsed as { ok?: unknown } | null)?.ok);
         if (!probe.success) {
             this.kill(running);
-            throw this.error("UnexpectedOutput", `${executable} did not answer the session start as PowerShell would. Output: ${excerpt(stdout) || "(none)"}`, options);
+            throw this.error(
+                "UnexpectedOutput",
+                `${executable} did not answer the session start as PowerShell would. Output: ${excerpt(stdout) || "(none)"}`,
+                options,
+            );
         }
         const refusal = shellRefusal(probe.data, this.target);
         if (refusal) {
             this.kill(running);
-            throw new HostError("UnsupportedShell", refusal.detail, { host: this.displayName, operation: `connect for ${options.operation}` }, { hint: refusal.hint });
+            throw new HostError(
+                "UnsupportedShell",
+                refusal.detail,
+                { host: this.displayName, operation: `connect for ${options.operation}` },
+                { hint: refusal.hint },
+            );
         }
         return running;
     }
@@ -335,6 +369,7 @@ function remoteFailure(result: string): { connectionLost: boolean; error: Record
 /** What ssh printed during the last command (" (ssh: ...)"), or "". */
 function sshSaid(shell: RunningShell): string {
     const lines = `${shell.stdoutSoFar}\n${shell.stderrSoFar}`
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: terminal escape sequences (ESC [) are what this removes
         .replace(/\u001b\[[0-9;?]*[A-Za-z]/g, "")
         .split(/\r?\n/)
         .map((l) => l.trim())

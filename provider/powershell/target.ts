@@ -75,14 +75,12 @@ const winrmTargetSchema = z.object({
     maxSessions: maxSessionsSchema,
 });
 
-export const powerShellTargetSchema = z
-    .discriminatedUnion("kind", [localTargetSchema, sshTargetSchema, winrmTargetSchema])
-    .superRefine((target, ctx) => {
-        // Otherwise the shell fails inside ConvertTo-SecureString, far from the setting at fault.
-        if (target.kind === "winrm" && target.userName !== undefined && !target.password) {
-            ctx.addIssue({ code: "custom", path: ["password"], message: "a WinRM user needs a password" });
-        }
-    });
+export const powerShellTargetSchema = z.discriminatedUnion("kind", [localTargetSchema, sshTargetSchema, winrmTargetSchema]).superRefine((target, ctx) => {
+    // Otherwise the shell fails inside ConvertTo-SecureString, far from the setting at fault.
+    if (target.kind === "winrm" && target.userName !== undefined && !target.password) {
+        ctx.addIssue({ code: "custom", path: ["password"], message: "a WinRM user needs a password" });
+    }
+});
 
 /** Settings as the user writes them (defaults optional). */
 export type PowerShellTargetInput = z.input<typeof powerShellTargetSchema>;
@@ -107,9 +105,10 @@ export function targetKey(target: PowerShellTarget): string {
     const { timeouts: _timeouts, maxSessions: _maxSessions, ...identity } = target;
     // A changed password needs a new session, but keys end up in maps that debuggers print: keep
     // only a digest of it.
-    const printable = identity.kind === "winrm" && identity.password !== undefined
-        ? { ...identity, password: createHash("sha256").update(identity.password).digest("hex").slice(0, 16) }
-        : identity;
+    const printable =
+        identity.kind === "winrm" && identity.password !== undefined
+            ? { ...identity, password: createHash("sha256").update(identity.password).digest("hex").slice(0, 16) }
+            : identity;
     return JSON.stringify(printable, Object.keys(printable).sort());
 }
 

@@ -92,7 +92,12 @@ function requiredPackages(programDir, pluginMessages) {
                     seen.add(pkg.name);
                     const dep = new pluginMessages.PackageDependency();
                     dep.setKind("resource");
-                    dep.setName(pkg.pulumi.name ?? String(pkg.name).replace(/^@pulumi\//, "").replace(/^@/, ""));
+                    dep.setName(
+                        pkg.pulumi.name ??
+                            String(pkg.name)
+                                .replace(/^@pulumi\//, "")
+                                .replace(/^@/, ""),
+                    );
                     const version = pkg.pulumi.version ?? pkg.version;
                     dep.setVersion(version.startsWith("v") ? version : `v${version}`);
                     if (pkg.pulumi.server) dep.setServer(pkg.pulumi.server);
@@ -127,7 +132,10 @@ function main() {
     const unary = (fn) => (call, callback) => {
         Promise.resolve()
             .then(() => fn(call.request))
-            .then((res) => callback(null, res), (err) => callback({ code: grpc.status.UNKNOWN, details: String(err?.stack ?? err) }));
+            .then(
+                (res) => callback(null, res),
+                (err) => callback({ code: grpc.status.UNKNOWN, details: String(err?.stack ?? err) }),
+            );
     };
 
     const handlers = {
@@ -217,7 +225,10 @@ function main() {
                 ? [...nodeArgsOf(options), entry, ...req.getArgsList(), pluginDir]
                 : [...nodeArgsOf(options), entry, pluginDir, ...req.getArgsList()];
         } catch {
-            call.destroy({ code: grpc.status.FAILED_PRECONDITION, details: `it looks like the plugin's dependencies are not installed; run npm install in ${pluginDir}` });
+            call.destroy({
+                code: grpc.status.FAILED_PRECONDITION,
+                details: `it looks like the plugin's dependencies are not installed; run npm install in ${pluginDir}`,
+            });
             return;
         }
         const extraEnv = Object.fromEntries(req.getEnvList().map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]));
@@ -229,7 +240,12 @@ function main() {
         const req = call.request;
         const dir = programDirOf(req.getInfo(), req.getDirectory() || here);
         const npm = process.platform === "win32" ? "npm.cmd" : "npm";
-        streamChild(call, spawn(npm, ["install"], { cwd: dir, env: process.env, stdio: ["ignore", "pipe", "pipe"] }), messages.InstallDependenciesResponse, false);
+        streamChild(
+            call,
+            spawn(npm, ["install"], { cwd: dir, env: process.env, stdio: ["ignore", "pipe", "pipe"] }),
+            messages.InstallDependenciesResponse,
+            false,
+        );
     }
 
     function streamChild(call, child, Response, withExitCode) {

@@ -16,10 +16,14 @@ export function declaredCheckpointType(policy: PolicyView): CheckpointType | und
 /** The type a Checkpoint's own `type` argument switches the VM to for that one checkpoint. */
 export function checkpointOverrideType(checkpoint: CheckpointView): CheckpointType | undefined {
     switch (checkpoint.type) {
-        case "standard": return "Standard";
-        case "production": return "Production";
-        case "productionOnly": return "ProductionOnly";
-        default: return undefined;
+        case "standard":
+            return "Standard";
+        case "production":
+            return "Production";
+        case "productionOnly":
+            return "ProductionOnly";
+        default:
+            return undefined;
     }
 }
 

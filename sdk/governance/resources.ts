@@ -22,7 +22,17 @@ export const GROUP_TYPE = "pulumi-nodejs:dynamic/hyperv:CheckpointGroup";
  * preview (values not known yet are left out, see knownFields).
  */
 const policyView = policyOutputsSchema
-    .pick({ vmName: true, vmId: true, host: true, vmNameDeclared: true, type: true, fallbackToStandard: true, disabled: true, fileLocation: true, ensureBackupIntegration: true })
+    .pick({
+        vmName: true,
+        vmId: true,
+        host: true,
+        vmNameDeclared: true,
+        type: true,
+        fallbackToStandard: true,
+        disabled: true,
+        fileLocation: true,
+        ensureBackupIntegration: true,
+    })
     .partial();
 export type PolicyView = z.infer<typeof policyView>;
 
@@ -32,11 +42,13 @@ const checkpointView = checkpointOutputsSchema
 export type CheckpointView = z.infer<typeof checkpointView>;
 
 /** A group, for the rules: the declared VMs and, once created, what it holds on each. */
-const groupView = z.object({
-    name: z.string(),
-    vms: z.array(groupMemberSchema),
-    members: z.array(groupMemberOutputSchema.pick({ vmId: true, vmName: true, creationTime: true })),
-}).partial();
+const groupView = z
+    .object({
+        name: z.string(),
+        vms: z.array(groupMemberSchema),
+        members: z.array(groupMemberOutputSchema.pick({ vmId: true, vmName: true, creationTime: true })),
+    })
+    .partial();
 
 /** The VM a resource names: by id, by name, or both once the provider has read it. */
 export interface VmRef {
@@ -78,7 +90,15 @@ export function declaredResource(resource: EngineResource): DeclaredResource | u
     if (resource.type === CHECKPOINT_TYPE) {
         const parsed = checkpointView.safeParse(knownFields(resource.props, Object.keys(checkpointView.shape)));
         if (!parsed.success) return undefined;
-        return { kind: "checkpoint", name: resource.name, urn: resource.urn, vm: vmRefOf(parsed.data), props: parsed.data, label: `Checkpoint "${resource.name}"`, inGroup: false };
+        return {
+            kind: "checkpoint",
+            name: resource.name,
+            urn: resource.urn,
+            vm: vmRefOf(parsed.data),
+            props: parsed.data,
+            label: `Checkpoint "${resource.name}"`,
+            inGroup: false,
+        };
     }
     return undefined;
 }
@@ -103,7 +123,15 @@ export function declaredResourcesOf(resource: EngineResource): DeclaredResource[
             ...(held && { creationTime: held.creationTime }),
         };
         const vm = vmRefOf({ ...props, vmName: member.vmName ?? held?.vmName });
-        return { kind: "checkpoint", name: resource.name, urn: resource.urn, vm, props, label: `CheckpointGroup "${resource.name}"'s checkpoint`, inGroup: true };
+        return {
+            kind: "checkpoint",
+            name: resource.name,
+            urn: resource.urn,
+            vm,
+            props,
+            label: `CheckpointGroup "${resource.name}"'s checkpoint`,
+            inGroup: true,
+        };
     });
 }
 

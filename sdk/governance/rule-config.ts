@@ -16,7 +16,12 @@ export interface RuleOptions<C> {
 export class RuleConfig<C extends Record<string, unknown>> {
     readonly defaults: C;
 
-    constructor(private readonly rule: string, private readonly schema: z.ZodType<C>, defaults: C, overrides: Partial<C> = {}) {
+    constructor(
+        private readonly rule: string,
+        private readonly schema: z.ZodType<C>,
+        defaults: C,
+        overrides: Partial<C> = {},
+    ) {
         this.defaults = this.parse({ ...defaults, ...overrides }, "the defaults given in code");
     }
 
@@ -46,14 +51,17 @@ export class RuleConfig<C extends Record<string, unknown>> {
 
 /** A regular expression (matched case-insensitively), checked to compile. */
 export function regexSchema(message: string) {
-    return z.string().refine((source) => {
-        try {
-            new RegExp(source, "i");
-            return true;
-        } catch {
-            return false;
-        }
-    }, { message });
+    return z.string().refine(
+        (source) => {
+            try {
+                new RegExp(source, "i");
+                return true;
+            } catch {
+                return false;
+            }
+        },
+        { message },
+    );
 }
 
 export function regexListSchema(what: string) {

@@ -17,7 +17,10 @@ type Impl = "policyProvider" | "checkpointProvider" | "checkpointGroupProvider";
 type Method = "check" | "diff" | "create" | "read" | "update" | "delete";
 
 export function forward(impl: Impl): pulumi.dynamic.ResourceProvider {
-    const to = (m: Method) => (...a: unknown[]) => require("hyperv-checkpoints/provider")[impl][m](...a);
+    const to =
+        (m: Method) =>
+        (...a: unknown[]) =>
+            require("hyperv-checkpoints/provider")[impl][m](...a);
     return {
         configure: async (r) => require("hyperv-checkpoints/provider").configure(r.config),
         check: to("check"),

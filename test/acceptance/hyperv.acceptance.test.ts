@@ -58,13 +58,20 @@ describe("acceptance: a real Hyper-V host through PowerShell", function () {
 
     before(async function () {
         if (!target) {
-            console.log("    acceptance suite skipped: set HYPERV_TEST_HOST (and HYPERV_TEST_USER, HYPERV_TEST_KEY_FILE, ...) to run it against a Hyper-V host");
+            console.log(
+                "    acceptance suite skipped: set HYPERV_TEST_HOST (and HYPERV_TEST_USER, HYPERV_TEST_KEY_FILE, ...) to run it against a Hyper-V host",
+            );
             this.skip();
         }
         const settings = powerShellTargetSchema.parse(target);
         host = createPowerShellHost(settings);
         lease = leaseSession(settings);
-        const created = JSON.parse(await lease.invoke(renderScript(newVmScript, { name: vmName, path: process.env.HYPERV_TEST_VM_PATH ?? null }), { operation: "create test VM", readOnly: false }));
+        const created = JSON.parse(
+            await lease.invoke(renderScript(newVmScript, { name: vmName, path: process.env.HYPERV_TEST_VM_PATH ?? null }), {
+                operation: "create test VM",
+                readOnly: false,
+            }),
+        );
         assert.ok(created.ok, JSON.stringify(created));
         vmId = created.ok.vm.id;
     });
@@ -95,7 +102,10 @@ describe("acceptance: a real Hyper-V host through PowerShell", function () {
         assert.equal(applied.after.checkpointType, "Standard");
         assert.equal(applied.checkpointCount, 0);
         const location = applied.after.checkpointFileLocation;
-        const again = await host.applyCheckpointSettings({ name: vmName }, { checkpointType: "Production", checkpointFileLocation: `${location.toUpperCase()}\\` });
+        const again = await host.applyCheckpointSettings(
+            { name: vmName },
+            { checkpointType: "Production", checkpointFileLocation: `${location.toUpperCase()}\\` },
+        );
         assert.equal(again.before.checkpointType, "Standard");
         assert.equal(again.after.checkpointType, "Production");
         assert.equal(again.after.checkpointFileLocation, location, "the same location in other case is no change");
@@ -113,7 +123,10 @@ describe("acceptance: a real Hyper-V host through PowerShell", function () {
         const after = await host.getVm({ id: vmId });
         assert.equal(after.checkpointType, "Production", "the temporary type was switched back");
         const listed = await checkpointsOf(host, vmId);
-        assert.deepEqual(listed.map((c) => c.id), [first.checkpoint.id, second.checkpoint.id]);
+        assert.deepEqual(
+            listed.map((c) => c.id),
+            [first.checkpoint.id, second.checkpoint.id],
+        );
         const renamed = await host.renameCheckpoint(vmId, second.checkpoint.id, "第二 checkpoint");
         assert.equal(renamed.name, "第二 checkpoint");
         const applied = await host.applyCheckpoint(vmId, first.checkpoint.id);
@@ -121,14 +134,19 @@ describe("acceptance: a real Hyper-V host through PowerShell", function () {
         await host.removeCheckpoint(vmId, second.checkpoint.id);
         await assert.rejects(checkpointOf(host, vmId, second.checkpoint.id), (e: unknown) => isHostError(e, "CheckpointNotFound"));
         const { checkpoints } = await host.getVmWithCheckpoints({ id: vmId });
-        assert.deepEqual(checkpoints.map((c) => c.id), [first.checkpoint.id]);
+        assert.deepEqual(
+            checkpoints.map((c) => c.id),
+            [first.checkpoint.id],
+        );
     });
 
     it("refuses a checkpoint while checkpoints are disabled, and leaves the policy alone", async () => {
         const caps = await host.capabilities();
         if (!caps.supportsCheckpointType) return;
         await host.applyCheckpointSettings({ id: vmId }, { checkpointType: "Disabled" });
-        await assert.rejects(host.takeCheckpoint({ id: vmId }, { name: "nope", temporaryType: "Standard" }), (e: unknown) => isHostError(e, "CheckpointsDisabled"));
+        await assert.rejects(host.takeCheckpoint({ id: vmId }, { name: "nope", temporaryType: "Standard" }), (e: unknown) =>
+            isHostError(e, "CheckpointsDisabled"),
+        );
         assert.equal((await host.getVm({ id: vmId })).checkpointType, "Disabled");
         const reenabled = await host.applyCheckpointSettings({ id: vmId }, { reenableCheckpoints: true });
         assert.equal(reenabled.after.checkpointType, "Production");
@@ -137,7 +155,10 @@ describe("acceptance: a real Hyper-V host through PowerShell", function () {
     it("reports the checkpoints that already had a name", async () => {
         const one = await host.takeCheckpoint({ id: vmId }, { name: "twice" });
         const two = await host.takeCheckpoint({ id: vmId }, { name: "twice" });
-        assert.deepEqual(two.namesakes.map((c) => c.id), [one.checkpoint.id]);
+        assert.deepEqual(
+            two.namesakes.map((c) => c.id),
+            [one.checkpoint.id],
+        );
         await host.removeCheckpoint(vmId, two.checkpoint.id);
         await host.removeCheckpoint(vmId, one.checkpoint.id);
     });
@@ -145,7 +166,9 @@ describe("acceptance: a real Hyper-V host through PowerShell", function () {
     it("refuses to move the file location of a VM with checkpoints, or keeps it when asked to", async () => {
         const taken = await host.takeCheckpoint({ id: vmId }, { name: "pin" });
         const elsewhere = `${taken.vm.checkpointFileLocation}\\elsewhere`;
-        await assert.rejects(host.applyCheckpointSettings({ id: vmId }, { checkpointFileLocation: elsewhere }), (e: unknown) => isHostError(e, "FileLocationLocked"));
+        await assert.rejects(host.applyCheckpointSettings({ id: vmId }, { checkpointFileLocation: elsewhere }), (e: unknown) =>
+            isHostError(e, "FileLocationLocked"),
+        );
         const kept = await host.applyCheckpointSettings({ id: vmId }, { checkpointFileLocation: elsewhere, fileLocationWhileCheckpointed: "keep" });
         assert.equal(kept.after.checkpointFileLocation, taken.vm.checkpointFileLocation);
         await host.removeCheckpoint(vmId, taken.checkpoint.id);

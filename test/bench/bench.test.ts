@@ -18,7 +18,10 @@ describe("npm run bench, at a tiny size", function () {
     it("measures the engine floor and ours, the provider in process and the host traffic, and writes them as JSON", async () => {
         const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bench-smoke-")), "results.json");
         const results = await runBench({
-            sizes: [1], refreshSizes: [1, 3], rounds: 1, out,
+            sizes: [1],
+            refreshSizes: [1, 3],
+            rounds: 1,
+            out,
             parts: { engine: true, provider: true, traffic: true, fleet: false },
             log: () => undefined,
         });
@@ -39,7 +42,10 @@ describe("npm run bench, at a tiny size", function () {
 
         const traffic = written.traffic.operations.at(-1).operations;
         for (const o of traffic) assert.ok(o.roundTrips >= 1 && o.bytesOutPerTrip > 0 && o.bytesInPerTrip > 0, `${o.resource} ${o.op}`);
-        assert.deepEqual(written.traffic.refresh.map((r: { checkpoints: number }) => r.checkpoints), [1, 3]);
+        assert.deepEqual(
+            written.traffic.refresh.map((r: { checkpoints: number }) => r.checkpoints),
+            [1, 3],
+        );
         for (const s of written.traffic.shells) assert.equal(s.sessions, s.hosts, "one shell session per host");
 
         assert.match(render(results), /ours\/floor/);
@@ -71,9 +77,15 @@ describe("npm run bench -- --only fleet, at a tiny size", function () {
         // Without pwsh (outside CI) the PowerShell half is left out; CI requires it, and the bench then fails loudly.
         const adapters = findPwsh() || process.env.HYPERV_REQUIRE_POWERSHELL === "1" ? (["lab", "pwsh-local"] as const) : (["lab"] as const);
         const runs = await measureFleetSpeed({ sizes: [2], sessions: [2], adapters: [...adapters], timeScale: 0.01, log: () => undefined });
-        assert.deepEqual(runs.map((r) => `${r.adapter} ${r.op}`), adapters.flatMap((a) => [`${a} up`, `${a} destroy`]));
+        assert.deepEqual(
+            runs.map((r) => `${r.adapter} ${r.op}`),
+            adapters.flatMap((a) => [`${a} up`, `${a} destroy`]),
+        );
         for (const r of runs) {
-            assert.ok(r.workSeconds > 0 && r.chainSeconds > 0 && r.chainSeconds <= r.workSeconds, `${r.adapter} ${r.op}: the host worked (${JSON.stringify(r)})`);
+            assert.ok(
+                r.workSeconds > 0 && r.chainSeconds > 0 && r.chainSeconds <= r.workSeconds,
+                `${r.adapter} ${r.op}: the host worked (${JSON.stringify(r)})`,
+            );
             assert.ok(r.seconds >= r.floorSeconds && r.ratio >= 1, `${r.adapter} ${r.op}: nothing beats the floor (${JSON.stringify(r)})`);
         }
     });

@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { isHostError, sameHostPath, type HostErrorCode } from "../../provider/host";
-import type { HyperVHost } from "../../provider/host/port";
 import { addVm, readLab, takeCheckpointOutOfBand } from "../../provider/lab";
 import { hostileNames, hostilePaths, hostileScriptWords } from "../corpus/hostile";
 import { freshLab, removeLabs } from "../lab/helpers";
@@ -154,7 +153,10 @@ describe("hostile values", () => {
                     }
                     await problems.check("(the lab)", "holds one checkpoint per VM, each VM under its own name", async () => {
                         const doc = readLab(folder);
-                        assert.deepEqual(doc.vms.map((v) => v.name), [...ids.keys()]);
+                        assert.deepEqual(
+                            doc.vms.map((v) => v.name),
+                            [...ids.keys()],
+                        );
                         for (const id of ids.values()) assert.equal(doc.checkpoints.filter((c) => c.vmId === id).length, 1);
                     });
                 }
@@ -166,13 +168,19 @@ describe("hostile values", () => {
                 const findsNothing = async (name: string) => {
                     const before = hostState(folder);
                     await problems.check(name, "not found by name", () => expectRefusal(host.getVmWithCheckpoints({ name }), "VmNotFound", /virtual machine/i));
-                    await problems.check(name, "not checkpointed by name", () => expectRefusal(host.takeCheckpoint({ name }, { name: "x" }), "VmNotFound", /virtual machine/i));
+                    await problems.check(name, "not checkpointed by name", () =>
+                        expectRefusal(host.takeCheckpoint({ name }, { name: "x" }), "VmNotFound", /virtual machine/i),
+                    );
                     await problems.check(name, "changed nothing", async () => assert.deepEqual(hostState(folder), before));
                 };
                 for (const name of used.filter(unsendable)) {
                     const before = hostState(folder);
-                    await problems.check(name, "refused as text no host can be sent", () => expectRefusal(host.getVmWithCheckpoints({ name }), "UnsendableText", /surrogate/));
-                    await problems.check(name, "not checkpointed by name", () => expectRefusal(host.takeCheckpoint({ name }, { name: "x" }), "UnsendableText", /surrogate/));
+                    await problems.check(name, "refused as text no host can be sent", () =>
+                        expectRefusal(host.getVmWithCheckpoints({ name }), "UnsendableText", /surrogate/),
+                    );
+                    await problems.check(name, "not checkpointed by name", () =>
+                        expectRefusal(host.takeCheckpoint({ name }, { name: "x" }), "UnsendableText", /surrogate/),
+                    );
                     await problems.check(name, "changed nothing", async () => assert.deepEqual(hostState(folder), before));
                 }
                 for (const name of withLookalikes.filter(vmNameTheLabCannotHold)) {
@@ -222,7 +230,11 @@ describe("hostile values", () => {
                         const taken = await taking;
                         first = taken.checkpoint.id;
                         assert.equal(taken.checkpoint.name, name, "the port returns the name");
-                        assert.deepEqual(taken.namesakes.map((c) => c.name), [], "no other checkpoint of the VM has this name");
+                        assert.deepEqual(
+                            taken.namesakes.map((c) => c.name),
+                            [],
+                            "no other checkpoint of the VM has this name",
+                        );
                         assert.equal(heldCheckpointName(folder, taken.checkpoint.id), name, "the host holds the name");
                         assert.equal((await checkpointOf(host, vmId, taken.checkpoint.id)).name, name, "the name reads back");
                     });
@@ -325,7 +337,6 @@ describe("hostile values", () => {
                 }
                 problems.assertNone();
             });
-
         });
     }
 });
@@ -388,7 +399,9 @@ function batches(values: readonly string[], key: (v: string) => string): string[
 
 /** A value as JSON, with what a terminal would not show (or would act on) escaped. */
 function show(value: string): string {
-    const json = JSON.stringify(value).replace(/[\p{Cf}\p{Zl}\p{Zp}\p{Zs}\p{Mn}]/gu, (c) => (c === " " ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`));
+    const json = JSON.stringify(value).replace(/[\p{Cf}\p{Zl}\p{Zp}\p{Zs}\p{Mn}]/gu, (c) =>
+        c === " " ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+    );
     return json.length <= 70 ? json : `${json.slice(0, 60)}…" (${value.length} units)`;
 }
 

@@ -58,7 +58,10 @@ describe("the HyperVHost port contract", () => {
                     const expected = projectVm(doc, doc.vms[0]!);
                     assert.deepEqual(byName.vm, expected);
                     assert.deepEqual(byId, byName);
-                    assert.deepEqual(byName.checkpoints.map((c) => c.name), ["first", "second"]);
+                    assert.deepEqual(
+                        byName.checkpoints.map((c) => c.name),
+                        ["first", "second"],
+                    );
                     assert.equal(byName.checkpoints[1]!.parentId, byName.checkpoints[0]!.id);
                     assert.equal(byName.vm.parentCheckpointId, byName.checkpoints[1]!.id);
                     assert.match(byName.checkpoints[0]!.creationTime, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
@@ -127,7 +130,10 @@ describe("the HyperVHost port contract", () => {
                     assert.equal(taken.checkpoint.name, "before-upgrade");
                     assert.equal(taken.checkpoint.vmState, "Off");
                     assert.deepEqual(taken.namesakes, []);
-                    assert.deepEqual((await checkpointsOf(host, id)).map((c) => c.id), [taken.checkpoint.id]);
+                    assert.deepEqual(
+                        (await checkpointsOf(host, id)).map((c) => c.id),
+                        [taken.checkpoint.id],
+                    );
                 });
 
                 it("falls back to a standard checkpoint when the VM is saved", async () => {
@@ -193,7 +199,10 @@ describe("the HyperVHost port contract", () => {
                     const first = await takeCheckpointOutOfBand(folder, { id }, { name: "nightly" });
                     await takeCheckpointOutOfBand(folder, { id }, { name: "Nightly" });
                     const taken = await host.takeCheckpoint({ id }, { name: "nightly" });
-                    assert.deepEqual(taken.namesakes.map((c) => c.id), [first.checkpoint.id]);
+                    assert.deepEqual(
+                        taken.namesakes.map((c) => c.id),
+                        [first.checkpoint.id],
+                    );
                 });
 
                 it("refuses a temporary type on a host without checkpoint types", async () => {
@@ -240,7 +249,10 @@ describe("the HyperVHost port contract", () => {
                     const c = await host.takeCheckpoint({ id }, { name: "c" });
                     await host.removeCheckpoint(id, b.checkpoint.id);
                     const left = await checkpointsOf(host, id);
-                    assert.deepEqual(left.map((x) => x.name), ["a", "c"]);
+                    assert.deepEqual(
+                        left.map((x) => x.name),
+                        ["a", "c"],
+                    );
                     assert.equal(left[1]!.parentId, a.checkpoint.id);
                     assert.equal((await host.getVm({ id })).parentCheckpointId, c.checkpoint.id);
                     await expectCode(checkpointOf(host, id, b.checkpoint.id), "CheckpointNotFound");
@@ -288,9 +300,14 @@ describe("the HyperVHost port contract", () => {
                 it("writes only what differs and reports the VM before and after", async () => {
                     const { host, vm } = await setup();
                     const id = await vm({ checkpointType: "Production" });
-                    const applied = await host.applyCheckpointSettings({ name: "web01" }, {
-                        checkpointType: "Standard", checkpointFileLocation: "E:\\Checkpoints", automaticCheckpointsEnabled: true,
-                    });
+                    const applied = await host.applyCheckpointSettings(
+                        { name: "web01" },
+                        {
+                            checkpointType: "Standard",
+                            checkpointFileLocation: "E:\\Checkpoints",
+                            automaticCheckpointsEnabled: true,
+                        },
+                    );
                     assert.equal(applied.before.checkpointType, "Production");
                     assert.equal(applied.after.checkpointType, "Standard");
                     assert.equal(applied.after.checkpointFileLocation, "E:\\Checkpoints");
@@ -310,7 +327,10 @@ describe("the HyperVHost port contract", () => {
                     const { host, vm } = await setup();
                     const id = await vm({ state: "Off", checkpointType: "Production" });
                     await host.takeCheckpoint({ id }, { name: "a" });
-                    await expectCode(host.applyCheckpointSettings({ id }, { checkpointType: "Standard", checkpointFileLocation: "E:\\Elsewhere" }), "FileLocationLocked");
+                    await expectCode(
+                        host.applyCheckpointSettings({ id }, { checkpointType: "Standard", checkpointFileLocation: "E:\\Elsewhere" }),
+                        "FileLocationLocked",
+                    );
                     assert.equal((await host.getVm({ id })).checkpointType, "Production");
                 });
 
@@ -318,7 +338,10 @@ describe("the HyperVHost port contract", () => {
                     const { host, vm } = await setup();
                     const id = await vm({ state: "Off", checkpointType: "Production" });
                     await host.takeCheckpoint({ id }, { name: "a" });
-                    const applied = await host.applyCheckpointSettings({ id }, { checkpointType: "Standard", checkpointFileLocation: "E:\\Elsewhere", fileLocationWhileCheckpointed: "keep" });
+                    const applied = await host.applyCheckpointSettings(
+                        { id },
+                        { checkpointType: "Standard", checkpointFileLocation: "E:\\Elsewhere", fileLocationWhileCheckpointed: "keep" },
+                    );
                     assert.equal(applied.after.checkpointType, "Standard");
                     assert.equal(applied.after.checkpointFileLocation, applied.before.checkpointFileLocation);
                     assert.equal(applied.checkpointCount, 1);
@@ -329,14 +352,20 @@ describe("the HyperVHost port contract", () => {
                     const off = await vm({ name: "app01", backupService: "disabled" });
                     assert.deepEqual((await host.applyCheckpointSettings({ id: off }, { enableBackupIntegration: true })).after.backupService?.enabled, true);
                     const none = await vm({ name: "app02", backupService: "none" });
-                    await expectCode(host.applyCheckpointSettings({ id: none }, { enableBackupIntegration: true, checkpointType: "Standard" }), "BackupServiceMissing");
+                    await expectCode(
+                        host.applyCheckpointSettings({ id: none }, { enableBackupIntegration: true, checkpointType: "Standard" }),
+                        "BackupServiceMissing",
+                    );
                     assert.equal((await host.getVm({ id: none })).checkpointType, "Production");
                 });
 
                 it("refuses a production-only policy on a VM whose version can never make production checkpoints", async () => {
                     const { host, vm } = await setup({ os: "2019" });
                     const id = await vm({ version: "5.0" });
-                    await expectCode(host.applyCheckpointSettings({ id }, { checkpointType: "ProductionOnly", refuseImpossibleProductionOnly: true }), "ProductionUnavailable");
+                    await expectCode(
+                        host.applyCheckpointSettings({ id }, { checkpointType: "ProductionOnly", refuseImpossibleProductionOnly: true }),
+                        "ProductionUnavailable",
+                    );
                 });
 
                 it("refuses automatic checkpoints on a host that has none (2016)", async () => {
@@ -354,7 +383,6 @@ describe("the HyperVHost port contract", () => {
             });
         });
     }
-
 });
 
 function describeKind(kind: AdapterKind): string {

@@ -12,7 +12,7 @@ export const hostileNames: readonly string[] = [
     "\u201Aleft low\u201B",
     "\u201Cdouble\u201D",
     "'; Remove-Item -Recurse C:\\ #",
-    "\"; Stop-Computer; \"",
+    '"; Stop-Computer; "',
     "$(Stop-Computer)",
     // biome-ignore lint/suspicious/noTemplateCurlyInString: PowerShell's ${...} variable syntax, as hostile text
     "${env:USERNAME}",
@@ -61,7 +61,7 @@ export const hostileNames: readonly string[] = [
     "\uDE80\uD83D reversed pair", // a surrogate pair in the wrong order: two lone halves, not an emoji
     "\\u0022", // a JSON escape written literally: a second JSON decode turns it into a quote
     "\\u0000 literal", // a literal \u0000: a second JSON decode turns it into a NUL
-    "\\\"; Stop-Computer; \\\"", // C-style escaped quotes: a quoter that escapes with backslashes breaks out
+    '\\"; Stop-Computer; \\"', // C-style escaped quotes: a quoter that escapes with backslashes breaks out
     "ends with a backslash\\", // a trailing backslash escapes the closing quote in JSON, C# or bash quoting
     "\\\\server\\share", // a UNC path as a name: naive unescaping halves the backslashes
     " \t \t ", // spaces and tabs only: Trim() or word splitting leaves nothing

@@ -39,7 +39,10 @@ describe("bad input through the Pulumi engine", function () {
         stacks.push(stack);
         const before = fs.readFileSync(journalPath(lab), "utf8");
         const message = await failureOf(() => stack.up());
-        assert.match(message, /property fallbackToStandard value \{false\} has a problem: fallbackToStandard applies to production checkpoints only: set type: "production", or remove fallbackToStandard/);
+        assert.match(
+            message,
+            /property fallbackToStandard value \{false\} has a problem: fallbackToStandard applies to production checkpoints only: set type: "production", or remove fallbackToStandard/,
+        );
         await stack.stack.setAllConfig({
             "e2e:policies": { value: "{}" },
             "e2e:checkpoints": { value: JSON.stringify({ bad: { vmName: "web01", name: "x".repeat(101) } }) },
@@ -69,6 +72,9 @@ describe("bad input through the Pulumi engine", function () {
         });
         stacks.push(stack);
         const message = await failureOf(() => stack.up());
-        assert.match(message, /apply checkpoint settings failed on host lab .*, VM "legacy-erp" \([0-9a-f-]{36}\): production-only checkpoints can never succeed on this VM: configuration version 5\.0 is below 6\.2.*Set fallbackToStandard: true/);
+        assert.match(
+            message,
+            /apply checkpoint settings failed on host lab .*, VM "legacy-erp" \([0-9a-f-]{36}\): production-only checkpoints can never succeed on this VM: configuration version 5\.0 is below 6\.2.*Set fallbackToStandard: true/,
+        );
     });
 });

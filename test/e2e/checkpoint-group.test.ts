@@ -7,8 +7,22 @@ import { freshLab, vmByName } from "./lab-fixture";
 
 const program = path.join(repoRoot, "test", "e2e", "programs", "groups");
 
-interface MemberOut { vmName: string; checkpointId: string; checkpointName: string; present: boolean; kind: string; fellBack: boolean; holdsMemory: boolean; vmStateAtCreation: string }
-interface GroupOut { id: string; members: MemberOut[]; lastRestoreTime: string | null; lastRestoreResult: string | null }
+interface MemberOut {
+    vmName: string;
+    checkpointId: string;
+    checkpointName: string;
+    present: boolean;
+    kind: string;
+    fellBack: boolean;
+    holdsMemory: boolean;
+    vmStateAtCreation: string;
+}
+interface GroupOut {
+    id: string;
+    members: MemberOut[];
+    lastRestoreTime: string | null;
+    lastRestoreResult: string | null;
+}
 
 const tiers = ["web01", "app01", "db01"];
 
@@ -20,7 +34,10 @@ function checkpointsByVm(lab: string): Record<string, string[]> {
 
 /** What the lab saw since `from`, as "operation vm" lines. */
 function journalSince(lab: string, from: number, operations: LabEvent["operation"][]): string[] {
-    return readLab(lab).host.events.slice(from).filter((e) => operations.includes(e.operation)).map((e) => `${e.operation} ${e.vmName}`);
+    return readLab(lab)
+        .host.events.slice(from)
+        .filter((e) => operations.includes(e.operation))
+        .map((e) => `${e.operation} ${e.vmName}`);
 }
 
 describe("CheckpointGroup through the Pulumi engine", function () {
@@ -59,7 +76,10 @@ describe("CheckpointGroup through the Pulumi engine", function () {
     it("preview fails with up's error when one VM is certain to be refused, and changes nothing", async () => {
         await declare({ release: { ...release, vms: [...release.vms, { vmName: "nosuchvm" }] } });
         const before = readLab(lab);
-        await assert.rejects(stack.preview(), /take checkpoint group "before release 42" failed: nothing was taken on any VM[\s\S]*VM "nosuchvm" on host lab .*: refused: /);
+        await assert.rejects(
+            stack.preview(),
+            /take checkpoint group "before release 42" failed: nothing was taken on any VM[\s\S]*VM "nosuchvm" on host lab .*: refused: /,
+        );
         assert.deepEqual(readLab(lab), before);
     });
 
@@ -68,8 +88,10 @@ describe("CheckpointGroup through the Pulumi engine", function () {
         const created = await stack.up();
         assert.deepEqual(opsByName(created), { release: ["create"] });
         const group = (created.outputs.groupOutputs as Record<string, GroupOut>).release!;
-        assert.deepEqual(group.members.map((m) => [m.vmName, m.checkpointName, m.kind, m.fellBack, m.holdsMemory, m.vmStateAtCreation]),
-            tiers.map((vm) => [vm, "before release 42", "standard", false, true, "Running"]));
+        assert.deepEqual(
+            group.members.map((m) => [m.vmName, m.checkpointName, m.kind, m.fellBack, m.holdsMemory, m.vmStateAtCreation]),
+            tiers.map((vm) => [vm, "before release 42", "standard", false, true, "Running"]),
+        );
         assert.deepEqual(checkpointsByVm(lab), { web01: ["before release 42"], app01: ["before release 42"], db01: ["before release 42"] });
 
         const from = readLab(lab).host.events.length;
@@ -77,7 +99,12 @@ describe("CheckpointGroup through the Pulumi engine", function () {
         const rolled = await stack.up();
         assert.deepEqual(opsByName(rolled), { release: ["update"] });
         assert.deepEqual(journalSince(lab, from, ["applyCheckpoint", "startVm"]), [
-            "applyCheckpoint web01", "applyCheckpoint app01", "applyCheckpoint db01", "startVm db01", "startVm app01", "startVm web01",
+            "applyCheckpoint web01",
+            "applyCheckpoint app01",
+            "applyCheckpoint db01",
+            "startVm db01",
+            "startVm app01",
+            "startVm web01",
         ]);
         const after = (rolled.outputs.groupOutputs as Record<string, GroupOut>).release!;
         assert.equal(after.lastRestoreResult, "rolled back web01, app01, db01; started db01, app01, web01");
@@ -89,16 +116,16 @@ describe("CheckpointGroup through the Pulumi engine", function () {
         await declare({ release });
         await stack.up();
         await declare({ release: { ...release, restoreTrigger: "rollback-1" } });
-        envVars()["HYPERV_LAB_FAULT"] = "exit:applyCheckpoint:afterWrite";
+        envVars().HYPERV_LAB_FAULT = "exit:applyCheckpoint:afterWrite";
         const from = readLab(lab).host.events.length;
         await assert.rejects(stack.up(), /CheckpointGroup \(release\):\s+error: error reading from server: (EOF|connection reset by peer)/);
-        delete envVars()["HYPERV_LAB_FAULT"];
+        delete envVars().HYPERV_LAB_FAULT;
         assert.deepEqual(journalSince(lab, from, ["applyCheckpoint"]), ["applyCheckpoint web01"], "killed after the first VM");
         const again = readLab(lab).host.events.length;
         const res = await stack.up();
         assert.deepEqual(opsByName(res), { release: ["update"] });
         assert.deepEqual(journalSince(lab, again, ["applyCheckpoint"]), ["applyCheckpoint web01", "applyCheckpoint app01", "applyCheckpoint db01"]);
-        assert.equal(((res.outputs.groupOutputs as Record<string, GroupOut>).release!).lastRestoreResult, "rolled back web01, app01, db01");
+        assert.equal((res.outputs.groupOutputs as Record<string, GroupOut>).release!.lastRestoreResult, "rolled back web01, app01, db01");
     });
 
     it("simultaneous: pauses every running VM before the first checkpoint and resumes them after the last", async () => {
@@ -106,12 +133,21 @@ describe("CheckpointGroup through the Pulumi engine", function () {
         const from = readLab(lab).host.events.length;
         const res = await stack.up();
         assert.deepEqual(journalSince(lab, from, ["suspendVm", "takeCheckpoint", "resumeVm"]), [
-            "suspendVm web01", "suspendVm app01", "suspendVm db01",
-            "takeCheckpoint web01", "takeCheckpoint app01", "takeCheckpoint db01",
-            "resumeVm web01", "resumeVm app01", "resumeVm db01",
+            "suspendVm web01",
+            "suspendVm app01",
+            "suspendVm db01",
+            "takeCheckpoint web01",
+            "takeCheckpoint app01",
+            "takeCheckpoint db01",
+            "resumeVm web01",
+            "resumeVm app01",
+            "resumeVm db01",
         ]);
         const group = (res.outputs.groupOutputs as Record<string, GroupOut>).release!;
-        assert.deepEqual(group.members.map((m) => [m.vmStateAtCreation, m.holdsMemory]), tiers.map(() => ["Paused", true]));
+        assert.deepEqual(
+            group.members.map((m) => [m.vmStateAtCreation, m.holdsMemory]),
+            tiers.map(() => ["Paused", true]),
+        );
         for (const vm of tiers) assert.equal(vmByName(lab, vm).state, "Running");
     });
 
@@ -127,11 +163,14 @@ describe("CheckpointGroup through the Pulumi engine", function () {
 
         await removeLabCheckpoint(lab, { name: "app01" }, { id: app!.checkpointId });
         const refreshed = await stack.refresh();
-        assert.match(refreshed.stdout, /group "before release 42": the checkpoint of VM "app01" \([0-9a-f-]+\) was removed outside Pulumi; .*replaces the group/);
+        assert.match(
+            refreshed.stdout,
+            /group "before release 42": the checkpoint of VM "app01" \([0-9a-f-]+\) was removed outside Pulumi; .*replaces the group/,
+        );
         const repaired = await stack.up();
         assert.deepEqual(opsByName(repaired), { release: ["create-replacement", "replace", "delete-replaced"] });
         assert.deepEqual(checkpointsByVm(lab), { web01: ["before release 42"], app01: ["before release 42"], db01: ["before release 42"] });
-        const ids = ((repaired.outputs.groupOutputs as Record<string, GroupOut>).release!).members.map((m) => m.checkpointId);
+        const ids = (repaired.outputs.groupOutputs as Record<string, GroupOut>).release!.members.map((m) => m.checkpointId);
         assert.ok(!ids.includes(web!.checkpointId), "every VM has a new checkpoint of one moment");
     });
 
@@ -141,18 +180,31 @@ describe("CheckpointGroup through the Pulumi engine", function () {
         const destroyed = await stack.destroy();
         assert.deepEqual(opsByName(destroyed), { release: ["delete"] });
         assert.deepEqual(checkpointsByVm(lab), { web01: [], app01: [], db01: [] });
-        for (const vm of readLab(lab).vms) assert.ok(vm.hardDrives.every((d) => d.toLowerCase().endsWith(".vhdx")), `${vm.name} runs on its base disk again`);
+        for (const vm of readLab(lab).vms)
+            assert.ok(
+                vm.hardDrives.every((d) => d.toLowerCase().endsWith(".vhdx")),
+                `${vm.name} runs on its base disk again`,
+            );
     });
 
     it("a crash in the middle of create leaves a checkpoint the next up names in its warning", async () => {
         await declare({ release });
-        envVars()["HYPERV_LAB_FAULT"] = "exit:takeCheckpoint:afterWrite";
+        envVars().HYPERV_LAB_FAULT = "exit:takeCheckpoint:afterWrite";
         await assert.rejects(stack.up(), /CheckpointGroup \(release\):\s+error: error reading from server: (EOF|connection reset by peer)/);
-        delete envVars()["HYPERV_LAB_FAULT"];
+        delete envVars().HYPERV_LAB_FAULT;
         const leftover = readLab(lab).checkpoints;
         assert.equal(leftover.length, 1, "the first VM's checkpoint was taken before the crash");
         const res = await stack.up();
-        assert.match(res.stdout, new RegExp(`CheckpointGroup \\(release\\):\\n\\s+warning: the group's VMs already had checkpoints named "before release 42".*VM "web01" \\(${vmByName(lab, "web01").id}\\): "before release 42" ${leftover[0]!.id}`));
-        assert.deepEqual(checkpointsByVm(lab), { web01: ["before release 42", "before release 42"], app01: ["before release 42"], db01: ["before release 42"] });
+        assert.match(
+            res.stdout,
+            new RegExp(
+                `CheckpointGroup \\(release\\):\\n\\s+warning: the group's VMs already had checkpoints named "before release 42".*VM "web01" \\(${vmByName(lab, "web01").id}\\): "before release 42" ${leftover[0]!.id}`,
+            ),
+        );
+        assert.deepEqual(checkpointsByVm(lab), {
+            web01: ["before release 42", "before release 42"],
+            app01: ["before release 42"],
+            db01: ["before release 42"],
+        });
     });
 });

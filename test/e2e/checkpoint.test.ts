@@ -5,7 +5,15 @@ import { readLab, takeCheckpointOutOfBand } from "../../provider/lab";
 import { opsByName, step } from "./harness";
 import { useDeclaredStack, vmByName } from "./lab-fixture";
 
-interface CheckpointOut { id: string; checkpointName: string; kind: string; fellBack: boolean; holdsMemory: boolean; parentCheckpointId: string | null; lastRestoreTime: string | null }
+interface CheckpointOut {
+    id: string;
+    checkpointName: string;
+    kind: string;
+    fellBack: boolean;
+    holdsMemory: boolean;
+    parentCheckpointId: string | null;
+    lastRestoreTime: string | null;
+}
 
 function filesUnder(dir: string, ext: string): string[] {
     const out: string[] = [];
@@ -43,7 +51,8 @@ describe("Checkpoint through the Pulumi engine", function () {
             const res = await stack.up();
             assert.deepEqual(opsByName(res), { webPolicy: ["create"], first: ["create"], second: ["create"], third: ["create"], devSnap: ["create"] });
             const outs = res.outputs.checkpointOutputs as Record<string, CheckpointOut>;
-            const web = readLab(lab).checkpoints.filter((c) => c.vmId === vmByName(lab, "web01").id)
+            const web = readLab(lab)
+                .checkpoints.filter((c) => c.vmId === vmByName(lab, "web01").id)
                 .sort((a, b) => a.creationTime.localeCompare(b.creationTime));
             assert.equal(web.length, 3);
             assert.equal(web[0]!.parentId, null);
@@ -98,11 +107,17 @@ describe("Checkpoint through the Pulumi engine", function () {
             const res = await stack.up();
             assert.deepEqual(opsByName(res)[nameOf(middle.id)], ["delete"]);
             const doc = readLab(lab);
-            assert.equal(doc.checkpoints.find((c) => c.id === middle.id), undefined);
+            assert.equal(
+                doc.checkpoints.find((c) => c.id === middle.id),
+                undefined,
+            );
             assert.equal(doc.checkpoints.find((c) => c.id === leaf.id)!.parentId, root.id, "the child now descends from the removed checkpoint's parent");
             if (vmOnMiddle) assert.ok(filesUnder(lab, ".avhdx").length <= disksBefore.length, "no disk was added");
             else assert.ok(filesUnder(lab, ".avhdx").length < disksBefore.length, "a differencing disk was merged away");
-            assert.deepEqual(filesUnder(lab, ".vmcx").filter((f) => f.includes(middle.id)), []);
+            assert.deepEqual(
+                filesUnder(lab, ".vmcx").filter((f) => f.includes(middle.id)),
+                [],
+            );
             const referenced = new Set(doc.vms.flatMap((v) => v.diskFiles.map((d) => d.path.split("\\").pop())));
             for (const file of filesUnder(lab, ".avhdx")) assert.ok(referenced.has(path.basename(file)), `${file} belongs to a disk chain`);
             return remaining;

@@ -42,7 +42,10 @@ describe("declarations that one `up` cannot finish converge on the next, without
 
         // Step 2: the checkpoints are gone, so the next up moves it, with nothing left to say.
         const second = await env.stack.up();
-        assert.deepEqual(second.changes.map((s) => s.name), ["webPolicy"]);
+        assert.deepEqual(
+            second.changes.map((s) => s.name),
+            ["webPolicy"],
+        );
         assert.equal(vmByName(env.lab, "web01").checkpointFileLocation, MOVED);
         assert.doesNotMatch(second.stdout, /fileLocation stays/);
 
@@ -81,9 +84,13 @@ describe("declarations that one `up` cannot finish converge on the next, without
         await declare({ fileLocation: MOVED }, twoCheckpoints);
         const first = await env.stack.up();
         assert.match(first.stdout, /fileLocation stays/);
-        await assert.rejects(env.stack.up(), (e: Error) =>
-            /fileLocation cannot change from .* to D:\\Moved\\web01 while the VM has 2 checkpoint\(s\): "(before|after) upgrade", "(before|after) upgrade"; it was deferred on the last `up`/.test(e.message)
-            && /delete or merge those checkpoints first/i.test(e.message));
+        await assert.rejects(
+            env.stack.up(),
+            (e: Error) =>
+                /fileLocation cannot change from .* to D:\\Moved\\web01 while the VM has 2 checkpoint\(s\): "(before|after) upgrade", "(before|after) upgrade"; it was deferred on the last `up`/.test(
+                    e.message,
+                ) && /delete or merge those checkpoints first/i.test(e.message),
+        );
         assert.notEqual(vmByName(env.lab, "web01").checkpointFileLocation, MOVED);
     });
 });

@@ -18,7 +18,10 @@ describe("a warning of a destroy shows on the resource it is about", function ()
         await env.stack.up();
         await takeCheckpointOutOfBand(env.lab, { name: "web01" }, { name: "taken by hand" });
         const res = await env.stack.destroy();
-        assert.match(res.stdout, /VmCheckpointPolicy \(webPolicy\):\n\s+warning: VM "web01" .*fileLocation stays D:\\Moved \(was C:\\ProgramData\\Microsoft\\Windows\\Hyper-V\)/);
+        assert.match(
+            res.stdout,
+            /VmCheckpointPolicy \(webPolicy\):\n\s+warning: VM "web01" .*fileLocation stays D:\\Moved \(was C:\\ProgramData\\Microsoft\\Windows\\Hyper-V\)/,
+        );
         assert.match(res.stdout, /this VM has 1: "taken by hand"/);
         assert.match(res.stdout, /Set-VM -Id [0-9a-f-]{36} -SnapshotFileLocation 'C:\\ProgramData\\Microsoft\\Windows\\Hyper-V'/);
         assert.doesNotMatch(res.stdout, /pulumi:pulumi:Stack \([^)]*\):\n\s+warning: .*fileLocation stays/);

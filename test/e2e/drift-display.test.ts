@@ -13,7 +13,9 @@ describe("drift after a refresh shows property by property in preview --diff", f
 
     it("names the policy's type, its automatic checkpoints and a checkpoint's name as they drifted, and the next up repairs them", async () => {
         await env.stack.stack.setAllConfig({
-            "e2e:policies": { value: JSON.stringify({ webPolicy: { vmName: "web01", type: "production", fallbackToStandard: false, automaticCheckpoints: false } }) },
+            "e2e:policies": {
+                value: JSON.stringify({ webPolicy: { vmName: "web01", type: "production", fallbackToStandard: false, automaticCheckpoints: false } }),
+            },
             "e2e:checkpoints": { value: JSON.stringify({ nightly: { vmName: "web01", name: "nightly", dependsOnPolicy: "webPolicy" } }) },
         });
         await env.stack.up();

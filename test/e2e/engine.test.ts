@@ -51,14 +51,23 @@ describe("the Pulumi engine on this machine", function () {
         await step("replace the resource when its input changes", async () => {
             await stack.stack.setConfig("smoke:message", { value: "second" });
             const res = await stack.up();
-            assert.deepEqual(res.changes.map((s) => s.op), ["create-replacement", "replace", "delete-replaced"]);
+            assert.deepEqual(
+                res.changes.map((s) => s.op),
+                ["create-replacement", "replace", "delete-replaced"],
+            );
             assert.equal(res.outputs.message, "second");
         });
 
         await step("refresh without changes", async () => {
             const res = await stack.refresh();
-            assert.ok(res.steps.some((s) => s.name === "echo"), "the refresh read the resource");
-            assert.deepEqual(res.changes.filter((s) => s.op !== "refresh"), []);
+            assert.ok(
+                res.steps.some((s) => s.name === "echo"),
+                "the refresh read the resource",
+            );
+            assert.deepEqual(
+                res.changes.filter((s) => s.op !== "refresh"),
+                [],
+            );
         });
 
         await step("destroy the resource", async () => {

@@ -1,13 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import {
-    LocalWorkspace,
-    type ConfigMap,
-    type EngineEvent,
-    type OpType,
-    type Stack,
-} from "@pulumi/pulumi/automation";
+import { LocalWorkspace, type ConfigMap, type EngineEvent, type OpType, type Stack } from "@pulumi/pulumi/automation";
 
 /** The repository root, found from the compiled file (dist/test/e2e) or the source (test/e2e). */
 export const repoRoot = findRepoRoot(__dirname);
@@ -55,7 +49,11 @@ export interface TestStackOptions {
 export class TestStack {
     readonly workDir: string;
     readonly stateDir: string;
-    private constructor(readonly stack: Stack, workDir: string, stateDir: string) {
+    private constructor(
+        readonly stack: Stack,
+        workDir: string,
+        stateDir: string,
+    ) {
         this.workDir = workDir;
         this.stateDir = stateDir;
     }
@@ -136,7 +134,7 @@ function pulumiHome(): string {
 
 function copyProgram(from: string, to: string): void {
     for (const entry of fs.readdirSync(from, { withFileTypes: true })) {
-        if (entry.name === "node_modules" || entry.name.startsWith("Pulumi.") && entry.name !== "Pulumi.yaml") continue;
+        if (entry.name === "node_modules" || (entry.name.startsWith("Pulumi.") && entry.name !== "Pulumi.yaml")) continue;
         fs.cpSync(path.join(from, entry.name), path.join(to, entry.name), { recursive: true });
     }
 }

@@ -35,7 +35,9 @@ async function stateOf(stack: TestStack): Promise<Record<string, StateResource>>
 /** The Pulumi CLI in the stack's folder, with the stack's backend and passphrase, as a user types it. */
 function pulumi(stack: TestStack, ...args: string[]): { status: number | null; output: string } {
     const res = spawnSync("pulumi", [...args, "--stack", "test", "--non-interactive"], {
-        cwd: stack.workDir, encoding: "utf8", env: { ...process.env, ...stack.stack.workspace.envVars },
+        cwd: stack.workDir,
+        encoding: "utf8",
+        env: { ...process.env, ...stack.stack.workspace.envVars },
     });
     return { status: res.status, output: `${res.stdout}${res.stderr}` };
 }
@@ -54,7 +56,10 @@ function hypervImport(stack: TestStack, ...args: string[]): string {
  */
 function installPackage(workDir: string): void {
     const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8")) as { version: string };
-    fs.writeFileSync(path.join(workDir, "package.json"), JSON.stringify({ name: "adopted", private: true, dependencies: { "hyperv-checkpoints": pkg.version } }));
+    fs.writeFileSync(
+        path.join(workDir, "package.json"),
+        JSON.stringify({ name: "adopted", private: true, dependencies: { "hyperv-checkpoints": pkg.version } }),
+    );
     const target = path.join(workDir, "node_modules", "hyperv-checkpoints");
     fs.rmSync(target, { recursive: true, force: true });
     fs.mkdirSync(path.join(target, "dist"), { recursive: true });
@@ -100,13 +105,15 @@ describe("Adopting a host's policies and checkpoints with `pulumi import --file`
                 assert.match(res.output, /= 7 imported/);
                 assert.equal(hostFile(lab), before, "the engine skips the provider's Read when the file gives the outputs");
 
-                const file = JSON.parse(fs.readFileSync(path.join(stack.workDir, "hyperv-import.json"), "utf8")) as { resources: { name: string; id: string; inputs: object; outputs: object }[] };
+                const file = JSON.parse(fs.readFileSync(path.join(stack.workDir, "hyperv-import.json"), "utf8")) as {
+                    resources: { name: string; id: string; inputs: object; outputs: object }[];
+                };
                 const state = await stateOf(stack);
                 assert.deepEqual(Object.keys(state).sort(), file.resources.map((r) => r.name).sort());
                 for (const r of file.resources) {
                     const s = state[r.name]!;
                     if (s.type !== POLICY_TYPE) assert.equal(s.type, CHECKPOINT_TYPE);
-                const kind = s.type === POLICY_TYPE ? "policy" : "checkpoint";
+                    const kind = s.type === POLICY_TYPE ? "policy" : "checkpoint";
                     assert.equal(s.id, r.id);
                     assert.deepEqual(s.inputs, r.inputs);
                     assert.deepEqual(s.outputs, r.outputs);
@@ -130,7 +137,10 @@ describe("Adopting a host's policies and checkpoints with `pulumi import --file`
             await step("a checkpoint the program takes records exactly the serialised provider the file carries", async () => {
                 await stack.stack.setConfig("e2e:checkpoints", { value: JSON.stringify({ fresh: { vmName: "sql01", name: "fresh" } }) });
                 const res = await stack.up();
-                assert.deepEqual(res.changes.map((s) => [s.name, s.op]), [["fresh", "create"]]);
+                assert.deepEqual(
+                    res.changes.map((s) => [s.name, s.op]),
+                    [["fresh", "create"]],
+                );
                 const fresh = (await stateOf(stack)).fresh!;
                 assert.equal(fresh.inputs!.__provider, serialisedProvider("checkpoint"));
                 assert.equal(fresh.outputs!.__provider, serialisedProvider("checkpoint"));
@@ -140,26 +150,42 @@ describe("Adopting a host's policies and checkpoints with `pulumi import --file`
                 labCli(lab, "vm", "set", "web01", "--checkpoint-type", "Standard");
                 await stack.refresh();
                 const res = await stack.up();
-                assert.deepEqual(res.changes.map((s) => [s.name, s.op]), [["web01", "update"]]);
+                assert.deepEqual(
+                    res.changes.map((s) => [s.name, s.op]),
+                    [["web01", "update"]],
+                );
                 assert.equal(vmByName(lab, "web01").checkpointType, "Production");
             });
 
-            await step("destroy is refused while they are protected; once the declarations drop protect, it merges the adopted checkpoints and leaves the settings as found", async () => {
-                await stack.stack.setConfig("e2e:checkpoints", { value: "{}" });
-                assert.deepEqual((await stack.up()).changes.map((s) => [s.name, s.op]), [["fresh", "delete"]]);
-                const before = hostFile(lab);
-                await assert.rejects(stack.destroy(), /cannot be deleted/);
-                assert.equal(hostFile(lab), before, "nothing is deleted while protected");
-                hypervImport(stack, "--host", `lab:${lab}`, "--vm", "web01", "dev01", "sql01", "--no-protect", "--force");
-                const up = await stack.up();
-                assert.deepEqual(up.changes, [], "only the protect flags change");
-                const settings = () => ["web01", "dev01", "sql01"].map((n) => { const v = vmByName(lab, n); return [v.checkpointType, v.checkpointFileLocation, v.automaticCheckpointsEnabled]; });
-                const found = settings();
-                await stack.destroy();
-                const ids = ["web01", "dev01", "sql01"].map((n) => vmByName(lab, n).id);
-                assert.deepEqual(readLab(lab).checkpoints.filter((c) => ids.includes(c.vmId)), []);
-                assert.deepEqual(settings(), found);
-            });
+            await step(
+                "destroy is refused while they are protected; once the declarations drop protect, it merges the adopted checkpoints and leaves the settings as found",
+                async () => {
+                    await stack.stack.setConfig("e2e:checkpoints", { value: "{}" });
+                    assert.deepEqual(
+                        (await stack.up()).changes.map((s) => [s.name, s.op]),
+                        [["fresh", "delete"]],
+                    );
+                    const before = hostFile(lab);
+                    await assert.rejects(stack.destroy(), /cannot be deleted/);
+                    assert.equal(hostFile(lab), before, "nothing is deleted while protected");
+                    hypervImport(stack, "--host", `lab:${lab}`, "--vm", "web01", "dev01", "sql01", "--no-protect", "--force");
+                    const up = await stack.up();
+                    assert.deepEqual(up.changes, [], "only the protect flags change");
+                    const settings = () =>
+                        ["web01", "dev01", "sql01"].map((n) => {
+                            const v = vmByName(lab, n);
+                            return [v.checkpointType, v.checkpointFileLocation, v.automaticCheckpointsEnabled];
+                        });
+                    const found = settings();
+                    await stack.destroy();
+                    const ids = ["web01", "dev01", "sql01"].map((n) => vmByName(lab, n).id);
+                    assert.deepEqual(
+                        readLab(lab).checkpoints.filter((c) => ids.includes(c.vmId)),
+                        [],
+                    );
+                    assert.deepEqual(settings(), found);
+                },
+            );
         });
     });
 
@@ -194,7 +220,10 @@ describe("Adopting a host's policies and checkpoints with `pulumi import --file`
             const res = pulumi(stack, "import", "--file", "hyperv-import.json", "--yes");
             assert.equal(res.status, 1, res.output);
             assert.match(res.output, /= 1 imported/);
-            assert.match(res.output, /error: loading package 'pulumi-nodejs@nil': Error loading schema from plugin: rpc error: code = Unimplemented desc = GetSchema is not implemented by the dynamic provider/);
+            assert.match(
+                res.output,
+                /error: loading package 'pulumi-nodejs@nil': Error loading schema from plugin: rpc error: code = Unimplemented desc = GetSchema is not implemented by the dynamic provider/,
+            );
             assert.deepEqual(Object.keys(await stateOf(stack)), ["web01"]);
             await stack.refresh();
             const up = await stack.up();

@@ -51,11 +51,14 @@ describe("the example policy pack through the Pulumi engine", function () {
         // Stack-level settings, as an operator would pass them: smaller limits to keep the scenario
         // small, the fallback check on, and the age rule raised from advisory to mandatory.
         packConfig = path.join(pack, "e2e-config.json");
-        fs.writeFileSync(packConfig, JSON.stringify({
-            "hyperv-server-roles-no-standard-checkpoints": { flagProductionWithFallback: true },
-            "hyperv-max-checkpoints-per-vm": { maxPerVm: 2 },
-            "hyperv-max-checkpoint-age": { enforcementLevel: "mandatory", maxAgeDays: 30 },
-        }));
+        fs.writeFileSync(
+            packConfig,
+            JSON.stringify({
+                "hyperv-server-roles-no-standard-checkpoints": { flagProductionWithFallback: true },
+                "hyperv-max-checkpoints-per-vm": { maxPerVm: 2 },
+                "hyperv-max-checkpoint-age": { enforcementLevel: "mandatory", maxAgeDays: 30 },
+            }),
+        );
     });
     after(async () => {
         for (const s of stacks) await s.dispose();
@@ -87,12 +90,14 @@ describe("the example policy pack through the Pulumi engine", function () {
         } catch {
             failed = true;
         }
-        const violations = events.flatMap((e) => (e.policyEvent ? [e.policyEvent] : [])).map((p) => ({
-            policy: p.policyName,
-            resource: p.resourceUrn?.split("::").pop() ?? "",
-            level: p.enforcementLevel,
-            message: p.message,
-        }));
+        const violations = events
+            .flatMap((e) => (e.policyEvent ? [e.policyEvent] : []))
+            .map((p) => ({
+                policy: p.policyName,
+                resource: p.resourceUrn?.split("::").pop() ?? "",
+                level: p.enforcementLevel,
+                message: p.message,
+            }));
         return { violations, failed };
     }
 
@@ -135,12 +140,28 @@ describe("the example policy pack through the Pulumi engine", function () {
         };
         expect("hyperv-server-roles-no-standard-checkpoints", "sqlpol", /VmCheckpointPolicy "sqlpol" sets standard checkpoints on server VM "sql01"/);
         expect("hyperv-server-roles-no-standard-checkpoints", "dcpol", /lets server VM "dc01" .*fall back .*Set fallbackToStandard: false/);
-        expect("hyperv-environment-checkpoint-types", "sqlpol", /type Standard, but environment "production" \(stack tag "environment"\) allows only ProductionOnly or Disabled/);
+        expect(
+            "hyperv-environment-checkpoint-types",
+            "sqlpol",
+            /type Standard, but environment "production" \(stack tag "environment"\) allows only ProductionOnly or Disabled/,
+        );
         expect("hyperv-environment-checkpoint-types", "dcpol", /type Production, but environment "production"/);
-        expect("hyperv-checkpoint-file-location", "webpol", /E:\\Scratch\\web01, which is not under an allowed root \(C:\\ProgramData\\Microsoft\\Windows\\Hyper-V, D:\\Checkpoints\)/);
+        expect(
+            "hyperv-checkpoint-file-location",
+            "webpol",
+            /E:\\Scratch\\web01, which is not under an allowed root \(C:\\ProgramData\\Microsoft\\Windows\\Hyper-V, D:\\Checkpoints\)/,
+        );
         expect("hyperv-production-ensures-backup-integration", "webpol", /VM "web01" but does not ensure .*Set ensureBackupIntegration: true/);
-        expect("hyperv-max-checkpoints-per-vm", "dev-c", /VM "dev01" has 3 checkpoints declared in this stack \(dev-a, dev-b, dev-c\), more than the 2 allowed/);
-        expect("hyperv-no-checkpoints-on-disabled-vms", "rep1", /Checkpoint "rep1" is declared for VM "reports", whose VmCheckpointPolicy "reppol" disables checkpoints/);
+        expect(
+            "hyperv-max-checkpoints-per-vm",
+            "dev-c",
+            /VM "dev01" has 3 checkpoints declared in this stack \(dev-a, dev-b, dev-c\), more than the 2 allowed/,
+        );
+        expect(
+            "hyperv-no-checkpoints-on-disabled-vms",
+            "rep1",
+            /Checkpoint "rep1" is declared for VM "reports", whose VmCheckpointPolicy "reppol" disables checkpoints/,
+        );
         expect("hyperv-max-checkpoint-age", "old", /Checkpoint "old" of VM "web01" was taken 2020-01-01T00:00:00.000Z, \d+ days ago \(the limit is 30 days\)/);
         assert.equal(found("hyperv-max-checkpoint-age", "old")[0]!.level, "mandatory", "the pack config raised the age rule to mandatory");
         assert.equal(found("hyperv-production-ensures-backup-integration", "webpol")[0]!.level, "advisory", "advisory rules only warn");
@@ -160,7 +181,13 @@ describe("the example policy pack through the Pulumi engine", function () {
         await declare(
             stack,
             {
-                sqlpol: { vmName: "sql01", type: "production", fallbackToStandard: false, ensureBackupIntegration: true, fileLocation: "D:\\Checkpoints\\sql01" },
+                sqlpol: {
+                    vmName: "sql01",
+                    type: "production",
+                    fallbackToStandard: false,
+                    ensureBackupIntegration: true,
+                    fileLocation: "D:\\Checkpoints\\sql01",
+                },
                 dcpol: { vmName: "dc01", disabled: true },
             },
             {

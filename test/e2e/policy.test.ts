@@ -44,7 +44,10 @@ describe("VmCheckpointPolicy through the Pulumi engine", function () {
             assert.equal(vmByName(lab, "web01").checkpointType, "ProductionOnly");
             const reports = vmByName(lab, "reports");
             assert.ok(reports.integrationServices.some((s) => s.id.toUpperCase().endsWith("5CED1297-4598-4915-A5FC-AD21BB4D02A4") && s.enabled));
-            const outputs = res.outputs.policyOutputs as Record<string, { checkpointType: string; productionCheckpointPossible: boolean; productionBlockedBy: string | null; priorSettings: { checkpointType: string } }>;
+            const outputs = res.outputs.policyOutputs as Record<
+                string,
+                { checkpointType: string; productionCheckpointPossible: boolean; productionBlockedBy: string | null; priorSettings: { checkpointType: string } }
+            >;
             assert.equal(outputs.web!.checkpointType, "ProductionOnly");
             assert.equal(outputs.web!.priorSettings.checkpointType, "Production");
             // reports is Saved: production is possible only once it runs.

@@ -79,25 +79,48 @@ function mutatingCmdlets(): string[] {
 
 /** The checkpoint settings of every VM, as the host has them. */
 function settingsOf(lab: string) {
-    return Object.fromEntries(readLab(lab).vms.map((v) => [v.name, {
-        checkpointType: v.checkpointType, fileLocation: v.checkpointFileLocation, automatic: v.automaticCheckpointsEnabled,
-    }]));
+    return Object.fromEntries(
+        readLab(lab).vms.map((v) => [
+            v.name,
+            {
+                checkpointType: v.checkpointType,
+                fileLocation: v.checkpointFileLocation,
+                automatic: v.automaticCheckpointsEnabled,
+            },
+        ]),
+    );
 }
 
 /** The checkpoints of one VM on the host, by id. */
 function checkpointsOf(lab: string, vmName: string) {
     const vmId = vmByName(lab, vmName).id;
-    return new Map(readLab(lab).checkpoints.filter((c) => c.vmId === vmId).map((c) => [c.id, c]));
+    return new Map(
+        readLab(lab)
+            .checkpoints.filter((c) => c.vmId === vmId)
+            .map((c) => [c.id, c]),
+    );
 }
 
-interface CheckpointOut { id: string; checkpointName: string; kind: string; fellBack: boolean; holdsMemory: boolean; parentCheckpointId: string | null; vmId: string; lastRestoreTime: string | null }
+interface CheckpointOut {
+    id: string;
+    checkpointName: string;
+    kind: string;
+    fellBack: boolean;
+    holdsMemory: boolean;
+    parentCheckpointId: string | null;
+    vmId: string;
+    lastRestoreTime: string | null;
+}
 
 /** The resources of the stack's state by name, as the engine wrote them (after a refresh, what the provider read). */
 async function stateByName(stack: TestStack): Promise<Record<string, { id: string; outputs: Record<string, unknown> }>> {
     const { deployment } = await stack.stack.exportStack();
     const resources = (deployment.resources ?? []) as { urn: string; type: string; id?: string; outputs?: Record<string, unknown> }[];
-    return Object.fromEntries(resources.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/hyperv:"))
-        .map((r) => [r.urn.split("::").pop()!, { id: r.id ?? "", outputs: r.outputs ?? {} }]));
+    return Object.fromEntries(
+        resources
+            .filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/hyperv:"))
+            .map((r) => [r.urn.split("::").pop()!, { id: r.id ?? "", outputs: r.outputs ?? {} }]),
+    );
 }
 
 /** What the engine's summary counted, without the resources it left as they were. */
@@ -124,14 +147,22 @@ describe("the Pulumi engine with real PowerShell between the provider and the Hy
                     await step("first up", async () => {
                         const res = await stack!.up();
                         assert.deepEqual(opsByName(res), {
-                            sql01: ["create"], dev01: ["create"], reports: ["create"], "linux-build": ["create"], web01: ["create"],
+                            sql01: ["create"],
+                            dev01: ["create"],
+                            reports: ["create"],
+                            "linux-build": ["create"],
+                            web01: ["create"],
                             "web01-before-iis-upgrade": ["create"],
                         });
                         const now = settingsOf(lab);
                         assert.deepEqual(now.sql01, { ...initial.sql01, checkpointType: "ProductionOnly", automatic: false });
                         assert.equal(now.dev01!.checkpointType, "Standard");
                         assert.equal(now.reports!.checkpointType, "Disabled");
-                        assert.deepEqual(now["linux-build"], { checkpointType: "Standard", fileLocation: "E:\\Checkpoints\\linux-build", automatic: initial["linux-build"]!.automatic });
+                        assert.deepEqual(now["linux-build"], {
+                            checkpointType: "Standard",
+                            fileLocation: "E:\\Checkpoints\\linux-build",
+                            automatic: initial["linux-build"]!.automatic,
+                        });
                         assert.equal(now.web01!.checkpointType, "Production");
                         const web01 = vmByName(lab, "web01");
                         const upgrade = readLab(lab).checkpoints.find((c) => c.name === "Before IIS upgrade");
@@ -140,7 +171,12 @@ describe("the Pulumi engine with real PowerShell between the provider and the Hy
                         assert.equal(upgrade.vmId, web01.id);
                         assert.equal(upgrade.parentId, earlier.id, "the new checkpoint follows the one taken by hand");
                         assert.equal(web01.parentCheckpointId, upgrade.id);
-                        assert.deepEqual(res.outputs.preChangeCheckpoint, { id: upgrade.id, name: "Before IIS upgrade", kind: "production", holdsMemory: false });
+                        assert.deepEqual(res.outputs.preChangeCheckpoint, {
+                            id: upgrade.id,
+                            name: "Before IIS upgrade",
+                            kind: "production",
+                            holdsMemory: false,
+                        });
                         assert.equal((res.outputs.policies as Record<string, { checkpointType: string }>).reports!.checkpointType, "Disabled");
                         // The host was reached through PowerShell: the stand-in served the cmdlets.
                         assert.ok(mutatingCmdlets().includes("Checkpoint-VM"), `cmdlets run: ${shells.server.cmdlets().join(", ")}`);
@@ -159,10 +195,19 @@ describe("the Pulumi engine with real PowerShell between the provider and the Hy
 
                     await step("destroy", async () => {
                         const res = await stack!.destroy();
-                        assert.deepEqual(Object.values(opsByName(res)).flat().filter((op) => op !== "delete"), []);
+                        assert.deepEqual(
+                            Object.values(opsByName(res))
+                                .flat()
+                                .filter((op) => op !== "delete"),
+                            [],
+                        );
                         assert.equal(Object.keys(opsByName(res)).length, 6);
                         assert.deepEqual(settingsOf(lab), initial, "every VM has its settings back");
-                        assert.deepEqual(readLab(lab).checkpoints.map((c) => c.id), handTaken, "only the checkpoints taken by hand are left");
+                        assert.deepEqual(
+                            readLab(lab).checkpoints.map((c) => c.id),
+                            handTaken,
+                            "only the checkpoints taken by hand are left",
+                        );
                     });
                 } finally {
                     await teardown(stack, lab);
@@ -184,21 +229,32 @@ describe("the Pulumi engine with real PowerShell between the provider and the Hy
                         third: { vmName: "web01", name: "after data load", dependsOnPolicy: "webPolicy" },
                         devSnap: { vmName: "dev01", name: "dev baseline" },
                     };
-                    const declare = (checkpoints: Record<string, unknown>) => stack!.stack.setAllConfig({
-                        "e2e:policies": { value: JSON.stringify(policy) },
-                        "e2e:checkpoints": { value: JSON.stringify(checkpoints) },
-                    });
+                    const declare = (checkpoints: Record<string, unknown>) =>
+                        stack!.stack.setAllConfig({
+                            "e2e:policies": { value: JSON.stringify(policy) },
+                            "e2e:checkpoints": { value: JSON.stringify(checkpoints) },
+                        });
                     stack = await setup(target, declared, lab);
 
                     const outs = await step("create", async () => {
                         await declare(three);
                         const res = await stack!.up();
-                        assert.deepEqual(opsByName(res), { webPolicy: ["create"], first: ["create"], second: ["create"], third: ["create"], devSnap: ["create"] });
+                        assert.deepEqual(opsByName(res), {
+                            webPolicy: ["create"],
+                            first: ["create"],
+                            second: ["create"],
+                            third: ["create"],
+                            devSnap: ["create"],
+                        });
                         assert.equal(vmByName(lab, "web01").checkpointType, "Production", "the policy made web01's checkpoints production");
                         const outs = res.outputs.checkpointOutputs as Record<string, CheckpointOut>;
                         const web = [...checkpointsOf(lab, "web01").values()].sort((a, b) => a.creationTime.localeCompare(b.creationTime));
                         assert.equal(web.length, 3);
-                        assert.deepEqual(web.map((c) => c.parentId), [null, web[0]!.id, web[1]!.id], "one chain, in creation order");
+                        assert.deepEqual(
+                            web.map((c) => c.parentId),
+                            [null, web[0]!.id, web[1]!.id],
+                            "one chain, in creation order",
+                        );
                         assert.equal(vmByName(lab, "web01").parentCheckpointId, web[2]!.id);
                         for (const name of ["first", "second", "third"] as const) {
                             const onHost = checkpointsOf(lab, "web01").get(outs[name]!.id);
@@ -215,7 +271,10 @@ describe("the Pulumi engine with real PowerShell between the provider and the Hy
                     await step("rename", async () => {
                         await declare(renamed);
                         const res = await stack!.up();
-                        assert.deepEqual(res.changes.map((s) => [s.name, s.op]), [["second", "update"]]);
+                        assert.deepEqual(
+                            res.changes.map((s) => [s.name, s.op]),
+                            [["second", "update"]],
+                        );
                         assert.equal(checkpointsOf(lab, "web01").get(outs.second!.id)?.name, "after schema change v2", "renamed in place, same id");
                         assert.equal(checkpointsOf(lab, "web01").size, 3);
                         const after = res.outputs.checkpointOutputs as Record<string, CheckpointOut>;
@@ -226,7 +285,10 @@ describe("the Pulumi engine with real PowerShell between the provider and the Hy
                     await step("restore", async () => {
                         await declare(restored);
                         const res = await stack!.up();
-                        assert.deepEqual(res.changes.map((s) => [s.name, s.op]), [["second", "update"]]);
+                        assert.deepEqual(
+                            res.changes.map((s) => [s.name, s.op]),
+                            [["second", "update"]],
+                        );
                         const web01 = vmByName(lab, "web01");
                         assert.equal(web01.state, "Off", "a production checkpoint brings the VM back Off");
                         assert.equal(web01.parentCheckpointId, outs.second!.id, "the VM runs from the restored checkpoint");
@@ -242,7 +304,10 @@ describe("the Pulumi engine with real PowerShell between the provider and the Hy
                         const { first: _first, ...remaining } = restored;
                         await declare(remaining);
                         const res = await stack!.up();
-                        assert.deepEqual(res.changes.map((s) => [s.name, s.op]), [["first", "delete"]]);
+                        assert.deepEqual(
+                            res.changes.map((s) => [s.name, s.op]),
+                            [["first", "delete"]],
+                        );
                         const after = checkpointsOf(lab, "web01");
                         assert.deepEqual([...after.keys()].sort(), [outs.second!.id, outs.third!.id].sort());
                         for (const [id, cp] of after) {
@@ -269,10 +334,12 @@ describe("the Pulumi engine with real PowerShell between the provider and the Hy
                     await addVm(lab, { name: "web01", state: "Running", version: "9.0" });
                     stack = await setup(target, declared, lab, {
                         "e2e:policies": { value: JSON.stringify({ webPolicy: { vmName: "web01", type: "production", fallbackToStandard: false } }) },
-                        "e2e:checkpoints": { value: JSON.stringify({
-                            kept: { vmName: "web01", name: "keep me", dependsOnPolicy: "webPolicy" },
-                            named: { vmName: "web01", name: "mine", dependsOnPolicy: "webPolicy" },
-                        }) },
+                        "e2e:checkpoints": {
+                            value: JSON.stringify({
+                                kept: { vmName: "web01", name: "keep me", dependsOnPolicy: "webPolicy" },
+                                named: { vmName: "web01", name: "mine", dependsOnPolicy: "webPolicy" },
+                            }),
+                        },
                     });
                     const created = await step("up", async () => {
                         const res = await stack!.up();
@@ -325,7 +392,8 @@ describe("the Pulumi engine with real PowerShell between the provider and the Hy
                     const tiers = ["web01", "app01", "db01"];
                     for (const name of tiers) await addVm(lab, { name, state: "Running", version: "9.0", checkpointType: "Standard" });
                     const release = { vms: tiers.map((vmName) => ({ vmName })), name: "before release 42", simultaneous: true };
-                    const declare = (group: Record<string, unknown>) => stack!.stack.setAllConfig({ "e2e:groups": { value: JSON.stringify({ release: group }) } });
+                    const declare = (group: Record<string, unknown>) =>
+                        stack!.stack.setAllConfig({ "e2e:groups": { value: JSON.stringify({ release: group }) } });
                     stack = await setup(target, groups, lab);
                     const cmdlets = (names: string[]) => shells.server.cmdlets().filter((c) => names.includes(c));
 
@@ -334,10 +402,21 @@ describe("the Pulumi engine with real PowerShell between the provider and the Hy
                         const res = await stack!.up();
                         assert.deepEqual(opsByName(res), { release: ["create"] });
                         assert.deepEqual(cmdlets(["Suspend-VM", "Checkpoint-VM", "Resume-VM"]), [
-                            "Suspend-VM", "Suspend-VM", "Suspend-VM", "Checkpoint-VM", "Checkpoint-VM", "Checkpoint-VM", "Resume-VM", "Resume-VM", "Resume-VM",
+                            "Suspend-VM",
+                            "Suspend-VM",
+                            "Suspend-VM",
+                            "Checkpoint-VM",
+                            "Checkpoint-VM",
+                            "Checkpoint-VM",
+                            "Resume-VM",
+                            "Resume-VM",
+                            "Resume-VM",
                         ]);
                         for (const vm of tiers) {
-                            assert.deepEqual([...checkpointsOf(lab, vm).values()].map((c) => [c.name, c.vmState]), [["before release 42", "Paused"]]);
+                            assert.deepEqual(
+                                [...checkpointsOf(lab, vm).values()].map((c) => [c.name, c.vmState]),
+                                [["before release 42", "Paused"]],
+                            );
                             assert.equal(vmByName(lab, vm).state, "Running");
                         }
                     });
@@ -348,10 +427,20 @@ describe("the Pulumi engine with real PowerShell between the provider and the Hy
                         await declare({ ...release, restoreTrigger: "rollback-1", startAfterRestore: true });
                         const res = await stack!.up();
                         assert.deepEqual(opsByName(res), { release: ["update"] });
-                        assert.deepEqual(readLab(lab).host.events.slice(from).map((e) => `${e.operation} ${e.vmName}`), [
-                            "applyCheckpoint web01", "applyCheckpoint app01", "applyCheckpoint db01", "startVm db01", "startVm app01", "startVm web01",
+                        assert.deepEqual(
+                            readLab(lab)
+                                .host.events.slice(from)
+                                .map((e) => `${e.operation} ${e.vmName}`),
+                            ["applyCheckpoint web01", "applyCheckpoint app01", "applyCheckpoint db01", "startVm db01", "startVm app01", "startVm web01"],
+                        );
+                        assert.deepEqual(cmdlets(["Restore-VMSnapshot", "Start-VM"]), [
+                            "Restore-VMSnapshot",
+                            "Restore-VMSnapshot",
+                            "Restore-VMSnapshot",
+                            "Start-VM",
+                            "Start-VM",
+                            "Start-VM",
                         ]);
-                        assert.deepEqual(cmdlets(["Restore-VMSnapshot", "Start-VM"]), ["Restore-VMSnapshot", "Restore-VMSnapshot", "Restore-VMSnapshot", "Start-VM", "Start-VM", "Start-VM"]);
                     });
 
                     await step("destroy", async () => {

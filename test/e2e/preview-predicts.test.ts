@@ -76,13 +76,30 @@ describe("preview predicts what the host will refuse, and up refuses it with the
     const cases: [string, Record<string, unknown>, Record<string, unknown>, RegExp][] = [
         ["a VM that does not exist", {}, { cp: { vmName: "ghost", name: "x" } }, /take checkpoint failed on host .*ghost/],
         ["an ambiguous VM name", { p: { vmName: "dup", type: "standard" } }, {}, /apply checkpoint settings failed on host .*dup.*use vmId/i],
-        ["a productionOnly checkpoint on a 5.0 VM", {}, { cp: { vmName: "legacy", name: "x", type: "productionOnly" } },
-            /take checkpoint failed on .*VM "legacy".*a production-only checkpoint cannot be made now: configuration version 5\.0 is below 6\.2/],
-        ["a production-only policy on a 5.0 VM", { p: { vmName: "legacy", type: "production", fallbackToStandard: false } }, {},
-            /apply checkpoint settings failed on .*VM "legacy".*production-only checkpoints can never succeed on this VM: configuration version 5\.0 is below 6\.2/],
-        ["a checkpoint on a Disabled VM", {}, { cp: { vmName: "locked", name: "x" } }, /take checkpoint failed on .*VM "locked".*the VM's checkpoint policy is Disabled/],
-        ["the 51st checkpoint of a VM with 49", {}, { a: { vmName: "full", name: "new a" }, b: { vmName: "full", name: "new b" } },
-            /take checkpoint failed on .*VM "full".*the VM already has 50 checkpoints, Hyper-V's limit is 50/],
+        [
+            "a productionOnly checkpoint on a 5.0 VM",
+            {},
+            { cp: { vmName: "legacy", name: "x", type: "productionOnly" } },
+            /take checkpoint failed on .*VM "legacy".*a production-only checkpoint cannot be made now: configuration version 5\.0 is below 6\.2/,
+        ],
+        [
+            "a production-only policy on a 5.0 VM",
+            { p: { vmName: "legacy", type: "production", fallbackToStandard: false } },
+            {},
+            /apply checkpoint settings failed on .*VM "legacy".*production-only checkpoints can never succeed on this VM: configuration version 5\.0 is below 6\.2/,
+        ],
+        [
+            "a checkpoint on a Disabled VM",
+            {},
+            { cp: { vmName: "locked", name: "x" } },
+            /take checkpoint failed on .*VM "locked".*the VM's checkpoint policy is Disabled/,
+        ],
+        [
+            "the 51st checkpoint of a VM with 49",
+            {},
+            { a: { vmName: "full", name: "new a" }, b: { vmName: "full", name: "new b" } },
+            /take checkpoint failed on .*VM "full".*the VM already has 50 checkpoints, Hyper-V's limit is 50/,
+        ],
     ];
     for (const [what, policies, checkpoints, expected] of cases) {
         it(`refuses ${what} in preview, as up does`, async () => {
@@ -94,7 +111,10 @@ describe("preview predicts what the host will refuse, and up refuses it with the
         const stack = await stackDeclaring({ p: { vmName: "locked2", disabled: false } }, { cp: { vmName: "locked2", name: "x", dependsOnPolicy: "p" } });
         const before = hostFile();
         const preview = await stack.preview();
-        assert.deepEqual(preview.changes.map((s) => [s.name, s.op]).sort(), [["cp", "create"], ["p", "create"]]);
+        assert.deepEqual(preview.changes.map((s) => [s.name, s.op]).sort(), [
+            ["cp", "create"],
+            ["p", "create"],
+        ]);
         assert.equal(hostFile(), before);
     });
 
@@ -102,9 +122,15 @@ describe("preview predicts what the host will refuse, and up refuses it with the
         const stack = await stackDeclaring({}, { cp: { vmName: "booting", name: "x" } });
         const before = hostFile();
         const preview = await stack.preview();
-        assert.deepEqual(preview.changes.map((s) => s.name), ["cp"]);
+        assert.deepEqual(
+            preview.changes.map((s) => s.name),
+            ["cp"],
+        );
         // On the resource it is about.
-        assert.match(preview.stdout, /Checkpoint \(cp\):\n\s+warning: take checkpoint failed on .*VM "booting".*the VM is Starting.*`pulumi up` fails the same way unless this changes/);
+        assert.match(
+            preview.stdout,
+            /Checkpoint \(cp\):\n\s+warning: take checkpoint failed on .*VM "booting".*the VM is Starting.*`pulumi up` fails the same way unless this changes/,
+        );
         assert.equal(hostFile(), before);
     });
 });

@@ -7,7 +7,8 @@ import { ExampleStack, installExample } from "./installed-example";
 
 /** Every file of the lab's volumes, with its size: the host's disks and checkpoint files. */
 function volumeFiles(lab: string): string[] {
-    return fs.readdirSync(path.join(lab, "volumes"), { recursive: true, withFileTypes: true })
+    return fs
+        .readdirSync(path.join(lab, "volumes"), { recursive: true, withFileTypes: true })
         .filter((e) => e.isFile())
         .map((e) => `${path.relative(lab, path.join(e.parentPath, e.name))} ${fs.statSync(path.join(e.parentPath, e.name)).size}`)
         .sort();
@@ -29,11 +30,13 @@ describe("examples/adopt: taking over a host's settings and checkpoints without 
         original = { doc, files: volumeFiles(lab) };
         stack = await ExampleStack.create(workDir, {
             "hyperv:host": { value: `lab:${lab}` },
-            "adopt:checkpoints": { value: JSON.stringify({
-                webBeforeIisUpdate: { vmName: "web01", id: ids.webBeforeIisUpdate },
-                devCleanInstall: { vmName: "dev01", id: ids.devCleanInstall },
-                devExperiment: { vmName: "dev01", id: ids.devExperiment },
-            }) },
+            "adopt:checkpoints": {
+                value: JSON.stringify({
+                    webBeforeIisUpdate: { vmName: "web01", id: ids.webBeforeIisUpdate },
+                    devCleanInstall: { vmName: "dev01", id: ids.devCleanInstall },
+                    devExperiment: { vmName: "dev01", id: ids.devExperiment },
+                }),
+            },
         });
     });
     after(async () => {
@@ -46,16 +49,22 @@ describe("examples/adopt: taking over a host's settings and checkpoints without 
     it("adopts the policies and the checkpoints by id, changes nothing on a second run, and hands everything back on destroy", async () => {
         await step("adopts the policies and the checkpoints by id, and the host stays exactly as it was", async () => {
             const res = await stack.up();
-            assert.deepEqual(res.changes.map((s) => s.op), ["create", "create", "create", "create", "create"]);
+            assert.deepEqual(
+                res.changes.map((s) => s.op),
+                ["create", "create", "create", "create", "create"],
+            );
             assert.deepEqual(readLab(lab).vms, original.doc.vms);
             assert.deepEqual(readLab(lab).checkpoints, original.doc.checkpoints);
             assert.deepEqual(volumeFiles(lab), original.files);
             const adopted = res.outputs.checkpoints as { id: string; name: string; adopted: boolean; kind: string }[];
-            assert.deepEqual(adopted.map((c) => [c.id, c.name, c.adopted]).sort(), [
-                [ids.webBeforeIisUpdate, "Before IIS update", true],
-                [ids.devCleanInstall, "Clean install", true],
-                [ids.devExperiment, "Experiment", true],
-            ].sort());
+            assert.deepEqual(
+                adopted.map((c) => [c.id, c.name, c.adopted]).sort(),
+                [
+                    [ids.webBeforeIisUpdate, "Before IIS update", true],
+                    [ids.devCleanInstall, "Clean install", true],
+                    [ids.devExperiment, "Experiment", true],
+                ].sort(),
+            );
             assert.deepEqual(res.outputs.settings, { web01: "Production", dev01: "Standard" });
         });
 

@@ -12,7 +12,9 @@ const run = promisify(execFile);
 /** scripts/demo.sh as `npm start` runs it (pulumi on PATH from with-pulumi.sh), on throw-away folders. */
 async function demo(action: string, env: Record<string, string>): Promise<string> {
     const { stdout } = await run("bash", [path.join(repoRoot, "scripts", "demo.sh"), action], {
-        cwd: repoRoot, env: { ...process.env, ...env }, maxBuffer: 64 << 20,
+        cwd: repoRoot,
+        env: { ...process.env, ...env },
+        maxBuffer: 64 << 20,
     });
     return stdout;
 }
@@ -58,7 +60,10 @@ describe("npm start (scripts/demo.sh) on a fresh clone", function () {
             const out = await demo("destroy", env);
             assert.match(out, /- 7 deleted/);
             assert.deepEqual(settings(), initial);
-            assert.equal(readLab(env.HYPERV_DEMO_LAB).checkpoints.find((c) => c.name === "Before IIS upgrade"), undefined);
+            assert.equal(
+                readLab(env.HYPERV_DEMO_LAB).checkpoints.find((c) => c.name === "Before IIS upgrade"),
+                undefined,
+            );
         });
     });
 });

@@ -20,10 +20,11 @@ describe("examples/fleet: policies for many VMs from stack configuration", funct
     let lab: string;
     let stack: ExampleStack;
     let initial: ReturnType<typeof readLab>["vms"];
-    const configure = (vms: unknown, checkpointRoot?: string) => stack.stack.setAllConfig({
-        "fleet:vms": { value: JSON.stringify(vms) },
-        ...(checkpointRoot ? { "fleet:checkpointRoot": { value: checkpointRoot } } : {}),
-    });
+    const configure = (vms: unknown, checkpointRoot?: string) =>
+        stack.stack.setAllConfig({
+            "fleet:vms": { value: JSON.stringify(vms) },
+            ...(checkpointRoot ? { "fleet:checkpointRoot": { value: checkpointRoot } } : {}),
+        });
     before(async () => {
         const workDir = await installExample("fleet");
         lab = await freshLab();
@@ -40,7 +41,10 @@ describe("examples/fleet: policies for many VMs from stack configuration", funct
         // whichever order it runs in, alone or after the lifecycle.
         const before = readLab(lab).vms;
         await configure({ ...fleet, dc01: "domain-controler" });
-        await assert.rejects(stack.up(), /invalid stack configuration fleet:vms \(dc01\).*roles are server, domain-controller, development, standard-only, no-checkpoints/s);
+        await assert.rejects(
+            stack.up(),
+            /invalid stack configuration fleet:vms \(dc01\).*roles are server, domain-controller, development, standard-only, no-checkpoints/s,
+        );
         assert.deepEqual(readLab(lab).vms, before);
     });
 
@@ -63,8 +67,11 @@ describe("examples/fleet: policies for many VMs from stack configuration", funct
             assert.equal(type("reports"), "Disabled");
             for (const name of ["web01", "sql01", "dc01"]) assert.equal(vmByName(lab, name).automaticCheckpointsEnabled, false);
             assert.deepEqual(res.outputs.byRole, {
-                server: ["web01", "sql01"], "domain-controller": ["dc01"], development: ["dev01"],
-                "standard-only": ["legacy-erp", "linux-build"], "no-checkpoints": ["reports"],
+                server: ["web01", "sql01"],
+                "domain-controller": ["dc01"],
+                development: ["dev01"],
+                "standard-only": ["legacy-erp", "linux-build"],
+                "no-checkpoints": ["reports"],
             });
             assert.deepEqual(res.outputs.productionBlocked, []);
         });
@@ -72,7 +79,10 @@ describe("examples/fleet: policies for many VMs from stack configuration", funct
         await step("moves one VM to another role with one update, and changes nothing else", async () => {
             await configure({ ...fleet, dev01: "no-checkpoints" }, "E:\\Checkpoints");
             const res = await stack.up();
-            assert.deepEqual(res.changes.map((s) => [s.name, s.op]), [["dev01", "update"]]);
+            assert.deepEqual(
+                res.changes.map((s) => [s.name, s.op]),
+                [["dev01", "update"]],
+            );
             assert.equal(vmByName(lab, "dev01").checkpointType, "Disabled");
         });
 

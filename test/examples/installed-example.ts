@@ -44,7 +44,8 @@ export function packOnce(): Promise<PackedPackage> {
 const installs = new Map<string, Promise<string>>();
 
 /** The example programs (examples/policy-pack is a policy pack, run by its own tests). */
-export const exampleNames = fs.readdirSync(examplesDir, { withFileTypes: true })
+export const exampleNames = fs
+    .readdirSync(examplesDir, { withFileTypes: true })
     .filter((e) => e.isDirectory() && fs.existsSync(path.join(examplesDir, e.name, "package.json")) && e.name !== "policy-pack")
     .map((e) => e.name);
 
@@ -107,7 +108,10 @@ export function stackEnv(stateDir: string): Record<string, string> {
 
 /** An installed example program as a throw-away stack, driven through the Automation API. */
 export class ExampleStack {
-    private constructor(readonly stack: Stack, readonly workDir: string) {}
+    private constructor(
+        readonly stack: Stack,
+        readonly workDir: string,
+    ) {}
 
     static async create(workDir: string, config: ConfigMap): Promise<ExampleStack> {
         const stateDir = fs.mkdtempSync(path.join(scratch, "state-"));
@@ -150,7 +154,12 @@ function result(events: EngineEvent[], outputs: Record<string, unknown>, stdout:
 }
 
 /** Runs a command of an installed example (e.g. its ts-node CLI); never throws on a non-zero exit. */
-export async function runIn(workDir: string, file: string, args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+export async function runIn(
+    workDir: string,
+    file: string,
+    args: string[],
+    env: Record<string, string>,
+): Promise<{ code: number; stdout: string; stderr: string }> {
     try {
         const { stdout, stderr } = await run(file, args, { cwd: workDir, env: { ...process.env, ...env }, maxBuffer: 64 << 20 });
         return { code: 0, stdout, stderr };

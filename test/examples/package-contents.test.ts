@@ -16,10 +16,18 @@ describe("what npm pack ships", function () {
 
     it("ships the compiled SDK and provider with their type declarations, the lab CLI, README and LICENSE", () => {
         for (const f of [
-            "package.json", "README.md", "LICENSE",
-            "dist/sdk/index.js", "dist/sdk/index.d.ts", "dist/provider/index.js", "dist/provider/index.d.ts",
-            "dist/provider/lab/index.js", "dist/provider/lab/index.d.ts", "dist/provider/lab/cli/main.js",
-        ]) assert.ok(files.includes(f), `${f} is shipped`);
+            "package.json",
+            "README.md",
+            "LICENSE",
+            "dist/sdk/index.js",
+            "dist/sdk/index.d.ts",
+            "dist/provider/index.js",
+            "dist/provider/index.d.ts",
+            "dist/provider/lab/index.js",
+            "dist/provider/lab/index.d.ts",
+            "dist/provider/lab/cli/main.js",
+        ])
+            assert.ok(files.includes(f), `${f} is shipped`);
         for (const js of files.filter((f) => f.endsWith(".js") && !f.endsWith("/cli/main.js") && !f.includes("/cli/"))) {
             assert.ok(files.includes(js.replace(/\.js$/, ".d.ts")), `${js} has its type declarations`);
         }
@@ -27,12 +35,20 @@ describe("what npm pack ships", function () {
 
     it("ships nothing else: no tests, no TypeScript sources, no lab folders, no e2e work folders, no examples", () => {
         const allowed = /^(package\.json|README\.md|LICENSE|dist\/(sdk|provider)\/.+\.(js|d\.ts))$/;
-        assert.deepEqual(files.filter((f) => !allowed.test(f)), []);
-        assert.deepEqual(files.filter((f) => /(^|\/)(test|\.e2e|\.hyperv-lab|\.pulumi-state|examples|volumes)(\/|$)|\.test\.|host\.json$/.test(f)), []);
+        assert.deepEqual(
+            files.filter((f) => !allowed.test(f)),
+            [],
+        );
+        assert.deepEqual(
+            files.filter((f) => /(^|\/)(test|\.e2e|\.hyperv-lab|\.pulumi-state|examples|volumes)(\/|$)|\.test\.|host\.json$/.test(f)),
+            [],
+        );
     });
 
     it("the exports the examples and the serialised providers import exist in the package", () => {
-        const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8")) as { exports: Record<string, { types?: string; default: string } | string> };
+        const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8")) as {
+            exports: Record<string, { types?: string; default: string } | string>;
+        };
         for (const [entry, target] of Object.entries(manifest.exports)) {
             const targets = typeof target === "string" ? [target] : [target.default, ...(target.types ? [target.types] : [])];
             for (const t of targets) assert.ok(files.includes(t.replace(/^\.\//, "")), `export ${entry} -> ${t} is shipped`);
@@ -59,13 +75,17 @@ describe("the examples as a user's programs", () => {
 
     it("the pipeline's CI workflow for a Windows runner is valid YAML with the step it documents", () => {
         const workflow = load(fs.readFileSync(path.join(examplesDir, "pipeline", "ci", "github-actions.yml"), "utf8")) as {
-            on: Record<string, unknown>; jobs: Record<string, { "runs-on": string; env: Record<string, string>; steps: { run?: string; uses?: string }[] }>;
+            on: Record<string, unknown>;
+            jobs: Record<string, { "runs-on": string; env: Record<string, string>; steps: { run?: string; uses?: string }[] }>;
         };
         const job = workflow.jobs.change!;
         assert.equal(job["runs-on"], "windows-latest");
         assert.match(job.env.HYPERV_HOST!, /^ssh:\/\//);
         assert.ok(workflow.on.workflow_dispatch);
         assert.ok(job.steps.some((s) => s.run?.includes("npx ts-node pipeline.ts --vms")));
-        assert.ok(job.steps.every((s) => !s.run?.includes("${{")), "inputs reach scripts through env, never spliced into them");
+        assert.ok(
+            job.steps.every((s) => !s.run?.includes("${{")),
+            "inputs reach scripts through env, never spliced into them",
+        );
     });
 });

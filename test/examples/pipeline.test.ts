@@ -29,14 +29,21 @@ describe("examples/pipeline: a CI step around a change, through the Automation A
     afterEach(() => fs.rmSync(lab, { recursive: true, force: true }));
 
     it("exits 3 and runs no change when one VM cannot be checkpointed, leaving no checkpoint on any VM", async () => {
-        const before = readLab(lab).checkpoints.map((c) => c.id).sort();
+        const before = readLab(lab)
+            .checkpoints.map((c) => c.id)
+            .sort();
         const res = await pipeline(workDir, ["--vms", "web01,nosuchvm", "--change", "patch-0", "--host", `lab:${lab}`]);
         assert.equal(res.code, 3, res.stdout + res.stderr);
         assert.match(res.stdout, /could not checkpoint the change set \(no checkpoint was left on any VM\); the change was NOT run/);
         assert.match(res.stdout, /- VM "web01" .*checked: nothing taken/);
         assert.match(res.stdout, /- VM "nosuchvm" .*refused: /);
         assert.doesNotMatch(res.stdout, /\[2\/4\]/);
-        assert.deepEqual(readLab(lab).checkpoints.map((c) => c.id).sort(), before);
+        assert.deepEqual(
+            readLab(lab)
+                .checkpoints.map((c) => c.id)
+                .sort(),
+            before,
+        );
     });
 
     it("exits 2 with the usage when no VM is named", async () => {
@@ -73,7 +80,10 @@ describe("examples/pipeline: a CI step around a change, through the Automation A
         assert.match(res.stdout, /FAILED: the simulated change failed on web01 \(--fail\)/);
         assert.match(res.stdout, /\[4\/4\] roll back every VM of the change set, in order: web01, sql01/);
         assert.match(res.stdout, /rolled back web01, sql01\n/);
-        const applied = readLab(lab).host.events.filter((e) => e.operation === "applyCheckpoint").slice(-2).map((e) => e.vmName);
+        const applied = readLab(lab)
+            .host.events.filter((e) => e.operation === "applyCheckpoint")
+            .slice(-2)
+            .map((e) => e.vmName);
         assert.deepEqual(applied, ["web01", "sql01"], "one trigger rolled the change set back in the order given");
         assert.match(res.stdout, /ROLLED BACK: change patch-2 failed/);
         const taken = checkpointsNamed(lab, "before patch-2");

@@ -6,9 +6,16 @@ import { ExampleStack, installExample } from "./installed-example";
 
 /** The checkpoint settings of every VM, as the host has them. */
 function settingsOf(lab: string) {
-    return Object.fromEntries(readLab(lab).vms.map((v) => [v.name, {
-        checkpointType: v.checkpointType, fileLocation: v.checkpointFileLocation, automatic: v.automaticCheckpointsEnabled,
-    }]));
+    return Object.fromEntries(
+        readLab(lab).vms.map((v) => [
+            v.name,
+            {
+                checkpointType: v.checkpointType,
+                fileLocation: v.checkpointFileLocation,
+                automatic: v.automaticCheckpointsEnabled,
+            },
+        ]),
+    );
 }
 
 describe("examples/quickstart, installed from the packed tarball", function () {
@@ -34,14 +41,22 @@ describe("examples/quickstart, installed from the packed tarball", function () {
         await step("gives each VM the checkpoints its job calls for, and takes a checkpoint before the IIS upgrade", async () => {
             const res = await stack.up();
             assert.deepEqual(opsByName(res), {
-                sql01: ["create"], dev01: ["create"], reports: ["create"], "linux-build": ["create"], web01: ["create"],
+                sql01: ["create"],
+                dev01: ["create"],
+                reports: ["create"],
+                "linux-build": ["create"],
+                web01: ["create"],
                 "web01-before-iis-upgrade": ["create"],
             });
             const now = settingsOf(lab);
             assert.deepEqual(now.sql01, { ...initial.sql01, checkpointType: "ProductionOnly", automatic: false });
             assert.equal(now.dev01!.checkpointType, "Standard");
             assert.equal(now.reports!.checkpointType, "Disabled");
-            assert.deepEqual(now["linux-build"], { checkpointType: "Standard", fileLocation: "E:\\Checkpoints\\linux-build", automatic: initial["linux-build"]!.automatic });
+            assert.deepEqual(now["linux-build"], {
+                checkpointType: "Standard",
+                fileLocation: "E:\\Checkpoints\\linux-build",
+                automatic: initial["linux-build"]!.automatic,
+            });
             assert.equal(now.web01!.checkpointType, "Production");
             const web01 = vmByName(lab, "web01");
             const upgrade = readLab(lab).checkpoints.find((c) => c.name === "Before IIS upgrade")!;
@@ -54,8 +69,9 @@ describe("examples/quickstart, installed from the packed tarball", function () {
 
         await step("stores each resource's provider as a short require of the installed package, not as code", async () => {
             const { deployment } = await stack.stack.exportStack();
-            const resources = (deployment.resources as { type: string; inputs?: Record<string, unknown>; outputs?: Record<string, unknown> }[])
-                .filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/hyperv:"));
+            const resources = (deployment.resources as { type: string; inputs?: Record<string, unknown>; outputs?: Record<string, unknown> }[]).filter((r) =>
+                r.type.startsWith("pulumi-nodejs:dynamic/hyperv:"),
+            );
             assert.equal(resources.length, 6);
             for (const r of resources) {
                 for (const provider of [r.inputs?.__provider, r.outputs?.__provider]) {
@@ -75,7 +91,10 @@ describe("examples/quickstart, installed from the packed tarball", function () {
         await step("puts every VM's settings back and removes the checkpoint on destroy", async () => {
             await stack.destroy();
             assert.deepEqual(settingsOf(lab), initial);
-            assert.equal(readLab(lab).checkpoints.find((c) => c.name === "Before IIS upgrade"), undefined);
+            assert.equal(
+                readLab(lab).checkpoints.find((c) => c.name === "Before IIS upgrade"),
+                undefined,
+            );
         });
     });
 });

@@ -40,10 +40,16 @@ export async function validateResource(rule: ResourceValidationPolicy, r: Resour
 }
 
 /** Runs a stack rule on the given resources; the violations with the resource each names. */
-export async function validateStack(rule: StackValidationPolicy, resources: Resource[], options: RunOptions = {}): Promise<{ message: string; resource?: string }[]> {
+export async function validateStack(
+    rule: StackValidationPolicy,
+    resources: Resource[],
+    options: RunOptions = {},
+): Promise<{ message: string; resource?: string }[]> {
     const found: { message: string; resource?: string }[] = [];
     const args = {
-        resources: resources.map((r) => ({ type: r.type, name: r.name, urn: urnOf(r, options.stack), props: unknownCheckingProxy(r.props) }) as unknown as PolicyResource),
+        resources: resources.map(
+            (r) => ({ type: r.type, name: r.name, urn: urnOf(r, options.stack), props: unknownCheckingProxy(r.props) }) as unknown as PolicyResource,
+        ),
         stackTags: new Map(Object.entries(options.tags ?? {})),
         getConfig: () => options.config ?? {},
     } as unknown as StackValidationArgs;

@@ -1,10 +1,5 @@
 import * as assert from "node:assert/strict";
-import {
-    checkpointFileLocation,
-    environmentCheckpointTypes,
-    productionEnsuresBackupIntegration,
-    serverRolesNoStandardCheckpoints,
-} from "../../sdk/governance";
+import { checkpointFileLocation, environmentCheckpointTypes, productionEnsuresBackupIntegration, serverRolesNoStandardCheckpoints } from "../../sdk/governance";
 import { checkpoint, group, policy, UNKNOWN_STRING, validateResource } from "./helpers";
 
 describe("governance: server roles never use standard checkpoints", () => {
@@ -14,14 +9,17 @@ describe("governance: server roles never use standard checkpoints", () => {
         const messages = await validateResource(rule, policy("sql", { vmName: "SQL01", type: "standard" }));
         assert.deepEqual(messages, [
             'VmCheckpointPolicy "sql" sets standard checkpoints on server VM "SQL01" (its name matches the server pattern /^(sql|dc|web|app|db|exch)/i): ' +
-            "applying a standard checkpoint brings back the memory state, so the guest's clock jumps back, sessions and logins are lost and application data goes inconsistent. " +
-            'Set type: "production" with fallbackToStandard: false, or disabled: true.',
+                "applying a standard checkpoint brings back the memory state, so the guest's clock jumps back, sessions and logins are lost and application data goes inconsistent. " +
+                'Set type: "production" with fallbackToStandard: false, or disabled: true.',
         ]);
     });
 
     it("flags a Checkpoint asking for a standard checkpoint of a server", async () => {
         const [message] = await validateResource(rule, checkpoint("pre", { vmName: "dc01", name: "pre", type: "standard" }));
-        assert.match(message!, /^Checkpoint "pre" asks for a standard checkpoint of server VM "dc01" .*Remove type \(the VM's policy decides\), or set type: "productionOnly"\.$/);
+        assert.match(
+            message!,
+            /^Checkpoint "pre" asks for a standard checkpoint of server VM "dc01" .*Remove type \(the VM's policy decides\), or set type: "productionOnly"\.$/,
+        );
     });
 
     it("accepts standard checkpoints on development VMs and production-only ones on servers", async () => {
@@ -35,8 +33,13 @@ describe("governance: server roles never use standard checkpoints", () => {
         assert.deepEqual(await validateResource(rule, fallback), []);
         const [message] = await validateResource(rule, fallback, { config: { flagProductionWithFallback: true } });
         assert.match(message!, /^VmCheckpointPolicy "dc" lets server VM "dc01" .* fall back to a standard checkpoint .*Set fallbackToStandard: false\.$/);
-        const [cp] = await validateResource(rule, checkpoint("c", { vmName: "dc01", name: "c", type: "production" }), { config: { flagProductionWithFallback: true } });
-        assert.match(cp!, /^Checkpoint "c" asks for type "production" on server VM "dc01" .*, which falls back to a standard checkpoint .*Set type: "productionOnly"\.$/);
+        const [cp] = await validateResource(rule, checkpoint("c", { vmName: "dc01", name: "c", type: "production" }), {
+            config: { flagProductionWithFallback: true },
+        });
+        assert.match(
+            cp!,
+            /^Checkpoint "c" asks for type "production" on server VM "dc01" .*, which falls back to a standard checkpoint .*Set type: "productionOnly"\.$/,
+        );
     });
 
     it("knows servers from serverVms, by name or id, and from configured patterns", async () => {
@@ -59,8 +62,10 @@ describe("governance: server roles never use standard checkpoints", () => {
     });
 
     it("refuses an invalid regular expression in its config, naming the rule", async () => {
-        await assert.rejects(validateResource(rule, policy("sql", { vmName: "sql01" }), { config: { serverVmPatterns: ["("] } }),
-            /hyperv-server-roles-no-standard-checkpoints: invalid settings in the policy pack config:[\s\S]*valid regular expression/);
+        await assert.rejects(
+            validateResource(rule, policy("sql", { vmName: "sql01" }), { config: { serverVmPatterns: ["("] } }),
+            /hyperv-server-roles-no-standard-checkpoints: invalid settings in the policy pack config:[\s\S]*valid regular expression/,
+        );
         assert.throws(() => serverRolesNoStandardCheckpoints({ config: { serverVmPatterns: ["["] } }), /invalid settings in the defaults given in code/);
     });
 });
@@ -72,14 +77,20 @@ describe("governance: checkpoint types per environment", () => {
         const messages = await validateResource(rule, policy("web", { vmName: "web01", type: "production" }), { stack: "prod-eu" });
         assert.deepEqual(messages, [
             'VmCheckpointPolicy "web" gives VM "web01" the checkpoint type Production, but environment "prod-eu" (the stack\'s name) allows only ProductionOnly or Disabled. ' +
-            'Set type: "production" with fallbackToStandard: false or disabled: true.',
+                'Set type: "production" with fallbackToStandard: false or disabled: true.',
         ]);
-        assert.deepEqual(await validateResource(rule, policy("web", { vmName: "web01", type: "production", fallbackToStandard: false }), { stack: "prod-eu" }), []);
+        assert.deepEqual(
+            await validateResource(rule, policy("web", { vmName: "web01", type: "production", fallbackToStandard: false }), { stack: "prod-eu" }),
+            [],
+        );
         assert.deepEqual(await validateResource(rule, policy("web", { vmName: "web01", disabled: true }), { stack: "prod-eu" }), []);
     });
 
     it("takes the environment from the stack tag when the stack has it", async () => {
-        const [message] = await validateResource(rule, policy("dev", { vmName: "dev01", type: "standard" }), { stack: "eu-west", tags: { environment: "Production" } });
+        const [message] = await validateResource(rule, policy("dev", { vmName: "dev01", type: "standard" }), {
+            stack: "eu-west",
+            tags: { environment: "Production" },
+        });
         assert.match(message!, /type Standard, but environment "Production" \(stack tag "environment"\) allows only/);
         assert.deepEqual(await validateResource(rule, policy("dev", { vmName: "dev01", type: "standard" }), { stack: "eu-west" }), []);
     });
@@ -91,25 +102,33 @@ describe("governance: checkpoint types per environment", () => {
 
     it("flags a Checkpoint overriding the VM's policy with a type the environment forbids", async () => {
         const [message] = await validateResource(rule, checkpoint("quick", { vmName: "web01", name: "q", type: "standard" }), { stack: "prod" });
-        assert.equal(message,
+        assert.equal(
+            message,
             'Checkpoint "quick" overrides VM "web01"\'s policy with a Standard checkpoint (type: "standard"), but environment "prod" (the stack\'s name) allows only ProductionOnly or Disabled. ' +
-            'Remove type so the VM\'s policy decides, or set type: "productionOnly".');
+                'Remove type so the VM\'s policy decides, or set type: "productionOnly".',
+        );
         assert.deepEqual(await validateResource(rule, checkpoint("safe", { vmName: "web01", name: "s", type: "productionOnly" }), { stack: "prod" }), []);
         assert.deepEqual(await validateResource(rule, checkpoint("plain", { vmName: "web01", name: "p" }), { stack: "prod" }), []);
     });
 
     it("judges each VM's type in a CheckpointGroup", async () => {
-        const release = group("release", { name: "r", vms: [{ vmName: "web01", type: "productionOnly" }, { vmName: "db01", type: "standard" }, { vmName: "app01" }] });
+        const release = group("release", {
+            name: "r",
+            vms: [{ vmName: "web01", type: "productionOnly" }, { vmName: "db01", type: "standard" }, { vmName: "app01" }],
+        });
         assert.deepEqual(await validateResource(rule, release, { stack: "prod" }), [
             'CheckpointGroup "release"\'s checkpoint overrides VM "db01"\'s policy with a Standard checkpoint (type: "standard"), but environment "prod" (the stack\'s name) allows only ProductionOnly or Disabled. ' +
-            'Remove type so the VM\'s policy decides, or set type: "productionOnly".',
+                'Remove type so the VM\'s policy decides, or set type: "productionOnly".',
         ]);
     });
 
     it("follows configured environments", async () => {
         const config = { environments: { "^test": ["Standard", "Production"] } };
         const [message] = await validateResource(rule, policy("x", { vmName: "x", disabled: true }), { stack: "test-1", config });
-        assert.match(message!, /type Disabled, but environment "test-1" \(the stack's name\) allows only Standard or Production\. Set type: "standard" or type: "production"\.$/);
+        assert.match(
+            message!,
+            /type Disabled, but environment "test-1" \(the stack's name\) allows only Standard or Production\. Set type: "standard" or type: "production"\.$/,
+        );
     });
 });
 
@@ -119,7 +138,7 @@ describe("governance: checkpoint file location under allowed roots", () => {
     it("flags a location outside every root, naming the roots", async () => {
         assert.deepEqual(await validateResource(rule, policy("web", { vmName: "web01", fileLocation: "E:\\Scratch" })), [
             'VmCheckpointPolicy "web" puts the checkpoint files of VM "web01" in E:\\Scratch, which is not under an allowed root (D:\\Checkpoints, \\\\filer\\hyperv). ' +
-            "Set fileLocation to a folder under one of them (Hyper-V changes it only while the VM has no checkpoints).",
+                "Set fileLocation to a folder under one of them (Hyper-V changes it only while the VM has no checkpoints).",
         ]);
     });
 
@@ -138,7 +157,10 @@ describe("governance: checkpoint file location under allowed roots", () => {
     it("leaves an undeclared location alone, and checks Hyper-V's default root by default", async () => {
         assert.deepEqual(await validateResource(rule, policy("web", { vmName: "web01", type: "production" })), []);
         const byDefault = checkpointFileLocation();
-        assert.deepEqual(await validateResource(byDefault, policy("w", { vmName: "w", fileLocation: "C:\\ProgramData\\Microsoft\\Windows\\Hyper-V\\Snapshots" })), []);
+        assert.deepEqual(
+            await validateResource(byDefault, policy("w", { vmName: "w", fileLocation: "C:\\ProgramData\\Microsoft\\Windows\\Hyper-V\\Snapshots" })),
+            [],
+        );
         assert.equal((await validateResource(byDefault, policy("w", { vmName: "w", fileLocation: "D:\\Checkpoints" }))).length, 1);
     });
 });
@@ -154,7 +176,7 @@ describe("governance: production policies ensure the backup integration service"
     it("flags a production policy without ensureBackupIntegration", async () => {
         assert.deepEqual(await validateResource(rule, policy("sql", { vmName: "sql01", type: "production", fallbackToStandard: false })), [
             'VmCheckpointPolicy "sql" declares production checkpoints for VM "sql01" but does not ensure the "Backup (volume shadow copy)" integration service they need: ' +
-            "without it it fails. Set ensureBackupIntegration: true.",
+                "without it it fails. Set ensureBackupIntegration: true.",
         ]);
         const [fallback] = await validateResource(rule, policy("web", { vmName: "web01", type: "production" }));
         assert.match(fallback!, /without it it falls back to a standard checkpoint\./);

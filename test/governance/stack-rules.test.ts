@@ -14,11 +14,14 @@ describe("governance: at most N checkpoints per VM in a stack", () => {
             checkpoint("b", { vmName: "DEV01", name: "b" }),
             checkpoint("w", { vmName: "web01", name: "w" }),
         ]);
-        assert.deepEqual(found, [{
-            resource: "c",
-            message: 'VM "dev01" has 3 checkpoints declared in this stack (a, b, c), more than the 2 allowed: every checkpoint adds a differencing disk (.avhdx) ' +
-                "to the VM's chain (Hyper-V stops at 50). Remove the ones no longer needed, or raise maxPerVm.",
-        }]);
+        assert.deepEqual(found, [
+            {
+                resource: "c",
+                message:
+                    'VM "dev01" has 3 checkpoints declared in this stack (a, b, c), more than the 2 allowed: every checkpoint adds a differencing disk (.avhdx) ' +
+                    "to the VM's chain (Hyper-V stops at 50). Remove the ones no longer needed, or raise maxPerVm.",
+            },
+        ]);
     });
 
     it("counts a VM named by id and by name as one, once a resource has resolved the name", async () => {
@@ -43,7 +46,10 @@ describe("governance: at most N checkpoints per VM in a stack", () => {
 
     it("allows at most 49 (Hyper-V's limit is 50) and defaults to 10", async () => {
         assert.throws(() => maxCheckpointsPerVm({ config: { maxPerVm: 50 } }), /maxPerVm/);
-        assert.equal(maxCheckpointsPerVm().configSchema?.properties.maxPerVm && (maxCheckpointsPerVm().configSchema!.properties.maxPerVm as { default: number }).default, 10);
+        assert.equal(
+            maxCheckpointsPerVm().configSchema?.properties.maxPerVm && (maxCheckpointsPerVm().configSchema!.properties.maxPerVm as { default: number }).default,
+            10,
+        );
         const eleven = Array.from({ length: 11 }, (_, i) => checkpoint(`c${String(i).padStart(2, "0")}`, { vmName: "dev01", name: `${i}` }));
         assert.equal((await validateStack(maxCheckpointsPerVm(), eleven)).length, 1);
         assert.equal((await validateStack(maxCheckpointsPerVm(), eleven.slice(1))).length, 0);
@@ -58,19 +64,25 @@ describe("governance: no checkpoints on VMs whose policy disables them", () => {
             policy("lock", { vmName: "reports", disabled: true }),
             checkpoint("before", { vmName: "Reports", name: "before" }),
         ]);
-        assert.deepEqual(found, [{
-            resource: "before",
-            message: 'Checkpoint "before" is declared for VM "Reports", whose VmCheckpointPolicy "lock" disables checkpoints (disabled: true): ' +
-                'Hyper-V refuses to take or apply it ("Checkpoints have been disabled"). Remove the Checkpoint, or set disabled: false on "lock".',
-        }]);
+        assert.deepEqual(found, [
+            {
+                resource: "before",
+                message:
+                    'Checkpoint "before" is declared for VM "Reports", whose VmCheckpointPolicy "lock" disables checkpoints (disabled: true): ' +
+                    'Hyper-V refuses to take or apply it ("Checkpoints have been disabled"). Remove the Checkpoint, or set disabled: false on "lock".',
+            },
+        ]);
     });
 
     it("accepts checkpoints of VMs whose policy allows them", async () => {
-        assert.deepEqual(await validateStack(rule, [
-            policy("lock", { vmName: "reports", disabled: false, type: "production" }),
-            checkpoint("before", { vmName: "reports", name: "before" }),
-            checkpoint("other", { vmName: "web01", name: "other" }),
-        ]), []);
+        assert.deepEqual(
+            await validateStack(rule, [
+                policy("lock", { vmName: "reports", disabled: false, type: "production" }),
+                checkpoint("before", { vmName: "reports", name: "before" }),
+                checkpoint("other", { vmName: "web01", name: "other" }),
+            ]),
+            [],
+        );
     });
 
     it("lets adopted checkpoints through when allowAdopted is on", async () => {
@@ -86,23 +98,31 @@ describe("governance: checkpoints older than the maximum age", () => {
 
     it("flags a checkpoint taken before the limit, with its age", async () => {
         const found = await validateStack(rule, [checkpoint("old", { vmName: "web01", vmId: ID, name: "old", creationTime: "2025-01-01T00:00:00Z" })]);
-        assert.deepEqual(found, [{
-            resource: "old",
-            message: 'Checkpoint "old" of VM "web01" was taken 2025-01-01T00:00:00.000Z, 59 days ago (the limit is 14 days): every write since then goes to its ' +
-                "differencing disk (.avhdx), which grows and slows the VM. Delete it (remove the resource: Hyper-V merges its disk into the parent), or raise maxAgeDays.",
-        }]);
+        assert.deepEqual(found, [
+            {
+                resource: "old",
+                message:
+                    'Checkpoint "old" of VM "web01" was taken 2025-01-01T00:00:00.000Z, 59 days ago (the limit is 14 days): every write since then goes to its ' +
+                    "differencing disk (.avhdx), which grows and slows the VM. Delete it (remove the resource: Hyper-V merges its disk into the parent), or raise maxAgeDays.",
+            },
+        ]);
     });
 
     it("accepts recent checkpoints and skips ones not taken yet", async () => {
-        assert.deepEqual(await validateStack(rule, [
-            checkpoint("new", { vmName: "web01", name: "new", creationTime: "2025-02-20T00:00:00Z" }),
-            checkpoint("planned", { vmName: "web01", name: "planned" }),
-            checkpoint("previewed", { vmName: "web01", name: "previewed", creationTime: UNKNOWN_STRING }),
-        ]), []);
+        assert.deepEqual(
+            await validateStack(rule, [
+                checkpoint("new", { vmName: "web01", name: "new", creationTime: "2025-02-20T00:00:00Z" }),
+                checkpoint("planned", { vmName: "web01", name: "planned" }),
+                checkpoint("previewed", { vmName: "web01", name: "previewed", creationTime: UNKNOWN_STRING }),
+            ]),
+            [],
+        );
     });
 
     it("reads maxAgeDays from the pack config, fractions included", async () => {
-        const [hours] = await validateStack(rule, [checkpoint("c", { vmName: "web01", name: "c", creationTime: "2025-02-28T12:00:00Z" })], { config: { maxAgeDays: 0.25 } });
+        const [hours] = await validateStack(rule, [checkpoint("c", { vmName: "web01", name: "c", creationTime: "2025-02-28T12:00:00Z" })], {
+            config: { maxAgeDays: 0.25 },
+        });
         assert.match(hours!.message, /, 12 hours ago \(the limit is 0.25 days\)/);
     });
 
@@ -120,7 +140,10 @@ describe("governance: a CheckpointGroup counts as one checkpoint of each of its 
             checkpoint("b", { vmName: "db01", name: "b" }),
             release([{ vmName: "web01" }, { vmName: "DB01" }]),
         ]);
-        assert.deepEqual(found.map((f) => f.message.split(":")[0]), ['VM "db01" has 3 checkpoints declared in this stack (a, b, release), more than the 2 allowed']);
+        assert.deepEqual(
+            found.map((f) => f.message.split(":")[0]),
+            ['VM "db01" has 3 checkpoints declared in this stack (a, b, release), more than the 2 allowed'],
+        );
     });
 
     it("refuses a group including a VM whose declared policy is disabled, naming the VM", async () => {
@@ -128,11 +151,14 @@ describe("governance: a CheckpointGroup counts as one checkpoint of each of its 
             policy("lock", { vmName: "db01", disabled: true }),
             release([{ vmName: "web01" }, { vmName: "db01" }]),
         ]);
-        assert.deepEqual(found, [{
-            resource: "release",
-            message: 'CheckpointGroup "release"\'s checkpoint is declared for VM "db01", whose VmCheckpointPolicy "lock" disables checkpoints (disabled: true): ' +
-                'Hyper-V refuses to take or apply it ("Checkpoints have been disabled"). Take the VM out of the group\'s vms, or set disabled: false on "lock".',
-        }]);
+        assert.deepEqual(found, [
+            {
+                resource: "release",
+                message:
+                    'CheckpointGroup "release"\'s checkpoint is declared for VM "db01", whose VmCheckpointPolicy "lock" disables checkpoints (disabled: true): ' +
+                    'Hyper-V refuses to take or apply it ("Checkpoints have been disabled"). Take the VM out of the group\'s vms, or set disabled: false on "lock".',
+            },
+        ]);
     });
 
     it("knows a group's VM declared by name by the id the group recorded", async () => {

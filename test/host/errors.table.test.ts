@@ -11,7 +11,12 @@ describe("HostError: one line naming where, why and what to do", () => {
         ["a VM by id alone: one space, no empty quotes", { host, vmId: id }, "x", `host hv01, VM (${id}): x. See the host's message.`],
         ["a VM by name and id", { host, vm: "web01", vmId: id }, "x", `host hv01, VM "web01" (${id}): x. See the host's message.`],
         ["a checkpoint by id alone", { host, checkpointId: id }, "x", `host hv01, checkpoint (${id}): x. See the host's message.`],
-        ["a checkpoint by name and id", { host, checkpoint: "keep", checkpointId: id }, "x", `host hv01, checkpoint "keep" (${id}): x. See the host's message.`],
+        [
+            "a checkpoint by name and id",
+            { host, checkpoint: "keep", checkpointId: id },
+            "x",
+            `host hv01, checkpoint "keep" (${id}): x. See the host's message.`,
+        ],
         ["the host's trailing full stops and spaces are not doubled", { host }, "it failed... ", "host hv01: it failed. See the host's message."],
     ];
     for (const [what, context, detail, expected] of cases) {

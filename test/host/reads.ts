@@ -13,6 +13,12 @@ export async function checkpointsOf(host: HyperVHost, vmId: string): Promise<Che
 /** One checkpoint of a VM; CheckpointNotFound, naming it, when the VM no longer has it. */
 export async function checkpointOf(host: HyperVHost, vmId: string, checkpointId: string): Promise<Checkpoint> {
     const found = (await checkpointsOf(host, vmId)).find((c) => c.id.toLowerCase() === checkpointId.toLowerCase());
-    if (!found) throw new HostError("CheckpointNotFound", `the VM has no checkpoint ${checkpointId}`, { host: host.displayName, vmId, checkpointId, operation: "read checkpoint" });
+    if (!found)
+        throw new HostError("CheckpointNotFound", `the VM has no checkpoint ${checkpointId}`, {
+            host: host.displayName,
+            vmId,
+            checkpointId,
+            operation: "read checkpoint",
+        });
     return found;
 }

@@ -51,7 +51,12 @@ describe("productionBlocker: why a production checkpoint cannot be made now, fir
         ["a saved VM", { state: "Saved" }, "state", /the VM is Saved/],
         ["an off VM (whose checkpoint is consistent anyway: see plannedCheckpointKind)", { state: "Off" }, "state", /the VM is Off/],
         ["no backup integration service", { backupService: null }, "backup-service-missing", /no backup \(volume shadow copy\) integration service/],
-        ["the backup service turned off, with the field that turns it on", { backupService: { enabled: false, guestResponding: true } }, "backup-service-disabled", /ensureBackupIntegration/],
+        [
+            "the backup service turned off, with the field that turns it on",
+            { backupService: { enabled: false, guestResponding: true } },
+            "backup-service-disabled",
+            /ensureBackupIntegration/,
+        ],
         ["a guest whose VSS does not answer", { backupService: { enabled: true, guestResponding: false } }, "guest-not-responding", /does not answer/],
     ];
     for (const [what, vm, reason, detail] of cases) {
@@ -84,7 +89,12 @@ describe("plannedCheckpointKind: what Hyper-V makes under a type, or why it refu
         ["production of a saved VM falls back to standard", { state: "Saved" }, "Production", { kind: "standard", fellBack: true }],
         ["production-only of a saved VM refuses, with the reason", { state: "Saved" }, "ProductionOnly", "state"],
         ["production of an off VM is production: disk-only and consistent", { state: "Off" }, "Production", { kind: "production", fellBack: false }],
-        ["production-only of an off VM too, even without a backup service", { state: "Off", backupService: null }, "ProductionOnly", { kind: "production", fellBack: false }],
+        [
+            "production-only of an off VM too, even without a backup service",
+            { state: "Off", backupService: null },
+            "ProductionOnly",
+            { kind: "production", fellBack: false },
+        ],
         ["production-only on an old configuration version refuses", { version: "5.0" }, "ProductionOnly", "version"],
         ["production on an old configuration version falls back", { version: "5.0" }, "Production", { kind: "standard", fellBack: true }],
     ];

@@ -41,7 +41,10 @@ function slowHost(ms = 15, maxConcurrent?: number) {
         },
         applyCheckpointSettings: (ref: VmRef) => step(idOf(ref), "settings", () => ({ after: vmOf(ref) }) as never),
         takeCheckpoint: (ref: VmRef, request: { name: string }) => {
-            if (request.name === "refused") return step(idOf(ref), "refused", () => { throw new HostError("CheckpointsDisabled", "disabled", { host: "slow" }); });
+            if (request.name === "refused")
+                return step(idOf(ref), "refused", () => {
+                    throw new HostError("CheckpointsDisabled", "disabled", { host: "slow" });
+                });
             return step(idOf(ref), request.name, () => ({ vm: vmOf(ref) }) as never);
         },
         applyCheckpoint: (vmId: string) => step(vmId.toLowerCase(), "apply", () => ({}) as never),
@@ -81,7 +84,11 @@ describe("per-VM ordering (every host, through the composition root)", () => {
         assert.deepEqual(log, ["db first", "web by name"]);
         log.length = 0;
         seen.maxInAll = 0;
-        await Promise.all([host.takeCheckpoint({ name: "web" }, { name: "by name" }), host.takeCheckpoint({ id: A }, { name: "by id" }), host.takeCheckpoint({ id: B }, { name: "other" })]);
+        await Promise.all([
+            host.takeCheckpoint({ name: "web" }, { name: "by name" }),
+            host.takeCheckpoint({ id: A }, { name: "by id" }),
+            host.takeCheckpoint({ id: B }, { name: "other" }),
+        ]);
         assert.equal(seen.maxPerVm, 1, "the name now leads to the id: one VM, one at a time");
         assert.equal(seen.maxInAll, 2, "the other VM went alongside");
     });
@@ -109,10 +116,7 @@ describe("per-VM ordering (every host, through the composition root)", () => {
     it("lets at most hyperv:maxSessions calls reach the host at once, reads included", async () => {
         const { host, seen } = slowHost(15, 2);
         const vms = Array.from({ length: 6 }, (_, i) => `cccccccc-0000-0000-0000-00000000000${i}`);
-        await Promise.all([
-            ...vms.map((id) => host.takeCheckpoint({ id }, { name: id })),
-            ...vms.map((id) => host.getVmWithCheckpoints({ id })),
-        ]);
+        await Promise.all([...vms.map((id) => host.takeCheckpoint({ id }, { name: id })), ...vms.map((id) => host.getVmWithCheckpoints({ id }))]);
         assert.equal(seen.maxInAll, 2);
     });
 });

@@ -55,28 +55,69 @@ describe("hyperv-import: the import file and the declarations", function () {
 
     it("declares each VM's settings as they are and each user checkpoint by name, with the state the provider would record", async () => {
         const dev01 = readLab(lab).vms.find((v) => v.name === "dev01")!;
-        const chosen = await listings(lab, [{ name: "web01" }, { id: dev01.id }, { name: "sql01" }, { name: "kiosk 7" }, { name: "build agent" }, { name: "web01" }]);
+        const chosen = await listings(lab, [
+            { name: "web01" },
+            { id: dev01.id },
+            { name: "sql01" },
+            { name: "kiosk 7" },
+            { name: "build agent" },
+            { name: "web01" },
+        ]);
         plan = planAdoption(chosen, { policies: true, checkpoints: true, protect: true }, "lab");
 
         const byName = Object.fromEntries(plan.resources.map((r) => [r.name, r]));
-        assert.deepEqual(Object.keys(byName), [
-            "web01", "web01-before-iis-update",
-            "dev01", "dev01-clean-install", "dev01-tools-installed", "dev01-experiment",
-            "sql01", "sql01-before-cu-14", "sql01-before-cu-14-2",
-            "kiosk-7",
-            "build-agent",
-        ], "web01 named twice is adopted once; repeated checkpoint names get distinct resource names");
-        assert.deepEqual(byName.web01!.inputs, { vmName: "web01", type: "production", fallbackToStandard: true, fileLocation: "D:\\Checkpoints\\web01", automaticCheckpoints: false });
-        assert.deepEqual(byName.sql01!.inputs, { vmName: "sql01", type: "production", fallbackToStandard: false, fileLocation: "D:\\Checkpoints\\sql01", automaticCheckpoints: false });
-        assert.deepEqual(byName["kiosk-7"]!.inputs, { vmName: "kiosk 7", disabled: true, fileLocation: "C:\\ProgramData\\Microsoft\\Windows\\Hyper-V", automaticCheckpoints: false });
-        assert.deepEqual(byName.dev01!.inputs, { vmId: dev01.id, type: "standard", fileLocation: "C:\\ProgramData\\Microsoft\\Windows\\Hyper-V", automaticCheckpoints: true }, "a VM named by id is declared by id");
+        assert.deepEqual(
+            Object.keys(byName),
+            [
+                "web01",
+                "web01-before-iis-update",
+                "dev01",
+                "dev01-clean-install",
+                "dev01-tools-installed",
+                "dev01-experiment",
+                "sql01",
+                "sql01-before-cu-14",
+                "sql01-before-cu-14-2",
+                "kiosk-7",
+                "build-agent",
+            ],
+            "web01 named twice is adopted once; repeated checkpoint names get distinct resource names",
+        );
+        assert.deepEqual(byName.web01!.inputs, {
+            vmName: "web01",
+            type: "production",
+            fallbackToStandard: true,
+            fileLocation: "D:\\Checkpoints\\web01",
+            automaticCheckpoints: false,
+        });
+        assert.deepEqual(byName.sql01!.inputs, {
+            vmName: "sql01",
+            type: "production",
+            fallbackToStandard: false,
+            fileLocation: "D:\\Checkpoints\\sql01",
+            automaticCheckpoints: false,
+        });
+        assert.deepEqual(byName["kiosk-7"]!.inputs, {
+            vmName: "kiosk 7",
+            disabled: true,
+            fileLocation: "C:\\ProgramData\\Microsoft\\Windows\\Hyper-V",
+            automaticCheckpoints: false,
+        });
+        assert.deepEqual(
+            byName.dev01!.inputs,
+            { vmId: dev01.id, type: "standard", fileLocation: "C:\\ProgramData\\Microsoft\\Windows\\Hyper-V", automaticCheckpoints: true },
+            "a VM named by id is declared by id",
+        );
         assert.deepEqual(byName["dev01-experiment"]!.inputs, { vmId: dev01.id, name: "Experiment" });
         assert.equal(byName["dev01-experiment"]!.dependsOn, "dev01");
 
-        assert.deepEqual(plan.skipped.map((s) => s.replace(/\([0-9a-f-]{36}\)/g, "(id)")), [
-            'VM "sql01": checkpoint "Veeam restore point" (id): a Recovery checkpoint, which belongs to Hyper-V Replica or backup software',
-            `VM "build agent": checkpoint "${readLab(lab).checkpoints.find((c) => c.isAutomatic)!.name}" (id): an automatic checkpoint, which Hyper-V manages itself`,
-        ]);
+        assert.deepEqual(
+            plan.skipped.map((s) => s.replace(/\([0-9a-f-]{36}\)/g, "(id)")),
+            [
+                'VM "sql01": checkpoint "Veeam restore point" (id): a Recovery checkpoint, which belongs to Hyper-V Replica or backup software',
+                `VM "build agent": checkpoint "${readLab(lab).checkpoints.find((c) => c.isAutomatic)!.name}" (id): an automatic checkpoint, which Hyper-V manages itself`,
+            ],
+        );
 
         for (const r of plan.resources) {
             const { entry } = r;
@@ -87,7 +128,16 @@ describe("hyperv-import: the import file and the declarations", function () {
                 const outputs = policyOutputsSchema.parse(withoutProvider(entry.outputs));
                 assert.equal(entry.id, outputs.vmId);
                 assert.deepEqual(diffPolicy(outputs, inputs), { changes: false, replaces: [], fields: [] }, `${r.name}: the declaration matches the state`);
-                assert.deepEqual(outputs.priorSettings, { checkpointType: outputs.checkpointType, fileLocation: outputs.checkpointFileLocation, automaticCheckpoints: outputs.automaticCheckpointsEnabled, backupIntegrationEnabled: outputs.backupIntegrationEnabled }, "destroy puts back the settings found");
+                assert.deepEqual(
+                    outputs.priorSettings,
+                    {
+                        checkpointType: outputs.checkpointType,
+                        fileLocation: outputs.checkpointFileLocation,
+                        automaticCheckpoints: outputs.automaticCheckpointsEnabled,
+                        backupIntegrationEnabled: outputs.backupIntegrationEnabled,
+                    },
+                    "destroy puts back the settings found",
+                );
             } else {
                 const inputs = checkpointInputsSchema.parse(withoutProvider(entry.inputs));
                 const outputs = checkpointOutputsSchema.parse(withoutProvider(entry.outputs));
@@ -111,7 +161,13 @@ describe("hyperv-import: the import file and the declarations", function () {
         await addVm(old, { name: "legacy", state: "Running" });
         await takeCheckpointOutOfBand(old, { name: "legacy" }, { name: "before patch" });
         const p = planAdoption(await listings(old, [{ name: "legacy" }]), { policies: true, checkpoints: true, protect: true }, "lab");
-        assert.deepEqual(p.resources.map((r) => r.inputs), [{ vmName: "legacy", fileLocation: "C:\\ProgramData\\Microsoft\\Windows\\Hyper-V" }, { vmName: "legacy", name: "before patch" }]);
+        assert.deepEqual(
+            p.resources.map((r) => r.inputs),
+            [
+                { vmName: "legacy", fileLocation: "C:\\ProgramData\\Microsoft\\Windows\\Hyper-V" },
+                { vmName: "legacy", name: "before patch" },
+            ],
+        );
         const outputs = policyOutputsSchema.parse(withoutProvider(p.resources[0]!.entry.outputs));
         assert.equal(outputs.checkpointType, null);
         assert.equal(diffPolicy(outputs, policyInputsSchema.parse(p.resources[0]!.inputs)).changes, false);
@@ -132,8 +188,13 @@ describe("hyperv-import: the import file and the declarations", function () {
             const file = path.join(project, "hyperv-adopted.ts");
             fs.writeFileSync(file, code);
             const program = ts.createProgram([file], {
-                strict: true, noEmit: true, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext,
-                target: ts.ScriptTarget.ES2023, skipLibCheck: true, types: [],
+                strict: true,
+                noEmit: true,
+                module: ts.ModuleKind.NodeNext,
+                moduleResolution: ts.ModuleResolutionKind.NodeNext,
+                target: ts.ScriptTarget.ES2023,
+                skipLibCheck: true,
+                types: [],
             });
             const problems = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
             assert.deepEqual(problems, []);
@@ -146,7 +207,10 @@ describe("hyperv-import: the import file and the declarations", function () {
         const file = importFileOf(plan);
         assert.equal(file.resources.length, plan.resources.length);
         for (const r of file.resources) assert.deepEqual(Object.keys(r), ["type", "name", "id", "inputs", "outputs"]);
-        assert.deepEqual([...new Set(file.resources.map((r) => r.type))], ["pulumi-nodejs:dynamic/hyperv:VmCheckpointPolicy", "pulumi-nodejs:dynamic/hyperv:Checkpoint"]);
+        assert.deepEqual(
+            [...new Set(file.resources.map((r) => r.type))],
+            ["pulumi-nodejs:dynamic/hyperv:VmCheckpointPolicy", "pulumi-nodejs:dynamic/hyperv:Checkpoint"],
+        );
     });
 
     describe("the CLI, as a user runs it", () => {

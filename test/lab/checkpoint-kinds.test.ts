@@ -61,7 +61,10 @@ describe("lab host: what kind of checkpoint Hyper-V makes", () => {
             const taken = await host.takeCheckpoint({ id: vmId }, { name: "off" });
             assert.equal(taken.checkpoint.vmState, "Off", checkpointType);
             assert.equal(taken.fellBack, false, checkpointType);
-            assert.ok(filesIn(labPathOf(folder, "D:\\cp")).every((f) => f.endsWith(".vmcx")), `${checkpointType}: no .vmrs`);
+            assert.ok(
+                filesIn(labPathOf(folder, "D:\\cp")).every((f) => f.endsWith(".vmcx")),
+                `${checkpointType}: no .vmrs`,
+            );
         }
     });
 

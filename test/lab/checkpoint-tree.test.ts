@@ -20,11 +20,20 @@ describe("lab host: the checkpoint tree and its files", () => {
         const { host, vmId } = await labWithVm();
         const ids = await chain(host, vmId, ["one", "two", "three"]);
         const listed = await checkpointsOf(host, vmId);
-        assert.deepEqual(listed.map((c) => c.id), ids);
-        assert.deepEqual(listed.map((c) => c.parentId), [null, ids[0], ids[1]]);
+        assert.deepEqual(
+            listed.map((c) => c.id),
+            ids,
+        );
+        assert.deepEqual(
+            listed.map((c) => c.parentId),
+            [null, ids[0], ids[1]],
+        );
         assert.equal((await host.getVm({ id: vmId })).parentCheckpointId, ids[2]);
         const both = await host.getVmWithCheckpoints({ name: "web01" });
-        assert.deepEqual(both.checkpoints.map((c) => c.name), ["one", "two", "three"]);
+        assert.deepEqual(
+            both.checkpoints.map((c) => c.name),
+            ["one", "two", "three"],
+        );
     });
 
     it("lays files out as Hyper-V does: .avhdx next to the parent disk, the VM on the newest", async () => {
@@ -55,7 +64,14 @@ describe("lab host: the checkpoint tree and its files", () => {
         assert.ok(fs.existsSync(labPathOf(folder, current)));
         const branch = await host.takeCheckpoint({ id: vmId }, { name: "branch" });
         assert.equal(branch.checkpoint.parentId, one);
-        assert.deepEqual((await checkpointsOf(host, vmId)).map((c) => [c.name, c.parentId]), [["one", null], ["two", one], ["branch", one]]);
+        assert.deepEqual(
+            (await checkpointsOf(host, vmId)).map((c) => [c.name, c.parentId]),
+            [
+                ["one", null],
+                ["two", one],
+                ["branch", one],
+            ],
+        );
         assert.ok(two);
     });
 
@@ -91,7 +107,13 @@ describe("lab host: the checkpoint tree and its files", () => {
         const disksBefore = filesIn(labPathOf(folder, DISKS)).length;
         await host.removeCheckpoint(vmId, two as string);
         const listed = await checkpointsOf(host, vmId);
-        assert.deepEqual(listed.map((c) => [c.id, c.parentId]), [[one, null], [three, one]]);
+        assert.deepEqual(
+            listed.map((c) => [c.id, c.parentId]),
+            [
+                [one, null],
+                [three, one],
+            ],
+        );
         assert.equal(filesIn(labPathOf(folder, DISKS)).length, disksBefore - 1);
         assert.ok(!filesIn(labPathOf(folder, "D:\\cp")).some((f) => f.startsWith((two as string).toUpperCase())));
         await host.removeCheckpoint(vmId, three as string);
@@ -115,7 +137,10 @@ describe("lab host: the checkpoint tree and its files", () => {
         await setHostSettings(folder, { behaviour: { removeWithChildren: "removeSubtree" } });
         const [one, two] = await chain(host, vmId, ["one", "two", "three"]);
         await host.removeCheckpoint(vmId, two as string);
-        assert.deepEqual((await checkpointsOf(host, vmId)).map((c) => c.id), [one]);
+        assert.deepEqual(
+            (await checkpointsOf(host, vmId)).map((c) => c.id),
+            [one],
+        );
         assert.equal((await host.getVm({ id: vmId })).parentCheckpointId, one);
     });
 
@@ -124,7 +149,13 @@ describe("lab host: the checkpoint tree and its files", () => {
         const [a, b] = await chain(host, vmId, ["same", "same"]);
         const renamed = await host.renameCheckpoint(vmId, b as string, "different");
         assert.equal(renamed.name, "different");
-        assert.deepEqual((await checkpointsOf(host, vmId)).map((c) => [c.id, c.name]), [[a, "same"], [b, "different"]]);
+        assert.deepEqual(
+            (await checkpointsOf(host, vmId)).map((c) => [c.id, c.name]),
+            [
+                [a, "same"],
+                [b, "different"],
+            ],
+        );
         await rejectsWith(() => host.renameCheckpoint(vmId, a as string, "x".repeat(101)), "HostFailure");
     });
 
@@ -183,7 +214,12 @@ function assertConsistent(folder: string, vmId: string): void {
     for (const disk of vm.hardDrives) assert.ok(fs.existsSync(labPathOf(folder, disk)), "the VM's disk exists");
     const known = new Set(vm.diskFiles.map((d) => d.path.slice(d.path.lastIndexOf("\\") + 1)));
     assert.deepEqual(filesIn(labPathOf(folder, DISKS)), [...known].sort(), "no orphaned or missing disk files");
-    for (const d of vm.diskFiles) if (d.parentPath) assert.ok(vm.diskFiles.some((p) => p.path === d.parentPath), "every differencing disk has its parent");
+    for (const d of vm.diskFiles)
+        if (d.parentPath)
+            assert.ok(
+                vm.diskFiles.some((p) => p.path === d.parentPath),
+                "every differencing disk has its parent",
+            );
     const vmcx = filesIn(labPathOf(folder, vm.checkpointFileLocation)).filter((f) => f.endsWith(".vmcx"));
     assert.equal(vmcx.length, cps.length, "one .vmcx per checkpoint");
 }

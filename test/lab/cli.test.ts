@@ -26,7 +26,13 @@ function json<T>(args: string[]): T {
     return JSON.parse(result.stdout) as T;
 }
 
-interface ShownLab { vms: { vm: { id: string; name: string; state: string; checkpointType: string | null; parentCheckpointId: string | null }; checkpoints: { id: string; name: string; snapshotType: string }[] }[]; backupServiceName: string }
+interface ShownLab {
+    vms: {
+        vm: { id: string; name: string; state: string; checkpointType: string | null; parentCheckpointId: string | null };
+        checkpoints: { id: string; name: string; snapshotType: string }[];
+    }[];
+    backupServiceName: string;
+}
 
 describe("hyperv-lab CLI", () => {
     after(() => {
@@ -53,7 +59,10 @@ describe("hyperv-lab CLI", () => {
         const view = json<ShownLab>(["--lab", lab, "show"]);
         assert.equal(view.vms.length, 7);
         const dev = view.vms.find((e) => e.vm.name === "dev01");
-        assert.deepEqual(dev?.checkpoints.map((c) => c.name), ["Clean install", "Tools installed", "Experiment"]);
+        assert.deepEqual(
+            dev?.checkpoints.map((c) => c.name),
+            ["Clean install", "Tools installed", "Experiment"],
+        );
         assert.equal(dev?.vm.parentCheckpointId, dev?.checkpoints[2]?.id);
     });
 
@@ -87,7 +96,9 @@ describe("hyperv-lab CLI", () => {
         hypervLab(["--lab", lab, "init"]);
         hypervLab(["--lab", lab, "vm", "add", "db"]);
         for (let i = 1; i <= 50; i++) assert.equal(hypervLab(["--lab", lab, "checkpoint", "take", "db", `cp${i}`]).status, 0);
-        const tree = hypervLab(["--lab", lab, "show"]).stdout.split("\n").filter((l) => /cp\d+ \[|you are here/.test(l));
+        const tree = hypervLab(["--lab", lab, "show"])
+            .stdout.split("\n")
+            .filter((l) => /cp\d+ \[|you are here/.test(l));
         assert.equal(tree.length, 51);
         for (const line of tree) assert.ok(line.length <= 110, `${line.length} columns: ${line}`);
     });
@@ -181,7 +192,14 @@ describe("hyperv-lab CLI", () => {
         const lab = newFolder();
         hypervLab(["--lab", lab, "init"]);
         const settings = json<{ behaviour: { restoredStandardState: string; removeWithChildren: string } }>([
-            "--lab", lab, "host", "set", "--restored-standard-state", "Running", "--remove-with-children", "removeSubtree",
+            "--lab",
+            lab,
+            "host",
+            "set",
+            "--restored-standard-state",
+            "Running",
+            "--remove-with-children",
+            "removeSubtree",
         ]);
         assert.deepEqual([settings.behaviour.restoredStandardState, settings.behaviour.removeWithChildren], ["Running", "removeSubtree"]);
     });

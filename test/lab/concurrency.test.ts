@@ -8,21 +8,39 @@ import { checkpointOf, checkpointsOf } from "../host/reads";
 
 const WORKER = path.join(__dirname, "fixtures", "lab-worker.js");
 
-interface Outcome { ok: boolean; id?: string; code?: string }
+interface Outcome {
+    ok: boolean;
+    id?: string;
+    code?: string;
+}
 
 /** Runs the worker with Node 24 (this process's node); resolves with its exit code and outcomes. */
-function runWorker(args: string[], env: NodeJS.ProcessEnv = {}): { done: Promise<{ code: number | null; outcomes: Outcome[] }>; kill: () => void; stderrHas: (text: string) => Promise<void> } {
+function runWorker(
+    args: string[],
+    env: NodeJS.ProcessEnv = {},
+): { done: Promise<{ code: number | null; outcomes: Outcome[] }>; kill: () => void; stderrHas: (text: string) => Promise<void> } {
     const child = spawn(process.execPath, [WORKER, ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     const waiting: { text: string; resolve: () => void }[] = [];
-    child.stdout.on("data", (d: Buffer) => { stdout += d.toString(); });
+    child.stdout.on("data", (d: Buffer) => {
+        stdout += d.toString();
+    });
     child.stderr.on("data", (d: Buffer) => {
         stderr += d.toString();
         for (const w of waiting) if (stderr.includes(w.text)) w.resolve();
     });
     const done = new Promise<{ code: number | null; outcomes: Outcome[] }>((resolve) => {
-        child.on("close", (code) => resolve({ code, outcomes: stdout.trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as Outcome) }));
+        child.on("close", (code) =>
+            resolve({
+                code,
+                outcomes: stdout
+                    .trim()
+                    .split("\n")
+                    .filter(Boolean)
+                    .map((l) => JSON.parse(l) as Outcome),
+            }),
+        );
     });
     return {
         done,
@@ -56,7 +74,10 @@ describe("lab host: several processes on one lab", () => {
         for (const r of results) {
             assert.equal(r.code, 0);
             assert.equal(r.outcomes.length, 15);
-            assert.ok(r.outcomes.every((o) => o.ok), JSON.stringify(r.outcomes.filter((o) => !o.ok)));
+            assert.ok(
+                r.outcomes.every((o) => o.ok),
+                JSON.stringify(r.outcomes.filter((o) => !o.ok)),
+            );
         }
         const doc = readLab(folder);
         assert.equal(doc.checkpoints.length, 60);
@@ -113,12 +134,19 @@ describe("lab host: several processes on one lab", () => {
 
     it("refuses overlapping mutations of one VM from one process too; the ones that ran form a chain", async () => {
         const { folder, host, vmId } = await labWithVm();
-        const outcomes = await Promise.all([0, 1, 2].map((i) => host.takeCheckpoint({ id: vmId }, { name: `parallel ${i}` }).then(
-            () => "ok",
-            (e: { code?: string }) => e.code,
-        )));
+        const outcomes = await Promise.all(
+            [0, 1, 2].map((i) =>
+                host.takeCheckpoint({ id: vmId }, { name: `parallel ${i}` }).then(
+                    () => "ok",
+                    (e: { code?: string }) => e.code,
+                ),
+            ),
+        );
         assert.ok(outcomes.includes("ok"));
-        assert.ok(outcomes.every((o) => o === "ok" || o === "InvalidVmState"), outcomes.join());
+        assert.ok(
+            outcomes.every((o) => o === "ok" || o === "InvalidVmState"),
+            outcomes.join(),
+        );
         const cps = readLab(folder).checkpoints.filter((c) => c.vmId === vmId);
         assert.equal(cps.length, outcomes.filter((o) => o === "ok").length);
         for (const [i, cp] of cps.entries()) assert.equal(cp.parentId, i === 0 ? null : cps[i - 1]?.id);

@@ -1,7 +1,16 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import {
-    addVm, journalPath, inspectLab, readLab, LabHost, labPathOf, setHostSettings, startLabVm, stopLabVm, takeCheckpointOutOfBand,
+    addVm,
+    journalPath,
+    inspectLab,
+    readLab,
+    LabHost,
+    labPathOf,
+    setHostSettings,
+    startLabVm,
+    stopLabVm,
+    takeCheckpointOutOfBand,
 } from "../../provider/lab";
 import { MAX_CHECKPOINTS_PER_VM } from "../../provider/host/rules";
 import { encodeLine } from "../../provider/lab/journal";
@@ -25,7 +34,10 @@ describe("lab host: limits, settings and the host it poses as", () => {
         const cp = await host.takeCheckpoint({ id: vmId }, { name: "one" });
         assert.deepEqual(filesIn(labPathOf(folder, "E:\\Checkpoints\\web01")), [`${cp.checkpoint.id.toUpperCase()}.vmcx`]);
         await host.takeCheckpoint({ id: vmId }, { name: "two" });
-        const error = await rejectsWith(() => host.applyCheckpointSettings({ id: vmId }, { checkpointFileLocation: "F:\\elsewhere", checkpointType: "Standard" }), "FileLocationLocked");
+        const error = await rejectsWith(
+            () => host.applyCheckpointSettings({ id: vmId }, { checkpointFileLocation: "F:\\elsewhere", checkpointType: "Standard" }),
+            "FileLocationLocked",
+        );
         assert.match(error.message, /\(2\)/);
         const vm = await host.getVm({ id: vmId });
         assert.deepEqual([vm.checkpointFileLocation, vm.checkpointType], ["E:\\Checkpoints\\web01", "Production"], "a refused call changes nothing");
@@ -93,7 +105,14 @@ describe("lab host: limits, settings and the host it poses as", () => {
         await host.takeCheckpoint({ id: vmId }, { name: "mine" });
         await takeCheckpointOutOfBand(folder, { id: vmId }, { name: "backup job", snapshotType: "Recovery" });
         await takeCheckpointOutOfBand(folder, { id: vmId }, { name: "replica", snapshotType: "Replica" });
-        assert.deepEqual((await checkpointsOf(host, vmId)).map((c) => [c.name, c.snapshotType]), [["mine", "Standard"], ["backup job", "Recovery"], ["replica", "Replica"]]);
+        assert.deepEqual(
+            (await checkpointsOf(host, vmId)).map((c) => [c.name, c.snapshotType]),
+            [
+                ["mine", "Standard"],
+                ["backup job", "Recovery"],
+                ["replica", "Replica"],
+            ],
+        );
     });
 
     it("refuses a VM name that several VMs share, listing their ids", async () => {

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { performance } from "node:perf_hooks";
-import { addVm, LabHost, readLab, realisticLatency, setHostSettings, takeCheckpointOutOfBand, writeToVm } from "../../provider/lab";
+import { addVm, type LabHost, readLab, realisticLatency, setHostSettings, takeCheckpointOutOfBand, writeToVm } from "../../provider/lab";
 import { runCmdlet } from "../powershell/stand-in/cmdlets";
 import { freshLab, rejectsWith, removeLabs } from "./helpers";
 import { checkpointsOf } from "../host/reads";
@@ -65,20 +65,28 @@ describe("lab host: how long operations take", () => {
         assert.ok(refused.ms < PRODUCTION_MS / 2, `the refusal took ${refused.ms.toFixed(0)} ms`);
         assert.deepEqual(await checkpointsOf(host, id), [], "the first checkpoint is not visible before its time is up");
         assert.ok((await first).ms >= PRODUCTION_MS * 0.95);
-        assert.deepEqual((await checkpointsOf(host, id)).map((c) => c.name), ["first"]);
+        assert.deepEqual(
+            (await checkpointsOf(host, id)).map((c) => c.name),
+            ["first"],
+        );
     });
 
     it("queues a second operation on a busy VM under serialize: one after the other", async function () {
         this.timeout(20000);
         const { host, vmIds } = await slowLab({ serialize: true });
         const id = vmIds[0]!;
-        const both = await timed(() => Promise.all([
-            host.takeCheckpoint({ id }, { name: "first" }),
-            new Promise((r) => setTimeout(r, PRODUCTION_MS / 4)).then(() => host.takeCheckpoint({ id }, { name: "second" })),
-        ]));
+        const both = await timed(() =>
+            Promise.all([
+                host.takeCheckpoint({ id }, { name: "first" }),
+                new Promise((r) => setTimeout(r, PRODUCTION_MS / 4)).then(() => host.takeCheckpoint({ id }, { name: "second" })),
+            ]),
+        );
         assert.ok(both.ms >= 2 * PRODUCTION_MS * 0.95, `two queued checkpoints took ${both.ms.toFixed(0)} ms`);
         const cps = await checkpointsOf(host, id);
-        assert.deepEqual(cps.map((c) => c.name), ["first", "second"]);
+        assert.deepEqual(
+            cps.map((c) => c.name),
+            ["first", "second"],
+        );
         assert.equal(cps[1]?.parentId, cps[0]?.id, "the second one was taken after the first");
     });
 
@@ -123,16 +131,16 @@ describe("lab host: how long operations take", () => {
         this.timeout(20000);
         const { folder, host } = await freshLab();
         const vm = await addVm(folder, { name: "web01", state: "Running" });
-        const saved = process.env["HYPERV_LAB_LATENCY"];
+        const saved = process.env.HYPERV_LAB_LATENCY;
         try {
-            process.env["HYPERV_LAB_LATENCY"] = `realistic@${SCALE}`;
+            process.env.HYPERV_LAB_LATENCY = `realistic@${SCALE}`;
             const { ms } = await timed(() => host.takeCheckpoint({ id: vm.id }, { name: "slow" }));
             assert.ok(ms >= PRODUCTION_MS * 0.95, `took ${ms.toFixed(0)} ms`);
-            process.env["HYPERV_LAB_LATENCY"] = "glacial";
+            process.env.HYPERV_LAB_LATENCY = "glacial";
             await assert.rejects(() => host.takeCheckpoint({ id: vm.id }, { name: "x" }), /HYPERV_LAB_LATENCY="glacial" is not <profile>\[@<timeScale>\]/);
         } finally {
-            if (saved === undefined) delete process.env["HYPERV_LAB_LATENCY"];
-            else process.env["HYPERV_LAB_LATENCY"] = saved;
+            if (saved === undefined) delete process.env.HYPERV_LAB_LATENCY;
+            else process.env.HYPERV_LAB_LATENCY = saved;
         }
     });
 

@@ -48,7 +48,15 @@ describe("lab host: settings and checkpoints in one call", () => {
         const { host, vmId } = await labWithVm({ version: "5.0", checkpointType: "Standard" });
         const before = await host.getVm({ id: vmId });
         const error = await rejectsWith(
-            () => host.applyCheckpointSettings({ id: vmId }, { checkpointType: "ProductionOnly", automaticCheckpointsEnabled: !before.automaticCheckpointsEnabled, refuseImpossibleProductionOnly: true }),
+            () =>
+                host.applyCheckpointSettings(
+                    { id: vmId },
+                    {
+                        checkpointType: "ProductionOnly",
+                        automaticCheckpointsEnabled: !before.automaticCheckpointsEnabled,
+                        refuseImpossibleProductionOnly: true,
+                    },
+                ),
             "ProductionUnavailable",
         );
         assert.match(error.message, /configuration version 5\.0 is below 6\.2/);
@@ -59,7 +67,10 @@ describe("lab host: settings and checkpoints in one call", () => {
 
     it("refuses to enable a backup service the VM does not have, before changing anything", async () => {
         const { host, vmId } = await labWithVm({ backupService: "none", checkpointType: "Production" });
-        await rejectsWith(() => host.applyCheckpointSettings({ id: vmId }, { checkpointType: "Standard", enableBackupIntegration: true }), "BackupServiceMissing");
+        await rejectsWith(
+            () => host.applyCheckpointSettings({ id: vmId }, { checkpointType: "Standard", enableBackupIntegration: true }),
+            "BackupServiceMissing",
+        );
         assert.equal((await host.getVm({ id: vmId })).checkpointType, "Production");
     });
 
@@ -69,7 +80,10 @@ describe("lab host: settings and checkpoints in one call", () => {
         assert.deepEqual([first.vm.id, first.vm.parentCheckpointId, first.namesakes], [vmId, null, []]);
         await host.takeCheckpoint({ name: "web01" }, { name: "other" });
         const third = await host.takeCheckpoint({ name: "web01" }, { name: "nightly", temporaryType: "Production" });
-        assert.deepEqual(third.namesakes.map((c) => c.id), [first.checkpoint.id]);
+        assert.deepEqual(
+            third.namesakes.map((c) => c.id),
+            [first.checkpoint.id],
+        );
         assert.equal(third.vm.checkpointType, "Standard", "the VM as it was, not under the temporary type");
     });
 });

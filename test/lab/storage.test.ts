@@ -22,8 +22,9 @@ describe("lab storage: a journal that does not grow with the fleet", () => {
         // The one-document store rewrote every VM per call: at 1,000 VMs already 3x the CPU and 4x the time of 10.
         const cpu = large.cpuMsPerMutation / small.cpuMsPerMutation;
         const wall = large.medianMsPerMutation / small.medianMsPerMutation;
-        const figures = `${large.cpuMsPerMutation.toFixed(2)} CPU ms and ${large.medianMsPerMutation.toFixed(2)} ms at 2,000 VMs, `
-            + `${small.cpuMsPerMutation.toFixed(2)} and ${small.medianMsPerMutation.toFixed(2)} at 10`;
+        const figures =
+            `${large.cpuMsPerMutation.toFixed(2)} CPU ms and ${large.medianMsPerMutation.toFixed(2)} ms at 2,000 VMs, ` +
+            `${small.cpuMsPerMutation.toFixed(2)} and ${small.medianMsPerMutation.toFixed(2)} at 10`;
         // Wall time also holds the disk waits, which a loaded machine inflates unevenly: CPU is the tight bound.
         assert.ok(cpu < 2 && wall < 3, figures);
     });
@@ -38,11 +39,17 @@ describe("lab storage: a journal that does not grow with the fleet", () => {
 
         const reopened = new LabHost(folder);
         const { checkpoints } = await reopened.getVmWithCheckpoints({ name: "old" });
-        assert.deepEqual(checkpoints.map((c) => c.name), ["from before"]);
+        assert.deepEqual(
+            checkpoints.map((c) => c.name),
+            ["from before"],
+        );
         assert.ok(fs.existsSync(journalPath(folder)));
         assert.ok(!fs.existsSync(path.join(folder, "host.json")) && fs.existsSync(path.join(folder, "host.json.converted")));
         await reopened.takeCheckpoint({ id: vmId }, { name: "after" });
-        assert.deepEqual((await checkpointsOf(reopened, vmId)).map((c) => c.name), ["from before", "after"]);
+        assert.deepEqual(
+            (await checkpointsOf(reopened, vmId)).map((c) => c.name),
+            ["from before", "after"],
+        );
     });
 
     it("refuses a one-document lab it cannot read, naming the file", async () => {
@@ -63,7 +70,10 @@ describe("lab storage: a journal that does not grow with the fleet", () => {
         await host.takeCheckpoint({ id: vmId }, { name: "after the tear" });
         const text = fs.readFileSync(journalPath(folder), "utf8");
         assert.ok(text.startsWith(intact) && !text.includes("torn"), "the torn line is gone, what was committed is kept");
-        assert.deepEqual((await checkpointsOf(host, vmId)).map((c) => c.name), ["after the tear"]);
+        assert.deepEqual(
+            (await checkpointsOf(host, vmId)).map((c) => c.name),
+            ["after the tear"],
+        );
     });
 
     it("compacts the journal once what follows the snapshot outgrows it, and readers follow", async function () {
@@ -80,7 +90,10 @@ describe("lab storage: a journal that does not grow with the fleet", () => {
         assert.notEqual(generationOf(folder), generation, "a new generation was written");
         assert.ok(largest < 2 * 1024 * 1024, `the journal reached ${largest} bytes`);
         const doc = readLab(folder);
-        assert.deepEqual(doc.vms.map((v) => v.name), ["web01", other.name]);
+        assert.deepEqual(
+            doc.vms.map((v) => v.name),
+            ["web01", other.name],
+        );
         assert.deepEqual(doc.checkpoints, []);
     });
 });

@@ -20,13 +20,15 @@ const RECONNECTING = { ...QUICK, operationSeconds: 60 };
 
 /** The shell processes started as `shell` (a path only one test's host uses). */
 function shellProcesses(shell: string): number[] {
-    return readdirSync("/proc").filter((d) => /^\d+$/.test(d)).flatMap((d) => {
-        try {
-            return readFileSync(`/proc/${d}/cmdline`, "utf8").split("\0")[0] === shell ? [Number(d)] : [];
-        } catch {
-            return [];
-        }
-    });
+    return readdirSync("/proc")
+        .filter((d) => /^\d+$/.test(d))
+        .flatMap((d) => {
+            try {
+                return readFileSync(`/proc/${d}/cmdline`, "utf8").split("\0")[0] === shell ? [Number(d)] : [];
+            } catch {
+                return [];
+            }
+        });
 }
 
 describe("faults of a real shell and connection", () => {
@@ -159,4 +161,3 @@ describe("faults of a real shell and connection", () => {
         });
     });
 });
-

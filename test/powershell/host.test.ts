@@ -15,13 +15,20 @@ function scripted(overrides: Partial<Record<string, (input: Record<string, unkno
         const override = overrides[operation];
         if (override) return override(input);
         switch (operation) {
-            case "read host capabilities": return JSON.parse(out.ps7Capabilities);
-            case "read VM": return { ok: { vm: vmDoc, ...(input.includeCheckpoints ? { checkpoints: JSON.parse(out.ps7ReadVmWithCheckpoints).ok.checkpoints } : {}) } };
-            case "rename checkpoint": return { ok: { checkpoint: checkpointDoc } };
-            case "take checkpoint": return JSON.parse(out.ps7Taken);
-            case "apply checkpoint settings": return JSON.parse(out.ps7AppliedSettings);
-            case "remove checkpoint": return { ok: { removed: out.CP2 } };
-            default: return { ok: { vm: vmDoc } };
+            case "read host capabilities":
+                return JSON.parse(out.ps7Capabilities);
+            case "read VM":
+                return { ok: { vm: vmDoc, ...(input.includeCheckpoints ? { checkpoints: JSON.parse(out.ps7ReadVmWithCheckpoints).ok.checkpoints } : {}) } };
+            case "rename checkpoint":
+                return { ok: { checkpoint: checkpointDoc } };
+            case "take checkpoint":
+                return JSON.parse(out.ps7Taken);
+            case "apply checkpoint settings":
+                return JSON.parse(out.ps7AppliedSettings);
+            case "remove checkpoint":
+                return { ok: { removed: out.CP2 } };
+            default:
+                return { ok: { vm: vmDoc } };
         }
     });
 }
@@ -36,8 +43,14 @@ describe("the PowerShell host makes one round trip per operation", () => {
         ["getVm by name", (h) => h.getVm({ name: "web-01" })],
         ["getVm by id", (h) => h.getVm({ id: VM })],
         ["getVmWithCheckpoints", (h) => h.getVmWithCheckpoints({ name: "web-01" })],
-        ["applyCheckpointSettings by id", (h) => h.applyCheckpointSettings({ id: VM }, { checkpointType: "Standard", automaticCheckpointsEnabled: false, enableBackupIntegration: true })],
-        ["applyCheckpointSettings by name", (h) => h.applyCheckpointSettings({ name: "web-01" }, { reenableCheckpoints: true, fileLocationWhileCheckpointed: "keep" })],
+        [
+            "applyCheckpointSettings by id",
+            (h) => h.applyCheckpointSettings({ id: VM }, { checkpointType: "Standard", automaticCheckpointsEnabled: false, enableBackupIntegration: true }),
+        ],
+        [
+            "applyCheckpointSettings by name",
+            (h) => h.applyCheckpointSettings({ name: "web-01" }, { reenableCheckpoints: true, fileLocationWhileCheckpointed: "keep" }),
+        ],
         ["takeCheckpoint with a temporary type", (h) => h.takeCheckpoint({ id: VM }, { name: "nightly", temporaryType: "Production" })],
         ["takeCheckpoint of a VM named by name", (h) => h.takeCheckpoint({ name: "web-01" }, { name: "nightly" })],
         ["applyCheckpoint", (h) => h.applyCheckpoint(VM, out.CP2, { start: true })],
@@ -118,7 +131,10 @@ describe("the PowerShell host sends the desired settings and the VM reference as
         const host = hostOn(transport);
         await host.takeCheckpoint({ id: VM, name: "ignored" } as { id: string }, { name: "n" });
         await host.applyCheckpointSettings({ id: VM, extra: 1 } as { id: string }, {});
-        assert.deepEqual(transport.invocations.map((i) => i.input.vm), [{ id: VM }, { id: VM }]);
+        assert.deepEqual(
+            transport.invocations.map((i) => i.input.vm),
+            [{ id: VM }, { id: VM }],
+        );
     });
 
     it("returns the VM before and after, and the checkpoint count", async () => {
@@ -149,9 +165,18 @@ describe("the PowerShell host returns what the take checkpoint script read", () 
 
     it("the checkpoints that already had the name, oldest first", async () => {
         const one = await hostOn(scripted({ "take checkpoint": () => JSON.parse(out.ps7TakenOneNamesake) })).takeCheckpoint({ id: VM }, { name: "nightly" });
-        assert.deepEqual(one.namesakes.map((c) => c.id), [out.CP2]);
-        const several = await hostOn(scripted({ "take checkpoint": () => out.ps51TakenSeveralNamesakes })).takeCheckpoint({ id: VM }, { name: "patch Tuesday" });
-        assert.deepEqual(several.namesakes.map((c) => c.id), [out.CP1, out.CP2]);
+        assert.deepEqual(
+            one.namesakes.map((c) => c.id),
+            [out.CP2],
+        );
+        const several = await hostOn(scripted({ "take checkpoint": () => out.ps51TakenSeveralNamesakes })).takeCheckpoint(
+            { id: VM },
+            { name: "patch Tuesday" },
+        );
+        assert.deepEqual(
+            several.namesakes.map((c) => c.id),
+            [out.CP1, out.CP2],
+        );
     });
 });
 

@@ -73,8 +73,14 @@ describe("the PowerShell host on a lab-backed stand-in: taking checkpoints", () 
         const second = await host.takeCheckpoint({ id: vmId }, { name: "nightly" });
         const third = await host.takeCheckpoint({ id: vmId }, { name: "nightly" });
         assert.deepEqual(first.namesakes, []);
-        assert.deepEqual(second.namesakes.map((c) => c.id), [first.checkpoint.id]);
-        assert.deepEqual(third.namesakes.map((c) => c.id), [first.checkpoint.id, second.checkpoint.id]);
+        assert.deepEqual(
+            second.namesakes.map((c) => c.id),
+            [first.checkpoint.id],
+        );
+        assert.deepEqual(
+            third.namesakes.map((c) => c.id),
+            [first.checkpoint.id, second.checkpoint.id],
+        );
     });
 
     it("reads the lab's refusals as the same errors", async () => {
@@ -91,7 +97,10 @@ describe("the PowerShell host on a lab-backed stand-in: taking checkpoints", () 
 describe("the PowerShell host on a lab-backed stand-in: applying checkpoint settings", () => {
     it("changes what differs and returns the VM before and after with its checkpoint count, in one round trip", async () => {
         const { host, transport } = await psOnLab({ checkpointType: "Standard", backupService: "disabled" });
-        const applied = await host.applyCheckpointSettings({ name: "web-01" }, { checkpointType: "ProductionOnly", enableBackupIntegration: true, automaticCheckpointsEnabled: false });
+        const applied = await host.applyCheckpointSettings(
+            { name: "web-01" },
+            { checkpointType: "ProductionOnly", enableBackupIntegration: true, automaticCheckpointsEnabled: false },
+        );
         assert.equal(applied.before.checkpointType, "Standard");
         assert.equal(applied.after.checkpointType, "ProductionOnly");
         assert.deepEqual(applied.after.backupService, { enabled: true, guestResponding: true });
@@ -109,7 +118,10 @@ describe("the PowerShell host on a lab-backed stand-in: applying checkpoint sett
     it("keeps the file location of a VM with checkpoints when asked to, and refuses to move it otherwise", async () => {
         const { host, vmId } = await psOnLab();
         await host.takeCheckpoint({ id: vmId }, { name: "pin" });
-        const kept = await host.applyCheckpointSettings({ id: vmId }, { checkpointFileLocation: "D:\\Elsewhere", checkpointType: "Standard", fileLocationWhileCheckpointed: "keep" });
+        const kept = await host.applyCheckpointSettings(
+            { id: vmId },
+            { checkpointFileLocation: "D:\\Elsewhere", checkpointType: "Standard", fileLocationWhileCheckpointed: "keep" },
+        );
         assert.equal(kept.after.checkpointFileLocation, kept.before.checkpointFileLocation);
         assert.equal(kept.after.checkpointType, "Standard");
         assert.equal(kept.checkpointCount, 1);
@@ -120,10 +132,16 @@ describe("the PowerShell host on a lab-backed stand-in: applying checkpoint sett
 
     it("refuses what the lab refuses, before changing anything", async () => {
         const noService = await psOnLab({ checkpointType: "Standard", backupService: "none" });
-        await rejectsWith(noService.host.applyCheckpointSettings({ id: noService.vmId }, { checkpointType: "Production", enableBackupIntegration: true }), "BackupServiceMissing");
+        await rejectsWith(
+            noService.host.applyCheckpointSettings({ id: noService.vmId }, { checkpointType: "Production", enableBackupIntegration: true }),
+            "BackupServiceMissing",
+        );
         assert.equal((await noService.host.getVm({ id: noService.vmId })).checkpointType, "Standard");
         const oldVersion = await psOnLab({ version: "5.0" }, { os: "2016" });
-        await rejectsWith(oldVersion.host.applyCheckpointSettings({ id: oldVersion.vmId }, { checkpointType: "ProductionOnly", refuseImpossibleProductionOnly: true }), "ProductionUnavailable");
+        await rejectsWith(
+            oldVersion.host.applyCheckpointSettings({ id: oldVersion.vmId }, { checkpointType: "ProductionOnly", refuseImpossibleProductionOnly: true }),
+            "ProductionUnavailable",
+        );
         const noTypes = await psOnLab({}, { os: "2012r2" });
         await rejectsWith(noTypes.host.applyCheckpointSettings({ id: noTypes.vmId }, { checkpointType: "Standard" }), "UnsupportedByHost");
         const noAutomatic = await psOnLab({}, { os: "2016" });

@@ -46,11 +46,18 @@ describe("a ten-minute merge (time-scaled) on one VM", () => {
             const webDoneAt = Date.now();
 
             assert.equal(mergedAt, null, `web's take, rename and read finished ${webDoneAt - started} ms in, before the merge`);
-            assert.deepEqual(checkpoints.map((c) => c.name), ["taken while archive merged"]);
+            assert.deepEqual(
+                checkpoints.map((c) => c.name),
+                ["taken while archive merged"],
+            );
             await merge;
             assert.ok(mergedAt! - started >= mergeMs * 0.9, `the merge took the model's time (${mergedAt! - started} ms of ${Math.round(mergeMs)} ms)`);
             assert.ok(webDoneAt - started < mergeMs, "web's three operations took less than the merge alone");
-            assert.deepEqual(readLab(folder).checkpoints.filter((c) => c.vmId === archive), [], "the archive's checkpoint is merged");
+            assert.deepEqual(
+                readLab(folder).checkpoints.filter((c) => c.vmId === archive),
+                [],
+                "the archive's checkpoint is merged",
+            );
         });
     }
 });

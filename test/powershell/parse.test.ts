@@ -61,14 +61,23 @@ describe("reading what PowerShell 7 prints", () => {
 
     it("reads the one checkpoint that already had the name", () => {
         const taken = parseResult(out.ps7TakenOneNamesake, takenCheckpointResultSchema, context);
-        assert.deepEqual(taken.namesakes.map((c) => [c.id, c.name]), [[out.CP2, "nightly"]]);
+        assert.deepEqual(
+            taken.namesakes.map((c) => [c.id, c.name]),
+            [[out.CP2, "nightly"]],
+        );
         assert.equal(taken.checkpoint.id, out.CP3);
     });
 
     it("reads several namesakes, oldest first", () => {
         const taken = parseResult(out.ps7TakenSeveralNamesakes, takenCheckpointResultSchema, context);
-        assert.deepEqual(taken.namesakes.map((c) => c.id), [out.CP1, out.CP2]);
-        assert.deepEqual(taken.namesakes.map((c) => c.creationTime), ["2024-05-01T10:00:00.000Z", "2024-05-02T01:30:15.123Z"]);
+        assert.deepEqual(
+            taken.namesakes.map((c) => c.id),
+            [out.CP1, out.CP2],
+        );
+        assert.deepEqual(
+            taken.namesakes.map((c) => c.creationTime),
+            ["2024-05-01T10:00:00.000Z", "2024-05-02T01:30:15.123Z"],
+        );
         assert.equal(taken.typeUsed, "Standard");
     });
 
@@ -118,14 +127,20 @@ describe("reading what Windows PowerShell 5.1 prints", () => {
 
     it("reads one namesake unwrapped to an object", () => {
         const taken = parseResult(out.ps51TakenOneNamesake, takenCheckpointResultSchema, context);
-        assert.deepEqual(taken.namesakes.map((c) => [c.id, c.name, c.creationTime]), [[out.CP1, "patch Tuesday", "2024-05-01T10:00:00.000Z"]]);
+        assert.deepEqual(
+            taken.namesakes.map((c) => [c.id, c.name, c.creationTime]),
+            [[out.CP1, "patch Tuesday", "2024-05-01T10:00:00.000Z"]],
+        );
         assert.deepEqual(taken.namesakes[0]?.hardDrives, ["D:\\VMs\\db-01.vhdx"]);
         assert.equal(taken.typeUsed, "Standard");
     });
 
     it("reads several namesakes printed as {value,Count}, oldest first", () => {
         const taken = parseResult(out.ps51TakenSeveralNamesakes, takenCheckpointResultSchema, context);
-        assert.deepEqual(taken.namesakes.map((c) => c.id), [out.CP1, out.CP2]);
+        assert.deepEqual(
+            taken.namesakes.map((c) => c.id),
+            [out.CP1, out.CP2],
+        );
         assert.equal(taken.namesakes[1]?.parentId, out.CP1);
         assert.equal(taken.typeUsed, "Standard");
     });
@@ -197,7 +212,15 @@ describe("error envelopes become the domain's errors, by id and never by message
     });
 
     it("classifies an English-looking message under an unknown id as a plain host failure", () => {
-        const text = JSON.stringify({ error: { fullyQualifiedErrorId: "Something,Else", category: "NotSpecified", exceptionType: "System.Exception", message: "Checkpoints have been disabled.", target: null } });
+        const text = JSON.stringify({
+            error: {
+                fullyQualifiedErrorId: "Something,Else",
+                category: "NotSpecified",
+                exceptionType: "System.Exception",
+                message: "Checkpoints have been disabled.",
+                target: null,
+            },
+        });
         assert.ok(isHostError(failure(text), "HostFailure"));
     });
 });
@@ -220,12 +243,18 @@ describe("output that is not what a script prints is UnexpectedOutput, naming th
 
     it("refuses applied settings without a checkpoint count", () => {
         const text = JSON.stringify({ ok: { ...JSON.parse(out.ps7AppliedSettings).ok, checkpointCount: null } });
-        assert.throws(() => parseResult(text, appliedSettingsResultSchema, context), (e: unknown) => isHostError(e, "UnexpectedOutput") && /checkpointCount/.test(e.message));
+        assert.throws(
+            () => parseResult(text, appliedSettingsResultSchema, context),
+            (e: unknown) => isHostError(e, "UnexpectedOutput") && /checkpointCount/.test(e.message),
+        );
     });
 
     it("refuses a namesake with a malformed id", () => {
         const text = out.ps7TakenOneNamesake.replace(`"id":"${out.CP2}"`, '"id":"not-a-guid"');
-        assert.throws(() => parseResult(text, takenCheckpointResultSchema, context), (e: unknown) => isHostError(e, "UnexpectedOutput") && /namesakes\.0\.id/.test(e.message));
+        assert.throws(
+            () => parseResult(text, takenCheckpointResultSchema, context),
+            (e: unknown) => isHostError(e, "UnexpectedOutput") && /namesakes\.0\.id/.test(e.message),
+        );
     });
 
     it("carries a trimmed copy of a long output", () => {

@@ -63,9 +63,15 @@ describe("shells side by side on one host", () => {
                 const taken = await host.takeCheckpoint({ id: busy }, { name: "while merging" });
                 const read = await host.getVmWithCheckpoints({ id: busy });
                 assert.equal(merged, false, "the other VM's calls finished before the merge");
-                assert.deepEqual(read.checkpoints.map((c) => c.id), [taken.checkpoint.id]);
+                assert.deepEqual(
+                    read.checkpoints.map((c) => c.id),
+                    [taken.checkpoint.id],
+                );
                 await merge;
-                assert.deepEqual(readLab(folder).checkpoints.map((c) => c.name), ["while merging"]);
+                assert.deepEqual(
+                    readLab(folder).checkpoints.map((c) => c.name),
+                    ["while merging"],
+                );
             });
 
             it("starts no more than maxSessions shells under a burst", async () => {
@@ -76,7 +82,10 @@ describe("shells side by side on one host", () => {
                 const sampler = setInterval(() => (most = Math.max(most, shellProcesses(target.shell).length)), 100);
                 try {
                     const read = await Promise.all(vms.map((vm) => host.getVm({ id: vm.id })));
-                    assert.deepEqual(read.map((vm) => vm.name), vms.map((vm) => vm.name));
+                    assert.deepEqual(
+                        read.map((vm) => vm.name),
+                        vms.map((vm) => vm.name),
+                    );
                 } finally {
                     clearInterval(sampler);
                 }

@@ -14,7 +14,6 @@ import { RealShells, type AdapterKind } from "./support/real-shells";
 const shells = new RealShells();
 const KINDS: Exclude<AdapterKind, "lab">[] = ["pwsh-local", "pwsh-ssh"];
 
-
 async function labWith(options: InitLabOptions = {}) {
     const { folder } = await freshLab(options);
     const vmId = (await addVm(folder, { name: "web01", state: "Running", checkpointType: "Production" })).id;
@@ -28,7 +27,7 @@ describe("PowerShell for real", () => {
     for (const kind of KINDS) {
         describe(`on ${kind}`, function () {
             this.timeout(120_000);
-        
+
             it("looks a VM up by id with Get-VM -Id, never by listing every VM on the host", async () => {
                 const { folder, vmId } = await labWith();
                 for (let i = 0; i < 5; i++) await addVm(folder, { name: `other${i}` });
@@ -70,26 +69,26 @@ describe("PowerShell for real", () => {
             });
 
             it("refuses a production-only checkpoint in the provider's own words, for every blocker (the scripts' check is generated from provider/host)", async () => {
-            const { folder } = await freshLab({ os: "2019" });
-            const situations: Partial<NewVm>[] = [
-                { name: "old", version: "5.0" },
-                { name: "saved", state: "Saved" },
-                { name: "no-service", backupService: "none" },
-                { name: "service-off", backupService: "disabled" },
-                { name: "silent", guestBackupResponding: false },
-            ];
-            const host = shells.host(kind, folder);
-            for (const situation of situations) {
-                const vm = await addVm(folder, { state: "Running", checkpointType: "ProductionOnly", ...situation } as NewVm);
-                const blocker = productionBlocker(vm);
-                assert.ok(blocker, situation.name);
-                const error = await rejectsWith(() => host.takeCheckpoint({ id: vm.id }, { name: "x" }), "ProductionUnavailable");
-                assert.ok(error.message.includes(blocker.detail), `${situation.name}: ${error.message} does not say "${blocker.detail}"`);
-            }
-            assert.equal(readLab(folder).checkpoints.length, 0);
-        });
+                const { folder } = await freshLab({ os: "2019" });
+                const situations: Partial<NewVm>[] = [
+                    { name: "old", version: "5.0" },
+                    { name: "saved", state: "Saved" },
+                    { name: "no-service", backupService: "none" },
+                    { name: "service-off", backupService: "disabled" },
+                    { name: "silent", guestBackupResponding: false },
+                ];
+                const host = shells.host(kind, folder);
+                for (const situation of situations) {
+                    const vm = await addVm(folder, { state: "Running", checkpointType: "ProductionOnly", ...situation } as NewVm);
+                    const blocker = productionBlocker(vm);
+                    assert.ok(blocker, situation.name);
+                    const error = await rejectsWith(() => host.takeCheckpoint({ id: vm.id }, { name: "x" }), "ProductionUnavailable");
+                    assert.ok(error.message.includes(blocker.detail), `${situation.name}: ${error.message} does not say "${blocker.detail}"`);
+                }
+                assert.equal(readLab(folder).checkpoints.length, 0);
+            });
 
-        it("refuses a host before Windows Server 2019 in PowerShell 7 up front, saying what to use instead", async () => {
+            it("refuses a host before Windows Server 2019 in PowerShell 7 up front, saying what to use instead", async () => {
                 const { folder, vmId } = await labWith({ os: "2016" });
                 const host = shells.host(kind, folder, { fresh: true });
                 const error = await rejectsWith(() => host.takeCheckpoint({ id: vmId }, { name: "x" }), "UnsupportedShell");

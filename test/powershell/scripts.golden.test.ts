@@ -20,7 +20,11 @@ function checkGolden(name: string, actual: string): void {
         return;
     }
     assert.ok(existsSync(file), `golden ${name} is missing: run the tests with UPDATE_GOLDEN=1 and review the new file`);
-    assert.equal(actual, readFileSync(file, "utf8"), `${name} differs from its golden; if the change is intended, rerun with UPDATE_GOLDEN=1 and review the diff`);
+    assert.equal(
+        actual,
+        readFileSync(file, "utf8"),
+        `${name} differs from its golden; if the change is intended, rerun with UPDATE_GOLDEN=1 and review the diff`,
+    );
 }
 
 describe("operation scripts match their goldens", () => {
@@ -43,7 +47,6 @@ describe("the prelude", () => {
             assert.match(script, new RegExp(`^if \\(\\$HvcpPreludeVersion -ne '${PRELUDE_VERSION}'\\)`, "m"));
         }
     });
-
 
     it("can raise every error id of the port, BackupServiceMissing included", () => {
         for (const [code, id] of Object.entries(hyperVErrorIds)) assert.ok(prelude.includes(`    ${code} = '${id}'\n`), `$HvcpErrorIds lacks ${code}`);
@@ -82,7 +85,13 @@ describe("session commands match their goldens", () => {
     });
 
     it("starts a WinRM session", () => {
-        const target = powerShellTargetSchema.parse({ kind: "winrm", computerName: "hv01", userName: "CORP\\svc-pulumi", password: "s3cret'pass", useSsl: true });
+        const target = powerShellTargetSchema.parse({
+            kind: "winrm",
+            computerName: "hv01",
+            userName: "CORP\\svc-pulumi",
+            password: "s3cret'pass",
+            useSsl: true,
+        });
         checkGolden("start-winrm.ps1", `${frameSessionStart(remoteConnectParameters(target))}\n`);
     });
 });

@@ -76,7 +76,36 @@ describe("user values cannot change what a script does (parse trees)", () => {
         it(`keeps the same parse tree for generated names (property-based, ${file})`, () => {
             const op = operations.find((o) => o.file === file)!;
             const reference = renderScript(op.script, op.input(BENIGN));
-            const dangerous = fc.constantFrom("'", '"', "\u2018", "\u2019", "\u201A", "\u201B", "\u201C", "\u201D", "$(", "${", "`", ";", "|", "&", "\n", "\r", "#", "<#", "#>", "\u0000", "*", "?", "[", "]", "@'", "'@", "\\\\", " ");
+            const dangerous = fc.constantFrom(
+                "'",
+                '"',
+                "\u2018",
+                "\u2019",
+                "\u201A",
+                "\u201B",
+                "\u201C",
+                "\u201D",
+                "$(",
+                "${",
+                "`",
+                ";",
+                "|",
+                "&",
+                "\n",
+                "\r",
+                "#",
+                "<#",
+                "#>",
+                "\u0000",
+                "*",
+                "?",
+                "[",
+                "]",
+                "@'",
+                "'@",
+                "\\\\",
+                " ",
+            );
             const piece = fc.oneof(fc.string({ unit: "grapheme", maxLength: 8 }), dangerous);
             fc.assert(
                 fc.property(fc.array(piece, { maxLength: 20 }), (pieces) => {
@@ -105,7 +134,9 @@ describe("user values cannot change what a script does (parse trees)", () => {
     });
 
     it("opens remote sessions with the same command shape whatever the host, user, key path or password", () => {
-        const reference = frameSessionStart(remoteConnectParameters(powerShellTargetSchema.parse({ kind: "winrm", computerName: "hv01", userName: "u", password: "p" })));
+        const reference = frameSessionStart(
+            remoteConnectParameters(powerShellTargetSchema.parse({ kind: "winrm", computerName: "hv01", userName: "u", password: "p" })),
+        );
         assert.deepEqual(errorNodes(parse(reference)), []);
         for (const value of hostileCorpus) {
             const target = powerShellTargetSchema.parse({ kind: "winrm", computerName: value || "x", userName: value || "x", password: value || "x" });

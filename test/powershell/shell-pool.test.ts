@@ -19,7 +19,12 @@ describe("the pool of PowerShell shells, against a stand-in shell", function () 
     const sessions: ShellPool[] = [];
 
     function open(extra: Partial<PowerShellTargetInput> = {}): ShellPool {
-        const target = powerShellTargetSchema.parse({ kind: "local", shell: standIn.executable, timeouts: { operationSeconds: 3, removalSeconds: 10, connectSeconds: 10 }, ...extra });
+        const target = powerShellTargetSchema.parse({
+            kind: "local",
+            shell: standIn.executable,
+            timeouts: { operationSeconds: 3, removalSeconds: 10, connectSeconds: 10 },
+            ...extra,
+        });
         const session = new ShellPool(target, env);
         sessions.push(session);
         return session;
@@ -105,7 +110,9 @@ describe("the pool of PowerShell shells, against a stand-in shell", function () 
     it("a shell that crashes fails only its own call: the call on the other shell answers", async () => {
         const session = open({ maxSessions: 2 });
         const slow = session.invoke(read("slow:1500"), reading);
-        await assert.rejects(session.invoke(read("crash"), { operation: "take checkpoint", readOnly: false }), (e: unknown) => isHostError(e, "HostUnreachable"));
+        await assert.rejects(session.invoke(read("crash"), { operation: "take checkpoint", readOnly: false }), (e: unknown) =>
+            isHostError(e, "HostUnreachable"),
+        );
         assert.equal(JSON.parse(await slow).ok.vm.name, "slow:1500");
     });
 

@@ -1,7 +1,14 @@
 import assert from "node:assert/strict";
 import { frameSessionStart } from "../../provider/powershell/protocol";
 import { resolveShellExecutable } from "../../provider/powershell/shell-executable";
-import { DEFAULT_MAX_SESSIONS, describeTarget, MAX_SESSIONS_LIMIT, powerShellTargetSchema, remoteConnectParameters, targetKey } from "../../provider/powershell/target";
+import {
+    DEFAULT_MAX_SESSIONS,
+    describeTarget,
+    MAX_SESSIONS_LIMIT,
+    powerShellTargetSchema,
+    remoteConnectParameters,
+    targetKey,
+} from "../../provider/powershell/target";
 
 const winrm = powerShellTargetSchema.parse({ kind: "winrm", computerName: "hv01", userName: "CORP\\svc", password: "Pa55-word!" });
 
@@ -15,7 +22,8 @@ describe("target settings", () => {
         const local = powerShellTargetSchema.parse({ kind: "local" });
         assert.equal(local.maxSessions, DEFAULT_MAX_SESSIONS);
         assert.equal(targetKey(local), targetKey(powerShellTargetSchema.parse({ kind: "local", maxSessions: 8 })));
-        for (const wrong of [0, 1.5, MAX_SESSIONS_LIMIT + 1]) assert.equal(powerShellTargetSchema.safeParse({ kind: "local", maxSessions: wrong }).success, false, String(wrong));
+        for (const wrong of [0, 1.5, MAX_SESSIONS_LIMIT + 1])
+            assert.equal(powerShellTargetSchema.safeParse({ kind: "local", maxSessions: wrong }).success, false, String(wrong));
     });
 
     it("refuses an SSH target without a user", () => {
@@ -34,7 +42,14 @@ describe("target settings", () => {
 
     it("passes SSH connection settings as New-PSSession parameters", () => {
         const ssh = powerShellTargetSchema.parse({ kind: "ssh", host: "hv01", userName: "svc", keyFilePath: "/k", port: 2222 });
-        assert.deepEqual(remoteConnectParameters(ssh), { kind: "ssh", HostName: "hv01", UserName: "svc", KeyFilePath: "/k", Port: 2222, Options: { BatchMode: "yes" } });
+        assert.deepEqual(remoteConnectParameters(ssh), {
+            kind: "ssh",
+            HostName: "hv01",
+            UserName: "svc",
+            KeyFilePath: "/k",
+            Port: 2222,
+            Options: { BatchMode: "yes" },
+        });
         assert.equal(describeTarget(ssh), "svc@hv01:2222 (ssh)");
     });
 });

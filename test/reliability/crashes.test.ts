@@ -29,7 +29,11 @@ describe("crashes: the provider killed in the middle of an operation", function 
         try {
             const res = await stack.up();
             assert.equal(res.ok, false, `the up survived ${fault}:\n${res.output}`);
-            assert.match(res.output, new RegExp(`Checkpoint \\(${resource}\\):\\s+error: error reading from server: (EOF|connection reset by peer)`), res.output);
+            assert.match(
+                res.output,
+                new RegExp(`Checkpoint \\(${resource}\\):\\s+error: error reading from server: (EOF|connection reset by peer)`),
+                res.output,
+            );
             assertLabValid(lab);
             return res;
         } finally {
@@ -41,7 +45,12 @@ describe("crashes: the provider killed in the middle of an operation", function 
     async function assertInLine(): Promise<void> {
         const inLab = labCheckpointsOf(lab, "web01");
         assert.deepEqual(await stack.checkpointIds(), inLab.map((c) => c.id).sort(), "the stack holds exactly the lab's checkpoints");
-        assert.deepEqual(inLab.map((c) => c.name).sort(), Object.values(declared).map((c) => c.name as string).sort());
+        assert.deepEqual(
+            inLab.map((c) => c.name).sort(),
+            Object.values(declared)
+                .map((c) => c.name as string)
+                .sort(),
+        );
         assertLabValid(lab);
     }
 
@@ -66,7 +75,10 @@ describe("crashes: the provider killed in the middle of an operation", function 
         await step("create, killed before the document write: nothing is taken, the next up takes it once", async () => {
             await declare({ ...declared, b: { vmName: "web01", name: "b" } });
             await upKilledAt("exit:takeCheckpoint:beforeWrite", "b");
-            assert.deepEqual(labCheckpointsOf(lab, "web01").map((c) => c.name), ["a"]);
+            assert.deepEqual(
+                labCheckpointsOf(lab, "web01").map((c) => c.name),
+                ["a"],
+            );
             const res = await stack.up();
             assert.ok(res.ok, res.output);
             assert.doesNotMatch(res.output, /already had a checkpoint named/);

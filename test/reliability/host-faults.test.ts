@@ -26,7 +26,8 @@ describe("host faults through the PowerShell host", function () {
     });
     afterEach(() => fs.rmSync(pwsh.dir, { recursive: true, force: true }));
 
-    const open = () => createPowerShellHost({ kind: "winrm", computerName: "hv01", userName: "admin", password: "pw", shell: path.join(pwsh.dir, "pwsh"), timeouts }, { env });
+    const open = () =>
+        createPowerShellHost({ kind: "winrm", computerName: "hv01", userName: "admin", password: "pw", shell: path.join(pwsh.dir, "pwsh"), timeouts }, { env });
 
     it("an unreachable host: one HostUnreachable per operation, one shell each, and the next operation connects once it is back", async () => {
         env.HVCP_STANDIN_CONNECT_FAIL = "1";
@@ -53,7 +54,10 @@ describe("host faults through the PowerShell host", function () {
     it("a host that stops answering: one HostTimeout, one fresh shell for the next operation", async () => {
         const host = open();
         try {
-            await assert.rejects(host.getVm({ name: "hang" }), (e: unknown) => isHostError(e, "HostTimeout") && /did not finish within 1 s/.test((e as Error).message));
+            await assert.rejects(
+                host.getVm({ name: "hang" }),
+                (e: unknown) => isHostError(e, "HostTimeout") && /did not finish within 1 s/.test((e as Error).message),
+            );
             assert.equal((await host.getVm({ name: "after" })).name, "after");
             assert.equal(pwsh.starts().length, 2);
         } finally {
@@ -74,7 +78,10 @@ describe("host faults through the PowerShell host", function () {
     it("a session that keeps dying: one HostUnreachable after a single restart, then the next operation works", async () => {
         const host = open();
         try {
-            await assert.rejects(host.getVm({ name: "crash" }), (e: unknown) => isHostError(e, "HostUnreachable") && /again after a restart/.test((e as Error).message));
+            await assert.rejects(
+                host.getVm({ name: "crash" }),
+                (e: unknown) => isHostError(e, "HostUnreachable") && /again after a restart/.test((e as Error).message),
+            );
             assert.equal(pwsh.starts().length, 2, "no retry storm");
             assert.equal((await host.getVm({ name: "fine" })).name, "fine");
             assert.equal(pwsh.starts().length, 3);

@@ -57,12 +57,19 @@ describe("hostile input through the resources' check", function () {
     }
 
     it("property: any string as name, vmName or fileLocation is accepted unchanged or refused naming the field", async () => {
-        const text = fc.oneof(fc.string({ unit: "grapheme", maxLength: 120 }), fc.string({ unit: "binary", maxLength: 120 }), fc.constantFrom(...hostileNames, ...hostilePaths));
-        await fc.assert(fc.asyncProperty(text, text, text, async (name, vmName, fileLocation) => {
-            await checkOutcome(checkpointProvider, { vmName: "web01", name }, "name");
-            await checkOutcome(policyProvider, { vmName, type: "standard" }, "vmName");
-            await checkOutcome(policyProvider, { vmName: "web01", fileLocation }, "fileLocation");
-        }), { numRuns: 500 });
+        const text = fc.oneof(
+            fc.string({ unit: "grapheme", maxLength: 120 }),
+            fc.string({ unit: "binary", maxLength: 120 }),
+            fc.constantFrom(...hostileNames, ...hostilePaths),
+        );
+        await fc.assert(
+            fc.asyncProperty(text, text, text, async (name, vmName, fileLocation) => {
+                await checkOutcome(checkpointProvider, { vmName: "web01", name }, "name");
+                await checkOutcome(policyProvider, { vmName, type: "standard" }, "vmName");
+                await checkOutcome(policyProvider, { vmName: "web01", fileLocation }, "fileLocation");
+            }),
+            { numRuns: 500 },
+        );
     });
 });
 
@@ -138,9 +145,12 @@ describe("hostile input end to end on the lab: what check accepts is used exactl
     });
 
     it("property: generated checkpoint names that pass check are taken exactly as given", async () => {
-        await fc.assert(fc.asyncProperty(fc.string({ unit: "grapheme", minLength: 1, maxLength: 100 }), async (name) => {
-            const res = await checkpointProvider.check!({}, { vmName: "web01", name });
-            if (!res.failures?.length) await takeAndRemove(name);
-        }), { numRuns: 25 });
+        await fc.assert(
+            fc.asyncProperty(fc.string({ unit: "grapheme", minLength: 1, maxLength: 100 }), async (name) => {
+                const res = await checkpointProvider.check!({}, { vmName: "web01", name });
+                if (!res.failures?.length) await takeAndRemove(name);
+            }),
+            { numRuns: 25 },
+        );
     });
 });

@@ -6,10 +6,12 @@ import { assertLabValid, emptyLab, labCheckpointsOf, LabStack } from "./support/
 
 /** `count` checkpoints of one VM, named cp-01, cp-02, ... */
 function checkpointsOf(vmName: string, count: number, prefix = "cp"): Record<string, { vmName: string; name: string }> {
-    return Object.fromEntries(Array.from({ length: count }, (_, i) => {
-        const name = `${prefix}-${String(i + 1).padStart(2, "0")}`;
-        return [`${vmName}-${name}`, { vmName, name }];
-    }));
+    return Object.fromEntries(
+        Array.from({ length: count }, (_, i) => {
+            const name = `${prefix}-${String(i + 1).padStart(2, "0")}`;
+            return [`${vmName}-${name}`, { vmName, name }];
+        }),
+    );
 }
 
 /** The checkpoints of a VM form one chain: one root, each the parent of the next, the VM on the last. */
@@ -51,7 +53,12 @@ describe("parallel load: 50 checkpoints of one VM in one stack", function () {
             assertLabValid(lab);
             const inLab = labCheckpointsOf(lab, "web01");
             assert.equal(inLab.length, 50);
-            assert.deepEqual(inLab.map((c) => c.name).sort(), Object.values(fifty).map((c) => c.name).sort());
+            assert.deepEqual(
+                inLab.map((c) => c.name).sort(),
+                Object.values(fifty)
+                    .map((c) => c.name)
+                    .sort(),
+            );
             assert.deepEqual(await stack.checkpointIds(), inLab.map((c) => c.id).sort(), "the state holds exactly the lab's checkpoints");
             assertOneChain(lab, "web01");
         });
@@ -73,7 +80,11 @@ describe("parallel load: 50 checkpoints of one VM in one stack", function () {
             assert.ok(res.ok, res.output);
             const doc = assertLabValid(lab);
             assert.deepEqual(doc.checkpoints, []);
-            assert.deepEqual(doc.vms[0]!.diskFiles.map((d) => d.path), [doc.vms[0]!.hardDrives[0]], "only the base disk is left");
+            assert.deepEqual(
+                doc.vms[0]!.diskFiles.map((d) => d.path),
+                [doc.vms[0]!.hardDrives[0]],
+                "only the base disk is left",
+            );
         });
     });
 });
@@ -117,7 +128,11 @@ describe("parallel load: two stacks updating one lab at once", function () {
         const a = await first.checkpointIds();
         const b = await second.checkpointIds();
         assert.equal(new Set([...a, ...b]).size, a.length + b.length, "no checkpoint is claimed by both stacks");
-        assert.deepEqual([...a, ...b].sort(), doc.checkpoints.map((c) => c.id).sort(), "every checkpoint in the lab is in exactly one stack, and every one in a stack is in the lab");
+        assert.deepEqual(
+            [...a, ...b].sort(),
+            doc.checkpoints.map((c) => c.id).sort(),
+            "every checkpoint in the lab is in exactly one stack, and every one in a stack is in the lab",
+        );
     }
 
     // One sequence on two stacks: the same-VM step adds to what the different-VMs step left, and
@@ -143,11 +158,13 @@ describe("parallel load: two stacks updating one lab at once", function () {
 
         await step("both stacks destroy at once: the lab is left valid and empty", async () => {
             const [a, b] = await Promise.all([first.destroy(), second.destroy()]);
-            for (const [stack, res] of [[first, a], [second, b]] as const) {
+            for (const [stack, res] of [
+                [first, a],
+                [second, b],
+            ] as const) {
                 if (!res.ok) assert.ok((await stack.destroy()).ok);
             }
             assert.deepEqual(assertLabValid(lab).checkpoints, []);
         });
     });
 });
-

@@ -138,7 +138,10 @@ describe("secrets: error messages never include a password", function () {
                 (e: Error) => /hyperv:host/.test(e.message) && !e.message.includes(password),
             );
             assert.throws(
-                () => (configureSettings(readHostSettings({ get: () => undefined })), hostFor(address)),
+                () => {
+                    configureSettings(readHostSettings({ get: () => undefined }));
+                    return hostFor(address);
+                },
                 (e: Error) => /invalid host/.test(e.message) && !e.message.includes(password),
             );
         }
@@ -178,7 +181,8 @@ describe("secrets: error messages never include a password", function () {
             assert.match(printed, /retained: \[\]/);
             assertAbsent(password, printed, "the debug output");
             // The session start carries the password inside base64 JSON: decode every base64 run too.
-            for (const run64 of printed.match(/[A-Za-z0-9+/=]{16,}/g) ?? []) assertAbsent(password, Buffer.from(run64, "base64").toString("utf8"), "a base64 run of the debug output");
+            for (const run64 of printed.match(/[A-Za-z0-9+/=]{16,}/g) ?? [])
+                assertAbsent(password, Buffer.from(run64, "base64").toString("utf8"), "a base64 run of the debug output");
         } finally {
             fs.rmSync(pwsh.dir, { recursive: true, force: true });
         }
@@ -186,9 +190,14 @@ describe("secrets: error messages never include a password", function () {
 
     it("a host that times out", async () => {
         const pwsh = pwshOnPath();
-        const host = createPowerShellHost(
-            { kind: "winrm", computerName: "hv01", userName: "admin", password, shell: path.join(pwsh.dir, "pwsh"), timeouts: { operationSeconds: 1, removalSeconds: 2, connectSeconds: 10 } },
-        );
+        const host = createPowerShellHost({
+            kind: "winrm",
+            computerName: "hv01",
+            userName: "admin",
+            password,
+            shell: path.join(pwsh.dir, "pwsh"),
+            timeouts: { operationSeconds: 1, removalSeconds: 2, connectSeconds: 10 },
+        });
         try {
             await assert.rejects(host.getVm({ name: "hang" }), (e: Error) => /did not finish/.test(e.message) && !e.message.includes(password));
         } finally {

@@ -47,7 +47,11 @@ describe("Checkpoint check: the name rules, the type values and adoption", () =>
         ["empty", "", /must not be empty: give the checkpoint a name of 1 to 100 characters/],
         ["only whitespace", " \u3000 ", /must not be only whitespace/],
         ["101 characters", "x".repeat(101), /is 101 characters; Hyper-V allows at most 100: shorten it/],
-        ["51 emoji, which are 102 UTF-16 units (Hyper-V's count)", "\u{1F680}".repeat(51), /is 102 UTF-16 units long \(characters beyond the BMP, such as emoji, count twice\)/],
+        [
+            "51 emoji, which are 102 UTF-16 units (Hyper-V's count)",
+            "\u{1F680}".repeat(51),
+            /is 102 UTF-16 units long \(characters beyond the BMP, such as emoji, count twice\)/,
+        ],
         ["an unpaired surrogate, which no host can be sent", "x\uD800", /unpaired UTF-16 surrogate \(U\+D800 at index 1\).*remove it/],
         ["a newline", "before\nupgrade", /control character .*: remove it/],
         ["a tab", "before\tupgrade", /control character/],
@@ -125,7 +129,10 @@ describe("Checkpoint check: the name rules, the type values and adoption", () =>
 
         it("still reports a known invalid name next to an unknown VM", async () => {
             const failures = await checkFailures(checkpointProvider, { vmName: UNKNOWN, name: "x".repeat(101) });
-            assert.deepEqual(failures.map((f) => f.property), ["name"]);
+            assert.deepEqual(
+                failures.map((f) => f.property),
+                ["name"],
+            );
         });
     });
 });

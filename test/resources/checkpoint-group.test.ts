@@ -27,7 +27,10 @@ function changingBeforeTake(vmId: string, before: () => Promise<unknown>): () =>
 async function withWarnings<T>(work: () => Promise<T>): Promise<{ result: T; warnings: string }> {
     const original = process.stderr.write.bind(process.stderr);
     let warnings = "";
-    process.stderr.write = ((chunk: string | Uint8Array) => ((warnings += String(chunk)), true)) as typeof process.stderr.write;
+    process.stderr.write = ((chunk: string | Uint8Array) => {
+        warnings += String(chunk);
+        return true;
+    }) as typeof process.stderr.write;
     try {
         return { result: await work(), warnings };
     } finally {
@@ -72,7 +75,14 @@ describe("CheckpointGroup", () => {
             await setVm(lab.folder, { name: "db01" }, { checkpointType: "Disabled" });
             const before = journalText(lab);
             const e = await groupError(preview({ vms: tiers.map((vmName) => ({ vmName })), name: "r" }));
-            assert.deepEqual(e.outcomes.map((o) => [o.vm, o.outcome.split(":")[0]]), [["web01", "checked"], ["app01", "checked"], ["db01", "refused"]]);
+            assert.deepEqual(
+                e.outcomes.map((o) => [o.vm, o.outcome.split(":")[0]]),
+                [
+                    ["web01", "checked"],
+                    ["app01", "checked"],
+                    ["db01", "refused"],
+                ],
+            );
             await groupError(preview({ vms: [{ vmName: "web01" }, { vmName: "nosuchvm" }], name: "r" }));
             assert.equal(journalText(lab), before);
         });
@@ -95,11 +105,14 @@ describe("CheckpointGroup", () => {
             const db = lab.vms.db01!.id;
             const hosts = changingBeforeTake(db, () => setVm(lab.folder, { id: db }, { checkpointType: "Disabled" }));
             const e = await groupError(createGroup(hosts, release()));
-            assert.deepEqual(e.outcomes.map((o) => [o.vm, o.outcome.replace(/\([0-9a-f-]{36}\)/, "(id)").split(":")[0]]), [
-                ["web01", "taken (id), then removed again"],
-                ["app01", "taken (id), then removed again"],
-                ["db01", "failed"],
-            ]);
+            assert.deepEqual(
+                e.outcomes.map((o) => [o.vm, o.outcome.replace(/\([0-9a-f-]{36}\)/, "(id)").split(":")[0]]),
+                [
+                    ["web01", "taken (id), then removed again"],
+                    ["app01", "taken (id), then removed again"],
+                    ["db01", "failed"],
+                ],
+            );
             assert.match(e.message, /take checkpoint group "release 42" failed: nothing is left on any VM/);
             assert.match(e.outcomes[2]!.outcome, /checkpoint policy is Disabled/);
             for (const vm of tiers) assert.deepEqual(labCheckpoints(lab, vm), [], `${vm} keeps nothing`);
@@ -129,7 +142,10 @@ describe("CheckpointGroup", () => {
             const { outs } = await createGroup(hostOf, release());
             await setVm(lab.folder, { name: "app01" }, { state: "Stopping" });
             const e = await groupError(updateGroup(hostOf, outs, release({ restoreTrigger: "1" })));
-            assert.deepEqual(e.outcomes.map((o) => o.outcome.split(":")[0]), ["on the checkpoint (rolled back)", "not rolled back", "not rolled back (not attempted)"]);
+            assert.deepEqual(
+                e.outcomes.map((o) => o.outcome.split(":")[0]),
+                ["on the checkpoint (rolled back)", "not rolled back", "not rolled back (not attempted)"],
+            );
             assert.match(e.message, /the next `up` rolls every VM of the group back again, in order/);
             await setVm(lab.folder, { name: "app01" }, { state: "Running" });
             const after = await updateGroup(hostOf, outs, release({ restoreTrigger: "1" }));
@@ -153,7 +169,10 @@ describe("CheckpointGroup's diff", () => {
         assert.deepEqual(diffGroup(outs, reversed).fields, ["vms"]);
         const after = await updateGroup(hostOf, outs, { ...reversed, restoreTrigger: "1" });
         assert.equal(after.lastRestoreResult, "rolled back db01, app01, web01");
-        assert.deepEqual(after.members.map((m) => m.checkpointId), [...outs.members].reverse().map((m) => m.checkpointId));
+        assert.deepEqual(
+            after.members.map((m) => m.checkpointId),
+            [...outs.members].reverse().map((m) => m.checkpointId),
+        );
         assert.equal(readLab(lab.folder).checkpoints.length, 3);
     });
 
@@ -175,10 +194,16 @@ describe("CheckpointGroup's refresh", () => {
         const { outs } = await createGroup(hostOf, release());
         await renameLabCheckpoint(lab.folder, { name: "app01" }, { id: outs.members[1]!.checkpointId }, "by hand");
         const refreshed = (await readGroup(hostOf, outs))!;
-        assert.deepEqual(refreshed.members.map((m) => m.checkpointName), ["release 42", "by hand", "release 42"]);
+        assert.deepEqual(
+            refreshed.members.map((m) => m.checkpointName),
+            ["release 42", "by hand", "release 42"],
+        );
         assert.deepEqual(diffGroup(refreshed, release()).renames, [1]);
         const repaired = await updateGroup(hostOf, refreshed, release());
-        assert.deepEqual(repaired.members.map((m) => m.checkpointName), ["release 42", "release 42", "release 42"]);
+        assert.deepEqual(
+            repaired.members.map((m) => m.checkpointName),
+            ["release 42", "release 42", "release 42"],
+        );
         assert.equal(labCheckpoints(lab, "app01")[0]!.name, "release 42");
     });
 
@@ -187,7 +212,10 @@ describe("CheckpointGroup's refresh", () => {
         await removeVmOutOfBand(lab, lab.vms.db01!.id);
         const { result: refreshed, warnings } = await withWarnings(async () => (await readGroup(hostOf, outs))!);
         assert.match(warnings, /VM "db01" \([0-9a-f-]+\) is gone from its host.*cannot take the group again with a VM that is gone: take it out of vms/);
-        assert.deepEqual(refreshed.members.map((m) => m.present), [true, true, false]);
+        assert.deepEqual(
+            refreshed.members.map((m) => m.present),
+            [true, true, false],
+        );
         assert.deepEqual(diffGroup(refreshed, release()).replaces, ["vms"]);
         const e = await groupError(createGroup(hostOf, release()));
         assert.match(e.outcomes[2]!.outcome, /^refused: .*db01/);

@@ -2,8 +2,24 @@ import * as assert from "node:assert/strict";
 import { checkpointProvider } from "../../provider";
 import { labPathOf, readLab, removeLabCheckpoint, renameLabCheckpoint, setVm, startLabVm, takeCheckpointOutOfBand, type NewVm } from "../../provider/lab";
 import {
-    assertOneReadableLine, create, destroy, diff, escapeRegExp, failsWith, journalText, labCheckpoints, labVm, labWith, read, recordWrites,
-    removeLabs, removeVmOutOfBand, update, type Lab, type Props, type State,
+    assertOneReadableLine,
+    create,
+    destroy,
+    diff,
+    escapeRegExp,
+    failsWith,
+    journalText,
+    labCheckpoints,
+    labVm,
+    labWith,
+    read,
+    recordWrites,
+    removeLabs,
+    removeVmOutOfBand,
+    update,
+    type Lab,
+    type Props,
+    type State,
 } from "./helpers";
 import { filesIn } from "../lab/helpers";
 
@@ -22,7 +38,11 @@ async function refusedUnchanged(lab: Lab, news: Props, ...patterns: RegExp[]): P
     const before = journalText(lab);
     const writes = recordWrites();
     const message = await failsWith(() => create(checkpointProvider, news), ...patterns);
-    assert.deepEqual(writes.map((w) => w.method), [], "the host took nothing");
+    assert.deepEqual(
+        writes.map((w) => w.method),
+        [],
+        "the host took nothing",
+    );
     assert.equal(journalText(lab), before, "nothing changed on the host");
     return message;
 }
@@ -69,8 +89,12 @@ describe("Checkpoint against the lab host", () => {
 
         it("refuses a production-only checkpoint of a saved VM, saying why, and changes nothing on the host", async () => {
             const lab = await labWithWeb01({ state: "Saved", checkpointType: "ProductionOnly" });
-            const message = await refusedUnchanged(lab, { vmName: "web01", name: "never" },
-                /a production-only checkpoint cannot be made now: the VM is Saved/, /VmCheckpointPolicy is production-only \(fallbackToStandard: false\): give this Checkpoint type: "production"/i);
+            const message = await refusedUnchanged(
+                lab,
+                { vmName: "web01", name: "never" },
+                /a production-only checkpoint cannot be made now: the VM is Saved/,
+                /VmCheckpointPolicy is production-only \(fallbackToStandard: false\): give this Checkpoint type: "production"/i,
+            );
             assertOneReadableLine(message, lab);
         });
 
@@ -112,16 +136,23 @@ describe("Checkpoint against the lab host", () => {
 
         it("refuses a checkpoint of a VM whose policy is Disabled, naming the policy", async () => {
             const lab = await labWithWeb01({ checkpointType: "Disabled" });
-            const message = await refusedUnchanged(lab, { vmName: "web01", name: "x" },
-                /the VM's checkpoint policy is Disabled/, /Enable checkpoints in the VM's VmCheckpointPolicy \(disabled: false\)/);
+            const message = await refusedUnchanged(
+                lab,
+                { vmName: "web01", name: "x" },
+                /the VM's checkpoint policy is Disabled/,
+                /Enable checkpoints in the VM's VmCheckpointPolicy \(disabled: false\)/,
+            );
             assertOneReadableLine(message, lab);
         });
 
         for (const type of ["production", "productionOnly", "standard"]) {
             it(`never overrides a Disabled policy with a per-checkpoint type (${type})`, async () => {
                 const lab = await labWithWeb01({ checkpointType: "Disabled" });
-                await refusedUnchanged(lab, { vmName: "web01", name: "x", type },
-                    new RegExp(`policy is Disabled, and a per-checkpoint type \\(${type}\\) never overrides it`));
+                await refusedUnchanged(
+                    lab,
+                    { vmName: "web01", name: "x", type },
+                    new RegExp(`policy is Disabled, and a per-checkpoint type \\(${type}\\) never overrides it`),
+                );
                 assert.equal(labVm(lab, "web01").checkpointType, "Disabled");
             });
         }
@@ -129,8 +160,12 @@ describe("Checkpoint against the lab host", () => {
         for (const state of ["Starting", "Stopping", "Saving", "Pausing", "Resuming"] as const) {
             it(`refuses a checkpoint while the VM is ${state}`, async () => {
                 const lab = await labWithWeb01({ state });
-                await refusedUnchanged(lab, { vmName: "web01", name: "x" },
-                    new RegExp(`the VM is ${state}; Hyper-V refuses checkpoints until it is Running, Off, Saved or Paused`), /Wait until the VM has finished/);
+                await refusedUnchanged(
+                    lab,
+                    { vmName: "web01", name: "x" },
+                    new RegExp(`the VM is ${state}; Hyper-V refuses checkpoints until it is Running, Off, Saved or Paused`),
+                    /Wait until the VM has finished/,
+                );
             });
         }
 
@@ -142,8 +177,12 @@ describe("Checkpoint against the lab host", () => {
 
         it("refuses a per-checkpoint type on a 2012 R2 host, naming its version", async () => {
             const lab = await labWith([{ name: "web01", state: "Running" }], { os: "2012r2" });
-            await refusedUnchanged(lab, { vmName: "web01", name: "x", type: "standard" },
-                /Windows Server 2012 R2 Datacenter \(build 9600\), which has no checkpoint types, so "type" cannot be applied/, /remove type/i);
+            await refusedUnchanged(
+                lab,
+                { vmName: "web01", name: "x", type: "standard" },
+                /Windows Server 2012 R2 Datacenter \(build 9600\), which has no checkpoint types, so "type" cannot be applied/,
+                /remove type/i,
+            );
         });
     });
 
@@ -180,8 +219,13 @@ describe("Checkpoint against the lab host", () => {
         it("refuses the 51st, counting them and naming the limit and the fix, and changes nothing on the host", async () => {
             const lab = await labWithWeb01({ state: "Off" });
             for (let i = 1; i <= 50; i++) await takeCheckpointOutOfBand(lab.folder, { name: "web01" }, { name: `cp${i}` });
-            const message = await refusedUnchanged(lab, { vmName: "web01", name: "one too many" },
-                /the VM already has 50 checkpoints, Hyper-V's limit is 50/, /Delete or merge old ones first/, /pulumi destroy --target <URN>/);
+            const message = await refusedUnchanged(
+                lab,
+                { vmName: "web01", name: "one too many" },
+                /the VM already has 50 checkpoints, Hyper-V's limit is 50/,
+                /Delete or merge old ones first/,
+                /pulumi destroy --target <URN>/,
+            );
             assertOneReadableLine(message, lab);
             assert.match(message, /checkpoint "one too many"/);
             assert.equal(labCheckpoints(lab, "web01").length, 50);
@@ -216,7 +260,10 @@ describe("Checkpoint against the lab host", () => {
             for (const vm of ["a", "b", "c"]) {
                 const cps = labCheckpoints(lab, vm);
                 assert.equal(cps.length, 3);
-                assert.deepEqual(cps.map((c) => c.parentId), [null, cps[0]!.id, cps[1]!.id]);
+                assert.deepEqual(
+                    cps.map((c) => c.parentId),
+                    [null, cps[0]!.id, cps[1]!.id],
+                );
             }
         });
 
@@ -229,7 +276,10 @@ describe("Checkpoint against the lab host", () => {
             assert.equal(onHost(lab, first.id)!.name, "same");
             assert.equal(onHost(lab, second.id)!.name, "second");
             await destroy(checkpointProvider, first);
-            assert.deepEqual(labCheckpoints(lab, "web01").map((c) => c.id), [second.id]);
+            assert.deepEqual(
+                labCheckpoints(lab, "web01").map((c) => c.id),
+                [second.id],
+            );
         });
 
         it("refuses an ambiguous VM name, listing the ids", async () => {
@@ -247,7 +297,10 @@ describe("Checkpoint against the lab host", () => {
         let state: State;
         const declared = { vmName: "web01", name: "before upgrade", restoreTrigger: "1" };
         beforeEach(async () => {
-            lab = await labWith([{ name: "web01", state: "Running" }, { name: "web02", state: "Running" }]);
+            lab = await labWith([
+                { name: "web01", state: "Running" },
+                { name: "web02", state: "Running" },
+            ]);
             state = await create(checkpointProvider, declared);
         });
 
@@ -366,8 +419,11 @@ describe("Checkpoint against the lab host", () => {
             const lab = await labWithWeb01();
             const state = await create(checkpointProvider, { vmName: "web01", name: "x" });
             await removeLabCheckpoint(lab.folder, { name: "web01" }, { id: state.id });
-            const message = await failsWith(() => update(checkpointProvider, state, { vmName: "web01", name: "y" }),
-                new RegExp(escapeRegExp(state.id)), /run `pulumi refresh` to forget it/);
+            const message = await failsWith(
+                () => update(checkpointProvider, state, { vmName: "web01", name: "y" }),
+                new RegExp(escapeRegExp(state.id)),
+                /run `pulumi refresh` to forget it/,
+            );
             assertOneReadableLine(message, lab);
             assert.match(message, /VM "web01"/);
         });
@@ -461,8 +517,10 @@ describe("Checkpoint against the lab host", () => {
             const automatic = labCheckpoints(lab, "web01")[0];
             assert.ok(automatic?.isAutomatic, "starting the VM took an automatic checkpoint");
             const before = journalText(lab);
-            await failsWith(() => create(checkpointProvider, { vmName: "web01", adoptId: automatic.id, name: "mine now" }),
-                /it is an automatic checkpoint, which Hyper-V manages itself/);
+            await failsWith(
+                () => create(checkpointProvider, { vmName: "web01", adoptId: automatic.id, name: "mine now" }),
+                /it is an automatic checkpoint, which Hyper-V manages itself/,
+            );
             assert.equal(journalText(lab), before, "not renamed either");
         });
 
@@ -470,16 +528,24 @@ describe("Checkpoint against the lab host", () => {
             it(`refuses a ${snapshotType} checkpoint`, async () => {
                 const lab = await labWithWeb01();
                 const other = await takeCheckpointOutOfBand(lab.folder, { name: "web01" }, { name: "backup", snapshotType });
-                await failsWith(() => create(checkpointProvider, { vmName: "web01", adoptId: other.checkpoint.id }),
-                    new RegExp(`it is a ${snapshotType} checkpoint, which belongs to Hyper-V Replica or backup software`));
+                await failsWith(
+                    () => create(checkpointProvider, { vmName: "web01", adoptId: other.checkpoint.id }),
+                    new RegExp(`it is a ${snapshotType} checkpoint, which belongs to Hyper-V Replica or backup software`),
+                );
             });
         }
 
         it("fails clearly for an id the VM does not have", async () => {
-            const lab = await labWith([{ name: "web01", state: "Running" }, { name: "web02", state: "Running" }]);
+            const lab = await labWith([
+                { name: "web01", state: "Running" },
+                { name: "web02", state: "Running" },
+            ]);
             const elsewhere = await takeCheckpointOutOfBand(lab.folder, { name: "web02" }, { name: "of web02" });
-            const message = await failsWith(() => create(checkpointProvider, { vmName: "web01", adoptId: elsewhere.checkpoint.id }),
-                new RegExp(`the VM has no checkpoint ${elsewhere.checkpoint.id} to adopt`), /Get-VMSnapshot -VMName <vm>/);
+            const message = await failsWith(
+                () => create(checkpointProvider, { vmName: "web01", adoptId: elsewhere.checkpoint.id }),
+                new RegExp(`the VM has no checkpoint ${elsewhere.checkpoint.id} to adopt`),
+                /Get-VMSnapshot -VMName <vm>/,
+            );
             assertOneReadableLine(message, lab);
             assert.match(message, /^adopt checkpoint failed on host/);
         });
@@ -492,8 +558,18 @@ describe("Checkpoint against the lab host", () => {
             const b = await create(checkpointProvider, { vmName: "web01", name: "b" });
             const c = await create(checkpointProvider, { vmName: "web01", name: "c" });
             await destroy(checkpointProvider, b);
-            assert.deepEqual(labCheckpoints(lab, "web01").map((cp) => [cp.id, cp.parentId]), [[a.id, null], [c.id, a.id]]);
-            assert.equal(filesIn(labPathOf(lab.folder, "D:\\cp")).some((f) => f.startsWith(b.id.toUpperCase())), false, "its files are gone");
+            assert.deepEqual(
+                labCheckpoints(lab, "web01").map((cp) => [cp.id, cp.parentId]),
+                [
+                    [a.id, null],
+                    [c.id, a.id],
+                ],
+            );
+            assert.equal(
+                filesIn(labPathOf(lab.folder, "D:\\cp")).some((f) => f.startsWith(b.id.toUpperCase())),
+                false,
+                "its files are gone",
+            );
         });
 
         it("succeeds when the checkpoint is already gone", async () => {
@@ -519,7 +595,10 @@ describe("Checkpoint against the lab host", () => {
             assert.equal(others.length, 3);
             const mine = await create(checkpointProvider, { vmName: "web01", name: "mine" });
             await destroy(checkpointProvider, mine);
-            assert.deepEqual(labCheckpoints(lab, "web01").map((c) => c.id), others);
+            assert.deepEqual(
+                labCheckpoints(lab, "web01").map((c) => c.id),
+                others,
+            );
         });
 
         it("reports a refused removal readably (VM mid-operation)", async () => {

@@ -15,11 +15,14 @@ describe("resource errors reach the user as one readable line", () => {
         const lab = await labWith([{ name: "web01", state: "Saved", checkpointType: "ProductionOnly" }]);
         const id = lab.vms.web01!.id;
         const message = await failsWith(() => create(checkpointProvider, { vmName: "web01", name: "before upgrade" }));
-        assert.match(message, new RegExp(
-            `^take checkpoint failed on host lab ${escapeRegExp(lab.folder)}, VM "web01" \\(${id}\\), checkpoint "before upgrade": ` +
-            "a production-only checkpoint cannot be made now: the VM is Saved; [^\\n]+\\. " +
-            "The VM's VmCheckpointPolicy is production-only \\(fallbackToStandard: false\\): give this Checkpoint type: \"production\" or \"standard\", set fallbackToStandard: true on the policy, or fix the reason given\\.$",
-        ));
+        assert.match(
+            message,
+            new RegExp(
+                `^take checkpoint failed on host lab ${escapeRegExp(lab.folder)}, VM "web01" \\(${id}\\), checkpoint "before upgrade": ` +
+                    "a production-only checkpoint cannot be made now: the VM is Saved; [^\\n]+\\. " +
+                    'The VM\'s VmCheckpointPolicy is production-only \\(fallbackToStandard: false\\): give this Checkpoint type: "production" or "standard", set fallbackToStandard: true on the policy, or fix the reason given\\.$',
+            ),
+        );
     });
 
     it("a refused policy: operation, host, VM, why, what to do", async () => {
@@ -28,17 +31,25 @@ describe("resource errors reach the user as one readable line", () => {
         const id = lab.vms.web01!.id;
         const state = await create(policyProvider, { vmName: "web01", fileLocation: "D:\\cp" });
         const message = await failsWith(() => update(policyProvider, state, { vmName: "web01", fileLocation: "D:\\cp" }));
-        assert.match(message, new RegExp(
-            `^apply checkpoint settings failed on host lab ${escapeRegExp(lab.folder)}, VM "web01" \\(${id}\\): ` +
-            'fileLocation cannot change from [^ ]+ to D:\\\\cp while the VM has 1 checkpoint\\(s\\): "keep"; it was deferred on the last `up` in case that `up` deleted them, and they are still there\\. ' +
-            "Delete or merge those checkpoints first \\(remove their Checkpoint resources, or Remove-VMSnapshot\\), or keep the current fileLocation\\.$",
-        ));
+        assert.match(
+            message,
+            new RegExp(
+                `^apply checkpoint settings failed on host lab ${escapeRegExp(lab.folder)}, VM "web01" \\(${id}\\): ` +
+                    'fileLocation cannot change from [^ ]+ to D:\\\\cp while the VM has 1 checkpoint\\(s\\): "keep"; it was deferred on the last `up` in case that `up` deleted them, and they are still there\\. ' +
+                    "Delete or merge those checkpoints first \\(remove their Checkpoint resources, or Remove-VMSnapshot\\), or keep the current fileLocation\\.$",
+            ),
+        );
     });
 
     it("a VM that does not exist: the host, the name and where to look", async () => {
         const lab = await labWith([{ name: "web01" }]);
         const message = await failsWith(() => create(checkpointProvider, { vmName: "db01", name: "x" }));
-        assert.match(message, new RegExp(`^take checkpoint failed on host lab ${escapeRegExp(lab.folder)}: .*"db01".*\\. Check the VM name or id \\(Get-VM on the host lists them\\)\\.$`));
+        assert.match(
+            message,
+            new RegExp(
+                `^take checkpoint failed on host lab ${escapeRegExp(lab.folder)}: .*"db01".*\\. Check the VM name or id \\(Get-VM on the host lists them\\)\\.$`,
+            ),
+        );
     });
 
     it("a Japanese host's message still comes with the host, VM and an English fix", async () => {
@@ -60,8 +71,10 @@ describe("resource errors reach the user as one readable line", () => {
 
     it("an invalid host override names the address forms", async () => {
         await labWith([{ name: "web01" }]);
-        await failsWith(() => create(checkpointProvider, { vmName: "web01", name: "x", host: "hyperv01" }),
-            /invalid host: "hyperv01" is not a host address: use lab:<folder>, local, ssh:\/\/user@host\[:port\] or winrm:\/\/host/);
+        await failsWith(
+            () => create(checkpointProvider, { vmName: "web01", name: "x", host: "hyperv01" }),
+            /invalid host: "hyperv01" is not a host address: use lab:<folder>, local, ssh:\/\/user@host\[:port\] or winrm:\/\/host/,
+        );
     });
 
     it("a lab folder that holds no lab says so", async () => {

@@ -154,7 +154,16 @@ export async function removeVmOutOfBand(lab: Lab, vmId: string): Promise<void> {
     });
 }
 
-const MUTATIONS = ["applyCheckpointSettings", "takeCheckpoint", "applyCheckpoint", "renameCheckpoint", "removeCheckpoint", "startVm", "suspendVm", "resumeVm"] as const;
+const MUTATIONS = [
+    "applyCheckpointSettings",
+    "takeCheckpoint",
+    "applyCheckpoint",
+    "renameCheckpoint",
+    "removeCheckpoint",
+    "startVm",
+    "suspendVm",
+    "resumeVm",
+] as const;
 
 export interface HostWrite {
     method: string;
@@ -173,7 +182,16 @@ function changedSettings({ before, after }: AppliedCheckpointSettings): Record<s
 
 /** The port's methods other than capabilities (read once per host). */
 const PORT_CALLS = [
-    "getVm", "getVmWithCheckpoints", "applyCheckpointSettings", "takeCheckpoint", "applyCheckpoint", "renameCheckpoint", "removeCheckpoint", "startVm", "suspendVm", "resumeVm",
+    "getVm",
+    "getVmWithCheckpoints",
+    "applyCheckpointSettings",
+    "takeCheckpoint",
+    "applyCheckpoint",
+    "renameCheckpoint",
+    "removeCheckpoint",
+    "startVm",
+    "suspendVm",
+    "resumeVm",
 ] as const;
 
 /**
@@ -211,13 +229,16 @@ export function recordWrites(): HostWrite[] {
     const calls: HostWrite[] = [];
     recordCalls((method, args, settled) => {
         if (!(MUTATIONS as readonly string[]).includes(method)) return;
-        settled.then((result) => {
-            if (method !== "applyCheckpointSettings") calls.push({ method, args });
-            else {
-                const changed = changedSettings(result as AppliedCheckpointSettings);
-                if (Object.keys(changed).length > 0) calls.push({ method, args, changed });
-            }
-        }, () => undefined);
+        settled.then(
+            (result) => {
+                if (method !== "applyCheckpointSettings") calls.push({ method, args });
+                else {
+                    const changed = changedSettings(result as AppliedCheckpointSettings);
+                    if (Object.keys(changed).length > 0) calls.push({ method, args, changed });
+                }
+            },
+            () => undefined,
+        );
     });
     return calls;
 }

@@ -39,7 +39,10 @@ describe("outputs and messages say one thing, one way", function () {
 
     it("a refused production-only checkpoint of its own type is told to change this checkpoint's type", async () => {
         await labWith([{ name: "web01", state: "Running", checkpointType: "Production", guestBackupResponding: false }]);
-        const message = await failsWith(() => create(checkpointProvider, { vmName: "web01", name: "x", type: "productionOnly" }), /production-only checkpoint cannot be made now/);
+        const message = await failsWith(
+            () => create(checkpointProvider, { vmName: "web01", name: "x", type: "productionOnly" }),
+            /production-only checkpoint cannot be made now/,
+        );
         assert.match(message, /Give this Checkpoint type: "production"/);
         assert.doesNotMatch(message, /fallbackToStandard/);
     });

@@ -97,7 +97,14 @@ describe("VmCheckpointPolicy check: each field's rule, with the field and the fi
         });
     }
 
-    for (const fileLocation of ["D:\\Hyper-V\\Checkpoints", "D:\\", "e:\\cp\\web01\\", "\\\\server\\share\\checkpoints", "\\\\fs01.corp\\hyperv$", "D:\\チェックポイント"]) {
+    for (const fileLocation of [
+        "D:\\Hyper-V\\Checkpoints",
+        "D:\\",
+        "e:\\cp\\web01\\",
+        "\\\\server\\share\\checkpoints",
+        "\\\\fs01.corp\\hyperv$",
+        "D:\\チェックポイント",
+    ]) {
         it(`accepts the fileLocation ${fileLocation}`, async () => {
             await checked(policyProvider, { vmName: "web01", fileLocation });
         });
@@ -126,7 +133,10 @@ describe("VmCheckpointPolicy check: each field's rule, with the field and the fi
 
         it("still reports a known invalid field next to unknown ones", async () => {
             const failures = await checkFailures(policyProvider, { vmName: UNKNOWN, fileLocation: "relative\\cp" });
-            assert.deepEqual(failures.map((f) => f.property), ["fileLocation"]);
+            assert.deepEqual(
+                failures.map((f) => f.property),
+                ["fileLocation"],
+            );
         });
     });
 });

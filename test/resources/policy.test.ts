@@ -4,8 +4,20 @@ import { readLab, removeLabCheckpoint, setVm, takeCheckpointOutOfBand } from "..
 import { liveSettings } from "../../provider/resources/policy/plan";
 import { policyOutputsSchema } from "../../provider/resources/policy/schema";
 import {
-    assertOneReadableLine, create, destroy, diff, failsWith, journalText, labVm, labWith, read, recordWrites, removeLabs,
-    removeVmOutOfBand, update, type Props,
+    assertOneReadableLine,
+    create,
+    destroy,
+    diff,
+    failsWith,
+    journalText,
+    labVm,
+    labWith,
+    read,
+    recordWrites,
+    removeLabs,
+    removeVmOutOfBand,
+    update,
+    type Props,
 } from "./helpers";
 
 const DEFAULT_LOCATION = "C:\\ProgramData\\Microsoft\\Windows\\Hyper-V";
@@ -34,15 +46,24 @@ describe("VmCheckpointPolicy against the lab host", () => {
             const lab = await labWith([{ name: "web01", state: "Running", checkpointType: "Production", automaticCheckpointsEnabled: false }]);
             const writes = recordWrites();
             const { id, outs } = await create(policyProvider, {
-                vmName: "web01", type: "standard", fileLocation: "D:\\Checkpoints\\web01", automaticCheckpoints: false,
+                vmName: "web01",
+                type: "standard",
+                fileLocation: "D:\\Checkpoints\\web01",
+                automaticCheckpoints: false,
             });
             const vm = labVm(lab, "web01");
             assert.equal(id, vm.id);
             assert.deepEqual([vm.checkpointType, vm.checkpointFileLocation, vm.automaticCheckpointsEnabled], ["Standard", "D:\\Checkpoints\\web01", false]);
-            assert.deepEqual(writes.map((w) => w.changed), [{ checkpointType: "Standard", checkpointFileLocation: "D:\\Checkpoints\\web01" }],
-                "one call changing the two settings that differ; automaticCheckpoints already matched");
+            assert.deepEqual(
+                writes.map((w) => w.changed),
+                [{ checkpointType: "Standard", checkpointFileLocation: "D:\\Checkpoints\\web01" }],
+                "one call changing the two settings that differ; automaticCheckpoints already matched",
+            );
             assert.deepEqual(outs.priorSettings, {
-                checkpointType: "Production", fileLocation: DEFAULT_LOCATION, automaticCheckpoints: false, backupIntegrationEnabled: true,
+                checkpointType: "Production",
+                fileLocation: DEFAULT_LOCATION,
+                automaticCheckpoints: false,
+                backupIntegrationEnabled: true,
             });
             assert.equal(outs.vmId, vm.id);
             assert.equal(outs.vmName, "web01");
@@ -52,11 +73,18 @@ describe("VmCheckpointPolicy against the lab host", () => {
         });
 
         it("writes nothing when it adopts a VM whose settings already match", async () => {
-            const lab = await labWith([{ name: "web01", state: "Running", checkpointType: "ProductionOnly", checkpointFileLocation: "D:\\cp", automaticCheckpointsEnabled: true }]);
+            const lab = await labWith([
+                { name: "web01", state: "Running", checkpointType: "ProductionOnly", checkpointFileLocation: "D:\\cp", automaticCheckpointsEnabled: true },
+            ]);
             const before = journalText(lab);
             const writes = recordWrites();
             const { outs } = await create(policyProvider, {
-                vmName: "web01", type: "production", fallbackToStandard: false, fileLocation: "d:\\CP\\", automaticCheckpoints: true, ensureBackupIntegration: true,
+                vmName: "web01",
+                type: "production",
+                fallbackToStandard: false,
+                fileLocation: "d:\\CP\\",
+                automaticCheckpoints: true,
+                ensureBackupIntegration: true,
             });
             assert.deepEqual(writes, []);
             assert.equal(journalText(lab), before, "the lab journal is byte-identical");
@@ -65,7 +93,9 @@ describe("VmCheckpointPolicy against the lab host", () => {
         });
 
         it("leaves the fields it is not given as found and reads them back into the outputs", async () => {
-            const lab = await labWith([{ name: "web01", checkpointType: "Standard", checkpointFileLocation: "E:\\old", automaticCheckpointsEnabled: true, backupService: "disabled" }]);
+            const lab = await labWith([
+                { name: "web01", checkpointType: "Standard", checkpointFileLocation: "E:\\old", automaticCheckpointsEnabled: true, backupService: "disabled" },
+            ]);
             const { outs } = await create(policyProvider, { vmName: "web01", fileLocation: "D:\\new" });
             const vm = labVm(lab, "web01");
             assert.deepEqual([vm.checkpointType, vm.automaticCheckpointsEnabled, vm.checkpointFileLocation], ["Standard", true, "D:\\new"]);
@@ -74,8 +104,11 @@ describe("VmCheckpointPolicy against the lab host", () => {
             for (const field of ["type", "fallbackToStandard", "disabled", "automaticCheckpoints", "ensureBackupIntegration"]) {
                 assert.equal(field in outs, false, `${field} is not managed, so not recorded as declared`);
             }
-            assert.equal(vm.integrationServices.some((s) => s.id.endsWith("5CED1297-4598-4915-A5FC-AD21BB4D02A4") && s.enabled), false,
-                "the backup service stays disabled");
+            assert.equal(
+                vm.integrationServices.some((s) => s.id.endsWith("5CED1297-4598-4915-A5FC-AD21BB4D02A4") && s.enabled),
+                false,
+                "the backup service stays disabled",
+            );
         });
 
         it("maps the declaration to Hyper-V's CheckpointType", async () => {
@@ -112,8 +145,11 @@ describe("VmCheckpointPolicy against the lab host", () => {
         it("refuses to enable a backup service the VM does not have, before changing anything", async () => {
             const lab = await labWith([{ name: "web01", checkpointType: "Standard", backupService: "none" }]);
             const before = journalText(lab);
-            await failsWith(() => create(policyProvider, { vmName: "web01", type: "production", ensureBackupIntegration: true }),
-                /no backup \(volume shadow copy\) integration service to enable/, /Remove ensureBackupIntegration/);
+            await failsWith(
+                () => create(policyProvider, { vmName: "web01", type: "production", ensureBackupIntegration: true }),
+                /no backup \(volume shadow copy\) integration service to enable/,
+                /Remove ensureBackupIntegration/,
+            );
             assert.equal(journalText(lab), before);
         });
 
@@ -128,7 +164,10 @@ describe("VmCheckpointPolicy against the lab host", () => {
             assert.equal(labVm(lab, "web01").checkpointType, "Standard");
             assert.equal(labVm(lab, "web01").automaticCheckpointsEnabled, true);
             assert.equal(state.outs.fileLocationPending, "D:\\elsewhere");
-            assert.match(String(state.outs.warning), /fileLocation stays .* for now, everything else was applied: .* 2 checkpoint\(s\): "before patch", "after patch"\. If this `pulumi up` deletes them .* moves it to D:\\elsewhere/);
+            assert.match(
+                String(state.outs.warning),
+                /fileLocation stays .* for now, everything else was applied: .* 2 checkpoint\(s\): "before patch", "after patch"\. If this `pulumi up` deletes them .* moves it to D:\\elsewhere/,
+            );
             const before = journalText(lab);
             const message = await failsWith(
                 () => update(policyProvider, state, declared),
@@ -204,32 +243,42 @@ describe("VmCheckpointPolicy against the lab host", () => {
 
         it("names the VM and what to do when no VM has the name", async () => {
             const lab = await labWith([{ name: "web01" }]);
-            const message = await failsWith(() => create(policyProvider, { vmName: "web99", type: "standard" }),
-                /web99/, /Check the VM name or id/);
+            const message = await failsWith(() => create(policyProvider, { vmName: "web99", type: "standard" }), /web99/, /Check the VM name or id/);
             assertOneReadableLine(message, lab);
         });
 
         it("fails with a clear error saying how to configure a host when hyperv:host is not set", async () => {
             await labWith([{ name: "web01" }]);
             configure({ get: () => undefined });
-            await failsWith(() => create(policyProvider, { vmName: "web01", type: "standard" }),
-                /no Hyper-V host is configured for this stack: set it with `pulumi config set hyperv:host <address>`/, /lab:<folder>/);
+            await failsWith(
+                () => create(policyProvider, { vmName: "web01", type: "standard" }),
+                /no Hyper-V host is configured for this stack: set it with `pulumi config set hyperv:host <address>`/,
+                /lab:<folder>/,
+            );
         });
 
         it("fails with an error naming the key when hyperv:host is not an address", async () => {
-            assert.throws(() => configure({ get: (k) => (k === "hyperv:host" ? "ftp://host" : undefined) }),
-                /invalid stack configuration hyperv:host: "ftp:\/\/host" is not a host address: use lab:<folder>, local, ssh:\/\/user@host/);
+            assert.throws(
+                () => configure({ get: (k) => (k === "hyperv:host" ? "ftp://host" : undefined) }),
+                /invalid stack configuration hyperv:host: "ftp:\/\/host" is not a host address: use lab:<folder>, local, ssh:\/\/user@host/,
+            );
         });
     });
 
     describe("older hosts", () => {
-        for (const [field, declaration] of [["type", { type: "standard" }], ["disabled", { disabled: true }]] as const) {
+        for (const [field, declaration] of [
+            ["type", { type: "standard" }],
+            ["disabled", { disabled: true }],
+        ] as const) {
             it(`refuses "${field}" on a 2012 R2 host, naming its version and the field, before changing anything`, async () => {
                 const lab = await labWith([{ name: "web01", state: "Running" }], { os: "2012r2" });
                 const before = journalText(lab);
-                const message = await failsWith(() => create(policyProvider, { vmName: "web01", fileLocation: "D:\\cp", ...declaration }),
-                    /Windows Server 2012 R2 Datacenter \(build 9600\)/, new RegExp(`no checkpoint types .* so "${field}" cannot be applied`),
-                    /Remove the field from the resource, or upgrade the Hyper-V host/);
+                const message = await failsWith(
+                    () => create(policyProvider, { vmName: "web01", fileLocation: "D:\\cp", ...declaration }),
+                    /Windows Server 2012 R2 Datacenter \(build 9600\)/,
+                    new RegExp(`no checkpoint types .* so "${field}" cannot be applied`),
+                    /Remove the field from the resource, or upgrade the Hyper-V host/,
+                );
                 assertOneReadableLine(message, lab);
                 assert.equal(journalText(lab), before);
             });
@@ -238,8 +287,11 @@ describe("VmCheckpointPolicy against the lab host", () => {
         it("refuses automaticCheckpoints on a 2016 host, naming its version and the field, before changing anything", async () => {
             const lab = await labWith([{ name: "web01", state: "Running", checkpointType: "Production" }], { os: "2016" });
             const before = journalText(lab);
-            await failsWith(() => create(policyProvider, { vmName: "web01", type: "standard", fileLocation: "D:\\cp", automaticCheckpoints: false }),
-                /Windows Server 2016 Datacenter \(build 14393\)/, /"automaticCheckpoints" cannot be applied/);
+            await failsWith(
+                () => create(policyProvider, { vmName: "web01", type: "standard", fileLocation: "D:\\cp", automaticCheckpoints: false }),
+                /Windows Server 2016 Datacenter \(build 14393\)/,
+                /"automaticCheckpoints" cannot be applied/,
+            );
             assert.equal(journalText(lab), before, "the type and file location of the same declaration did not change either");
         });
 
@@ -355,7 +407,10 @@ describe("VmCheckpointPolicy against the lab host", () => {
             const writes = recordWrites();
             const updated = await update(policyProvider, state, { vmName: "web01", type: "production", fallbackToStandard: false, automaticCheckpoints: true });
             assert.deepEqual([labVm(lab, "web01").checkpointType, labVm(lab, "web01").automaticCheckpointsEnabled], ["ProductionOnly", true]);
-            assert.deepEqual(writes.map((w) => w.changed), [{ checkpointType: "ProductionOnly", automaticCheckpointsEnabled: true }]);
+            assert.deepEqual(
+                writes.map((w) => w.changed),
+                [{ checkpointType: "ProductionOnly", automaticCheckpointsEnabled: true }],
+            );
             assert.equal((updated.outs.priorSettings as Props).checkpointType, "Production");
         });
 
@@ -381,15 +436,19 @@ describe("VmCheckpointPolicy against the lab host", () => {
             const lab = await labWith([{ name: "old01", version: "6.0", checkpointType: "Production" }]);
             const state = await create(policyProvider, { vmName: "old01", type: "production" });
             const before = journalText(lab);
-            await failsWith(() => update(policyProvider, state, { vmName: "old01", type: "production", fallbackToStandard: false, automaticCheckpoints: true }),
-                /configuration version 6\.0 is below 6\.2/);
+            await failsWith(
+                () => update(policyProvider, state, { vmName: "old01", type: "production", fallbackToStandard: false, automaticCheckpoints: true }),
+                /configuration version 6\.0 is below 6\.2/,
+            );
             assert.equal(journalText(lab), before);
         });
     });
 
     describe("delete", () => {
         it("puts back the settings the VM had before", async () => {
-            const lab = await labWith([{ name: "web01", checkpointType: "ProductionOnly", checkpointFileLocation: "E:\\orig", automaticCheckpointsEnabled: false }]);
+            const lab = await labWith([
+                { name: "web01", checkpointType: "ProductionOnly", checkpointFileLocation: "E:\\orig", automaticCheckpointsEnabled: false },
+            ]);
             const created = await create(policyProvider, { vmName: "web01", type: "standard", fileLocation: "D:\\cp", automaticCheckpoints: true });
             const updated = await update(policyProvider, created, { vmName: "web01", disabled: true, fileLocation: "D:\\cp2", automaticCheckpoints: true });
             assert.equal(labVm(lab, "web01").checkpointType, "Disabled");
@@ -406,8 +465,14 @@ describe("VmCheckpointPolicy against the lab host", () => {
             const vm = labVm(lab, "web01");
             assert.equal(vm.checkpointType, "Production");
             assert.equal(vm.checkpointFileLocation, "D:\\cp");
-            assert.match(warnings, /VM "web01" .*fileLocation stays D:\\cp \(was C:\\ProgramData\\Microsoft\\Windows\\Hyper-V\): .* this VM has 1: "keep me"\. Everything else was put back/);
-            assert.match(warnings, /remove those checkpoints, then run `Set-VM -Id [0-9a-f-]{36} -SnapshotFileLocation 'C:\\ProgramData\\Microsoft\\Windows\\Hyper-V'`/);
+            assert.match(
+                warnings,
+                /VM "web01" .*fileLocation stays D:\\cp \(was C:\\ProgramData\\Microsoft\\Windows\\Hyper-V\): .* this VM has 1: "keep me"\. Everything else was put back/,
+            );
+            assert.match(
+                warnings,
+                /remove those checkpoints, then run `Set-VM -Id [0-9a-f-]{36} -SnapshotFileLocation 'C:\\ProgramData\\Microsoft\\Windows\\Hyper-V'`/,
+            );
         });
 
         it("leaves settings it did not manage as they are now", async () => {

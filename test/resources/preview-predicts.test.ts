@@ -3,7 +3,6 @@ import { checkpointProvider, policyProvider } from "../../provider";
 import { forgetPreview } from "../../provider";
 import { journalText, hostOf, recordHostCalls, labWith, removeLabs, type Props, type Provider } from "./helpers";
 
-
 /** The engine's check as the SDK resources call it: with the hidden preview flag. */
 async function check(provider: Provider, news: Props, preview: boolean, olds: Props = {}) {
     return provider.check!(olds, { ...news, __hvcpPreview: preview });
@@ -44,12 +43,18 @@ describe("preview's check predicts from one host read per VM", () => {
         assert.deepEqual(methods, ["getVmWithCheckpoints"], "11 resources of one VM: one read");
         methods.length = 0;
         forgetPreview();
-        await Promise.all(vms.flatMap((vm) => [
-            check(policyProvider, { vmName: vm, type: "production" }, true),
-            check(checkpointProvider, { vmName: vm, name: "a" }, true),
-            check(checkpointProvider, { vmName: vm, name: "b" }, true),
-        ]));
-        assert.deepEqual(methods, vms.map(() => "getVmWithCheckpoints"), "4 VMs with 3 resources each: 4 reads");
+        await Promise.all(
+            vms.flatMap((vm) => [
+                check(policyProvider, { vmName: vm, type: "production" }, true),
+                check(checkpointProvider, { vmName: vm, name: "a" }, true),
+                check(checkpointProvider, { vmName: vm, name: "b" }, true),
+            ]),
+        );
+        assert.deepEqual(
+            methods,
+            vms.map(() => "getVmWithCheckpoints"),
+            "4 VMs with 3 resources each: 4 reads",
+        );
         assert.equal(journalText(lab), before);
     });
 
@@ -77,7 +82,10 @@ describe("preview's check predicts from one host read per VM", () => {
             { name: "off", state: "Running", checkpointType: "Disabled" },
             { name: "busy", state: "Starting", checkpointType: "Production" },
         ]);
-        await assert.rejects(check(checkpointProvider, { vmName: "off", name: "a" }, true), /take checkpoint failed on .*the VM's checkpoint policy is Disabled/);
+        await assert.rejects(
+            check(checkpointProvider, { vmName: "off", name: "a" }, true),
+            /take checkpoint failed on .*the VM's checkpoint policy is Disabled/,
+        );
         await assert.rejects(check(checkpointProvider, { vmName: "nowhere", name: "a" }, true), /take checkpoint failed on .*nowhere/);
         const result = await check(checkpointProvider, { vmName: "busy", name: "a" }, true);
         assert.deepEqual(result.inputs, { vmName: "busy", name: "a" });
@@ -91,7 +99,10 @@ describe("preview's check predicts from one host read per VM", () => {
         await labWith([{ name: "vm1", state: "Running", checkpointType: "Production" }]);
         await check(policyProvider, { vmName: "vm1", disabled: true }, true);
         const written = await stderrOf(() => check(checkpointProvider, { vmName: "vm1", name: "a" }, true));
-        assert.match(written, /warning: hyperv-checkpoints: take checkpoint failed on .*the VM's checkpoint policy is Disabled.*the stack's VmCheckpointPolicy disables it/);
+        assert.match(
+            written,
+            /warning: hyperv-checkpoints: take checkpoint failed on .*the VM's checkpoint policy is Disabled.*the stack's VmCheckpointPolicy disables it/,
+        );
     });
 
     it("in preview, a file location that must wait for the VM's checkpoints warns with up's words instead of failing", async () => {

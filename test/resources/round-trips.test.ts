@@ -42,7 +42,10 @@ describe("one host call per resource operation", () => {
     it("a refused create reads the VM once more to say why in the resource's terms, and changes nothing", async () => {
         const lab = await labWith([{ name: "web01", state: "Running", checkpointType: "Disabled" }]);
         const methods = recordHostCalls();
-        await assert.rejects(create(checkpointProvider, { vmName: "web01", name: "x", type: "standard" }), /policy is Disabled, and a per-checkpoint type \(standard\) never overrides it/);
+        await assert.rejects(
+            create(checkpointProvider, { vmName: "web01", name: "x", type: "standard" }),
+            /policy is Disabled, and a per-checkpoint type \(standard\) never overrides it/,
+        );
         assert.deepEqual(methods, ["takeCheckpoint", "getVmWithCheckpoints"]);
         assert.deepEqual(labCheckpoints(lab, "web01"), []);
     });
@@ -61,7 +64,11 @@ describe("one host call per resource operation", () => {
         ]);
         assert.equal(results.length, 5);
         const chain = labCheckpoints(lab, "web01");
-        assert.deepEqual(chain.map((c) => c.parentId), [null, chain[0]!.id, chain[1]!.id], "each checkpoint of web01 descends from the one before");
+        assert.deepEqual(
+            chain.map((c) => c.parentId),
+            [null, chain[0]!.id, chain[1]!.id],
+            "each checkpoint of web01 descends from the one before",
+        );
         assert.equal(labCheckpoints(lab, "web02").length, 1);
     });
 });

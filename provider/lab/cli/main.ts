@@ -7,8 +7,20 @@ import { labLanguageSchema, labOsSchema } from "../document";
 import { initLab, setHostSettings } from "../init";
 import { inspectLab } from "../inspect";
 import {
-    addVm, applyLabCheckpoint, removeLabCheckpoint, renameLabCheckpoint, resumeLabVm, saveLabVm, setVm, startLabVm, stopLabVm, suspendLabVm,
-    takeCheckpointOutOfBand, writeToVm, type CheckpointRef, type VmChange,
+    addVm,
+    applyLabCheckpoint,
+    removeLabCheckpoint,
+    renameLabCheckpoint,
+    resumeLabVm,
+    saveLabVm,
+    setVm,
+    startLabVm,
+    stopLabVm,
+    suspendLabVm,
+    takeCheckpointOutOfBand,
+    writeToVm,
+    type CheckpointRef,
+    type VmChange,
 } from "../operator";
 import { latencyProfileSchema, type LatencyProfile } from "../latency";
 import { renderLab } from "./render";
@@ -79,7 +91,8 @@ const program = new Command("hyperv-lab")
     .option("--json", "print JSON instead of text")
     .configureOutput({ outputError: (text, write) => write(`${text.split("\n")[0]}\n`) });
 
-program.command("init")
+program
+    .command("init")
     .description("create an empty lab host, or one with sample VMs")
     .option("--sample", "add realistic sample VMs with checkpoints")
     .addOption(new Option("--os <release>", "Windows Server release to pose as").choices(labOsSchema.options).default("2022"))
@@ -89,14 +102,18 @@ program.command("init")
     .action(async (options: { sample?: boolean; os: "2022"; language: "en-US"; computerName?: string; force?: boolean }, command: Command) => {
         const { lab } = globals(command);
         await initLab(lab, {
-            sample: options.sample ?? false, os: options.os, language: options.language, force: options.force ?? false,
+            sample: options.sample ?? false,
+            os: options.os,
+            language: options.language,
+            force: options.force ?? false,
             ...(options.computerName ? { computerName: options.computerName } : {}),
         });
         const view = inspectLab(lab);
         report(command, view, `Created a ${view.capabilities.osCaption} lab with ${view.vms.length} VM(s) in ${view.folder}`);
     });
 
-program.command("show")
+program
+    .command("show")
     .description("the VMs and each VM's checkpoint tree")
     .argument("[vm]", "only this VM (name or id)")
     .action((vm: string | undefined, _options: unknown, command: Command) => {
@@ -119,23 +136,36 @@ host.command("set")
     .option("--time-scale <factor>", "run the latency model faster (0.01) or slower", positiveNumber)
     .option("--fault <spec>", "inject a fault, e.g. exit:removeCheckpoint:beforeWrite (see fault-injection.ts)")
     .option("--no-fault", "clear the injected fault")
-    .action(async (options: {
-        language?: "en-US"; restoredStandardState?: "Saved"; removeWithChildren?: "reparent"; concurrentVmMutations?: "refuse"; fault?: string | false;
-        latency?: LatencyProfile; timeScale?: number;
-    }, command: Command) => {
-        const behaviour = {
-            ...(options.restoredStandardState ? { restoredStandardState: options.restoredStandardState } : {}),
-            ...(options.removeWithChildren ? { removeWithChildren: options.removeWithChildren } : {}),
-            ...(options.concurrentVmMutations ? { concurrentVmMutations: options.concurrentVmMutations } : {}),
-        };
-        const settings = await setHostSettings(globals(command).lab, {
-            ...(options.language ? { language: options.language } : {}),
-            behaviour,
-            latency: { ...(options.latency ? { profile: options.latency } : {}), ...(options.timeScale !== undefined ? { timeScale: options.timeScale } : {}) },
-            ...(options.fault !== undefined ? { fault: options.fault === false ? null : options.fault } : {}),
-        });
-        report(command, settings, `Host settings: ${JSON.stringify(settings)}`);
-    });
+    .action(
+        async (
+            options: {
+                language?: "en-US";
+                restoredStandardState?: "Saved";
+                removeWithChildren?: "reparent";
+                concurrentVmMutations?: "refuse";
+                fault?: string | false;
+                latency?: LatencyProfile;
+                timeScale?: number;
+            },
+            command: Command,
+        ) => {
+            const behaviour = {
+                ...(options.restoredStandardState ? { restoredStandardState: options.restoredStandardState } : {}),
+                ...(options.removeWithChildren ? { removeWithChildren: options.removeWithChildren } : {}),
+                ...(options.concurrentVmMutations ? { concurrentVmMutations: options.concurrentVmMutations } : {}),
+            };
+            const settings = await setHostSettings(globals(command).lab, {
+                ...(options.language ? { language: options.language } : {}),
+                behaviour,
+                latency: {
+                    ...(options.latency ? { profile: options.latency } : {}),
+                    ...(options.timeScale !== undefined ? { timeScale: options.timeScale } : {}),
+                },
+                ...(options.fault !== undefined ? { fault: options.fault === false ? null : options.fault } : {}),
+            });
+            report(command, settings, `Host settings: ${JSON.stringify(settings)}`);
+        },
+    );
 
 const vm = program.command("vm").description("add, change and power virtual machines");
 
@@ -196,38 +226,51 @@ vmSettingOptions(vm.command("set").description("change a VM's settings or state"
         report(command, changed, `VM "${changed.name}" (${changed.id}) is ${changed.state}`);
     });
 
-vm.command("write").description("the guest writes to its disks: what merging them will later copy").argument("<vm>", "name or id").argument("<size>", "e.g. 20GB", size)
+vm.command("write")
+    .description("the guest writes to its disks: what merging them will later copy")
+    .argument("<vm>", "name or id")
+    .argument("<size>", "e.g. 20GB", size)
     .action(async (target: string, bytes: number, _options: unknown, command: Command) => {
         const written = await writeToVm(globals(command).lab, vmRef(target), bytes);
         report(command, written, `VM "${written.name}" wrote ${bytes} bytes to ${written.hardDrives.length} disk(s)`);
     });
 
-vm.command("start").description("start (or resume) a VM").argument("<vm>", "name or id")
+vm.command("start")
+    .description("start (or resume) a VM")
+    .argument("<vm>", "name or id")
     .action(async (target: string, _options: unknown, command: Command) => {
         const started = await startLabVm(globals(command).lab, vmRef(target));
         report(command, started, `VM "${started.name}" is ${started.state}`);
     });
 
-vm.command("stop").description("shut a VM down cleanly (removes automatic checkpoints), or turn it off").argument("<vm>", "name or id")
+vm.command("stop")
+    .description("shut a VM down cleanly (removes automatic checkpoints), or turn it off")
+    .argument("<vm>", "name or id")
     .option("--turn-off", "pull the plug instead of a clean shutdown")
     .action(async (target: string, options: { turnOff?: boolean }, command: Command) => {
         const stopped = await stopLabVm(globals(command).lab, vmRef(target), { turnOff: options.turnOff ?? false });
         report(command, stopped, `VM "${stopped.name}" is ${stopped.state}`);
     });
 
-vm.command("save").description("save a running VM's state").argument("<vm>", "name or id")
+vm.command("save")
+    .description("save a running VM's state")
+    .argument("<vm>", "name or id")
     .action(async (target: string, _options: unknown, command: Command) => {
         const saved = await saveLabVm(globals(command).lab, vmRef(target));
         report(command, saved, `VM "${saved.name}" is ${saved.state}`);
     });
 
-vm.command("suspend").description("pause a running VM (Suspend-VM)").argument("<vm>", "name or id")
+vm.command("suspend")
+    .description("pause a running VM (Suspend-VM)")
+    .argument("<vm>", "name or id")
     .action(async (target: string, _options: unknown, command: Command) => {
         const paused = await suspendLabVm(globals(command).lab, vmRef(target));
         report(command, paused, `VM "${paused.name}" is ${paused.state}`);
     });
 
-vm.command("resume").description("resume a paused VM (Resume-VM)").argument("<vm>", "name or id")
+vm.command("resume")
+    .description("resume a paused VM (Resume-VM)")
+    .argument("<vm>", "name or id")
     .action(async (target: string, _options: unknown, command: Command) => {
         const resumed = await resumeLabVm(globals(command).lab, vmRef(target));
         report(command, resumed, `VM "${resumed.name}" is ${resumed.state}`);
@@ -235,29 +278,48 @@ vm.command("resume").description("resume a paused VM (Resume-VM)").argument("<vm
 
 const checkpoint = program.command("checkpoint").description("checkpoint operations out of band, to create drift");
 
-checkpoint.command("take").description("take a checkpoint, of the type the VM's policy says").argument("<vm>", "name or id").argument("<name>")
+checkpoint
+    .command("take")
+    .description("take a checkpoint, of the type the VM's policy says")
+    .argument("<vm>", "name or id")
+    .argument("<name>")
     .addOption(new Option("--snapshot-type <type>", "leave a non-user checkpoint, e.g. Recovery or Replica").choices(snapshotTypeSchema.options))
     .action(async (target: string, name: string, options: { snapshotType?: (typeof snapshotTypeSchema.options)[number] }, command: Command) => {
-        const taken = await takeCheckpointOutOfBand(globals(command).lab, vmRef(target), { name, ...(options.snapshotType ? { snapshotType: options.snapshotType } : {}) });
+        const taken = await takeCheckpointOutOfBand(globals(command).lab, vmRef(target), {
+            name,
+            ...(options.snapshotType ? { snapshotType: options.snapshotType } : {}),
+        });
         // Recovery and replica checkpoints come from backup and replication, not from the VM's policy: say which.
         const what = taken.checkpoint.snapshotType === "Standard" ? `${taken.kind} checkpoint` : `${taken.checkpoint.snapshotType} checkpoint`;
         report(command, taken, `Took ${what} "${taken.checkpoint.name}" (${taken.checkpoint.id})${taken.fellBack ? ", fell back from production" : ""}`);
     });
 
-checkpoint.command("rename").argument("<vm>", "name or id").argument("<checkpoint>", "name or id").argument("<new-name>")
+checkpoint
+    .command("rename")
+    .argument("<vm>", "name or id")
+    .argument("<checkpoint>", "name or id")
+    .argument("<new-name>")
     .action(async (target: string, cp: string, newName: string, _options: unknown, command: Command) => {
         await renameLabCheckpoint(globals(command).lab, vmRef(target), checkpointRef(cp), newName);
         report(command, { renamed: cp, to: newName }, `Renamed checkpoint "${cp}" to "${newName}"`);
     });
 
-checkpoint.command("apply").description("restore a checkpoint").argument("<vm>", "name or id").argument("<checkpoint>", "name or id")
+checkpoint
+    .command("apply")
+    .description("restore a checkpoint")
+    .argument("<vm>", "name or id")
+    .argument("<checkpoint>", "name or id")
     .option("--start", "start the VM afterwards")
     .action(async (target: string, cp: string, options: { start?: boolean }, command: Command) => {
         const after = await applyLabCheckpoint(globals(command).lab, vmRef(target), checkpointRef(cp), { start: options.start ?? false });
         report(command, after, `Applied "${cp}"; VM "${after.name}" is ${after.state}`);
     });
 
-checkpoint.command("remove").description("remove a checkpoint, merging its disks").argument("<vm>", "name or id").argument("<checkpoint>", "name or id")
+checkpoint
+    .command("remove")
+    .description("remove a checkpoint, merging its disks")
+    .argument("<vm>", "name or id")
+    .argument("<checkpoint>", "name or id")
     .action(async (target: string, cp: string, _options: unknown, command: Command) => {
         await removeLabCheckpoint(globals(command).lab, vmRef(target), checkpointRef(cp));
         report(command, { removed: cp }, `Removed checkpoint "${cp}"`);

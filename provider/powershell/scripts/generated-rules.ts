@@ -1,11 +1,4 @@
-import {
-    MIN_PRODUCTION_VERSION,
-    productionBlockerRules,
-    REENABLED_CHECKPOINT_TYPE,
-    settingRules,
-    type BlockerCondition,
-    type SettingRule,
-} from "../../host";
+import { MIN_PRODUCTION_VERSION, productionBlockerRules, REENABLED_CHECKPOINT_TYPE, settingRules, type BlockerCondition, type SettingRule } from "../../host";
 
 /*
  * PowerShell functions generated from the provider's own rules in provider/host, so that the
@@ -38,8 +31,8 @@ function detail(template: string): string {
 /** Get-HvcpProductionBlocker $Projected [-PermanentOnly]: the first blocker's detail, or $null. */
 export const productionBlockerFunction = [
     "function Get-HvcpProductionBlocker($Projected, [switch]$PermanentOnly) {",
-    ...productionBlockerRules.map((rule) =>
-        `    if (${rule.permanent ? "" : "-not $PermanentOnly -and "}(${condition(rule.when)})) { return ${detail(rule.detail)} }`,
+    ...productionBlockerRules.map(
+        (rule) => `    if (${rule.permanent ? "" : "-not $PermanentOnly -and "}(${condition(rule.when)})) { return ${detail(rule.detail)} }`,
     ),
     "    return $null",
     "}",

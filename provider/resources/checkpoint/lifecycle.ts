@@ -30,9 +30,18 @@ async function adoptCheckpoint(host: HyperVHost, inputs: CheckpointInputs, adopt
     const { vm, checkpoints } = await host.getVmWithCheckpoints(vmRefOf(inputs));
     const cp = checkpoints.find((c) => c.id === adoptId);
     if (!cp) {
-        throw new HostError("CheckpointNotFound", `the VM has no checkpoint ${adoptId} to adopt`, {
-            host: host.displayName, vm: vm.name, vmId: vm.id, checkpointId: adoptId, operation: "adopt checkpoint",
-        }, { hint: "list the VM's checkpoints with `Get-VMSnapshot -VMName <vm> | Select Name, Id` (or `hyperv-lab show`)" });
+        throw new HostError(
+            "CheckpointNotFound",
+            `the VM has no checkpoint ${adoptId} to adopt`,
+            {
+                host: host.displayName,
+                vm: vm.name,
+                vmId: vm.id,
+                checkpointId: adoptId,
+                operation: "adopt checkpoint",
+            },
+            { hint: "list the VM's checkpoints with `Get-VMSnapshot -VMName <vm> | Select Name, Id` (or `hyperv-lab show`)" },
+        );
     }
     refuseAdoption(cp, host.displayName, vm);
     const rename = inputs.name !== undefined && inputs.name !== cp.name;
@@ -47,9 +56,10 @@ async function adoptCheckpoint(host: HyperVHost, inputs: CheckpointInputs, adopt
  */
 async function warnOfNamesakes({ vm, checkpoint, namesakes }: TakenCheckpoint, resourceUrn: string | undefined): Promise<void> {
     for (const cp of namesakes) {
-        await warnOnResource(resourceUrn,
+        await warnOnResource(
+            resourceUrn,
             `VM "${vm.name}" (${vm.id}) already had a checkpoint named "${cp.name}" (${cp.id}, taken ${cp.creationTime}); took another (${checkpoint.id}). ` +
-            `If an interrupted update left it behind, adopt it instead (adoptId: "${cp.id}") or remove it; if this resource is being replaced, it is the old one and goes next`,
+                `If an interrupted update left it behind, adopt it instead (adoptId: "${cp.id}") or remove it; if this resource is being replaced, it is the old one and goes next`,
         );
     }
 }
@@ -73,7 +83,12 @@ export async function updateCheckpoint(host: HyperVHost, id: string, olds: Check
 function recordOf(news: CheckpointInputs): Partial<CheckpointOutputs> {
     const { name, type, restoreTrigger, startAfterRestore, adoptId, host, vmName, vmId } = news;
     return {
-        name, type, restoreTrigger, startAfterRestore, adoptId, host,
+        name,
+        type,
+        restoreTrigger,
+        startAfterRestore,
+        adoptId,
+        host,
         vmNameDeclared: vmName,
         ...(vmId !== undefined ? { vmId } : {}),
     };
@@ -146,7 +161,10 @@ export async function predictCheckpoint(host: HyperVHost, preview: PreviewMemory
         explainRefusedTake(inputs, vm, checkpoints, await host.capabilities(), host.displayName);
     } catch (e) {
         if (disabledByStackOnly && isHostError(e, "CheckpointsDisabled")) {
-            await warnOnResource(inputs.resourceUrn, `${e.message} (the stack's VmCheckpointPolicy disables it: \`pulumi up\` fails this way if the policy applies first)`);
+            await warnOnResource(
+                inputs.resourceUrn,
+                `${e.message} (the stack's VmCheckpointPolicy disables it: \`pulumi up\` fails this way if the policy applies first)`,
+            );
         } else {
             const transient = isHostError(e, "InvalidVmState") || (isHostError(e, "ProductionUnavailable") && permanentProductionBlocker(vm) === null);
             if (!transient) throw e;

@@ -42,9 +42,10 @@ export function explainRefusedTake(inputs: CheckpointInputs, vm: Vm, checkpoints
     const planned = plannedCheckpointKind(vm, type);
     if ("refused" in planned && planned.refused === "production") {
         // The advice names the argument that asked for production-only: this checkpoint's type, or the VM's policy.
-        const hint = inputs.type !== undefined
-            ? `give this Checkpoint type: "production" (it falls back to standard) or "standard", or fix the reason given`
-            : "the VM's VmCheckpointPolicy is production-only (fallbackToStandard: false): give this Checkpoint type: \"production\" or \"standard\", set fallbackToStandard: true on the policy, or fix the reason given";
+        const hint =
+            inputs.type !== undefined
+                ? `give this Checkpoint type: "production" (it falls back to standard) or "standard", or fix the reason given`
+                : 'the VM\'s VmCheckpointPolicy is production-only (fallbackToStandard: false): give this Checkpoint type: "production" or "standard", set fallbackToStandard: true on the policy, or fix the reason given';
         throw new HostError("ProductionUnavailable", `a production-only checkpoint cannot be made now: ${planned.blocker.detail}`, ctx, { hint });
     }
 }

@@ -9,9 +9,10 @@ export const checkpointNameSchema = z.string().superRefine((value, ctx) => {
     if (value.trim().length === 0) return fail("must not be only whitespace: give it a readable name");
     // Hyper-V counts UTF-16 units: a character outside the BMP (an emoji) counts twice.
     if (value.length > MAX_CHECKPOINT_NAME_LENGTH) {
-        const size = value.length === [...value].length
-            ? `${value.length} characters`
-            : `${value.length} UTF-16 units long (characters beyond the BMP, such as emoji, count twice)`;
+        const size =
+            value.length === [...value].length
+                ? `${value.length} characters`
+                : `${value.length} UTF-16 units long (characters beyond the BMP, such as emoji, count twice)`;
         return fail(`is ${size}; Hyper-V allows at most ${MAX_CHECKPOINT_NAME_LENGTH}: shorten it`);
     }
     const lone = unpairedSurrogate(value);
@@ -54,9 +55,11 @@ export const checkpointFields = {
      */
     adoptId: z
         .string()
-        .pipe(z.string().regex(GUID_PATTERN, {
-            message: "adoptId must be the GUID of an existing checkpoint (Get-VMSnapshot -VMName <vm> | Select Name, Id)",
-        }))
+        .pipe(
+            z.string().regex(GUID_PATTERN, {
+                message: "adoptId must be the GUID of an existing checkpoint (Get-VMSnapshot -VMName <vm> | Select Name, Id)",
+            }),
+        )
         .transform((s) => s.toLowerCase())
         .optional(),
 };
@@ -74,7 +77,11 @@ export const checkpointInputsSchema = z
             ctx.addIssue({ code: "custom", path: ["name"], message: "name the checkpoint (1 to 100 characters)" });
         }
         if (value.adoptId !== undefined && value.type !== undefined) {
-            ctx.addIssue({ code: "custom", path: ["type"], message: "an adopted checkpoint already exists: remove type (it only applies when taking a checkpoint)" });
+            ctx.addIssue({
+                code: "custom",
+                path: ["type"],
+                message: "an adopted checkpoint already exists: remove type (it only applies when taking a checkpoint)",
+            });
         }
     });
 export type CheckpointInputs = z.infer<typeof checkpointInputsSchema>;

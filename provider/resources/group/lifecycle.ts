@@ -34,17 +34,19 @@ export async function updateGroup(hostOf: HostOf, olds: GroupOutputs, news: Grou
  */
 export async function readGroup(hostOf: HostOf, olds: GroupOutputs): Promise<GroupOutputs | undefined> {
     const vmsGone = new Set<string>();
-    const members = await Promise.all(olds.members.map(async (m): Promise<GroupMemberOutput> => {
-        try {
-            const { vm, checkpoints } = await hostOf(m.host).getVmWithCheckpoints({ id: m.vmId });
-            const cp = checkpoints.find((c) => c.id === m.checkpointId);
-            return cp ? { ...m, vmName: vm.name, checkpointName: cp.name, present: true } : { ...m, vmName: vm.name, present: false };
-        } catch (e) {
-            if (!isHostError(e, "VmNotFound")) throw e;
-            vmsGone.add(m.vmId);
-            return { ...m, present: false };
-        }
-    }));
+    const members = await Promise.all(
+        olds.members.map(async (m): Promise<GroupMemberOutput> => {
+            try {
+                const { vm, checkpoints } = await hostOf(m.host).getVmWithCheckpoints({ id: m.vmId });
+                const cp = checkpoints.find((c) => c.id === m.checkpointId);
+                return cp ? { ...m, vmName: vm.name, checkpointName: cp.name, present: true } : { ...m, vmName: vm.name, present: false };
+            } catch (e) {
+                if (!isHostError(e, "VmNotFound")) throw e;
+                vmsGone.add(m.vmId);
+                return { ...m, present: false };
+            }
+        }),
+    );
     if (members.every((m) => !m.present)) return undefined;
     await warnOfDrift(olds, members, vmsGone);
     return { ...olds, members };
@@ -54,9 +56,11 @@ export async function readGroup(hostOf: HostOf, olds: GroupOutputs): Promise<Gro
 async function warnOfDrift(olds: GroupOutputs, members: GroupMemberOutput[], vmsGone: Set<string>): Promise<void> {
     const gone = members.filter((m) => !m.present);
     if (gone.length === 0) return;
-    const what = gone.map((m) => vmsGone.has(m.vmId)
-        ? `VM "${m.vmName}" (${m.vmId}) is gone from its host, and its checkpoint with it`
-        : `the checkpoint of VM "${m.vmName}" (${m.checkpointId}) was removed outside Pulumi`);
+    const what = gone.map((m) =>
+        vmsGone.has(m.vmId)
+            ? `VM "${m.vmName}" (${m.vmId}) is gone from its host, and its checkpoint with it`
+            : `the checkpoint of VM "${m.vmName}" (${m.checkpointId}) was removed outside Pulumi`,
+    );
     const next = gone.some((m) => vmsGone.has(m.vmId))
         ? "the next `pulumi up` cannot take the group again with a VM that is gone: take it out of vms (the group is then replaced)"
         : "a checkpoint cannot be put back as it was, so the next `pulumi up` replaces the group: it takes a new checkpoint of every VM (one moment for all again) and removes the old ones";
@@ -82,8 +86,14 @@ export async function deleteGroup(hostOf: HostOf, olds: GroupOutputs): Promise<v
         outcomes.push({ host: host.displayName, vm: m.vmName, vmId: m.vmId, checkpoint: m.checkpointName, checkpointId: m.checkpointId, outcome });
     }
     if (failed !== undefined) {
-        throw new CheckpointGroupError("remove checkpoint group", olds.name, "not every checkpoint could be removed", outcomes,
-            "Fix the cause and run the operation again: the checkpoints already removed count as gone", failed);
+        throw new CheckpointGroupError(
+            "remove checkpoint group",
+            olds.name,
+            "not every checkpoint could be removed",
+            outcomes,
+            "Fix the cause and run the operation again: the checkpoints already removed count as gone",
+            failed,
+        );
     }
 }
 

@@ -29,11 +29,17 @@ export async function predictGroup(hostOf: HostOf, preview: PreviewMemory, input
             const vm = declaredType !== undefined ? { ...listing.vm, checkpointType: declaredType } : listing.vm;
             // Only the count matters to the 50 limit: the checkpoints this preview takes first stand in as copies.
             const planned = Array.from({ length: preview.plannedCreates(host, vm.id) }, () => undefined as unknown as Checkpoint);
-            checked = { member, hostName: host.displayName, listing: { vm, checkpoints: [...listing.checkpoints, ...planned] }, caps: await host.capabilities() };
+            checked = {
+                member,
+                hostName: host.displayName,
+                listing: { vm, checkpoints: [...listing.checkpoints, ...planned] },
+                caps: await host.capabilities(),
+            };
             preview.planCreate(host, vm.id);
             const refusal = refusalErrorOf(inputs, checked);
             const disabledByStackOnly = declaredType === "Disabled" && listing.vm.checkpointType !== "Disabled" && isHostError(refusal, "CheckpointsDisabled");
-            const transient = isHostError(refusal, "InvalidVmState") ||
+            const transient =
+                isHostError(refusal, "InvalidVmState") ||
                 (isHostError(refusal, "ProductionUnavailable") && permanentProductionBlocker(vm) === null && !pausedForTake(inputs, checked));
             if (refusal === null || disabledByStackOnly || transient) {
                 if (refusal !== null) warnings.push(`VM "${vm.name}": ${reasonOf(refusal)}`);
@@ -48,7 +54,14 @@ export async function predictGroup(hostOf: HostOf, preview: PreviewMemory, input
         }
     }
     if (certain !== undefined) {
-        throw new CheckpointGroupError("take checkpoint group", inputs.name!, "nothing was taken on any VM", outcomes, "Fix what is refused and run `pulumi up` again", certain);
+        throw new CheckpointGroupError(
+            "take checkpoint group",
+            inputs.name!,
+            "nothing was taken on any VM",
+            outcomes,
+            "Fix what is refused and run `pulumi up` again",
+            certain,
+        );
     }
     if (warnings.length > 0) {
         await warnOnResource(inputs.resourceUrn, `${warnings.join("; ")} (\`pulumi up\` refuses the whole group this way unless this changes before it runs)`);

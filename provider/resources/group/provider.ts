@@ -47,7 +47,13 @@ export function checkpointGroupProviderOn(hostFor: HostFor, preview: PreviewMemo
         async read(id, props) {
             const outs = await readGroup(hostFor, parseOutputs(props ?? {}));
             // (Pulumi types ReadResult.inputs as the outputs' type; they are inputs.)
-            return outs ? { id, props: compactGroup(outs), inputs: withoutUndefined({ ...liveGroupDeclaration(outs), vms: outs.vms.map((m) => withoutUndefined(m)) }) as unknown as GroupOutputs } : {};
+            return outs
+                ? {
+                      id,
+                      props: compactGroup(outs),
+                      inputs: withoutUndefined({ ...liveGroupDeclaration(outs), vms: outs.vms.map((m) => withoutUndefined(m)) }) as unknown as GroupOutputs,
+                  }
+                : {};
         },
 
         async update(_id, olds, news) {

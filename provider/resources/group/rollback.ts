@@ -9,7 +9,11 @@ import type { HostOf } from "./take";
  * rollback: the error says which VMs are on the checkpoint and which are not, and since the
  * engine keeps the old restoreTrigger, the next `up` rolls the whole group back again, in order.
  */
-export async function rollBackGroup(hostOf: HostOf, olds: GroupOutputs, news: GroupInputs): Promise<Pick<GroupOutputs, "lastRestoreTime" | "lastRestoreResult">> {
+export async function rollBackGroup(
+    hostOf: HostOf,
+    olds: GroupOutputs,
+    news: GroupInputs,
+): Promise<Pick<GroupOutputs, "lastRestoreTime" | "lastRestoreResult">> {
     const members = olds.members;
     for (const [index, m] of members.entries()) {
         const host = hostOf(m.host);
@@ -17,9 +21,16 @@ export async function rollBackGroup(hostOf: HostOf, olds: GroupOutputs, news: Gr
             await host.applyCheckpoint(m.vmId, m.checkpointId);
         } catch (e) {
             const outcomes = report(hostOf, olds, (i) =>
-                i < index ? "on the checkpoint (rolled back)" : i === index ? `not rolled back: ${reasonOf(e)}` : "not rolled back (not attempted)");
-            throw new CheckpointGroupError("roll back checkpoint group", olds.name, `VM "${m.vmName}" could not be rolled back, so the rollback stopped`, outcomes,
-                "Fix the cause and run `pulumi up` again: the new restoreTrigger is still pending, and the next `up` rolls every VM of the group back again, in order", e);
+                i < index ? "on the checkpoint (rolled back)" : i === index ? `not rolled back: ${reasonOf(e)}` : "not rolled back (not attempted)",
+            );
+            throw new CheckpointGroupError(
+                "roll back checkpoint group",
+                olds.name,
+                `VM "${m.vmName}" could not be rolled back, so the rollback stopped`,
+                outcomes,
+                "Fix the cause and run `pulumi up` again: the new restoreTrigger is still pending, and the next `up` rolls every VM of the group back again, in order",
+                e,
+            );
         }
     }
     const started: GroupMemberOutput[] = [];
@@ -31,9 +42,20 @@ export async function rollBackGroup(hostOf: HostOf, olds: GroupOutputs, news: Gr
                 started.push(m);
             } catch (e) {
                 const outcomes = report(hostOf, olds, (_, member) =>
-                    started.includes(member) ? "on the checkpoint, started" : member === m ? `on the checkpoint, not started: ${reasonOf(e)}` : "on the checkpoint, not started (not attempted)");
-                throw new CheckpointGroupError("roll back checkpoint group", olds.name, `every VM is on the checkpoint, but VM "${m.vmName}" could not be started`, outcomes,
-                    "Start the VMs not started, in this order, with `Start-VM`; or run `pulumi up` again, which rolls the whole group back and starts it again", e);
+                    started.includes(member)
+                        ? "on the checkpoint, started"
+                        : member === m
+                          ? `on the checkpoint, not started: ${reasonOf(e)}`
+                          : "on the checkpoint, not started (not attempted)",
+                );
+                throw new CheckpointGroupError(
+                    "roll back checkpoint group",
+                    olds.name,
+                    `every VM is on the checkpoint, but VM "${m.vmName}" could not be started`,
+                    outcomes,
+                    "Start the VMs not started, in this order, with `Start-VM`; or run `pulumi up` again, which rolls the whole group back and starts it again",
+                    e,
+                );
             }
         }
     }
@@ -46,6 +68,11 @@ export async function rollBackGroup(hostOf: HostOf, olds: GroupOutputs, news: Gr
 
 function report(hostOf: HostOf, olds: GroupOutputs, outcome: (index: number, member: GroupMemberOutput) => string): MemberOutcome[] {
     return olds.members.map((m, i) => ({
-        host: hostOf(m.host).displayName, vm: m.vmName, vmId: m.vmId, checkpoint: m.checkpointName, checkpointId: m.checkpointId, outcome: outcome(i, m),
+        host: hostOf(m.host).displayName,
+        vm: m.vmName,
+        vmId: m.vmId,
+        checkpoint: m.checkpointName,
+        checkpointId: m.checkpointId,
+        outcome: outcome(i, m),
     }));
 }

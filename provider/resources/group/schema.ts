@@ -4,9 +4,7 @@ import { checkpointNameSchema, checkpointTypeArgSchema } from "../checkpoint/sch
 import { requireOneVm, vmTargetShape } from "../shared/vm-target";
 
 /** One VM of a group: by name or id, on the stack's host or its own, with its own checkpoint type. */
-export const groupMemberSchema = z
-    .object({ ...vmTargetShape, type: checkpointTypeArgSchema.optional() })
-    .superRefine((value, ctx) => requireOneVm(value, ctx));
+export const groupMemberSchema = z.object({ ...vmTargetShape, type: checkpointTypeArgSchema.optional() }).superRefine((value, ctx) => requireOneVm(value, ctx));
 export type GroupMember = z.infer<typeof groupMemberSchema>;
 
 /**
@@ -38,7 +36,11 @@ export const groupInputsSchema = z
             if (m.vmName === undefined && m.vmId === undefined) return;
             const first = seen.get(memberKey(m));
             if (first !== undefined) {
-                ctx.addIssue({ code: "custom", path: ["vms", i], message: `vms[${i}] names the same VM as vms[${first}]: a group takes one checkpoint per VM, remove one of them` });
+                ctx.addIssue({
+                    code: "custom",
+                    path: ["vms", i],
+                    message: `vms[${i}] names the same VM as vms[${first}]: a group takes one checkpoint per VM, remove one of them`,
+                });
             } else seen.set(memberKey(m), i);
         });
     });

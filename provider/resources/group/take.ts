@@ -27,11 +27,13 @@ export async function createGroup(hostOf: HostOf, inputs: GroupInputs): Promise<
 
 /** One read per VM, all before anything changes; every refusal is reported at once. */
 async function checkEveryVm(hostOf: HostOf, inputs: GroupInputs): Promise<CheckedMember[]> {
-    const reads = await Promise.allSettled(inputs.vms.map(async (member): Promise<CheckedMember> => {
-        const host = hostOf(member.host);
-        const listing = await host.getVmWithCheckpoints(vmRefOf(member));
-        return { member, hostName: host.displayName, listing, caps: await host.capabilities() };
-    }));
+    const reads = await Promise.allSettled(
+        inputs.vms.map(async (member): Promise<CheckedMember> => {
+            const host = hostOf(member.host);
+            const listing = await host.getVmWithCheckpoints(vmRefOf(member));
+            return { member, hostName: host.displayName, listing, caps: await host.capabilities() };
+        }),
+    );
     const seen = new Map<string, number>();
     let refused = false;
     const outcomes = reads.map((read, i): MemberOutcome => {
@@ -46,13 +48,23 @@ async function checkEveryVm(hostOf: HostOf, inputs: GroupInputs): Promise<Checke
         const key = `${read.value.hostName}\n${vm.id}`;
         const twin = seen.get(key);
         seen.set(key, twin ?? i);
-        const why = twin !== undefined ? `it is the same VM as vms[${twin}] (named once by name, once by id): a group takes one checkpoint per VM` : refusalOf(inputs, read.value);
+        const why =
+            twin !== undefined
+                ? `it is the same VM as vms[${twin}] (named once by name, once by id): a group takes one checkpoint per VM`
+                : refusalOf(inputs, read.value);
         if (why === null) return { ...at, outcome: "checked: nothing taken" };
         refused = true;
         return { ...at, outcome: `refused: ${why}` };
     });
     if (refused) {
-        throw new CheckpointGroupError("take checkpoint group", inputs.name!, "nothing was taken on any VM", outcomes, "Fix what is refused and run `pulumi up` again", firstReason(reads));
+        throw new CheckpointGroupError(
+            "take checkpoint group",
+            inputs.name!,
+            "nothing was taken on any VM",
+            outcomes,
+            "Fix what is refused and run `pulumi up` again",
+            firstReason(reads),
+        );
     }
     return reads.map((r) => (r as PromiseFulfilledResult<CheckedMember>).value);
 }
@@ -99,7 +111,8 @@ async function takeAll(hostOf: HostOf, inputs: GroupInputs, checked: CheckedMemb
                 taken.push(await host.takeCheckpoint(ref, takeRequest(inputs, c.member)));
             } catch (refusal) {
                 const error = await explainRefusal(host, ref, refusal, ({ vm, checkpoints }, caps) =>
-                    explainRefusedTake(checkpointDeclaration(inputs, c.member), vm, checkpoints, caps, host.displayName));
+                    explainRefusedTake(checkpointDeclaration(inputs, c.member), vm, checkpoints, caps, host.displayName),
+                );
                 failure = { index, stage: "take", error };
             }
         }
@@ -108,21 +121,35 @@ async function takeAll(hostOf: HostOf, inputs: GroupInputs, checked: CheckedMemb
             const c = checked[index]!;
             const host = hostOf(c.member.host);
             await host.resumeVm(c.listing.vm.id).catch((e: unknown) => {
-                notResumed.set(index, `paused for the checkpoints and could not be resumed (${reasonOf(e)}): run \`Resume-VM -Id ${c.listing.vm.id}\` on the host`);
+                notResumed.set(
+                    index,
+                    `paused for the checkpoints and could not be resumed (${reasonOf(e)}): run \`Resume-VM -Id ${c.listing.vm.id}\` on the host`,
+                );
             });
         }
     }
     if (failure) throw await undo(hostOf, inputs, checked, taken, failure, notResumed);
     if (notResumed.size > 0) {
-        await warnOnResource(inputs.resourceUrn, `the checkpoints of group "${inputs.name}" were taken, but ${[...notResumed].map(([i, why]) => `VM "${checked[i]!.listing.vm.name}" was ${why}`).join("; ")}`);
+        await warnOnResource(
+            inputs.resourceUrn,
+            `the checkpoints of group "${inputs.name}" were taken, but ${[...notResumed].map(([i, why]) => `VM "${checked[i]!.listing.vm.name}" was ${why}`).join("; ")}`,
+        );
     }
     return taken;
 }
 
 /** Removes what was taken, newest first, and reports every VM. */
-async function undo(hostOf: HostOf, inputs: GroupInputs, checked: CheckedMember[], taken: TakenCheckpoint[], failure: Failure, notResumed: Map<number, string>): Promise<CheckpointGroupError> {
+async function undo(
+    hostOf: HostOf,
+    inputs: GroupInputs,
+    checked: CheckedMember[],
+    taken: TakenCheckpoint[],
+    failure: Failure,
+    notResumed: Map<number, string>,
+): Promise<CheckpointGroupError> {
     const outcomes: string[] = checked.map((_, i) =>
-        i === failure.index ? `${failure.stage === "pause" ? "could not be paused" : "failed"}: ${reasonOf(failure.error)}` : "not attempted");
+        i === failure.index ? `${failure.stage === "pause" ? "could not be paused" : "failed"}: ${reasonOf(failure.error)}` : "not attempted",
+    );
     let allRemoved = true;
     for (let i = taken.length - 1; i >= 0; i--) {
         const { checkpoint } = taken[i]!;
@@ -136,17 +163,20 @@ async function undo(hostOf: HostOf, inputs: GroupInputs, checked: CheckedMember[
                 continue;
             }
             allRemoved = false;
-            outcomes[i] = `taken (${checkpoint.id}), and could not be removed (${reasonOf(e)}): remove it with \`Get-VMSnapshot -VMName "${checkpoint.vmName}" | Where-Object Id -eq "${checkpoint.id}" | Remove-VMSnapshot\``;
+            outcomes[i] =
+                `taken (${checkpoint.id}), and could not be removed (${reasonOf(e)}): remove it with \`Get-VMSnapshot -VMName "${checkpoint.vmName}" | Where-Object Id -eq "${checkpoint.id}" | Remove-VMSnapshot\``;
         }
     }
-    const report = checked.map((c, i): MemberOutcome => ({
-        host: hostOf(c.member.host).displayName,
-        vm: c.listing.vm.name,
-        vmId: c.listing.vm.id,
-        checkpoint: inputs.name!,
-        ...(taken[i] ? { checkpointId: taken[i]!.checkpoint.id } : {}),
-        outcome: notResumed.has(i) ? `${outcomes[i]}; ${notResumed.get(i)}` : outcomes[i]!,
-    }));
+    const report = checked.map(
+        (c, i): MemberOutcome => ({
+            host: hostOf(c.member.host).displayName,
+            vm: c.listing.vm.name,
+            vmId: c.listing.vm.id,
+            checkpoint: inputs.name!,
+            ...(taken[i] ? { checkpointId: taken[i]!.checkpoint.id } : {}),
+            outcome: notResumed.has(i) ? `${outcomes[i]}; ${notResumed.get(i)}` : outcomes[i]!,
+        }),
+    );
     const summary = allRemoved ? "nothing is left on any VM" : "some checkpoints taken could not be removed again (listed)";
     return new CheckpointGroupError("take checkpoint group", inputs.name!, summary, report, "Fix the failure and run `pulumi up` again", failure.error);
 }
@@ -157,10 +187,14 @@ async function undo(hostOf: HostOf, inputs: GroupInputs, checked: CheckedMember[
  * one of the group this one replaces. Names may repeat on Hyper-V: a warning, naming each one.
  */
 async function warnOfLeftovers(inputs: GroupInputs, taken: TakenCheckpoint[]): Promise<void> {
-    const leftovers = taken.flatMap(({ vm, namesakes }) => namesakes.map((cp) => `VM "${vm.name}" (${vm.id}): "${cp.name}" ${cp.id}, taken ${cp.creationTime}`));
+    const leftovers = taken.flatMap(({ vm, namesakes }) =>
+        namesakes.map((cp) => `VM "${vm.name}" (${vm.id}): "${cp.name}" ${cp.id}, taken ${cp.creationTime}`),
+    );
     if (leftovers.length === 0) return;
-    await warnOnResource(inputs.resourceUrn,
+    await warnOnResource(
+        inputs.resourceUrn,
         `the group's VMs already had checkpoints named "${inputs.name}"; took new ones. If an interrupted \`pulumi up\` left them behind, remove them ` +
-        `(\`Get-VMSnapshot -VMName <vm> | Where-Object Id -eq <id> | Remove-VMSnapshot\`, or \`npx hyperv-lab checkpoint remove <vm> <id>\` on a lab); ` +
-        `if this group is being replaced, they are the old group's and go next: ${leftovers.join("; ")}`);
+            `(\`Get-VMSnapshot -VMName <vm> | Where-Object Id -eq <id> | Remove-VMSnapshot\`, or \`npx hyperv-lab checkpoint remove <vm> <id>\` on a lab); ` +
+            `if this group is being replaced, they are the old group's and go next: ${leftovers.join("; ")}`,
+    );
 }

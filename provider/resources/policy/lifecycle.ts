@@ -27,14 +27,17 @@ export async function applyPolicy(
     const ref: VmRef = managed ? { id: managed.vmId } : vmRefOf(inputs);
     refuseUnsupported(inputs, ref, await host.capabilities(), host.displayName);
     const apply = (desired: DesiredCheckpointSettings) => host.applyCheckpointSettings(ref, desired);
-    const deferredBefore = managed?.fileLocationPending != null && inputs.fileLocation !== undefined && sameHostPath(managed.fileLocationPending, inputs.fileLocation);
+    const deferredBefore =
+        managed?.fileLocationPending != null && inputs.fileLocation !== undefined && sameHostPath(managed.fileLocationPending, inputs.fileLocation);
     let pending: string | null = null;
     const applied = await apply(desiredSettings(inputs)).catch(async (refusal: unknown) => {
         if (isHostError(refusal, "FileLocationLocked") && inputs.fileLocation !== undefined && !deferredBefore) {
             pending = inputs.fileLocation;
             return apply({ ...desiredSettings(inputs), fileLocationWhileCheckpointed: "keep" });
         }
-        throw await explainRefusal(host, ref, refusal, ({ vm, checkpoints }) => explainRefusedPolicy(inputs, vm, checkpoints, host.displayName, deferredBefore));
+        throw await explainRefusal(host, ref, refusal, ({ vm, checkpoints }) =>
+            explainRefusedPolicy(inputs, vm, checkpoints, host.displayName, deferredBefore),
+        );
     });
     const outputs = policyOutputs(inputs, applied.after, managed?.priorSettings ?? settingsOf(applied.before));
     if (pending === null) return outputs;
@@ -48,7 +51,8 @@ export async function readPolicy(host: HyperVHost, olds: PolicyOutputs): Promise
         const { vm } = await host.getVmWithCheckpoints({ id: olds.vmId });
         const declared = declaredInputs(olds);
         // A deferred file location stays pending until the VM has it (applyPolicy).
-        const pending = olds.fileLocationPending !== null && !sameHostPath(olds.fileLocationPending, vm.checkpointFileLocation) ? olds.fileLocationPending : null;
+        const pending =
+            olds.fileLocationPending !== null && !sameHostPath(olds.fileLocationPending, vm.checkpointFileLocation) ? olds.fileLocationPending : null;
         return { ...policyOutputs(declared, vm, olds.priorSettings), fileLocationPending: pending, warning: pending === null ? null : olds.warning };
     } catch (e) {
         if (isHostError(e, "VmNotFound")) return undefined;
@@ -77,7 +81,8 @@ export function liveDeclaration(olds: PolicyOutputs): PolicyInputs {
             }
         }
     }
-    if (declared.fileLocation !== undefined && !sameHostPath(declared.fileLocation, olds.checkpointFileLocation)) live.fileLocation = olds.checkpointFileLocation;
+    if (declared.fileLocation !== undefined && !sameHostPath(declared.fileLocation, olds.checkpointFileLocation))
+        live.fileLocation = olds.checkpointFileLocation;
     if (declared.automaticCheckpoints !== undefined && olds.automaticCheckpointsEnabled !== null) live.automaticCheckpoints = olds.automaticCheckpointsEnabled;
     if (declared.ensureBackupIntegration === true && olds.backupIntegrationEnabled === false) live.ensureBackupIntegration = false;
     return live as PolicyInputs;
@@ -112,7 +117,11 @@ export async function restorePolicy(host: HyperVHost, olds: PolicyOutputs): Prom
         if (olds.fileLocation !== undefined && !sameHostPath(prior.fileLocation, after.checkpointFileLocation)) {
             // Only this rare path pays for a second read: the warning names the checkpoints in the way.
             const { checkpoints } = await host.getVmWithCheckpoints(vm);
-            const names = checkpoints.slice(0, 5).map((c) => `"${c.name}"`).join(", ") + (checkpoints.length > 5 ? ` and ${checkpoints.length - 5} more` : "");
+            const names =
+                checkpoints
+                    .slice(0, 5)
+                    .map((c) => `"${c.name}"`)
+                    .join(", ") + (checkpoints.length > 5 ? ` and ${checkpoints.length - 5} more` : "");
             return [
                 `fileLocation stays ${after.checkpointFileLocation} (was ${prior.fileLocation}): Hyper-V moves it only while a VM has no checkpoints, ` +
                     `and this VM has ${checkpointCount}: ${names}. Everything else was put back. To put it back too, remove those checkpoints, then run ` +
@@ -151,7 +160,10 @@ export async function predictPolicy(host: HyperVHost, preview: PreviewMemory, in
         explainRefusedPolicy(inputs, vm, checkpoints, host.displayName);
     } catch (e) {
         if (!isHostError(e, "FileLocationLocked") || inputs.fileLocation === undefined) throw e;
-        await warnOnResource(inputs.resourceUrn, `VM "${vm.name}" (${vm.id}): ${pendingLocationWarning(vm.checkpointFileLocation, inputs.fileLocation, checkpoints)}`);
+        await warnOnResource(
+            inputs.resourceUrn,
+            `VM "${vm.name}" (${vm.id}): ${pendingLocationWarning(vm.checkpointFileLocation, inputs.fileLocation, checkpoints)}`,
+        );
     }
     preview.declarePolicy(host, vm.id, desiredCheckpointType(inputs, vm.checkpointType));
 }

@@ -80,13 +80,28 @@ export function refuseUnsupported(inputs: PolicyInputs, vm: VmRef, caps: HostCap
     const ctx = { host: hostName, ...("id" in vm ? { vmId: vm.id } : { vm: vm.name }), operation: "apply checkpoint settings" };
     const hostIs = `the host runs ${caps.osCaption} (build ${caps.osBuild})`;
     if (!caps.supportsCheckpointType) {
-        const field = inputs.type !== undefined ? "type" : inputs.disabled !== undefined ? "disabled" : inputs.fallbackToStandard !== undefined ? "fallbackToStandard" : undefined;
+        const field =
+            inputs.type !== undefined
+                ? "type"
+                : inputs.disabled !== undefined
+                  ? "disabled"
+                  : inputs.fallbackToStandard !== undefined
+                    ? "fallbackToStandard"
+                    : undefined;
         if (field) {
-            throw new HostError("UnsupportedByHost", `${hostIs}, which has no checkpoint types (Set-VM -CheckpointType arrived with Windows Server 2016), so "${field}" cannot be applied`, ctx);
+            throw new HostError(
+                "UnsupportedByHost",
+                `${hostIs}, which has no checkpoint types (Set-VM -CheckpointType arrived with Windows Server 2016), so "${field}" cannot be applied`,
+                ctx,
+            );
         }
     }
     if (!caps.supportsAutomaticCheckpoints && inputs.automaticCheckpoints !== undefined) {
-        throw new HostError("UnsupportedByHost", `${hostIs}, which has no automatic checkpoints (Set-VM -AutomaticCheckpointsEnabled arrived with Windows Server 2019 / Windows 10 1709), so "automaticCheckpoints" cannot be applied`, ctx);
+        throw new HostError(
+            "UnsupportedByHost",
+            `${hostIs}, which has no automatic checkpoints (Set-VM -AutomaticCheckpointsEnabled arrived with Windows Server 2019 / Windows 10 1709), so "automaticCheckpoints" cannot be applied`,
+            ctx,
+        );
     }
 }
 
@@ -110,12 +125,9 @@ export function explainRefusedPolicy(inputs: PolicyInputs, vm: Vm, checkpoints: 
     if (plan.change.checkpointType === "ProductionOnly") {
         const blocker = permanentProductionBlocker(vm);
         if (blocker) {
-            throw new HostError(
-                "ProductionUnavailable",
-                `production-only checkpoints can never succeed on this VM: ${blocker.detail}`,
-                ctx,
-                { hint: "set fallbackToStandard: true, or upgrade the VM's configuration version first" },
-            );
+            throw new HostError("ProductionUnavailable", `production-only checkpoints can never succeed on this VM: ${blocker.detail}`, ctx, {
+                hint: "set fallbackToStandard: true, or upgrade the VM's configuration version first",
+            });
         }
     }
     if (inputs.ensureBackupIntegration && vm.backupService === null) {
@@ -133,7 +145,10 @@ function productionNow(vm: Vm): { detail: string } | null {
 }
 
 function checkpointList(checkpoints: Checkpoint[]): string {
-    const names = checkpoints.slice(0, 5).map((c) => `"${c.name}"`).join(", ");
+    const names = checkpoints
+        .slice(0, 5)
+        .map((c) => `"${c.name}"`)
+        .join(", ");
     const more = checkpoints.length > 5 ? ` and ${checkpoints.length - 5} more` : "";
     return `${checkpoints.length} checkpoint(s): ${names}${more}`;
 }

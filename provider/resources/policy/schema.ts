@@ -13,9 +13,7 @@ export const policyFields = {
      * (for servers). "standard": memory and device state included (for test and development).
      * Unset: the VM's type is left as it is.
      */
-    type: z
-        .enum(["production", "standard"], { message: 'type must be "production" or "standard"' })
-        .optional(),
+    type: z.enum(["production", "standard"], { message: 'type must be "production" or "standard"' }).optional(),
     /**
      * With type "production": fall back to a standard checkpoint when a production one cannot be
      * made (Hyper-V's `Production`, its default). false: fail instead (`ProductionOnly`).

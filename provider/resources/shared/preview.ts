@@ -67,10 +67,13 @@ export class PreviewMemory {
         if (!read) {
             read = host.getVmWithCheckpoints(ref);
             reads.set(key, read);
-            read.then((listing) => {
-                const byId = refKey({ id: listing.vm.id });
-                if (!reads.has(byId)) reads.set(byId, read!);
-            }, () => undefined);
+            read.then(
+                (listing) => {
+                    const byId = refKey({ id: listing.vm.id });
+                    if (!reads.has(byId)) reads.set(byId, read!);
+                },
+                () => undefined,
+            );
         }
         return read;
     }

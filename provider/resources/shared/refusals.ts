@@ -2,7 +2,13 @@ import { HostError, isHostError, type HostCapabilities, type HostErrorCode, type
 
 /** What hosts refuse before changing anything. */
 const refusals: readonly HostErrorCode[] = [
-    "CheckpointLimit", "CheckpointsDisabled", "InvalidVmState", "UnsupportedByHost", "ProductionUnavailable", "FileLocationLocked", "BackupServiceMissing",
+    "CheckpointLimit",
+    "CheckpointsDisabled",
+    "InvalidVmState",
+    "UnsupportedByHost",
+    "ProductionUnavailable",
+    "FileLocationLocked",
+    "BackupServiceMissing",
 ];
 
 /**

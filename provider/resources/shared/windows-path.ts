@@ -12,7 +12,10 @@ const RESERVED = /^(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?$/i;
 export function windowsFolderSchema(field: string) {
     return z.string().superRefine((value, ctx) => {
         const fail = (why: string) =>
-            ctx.addIssue({ code: "custom", message: `${field} ${why}: use an absolute folder on the Hyper-V host, e.g. D:\\Hyper-V\\Checkpoints or \\\\server\\share\\checkpoints` });
+            ctx.addIssue({
+                code: "custom",
+                message: `${field} ${why}: use an absolute folder on the Hyper-V host, e.g. D:\\Hyper-V\\Checkpoints or \\\\server\\share\\checkpoints`,
+            });
         if (value.trim() !== value || value === "") return fail("is empty or has leading/trailing spaces");
         if (unpairedSurrogate(value)) return fail("holds an unpaired UTF-16 surrogate, which cannot reach a host as text");
         if (value.startsWith("\\\\?\\") || value.startsWith("\\\\.\\")) return fail("uses a device path (\\\\?\\ or \\\\.\\)");
@@ -20,7 +23,8 @@ export function windowsFolderSchema(field: string) {
         if (!DRIVE_PATH.test(value) && !UNC_PATH.test(value)) return fail(`"${value}" is not an absolute Windows path`);
         const parts = value.split("\\").filter(Boolean);
         if (parts.some((p) => p === "." || p === "..")) return fail("contains '.' or '..'");
-        if (parts.some((p) => RESERVED.test(p) || /[ .]$/.test(p))) return fail("contains a reserved name (CON, NUL, COM1, ...) or a name ending in a space or dot");
+        if (parts.some((p) => RESERVED.test(p) || /[ .]$/.test(p)))
+            return fail("contains a reserved name (CON, NUL, COM1, ...) or a name ending in a space or dot");
         if (value.length > 248) return fail("is longer than 248 characters");
     });
 }

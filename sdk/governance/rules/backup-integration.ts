@@ -6,9 +6,7 @@ import { RuleConfig, type RuleOptions } from "../rule-config";
 export const BACKUP_INTEGRATION_RULE = "hyperv-production-ensures-backup-integration";
 
 const configSchema = z.object({
-    exemptVms: z
-        .array(z.string())
-        .describe("VM names or ids (case-insensitive) whose backup integration service is managed elsewhere."),
+    exemptVms: z.array(z.string()).describe("VM names or ids (case-insensitive) whose backup integration service is managed elsewhere."),
 });
 export type BackupIntegrationConfig = z.infer<typeof configSchema>;
 
@@ -37,7 +35,7 @@ export function productionEnsuresBackupIntegration(options: RuleOptions<BackupIn
             const without = p.fallbackToStandard === false ? "it fails" : "it falls back to a standard checkpoint";
             reportViolation(
                 `VmCheckpointPolicy "${resource.name}" declares production checkpoints for VM ${describeVm(vm)} but does not ensure ` +
-                `the "Backup (volume shadow copy)" integration service they need: without it ${without}. Set ensureBackupIntegration: true.`,
+                    `the "Backup (volume shadow copy)" integration service they need: without it ${without}. Set ensureBackupIntegration: true.`,
             );
         },
     };

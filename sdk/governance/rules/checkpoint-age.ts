@@ -43,8 +43,8 @@ export function maxCheckpointAge(options: CheckpointAgeOptions = {}): StackValid
                 if (ageDays <= maxAgeDays) continue;
                 reportViolation(
                     `${r.label} of VM ${describeVm(r.vm)} was taken ${new Date(created).toISOString()}, ${formatDays(ageDays)} ago ` +
-                    `(the limit is ${maxAgeDays} days): every write since then goes to its differencing disk (.avhdx), which grows and slows the VM. ` +
-                    "Delete it (remove the resource: Hyper-V merges its disk into the parent), or raise maxAgeDays.",
+                        `(the limit is ${maxAgeDays} days): every write since then goes to its differencing disk (.avhdx), which grows and slows the VM. ` +
+                        "Delete it (remove the resource: Hyper-V merges its disk into the parent), or raise maxAgeDays.",
                     r.urn,
                 );
             }

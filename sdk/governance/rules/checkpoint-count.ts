@@ -12,7 +12,9 @@ const configSchema = z.object({
         .int()
         .min(1)
         .max(MAX_CHECKPOINTS_PER_VM - 1)
-        .describe(`The most checkpoints (Checkpoint resources and CheckpointGroups including it) one VM may have in a stack (below Hyper-V's hard limit of ${MAX_CHECKPOINTS_PER_VM}).`),
+        .describe(
+            `The most checkpoints (Checkpoint resources and CheckpointGroups including it) one VM may have in a stack (below Hyper-V's hard limit of ${MAX_CHECKPOINTS_PER_VM}).`,
+        ),
 });
 export type CheckpointCountConfig = z.infer<typeof configSchema>;
 
@@ -48,8 +50,8 @@ export function maxCheckpointsPerVm(options: RuleOptions<CheckpointCountConfig> 
                 const vm = checkpoints.find((c) => c.vm.name !== undefined)?.vm ?? checkpoints[0]!.vm;
                 reportViolation(
                     `VM ${describeVm(vm)} has ${checkpoints.length} checkpoints declared in this stack (${checkpoints.map((c) => c.name).join(", ")}), ` +
-                    `more than the ${maxPerVm} allowed: every checkpoint adds a differencing disk (.avhdx) to the VM's chain ` +
-                    `(Hyper-V stops at ${MAX_CHECKPOINTS_PER_VM}). Remove the ones no longer needed, or raise maxPerVm.`,
+                        `more than the ${maxPerVm} allowed: every checkpoint adds a differencing disk (.avhdx) to the VM's chain ` +
+                        `(Hyper-V stops at ${MAX_CHECKPOINTS_PER_VM}). Remove the ones no longer needed, or raise maxPerVm.`,
                     checkpoints[maxPerVm]!.urn,
                 );
             }

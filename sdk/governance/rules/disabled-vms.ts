@@ -43,8 +43,8 @@ export function noCheckpointsOnDisabledVms(options: RuleOptions<DisabledVmsConfi
                 if (!policy) continue;
                 reportViolation(
                     `${r.label} is declared for VM ${describeVm(r.vm)}, whose VmCheckpointPolicy "${policy.name}" disables checkpoints ` +
-                    `(disabled: true): Hyper-V refuses to take or apply it ("Checkpoints have been disabled"). ` +
-                    `${r.inGroup ? `Take the VM out of the group's vms` : "Remove the Checkpoint"}, or set disabled: false on "${policy.name}".`,
+                        `(disabled: true): Hyper-V refuses to take or apply it ("Checkpoints have been disabled"). ` +
+                        `${r.inGroup ? `Take the VM out of the group's vms` : "Remove the Checkpoint"}, or set disabled: false on "${policy.name}".`,
                     r.urn,
                 );
             }

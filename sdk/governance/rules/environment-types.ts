@@ -9,13 +9,10 @@ export const ENVIRONMENT_TYPES_RULE = "hyperv-environment-checkpoint-types";
 
 const configSchema = z.object({
     environments: z
-        .record(
-            regexSchema("each key of environments must be a valid regular expression"),
-            z.array(checkpointTypeSchema).min(1),
-        )
+        .record(regexSchema("each key of environments must be a valid regular expression"), z.array(checkpointTypeSchema).min(1))
         .describe(
             "Regular expression (case-insensitive) matched against the environment -> the checkpoint types VMs may have there " +
-            '(Disabled, Production, ProductionOnly, Standard), e.g. {"prod": ["ProductionOnly", "Disabled"]}.',
+                '(Disabled, Production, ProductionOnly, Standard), e.g. {"prod": ["ProductionOnly", "Disabled"]}.',
         ),
     environmentTag: z
         .string()
@@ -58,9 +55,10 @@ export function environmentCheckpointTypes(options: RuleOptions<EnvironmentTypes
                 if (resource.kind === "policy") {
                     const declared = declaredCheckpointType(resource.props);
                     if (declared !== undefined && allowed.includes(declared)) continue;
-                    const what = declared === undefined
-                        ? `declares no checkpoint type for VM ${vm}, so the VM keeps whatever type it has (Hyper-V's default is Production)`
-                        : `gives VM ${vm} the checkpoint type ${declared}`;
+                    const what =
+                        declared === undefined
+                            ? `declares no checkpoint type for VM ${vm}, so the VM keeps whatever type it has (Hyper-V's default is Production)`
+                            : `gives VM ${vm} the checkpoint type ${declared}`;
                     reportViolation(`VmCheckpointPolicy "${resource.name}" ${what}, but ${where}. Set ${orList(allowed.map((t) => policyDeclarationOf[t]))}.`);
                 } else {
                     const override = checkpointOverrideType(resource.props);
@@ -68,7 +66,7 @@ export function environmentCheckpointTypes(options: RuleOptions<EnvironmentTypes
                     const instead = allowed.map((t) => checkpointArgumentOf[t]).filter((a): a is string => a !== undefined);
                     reportViolation(
                         `${resource.label} overrides VM ${vm}'s policy with a ${override} checkpoint (type: "${resource.props.type}"), but ${where}. ` +
-                        `Remove type so the VM's policy decides${instead.length ? `, or set ${orList(instead)}` : ""}.`,
+                            `Remove type so the VM's policy decides${instead.length ? `, or set ${orList(instead)}` : ""}.`,
                     );
                 }
             }
@@ -91,5 +89,5 @@ export function environmentOf(urn: string, stackTags: ReadonlyMap<string, string
 /** The stack name in a URN: `urn:pulumi:<stack>::<project>::<type>::<name>`. */
 export function stackNameOf(urn: string): string {
     const prefix = "urn:pulumi:";
-    return urn.startsWith(prefix) ? urn.slice(prefix.length).split("::")[0] ?? "" : "";
+    return urn.startsWith(prefix) ? (urn.slice(prefix.length).split("::")[0] ?? "") : "";
 }

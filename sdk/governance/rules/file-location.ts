@@ -40,8 +40,8 @@ export function checkpointFileLocation(options: RuleOptions<FileLocationConfig> 
             if (allowedRoots.some((root) => isUnder(location, root))) return;
             reportViolation(
                 `VmCheckpointPolicy "${resource.name}" puts the checkpoint files of VM ${describeVm(resource.vm)} in ${location}, ` +
-                `which is not under an allowed root (${allowedRoots.join(", ")}). ` +
-                "Set fileLocation to a folder under one of them (Hyper-V changes it only while the VM has no checkpoints).",
+                    `which is not under an allowed root (${allowedRoots.join(", ")}). ` +
+                    "Set fileLocation to a folder under one of them (Hyper-V changes it only while the VM has no checkpoints).",
             );
         },
     };
@@ -49,7 +49,11 @@ export function checkpointFileLocation(options: RuleOptions<FileLocationConfig> 
 
 /** Whether a Windows folder is the root or inside it; case-insensitive, as Windows paths are. */
 export function isUnder(folder: string, root: string): boolean {
-    const parts = (p: string) => p.toLowerCase().split("\\").filter((s) => s !== "");
+    const parts = (p: string) =>
+        p
+            .toLowerCase()
+            .split("\\")
+            .filter((s) => s !== "");
     const f = parts(folder);
     const r = parts(root);
     // "D:\Checkpoints\..\Windows" would start with the root yet leave it.

@@ -10,9 +10,9 @@ const configSchema = z.object({
         "Regular expressions (case-insensitive) matched against VM names: a match makes the VM a server.",
     ),
     serverVms: z.array(z.string()).describe("VM names or ids (case-insensitive) that are servers whatever their name."),
-    flagProductionWithFallback: z.boolean().describe(
-        'Also flag server VMs that may fall back to a standard checkpoint (type "production" without fallbackToStandard: false).',
-    ),
+    flagProductionWithFallback: z
+        .boolean()
+        .describe('Also flag server VMs that may fall back to a standard checkpoint (type "production" without fallbackToStandard: false).'),
 });
 export type ServerRolesConfig = z.infer<typeof configSchema>;
 
@@ -50,12 +50,12 @@ export function serverRolesNoStandardCheckpoints(options: RuleOptions<ServerRole
                 if (p.type === "standard") {
                     reportViolation(
                         `VmCheckpointPolicy "${resource.name}" sets standard checkpoints on ${vm}: ${danger}. ` +
-                        'Set type: "production" with fallbackToStandard: false, or disabled: true.',
+                            'Set type: "production" with fallbackToStandard: false, or disabled: true.',
                     );
                 } else if (p.type === "production" && p.fallbackToStandard !== false && settings.flagProductionWithFallback) {
                     reportViolation(
                         `VmCheckpointPolicy "${resource.name}" lets ${vm} fall back to a standard checkpoint when a production one cannot be made ` +
-                        `(type "production" falls back unless fallbackToStandard is false): ${danger}. Set fallbackToStandard: false.`,
+                            `(type "production" falls back unless fallbackToStandard is false): ${danger}. Set fallbackToStandard: false.`,
                     );
                 }
             } else {
@@ -63,12 +63,12 @@ export function serverRolesNoStandardCheckpoints(options: RuleOptions<ServerRole
                 if (c.type === "standard") {
                     reportViolation(
                         `Checkpoint "${resource.name}" asks for a standard checkpoint of ${vm}: ${danger}. ` +
-                        'Remove type (the VM\'s policy decides), or set type: "productionOnly".',
+                            'Remove type (the VM\'s policy decides), or set type: "productionOnly".',
                     );
                 } else if (c.type === "production" && settings.flagProductionWithFallback) {
                     reportViolation(
                         `Checkpoint "${resource.name}" asks for type "production" on ${vm}, which falls back to a standard checkpoint ` +
-                        `when a production one cannot be made: ${danger}. Set type: "productionOnly".`,
+                            `when a production one cannot be made: ${danger}. Set type: "productionOnly".`,
                     );
                 }
             }

@@ -1,6 +1,14 @@
 import { readLab } from "../../../provider/lab";
 import {
-    applyLabCheckpoint, queryLab, removeLabCheckpoint, renameLabCheckpoint, resumeLabVm, setVm, startLabVm, suspendLabVm, takeCheckpointOutOfBand,
+    applyLabCheckpoint,
+    queryLab,
+    removeLabCheckpoint,
+    renameLabCheckpoint,
+    resumeLabVm,
+    setVm,
+    startLabVm,
+    suspendLabVm,
+    takeCheckpointOutOfBand,
 } from "../../../provider/lab/operator";
 import type { LabCheckpoint, LabDocument, LabVm } from "../../../provider/lab/document";
 import { integrationServiceName } from "../../../provider/lab/messages";
@@ -118,11 +126,15 @@ export async function runCmdlet(lab: string, cmdlet: string, p: Parameters): Pro
             await setVm(lab, { id: String(p.vmId) }, { backupServiceEnabled: true });
             return null;
         case "Set-VM": {
-            const vm = await setVm(lab, { id: String(p.vmId) }, {
-                ...(p.CheckpointType !== undefined ? { checkpointType: p.CheckpointType as never } : {}),
-                ...(p.SnapshotFileLocation !== undefined ? { checkpointFileLocation: String(p.SnapshotFileLocation) } : {}),
-                ...(p.AutomaticCheckpointsEnabled !== undefined ? { automaticCheckpointsEnabled: Boolean(p.AutomaticCheckpointsEnabled) } : {}),
-            });
+            const vm = await setVm(
+                lab,
+                { id: String(p.vmId) },
+                {
+                    ...(p.CheckpointType !== undefined ? { checkpointType: p.CheckpointType as never } : {}),
+                    ...(p.SnapshotFileLocation !== undefined ? { checkpointFileLocation: String(p.SnapshotFileLocation) } : {}),
+                    ...(p.AutomaticCheckpointsEnabled !== undefined ? { automaticCheckpointsEnabled: Boolean(p.AutomaticCheckpointsEnabled) } : {}),
+                },
+            );
             const doc = readLab(lab);
             return vmShape(doc, vmById(doc, vm.id));
         }

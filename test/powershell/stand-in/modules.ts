@@ -22,8 +22,16 @@ export function standInModulePath(pwsh: string): string {
     mkdirSync(partial, { recursive: true });
     cpSync(join(source, "Hyper-V"), join(partial, "Hyper-V"), { recursive: true });
     cpSync(join(source, "CimCmdlets"), join(partial, "CimCmdlets"), { recursive: true });
-    execFileSync(pwsh, ["-NoProfile", "-NonInteractive", "-Command",
-        `Add-Type -Path '${join(source, "HyperVStandIn.cs")}' -OutputAssembly '${join(partial, "Hyper-V", "HyperVStandIn.dll")}' -OutputType Library`], { stdio: ["ignore", "inherit", "inherit"] });
+    execFileSync(
+        pwsh,
+        [
+            "-NoProfile",
+            "-NonInteractive",
+            "-Command",
+            `Add-Type -Path '${join(source, "HyperVStandIn.cs")}' -OutputAssembly '${join(partial, "Hyper-V", "HyperVStandIn.dll")}' -OutputType Library`,
+        ],
+        { stdio: ["ignore", "inherit", "inherit"] },
+    );
     try {
         renameSync(partial, folder);
     } catch (e) {

@@ -23,7 +23,11 @@ export function recordFor(e: HostError, cmdlet?: string): ErrorRecord {
     const source = cmdlet ? `${HYPERV}.${cmdlet.replace("-", "")}` : HYPERV;
     const ids = hyperVErrorIds as Record<string, string | undefined>;
     const fullyQualifiedErrorId =
-        e.code === "InvalidVmState" && cmdlet ? `InvalidState,${source}` : e.code === "HostFailure" && cmdlet ? `InvalidParameter,${source}` : (ids[e.code] ?? `OperationFailed,${HYPERV}`);
+        e.code === "InvalidVmState" && cmdlet
+            ? `InvalidState,${source}`
+            : e.code === "HostFailure" && cmdlet
+              ? `InvalidParameter,${source}`
+              : (ids[e.code] ?? `OperationFailed,${HYPERV}`);
     return {
         fullyQualifiedErrorId,
         category: categories[e.code] ?? "InvalidOperation",

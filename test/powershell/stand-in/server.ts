@@ -78,7 +78,8 @@ export class StandInServer {
         if (fault) {
             if (fault.times !== undefined && --fault.times <= 0) this.faults = this.faults.filter((f) => f !== fault);
             if (fault.stallMs) await new Promise((r) => setTimeout(r, fault.stallMs));
-            if (fault.fail) return { error: { ...fault.fail, exceptionType: "Microsoft.HyperV.PowerShell.VirtualizationException", target: null, terminating: true } };
+            if (fault.fail)
+                return { error: { ...fault.fail, exceptionType: "Microsoft.HyperV.PowerShell.VirtualizationException", target: null, terminating: true } };
         }
         try {
             const ok = (await runCmdlet(this.lab, call.cmdlet, call.parameters)) ?? null;
@@ -87,7 +88,15 @@ export class StandInServer {
         } catch (e) {
             const record = isHostError(e) ? recordFor(e, call.cmdlet) : (e as { record?: Record<string, string> }).record;
             if (record) return { error: { ...record, target: record.target ?? null, terminating: true } };
-            return { error: { fullyQualifiedErrorId: "StandInFailure", category: "NotSpecified", message: e instanceof Error ? e.message : String(e), target: null, terminating: true } };
+            return {
+                error: {
+                    fullyQualifiedErrorId: "StandInFailure",
+                    category: "NotSpecified",
+                    message: e instanceof Error ? e.message : String(e),
+                    target: null,
+                    terminating: true,
+                },
+            };
         }
     }
 

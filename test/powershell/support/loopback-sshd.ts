@@ -23,7 +23,10 @@ async function listening(port: number, deadlineMs: number): Promise<boolean> {
     while (Date.now() < until) {
         const ok = await new Promise<boolean>((resolve) => {
             const socket = connect(port, "127.0.0.1");
-            socket.once("connect", () => { socket.destroy(); resolve(true); });
+            socket.once("connect", () => {
+                socket.destroy();
+                resolve(true);
+            });
             socket.once("error", () => resolve(false));
         });
         if (ok) return true;
@@ -47,7 +50,11 @@ export class LoopbackSshd {
     private process: ChildProcess | null = null;
     log = "";
 
-    constructor(private readonly sshd: string, private readonly pwsh: string, private readonly subsystemEnv: Record<string, string>) {}
+    constructor(
+        private readonly sshd: string,
+        private readonly pwsh: string,
+        private readonly subsystemEnv: Record<string, string>,
+    ) {}
 
     async start(): Promise<void> {
         const hostKey = join(this.dir, "host_key");
@@ -57,25 +64,29 @@ export class LoopbackSshd {
         writeFileSync(this.knownHosts, `[127.0.0.1]:${this.port} ${readFileSync(`${hostKey}.pub`, "utf8").split(" ").slice(0, 2).join(" ")}\n`);
         const wrapper = join(this.dir, "powershell-subsystem.sh");
         const dotnetRoot = process.env.DOTNET_ROOT ?? dotnetRootGuess();
-        const exports = Object.entries({ ...this.subsystemEnv, ...(dotnetRoot ? { DOTNET_ROOT: dotnetRoot } : {}) })
-            .map(([k, v]) => `export ${k}='${v.replace(/'/g, "'\\''")}'`);
+        const exports = Object.entries({ ...this.subsystemEnv, ...(dotnetRoot ? { DOTNET_ROOT: dotnetRoot } : {}) }).map(
+            ([k, v]) => `export ${k}='${v.replace(/'/g, "'\\''")}'`,
+        );
         writeFileSync(wrapper, ["#!/bin/sh", ...exports, `exec '${this.pwsh}' -sshs -NoLogo`, ""].join("\n"));
         chmodSync(wrapper, 0o755);
-        writeFileSync(join(this.dir, "sshd_config"), [
-            `Port ${this.port}`,
-            "ListenAddress 127.0.0.1",
-            `HostKey ${hostKey}`,
-            `PidFile ${join(this.dir, "sshd.pid")}`,
-            `AuthorizedKeysFile ${join(this.dir, "authorized_keys")}`,
-            `AllowUsers ${this.user}`,
-            "StrictModes no",
-            "UsePAM no",
-            "PasswordAuthentication no",
-            "KbdInteractiveAuthentication no",
-            "PermitRootLogin prohibit-password",
-            `Subsystem powershell ${wrapper}`,
-            "",
-        ].join("\n"));
+        writeFileSync(
+            join(this.dir, "sshd_config"),
+            [
+                `Port ${this.port}`,
+                "ListenAddress 127.0.0.1",
+                `HostKey ${hostKey}`,
+                `PidFile ${join(this.dir, "sshd.pid")}`,
+                `AuthorizedKeysFile ${join(this.dir, "authorized_keys")}`,
+                `AllowUsers ${this.user}`,
+                "StrictModes no",
+                "UsePAM no",
+                "PasswordAuthentication no",
+                "KbdInteractiveAuthentication no",
+                "PermitRootLogin prohibit-password",
+                `Subsystem powershell ${wrapper}`,
+                "",
+            ].join("\n"),
+        );
         // sshd refuses to start without its privilege separation directory.
         mkdirSync("/run/sshd", { recursive: true });
         this.spawn();
@@ -129,16 +140,18 @@ export class LoopbackSshd {
 }
 
 function childrenOf(pid: number): number[] {
-    return readdirSync("/proc").filter((d) => /^\d+$/.test(d)).flatMap((d) => {
-        try {
-            const stat = readFileSync(`/proc/${d}/stat`, "utf8");
-            // The command may hold spaces and parentheses: the fields after the last ")" are fixed.
-            const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-            return ppid === pid ? [Number(d)] : [];
-        } catch {
-            return [];
-        }
-    });
+    return readdirSync("/proc")
+        .filter((d) => /^\d+$/.test(d))
+        .flatMap((d) => {
+            try {
+                const stat = readFileSync(`/proc/${d}/stat`, "utf8");
+                // The command may hold spaces and parentheses: the fields after the last ")" are fixed.
+                const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+                return ppid === pid ? [Number(d)] : [];
+            } catch {
+                return [];
+            }
+        });
 }
 
 function killQuietly(pid: number): void {
@@ -151,7 +164,9 @@ function killQuietly(pid: number): void {
 
 function dotnetRootGuess(): string | null {
     try {
-        const dotnet = execFileSync("readlink", ["-f", execFileSync("sh", ["-c", "command -v dotnet"], { encoding: "utf8" }).trim()], { encoding: "utf8" }).trim();
+        const dotnet = execFileSync("readlink", ["-f", execFileSync("sh", ["-c", "command -v dotnet"], { encoding: "utf8" }).trim()], {
+            encoding: "utf8",
+        }).trim();
         return dotnet ? dirname(dotnet) : null;
     } catch {
         return null;

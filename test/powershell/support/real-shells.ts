@@ -176,8 +176,15 @@ export class RealShells {
         if (kind === "pwsh-local") return { kind: "local" as const, shell, timeouts, ...pool };
         const sshd = this.sshd!;
         return {
-            kind: "ssh" as const, host: "127.0.0.1", port: sshd.port, userName: sshd.user, keyFilePath: sshd.clientKey,
-            knownHostsFile: sshd.knownHosts, shell, timeouts, ...pool,
+            kind: "ssh" as const,
+            host: "127.0.0.1",
+            port: sshd.port,
+            userName: sshd.user,
+            keyFilePath: sshd.clientKey,
+            knownHostsFile: sshd.knownHosts,
+            shell,
+            timeouts,
+            ...pool,
         };
     }
 

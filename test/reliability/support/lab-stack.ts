@@ -40,7 +40,10 @@ export interface LabStackOptions {
  * through the engine's environment).
  */
 export class LabStack {
-    private constructor(readonly test: TestStack, readonly lab: string) {}
+    private constructor(
+        readonly test: TestStack,
+        readonly lab: string,
+    ) {}
 
     static async create(options: LabStackOptions): Promise<LabStack> {
         const test = await TestStack.create({
@@ -77,7 +80,10 @@ export class LabStack {
     cli(...args: string[]): { status: number | null; output: string } {
         const envVars = (this.stack.workspace as unknown as { envVars: Record<string, string> }).envVars;
         const run = spawnSync("pulumi", [...args, "--stack", "test", "--non-interactive"], {
-            cwd: this.test.workDir, env: { ...process.env, ...envVars }, encoding: "utf8", timeout: 600_000,
+            cwd: this.test.workDir,
+            env: { ...process.env, ...envVars },
+            encoding: "utf8",
+            timeout: 600_000,
         });
         return { status: run.status, output: `${run.stdout}${run.stderr}` };
     }
@@ -91,9 +97,14 @@ export class LabStack {
     }
 
     async refresh(options: { verbose?: boolean; clearPendingCreates?: boolean } = {}): Promise<Captured> {
-        return this.capture((onOutput, onError) => this.stack.refresh({
-            onOutput, onError, ...verbosity(options.verbose), ...(options.clearPendingCreates ? { clearPendingCreates: true } : {}),
-        }));
+        return this.capture((onOutput, onError) =>
+            this.stack.refresh({
+                onOutput,
+                onError,
+                ...verbosity(options.verbose),
+                ...(options.clearPendingCreates ? { clearPendingCreates: true } : {}),
+            }),
+        );
     }
 
     async destroy(): Promise<Captured> {
@@ -114,7 +125,10 @@ export class LabStack {
 
     /** Ids of the Checkpoint resources in the state (told apart by their checkpointName output). */
     async checkpointIds(): Promise<string[]> {
-        return (await this.resources()).filter((r) => r.outputs?.checkpointName !== undefined).map((r) => r.id!).sort();
+        return (await this.resources())
+            .filter((r) => r.outputs?.checkpointName !== undefined)
+            .map((r) => r.id!)
+            .sort();
     }
 
     async dispose(): Promise<void> {
@@ -135,7 +149,6 @@ export class LabStack {
         }
     }
 }
-
 
 export interface StateResource {
     urn: string;

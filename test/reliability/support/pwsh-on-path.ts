@@ -12,21 +12,20 @@ export function pwshOnPath(): { dir: string; starts: () => { argv: string; env: 
     const standIn = resolve(__dirname, "../../powershell/fixtures/stand-in-shell.js");
     writeFileSync(
         join(dir, "pwsh"),
-        [
-            "#!/bin/sh",
-            `n=$$; printf '%s\\n' "$0" "$@" > "${dir}/argv.$n"; env > "${dir}/env.$n"`,
-            `exec "${process.execPath}" "${standIn}" "$@"`,
-            "",
-        ].join("\n"),
+        ["#!/bin/sh", `n=$$; printf '%s\\n' "$0" "$@" > "${dir}/argv.$n"; env > "${dir}/env.$n"`, `exec "${process.execPath}" "${standIn}" "$@"`, ""].join(
+            "\n",
+        ),
     );
     chmodSync(join(dir, "pwsh"), 0o755);
     return {
         dir,
         starts: () => {
-            return readdirSync(dir).filter((f) => f.startsWith("argv.")).map((f) => ({
-                argv: readFileSync(join(dir, f), "utf8"),
-                env: readFileSync(join(dir, `env.${f.slice(5)}`), "utf8"),
-            }));
+            return readdirSync(dir)
+                .filter((f) => f.startsWith("argv."))
+                .map((f) => ({
+                    argv: readFileSync(join(dir, f), "utf8"),
+                    env: readFileSync(join(dir, `env.${f.slice(5)}`), "utf8"),
+                }));
         },
     };
 }

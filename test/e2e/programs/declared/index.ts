@@ -18,10 +18,33 @@ for (const [name, { dependsOnPolicy, ...args }] of Object.entries(checkpoints)) 
 }
 
 export const policyOutputs = Object.fromEntries(
-    Object.entries(declaredPolicies).map(([name, p]) => [name, pulumi.all([p.vmId, p.checkpointType, p.productionCheckpointPossible, p.productionBlockedBy, p.priorSettings])
-        .apply(([vmId, checkpointType, productionCheckpointPossible, productionBlockedBy, priorSettings]) => ({ vmId, checkpointType, productionCheckpointPossible, productionBlockedBy, priorSettings }))]),
+    Object.entries(declaredPolicies).map(([name, p]) => [
+        name,
+        pulumi
+            .all([p.vmId, p.checkpointType, p.productionCheckpointPossible, p.productionBlockedBy, p.priorSettings])
+            .apply(([vmId, checkpointType, productionCheckpointPossible, productionBlockedBy, priorSettings]) => ({
+                vmId,
+                checkpointType,
+                productionCheckpointPossible,
+                productionBlockedBy,
+                priorSettings,
+            })),
+    ]),
 );
 export const checkpointOutputs = Object.fromEntries(
-    Object.entries(declaredCheckpoints).map(([name, c]) => [name, pulumi.all([c.id, c.checkpointName, c.kind, c.fellBack, c.holdsMemory, c.parentCheckpointId, c.vmId, c.lastRestoreTime])
-        .apply(([id, checkpointName, kind, fellBack, holdsMemory, parentCheckpointId, vmId, lastRestoreTime]) => ({ id, checkpointName, kind, fellBack, holdsMemory, parentCheckpointId, vmId, lastRestoreTime }))]),
+    Object.entries(declaredCheckpoints).map(([name, c]) => [
+        name,
+        pulumi
+            .all([c.id, c.checkpointName, c.kind, c.fellBack, c.holdsMemory, c.parentCheckpointId, c.vmId, c.lastRestoreTime])
+            .apply(([id, checkpointName, kind, fellBack, holdsMemory, parentCheckpointId, vmId, lastRestoreTime]) => ({
+                id,
+                checkpointName,
+                kind,
+                fellBack,
+                holdsMemory,
+                parentCheckpointId,
+                vmId,
+                lastRestoreTime,
+            })),
+    ]),
 );

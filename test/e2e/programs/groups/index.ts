@@ -17,6 +17,10 @@ for (const [name, { dependsOnPolicies, ...args }] of Object.entries(groups)) {
 }
 
 export const groupOutputs = Object.fromEntries(
-    Object.entries(declaredGroups).map(([name, g]) => [name, pulumi.all([g.id, g.members, g.lastRestoreTime, g.lastRestoreResult])
-        .apply(([id, members, lastRestoreTime, lastRestoreResult]) => ({ id, members, lastRestoreTime, lastRestoreResult }))]),
+    Object.entries(declaredGroups).map(([name, g]) => [
+        name,
+        pulumi
+            .all([g.id, g.members, g.lastRestoreTime, g.lastRestoreResult])
+            .apply(([id, members, lastRestoreTime, lastRestoreResult]) => ({ id, members, lastRestoreTime, lastRestoreResult })),
+    ]),
 );

@@ -2,7 +2,7 @@ import { isHostError, permanentProductionBlocker, type Checkpoint } from "../../
 import type { PreviewMemory } from "../shared/preview";
 import { warnOnResource } from "../shared/resource-warnings";
 import { vmRefOf } from "../shared/vm-target";
-import { CheckpointGroupError, reasonOf, type MemberOutcome } from "./errors";
+import { nothingTaken, reasonOf, type MemberOutcome } from "./errors";
 import { pausedForTake, refusalOf, refusalErrorOf, type CheckedMember } from "./plan";
 import type { GroupInputs } from "./schema";
 import type { HostOf } from "./take";
@@ -54,14 +54,7 @@ export async function predictGroup(hostOf: HostOf, preview: PreviewMemory, input
         }
     }
     if (certain !== undefined) {
-        throw new CheckpointGroupError(
-            "take checkpoint group",
-            inputs.name!,
-            "nothing was taken on any VM",
-            outcomes,
-            "Fix what is refused and run `pulumi up` again",
-            certain,
-        );
+        throw nothingTaken(inputs.name!, outcomes, certain);
     }
     if (warnings.length > 0) {
         await warnOnResource(inputs.resourceUrn, `${warnings.join("; ")} (\`pulumi up\` refuses the whole group this way unless this changes before it runs)`);

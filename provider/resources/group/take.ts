@@ -4,7 +4,7 @@ import { explainRefusedTake } from "../checkpoint/refused-take";
 import { explainRefusal } from "../shared/refusals";
 import { warnOnResource } from "../shared/resource-warnings";
 import { vmRefOf } from "../shared/vm-target";
-import { CheckpointGroupError, reasonOf, type MemberOutcome } from "./errors";
+import { CheckpointGroupError, nothingTaken, reasonOf, type MemberOutcome } from "./errors";
 import { checkpointDeclaration, declaredOf, memberOutput, refusalOf, takeRequest, type CheckedMember } from "./plan";
 import type { GroupInputs, GroupOutputs } from "./schema";
 
@@ -57,14 +57,7 @@ async function checkEveryVm(hostOf: HostOf, inputs: GroupInputs): Promise<Checke
         return { ...at, outcome: `refused: ${why}` };
     });
     if (refused) {
-        throw new CheckpointGroupError(
-            "take checkpoint group",
-            inputs.name!,
-            "nothing was taken on any VM",
-            outcomes,
-            "Fix what is refused and run `pulumi up` again",
-            firstReason(reads),
-        );
+        throw nothingTaken(inputs.name!, outcomes, firstReason(reads));
     }
     return reads.map((r) => (r as PromiseFulfilledResult<CheckedMember>).value);
 }

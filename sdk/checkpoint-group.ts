@@ -1,41 +1,20 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { groupFields, groupMemberShape } from "../provider/resources/group/schema";
+import type { InputsOf } from "./inputs";
 import groupProvider = require("./providers/checkpoint-group");
 
-/** One VM of a group. */
-export interface CheckpointGroupVm {
-    /** The VM's name (an ambiguous name is an error listing the ids). */
-    vmName?: pulumi.Input<string>;
-    /** The VM's id (GUID), instead of vmName. */
-    vmId?: pulumi.Input<string>;
-    /** A host address other than the stack's `hyperv:host`. */
-    host?: pulumi.Input<string>;
-    /** "production", "productionOnly" or "standard" for this VM's checkpoint only; unset: the VM's policy decides. */
-    type?: pulumi.Input<"production" | "productionOnly" | "standard">;
-}
+/** One VM of a group (fields documented on the provider's groupMemberShape). */
+export type CheckpointGroupVm = InputsOf<typeof groupMemberShape>;
 
-export interface CheckpointGroupArgs {
+/** A group's arguments (fields documented on the provider's groupFields); `vms` is required. */
+export type CheckpointGroupArgs = Omit<InputsOf<typeof groupFields>, "vms"> & {
     /**
      * The VMs, in the order they roll back (first rolls back first; e.g. web, app, database).
      * Another VM, or another host or type for one, replaces the group: the new one captures every
      * VM as it is now. The same VMs in another order only change the order of the next rollback.
      */
     vms: pulumi.Input<pulumi.Input<CheckpointGroupVm>[]>;
-    /** The name of every checkpoint of the group, 1 to 100 characters; defaults to the resource name. Renamed in place. */
-    name?: pulumi.Input<string>;
-    /** Any string. Changing it rolls every VM back to its checkpoint, in the order of `vms`. */
-    restoreTrigger?: pulumi.Input<string>;
-    /** Start the VMs after a rollback, in `startOrder` (default false). */
-    startAfterRestore?: pulumi.Input<boolean>;
-    /** "reverse" (default: the last VM of `vms` starts first, e.g. database, app, web) or "declared". */
-    startOrder?: pulumi.Input<"reverse" | "declared">;
-    /**
-     * Pause the group's running VMs (Suspend-VM) while the checkpoints are taken, and resume them
-     * (Resume-VM) right after, so the group is crash-consistent as a whole. For standard
-     * checkpoints: a production checkpoint needs a running guest, so a paused VM falls back to
-     * standard, and a productionOnly VM is refused before anything is paused.
-     */
-    simultaneous?: pulumi.Input<boolean>;
-}
+};
 
 /** What the group holds on one VM. */
 export interface CheckpointGroupMember {

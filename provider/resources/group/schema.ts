@@ -3,8 +3,17 @@ import { checkpointKindSchema, guidSchema, vmStateSchema } from "../../host";
 import { checkpointNameSchema, checkpointTypeArgSchema } from "../checkpoint/schema";
 import { requireOneVm, vmTargetShape } from "../shared/vm-target";
 
-/** One VM of a group: by name or id, on the stack's host or its own, with its own checkpoint type. */
-export const groupMemberSchema = z.object({ ...vmTargetShape, type: checkpointTypeArgSchema.optional() }).superRefine((value, ctx) => requireOneVm(value, ctx));
+/**
+ * One VM of a group: by name or id, on the stack's host or its own, with its own checkpoint type.
+ * The doc comments here and in groupFields are the SDK's: editors show them on CheckpointGroupVm
+ * and CheckpointGroupArgs, which are derived from these shapes.
+ */
+export const groupMemberShape = {
+    ...vmTargetShape,
+    /** "production", "productionOnly" or "standard" for this VM's checkpoint only; unset: the VM's policy decides. */
+    type: checkpointTypeArgSchema.optional(),
+};
+export const groupMemberSchema = z.object(groupMemberShape).superRefine((value, ctx) => requireOneVm(value, ctx));
 export type GroupMember = z.infer<typeof groupMemberSchema>;
 
 /**
@@ -16,16 +25,36 @@ export const startOrderSchema = z.enum(["reverse", "declared"], { message: 'star
 
 const memberKey = (m: GroupMember) => `${m.host ?? ""}\n${m.vmId !== undefined ? `id:${m.vmId}` : `name:${m.vmName!.toLowerCase()}`}`;
 
+/** What a program declares for a group (see groupMemberShape for the docs' role). */
+export const groupFields = {
+    /**
+     * The VMs, in the order they roll back (first rolls back first; e.g. web, app, database).
+     * Another VM, or another host or type for one, replaces the group: the new one captures every
+     * VM as it is now. The same VMs in another order only change the order of the next rollback.
+     */
+    vms: z
+        .array(groupMemberSchema, { message: "vms must be a list of VMs, each { vmName } or { vmId }, optionally with host and type" })
+        .min(1, "vms must name at least one VM: the group rolls them back in this order"),
+    /** The name of every checkpoint of the group, 1 to 100 characters; defaults to the resource name. Renamed in place. */
+    name: checkpointNameSchema.optional(),
+    /** Any string. Changing it rolls every VM back to its checkpoint, in the order of `vms`. */
+    restoreTrigger: z.string({ message: "restoreTrigger must be a string (any value; change it to roll every VM of the group back)" }).optional(),
+    /** Start the VMs after a rollback, in `startOrder` (default false). */
+    startAfterRestore: z.boolean({ message: "startAfterRestore must be true or false" }).optional(),
+    /** "reverse" (default: the last VM of `vms` starts first, e.g. database, app, web) or "declared". */
+    startOrder: startOrderSchema.optional(),
+    /**
+     * Pause the group's running VMs (Suspend-VM) while the checkpoints are taken, and resume them
+     * (Resume-VM) right after, so the group is crash-consistent as a whole. For standard
+     * checkpoints: a production checkpoint needs a running guest, so a paused VM falls back to
+     * standard, and a productionOnly VM is refused before anything is paused.
+     */
+    simultaneous: z.boolean({ message: "simultaneous must be true or false" }).optional(),
+};
+
 export const groupInputsSchema = z
     .object({
-        vms: z
-            .array(groupMemberSchema, { message: "vms must be a list of VMs, each { vmName } or { vmId }, optionally with host and type" })
-            .min(1, "vms must name at least one VM: the group rolls them back in this order"),
-        name: checkpointNameSchema.optional(),
-        restoreTrigger: z.string({ message: "restoreTrigger must be a string (any value; change it to roll every VM of the group back)" }).optional(),
-        startAfterRestore: z.boolean({ message: "startAfterRestore must be true or false" }).optional(),
-        startOrder: startOrderSchema.optional(),
-        simultaneous: z.boolean({ message: "simultaneous must be true or false" }).optional(),
+        ...groupFields,
         /** Set by the SDK (pulumi.createUrn), so that the provider's warnings show on this resource. */
         resourceUrn: z.string().optional(),
     })

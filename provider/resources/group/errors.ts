@@ -37,7 +37,14 @@ export class CheckpointGroupError extends Error {
 
 /** A group refused before anything was taken: what every VM's check found. */
 export function nothingTaken(group: string, outcomes: MemberOutcome[], cause: unknown): CheckpointGroupError {
-    return new CheckpointGroupError("take checkpoint group", group, "nothing was taken on any VM", outcomes, "Fix what is refused and run `pulumi up` again", cause);
+    return new CheckpointGroupError(
+        "take checkpoint group",
+        group,
+        "nothing was taken on any VM",
+        outcomes,
+        "Fix what is refused and run `pulumi up` again",
+        cause,
+    );
 }
 
 export function isCheckpointGroupError(e: unknown): e is CheckpointGroupError {

@@ -2,19 +2,10 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { journalPath } from "../../provider/lab";
-import { repoRoot, TestStack } from "./harness";
+import { repoRoot, TestStack, failureOf } from "./harness";
 import { freshLab } from "./lab-fixture";
 
 const program = path.join(repoRoot, "test", "e2e", "programs", "declared");
-
-async function failureOf(run: () => Promise<unknown>): Promise<string> {
-    try {
-        await run();
-    } catch (e) {
-        return String((e as Error).message);
-    }
-    assert.fail("the operation was expected to fail");
-}
 
 describe("bad input through the Pulumi engine", function () {
     this.timeout(240_000);

@@ -1,3 +1,4 @@
+import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -173,4 +174,14 @@ export async function step<T>(name: string, body: () => Promise<T> | T): Promise
         }
         throw e;
     }
+}
+
+/** The error an operation failed with (the engine's whole output, as the Automation API reports it). */
+export async function failureOf(run: () => Promise<unknown>): Promise<string> {
+    try {
+        await run();
+    } catch (e) {
+        return String((e as Error).message);
+    }
+    assert.fail("the operation was expected to fail");
 }

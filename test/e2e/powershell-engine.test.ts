@@ -6,6 +6,7 @@ import { addVm, readLab, removeLabCheckpoint, renameLabCheckpoint, setVm } from 
 import { RealShells } from "../powershell/support/real-shells";
 import { opsByName, repoRoot, step, TestStack, type OperationResult } from "./harness";
 import { freshLab, vmByName } from "./lab-fixture";
+import { assertQuickstartApplied, settingsOf } from "../examples/quickstart-expectations";
 
 /*
  * The real Pulumi engine, the dynamic provider process it starts, and real PowerShell 7 between
@@ -77,20 +78,6 @@ function mutatingCmdlets(): string[] {
     return shells.server.cmdlets().filter((c) => !c.startsWith("Get-"));
 }
 
-/** The checkpoint settings of every VM, as the host has them. */
-function settingsOf(lab: string) {
-    return Object.fromEntries(
-        readLab(lab).vms.map((v) => [
-            v.name,
-            {
-                checkpointType: v.checkpointType,
-                fileLocation: v.checkpointFileLocation,
-                automatic: v.automaticCheckpointsEnabled,
-            },
-        ]),
-    );
-}
-
 /** The checkpoints of one VM on the host, by id. */
 function checkpointsOf(lab: string, vmName: string) {
     const vmId = vmByName(lab, vmName).id;
@@ -146,37 +133,7 @@ describe("the Pulumi engine with real PowerShell between the provider and the Hy
 
                     await step("first up", async () => {
                         const res = await stack!.up();
-                        assert.deepEqual(opsByName(res), {
-                            sql01: ["create"],
-                            dev01: ["create"],
-                            reports: ["create"],
-                            "linux-build": ["create"],
-                            web01: ["create"],
-                            "web01-before-iis-upgrade": ["create"],
-                        });
-                        const now = settingsOf(lab);
-                        assert.deepEqual(now.sql01, { ...initial.sql01, checkpointType: "ProductionOnly", automatic: false });
-                        assert.equal(now.dev01!.checkpointType, "Standard");
-                        assert.equal(now.reports!.checkpointType, "Disabled");
-                        assert.deepEqual(now["linux-build"], {
-                            checkpointType: "Standard",
-                            fileLocation: "E:\\Checkpoints\\linux-build",
-                            automatic: initial["linux-build"]!.automatic,
-                        });
-                        assert.equal(now.web01!.checkpointType, "Production");
-                        const web01 = vmByName(lab, "web01");
-                        const upgrade = readLab(lab).checkpoints.find((c) => c.name === "Before IIS upgrade");
-                        assert.ok(upgrade, "the host has the checkpoint before the IIS upgrade");
-                        const earlier = readLab(lab).checkpoints.find((c) => c.name === "Before IIS update")!;
-                        assert.equal(upgrade.vmId, web01.id);
-                        assert.equal(upgrade.parentId, earlier.id, "the new checkpoint follows the one taken by hand");
-                        assert.equal(web01.parentCheckpointId, upgrade.id);
-                        assert.deepEqual(res.outputs.preChangeCheckpoint, {
-                            id: upgrade.id,
-                            name: "Before IIS upgrade",
-                            kind: "production",
-                            holdsMemory: false,
-                        });
+                        assertQuickstartApplied(lab, initial, res);
                         assert.equal((res.outputs.policies as Record<string, { checkpointType: string }>).reports!.checkpointType, "Disabled");
                         // The host was reached through PowerShell: the stand-in served the cmdlets.
                         assert.ok(mutatingCmdlets().includes("Checkpoint-VM"), `cmdlets run: ${shells.server.cmdlets().join(", ")}`);

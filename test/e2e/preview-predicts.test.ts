@@ -2,20 +2,10 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { addVm, journalPath, takeCheckpointOutOfBand } from "../../provider/lab";
-import { repoRoot, TestStack } from "./harness";
+import { repoRoot, TestStack, failureOf } from "./harness";
 import { freshLab } from "./lab-fixture";
 
 const declaredProgram = path.join(repoRoot, "test", "e2e", "programs", "declared");
-
-/** The error an operation failed with (the engine's whole output, as the Automation API reports it). */
-async function failureOf(run: () => Promise<unknown>): Promise<string> {
-    try {
-        await run();
-    } catch (e) {
-        return String((e as Error).message);
-    }
-    assert.fail("the operation was expected to fail");
-}
 
 /**
  * The provider's refusal in an engine's output: the host error's one line ("<operation> failed on

@@ -1,22 +1,9 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
-import { opsByName, step } from "../e2e/harness";
-import { freshLab, readLab, vmByName } from "../e2e/lab-fixture";
+import { step } from "../e2e/harness";
+import { freshLab, readLab } from "../e2e/lab-fixture";
 import { ExampleStack, installExample } from "./installed-example";
-
-/** The checkpoint settings of every VM, as the host has them. */
-function settingsOf(lab: string) {
-    return Object.fromEntries(
-        readLab(lab).vms.map((v) => [
-            v.name,
-            {
-                checkpointType: v.checkpointType,
-                fileLocation: v.checkpointFileLocation,
-                automatic: v.automaticCheckpointsEnabled,
-            },
-        ]),
-    );
-}
+import { assertQuickstartApplied, settingsOf } from "./quickstart-expectations";
 
 describe("examples/quickstart, installed from the packed tarball", function () {
     // The budget is for a whole lifecycle of engine operations, one test with named steps, on a shared machine.
@@ -40,31 +27,7 @@ describe("examples/quickstart, installed from the packed tarball", function () {
     it("up gives each VM its checkpoints and takes one before the IIS upgrade, stores short providers, changes nothing on a second run, destroy puts everything back", async () => {
         await step("gives each VM the checkpoints its job calls for, and takes a checkpoint before the IIS upgrade", async () => {
             const res = await stack.up();
-            assert.deepEqual(opsByName(res), {
-                sql01: ["create"],
-                dev01: ["create"],
-                reports: ["create"],
-                "linux-build": ["create"],
-                web01: ["create"],
-                "web01-before-iis-upgrade": ["create"],
-            });
-            const now = settingsOf(lab);
-            assert.deepEqual(now.sql01, { ...initial.sql01, checkpointType: "ProductionOnly", automatic: false });
-            assert.equal(now.dev01!.checkpointType, "Standard");
-            assert.equal(now.reports!.checkpointType, "Disabled");
-            assert.deepEqual(now["linux-build"], {
-                checkpointType: "Standard",
-                fileLocation: "E:\\Checkpoints\\linux-build",
-                automatic: initial["linux-build"]!.automatic,
-            });
-            assert.equal(now.web01!.checkpointType, "Production");
-            const web01 = vmByName(lab, "web01");
-            const upgrade = readLab(lab).checkpoints.find((c) => c.name === "Before IIS upgrade")!;
-            const earlier = readLab(lab).checkpoints.find((c) => c.name === "Before IIS update")!;
-            assert.equal(upgrade.vmId, web01.id);
-            assert.equal(upgrade.parentId, earlier.id, "the new checkpoint follows the one taken by hand");
-            assert.equal(web01.parentCheckpointId, upgrade.id);
-            assert.deepEqual(res.outputs.preChangeCheckpoint, { id: upgrade.id, name: "Before IIS upgrade", kind: "production", holdsMemory: false });
+            assertQuickstartApplied(lab, initial, res);
         });
 
         await step("stores each resource's provider as a short require of the installed package, not as code", async () => {

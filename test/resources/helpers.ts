@@ -5,7 +5,8 @@ import * as path from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import { addVm, journalPath, initLab, readLab, type InitLabOptions, type LabDocument, type NewVm } from "../../provider/lab";
 import { updateLab } from "../../provider/lab/store";
-import { configure, hostFor, openAdapter, useHostFactory, type HyperVHost, type Vm } from "../../provider";
+import { configure, hostFor, useHostFactory, type Vm } from "../../provider";
+import { observeHostCalls } from "../host/observed-hosts";
 import type { AppliedCheckpointSettings } from "../../provider/host";
 
 /*
@@ -180,44 +181,13 @@ function changedSettings({ before, after }: AppliedCheckpointSettings): Record<s
     return changed;
 }
 
-/** The port's methods other than capabilities (read once per host). */
-const PORT_CALLS = [
-    "getVm",
-    "getVmWithCheckpoints",
-    "applyCheckpointSettings",
-    "takeCheckpoint",
-    "applyCheckpoint",
-    "renameCheckpoint",
-    "removeCheckpoint",
-    "startVm",
-    "suspendVm",
-    "resumeVm",
-] as const;
-
-/**
- * From now until removeLabs, the provider's hosts are the adapters wrapped in a recorder, handed
- * in through the composition root as any host would be. The recorder sits below the per-VM
- * ordering, so it sees what reaches the host: overlapping reads of one VM count once.
- */
-function recordCalls(onCall: (method: string, args: unknown[], settled: Promise<unknown>) => void): void {
-    useHostFactory((address, settings) => {
-        const inner = openAdapter(address, settings);
-        const recorder = Object.create(inner) as Record<string, unknown>;
-        for (const method of PORT_CALLS) {
-            recorder[method] = (...args: unknown[]) => {
-                const settled = (inner[method] as (...a: unknown[]) => Promise<unknown>).apply(inner, args);
-                onCall(method, args, settled);
-                return settled;
-            };
-        }
-        return recorder as unknown as HyperVHost;
-    });
-}
-
 /** Every port call that reaches the host from now on (capabilities, read once per host, not counted), in the order asked. */
 export function recordHostCalls(): string[] {
     const methods: string[] = [];
-    recordCalls((method) => methods.push(method));
+    observeHostCalls((method) => {
+        if (method !== "capabilities") methods.push(method);
+        return undefined;
+    });
     return methods;
 }
 
@@ -227,7 +197,7 @@ export function recordHostCalls(): string[] {
  */
 export function recordWrites(): HostWrite[] {
     const calls: HostWrite[] = [];
-    recordCalls((method, args, settled) => {
+    observeHostCalls((method, args) => (settled) => {
         if (!(MUTATIONS as readonly string[]).includes(method)) return;
         settled.then(
             (result) => {

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { checkpointFields, CheckpointOutputs } from "../provider/resources/checkpoint/schema";
 import type { vmTargetShape } from "../provider/resources/shared/vm-target";
 import type { InputsOf } from "./inputs";
+import { quietRegistration } from "./registration";
 import checkpointProvider = require("./providers/checkpoint");
 
 /** A Checkpoint's arguments; each field's doc lives on the provider's schema (vmTargetShape, checkpointFields). */
@@ -35,32 +36,39 @@ export class Checkpoint extends pulumi.dynamic.Resource {
     declare readonly adopted: pulumi.Output<boolean>;
 
     constructor(name: string, args: CheckpointArgs, opts?: pulumi.CustomResourceOptions) {
-        super(
-            checkpointProvider,
-            name,
-            {
-                ...args,
-                // Where the provider shows its warnings about this checkpoint (the engine gives it no URN).
-                resourceUrn: pulumi.createUrn(name, "pulumi-nodejs:dynamic/hyperv:Checkpoint", opts?.parent),
-                name: args.name ?? (args.adoptId === undefined ? name : undefined),
-                vmId: args.vmId,
-                vmName: args.vmName,
-                checkpointName: undefined,
-                kind: undefined,
-                fellBack: undefined,
-                holdsMemory: undefined,
-                vmStateAtCreation: undefined,
-                snapshotType: undefined,
-                parentCheckpointId: undefined,
-                creationTime: undefined,
-                lastRestoreTime: undefined,
-                adopted: undefined,
-                // Tells the provider's check it runs in a preview, where it predicts what the host will refuse; check drops it.
-                __hvcpPreview: pulumi.runtime.isDryRun(),
-            },
-            opts,
-            "hyperv",
-            "Checkpoint",
-        );
+        const registration = quietRegistration();
+        try {
+            super(
+                checkpointProvider,
+                name,
+                {
+                    ...args,
+                    // Where the provider shows its warnings about this checkpoint (the engine gives it no URN).
+                    resourceUrn: pulumi.createUrn(name, "pulumi-nodejs:dynamic/hyperv:Checkpoint", opts?.parent),
+                    name: args.name ?? (args.adoptId === undefined ? name : undefined),
+                    vmId: args.vmId,
+                    vmName: args.vmName,
+                    checkpointName: undefined,
+                    kind: undefined,
+                    fellBack: undefined,
+                    holdsMemory: undefined,
+                    vmStateAtCreation: undefined,
+                    snapshotType: undefined,
+                    parentCheckpointId: undefined,
+                    creationTime: undefined,
+                    lastRestoreTime: undefined,
+                    adopted: undefined,
+                    // Tells the provider's check it runs in a preview, where it predicts what the host will refuse; check drops it.
+                    __hvcpPreview: pulumi.runtime.isDryRun(),
+                },
+                opts,
+                "hyperv",
+                "Checkpoint",
+            );
+        } catch (e) {
+            throw registration.withStack(e);
+        } finally {
+            registration.restore();
+        }
     }
 }

@@ -3,6 +3,7 @@ import type { CheckpointType } from "../provider/host/model";
 import type { policyFields, PolicySettings } from "../provider/resources/policy/schema";
 import type { vmTargetShape } from "../provider/resources/shared/vm-target";
 import type { InputsOf } from "./inputs";
+import { quietRegistration } from "./registration";
 import policyProvider = require("./providers/policy");
 
 /** Hyper-V's per-VM checkpoint type (`Set-VM -CheckpointType`). */
@@ -44,31 +45,38 @@ export class VmCheckpointPolicy extends pulumi.dynamic.Resource {
     declare readonly warning: pulumi.Output<string | null>;
 
     constructor(name: string, args: VmCheckpointPolicyArgs, opts?: pulumi.CustomResourceOptions) {
-        super(
-            policyProvider,
-            name,
-            {
-                ...args,
-                // Where the provider shows its warnings (the engine gives a dynamic provider no URN).
-                resourceUrn: pulumi.createUrn(name, "pulumi-nodejs:dynamic/hyperv:VmCheckpointPolicy", opts?.parent),
-                vmId: args.vmId,
-                vmName: args.vmName,
-                checkpointType: undefined,
-                checkpointFileLocation: undefined,
-                automaticCheckpointsEnabled: undefined,
-                backupIntegrationEnabled: undefined,
-                configurationVersion: undefined,
-                productionCheckpointPossible: undefined,
-                productionBlockedBy: undefined,
-                priorSettings: undefined,
-                fileLocationPending: undefined,
-                warning: undefined,
-                // Tells the provider's check it runs in a preview, where it predicts what the host will refuse; check drops it.
-                __hvcpPreview: pulumi.runtime.isDryRun(),
-            },
-            opts,
-            "hyperv",
-            "VmCheckpointPolicy",
-        );
+        const registration = quietRegistration();
+        try {
+            super(
+                policyProvider,
+                name,
+                {
+                    ...args,
+                    // Where the provider shows its warnings (the engine gives a dynamic provider no URN).
+                    resourceUrn: pulumi.createUrn(name, "pulumi-nodejs:dynamic/hyperv:VmCheckpointPolicy", opts?.parent),
+                    vmId: args.vmId,
+                    vmName: args.vmName,
+                    checkpointType: undefined,
+                    checkpointFileLocation: undefined,
+                    automaticCheckpointsEnabled: undefined,
+                    backupIntegrationEnabled: undefined,
+                    configurationVersion: undefined,
+                    productionCheckpointPossible: undefined,
+                    productionBlockedBy: undefined,
+                    priorSettings: undefined,
+                    fileLocationPending: undefined,
+                    warning: undefined,
+                    // Tells the provider's check it runs in a preview, where it predicts what the host will refuse; check drops it.
+                    __hvcpPreview: pulumi.runtime.isDryRun(),
+                },
+                opts,
+                "hyperv",
+                "VmCheckpointPolicy",
+            );
+        } catch (e) {
+            throw registration.withStack(e);
+        } finally {
+            registration.restore();
+        }
     }
 }

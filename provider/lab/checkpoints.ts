@@ -8,7 +8,8 @@ import { createDifferencingDisk, deleteCheckpointFiles, mergeUnreferenced, write
 import { recordEvent } from "./event-log";
 import { osProfiles } from "./os";
 import { checkpointHyperVMakes } from "./production";
-import { checkpointsOf, projectCheckpoint, projectVm } from "./projection";
+import { checkpointsOf } from "./doc-index";
+import { projectCheckpoint, projectVm } from "./projection";
 import type { HostWork } from "./latency";
 import type { Transaction } from "./store";
 

@@ -17,7 +17,8 @@ import { applyCheckpoint, checkpointVm, removeCheckpoint, renameCheckpoint } fro
 import type { LabDocument, LabVm } from "./document";
 import { findCheckpoint, resolveVm, scopeOf } from "./lookup";
 import { capabilitiesOf } from "./os";
-import { checkpointsOf, projectCheckpoint, projectVm } from "./projection";
+import { checkpointsOf } from "./doc-index";
+import { projectCheckpoint, projectVm } from "./projection";
 import type { FailureScope } from "./refusals";
 import { resumeVm, startVm, suspendVm } from "./power";
 import { applyDesiredSettings } from "./settings";

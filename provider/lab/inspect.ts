@@ -3,7 +3,8 @@ import type { HostCapabilities, VmWithCheckpoints } from "../host/model";
 import type { LabHostSettings } from "./document";
 import { BACKUP_SERVICE_GUID, integrationServiceName } from "./messages";
 import { capabilitiesOf } from "./os";
-import { checkpointsOf, projectCheckpoint, projectVm } from "./projection";
+import { checkpointsOf } from "./doc-index";
+import { projectCheckpoint, projectVm } from "./projection";
 import { readLab } from "./store";
 
 /** Everything `hyperv-lab show` prints: the host, and each VM with its checkpoints (oldest first). */

@@ -2,6 +2,7 @@ import type { ErrorContext } from "../host/errors";
 import type { VmRef } from "../host/model";
 import { sameIgnoringCase } from "../host/text";
 import type { LabCheckpoint, LabDocument, LabVm } from "./document";
+import { vmOfId } from "./doc-index";
 import { fail, type FailureScope } from "./refusals";
 
 export function scopeOf(doc: LabDocument, context: ErrorContext): FailureScope {
@@ -9,7 +10,7 @@ export function scopeOf(doc: LabDocument, context: ErrorContext): FailureScope {
 }
 
 export function findVmById(doc: LabDocument, vmId: string, scope: FailureScope): LabVm {
-    const vm = doc.vms.find((v) => v.id === vmId.toLowerCase());
+    const vm = vmOfId(doc, vmId.toLowerCase());
     if (!vm) throw fail.vmNotFoundById(scope, vmId);
     scope.context.vm = vm.name;
     scope.context.vmId = vm.id;

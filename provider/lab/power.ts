@@ -4,7 +4,7 @@ import type { LabDocument, LabVm } from "./document";
 import { fail, type FailureScope } from "./refusals";
 import { recordEvent } from "./event-log";
 import { osProfiles } from "./os";
-import { checkpointsOf } from "./projection";
+import { checkpointsOf } from "./doc-index";
 import type { Transaction } from "./store";
 
 /*

@@ -40,8 +40,3 @@ export function projectCheckpoint(vm: LabVm, cp: LabCheckpoint): Checkpoint {
 export function backupServiceOf(vm: LabVm): LabVm["integrationServices"][number] | undefined {
     return vm.integrationServices.find((s) => s.id.toUpperCase().endsWith(`\\${BACKUP_SERVICE_GUID}`));
 }
-
-/** A VM's checkpoints in the document's order, which is creation order: oldest first. */
-export function checkpointsOf(doc: LabDocument, vmId: string): LabCheckpoint[] {
-    return doc.checkpoints.filter((c) => c.vmId === vmId);
-}

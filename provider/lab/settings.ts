@@ -5,7 +5,8 @@ import type { LabDocument, LabVm } from "./document";
 import { fail, type FailureScope } from "./refusals";
 import { BACKUP_SERVICE_GUID, integrationServiceName } from "./messages";
 import { osProfiles } from "./os";
-import { backupServiceOf, checkpointsOf, projectVm } from "./projection";
+import { checkpointsOf } from "./doc-index";
+import { backupServiceOf, projectVm } from "./projection";
 import { isWindowsPath } from "./volumes";
 
 /**

@@ -13,7 +13,7 @@ import {
 import type { LabCheckpoint, LabDocument, LabVm } from "../../../provider/lab/document";
 import { integrationServiceName } from "../../../provider/lab/messages";
 import { osProfiles } from "../../../provider/lab/os";
-import { checkpointsOf } from "../../../provider/lab/projection";
+import { checkpointsOf } from "../../../provider/lab/doc-index";
 
 /*
  * What each Hyper-V cmdlet does, at the level a cmdlet sees it: the stand-in module's cmdlets

@@ -30,6 +30,9 @@ export interface EngineSummary {
     oursSeconds: number;
     /** ours / floor, wall time: the headline figure. */
     ratio: number;
+    /** The floor registering with stack traces off as ours do, and ours against it (when measured). */
+    quietFloorSeconds?: number;
+    quietRatio?: number;
     floorPeakRssMb: number;
     oursPeakRssMb: number;
     providerCpuSeconds: number;
@@ -68,6 +71,7 @@ export function summariseEngine(runs: EngineMeasurement[]): EngineSummary[] {
             const of = (mode: string) => runs.filter((r) => r.vms === vms && r.op === op && r.mode === mode);
             const floor = of("floor");
             const ours = of("ours");
+            const quiet = of("floor-quiet");
             if (!floor.length || !ours.length) continue;
             const floorSeconds = median(floor.map((r) => r.wallSeconds));
             const oursSeconds = median(ours.map((r) => r.wallSeconds));
@@ -78,6 +82,9 @@ export function summariseEngine(runs: EngineMeasurement[]): EngineSummary[] {
                 floorSeconds: r2(floorSeconds),
                 oursSeconds: r2(oursSeconds),
                 ratio: r2(oursSeconds / floorSeconds),
+                ...(quiet.length
+                    ? { quietFloorSeconds: r2(median(quiet.map((r) => r.wallSeconds))), quietRatio: r2(oursSeconds / median(quiet.map((r) => r.wallSeconds))) }
+                    : {}),
                 floorPeakRssMb: Math.max(...floor.map((r) => r.peakRssMb)),
                 oursPeakRssMb: Math.max(...ours.map((r) => r.peakRssMb)),
                 providerCpuSeconds: r2(median(ours.map((r) => r.providerCpuSeconds))),
@@ -143,6 +150,8 @@ export function render(results: BenchResults): string {
                 "floor s",
                 "ours s",
                 "ours/floor",
+                "quiet floor s",
+                "ours/quiet floor",
                 "floor MB",
                 "ours MB",
                 "provider CPU s",
@@ -157,6 +166,8 @@ export function render(results: BenchResults): string {
                 s.floorSeconds,
                 s.oursSeconds,
                 s.ratio,
+                s.quietFloorSeconds ?? "",
+                s.quietRatio ?? "",
                 s.floorPeakRssMb,
                 s.oursPeakRssMb,
                 s.providerCpuSeconds,

@@ -34,6 +34,7 @@ describe("npm run bench, at a tiny size", function () {
             assert.ok(s.floorPeakRssMb > 0 && s.oursPeakRssMb > 0, `${s.op} at N=${s.vms}: peak memory measured`);
             assert.ok(s.bothRequired, `${s.op}: the floor's provider and ours are both serialised as a require of an installed package`);
             assert.ok(s.floorStateBytes > 0 && s.oursStateBytes > 0, `${s.op}: state size measured`);
+            assert.ok(s.quietFloorSeconds > 0 && s.quietRatio > 0, `${s.op}: the floor registering without promise stacks measured too`);
         }
 
         const ops = new Set(written.provider.runs.map((r: { op: string }) => r.op));

@@ -7,6 +7,7 @@ import { StandInServer } from "../test/powershell/stand-in/server";
 import { findPwsh } from "../test/powershell/support/real-shells";
 import { fleetStack, repoRoot } from "./engine";
 import { fleetLab } from "./lab-fleet";
+import { type ProcessRole, type TreeUsage, watchProcessTree } from "./process-tree";
 
 /*
  * Fleet speed on one host that takes as long as Hyper-V: `up` and `destroy` of N VMs x (1 policy +
@@ -37,6 +38,11 @@ export interface FleetSpeedRun {
     ratio: number;
     /** The same host work done one operation at a time (the provider before the pool). */
     serialSeconds: number;
+    /**
+     * CPU seconds spent on this machine during the operation, by process: the engine, the program,
+     * the provider, the PowerShell shells, and this process (which serves the stand-in's lab).
+     */
+    cpu: Record<ProcessRole | "standIn", number>;
 }
 
 export interface FleetSpeedOptions {
@@ -127,10 +133,17 @@ async function measureOne(
         for (const op of ["up", "destroy"] as const) {
             fs.rmSync(workLog, { force: true });
             const start = process.hrtime.bigint();
+            const ownCpu = process.cpuUsage();
+            const watch = watchProcessTree(250);
+            let usage: TreeUsage | undefined;
             const parallel = options.parallel !== undefined ? { parallel: options.parallel } : {};
-            const result = op === "up" ? await stack.up(parallel) : await stack.destroy(parallel);
+            const result = await (op === "up" ? stack.up(parallel) : stack.destroy(parallel)).finally(() => {
+                usage = watch.stop();
+            });
             if (result.summary.result !== "succeeded") throw new Error(`${adapter} ${op} of ${vms} VMs: ${result.summary.result}`);
             const seconds = Math.round(Number(process.hrtime.bigint() - start) / 1e7) / 100;
+            const own = process.cpuUsage(ownCpu);
+            const cpu = { ...usage!.cpuByRole, standIn: Math.round((own.user + own.system) / 1e4) / 100 };
             const floor = floorOf(workLog, sessions);
             const run: FleetSpeedRun = {
                 adapter,
@@ -141,10 +154,15 @@ async function measureOne(
                 ...floor,
                 ratio: Math.round((seconds / floor.floorSeconds) * 100) / 100,
                 serialSeconds: floor.workSeconds,
+                cpu,
                 ...(options.parallel !== undefined ? { parallel: options.parallel } : {}),
             };
             options.log(
-                `fleet ${adapter} N=${vms} maxSessions ${sessions}: ${op} ${seconds}s, floor ${run.floorSeconds}s (chain ${run.chainSeconds}s, work ${run.workSeconds}s), ours/floor ${run.ratio}`,
+                `fleet ${adapter} N=${vms} maxSessions ${sessions}: ${op} ${seconds}s, floor ${run.floorSeconds}s (chain ${run.chainSeconds}s, work ${run.workSeconds}s), ours/floor ${run.ratio}; CPU s ${Object.entries(
+                    cpu,
+                )
+                    .map(([role, s]) => `${role} ${s}`)
+                    .join(", ")}`,
             );
             out.push(run);
         }

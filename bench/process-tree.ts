@@ -58,17 +58,29 @@ export interface TreeUsage {
     providerCpuSeconds: number;
     /** CPU seconds of all descendants, as last sampled. */
     totalCpuSeconds: number;
+    /** The same CPU seconds by what each process is: engine, program, provider, shell (PowerShell), other. */
+    cpuByRole: Record<ProcessRole, number>;
+}
+
+export type ProcessRole = "engine" | "program" | "provider" | "shell" | "other";
+
+function roleOf(command: string): ProcessRole {
+    if (command.includes("dynamic-provider")) return "provider";
+    if (command.includes("cmd/run")) return "program";
+    if (/(^|\/)pwsh(\s|$)|pwsh\.dll/.test(command)) return "shell";
+    if (/(^|\/)pulumi(\s|$)/.test(command)) return "engine";
+    return "other";
 }
 
 /** Samples this process's descendants every `intervalMs` until stopped. */
 export function watchProcessTree(intervalMs = 100): { stop(): TreeUsage } {
     let peakKb = 0;
-    const cpu = new Map<number, { seconds: number; provider: boolean }>();
+    const cpu = new Map<number, { seconds: number; role: ProcessRole }>();
     const tick = () => {
         let sum = 0;
         for (const [pid, s] of descendantsOf(process.pid)) {
             sum += s.rssKb;
-            cpu.set(pid, { seconds: s.cpuSeconds, provider: s.command.includes("dynamic-provider") });
+            cpu.set(pid, { seconds: s.cpuSeconds, role: roleOf(s.command) });
         }
         peakKb = Math.max(peakKb, sum);
     };
@@ -79,10 +91,14 @@ export function watchProcessTree(intervalMs = 100): { stop(): TreeUsage } {
             clearInterval(timer);
             tick();
             const all = [...cpu.values()];
+            const cpuByRole: Record<ProcessRole, number> = { engine: 0, program: 0, provider: 0, shell: 0, other: 0 };
+            for (const c of all) cpuByRole[c.role] += c.seconds;
+            for (const role of Object.keys(cpuByRole) as ProcessRole[]) cpuByRole[role] = round(cpuByRole[role]);
             return {
                 peakRssMb: Math.round(peakKb / 1024),
-                providerCpuSeconds: round(all.filter((c) => c.provider).reduce((a, c) => a + c.seconds, 0)),
+                providerCpuSeconds: cpuByRole.provider,
                 totalCpuSeconds: round(all.reduce((a, c) => a + c.seconds, 0)),
+                cpuByRole,
             };
         },
     };

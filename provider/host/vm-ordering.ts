@@ -12,8 +12,12 @@ import type { VmRef, VmWithCheckpoints } from "./model";
  * a read asked for after it finished goes to the host again.
  *
  * A VM named by name whose id has not been seen yet cannot be told apart from the VMs already in
- * flight by id, so its mutation runs alone: after everything in flight, before anything asked for
- * later. Once any result shows the VM, its name leads to its id.
+ * flight by id. With nothing in flight its mutation simply runs (one round trip). With other work
+ * in flight, the name is looked up first (Get-VM, side by side with that work), and the mutation
+ * takes its turn on the id found: a first `up` of 200 policies named by name would otherwise run
+ * them one at a time. A name the host does not know, or knows twice, runs alone: after everything
+ * in flight, before anything asked for later, and fails there in the host's words. Once any result
+ * shows the VM, its name leads to its id.
  *
  * At most `maxConcurrent` calls reach the host at once (hyperv:maxSessions): the same bound for
  * the lab and for PowerShell, whose pool has as many shells; a call waiting for its turn on a VM
@@ -47,6 +51,8 @@ class VmOrderedHost implements HyperVHost {
     readonly displayName: string;
     private readonly tails = new Map<string, Promise<unknown>>();
     private alone: Promise<unknown> = Promise.resolve();
+    /** Mutations running (or waiting to run) alone. */
+    private exclusive = 0;
     private readonly idsByName = new Map<string, string>();
     private readonly sharedReads = new Map<string, Promise<VmWithCheckpoints>>();
 
@@ -141,7 +147,7 @@ class VmOrderedHost implements HyperVHost {
 
     /** Runs a mutation in the VM's turn; reads asked for after it do not share one from before. */
     private async mutate<T>(ref: VmRef, mutation: () => Promise<T>, vmOf?: (result: T) => { id: string; name: string }): Promise<T> {
-        const vmId = "id" in ref ? ref.id.toLowerCase() : this.idsByName.get(ref.name.toLowerCase());
+        const vmId = "id" in ref ? ref.id.toLowerCase() : (this.idsByName.get(ref.name.toLowerCase()) ?? (await this.lookUpWhileBusy(ref.name)));
         let touched = vmId;
         const work = async () => {
             try {
@@ -157,6 +163,16 @@ class VmOrderedHost implements HyperVHost {
         return vmId !== undefined ? this.inTurn(vmId, work) : this.exclusively(work);
     }
 
+    /** The id of a VM named by name, when other work is in flight (see above); undefined to run alone. */
+    private async lookUpWhileBusy(name: string): Promise<string | undefined> {
+        if (this.tails.size === 0 && this.exclusive === 0) return undefined;
+        try {
+            return this.learn(await this.slots.run(() => this.inner.getVm({ name }))).id.toLowerCase();
+        } catch {
+            return undefined;
+        }
+    }
+
     private async inTurn<T>(vmId: string, work: () => Promise<T>): Promise<T> {
         const run = Promise.allSettled([this.alone, this.tails.get(vmId)]).then(work);
         const tail = run.catch(() => undefined);
@@ -169,8 +185,9 @@ class VmOrderedHost implements HyperVHost {
     }
 
     private exclusively<T>(work: () => Promise<T>): Promise<T> {
+        this.exclusive++;
         const run = Promise.allSettled([this.alone, ...this.tails.values()]).then(work);
-        this.alone = run.catch(() => undefined);
+        this.alone = run.catch(() => undefined).finally(() => this.exclusive--);
         return run;
     }
 }

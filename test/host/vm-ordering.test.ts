@@ -15,7 +15,10 @@ function slowHost(ms = 15, maxConcurrent?: number) {
     const log: string[] = [];
     const running = new Map<string, number>();
     const seen = { maxPerVm: 0, maxInAll: 0, inAll: 0, reads: 0 };
-    const idOf = (ref: VmRef) => ("id" in ref ? ref.id.toLowerCase() : names[ref.name.toLowerCase()]!);
+    const idOf = (ref: VmRef) => ("id" in ref ? ref.id.toLowerCase() : (names[ref.name.toLowerCase()] ?? `unknown ${ref.name}`));
+    const known = (ref: VmRef) => {
+        if (!("id" in ref) && !names[ref.name.toLowerCase()]) throw new HostError("VmNotFound", `no VM named ${ref.name}`, { host: "slow", vm: ref.name });
+    };
     const vmOf = (ref: VmRef) => ({ id: idOf(ref), name: Object.keys(names).find((n) => names[n] === idOf(ref)) ?? idOf(ref) });
     const step = async <T>(vmId: string, label: string, answer: () => T): Promise<T> => {
         running.set(vmId, (running.get(vmId) ?? 0) + 1);
@@ -34,7 +37,11 @@ function slowHost(ms = 15, maxConcurrent?: number) {
     const host = {
         displayName: "slow",
         capabilities: async () => ({}) as never,
-        getVm: (ref: VmRef) => step(idOf(ref), "getVm", () => vmOf(ref) as never),
+        getVm: (ref: VmRef) =>
+            step(`read ${idOf(ref)}`, "getVm", () => {
+                known(ref);
+                return vmOf(ref) as never;
+            }),
         getVmWithCheckpoints: (ref: VmRef) => {
             seen.reads++;
             return step(`read ${idOf(ref)}`, `read ${seen.reads}`, () => ({ vm: vmOf(ref), checkpoints: [], read: seen.reads }) as never);
@@ -45,7 +52,10 @@ function slowHost(ms = 15, maxConcurrent?: number) {
                 return step(idOf(ref), "refused", () => {
                     throw new HostError("CheckpointsDisabled", "disabled", { host: "slow" });
                 });
-            return step(idOf(ref), request.name, () => ({ vm: vmOf(ref) }) as never);
+            return step(idOf(ref), request.name, () => {
+                known(ref);
+                return { vm: vmOf(ref) } as never;
+            });
         },
         applyCheckpoint: (vmId: string) => step(vmId.toLowerCase(), "apply", () => ({}) as never),
         renameCheckpoint: (vmId: string, _c: string, name: string) => step(vmId.toLowerCase(), `rename ${name}`, () => ({}) as never),
@@ -77,11 +87,22 @@ describe("per-VM ordering (every host, through the composition root)", () => {
         assert.equal(seen.maxInAll, 2);
     });
 
-    it("runs a mutation of a VM named by a name it has not seen alone, then orders by the id it learned", async () => {
+    it("runs a mutation of a VM named by a name it has not seen at once when nothing is in flight: no lookup", async () => {
+        const { host, log } = slowHost();
+        await host.takeCheckpoint({ name: "web" }, { name: "web by name" });
+        assert.deepEqual(log, ["web by name"]);
+    });
+
+    it("looks up a name it has not seen while other VMs' work is in flight, and runs beside them in that VM's turn", async () => {
         const { host, log, seen } = slowHost();
-        await Promise.all([host.takeCheckpoint({ id: B }, { name: "db first" }), host.takeCheckpoint({ name: "WEB" }, { name: "web by name" })]);
-        assert.equal(seen.maxInAll, 1, "the unknown name waited for the VM in flight");
-        assert.deepEqual(log, ["db first", "web by name"]);
+        await Promise.all([
+            host.takeCheckpoint({ id: B }, { name: "db first" }),
+            host.takeCheckpoint({ name: "WEB" }, { name: "web by name" }),
+            host.takeCheckpoint({ id: A }, { name: "web by id" }),
+        ]);
+        assert.equal(seen.maxPerVm, 1, "by name or by id, one VM runs one operation at a time");
+        assert.equal(seen.maxInAll, 3, "the lookup ran beside the work in flight, and web beside db");
+        assert.deepEqual([...log].sort(), ["db first", "getVm", "web by id", "web by name"]);
         log.length = 0;
         seen.maxInAll = 0;
         await Promise.all([
@@ -89,8 +110,24 @@ describe("per-VM ordering (every host, through the composition root)", () => {
             host.takeCheckpoint({ id: A }, { name: "by id" }),
             host.takeCheckpoint({ id: B }, { name: "other" }),
         ]);
-        assert.equal(seen.maxPerVm, 1, "the name now leads to the id: one VM, one at a time");
+        assert.deepEqual(log.slice(0, 2).sort(), ["by name", "other"], "the name now leads to the id: no lookup, the VM's turn in the order asked");
+        assert.equal(seen.maxPerVm, 1);
         assert.equal(seen.maxInAll, 2, "the other VM went alongside");
+    });
+
+    it("runs a mutation by a name the host does not know alone, after the work in flight, and fails in the host's words", async () => {
+        const { host, log } = slowHost();
+        const [db, ghost] = await Promise.allSettled([
+            host.takeCheckpoint({ id: B }, { name: "db first" }),
+            host.takeCheckpoint({ name: "ghost" }, { name: "ghost's" }),
+        ]);
+        assert.equal(db.status, "fulfilled");
+        assert.equal(ghost.status, "rejected");
+        assert.equal((ghost as PromiseRejectedResult).reason.code, "VmNotFound");
+        assert.deepEqual(
+            log.filter((l) => l !== "getVm"),
+            ["db first", "ghost's"],
+        );
     });
 
     it("keeps going after a refused mutation", async () => {

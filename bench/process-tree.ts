@@ -80,7 +80,9 @@ export function watchProcessTree(intervalMs = 100): { stop(): TreeUsage } {
         let sum = 0;
         for (const [pid, s] of descendantsOf(process.pid)) {
             sum += s.rssKb;
-            cpu.set(pid, { seconds: s.cpuSeconds, role: roleOf(s.command) });
+            // A child shows its parent's command line until it execs: keep the role it had once it did.
+            const seen = roleOf(s.command);
+            cpu.set(pid, { seconds: s.cpuSeconds, role: seen === "other" ? (cpu.get(pid)?.role ?? seen) : seen });
         }
         peakKb = Math.max(peakKb, sum);
     };

@@ -19,6 +19,7 @@ import {
     update,
     type Lab,
     type Props,
+    type Provider,
     type State,
 } from "./helpers";
 import { filesIn } from "../lab/helpers";
@@ -455,6 +456,19 @@ describe("Checkpoint against the lab host", () => {
             assert.deepEqual([d.changes, d.replaces], [true, []]);
             await update(checkpointProvider, refreshed!, declared);
             assert.equal(onHost(lab, state.id)!.name, "mine");
+        });
+
+        it("hands back the declaration as the host has it only when it changed since the state was written", async () => {
+            const lab = await labWithWeb01();
+            const state = await create(checkpointProvider, { vmName: "web01", name: "mine" });
+            const provider: Provider = checkpointProvider;
+            const unchanged = await provider.read!(state.id, state.outs);
+            assert.equal(unchanged.inputs, undefined, "nothing drifted: the engine keeps the inputs it has");
+            await renameLabCheckpoint(lab.folder, { name: "web01" }, { id: state.id }, "theirs");
+            const drifted = await provider.read!(state.id, state.outs);
+            assert.equal((drifted.inputs as Props | undefined)?.name, "theirs", "the next preview shows ~ name");
+            const again = await provider.read!(state.id, drifted.props as Props);
+            assert.equal(again.inputs, undefined, "still drifted, already said: the inputs stored by the last refresh stay");
         });
 
         it("follows the parent pointer when a parent is merged away", async () => {

@@ -2,6 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { HostFor } from "../../host";
 import { withoutUndefined } from "../../shared/objects";
 import { checkInputs } from "../shared/check";
+import { inputsIfChanged } from "../shared/read-inputs";
 import { diffCheckpoint } from "./diff";
 import { allKnown, takePreviewFlag, type PreviewMemory } from "../shared/preview";
 import { createCheckpoint, predictCheckpoint, deleteCheckpoint, liveCheckpointDeclaration, readCheckpoint, updateCheckpoint } from "./lifecycle";
@@ -40,7 +41,9 @@ export function checkpointProviderOn(hostFor: HostFor, preview: PreviewMemory): 
             const outs = await readCheckpoint(hostFor(olds.host), id, olds);
             // Inputs as the host has them: a checkpoint renamed out of band shows as `~ name` in the next preview.
             // (Pulumi types ReadResult.inputs as the outputs' type; they are inputs.)
-            return outs ? { id, props: withoutUndefined(outs), inputs: withoutUndefined(liveCheckpointDeclaration(outs)) as unknown as CheckpointOutputs } : {};
+            if (!outs) return {};
+            const live = withoutUndefined(liveCheckpointDeclaration(outs));
+            return { id, props: withoutUndefined(outs), ...inputsIfChanged<CheckpointOutputs>(live, withoutUndefined(liveCheckpointDeclaration(olds))) };
         },
 
         async update(id, olds, news) {

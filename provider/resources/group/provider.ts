@@ -3,6 +3,7 @@ import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import type { HostFor } from "../../host";
 import { withoutUndefined } from "../../shared/objects";
 import { checkInputs } from "../shared/check";
+import { inputsIfChanged } from "../shared/read-inputs";
 import { allKnown, takePreviewFlag, type PreviewMemory } from "../shared/preview";
 import { diffGroup } from "./diff";
 import { createGroup, deleteGroup, liveGroupDeclaration, readGroup, updateGroup } from "./lifecycle";
@@ -45,15 +46,12 @@ export function checkpointGroupProviderOn(hostFor: HostFor, preview: PreviewMemo
         },
 
         async read(id, props) {
-            const outs = await readGroup(hostFor, parseOutputs(props ?? {}));
+            const olds = parseOutputs(props ?? {});
+            const outs = await readGroup(hostFor, olds);
+            if (!outs) return {};
+            const declaration = (o: GroupOutputs) => withoutUndefined({ ...liveGroupDeclaration(o), vms: o.vms.map((m) => withoutUndefined(m)) });
             // (Pulumi types ReadResult.inputs as the outputs' type; they are inputs.)
-            return outs
-                ? {
-                      id,
-                      props: compactGroup(outs),
-                      inputs: withoutUndefined({ ...liveGroupDeclaration(outs), vms: outs.vms.map((m) => withoutUndefined(m)) }) as unknown as GroupOutputs,
-                  }
-                : {};
+            return { id, props: compactGroup(outs), ...inputsIfChanged<GroupOutputs>(declaration(outs), declaration(olds)) };
         },
 
         async update(_id, olds, news) {

@@ -2,6 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { HostFor } from "../../host";
 import { withoutUndefined } from "../../shared/objects";
 import { checkInputs } from "../shared/check";
+import { inputsIfChanged } from "../shared/read-inputs";
 import { warnOnResource } from "../shared/resource-warnings";
 import { diffPolicy } from "./diff";
 import { allKnown, takePreviewFlag, type PreviewMemory } from "../shared/preview";
@@ -47,7 +48,9 @@ export function policyProviderOn(hostFor: HostFor, preview: PreviewMemory): pulu
             const outs = await readPolicy(hostFor(olds.host), olds);
             // Inputs as the host has them: the next preview names what drifted (see liveDeclaration).
             // (Pulumi types ReadResult.inputs as the outputs' type; they are inputs.)
-            return outs ? { id, props: withoutUndefined(outs), inputs: withoutUndefined(liveDeclaration(outs)) as unknown as PolicyOutputs } : {};
+            if (!outs) return {};
+            const live = withoutUndefined(liveDeclaration(outs));
+            return { id, props: withoutUndefined(outs), ...inputsIfChanged<PolicyOutputs>(live, withoutUndefined(liveDeclaration(olds))) };
         },
 
         async update(_id, olds, news) {

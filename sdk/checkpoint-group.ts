@@ -1,7 +1,7 @@
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import type { groupFields, groupMemberShape } from "../provider/resources/group/schema";
 import type { InputsOf } from "./inputs";
-import { quietRegistration } from "./registration";
+import { HyperVResource } from "./resource";
 import groupProvider = require("./providers/checkpoint-group");
 
 /** One VM of a group (fields documented on the provider's groupMemberShape). */
@@ -40,7 +40,7 @@ export interface CheckpointGroupMember {
  * removed again. A new restoreTrigger rolls every VM back in the order of `vms` and, with
  * startAfterRestore, starts them in `startOrder`. Removing it removes every checkpoint (merged).
  */
-export class CheckpointGroup extends pulumi.dynamic.Resource {
+export class CheckpointGroup extends HyperVResource {
     /** One per VM of `vms`, in that order. */
     declare readonly members: pulumi.Output<CheckpointGroupMember[]>;
     declare readonly lastRestoreTime: pulumi.Output<string | null>;
@@ -48,30 +48,18 @@ export class CheckpointGroup extends pulumi.dynamic.Resource {
     declare readonly lastRestoreResult: pulumi.Output<string | null>;
 
     constructor(name: string, args: CheckpointGroupArgs, opts?: pulumi.CustomResourceOptions) {
-        const registration = quietRegistration();
-        try {
-            super(
-                groupProvider,
-                name,
-                {
-                    ...args,
-                    // Where the provider shows its warnings about this group (the engine gives it no URN).
-                    resourceUrn: pulumi.createUrn(name, "pulumi-nodejs:dynamic/hyperv:CheckpointGroup", opts?.parent),
-                    name: args.name ?? name,
-                    members: undefined,
-                    lastRestoreTime: undefined,
-                    lastRestoreResult: undefined,
-                    // Tells the provider's check it runs in a preview, where it predicts what the host will refuse; check drops it.
-                    __hvcpPreview: pulumi.runtime.isDryRun(),
-                },
-                opts,
-                "hyperv",
-                "CheckpointGroup",
-            );
-        } catch (e) {
-            throw registration.withStack(e);
-        } finally {
-            registration.restore();
-        }
+        super(
+            groupProvider,
+            "CheckpointGroup",
+            name,
+            {
+                ...args,
+                name: args.name ?? name,
+                members: undefined,
+                lastRestoreTime: undefined,
+                lastRestoreResult: undefined,
+            },
+            opts,
+        );
     }
 }

@@ -1,8 +1,8 @@
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import type { checkpointFields, CheckpointOutputs } from "../provider/resources/checkpoint/schema";
 import type { vmTargetShape } from "../provider/resources/shared/vm-target";
 import type { InputsOf } from "./inputs";
-import { quietRegistration } from "./registration";
+import { HyperVResource } from "./resource";
 import checkpointProvider = require("./providers/checkpoint");
 
 /** A Checkpoint's arguments; each field's doc lives on the provider's schema (vmTargetShape, checkpointFields). */
@@ -14,7 +14,7 @@ export type CheckpointArgs = InputsOf<typeof vmTargetShape> & InputsOf<typeof ch
  * (its children stay, re-parented). Checkpoints Hyper-V makes itself (automatic, Recovery,
  * Replica) are never touched.
  */
-export class Checkpoint extends pulumi.dynamic.Resource {
+export class Checkpoint extends HyperVResource {
     declare readonly vmId: pulumi.Output<string>;
     declare readonly vmName: pulumi.Output<string>;
     /** The checkpoint's name as last read from the host. */
@@ -36,39 +36,27 @@ export class Checkpoint extends pulumi.dynamic.Resource {
     declare readonly adopted: pulumi.Output<boolean>;
 
     constructor(name: string, args: CheckpointArgs, opts?: pulumi.CustomResourceOptions) {
-        const registration = quietRegistration();
-        try {
-            super(
-                checkpointProvider,
-                name,
-                {
-                    ...args,
-                    // Where the provider shows its warnings about this checkpoint (the engine gives it no URN).
-                    resourceUrn: pulumi.createUrn(name, "pulumi-nodejs:dynamic/hyperv:Checkpoint", opts?.parent),
-                    name: args.name ?? (args.adoptId === undefined ? name : undefined),
-                    vmId: args.vmId,
-                    vmName: args.vmName,
-                    checkpointName: undefined,
-                    kind: undefined,
-                    fellBack: undefined,
-                    holdsMemory: undefined,
-                    vmStateAtCreation: undefined,
-                    snapshotType: undefined,
-                    parentCheckpointId: undefined,
-                    creationTime: undefined,
-                    lastRestoreTime: undefined,
-                    adopted: undefined,
-                    // Tells the provider's check it runs in a preview, where it predicts what the host will refuse; check drops it.
-                    __hvcpPreview: pulumi.runtime.isDryRun(),
-                },
-                opts,
-                "hyperv",
-                "Checkpoint",
-            );
-        } catch (e) {
-            throw registration.withStack(e);
-        } finally {
-            registration.restore();
-        }
+        super(
+            checkpointProvider,
+            "Checkpoint",
+            name,
+            {
+                ...args,
+                name: args.name ?? (args.adoptId === undefined ? name : undefined),
+                vmId: args.vmId,
+                vmName: args.vmName,
+                checkpointName: undefined,
+                kind: undefined,
+                fellBack: undefined,
+                holdsMemory: undefined,
+                vmStateAtCreation: undefined,
+                snapshotType: undefined,
+                parentCheckpointId: undefined,
+                creationTime: undefined,
+                lastRestoreTime: undefined,
+                adopted: undefined,
+            },
+            opts,
+        );
     }
 }

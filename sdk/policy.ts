@@ -1,9 +1,9 @@
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import type { CheckpointType } from "../provider/host/model";
 import type { policyFields, PolicySettings } from "../provider/resources/policy/schema";
 import type { vmTargetShape } from "../provider/resources/shared/vm-target";
 import type { InputsOf } from "./inputs";
-import { quietRegistration } from "./registration";
+import { HyperVResource } from "./resource";
 import policyProvider = require("./providers/policy");
 
 /** Hyper-V's per-VM checkpoint type (`Set-VM -CheckpointType`). */
@@ -20,7 +20,7 @@ export type VmCheckpointPolicyArgs = InputsOf<typeof vmTargetShape> & InputsOf<t
  * managed: they are left as found and reported in the outputs. Destroying the resource puts back
  * the settings the VM had before.
  */
-export class VmCheckpointPolicy extends pulumi.dynamic.Resource {
+export class VmCheckpointPolicy extends HyperVResource {
     /** The VM's id. */
     declare readonly vmId: pulumi.Output<string>;
     /** The VM's name as last read from the host. */
@@ -45,38 +45,26 @@ export class VmCheckpointPolicy extends pulumi.dynamic.Resource {
     declare readonly warning: pulumi.Output<string | null>;
 
     constructor(name: string, args: VmCheckpointPolicyArgs, opts?: pulumi.CustomResourceOptions) {
-        const registration = quietRegistration();
-        try {
-            super(
-                policyProvider,
-                name,
-                {
-                    ...args,
-                    // Where the provider shows its warnings (the engine gives a dynamic provider no URN).
-                    resourceUrn: pulumi.createUrn(name, "pulumi-nodejs:dynamic/hyperv:VmCheckpointPolicy", opts?.parent),
-                    vmId: args.vmId,
-                    vmName: args.vmName,
-                    checkpointType: undefined,
-                    checkpointFileLocation: undefined,
-                    automaticCheckpointsEnabled: undefined,
-                    backupIntegrationEnabled: undefined,
-                    configurationVersion: undefined,
-                    productionCheckpointPossible: undefined,
-                    productionBlockedBy: undefined,
-                    priorSettings: undefined,
-                    fileLocationPending: undefined,
-                    warning: undefined,
-                    // Tells the provider's check it runs in a preview, where it predicts what the host will refuse; check drops it.
-                    __hvcpPreview: pulumi.runtime.isDryRun(),
-                },
-                opts,
-                "hyperv",
-                "VmCheckpointPolicy",
-            );
-        } catch (e) {
-            throw registration.withStack(e);
-        } finally {
-            registration.restore();
-        }
+        super(
+            policyProvider,
+            "VmCheckpointPolicy",
+            name,
+            {
+                ...args,
+                vmId: args.vmId,
+                vmName: args.vmName,
+                checkpointType: undefined,
+                checkpointFileLocation: undefined,
+                automaticCheckpointsEnabled: undefined,
+                backupIntegrationEnabled: undefined,
+                configurationVersion: undefined,
+                productionCheckpointPossible: undefined,
+                productionBlockedBy: undefined,
+                priorSettings: undefined,
+                fileLocationPending: undefined,
+                warning: undefined,
+            },
+            opts,
+        );
     }
 }

@@ -1,0 +1,39 @@
+import * as pulumi from "@pulumi/pulumi";
+import { quietRegistration } from "./registration";
+
+/**
+ * What the package's resources share: they register without Pulumi's promise stacks (see
+ * registration.ts), and each tells its provider where to show warnings and whether it runs in a
+ * preview.
+ */
+export abstract class HyperVResource extends pulumi.dynamic.Resource {
+    constructor(
+        provider: pulumi.dynamic.ResourceProvider,
+        type: "VmCheckpointPolicy" | "Checkpoint" | "CheckpointGroup",
+        name: string,
+        props: pulumi.Inputs,
+        opts: pulumi.CustomResourceOptions | undefined,
+    ) {
+        const registration = quietRegistration();
+        try {
+            super(
+                provider,
+                name,
+                {
+                    ...props,
+                    // Where the provider shows its warnings about this resource (the engine gives a dynamic provider no URN).
+                    resourceUrn: pulumi.createUrn(name, `pulumi-nodejs:dynamic/hyperv:${type}`, opts?.parent),
+                    // Tells the provider's check it runs in a preview, where it predicts what the host will refuse; check drops it.
+                    __hvcpPreview: pulumi.runtime.isDryRun(),
+                },
+                opts,
+                "hyperv",
+                type,
+            );
+        } catch (e) {
+            throw registration.withStack(e);
+        } finally {
+            registration.restore();
+        }
+    }
+}

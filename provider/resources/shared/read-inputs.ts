@@ -1,3 +1,5 @@
+import { isDeepStrictEqual } from "node:util";
+
 /*
  * What `read` hands back as the resource's inputs: the declaration as the host now has it, so that
  * the next preview names what drifted (`~ name`). Only when it differs from the declaration the
@@ -8,5 +10,5 @@
 
 /** `{ inputs: now }` when the host's declaration changed since the state was written, else nothing. */
 export function inputsIfChanged<T>(now: object, before: object): { inputs?: T } {
-    return JSON.stringify(now) === JSON.stringify(before) ? {} : { inputs: now as T };
+    return isDeepStrictEqual(now, before) ? {} : { inputs: now as T };
 }

@@ -11,7 +11,7 @@ import { DEFAULT_MAX_SESSIONS, MAX_SESSIONS_LIMIT } from "./powershell/target";
  *                    ssh://user@host[:port]   PowerShell remoting over SSH (Linux, macOS, Windows)
  *                    winrm://host        PowerShell remoting over WinRM (from Windows only)
  *   hyperv:shell     pwsh | powershell   which PowerShell to start (default: detected)
- *   hyperv:user      user for WinRM (for SSH the address names it)
+ *   hyperv:user      user for WinRM, and for SSH when the address names none
  *   hyperv:keyFile   SSH private key file
  *   hyperv:knownHostsFile  SSH known_hosts file holding the host's key (default: ~/.ssh/known_hosts)
  *   hyperv:password  WinRM password: set it with `pulumi config set --secret hyperv:password`
@@ -70,6 +70,11 @@ export function parseHostAddress(raw: string): HostAddress | string {
     return `"${shown(raw)}" is not a host address: use lab:<folder>, local, ssh://user@host[:port] or winrm://host`;
 }
 
+/** A number of seconds above zero, as `pulumi config set` gives it (text); the example is the default. */
+function seconds(example: string) {
+    return z.coerce.number({ message: `must be a number of seconds, e.g. ${example}` }).positive(`must be more than 0 seconds, e.g. ${example}`);
+}
+
 const stackConfigSchema = z.object({
     host: addressSchema.optional(),
     shell: z.enum(["pwsh", "powershell"]).optional(),
@@ -77,10 +82,10 @@ const stackConfigSchema = z.object({
     keyFile: z.string().min(1).optional(),
     knownHostsFile: z.string().min(1).optional(),
     password: z.string().min(1).optional(),
-    timeoutSeconds: z.coerce.number().positive().default(120),
-    mergeTimeoutSeconds: z.coerce.number().positive().default(1800),
+    timeoutSeconds: seconds("120").default(120),
+    mergeTimeoutSeconds: seconds("1800").default(1800),
     maxSessions: z.coerce
-        .number()
+        .number({ message: `must be a whole number of shells from 1 to ${MAX_SESSIONS_LIMIT}, e.g. ${DEFAULT_MAX_SESSIONS}` })
         .int("must be a whole number of shells")
         .min(1, "must be at least 1 (1 runs every operation on the host one after another)")
         .max(MAX_SESSIONS_LIMIT, `must be at most ${MAX_SESSIONS_LIMIT}, WinRM's default MaxShellsPerUser on a Windows host`)

@@ -62,3 +62,21 @@ describe("stack configuration: hyperv:maxSessions", () => {
         });
     }
 });
+
+describe("stack configuration: a number that is not one is refused in the user's words, naming the key", () => {
+    const refused: [string, string, RegExp][] = [
+        ["hyperv:maxSessions", "abc", /^invalid stack configuration hyperv:maxSessions: must be a whole number of shells from 1 to 30, e\.g\. 4$/],
+        ["hyperv:timeoutSeconds", "0", /^invalid stack configuration hyperv:timeoutSeconds: must be more than 0 seconds, e\.g\. 120$/],
+        ["hyperv:timeoutSeconds", "two minutes", /^invalid stack configuration hyperv:timeoutSeconds: must be a number of seconds, e\.g\. 120$/],
+        ["hyperv:mergeTimeoutSeconds", "-5", /^invalid stack configuration hyperv:mergeTimeoutSeconds: must be more than 0 seconds, e\.g\. 1800$/],
+    ];
+    for (const [key, value, message] of refused) {
+        it(`refuses ${key} ${JSON.stringify(value)} without zod's words`, () => {
+            assert.throws(settings({ "hyperv:host": "local", [key]: value }), (e: Error) => {
+                assert.match(e.message, message);
+                assert.doesNotMatch(e.message, /expected|received|NaN|Too small/);
+                return true;
+            });
+        });
+    }
+});

@@ -279,7 +279,7 @@ export class Shell {
         } catch (e) {
             if (e instanceof ShellCrashed) {
                 const why = spawnError
-                    ? `${executable} could not be started (${spawnError}); install PowerShell or set the shell setting`
+                    ? `${executable} could not be started (${spawnError}); install PowerShell, or name the one to start with \`pulumi config set hyperv:shell pwsh\` (or powershell)`
                     : `${executable} exited at start (${e.message})`;
                 throw this.error("HostUnreachable", why, options);
             }

@@ -217,6 +217,7 @@ describe("the pool of PowerShell shells, against a stand-in shell", function () 
         await assert.rejects(session.invoke(read("x"), reading), (e: unknown) => {
             assert.ok(isHostError(e, "HostUnreachable"), String(e));
             assert.match(e.message, /\/nonexistent\/pwsh/);
+            assert.match(e.message, /`pulumi config set hyperv:shell pwsh`/, "names the setting as the user types it");
             return true;
         });
     });

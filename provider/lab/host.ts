@@ -34,9 +34,13 @@ export class LabHost implements HyperVHost {
     readonly displayName: string;
     readonly folder: string;
 
+    /** A lab has no Get-VM to run: its VMs are listed by its CLI. */
+    private readonly hints: FailureScope["hints"];
+
     constructor(folder: string) {
         this.folder = path.resolve(folder);
         this.displayName = `lab ${this.folder}`;
+        this.hints = { VmNotFound: `check the VM's name or id: \`npx hyperv-lab --lab ${this.folder} show\` lists the lab's VMs` };
     }
 
     async capabilities(): Promise<HostCapabilities> {
@@ -131,7 +135,7 @@ export class LabHost implements HyperVHost {
     private async read<T>(operation: string, run: (doc: LabDocument, scope: FailureScope) => T): Promise<T> {
         await spendTime([{ operation: "read" }], loadLab(this.folder).host.latency);
         const doc = loadLab(this.folder);
-        return run(doc, scopeOf(doc, this.context(operation)));
+        return run(doc, scopeOf(doc, this.context(operation), this.hints));
     }
 
     /**
@@ -140,9 +144,9 @@ export class LabHost implements HyperVHost {
      */
     private mutate<T>(name: string, operation: string, ref: VmRef, run: (doc: LabDocument, tx: Transaction, vm: LabVm, scope: FailureScope) => T): Promise<T> {
         const doc = loadLab(this.folder);
-        const vmId = resolveVm(doc, ref, scopeOf(doc, this.context(operation, "id" in ref ? ref.id : undefined))).id;
+        const vmId = resolveVm(doc, ref, scopeOf(doc, this.context(operation, "id" in ref ? ref.id : undefined), this.hints)).id;
         return updateLab(this.folder, { operation: name, vmId }, (current, tx) => {
-            const scope = scopeOf(current, this.context(operation, "id" in ref ? ref.id : undefined));
+            const scope = scopeOf(current, this.context(operation, "id" in ref ? ref.id : undefined), this.hints);
             return run(current, tx, resolveVm(current, { id: vmId }, scope), scope);
         });
     }

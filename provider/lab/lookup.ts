@@ -5,8 +5,8 @@ import type { LabCheckpoint, LabDocument, LabVm } from "./document";
 import { vmOfId } from "./doc-index";
 import { fail, type FailureScope } from "./refusals";
 
-export function scopeOf(doc: LabDocument, context: ErrorContext): FailureScope {
-    return { language: doc.host.language, context };
+export function scopeOf(doc: LabDocument, context: ErrorContext, hints?: FailureScope["hints"]): FailureScope {
+    return { language: doc.host.language, context, ...(hints ? { hints } : {}) };
 }
 
 export function findVmById(doc: LabDocument, vmId: string, scope: FailureScope): LabVm {

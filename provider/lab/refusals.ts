@@ -10,10 +10,13 @@ import { message, type MessageKey } from "./messages";
 export interface FailureScope {
     language: LabLanguage;
     context: ErrorContext;
+    /** Advice that fits who asked better than the port's default (see LabHost). */
+    hints?: Partial<Record<HostErrorCode, string>>;
 }
 
 function raise(scope: FailureScope, code: HostErrorCode, key: MessageKey, params: Record<string, string | number> = {}): HostError {
-    return new HostError(code, message(scope.language, key, params), scope.context);
+    const hint = scope.hints?.[code];
+    return new HostError(code, message(scope.language, key, params), scope.context, hint === undefined ? {} : { hint });
 }
 
 export const fail = {

@@ -40,7 +40,7 @@ describe("npm start (scripts/demo.sh) on a fresh clone", function () {
             assert.match(out, /\+ 7 created/);
             assert.match(out, /== The host after/);
             assert.match(out, /│ reports\s+│.*│ Disabled\s+│/);
-            assert.match(out, /Before IIS upgrade \[Standard, disk only\]/);
+            assert.match(out, /Before IIS upgrade \[SnapshotType Standard, disk only\]/);
             const doc = readLab(env.HYPERV_DEMO_LAB);
             assert.equal(doc.vms.find((v) => v.name === "linux-build")!.checkpointFileLocation, "E:\\Checkpoints\\linux-build");
             assert.ok(doc.checkpoints.some((c) => c.name === "Before IIS upgrade"));

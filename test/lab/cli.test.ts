@@ -88,7 +88,7 @@ describe("hyperv-lab CLI", () => {
         const took = hypervLab(["--lab", lab, "checkpoint", "take", "db", "nightly backup", "--snapshot-type", "Recovery"]);
         assert.equal(took.status, 0);
         assert.match(took.stdout, /^Took Recovery checkpoint "nightly backup"/);
-        assert.match(hypervLab(["--lab", lab, "show"]).stdout, /nightly backup \[Recovery, disk only\]/);
+        assert.match(hypervLab(["--lab", lab, "show"]).stdout, /nightly backup \[SnapshotType Recovery, disk only\]/);
     });
 
     it("shows a chain of 50 checkpoints in one column, within a terminal's width", () => {
@@ -101,6 +101,72 @@ describe("hyperv-lab CLI", () => {
             .filter((l) => /cp\d+ \[|you are here/.test(l));
         assert.equal(tree.length, 51);
         for (const line of tree) assert.ok(line.length <= 110, `${line.length} columns: ${line}`);
+    });
+
+    it("draws each child below its parent's ● and says what SnapshotType means", () => {
+        const lab = newFolder();
+        hypervLab(["--lab", lab, "init", "--sample"]);
+        const shown = hypervLab(["--lab", lab, "show"]).stdout.split("\n");
+        const column = (text: string) => {
+            const line = shown.find((l) => l.includes(text));
+            assert.ok(line, `no line with ${text} in:\n${shown.join("\n")}`);
+            return line.indexOf(text.startsWith("▶") ? "▶" : "●");
+        };
+        // dev01: "Clean install" has two children, "Tools installed" and "Experiment"; the VM runs on from "Experiment".
+        assert.ok(column("● Tools installed") > column("● Clean install"), "a child is drawn right of its parent");
+        assert.equal(column("● Tools installed"), column("● Experiment"), "siblings share a column");
+        assert.match(shown.find((l) => l.includes("Experiment"))!, /└─● Experiment/);
+        const devNow = shown.findIndex((l) => l.includes("Experiment")) + 1;
+        assert.equal(shown[devNow]!.indexOf("▶"), column("● Experiment"), "the only child sits below its parent's ●, in its column");
+        // web01: one checkpoint, then the VM: a chain, not two siblings.
+        const webCheckpoint = shown.findIndex((l) => l.includes("Before IIS update"));
+        assert.doesNotMatch(shown[webCheckpoint + 1]!, /[└├]/, "an only child is not drawn as a sibling");
+        assert.equal(shown[webCheckpoint + 1]!.indexOf("▶"), shown[webCheckpoint]!.indexOf("●"));
+        assert.match(shown[webCheckpoint]!, /Before IIS update \[SnapshotType Standard, disk only\]/);
+        assert.ok(
+            shown.some((l) => /SnapshotType is Hyper-V's own: Standard for every checkpoint a user takes, production or standard/.test(l)),
+            "the legend says the type shown is Hyper-V's SnapshotType, not production or standard",
+        );
+    });
+
+    it("fails, naming the VM, when show is asked for a VM the lab does not have", () => {
+        const lab = newFolder();
+        hypervLab(["--lab", lab, "init", "--sample"]);
+        const result = hypervLab(["--lab", lab, "show", "sql02"]);
+        assert.equal(result.status, 1);
+        assert.equal(result.stdout, "");
+        assert.match(result.stderr, /^hyperv-lab: no VM named "sql02" on the lab in .*\(its VMs: web01, sql01, /);
+    });
+
+    it("says what vm set changed, from what to what", () => {
+        const lab = newFolder();
+        hypervLab(["--lab", lab, "init", "--sample"]);
+        const set = hypervLab(["--lab", lab, "vm", "set", "sql01", "--checkpoint-type", "Standard", "--automatic-checkpoints", "on"]);
+        assert.equal(set.status, 0, set.stderr);
+        assert.match(set.stdout, /^VM "sql01" \([0-9a-f-]+\): checkpoint type ProductionOnly → Standard; automatic checkpoints off → on\n$/);
+        const again = hypervLab(["--lab", lab, "vm", "set", "sql01", "--checkpoint-type", "Standard"]);
+        assert.match(again.stdout, /^VM "sql01" \([0-9a-f-]+\): nothing changed/);
+    });
+
+    it("prints commander's suggestion whole, on one line", () => {
+        const result = hypervLab(["chekpoint"]);
+        assert.equal(result.status, 1);
+        assert.equal(result.stderr, "error: unknown command 'chekpoint' (Did you mean checkpoint?)\n");
+    });
+
+    it("points at hyperv-lab show, not at Pulumi, for a checkpoint or VM it cannot find", () => {
+        const lab = newFolder();
+        hypervLab(["--lab", lab, "init", "--sample"]);
+        const typo = hypervLab(["--lab", lab, "checkpoint", "apply", "web01", "Before IIS updat"]);
+        assert.equal(typo.status, 1);
+        assert.doesNotMatch(typo.stderr, /pulumi/i);
+        assert.match(
+            typo.stderr,
+            /checkpoint "Before IIS updat".*Check the checkpoint's name or id: `npx hyperv-lab --lab .* show web01` lists the VM's checkpoints\.\n$/,
+        );
+        const vm = hypervLab(["--lab", lab, "vm", "start", "web02"]);
+        assert.doesNotMatch(vm.stderr, /Get-VM/);
+        assert.match(vm.stderr, /`npx hyperv-lab --lab .* show` lists the VMs\.\n$/);
     });
 
     it("fails with one line and a non-zero exit code for an unknown VM", () => {

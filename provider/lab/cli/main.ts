@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError, Option } from "commander";
-import { isHostError } from "../../host/errors";
+import { HostError, isHostError } from "../../host/errors";
 import { isGuid } from "../../host/ids";
 import { checkpointTypeSchema, snapshotTypeSchema, vmStateSchema, type VmRef } from "../../host/model";
 import { labLanguageSchema, labOsSchema } from "../document";
 import { initLab, setHostSettings } from "../init";
 import { inspectLab } from "../inspect";
+import { readLab } from "../store";
 import {
     addVm,
     applyLabCheckpoint,
@@ -24,6 +25,7 @@ import {
 } from "../operator";
 import { latencyProfileSchema, type LatencyProfile } from "../latency";
 import { renderLab } from "./render";
+import { describeVmChange } from "./vm-changes";
 
 /*
  * hyperv-lab: create and drive a simulated Hyper-V host in a folder, as an administrator would on
@@ -89,7 +91,8 @@ const program = new Command("hyperv-lab")
     .description("A simulated Hyper-V host in a folder: create it, change it out of band, inspect it.")
     .addOption(new Option("--lab <folder>", "the lab folder").env("HYPERV_LAB").default(".hyperv-lab"))
     .option("--json", "print JSON instead of text")
-    .configureOutput({ outputError: (text, write) => write(`${text.split("\n")[0]}\n`) });
+    // Commander's errors come on two lines ("unknown command 'sett'", then "(Did you mean set?)"): one line, whole.
+    .configureOutput({ outputError: (text, write) => write(`${text.trim().replace(/\s*\n\s*/g, " ")}\n`) });
 
 program
     .command("init")
@@ -120,7 +123,14 @@ program
         const view = inspectLab(globals(command).lab);
         if (vm !== undefined) {
             const ref = vmRef(vm);
-            view.vms = view.vms.filter((e) => ("id" in ref ? e.vm.id === ref.id.toLowerCase() : e.vm.name.toLowerCase() === ref.name.toLowerCase()));
+            const all = view.vms;
+            view.vms = all.filter((e) => ("id" in ref ? e.vm.id === ref.id.toLowerCase() : e.vm.name.toLowerCase() === ref.name.toLowerCase()));
+            if (view.vms.length === 0) {
+                const names = all.map((e) => e.vm.name).join(", ");
+                throw new Error(
+                    `no VM ${"id" in ref ? "with id" : "named"} "${vm}" on the lab in ${view.folder} (${names ? `its VMs: ${names}` : "it has no VMs"})`,
+                );
+            }
         }
         report(command, view, renderLab(view));
     });
@@ -222,8 +232,11 @@ vmSettingOptions(vm.command("set").description("change a VM's settings or state"
             ...(options.guestBackup !== undefined ? { guestBackupResponding: options.guestBackup } : {}),
             ...(options.memory !== undefined ? { memoryMB: options.memory } : {}),
         };
-        const changed = await setVm(globals(command).lab, vmRef(target), change);
-        report(command, changed, `VM "${changed.name}" (${changed.id}) is ${changed.state}`);
+        const { lab } = globals(command);
+        const before = readLab(lab).vms;
+        const changed = await setVm(lab, vmRef(target), change);
+        const after = readLab(lab).vms.find((v) => v.id === changed.id)!;
+        report(command, changed, describeVmChange(before.find((v) => v.id === changed.id)!, after));
     });
 
 vm.command("write")
@@ -325,7 +338,28 @@ checkpoint
         report(command, { removed: cp }, `Removed checkpoint "${cp}"`);
     });
 
-program.parseAsync(process.argv).catch((e: unknown) => {
+/**
+ * The host's hint for a VM or checkpoint it cannot find is for a program (`Get-VM`, `pulumi
+ * refresh`); at this prompt the way to look is `hyperv-lab show`.
+ */
+function inTheLabsWords(e: unknown): unknown {
+    const lab = program.opts<GlobalOptions>().lab;
+    if (isHostError(e, "VmNotFound")) {
+        return new HostError(e.code, e.detail, e.context, { hint: `check the VM's name or id: \`npx hyperv-lab --lab ${lab} show\` lists the VMs`, cause: e });
+    }
+    if (isHostError(e, "CheckpointNotFound")) {
+        const vm = e.context.vm ?? e.context.vmId ?? "<vm>";
+        const shown = /\s/.test(vm) ? JSON.stringify(vm) : vm;
+        return new HostError(e.code, e.detail, e.context, {
+            hint: `check the checkpoint's name or id: \`npx hyperv-lab --lab ${lab} show ${shown}\` lists the VM's checkpoints`,
+            cause: e,
+        });
+    }
+    return e;
+}
+
+program.parseAsync(process.argv).catch((raised: unknown) => {
+    const e = inTheLabsWords(raised);
     const message = e instanceof Error ? e.message : String(e);
     if (program.opts<GlobalOptions>().json) {
         process.stderr.write(`${JSON.stringify({ error: { code: isHostError(e) ? e.code : "Error", message } })}\n`);

@@ -14,6 +14,7 @@ export function renderLab(view: LabView): string {
     ];
     if (view.vms.length === 0) return [...lines, "", "No virtual machines."].join("\n");
     lines.push(renderVmTable(view), "");
+    if (view.vms.some((e) => e.checkpoints.length > 0)) lines.push(TREE_LEGEND, "");
     for (const entry of view.vms) {
         if (entry.checkpoints.length === 0) continue;
         lines.push(`${entry.vm.name} (${entry.vm.id})`, ...renderCheckpointTree(entry.vm, entry.checkpoints), "");
@@ -47,35 +48,39 @@ function renderVmTable(view: LabView): string {
 }
 
 /**
- * The checkpoint tree, oldest first among siblings, with the VM's current state marked. A chain
- * without branches stays in one column (indenting every link pushed a VM's 50 checkpoints 150
- * columns to the right); only a branch indents.
+ * The checkpoint tree, oldest first, with the VM's current state marked. A child always sits
+ * below its parent's ● in the parent's column: a chain without branches stays in that one column
+ * (indenting every link pushed a VM's 50 checkpoints 150 columns to the right), and the children
+ * of a checkpoint with several hang from it with ├─ and └─, one step further right.
  */
 export function renderCheckpointTree(vm: Vm, checkpoints: Checkpoint[]): string[] {
-    const here = "▶ Now (you are here)";
     const lines: string[] = [];
     const walk = (parentId: string | null, indent: string): void => {
-        const children = checkpoints.filter((c) => c.parentId === parentId);
-        const items: (Checkpoint | "here")[] = [...children];
+        const items: (Checkpoint | "here")[] = checkpoints.filter((c) => c.parentId === parentId);
         if (vm.parentCheckpointId === parentId) items.push("here");
-        const chain = items.length === 1;
+        const branches = items.length > 1;
         items.forEach((item, i) => {
             const last = i === items.length - 1;
-            const branch = `${indent}${last ? "└─ " : "├─ "}`;
+            const at = branches ? `${indent}${last ? "└─" : "├─"}` : indent;
             if (item === "here") {
-                lines.push(`${branch}${here} [${vm.state}]`);
+                lines.push(`${at}▶ Now (you are here) [${vm.state}]`);
                 return;
             }
-            lines.push(`${branch}${describeCheckpoint(item)}`);
-            walk(item.id, chain ? indent : `${indent}${last ? "   " : "│  "}`);
+            lines.push(`${at}● ${describeCheckpoint(item)}`);
+            walk(item.id, branches ? `${indent}${last ? "  " : "│ "}` : indent);
         });
     };
     walk(null, "  ");
     return lines;
 }
 
+/** How to read the trees, said once above them. */
+export const TREE_LEGEND =
+    "Checkpoint trees, oldest first: below each ● in its column comes its child (├─ └─ when it has several). " +
+    "SnapshotType is Hyper-V's own: Standard for every checkpoint a user takes, production or standard (Hyper-V does not record which).";
+
 function describeCheckpoint(cp: Checkpoint): string {
-    const traits = [cp.snapshotType, holdsMemory(cp.vmState) ? `with ${cp.vmState === "Saved" ? "saved" : "memory"} state` : "disk only"];
+    const traits = [`SnapshotType ${cp.snapshotType}`, holdsMemory(cp.vmState) ? `with ${cp.vmState === "Saved" ? "saved" : "memory"} state` : "disk only"];
     if (cp.isAutomatic) traits.push("automatic");
     return `${cp.name} [${traits.join(", ")}] ${cp.creationTime} ${cp.id}`;
 }

@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { addVm, readLab, removeLabCheckpoint, renameLabCheckpoint, type LabEvent } from "../../provider/lab";
-import { opsByName, repoRoot, TestStack } from "./harness";
+import { failureOf, opsByName, repoRoot, TestStack } from "./harness";
 import { freshLab, vmByName } from "./lab-fixture";
 
 const program = path.join(repoRoot, "test", "e2e", "programs", "groups");
@@ -81,6 +81,28 @@ describe("CheckpointGroup through the Pulumi engine", function () {
             /take checkpoint group "before release 42" failed: nothing was taken on any VM[\s\S]*VM "nosuchvm" on host lab .*: refused: /,
         );
         assert.deepEqual(readLab(lab), before);
+    });
+
+    it("preview refuses a VM named twice, once by name and once by id, with the words up refuses it with", async () => {
+        await declare({ release: { ...release, vms: [...release.vms, { vmId: vmByName(lab, "web01").id }] } });
+        const before = readLab(lab);
+        const twice =
+            /take checkpoint group "before release 42" failed: nothing was taken on any VM[\s\S]*VM "web01" \([0-9a-f-]+\) on host lab .*: refused: it is the same VM as vms\[0\] \(named once by name, once by id\)/;
+        const previewed = await failureOf(() => stack.preview());
+        assert.match(previewed, twice);
+        assert.deepEqual(readLab(lab), before, "preview changed nothing");
+        const applied = await failureOf(() => stack.up());
+        assert.match(applied, twice);
+        const report = (output: string) => /take checkpoint group[^\n]*\n(?:\s+- VM [^\n]*\n)+/.exec(output)?.[0];
+        assert.equal(report(previewed), report(applied), "the same report, VM by VM");
+        assert.deepEqual(checkpointsByVm(lab), { web01: [], app01: [], db01: [] });
+    });
+
+    it("names the place in vms of a VM that is not one, instead of the engine's {<nil>}", async () => {
+        await declare({ release: { ...release, vms: [...release.vms, null] } });
+        const message = await failureOf(() => stack.preview());
+        assert.match(message, /resource 'release' has a problem: vms\[3\]: must be a VM: \{ vmName \} or \{ vmId \}, optionally with host and type/);
+        assert.doesNotMatch(message, /<nil>|expected object|received null/);
     });
 
     it("takes one checkpoint per VM, then rolls them back in order and starts them in reverse order", async () => {

@@ -13,6 +13,11 @@ export interface CheckedMember {
     caps: HostCapabilities;
 }
 
+/** Why a VM named a second time (once by name, once by id: check cannot see it) is refused. */
+export function sameVmAs(twin: number): string {
+    return `it is the same VM as vms[${twin}] (named once by name, once by id): a group takes one checkpoint per VM`;
+}
+
 /** The declaration of one VM's checkpoint, in the Checkpoint resource's terms (for its refusal rules). */
 export function checkpointDeclaration(inputs: GroupInputs, member: GroupMember): CheckpointInputs {
     return { ...(member.vmId !== undefined ? { vmId: member.vmId } : { vmName: member.vmName }), name: inputs.name, type: member.type };

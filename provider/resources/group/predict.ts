@@ -3,14 +3,14 @@ import type { PreviewMemory } from "../shared/preview";
 import { warnOnResource } from "../shared/resource-warnings";
 import { vmRefOf } from "../shared/vm-target";
 import { nothingTaken, reasonOf, type MemberOutcome } from "./errors";
-import { pausedForTake, refusalOf, refusalErrorOf, type CheckedMember } from "./plan";
+import { pausedForTake, refusalOf, refusalErrorOf, sameVmAs, type CheckedMember } from "./plan";
 import type { GroupInputs } from "./schema";
 import type { HostOf } from "./take";
 
 /**
  * Preview's prediction for a new group (see shared/preview), from one shared read per VM: fails
  * with the error `up` would give when a VM is certain to be refused (it does not exist, its name
- * is ambiguous, it would pass 50 checkpoints counting what this preview adds, its policy is
+ * is ambiguous, it is named twice (once by name, once by id), it would pass 50 checkpoints counting what this preview adds, its policy is
  * Disabled, it can never make the production-only checkpoint asked for), and warns about what
  * only the moment or the order decides (a VM starting, a guest whose VSS does not answer yet, a
  * VM that only a policy of this stack disables). Changes nothing.
@@ -18,13 +18,22 @@ import type { HostOf } from "./take";
 export async function predictGroup(hostOf: HostOf, preview: PreviewMemory, inputs: GroupInputs): Promise<void> {
     const outcomes: MemberOutcome[] = [];
     const warnings: string[] = [];
+    const seen = new Map<string, number>();
+    let refused = false;
     let certain: unknown;
-    for (const member of inputs.vms) {
+    for (const [index, member] of inputs.vms.entries()) {
         const host = hostOf(member.host);
         const at = { host: host.displayName, vm: member.vmName ?? member.vmId!, checkpoint: inputs.name! };
         let checked: CheckedMember;
         try {
             const listing = await preview.read(host, vmRefOf(member));
+            const twin = seen.get(`${host.displayName}\n${listing.vm.id}`);
+            if (twin !== undefined) {
+                refused = true;
+                outcomes.push({ ...at, vm: listing.vm.name, vmId: listing.vm.id, outcome: `refused: ${sameVmAs(twin)}` });
+                continue;
+            }
+            seen.set(`${host.displayName}\n${listing.vm.id}`, index);
             const declaredType = preview.declaredPolicy(host, listing.vm.id);
             const vm = declaredType !== undefined ? { ...listing.vm, checkpointType: declaredType } : listing.vm;
             // Only the count matters to the 50 limit: the checkpoints this preview takes first stand in as copies.
@@ -46,14 +55,16 @@ export async function predictGroup(hostOf: HostOf, preview: PreviewMemory, input
                 outcomes.push({ ...at, vm: vm.name, vmId: vm.id, outcome: "checked: nothing taken" });
                 continue;
             }
+            refused = true;
             certain ??= refusal;
             outcomes.push({ ...at, vm: vm.name, vmId: vm.id, outcome: `refused: ${refusalOf(inputs, checked)}` });
         } catch (e) {
+            refused = true;
             certain ??= e;
             outcomes.push({ ...at, outcome: `refused: ${reasonOf(e)}` });
         }
     }
-    if (certain !== undefined) {
+    if (refused) {
         throw nothingTaken(inputs.name!, outcomes, certain);
     }
     if (warnings.length > 0) {

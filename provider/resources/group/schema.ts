@@ -13,7 +13,9 @@ export const groupMemberShape = {
     /** "production", "productionOnly" or "standard" for this VM's checkpoint only; unset: the VM's policy decides. */
     type: checkpointTypeArgSchema.optional(),
 };
-export const groupMemberSchema = z.object(groupMemberShape).superRefine((value, ctx) => requireOneVm(value, ctx));
+export const groupMemberSchema = z
+    .object(groupMemberShape, { message: "must be a VM: { vmName } or { vmId }, optionally with host and type" })
+    .superRefine((value, ctx) => requireOneVm(value, ctx));
 export type GroupMember = z.infer<typeof groupMemberSchema>;
 
 /**

@@ -5,7 +5,7 @@ import { explainRefusal } from "../shared/refusals";
 import { warnOnResource } from "../shared/resource-warnings";
 import { vmRefOf } from "../shared/vm-target";
 import { CheckpointGroupError, nothingTaken, reasonOf, type MemberOutcome } from "./errors";
-import { checkpointDeclaration, declaredOf, memberOutput, refusalOf, takeRequest, type CheckedMember } from "./plan";
+import { checkpointDeclaration, declaredOf, memberOutput, refusalOf, sameVmAs, takeRequest, type CheckedMember } from "./plan";
 import type { GroupInputs, GroupOutputs } from "./schema";
 
 /** The host a VM of the group lives on: its own `host`, else the stack's. */
@@ -48,10 +48,7 @@ async function checkEveryVm(hostOf: HostOf, inputs: GroupInputs): Promise<Checke
         const key = `${read.value.hostName}\n${vm.id}`;
         const twin = seen.get(key);
         seen.set(key, twin ?? i);
-        const why =
-            twin !== undefined
-                ? `it is the same VM as vms[${twin}] (named once by name, once by id): a group takes one checkpoint per VM`
-                : refusalOf(inputs, read.value);
+        const why = twin !== undefined ? sameVmAs(twin) : refusalOf(inputs, read.value);
         if (why === null) return { ...at, outcome: "checked: nothing taken" };
         refused = true;
         return { ...at, outcome: `refused: ${why}` };

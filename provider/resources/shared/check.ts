@@ -6,12 +6,19 @@ export interface CheckFailure {
     reason: string;
 }
 
-/** zod issues as the engine's check failures: the field, what is wrong, and the fix. */
-export function checkFailures(error: z.ZodError): CheckFailure[] {
-    return error.issues.map((issue) => ({
-        property: issue.path.length ? issue.path.map(String).join(".") : "(resource)",
-        reason: issue.message,
-    }));
+/**
+ * zod issues as the engine's check failures: the field, what is wrong, and the fix. The engine
+ * shows a failure as "property <p> value <v> has a problem: <reason>", looking <p> up among the
+ * top-level inputs only: for a path inside one (vms.2) it would show `value {<nil>}` whatever the
+ * value is. So a nested failure goes to the resource, and its reason names the place (vms[2]).
+ */
+export function checkFailures(issues: readonly z.core.$ZodIssue[]): CheckFailure[] {
+    return issues.map((issue) => {
+        if (issue.path.length === 1) return { property: String(issue.path[0]), reason: issue.message };
+        if (issue.path.length === 0) return { property: "", reason: issue.message };
+        const place = issue.path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join("");
+        return { property: "", reason: issue.message.startsWith(place) ? issue.message : `${place}: ${issue.message}` };
+    });
 }
 
 /** An input the engine has not resolved yet (a preview with unknown values): Pulumi's own sentinel. */
@@ -34,7 +41,7 @@ export function checkInputs(
     const known = Object.fromEntries(Object.entries(news).filter(([k]) => !unknownFields.has(k)));
     const parsed = (unknownFields.size > 0 ? z.object(shape) : schema).safeParse(known);
     if (!parsed.success) {
-        const failures = checkFailures(parsed.error).filter((f) => !unknownFields.has(f.property.split(".")[0]!));
+        const failures = checkFailures(parsed.error.issues.filter((issue) => !unknownFields.has(String(issue.path[0]))));
         if (failures.length > 0) return { failures };
     }
     return { inputs: news };

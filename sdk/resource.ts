@@ -25,6 +25,8 @@ export abstract class HyperVResource extends pulumi.dynamic.Resource {
                     resourceUrn: pulumi.createUrn(name, `pulumi-nodejs:dynamic/hyperv:${type}`, opts?.parent),
                     // Tells the provider's check it runs in a preview, where it predicts what the host will refuse; check drops it.
                     __hvcpPreview: pulumi.runtime.isDryRun(),
+                    // What this resource dependsOn, which check cannot see otherwise (see provider/resources/shared/preview.ts); check drops it.
+                    __hvcpDependsOn: dependencyUrns(opts?.dependsOn),
                 },
                 opts,
                 "hyperv",
@@ -36,4 +38,13 @@ export abstract class HyperVResource extends pulumi.dynamic.Resource {
             registration.restore();
         }
     }
+}
+
+/**
+ * The URNs of the resources `dependsOn` names directly. A promise or output of resources is left
+ * out: the engine still orders by it, but the provider cannot know, so preview stays cautious.
+ */
+function dependencyUrns(dependsOn: pulumi.CustomResourceOptions["dependsOn"]): pulumi.Input<string[]> {
+    const listed: unknown[] = dependsOn === undefined ? [] : Array.isArray(dependsOn) ? dependsOn : [dependsOn];
+    return pulumi.all(listed.filter((d): d is pulumi.Resource => pulumi.Resource.isInstance(d)).map((r) => r.urn));
 }

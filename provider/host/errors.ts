@@ -62,6 +62,8 @@ export interface HostErrorOptions {
     hint?: string;
     /** The failure this one reports in other words, kept whole for whoever debugs it. */
     cause?: unknown;
+    /** Preview's prediction of this failure: nothing was attempted, so it "would fail". */
+    predicted?: boolean;
 }
 
 /** A failure on a Hyper-V host, with the host, VM and checkpoint it concerns and what to do. */
@@ -71,16 +73,19 @@ export class HostError extends Error {
     readonly detail: string;
     readonly context: ErrorContext;
     readonly hint: string;
+    readonly predicted: boolean;
     readonly [brand] = true;
 
     constructor(code: HostErrorCode, detail: string, context: ErrorContext, options: HostErrorOptions = {}) {
         const hint = options.hint ?? hints[code];
-        super(formatMessage(detail, context, hint), options.cause === undefined ? undefined : { cause: options.cause });
+        const predicted = options.predicted === true;
+        super(formatMessage(detail, context, hint, predicted), options.cause === undefined ? undefined : { cause: options.cause });
         this.name = `${code}Error`;
         this.code = code;
         this.detail = detail;
         this.context = context;
         this.hint = hint;
+        this.predicted = predicted;
     }
 
     /** A HostError from any copy of this package, optionally with this code. */
@@ -94,11 +99,11 @@ function named(what: string, name: string | undefined, id: string | undefined): 
     return [what, name ? `"${name}"` : undefined, id ? `(${id})` : undefined].filter(Boolean).join(" ");
 }
 
-function formatMessage(detail: string, context: ErrorContext, hint: string): string {
+function formatMessage(detail: string, context: ErrorContext, hint: string, predicted: boolean): string {
     const where = [`host ${context.host}`];
     if (context.vm || context.vmId) where.push(named("VM", context.vm, context.vmId));
     if (context.checkpoint || context.checkpointId) where.push(named("checkpoint", context.checkpoint, context.checkpointId));
-    const op = context.operation ? `${context.operation} failed on ` : "";
+    const op = context.operation ? `${context.operation} ${predicted ? "would fail" : "failed"} on ` : "";
     return `${op}${where.join(", ")}: ${detail.trim().replace(/\.+$/, "")}. ${capitalise(hint)}.`;
 }
 

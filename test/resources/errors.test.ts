@@ -47,7 +47,7 @@ describe("resource errors reach the user as one readable line", () => {
         assert.match(
             message,
             new RegExp(
-                `^take checkpoint failed on host lab ${escapeRegExp(lab.folder)}: .*"db01".*\\. Check the VM name or id \\(Get-VM on the host lists them\\)\\.$`,
+                `^take checkpoint failed on host lab ${escapeRegExp(lab.folder)}: .*"db01".*\\. Check the VM's name or id: \`npx hyperv-lab --lab ${escapeRegExp(lab.folder)} show\` lists the lab's VMs\\.$`,
             ),
         );
     });

@@ -243,7 +243,7 @@ describe("VmCheckpointPolicy against the lab host", () => {
 
         it("names the VM and what to do when no VM has the name", async () => {
             const lab = await labWith([{ name: "web01" }]);
-            const message = await failsWith(() => create(policyProvider, { vmName: "web99", type: "standard" }), /web99/, /Check the VM name or id/);
+            const message = await failsWith(() => create(policyProvider, { vmName: "web99", type: "standard" }), /web99/, /Check the VM's name or id/);
             assertOneReadableLine(message, lab);
         });
 

@@ -84,9 +84,9 @@ describe("preview's check predicts from one host read per VM", () => {
         ]);
         await assert.rejects(
             check(checkpointProvider, { vmName: "off", name: "a" }, true),
-            /take checkpoint failed on .*the VM's checkpoint policy is Disabled/,
+            /take checkpoint would fail on .*the VM's checkpoint policy is Disabled/,
         );
-        await assert.rejects(check(checkpointProvider, { vmName: "nowhere", name: "a" }, true), /take checkpoint failed on .*nowhere/);
+        await assert.rejects(check(checkpointProvider, { vmName: "nowhere", name: "a" }, true), /take checkpoint would fail on .*nowhere/);
         const result = await check(checkpointProvider, { vmName: "busy", name: "a" }, true);
         assert.deepEqual(result.inputs, { vmName: "busy", name: "a" });
         // A policy of this preview that re-enables checkpoints counts.
@@ -101,7 +101,7 @@ describe("preview's check predicts from one host read per VM", () => {
         const written = await stderrOf(() => check(checkpointProvider, { vmName: "vm1", name: "a" }, true));
         assert.match(
             written,
-            /warning: hyperv-checkpoints: take checkpoint failed on .*the VM's checkpoint policy is Disabled.*the stack's VmCheckpointPolicy disables it/,
+            /warning: hyperv-checkpoints: take checkpoint would fail on .*the VM's checkpoint policy is Disabled.*the stack's VmCheckpointPolicy disables it/,
         );
     });
 

@@ -1,10 +1,12 @@
 import { HostError, isHostError, permanentProductionBlocker, type Checkpoint, type HyperVHost, type TakenCheckpoint, type VmWithCheckpoints } from "../../host";
 import { explainRefusal } from "../shared/refusals";
 import { vmRefOf } from "../shared/vm-target";
-import { asOperation, type PreviewMemory } from "../shared/preview";
+import { asOperation, asPrediction, type PreviewMemory } from "../shared/preview";
 import { warnOnResource } from "../shared/resource-warnings";
+import { asStackOverLimit } from "../shared/stack-limit";
 import { diffCheckpoint } from "./diff";
 import { refuseAdoption } from "./adoption-guard";
+import { withFittingAdvice } from "./disabled-advice";
 import { hyperVTypeOf } from "./hyperv-type";
 import { adoptedOutputs, refreshedOutputs, takenOutputs } from "./outputs";
 import { explainRefusedTake } from "./refused-take";
@@ -14,12 +16,19 @@ import type { CheckpointInputs, CheckpointOutputs } from "./schema";
  * Takes a new checkpoint in one host call (the host refuses, before changing anything, what
  * Hyper-V would refuse), or takes over an existing one by id (adoptId).
  */
-export async function createCheckpoint(host: HyperVHost, inputs: CheckpointInputs): Promise<{ id: string; outs: CheckpointOutputs }> {
+export async function createCheckpoint(
+    host: HyperVHost,
+    inputs: CheckpointInputs,
+    dependsOn: readonly string[] = [],
+): Promise<{ id: string; outs: CheckpointOutputs }> {
     if (inputs.adoptId !== undefined) return adoptCheckpoint(host, inputs, inputs.adoptId);
     const ref = vmRefOf(inputs);
     const request = { name: inputs.name!, ...(inputs.type !== undefined ? { temporaryType: hyperVTypeOf[inputs.type] } : {}) };
     const taken = await host.takeCheckpoint(ref, request).catch(async (refusal: unknown) => {
-        throw await explainRefusal(host, ref, refusal, ({ vm, checkpoints }, caps) => explainRefusedTake(inputs, vm, checkpoints, caps, host.displayName));
+        const explained = await explainRefusal(host, ref, refusal, ({ vm, checkpoints }, caps) =>
+            explainRefusedTake(inputs, vm, checkpoints, caps, host.displayName),
+        );
+        throw withFittingAdvice(explained, dependsOn);
     });
     await warnOfNamesakes(taken, inputs.resourceUrn);
     return { id: taken.checkpoint.id, outs: takenOutputs(inputs, taken) };
@@ -131,9 +140,9 @@ export function liveCheckpointDeclaration(outs: CheckpointOutputs): Record<strin
  * explains its refusals with: a VM that does not exist or whose name is ambiguous, a VM already at
  * 50 checkpoints (counting the ones this preview adds to it first), a Disabled policy (as a policy
  * of this preview declares it, else as the host has it; disabled by that policy alone only warns,
- * since without dependsOn `up` may take the checkpoint first), production-only on a VM that can never
- * make production checkpoints. What only the moment decides (a VM starting, a guest whose VSS
- * does not answer yet) is a warning. Changes nothing.
+ * unless the checkpoint dependsOn it, since otherwise `up` may take the checkpoint first),
+ * production-only on a VM that can never make production checkpoints. What only the moment
+ * decides (a VM starting, a guest whose VSS does not answer yet) is a warning. Changes nothing.
  */
 export async function predictCheckpoint(host: HyperVHost, preview: PreviewMemory, inputs: CheckpointInputs): Promise<void> {
     const ref = vmRefOf(inputs);
@@ -153,22 +162,26 @@ export async function predictCheckpoint(host: HyperVHost, preview: PreviewMemory
     // Disabled only by a policy of this stack: certain only if the policy applies first (dependsOn),
     // which check cannot see; without it `up` may take the checkpoint before. A warning, as for the
     // governance rule hyperv-no-checkpoints-on-disabled-vms, which still gets to judge it.
-    const disabledByStackOnly = declaredType === "Disabled" && listing.vm.checkpointType !== "Disabled";
+    const dependsOn = preview.dependsOnOf(inputs.resourceUrn);
+    const policyUrn = preview.declaringPolicy(host, listing.vm.id)?.urn;
+    const afterThePolicy = policyUrn !== undefined && dependsOn.includes(policyUrn);
+    const disabledByStackOnly = declaredType === "Disabled" && listing.vm.checkpointType !== "Disabled" && !afterThePolicy;
     // Only the count matters to the 50 limit: the checkpoints this preview takes first stand in as copies.
     const planned = preview.plannedCreates(host, vm.id);
     const checkpoints = [...listing.checkpoints, ...Array.from({ length: planned }, () => undefined as unknown as Checkpoint)];
     try {
         explainRefusedTake(inputs, vm, checkpoints, await host.capabilities(), host.displayName);
     } catch (e) {
+        const predicted = asPrediction(asStackOverLimit(e, listing.checkpoints.length, planned)) as Error;
         if (disabledByStackOnly && isHostError(e, "CheckpointsDisabled")) {
             await warnOnResource(
                 inputs.resourceUrn,
-                `${e.message} (the stack's VmCheckpointPolicy disables it: \`pulumi up\` fails this way if the policy applies first)`,
+                `${predicted.message} (the stack's VmCheckpointPolicy disables it: \`pulumi up\` fails this way if the policy applies first)`,
             );
         } else {
             const transient = isHostError(e, "InvalidVmState") || (isHostError(e, "ProductionUnavailable") && permanentProductionBlocker(vm) === null);
-            if (!transient) throw e;
-            await warnOnResource(inputs.resourceUrn, `${(e as Error).message} (\`pulumi up\` fails the same way unless this changes before it runs)`);
+            if (!transient) throw withFittingAdvice(predicted, dependsOn);
+            await warnOnResource(inputs.resourceUrn, `${predicted.message} (\`pulumi up\` fails the same way unless this changes before it runs)`);
         }
     }
     preview.planCreate(host, vm.id);

@@ -4,7 +4,7 @@ import { withoutUndefined } from "../../shared/objects";
 import { checkInputs } from "../shared/check";
 import { inputsIfChanged } from "../shared/read-inputs";
 import { diffCheckpoint } from "./diff";
-import { allKnown, takePreviewFlag, type PreviewMemory } from "../shared/preview";
+import { allKnown, asPrediction, takeHiddenInputs, type PreviewMemory } from "../shared/preview";
 import { createCheckpoint, predictCheckpoint, deleteCheckpoint, liveCheckpointDeclaration, readCheckpoint, updateCheckpoint } from "./lifecycle";
 import { checkpointInputsSchema, checkpointOutputsSchema, type CheckpointOutputs } from "./schema";
 
@@ -16,11 +16,14 @@ export function checkpointProviderOn(hostFor: HostFor, preview: PreviewMemory): 
     return {
         async check(olds, given) {
             // In preview (and only there) a new checkpoint is predicted against the host: see shared/preview.
-            const { news, preview: inPreview } = takePreviewFlag(given);
+            const { news, preview: inPreview, dependsOn } = takeHiddenInputs(given);
+            preview.recordDependsOn(typeof news.resourceUrn === "string" ? news.resourceUrn : undefined, dependsOn);
             const checked = checkInputs(checkpointInputsSchema, checkpointInputsSchema.shape, news);
             if (inPreview && "inputs" in checked && Object.keys(olds).length === 0 && allKnown(news)) {
                 const inputs = parseInputs(news);
-                await predictCheckpoint(hostFor(inputs.host), preview, inputs);
+                await predictCheckpoint(hostFor(inputs.host), preview, inputs).catch((e: unknown) => {
+                    throw asPrediction(e);
+                });
             }
             return checked;
         },
@@ -32,7 +35,7 @@ export function checkpointProviderOn(hostFor: HostFor, preview: PreviewMemory): 
 
         async create(news) {
             const inputs = parseInputs(news);
-            const { id, outs } = await createCheckpoint(hostFor(inputs.host), inputs);
+            const { id, outs } = await createCheckpoint(hostFor(inputs.host), inputs, preview.dependsOnOf(inputs.resourceUrn));
             return { id, outs: withoutUndefined(outs) };
         },
 

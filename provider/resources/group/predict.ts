@@ -1,6 +1,7 @@
 import { isHostError, permanentProductionBlocker, type Checkpoint } from "../../host";
 import type { PreviewMemory } from "../shared/preview";
 import { warnOnResource } from "../shared/resource-warnings";
+import { asStackOverLimit } from "../shared/stack-limit";
 import { vmRefOf } from "../shared/vm-target";
 import { nothingTaken, reasonOf, type MemberOutcome } from "./errors";
 import { pausedForTake, refusalOf, refusalErrorOf, sameVmAs, type CheckedMember } from "./plan";
@@ -37,7 +38,8 @@ export async function predictGroup(hostOf: HostOf, preview: PreviewMemory, input
             const declaredType = preview.declaredPolicy(host, listing.vm.id);
             const vm = declaredType !== undefined ? { ...listing.vm, checkpointType: declaredType } : listing.vm;
             // Only the count matters to the 50 limit: the checkpoints this preview takes first stand in as copies.
-            const planned = Array.from({ length: preview.plannedCreates(host, vm.id) }, () => undefined as unknown as Checkpoint);
+            const plannedBefore = preview.plannedCreates(host, vm.id);
+            const planned = Array.from({ length: plannedBefore }, () => undefined as unknown as Checkpoint);
             checked = {
                 member,
                 hostName: host.displayName,
@@ -45,7 +47,7 @@ export async function predictGroup(hostOf: HostOf, preview: PreviewMemory, input
                 caps: await host.capabilities(),
             };
             preview.planCreate(host, vm.id);
-            const refusal = refusalErrorOf(inputs, checked);
+            const refusal = asStackOverLimit(refusalErrorOf(inputs, checked), listing.checkpoints.length, plannedBefore);
             const disabledByStackOnly = declaredType === "Disabled" && listing.vm.checkpointType !== "Disabled" && isHostError(refusal, "CheckpointsDisabled");
             const transient =
                 isHostError(refusal, "InvalidVmState") ||
@@ -57,7 +59,12 @@ export async function predictGroup(hostOf: HostOf, preview: PreviewMemory, input
             }
             refused = true;
             certain ??= refusal;
-            outcomes.push({ ...at, vm: vm.name, vmId: vm.id, outcome: `refused: ${refusalOf(inputs, checked)}` });
+            outcomes.push({
+                ...at,
+                vm: vm.name,
+                vmId: vm.id,
+                outcome: `refused: ${isHostError(refusal, "CheckpointLimit") ? reasonOf(refusal) : refusalOf(inputs, checked)}`,
+            });
         } catch (e) {
             refused = true;
             certain ??= e;

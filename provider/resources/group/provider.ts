@@ -4,7 +4,7 @@ import type { HostFor } from "../../host";
 import { withoutUndefined } from "../../shared/objects";
 import { checkInputs } from "../shared/check";
 import { inputsIfChanged } from "../shared/read-inputs";
-import { allKnown, takePreviewFlag, type PreviewMemory } from "../shared/preview";
+import { allKnown, takeHiddenInputs, type PreviewMemory } from "../shared/preview";
 import { diffGroup } from "./diff";
 import { createGroup, deleteGroup, liveGroupDeclaration, readGroup, updateGroup } from "./lifecycle";
 import { predictGroup } from "./predict";
@@ -23,7 +23,8 @@ export function checkpointGroupProviderOn(hostFor: HostFor, preview: PreviewMemo
     return {
         async check(olds, given) {
             // In preview (and only there) a new group is predicted against the host: see shared/preview.
-            const { news, preview: inPreview } = takePreviewFlag(given);
+            const { news, preview: inPreview, dependsOn } = takeHiddenInputs(given);
+            preview.recordDependsOn(typeof news.resourceUrn === "string" ? news.resourceUrn : undefined, dependsOn);
             // A value not known yet inside the list (a VM name from another resource's output) makes
             // the whole list unknown to the check: it is judged again once every value is known.
             const vmsUnknown = JSON.stringify(news.vms ?? null).includes(unknownValue);

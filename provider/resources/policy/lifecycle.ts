@@ -165,5 +165,5 @@ export async function predictPolicy(host: HyperVHost, preview: PreviewMemory, in
             `VM "${vm.name}" (${vm.id}): ${pendingLocationWarning(vm.checkpointFileLocation, inputs.fileLocation, checkpoints)}`,
         );
     }
-    preview.declarePolicy(host, vm.id, desiredCheckpointType(inputs, vm.checkpointType));
+    preview.declarePolicy(host, vm.id, desiredCheckpointType(inputs, vm.checkpointType), inputs.resourceUrn);
 }

@@ -5,7 +5,7 @@ import { checkInputs } from "../shared/check";
 import { inputsIfChanged } from "../shared/read-inputs";
 import { warnOnResource } from "../shared/resource-warnings";
 import { diffPolicy } from "./diff";
-import { allKnown, takePreviewFlag, type PreviewMemory } from "../shared/preview";
+import { allKnown, asPrediction, takeHiddenInputs, type PreviewMemory } from "../shared/preview";
 import { applyPolicy, predictPolicy, liveDeclaration, readPolicy, restorePolicy } from "./lifecycle";
 import { policyInputsSchema, policyOutputsSchema, type PolicyInputs, type PolicyOutputs } from "./schema";
 
@@ -22,11 +22,14 @@ export function policyProviderOn(hostFor: HostFor, preview: PreviewMemory): pulu
     return {
         async check(olds, given) {
             // In preview (and only there) the declaration is predicted against the host: see shared/preview.
-            const { news, preview: inPreview } = takePreviewFlag(given);
+            const { news, preview: inPreview, dependsOn } = takeHiddenInputs(given);
+            preview.recordDependsOn(typeof news.resourceUrn === "string" ? news.resourceUrn : undefined, dependsOn);
             const checked = checkInputs(policyInputsSchema, policyInputsSchema.shape, news);
             if (inPreview && "inputs" in checked && allKnown(news)) {
                 const inputs = parseInputs(news);
-                await predictPolicy(hostFor(inputs.host), preview, inputs, Object.keys(olds).length > 0);
+                await predictPolicy(hostFor(inputs.host), preview, inputs, Object.keys(olds).length > 0).catch((e: unknown) => {
+                    throw asPrediction(e);
+                });
             }
             return checked;
         },

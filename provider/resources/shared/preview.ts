@@ -14,12 +14,17 @@ import { isUnknown } from "./check";
  */
 
 export const PREVIEW_FLAG = "__hvcpPreview";
+/**
+ * The URNs of the resources a resource's `dependsOn` names, added by the SDK beside the flag: check
+ * cannot see the engine's dependencies, and a Checkpoint that depends on the policy disabling its
+ * VM is refused for certain (that policy applies first), not only perhaps.
+ */
+export const DEPENDS_ON = "__hvcpDependsOn";
 
-/** The inputs without the flag, and whether this check runs in a preview. */
-export function takePreviewFlag(news: Record<string, unknown>): { news: Record<string, unknown>; preview: boolean } {
-    if (!(PREVIEW_FLAG in news)) return { news, preview: false };
-    const { [PREVIEW_FLAG]: flag, ...rest } = news;
-    return { news: rest, preview: flag === true };
+/** The inputs without the SDK's hidden ones, whether this check runs in a preview, and the URNs the resource dependsOn. */
+export function takeHiddenInputs(news: Record<string, unknown>): { news: Record<string, unknown>; preview: boolean; dependsOn: string[] } {
+    const { [PREVIEW_FLAG]: flag, [DEPENDS_ON]: dependsOn, ...rest } = news;
+    return { news: rest, preview: flag === true, dependsOn: Array.isArray(dependsOn) ? dependsOn.filter((u): u is string => typeof u === "string") : [] };
 }
 
 /** Whether every input a prediction needs is known (none is the engine's unknown sentinel). */
@@ -27,11 +32,17 @@ export function allKnown(news: Record<string, unknown>): boolean {
     return !Object.values(news).some(isUnknown);
 }
 
+/** A policy of this preview: the type it declares, and its resource's URN (undefined: the SDK gave none). */
+export interface DeclaredPolicy {
+    type: CheckpointType;
+    urn: string | undefined;
+}
+
 interface PreviewState {
     /** One read per VM: by "id:<id>" or "name:<name>" per host. */
     reads: Map<string, Promise<VmWithCheckpoints>>;
     /** The checkpoint type a policy of this preview declares, per VM id. */
-    policies: Map<string, CheckpointType>;
+    policies: Map<string, DeclaredPolicy>;
     /** Checkpoints this preview creates, per VM id. */
     creates: Map<string, number>;
 }
@@ -41,6 +52,8 @@ const refKey = (ref: VmRef) => ("id" in ref ? `id:${ref.id.toLowerCase()}` : `na
 /** What one preview has learned so far, per host. The composition root keeps one per process. */
 export class PreviewMemory {
     private readonly states = new Map<string, PreviewState>();
+    /** What each resource dependsOn, by its URN, as its last check was told (preview and `up` alike). */
+    private readonly dependencies = new Map<string, string[]>();
 
     private stateOf(host: HyperVHost): PreviewState {
         let state = this.states.get(host.displayName);
@@ -54,6 +67,17 @@ export class PreviewMemory {
     /** For tests and benchmarks that run several previews in one process. */
     forget(): void {
         this.states.clear();
+        this.dependencies.clear();
+    }
+
+    /** Records what the resource `urn` dependsOn (check runs before the create it explains, in the same process). */
+    recordDependsOn(urn: string | undefined, dependsOn: string[]): void {
+        if (urn !== undefined) this.dependencies.set(urn, dependsOn);
+    }
+
+    /** The URNs the resource `urn` dependsOn, as its check recorded them. */
+    dependsOnOf(urn: string | undefined): string[] {
+        return (urn !== undefined ? this.dependencies.get(urn) : undefined) ?? [];
     }
 
     /**
@@ -79,14 +103,19 @@ export class PreviewMemory {
     }
 
     /** Records the checkpoint type a policy of this preview declares for a VM (undefined: left as is). */
-    declarePolicy(host: HyperVHost, vmId: string, type: CheckpointType | undefined): void {
+    declarePolicy(host: HyperVHost, vmId: string, type: CheckpointType | undefined, urn: string | undefined): void {
         const { policies } = this.stateOf(host);
         if (type === undefined) policies.delete(vmId.toLowerCase());
-        else policies.set(vmId.toLowerCase(), type);
+        else policies.set(vmId.toLowerCase(), { type, urn });
     }
 
     /** The type a policy of this preview declares for the VM, if one ran. */
     declaredPolicy(host: HyperVHost, vmId: string): CheckpointType | undefined {
+        return this.stateOf(host).policies.get(vmId.toLowerCase())?.type;
+    }
+
+    /** The policy of this preview that declares the VM's type, if one ran. */
+    declaringPolicy(host: HyperVHost, vmId: string): DeclaredPolicy | undefined {
         return this.stateOf(host).policies.get(vmId.toLowerCase());
     }
 
@@ -99,6 +128,15 @@ export class PreviewMemory {
         const { creates } = this.stateOf(host);
         creates.set(vmId.toLowerCase(), (creates.get(vmId.toLowerCase()) ?? 0) + 1);
     }
+}
+
+/**
+ * A failure preview predicts, in the words `up` fails with, framed as what `up` would do: preview
+ * attempted nothing ("take checkpoint would fail on host …").
+ */
+export function asPrediction(e: unknown): unknown {
+    if (!isHostError(e) || e.predicted) return e;
+    return new HostError(e.code, e.detail, e.context, { hint: e.hint, cause: e.cause ?? e, predicted: true });
 }
 
 /**

@@ -32,7 +32,7 @@ export type HostErrorCode =
 const hints: Record<HostErrorCode, string> = {
     VmNotFound: "check the VM name or id (Get-VM on the host lists them)",
     AmbiguousVmName: "several VMs share this name: use vmId with one of the ids listed",
-    CheckpointNotFound: "the checkpoint was removed outside Pulumi: run `pulumi refresh` to forget it",
+    CheckpointNotFound: "the checkpoint was removed outside Pulumi: run `pulumi refresh`, and the next `pulumi up` takes a new one of the VM as it is now",
     AccessDenied: "add the account to the Hyper-V Administrators group (S-1-5-32-578) or run elevated",
     CheckpointsDisabled:
         "enable checkpoints in the VM's VmCheckpointPolicy (disabled: false) and give this checkpoint dependsOn that policy, so the policy changes first",

@@ -149,7 +149,7 @@ describe("crashes: the provider killed in the middle of an operation", function 
             await assertInLine();
         });
 
-        await step("delete, killed after the document write: refresh drops it from the stack, the next up has nothing to do", async () => {
+        await step("delete, killed after the document write: refresh finds it gone, the next up forgets it without touching the host", async () => {
             const { d: _d, ...rest } = declared;
             await declare(rest);
             await upKilledAt("exit:removeCheckpoint:afterWrite", "d");
@@ -157,11 +157,15 @@ describe("crashes: the provider killed in the middle of an operation", function 
             assert.equal((await stack.checkpointIds()).length, 3, "the stack still lists it");
             const refreshed = await stack.refresh();
             assert.ok(refreshed.ok, refreshed.output);
-            assert.match(refreshed.output, /d\s+deleted|- .*Checkpoint d/);
-            await assertInLine();
+            // Refresh keeps a checkpoint removed outside Pulumi, marked gone (a rollback to it must still be refused).
+            assert.match(refreshed.output, /checkpoint "d" .* was removed outside Pulumi/);
+            const before = JSON.stringify(labCheckpointsOf(lab, "web01"));
             const res = await stack.up();
             assert.ok(res.ok, res.output);
-            assert.doesNotMatch(res.output, /created|deleted|updated/);
+            assert.match(res.output, /d\s+deleted|- .*Checkpoint d/);
+            assert.doesNotMatch(res.output, /created|updated/);
+            assert.equal(JSON.stringify(labCheckpointsOf(lab, "web01")), before, "nothing changed on the host");
+            await assertInLine();
         });
 
         await step("destroy after all of it leaves no checkpoint", async () => {

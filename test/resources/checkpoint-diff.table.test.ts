@@ -24,7 +24,7 @@ const olds: CheckpointOutputs = {
 };
 const declared: CheckpointInputs = { vmName: "web01", name: "before upgrade" };
 
-const none: CheckpointDiff = { changes: false, replaces: [], fields: [], restore: false, rename: false };
+const none: CheckpointDiff = { changes: false, replaces: [], fields: [], restore: false, rename: false, restoreRequested: false, gone: false };
 
 describe("diffCheckpoint: what `pulumi up` does to a checkpoint", () => {
     const cases: [string, Partial<CheckpointOutputs>, CheckpointInputs, Partial<CheckpointDiff>][] = [
@@ -52,13 +52,25 @@ describe("diffCheckpoint: what `pulumi up` does to a checkpoint", () => {
             "a first restoreTrigger: the checkpoint is applied",
             {},
             { ...declared, restoreTrigger: "1" },
-            { changes: true, fields: ["restoreTrigger"], restore: true },
+            { changes: true, fields: ["restoreTrigger"], restore: true, restoreRequested: true },
         ],
         [
             "a new restoreTrigger: applied again",
             { restoreTrigger: "1" },
             { ...declared, restoreTrigger: "2" },
-            { changes: true, fields: ["restoreTrigger"], restore: true },
+            { changes: true, fields: ["restoreTrigger"], restore: true, restoreRequested: true },
+        ],
+        [
+            "removed outside Pulumi (refresh found it gone): taken again",
+            { present: false },
+            declared,
+            { changes: true, replaces: ["name"], fields: ["name"], gone: true },
+        ],
+        [
+            "removed outside Pulumi, and a new restoreTrigger: a rollback to it is asked for, and nothing is applied",
+            { present: false },
+            { ...declared, restoreTrigger: "1" },
+            { changes: true, replaces: ["name"], fields: ["name", "restoreTrigger"], restoreRequested: true, gone: true },
         ],
         ["the restoreTrigger removed: recorded, nothing applied", { restoreTrigger: "1" }, declared, { changes: true, fields: ["restoreTrigger"] }],
         [

@@ -423,7 +423,7 @@ describe("Checkpoint against the lab host", () => {
             const message = await failsWith(
                 () => update(checkpointProvider, state, { vmName: "web01", name: "y" }),
                 new RegExp(escapeRegExp(state.id)),
-                /run `pulumi refresh` to forget it/,
+                /run `pulumi refresh`, and the next `pulumi up` takes a new one of the VM as it is now/,
             );
             assertOneReadableLine(message, lab);
             assert.match(message, /VM "web01"/);
@@ -431,11 +431,11 @@ describe("Checkpoint against the lab host", () => {
     });
 
     describe("read (refresh)", () => {
-        it("reports the checkpoint gone when it was removed out of band", async () => {
+        it("keeps a checkpoint removed out of band in the stack, marked gone, so that up can refuse a rollback to it", async () => {
             const lab = await labWithWeb01();
             const state = await create(checkpointProvider, { vmName: "web01", name: "x" });
             await removeLabCheckpoint(lab.folder, { name: "web01" }, { id: state.id });
-            assert.equal(await read(checkpointProvider, state), undefined);
+            assert.equal((await read(checkpointProvider, state))?.outs.present, false);
         });
 
         it("reports the checkpoint gone when its VM was removed out of band", async () => {

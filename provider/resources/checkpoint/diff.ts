@@ -9,11 +9,16 @@ export interface CheckpointDiff {
     restore: boolean;
     /** The declared name differs from the checkpoint's name on the host. */
     rename: boolean;
+    /** A new restoreTrigger asks to roll the VM back to this checkpoint (whether or not it can be). */
+    restoreRequested: boolean;
+    /** A refresh found the checkpoint removed outside Pulumi: it is taken again (replaced), unless a rollback to it was asked for. */
+    gone: boolean;
 }
 
 /**
  * A different VM, host or type means a different checkpoint: it is replaced, and the replacement
- * captures the VM as it is now. A name is renamed in place; a new restoreTrigger applies it.
+ * captures the VM as it is now; so is a checkpoint removed outside Pulumi (refresh marks it). A
+ * name is renamed in place; a new restoreTrigger applies it.
  */
 export function diffCheckpoint(id: string, olds: CheckpointOutputs, news: CheckpointInputs): CheckpointDiff {
     const replaces: string[] = [];
@@ -23,6 +28,10 @@ export function diffCheckpoint(id: string, olds: CheckpointOutputs, news: Checkp
     }
     if (news.type !== olds.type) replaces.push("type");
     if (news.adoptId !== undefined && news.adoptId !== id) replaces.push("adoptId");
+    // A rollback asked of the checkpoint itself: not of one that replaces it for another reason.
+    const restoreRequested = news.restoreTrigger !== undefined && news.restoreTrigger !== olds.restoreTrigger && !replaces.length;
+    const gone = olds.present === false;
+    if (gone && !replaces.length) replaces.push("name");
     const fields = [...replaces];
     const rename = news.name !== undefined && news.name !== olds.checkpointName;
     if (rename || news.name !== olds.name) fields.push("name");
@@ -30,5 +39,5 @@ export function diffCheckpoint(id: string, olds: CheckpointOutputs, news: Checkp
     if (news.restoreTrigger !== olds.restoreTrigger) fields.push("restoreTrigger");
     if (news.startAfterRestore !== olds.startAfterRestore) fields.push("startAfterRestore");
     if (news.vmId !== undefined && olds.vmNameDeclared !== undefined && !replaces.length) fields.push("vmId");
-    return { changes: fields.length > 0, replaces, fields, restore: restore && !replaces.length, rename };
+    return { changes: fields.length > 0, replaces, fields, restore: restore && !replaces.length, rename, restoreRequested, gone };
 }

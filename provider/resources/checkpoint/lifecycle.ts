@@ -2,10 +2,12 @@ import { HostError, isHostError, permanentProductionBlocker, type Checkpoint, ty
 import { explainRefusal } from "../shared/refusals";
 import { vmRefOf } from "../shared/vm-target";
 import { asOperation, asPrediction, type PreviewMemory } from "../shared/preview";
+import { fellBackWithMemory } from "../shared/fallback-warning";
 import { warnOnResource } from "../shared/resource-warnings";
 import { asStackOverLimit } from "../shared/stack-limit";
 import { diffCheckpoint } from "./diff";
 import { refuseAdoption } from "./adoption-guard";
+import { goneOnRefresh, lostRollback } from "./removed-by-hand";
 import { withFittingAdvice } from "./disabled-advice";
 import { hyperVTypeOf } from "./hyperv-type";
 import { adoptedOutputs, refreshedOutputs, takenOutputs } from "./outputs";
@@ -31,6 +33,8 @@ export async function createCheckpoint(
         throw withFittingAdvice(explained, dependsOn);
     });
     await warnOfNamesakes(taken, inputs.resourceUrn);
+    const fellBack = fellBackWithMemory(taken);
+    if (fellBack) await warnOnResource(inputs.resourceUrn, fellBack);
     return { id: taken.checkpoint.id, outs: takenOutputs(inputs, taken) };
 }
 
@@ -82,7 +86,9 @@ export async function updateCheckpoint(host: HyperVHost, id: string, olds: Check
         outs = { ...outs, checkpointName: cp.name };
     }
     if (d.restore) {
-        await host.applyCheckpoint(olds.vmId, id, { start: news.startAfterRestore === true });
+        await host.applyCheckpoint(olds.vmId, id, { start: news.startAfterRestore === true }).catch((e: unknown) => {
+            throw isHostError(e, "CheckpointNotFound") || isHostError(e, "VmNotFound") ? lostRollback(host.displayName, id, olds, news) : e;
+        });
         outs = { ...outs, lastRestoreTime: new Date().toISOString() };
     }
     return outs;
@@ -103,16 +109,43 @@ function recordOf(news: CheckpointInputs): Partial<CheckpointOutputs> {
     };
 }
 
-/** The checkpoint as the host has it now; undefined when it (or its VM) is gone. */
+/**
+ * The checkpoint as the host has it now; marked gone (see removed-by-hand.ts) when it was removed
+ * outside Pulumi; undefined when its VM is gone, since nothing can be taken or rolled back there.
+ */
 export async function readCheckpoint(host: HyperVHost, id: string, olds: CheckpointOutputs): Promise<CheckpointOutputs | undefined> {
     try {
         const { vm, checkpoints } = await host.getVmWithCheckpoints({ id: olds.vmId });
         const cp = checkpoints.find((c) => c.id === id);
-        return cp ? refreshedOutputs(olds, vm, cp) : undefined;
+        if (cp) return refreshedOutputs(olds, vm, cp);
+        if (olds.present !== false) await warnOnResource(olds.resourceUrn, goneOnRefresh(id, olds, vm, checkpoints));
+        return { ...olds, vmName: vm.name, present: false };
     } catch (e) {
         if (isHostError(e, "VmNotFound") || isHostError(e, "CheckpointNotFound")) return undefined;
         throw e;
     }
+}
+
+/**
+ * Before `up` (or its preview) changes anything: a rollback asked of a checkpoint that is gone is
+ * refused, whether refresh marked it gone or (preview only: `up` itself reads nothing extra, and
+ * its apply fails the same way) the VM no longer has it.
+ */
+export async function refuseLostRollback(
+    host: HyperVHost,
+    preview: PreviewMemory | undefined,
+    id: string,
+    olds: CheckpointOutputs,
+    news: CheckpointInputs,
+): Promise<void> {
+    if (!diffCheckpoint(id, olds, news).restoreRequested) return;
+    if (olds.present === false) throw lostRollback(host.displayName, id, olds, news, preview !== undefined);
+    if (preview === undefined) return;
+    const listing = await preview.read(host, { id: olds.vmId }).catch((e: unknown) => {
+        if (isHostError(e, "VmNotFound")) return undefined;
+        throw e;
+    });
+    if (!listing?.checkpoints.some((c) => c.id === id)) throw lostRollback(host.displayName, id, olds, news, true);
 }
 
 /** Removes the checkpoint by id (Hyper-V merges its disks, children are re-parented); gone is success. */

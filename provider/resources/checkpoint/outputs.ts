@@ -54,5 +54,5 @@ export function adoptedOutputs(inputs: CheckpointInputs, vm: Vm, cp: Checkpoint)
 
 /** Outputs refreshed from the host's copy of the checkpoint; what was recorded at creation stays. */
 export function refreshedOutputs(olds: CheckpointOutputs, vm: Vm, cp: Checkpoint): CheckpointOutputs {
-    return { ...olds, vmName: vm.name, checkpointName: cp.name, parentCheckpointId: cp.parentId };
+    return { ...olds, vmName: vm.name, checkpointName: cp.name, parentCheckpointId: cp.parentId, present: undefined };
 }

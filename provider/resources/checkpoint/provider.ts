@@ -5,7 +5,17 @@ import { checkInputs } from "../shared/check";
 import { inputsIfChanged } from "../shared/read-inputs";
 import { diffCheckpoint } from "./diff";
 import { allKnown, asPrediction, takeHiddenInputs, type PreviewMemory } from "../shared/preview";
-import { createCheckpoint, predictCheckpoint, deleteCheckpoint, liveCheckpointDeclaration, readCheckpoint, updateCheckpoint } from "./lifecycle";
+import {
+    createCheckpoint,
+    predictCheckpoint,
+    deleteCheckpoint,
+    liveCheckpointDeclaration,
+    readCheckpoint,
+    refuseLostRollback,
+    updateCheckpoint,
+} from "./lifecycle";
+import { retakenAfterRemoval } from "./removed-by-hand";
+import { warnOnResource } from "../shared/resource-warnings";
 import { checkpointInputsSchema, checkpointOutputsSchema, type CheckpointOutputs } from "./schema";
 
 const parseInputs = (news: Record<string, unknown>) => checkpointInputsSchema.parse(news);
@@ -17,7 +27,7 @@ export function checkpointProviderOn(hostFor: HostFor, preview: PreviewMemory): 
         async check(olds, given) {
             // In preview (and only there) a new checkpoint is predicted against the host: see shared/preview.
             const { news, preview: inPreview, dependsOn } = takeHiddenInputs(given);
-            preview.recordDependsOn(typeof news.resourceUrn === "string" ? news.resourceUrn : undefined, dependsOn);
+            preview.recordCheck(typeof news.resourceUrn === "string" ? news.resourceUrn : undefined, dependsOn, inPreview);
             const checked = checkInputs(checkpointInputsSchema, checkpointInputsSchema.shape, news);
             if (inPreview && "inputs" in checked && Object.keys(olds).length === 0 && allKnown(news)) {
                 const inputs = parseInputs(news);
@@ -29,7 +39,13 @@ export function checkpointProviderOn(hostFor: HostFor, preview: PreviewMemory): 
         },
 
         async diff(id, olds, news) {
-            const d = diffCheckpoint(id, parseOutputs(olds), parseInputs(news));
+            const previous = parseOutputs(olds);
+            const inputs = parseInputs(news);
+            const host = hostFor(previous.host);
+            // A rollback to a checkpoint removed outside Pulumi fails here, before anything changes, in preview and `up`.
+            await refuseLostRollback(host, preview.inPreview(inputs.resourceUrn) ? preview : undefined, id, previous, inputs);
+            const d = diffCheckpoint(id, previous, inputs);
+            if (d.gone) await warnOnResource(inputs.resourceUrn, retakenAfterRemoval(id, previous));
             return { changes: d.changes, replaces: d.replaces, deleteBeforeReplace: false };
         },
 

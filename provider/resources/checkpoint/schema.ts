@@ -110,5 +110,11 @@ export const checkpointOutputsSchema = z.object({
     creationTime: z.string(),
     lastRestoreTime: z.string().nullable(),
     adopted: z.boolean(),
+    /**
+     * False once a refresh found the checkpoint removed outside Pulumi (its VM still there): the
+     * stack keeps it, so that the next `up` can refuse a rollback to it instead of taking a new one
+     * in silence, and otherwise takes it again. Unset: present (state written before it existed).
+     */
+    present: z.boolean().optional(),
 });
 export type CheckpointOutputs = z.infer<typeof checkpointOutputsSchema>;

@@ -24,7 +24,7 @@ export function checkpointGroupProviderOn(hostFor: HostFor, preview: PreviewMemo
         async check(olds, given) {
             // In preview (and only there) a new group is predicted against the host: see shared/preview.
             const { news, preview: inPreview, dependsOn } = takeHiddenInputs(given);
-            preview.recordDependsOn(typeof news.resourceUrn === "string" ? news.resourceUrn : undefined, dependsOn);
+            preview.recordCheck(typeof news.resourceUrn === "string" ? news.resourceUrn : undefined, dependsOn, inPreview);
             // A value not known yet inside the list (a VM name from another resource's output) makes
             // the whole list unknown to the check: it is judged again once every value is known.
             const vmsUnknown = JSON.stringify(news.vms ?? null).includes(unknownValue);

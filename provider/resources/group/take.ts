@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { isHostError, type HyperVHost, type TakenCheckpoint } from "../../host";
 import { explainRefusedTake } from "../checkpoint/refused-take";
 import { explainRefusal } from "../shared/refusals";
+import { fellBackWithMemory } from "../shared/fallback-warning";
 import { warnOnResource } from "../shared/resource-warnings";
 import { vmRefOf } from "../shared/vm-target";
 import { CheckpointGroupError, nothingTaken, reasonOf, type MemberOutcome } from "./errors";
@@ -21,6 +22,8 @@ export async function createGroup(hostOf: HostOf, inputs: GroupInputs): Promise<
     const checked = await checkEveryVm(hostOf, inputs);
     const taken = await takeAll(hostOf, inputs, checked);
     await warnOfLeftovers(inputs, taken);
+    const fellBack = taken.flatMap((t) => fellBackWithMemory(t) ?? []);
+    if (fellBack.length > 0) await warnOnResource(inputs.resourceUrn, `group "${inputs.name}": ${fellBack.join("; ")}`);
     const members = taken.map((t, i) => memberOutput(checked[i]!.member, t));
     return { id: randomUUID(), outs: { ...declaredOf(inputs), members, lastRestoreTime: null, lastRestoreResult: null } };
 }

@@ -23,7 +23,7 @@ export function policyProviderOn(hostFor: HostFor, preview: PreviewMemory): pulu
         async check(olds, given) {
             // In preview (and only there) the declaration is predicted against the host: see shared/preview.
             const { news, preview: inPreview, dependsOn } = takeHiddenInputs(given);
-            preview.recordDependsOn(typeof news.resourceUrn === "string" ? news.resourceUrn : undefined, dependsOn);
+            preview.recordCheck(typeof news.resourceUrn === "string" ? news.resourceUrn : undefined, dependsOn, inPreview);
             const checked = checkInputs(policyInputsSchema, policyInputsSchema.shape, news);
             if (inPreview && "inputs" in checked && allKnown(news)) {
                 const inputs = parseInputs(news);

@@ -54,6 +54,8 @@ export class PreviewMemory {
     private readonly states = new Map<string, PreviewState>();
     /** What each resource dependsOn, by its URN, as its last check was told (preview and `up` alike). */
     private readonly dependencies = new Map<string, string[]>();
+    /** Whether each resource's last check ran in a preview: diff is not told, and only preview reads there. */
+    private readonly previewing = new Map<string, boolean>();
 
     private stateOf(host: HyperVHost): PreviewState {
         let state = this.states.get(host.displayName);
@@ -68,11 +70,19 @@ export class PreviewMemory {
     forget(): void {
         this.states.clear();
         this.dependencies.clear();
+        this.previewing.clear();
     }
 
-    /** Records what the resource `urn` dependsOn (check runs before the create it explains, in the same process). */
-    recordDependsOn(urn: string | undefined, dependsOn: string[]): void {
-        if (urn !== undefined) this.dependencies.set(urn, dependsOn);
+    /** Records what the resource `urn`'s check was told (check runs before the diff and create it explains, in the same process). */
+    recordCheck(urn: string | undefined, dependsOn: string[], preview: boolean): void {
+        if (urn === undefined) return;
+        this.dependencies.set(urn, dependsOn);
+        this.previewing.set(urn, preview);
+    }
+
+    /** Whether the resource `urn` is being previewed (its last check ran in a preview). */
+    inPreview(urn: string | undefined): boolean {
+        return urn !== undefined && this.previewing.get(urn) === true;
     }
 
     /** The URNs the resource `urn` dependsOn, as its check recorded them. */

@@ -9,6 +9,8 @@ export interface Declaration {
     vms: string[];
     /** Set to a new value to roll every VM of the change set back to its checkpoint, in order. */
     restoreTrigger?: string;
+    /** Start the VMs after the rollback, the last of the change set first (production checkpoints leave them Off). */
+    startAfterRestore?: boolean;
 }
 
 export interface TakenCheckpoint {
@@ -37,11 +39,13 @@ async function program(): Promise<{ changeSet?: pulumi.Output<ChangeSet> }> {
     const change = config.require("change");
     const vms = config.requireObject<string[]>("vms");
     const restoreTrigger = config.get("restoreTrigger");
+    const startAfterRestore = config.getBoolean("startAfterRestore");
     if (vms.length === 0) return {};
     const group = new hyperv.CheckpointGroup(change, {
         vms: vms.map((vmName) => ({ vmName })),
         name: `before ${change}`,
         ...(restoreTrigger ? { restoreTrigger } : {}),
+        ...(startAfterRestore ? { startAfterRestore } : {}),
     });
     return {
         changeSet: pulumi.all([group.members, group.lastRestoreTime, group.lastRestoreResult]).apply(([members, lastRestoreTime, lastRestoreResult]) => ({
@@ -101,6 +105,11 @@ export class CheckpointStack {
             await this.stack.setConfig("pipeline:restoreTrigger", { value: declaration.restoreTrigger });
         } else {
             await this.stack.removeConfig("pipeline:restoreTrigger");
+        }
+        if (declaration.startAfterRestore) {
+            await this.stack.setConfig("pipeline:startAfterRestore", { value: "true" });
+        } else {
+            await this.stack.removeConfig("pipeline:startAfterRestore");
         }
         const result = await this.stack.up(this.options.verbose ? { onOutput: (text) => process.stdout.write(text) } : {});
         return (result.outputs.changeSet?.value ?? { checkpoints: [], lastRestoreTime: null, lastRestoreResult: null }) as ChangeSet;

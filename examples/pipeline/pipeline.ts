@@ -21,6 +21,8 @@ const usage = `usage: ts-node pipeline.ts --vms <vm,vm,...> [options]
   --change <id>       names the checkpoints "before <id>" (default: change-<UTC timestamp>)
   --command <cmd>     shell command that makes the change (gets HYPERV_CHANGE_VMS); default: a simulated change
   --fail              make the simulated change fail, to rehearse the rollback
+  --start-after-rollback  start the VMs after a rollback (the last of --vms first); else they stay as
+                      their checkpoints leave them (Off after a production checkpoint)
   --host <address>    lab:<folder> | local | ssh://user@host | winrm://host (default: $HYPERV_HOST)
   --stack <name>      the stack holding the checkpoints (default: pipeline)
   --verbose           show the Pulumi engine's output
@@ -42,6 +44,7 @@ function parseCommandLine() {
             change: { type: "string", default: `change-${new Date().toISOString().replace(/[-:]/g, "").replace(/\..*/, "")}` },
             command: { type: "string" },
             fail: { type: "boolean", default: false },
+            "start-after-rollback": { type: "boolean", default: false },
             host: { type: "string", default: process.env.HYPERV_HOST },
             stack: { type: "string", default: "pipeline" },
             verbose: { type: "boolean", default: false },
@@ -62,7 +65,7 @@ function parseCommandLine() {
     if (typeof address === "string") throw new UsageError(address);
     // The engine runs the provider in this folder: make a lab folder absolute from where we were started.
     const host = address.kind === "lab" ? `lab:${address.folder}` : values.host;
-    return { ...values, vms, host };
+    return { ...values, vms, host, startAfterRollback: values["start-after-rollback"] };
 }
 
 class UsageError extends Error {}
@@ -89,6 +92,22 @@ function engineError(err: unknown): string {
         .filter((l) => /error:|Error:|^\s*- VM "/.test(l))
         .slice(0, 20);
     return diagnostics.length ? diagnostics.join("\n") : text;
+}
+
+/** Each VM's state as the host reports it now (read-only). */
+async function vmStates(config: ConfigMap, vms: string[]): Promise<Map<string, string>> {
+    configureSettings(readHostSettings({ get: (key) => config[key]?.value }));
+    const host = hostFor(undefined);
+    const states = new Map<string, string>();
+    try {
+        for (const vm of vms) {
+            const read = await host.getVm({ name: vm }).catch(() => undefined);
+            if (read) states.set(vm, read.state);
+        }
+    } finally {
+        await disconnectAll();
+    }
+    return states;
 }
 
 async function main(): Promise<number> {
@@ -139,7 +158,12 @@ async function main(): Promise<number> {
     step(4, `roll back every VM of the change set, in order: ${args.vms.join(", ")}`);
     let restored: Awaited<ReturnType<CheckpointStack["declare"]>>;
     try {
-        restored = await stack.declare({ change: args.change, vms: args.vms, restoreTrigger: `rollback-${args.change}-${Date.now()}` });
+        restored = await stack.declare({
+            change: args.change,
+            vms: args.vms,
+            restoreTrigger: `rollback-${args.change}-${Date.now()}`,
+            startAfterRestore: args.startAfterRollback,
+        });
     } catch (err) {
         // The group's error lists which VMs are on their checkpoint and which are not.
         log(
@@ -147,9 +171,22 @@ async function main(): Promise<number> {
         );
         return EXIT.needsHuman;
     }
-    for (const cp of restored.checkpoints) log(`  ${cp.vmName}: back to "${cp.name}" (${cp.id}) at ${restored.lastRestoreTime}`);
+    // A rollback leaves each VM as its checkpoint does (Off after a production one): say so, VM by VM.
+    const states = await vmStates(config, args.vms);
+    for (const cp of restored.checkpoints) {
+        log(
+            `  ${cp.vmName}: back to "${cp.name}" (${cp.id}) at ${restored.lastRestoreTime}, now ${states.get(cp.vmName) ?? "in a state that could not be read"}`,
+        );
+    }
     log(`  ${restored.lastRestoreResult}`);
+    const notRunning = args.vms.filter((vm) => states.get(vm) !== "Running");
     log(`\nROLLED BACK: change ${args.change} failed (${problems.join("; ")}); the checkpoints stay until the next change`);
+    if (notRunning.length > 0) {
+        log(
+            `NOT RUNNING: ${notRunning.map((vm) => `${vm} is ${states.get(vm) ?? "unknown"}`).join(", ")}. Start them with \`Start-VM -Name ${[...notRunning].reverse().join(",")}\` ` +
+                "(the last of the change set first), or run the pipeline with --start-after-rollback to have a rollback start them",
+        );
+    }
     return EXIT.rolledBack;
 }
 

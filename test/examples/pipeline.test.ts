@@ -94,9 +94,24 @@ describe("examples/pipeline: a CI step around a change, through the Automation A
             assert.ok(cp, `${name} has its checkpoint`);
             assert.equal(vm.parentCheckpointId, cp.id, `${name} now descends from the checkpoint it was rolled back to`);
             assert.equal(vm.state, "Off", `${name} is Off: a production checkpoint holds no memory, the VM boots normally`);
-            assert.match(res.stdout, new RegExp(`${name}: back to "before patch-2" \\(${cp.id}\\)`));
+            assert.match(res.stdout, new RegExp(`${name}: back to "before patch-2" \\(${cp.id}\\) at [^\\n]*, now Off\\n`), "the report says the VM is Off");
         }
+        assert.match(
+            res.stdout,
+            /NOT RUNNING: web01 is Off, sql01 is Off\. Start them with `Start-VM -Name sql01,web01` \(the last of the change set first\), or run the pipeline with --start-after-rollback/,
+        );
         assert.equal(taken.find((c) => c.vmId === vmByName(lab, "web01").id)!.parentId, iisUpdate.id, "web01's checkpoint sits under its earlier one");
         assert.notDeepEqual(vmByName(lab, "web01").hardDrives, disksBefore, "web01 runs on a new differencing disk off the checkpoint");
+    });
+
+    it("with --start-after-rollback, the rollback starts the VMs again, the last of the change set first, and the report says they run", async () => {
+        const res = await pipeline(workDir, ["--vms", "web01,sql01", "--change", "patch-3", "--fail", "--start-after-rollback", "--host", `lab:${lab}`]);
+        assert.equal(res.code, 1, res.stdout + res.stderr);
+        assert.match(res.stdout, /rolled back web01, sql01; started sql01, web01\n/);
+        for (const name of ["web01", "sql01"]) {
+            assert.equal(vmByName(lab, name).state, "Running");
+            assert.match(res.stdout, new RegExp(`${name}: back to "before patch-3" .*, now Running\\n`));
+        }
+        assert.doesNotMatch(res.stdout, /NOT RUNNING/);
     });
 });

@@ -173,6 +173,25 @@ describe("CheckpointGroup through the Pulumi engine", function () {
         for (const vm of tiers) assert.equal(vmByName(lab, vm).state, "Running");
     });
 
+    it("a rollback of a group whose checkpoint was removed by hand is refused by preview and up, before and after refresh, with nothing rolled back or taken", async () => {
+        await declare({ release });
+        const created = (await stack.up()).outputs.groupOutputs as Record<string, GroupOut>;
+        const app = created.release!.members[1]!;
+        await removeLabCheckpoint(lab, { name: "app01" }, { id: app.checkpointId });
+        await declare({ release: { ...release, restoreTrigger: "rollback-1" } });
+        const from = readLab(lab).host.events.length;
+        const checkpointsBefore = JSON.stringify(readLab(lab).checkpoints);
+        const refused =
+            /roll back checkpoint group "before release 42" failed: a checkpoint of the group was removed outside Pulumi, so the group cannot be rolled back to one moment; nothing was changed\.\n.*VM "web01" .*: its checkpoint is there; not rolled back\n.*VM "app01" .*: its checkpoint is gone \(removed outside Pulumi\)\n[\s\S]*To take a new group of the VMs as they are now instead, remove restoreTrigger/;
+        assert.match(await failureOf(() => stack.preview()), refused);
+        assert.match(await failureOf(() => stack.up()), refused);
+        await stack.refresh();
+        assert.match(await failureOf(() => stack.preview()), refused);
+        assert.match(await failureOf(() => stack.up()), refused);
+        assert.deepEqual(journalSince(lab, from, ["applyCheckpoint", "takeCheckpoint"]), [], "no VM was rolled back, no checkpoint taken");
+        assert.equal(JSON.stringify(readLab(lab).checkpoints), checkpointsBefore);
+    });
+
     it("refresh shows a checkpoint renamed or removed out of band; up renames it back, or replaces the group", async () => {
         await declare({ release });
         const created = (await stack.up()).outputs.groupOutputs as Record<string, GroupOut>;

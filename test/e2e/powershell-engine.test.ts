@@ -312,16 +312,20 @@ describe("the Pulumi engine with real PowerShell between the provider and the Hy
 
                     await step("refresh", async () => {
                         const res = await stack!.refresh();
-                        assert.deepEqual(summary(res), { delete: 1, update: 2 }, "refresh reports one resource gone and two changed");
+                        assert.deepEqual(summary(res), { update: 3 }, "refresh reports the removed checkpoint gone and two changed");
                         const state = await stateByName(stack!);
-                        assert.equal(state.kept, undefined, "the removed checkpoint left the stack");
+                        assert.equal(state.kept?.outputs.present, false, "the removed checkpoint stays in the stack, marked gone");
                         assert.equal(state.named?.outputs.checkpointName, "theirs", "the stack holds the name the host has");
                         assert.equal(state.webPolicy?.outputs.checkpointType, "Standard", "the stack holds the type the host has");
                     });
 
                     await step("up repairs", async () => {
                         const res = await stack!.up();
-                        assert.deepEqual(opsByName(res), { webPolicy: ["update"], kept: ["create"], named: ["update"] });
+                        assert.deepEqual(opsByName(res), {
+                            webPolicy: ["update"],
+                            kept: ["create-replacement", "replace", "delete-replaced"],
+                            named: ["update"],
+                        });
                         const outs = res.outputs.checkpointOutputs as Record<string, CheckpointOut>;
                         const onHost = checkpointsOf(lab, "web01");
                         assert.equal(onHost.size, 2);

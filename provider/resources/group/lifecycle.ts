@@ -15,6 +15,8 @@ export { createGroup, type HostOf } from "./take";
  */
 export async function updateGroup(hostOf: HostOf, olds: GroupOutputs, news: GroupInputs): Promise<GroupOutputs> {
     const d = diffGroup(olds, news);
+    // All or nothing, as for taking: every VM's checkpoint is read before the first VM rolls back.
+    if (d.restore) await refuseLostGroupRollback(hostOf, olds, news, (host, vmId) => host.getVmWithCheckpoints({ id: vmId }).catch(() => undefined));
     // An update keeps the same VMs; they may be declared in another order, which the rollback follows.
     const members = reordered(olds, news) ?? [...olds.members];
     for (const i of d.renames) {
@@ -65,6 +67,46 @@ async function warnOfDrift(olds: GroupOutputs, members: GroupMemberOutput[], vms
         ? "the next `pulumi up` cannot take the group again with a VM that is gone: take it out of vms (the group is then replaced)"
         : "a checkpoint cannot be put back as it was, so the next `pulumi up` replaces the group: it takes a new checkpoint of every VM (one moment for all again) and removes the old ones";
     await warnOnResource(olds.resourceUrn, `group "${olds.name}": ${what.join("; ")}; ${next}`);
+}
+
+/**
+ * Before `up` (or its preview) changes anything: a rollback asked of a group whose checkpoint on
+ * some VM is gone is refused, VM by VM, instead of rolling some VMs back and stopping, or (after a
+ * refresh) turning into a new group taken in silence. With `read` (preview's shared reads, or the
+ * update's own before it rolls anything back) each VM is read; without (diff in `up`), the last
+ * refresh is trusted.
+ */
+export async function refuseLostGroupRollback(
+    hostOf: HostOf,
+    olds: GroupOutputs,
+    news: GroupInputs,
+    read?: (host: ReturnType<HostOf>, vmId: string) => Promise<{ checkpoints: { id: string }[] } | undefined>,
+): Promise<void> {
+    if (news.restoreTrigger === undefined || news.restoreTrigger === olds.restoreTrigger) return;
+    const gone = new Set<string>();
+    for (const m of olds.members) {
+        if (!m.present) gone.add(m.checkpointId);
+        else if (read) {
+            const listing = await read(hostOf(m.host), m.vmId);
+            if (!listing?.checkpoints.some((c) => c.id === m.checkpointId)) gone.add(m.checkpointId);
+        }
+    }
+    if (gone.size === 0) return;
+    const back = olds.restoreTrigger === undefined ? "remove restoreTrigger" : `set restoreTrigger back to "${olds.restoreTrigger}"`;
+    throw new CheckpointGroupError(
+        "roll back checkpoint group",
+        olds.name,
+        "a checkpoint of the group was removed outside Pulumi, so the group cannot be rolled back to one moment; nothing was changed",
+        olds.members.map((m) => ({
+            host: hostOf(m.host).displayName,
+            vm: m.vmName,
+            vmId: m.vmId,
+            checkpoint: m.checkpointName,
+            checkpointId: m.checkpointId,
+            outcome: gone.has(m.checkpointId) ? "its checkpoint is gone (removed outside Pulumi)" : "its checkpoint is there; not rolled back",
+        })),
+        `To take a new group of the VMs as they are now instead, ${back} (after \`pulumi refresh\`, the next \`pulumi up\` replaces the group); or roll back the VMs whose checkpoints remain by hand`,
+    );
 }
 
 /** Removes every checkpoint of the group (Hyper-V merges their disks); one already gone is success. */

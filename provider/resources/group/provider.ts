@@ -6,7 +6,7 @@ import { checkInputs } from "../shared/check";
 import { inputsIfChanged } from "../shared/read-inputs";
 import { allKnown, takeHiddenInputs, type PreviewMemory } from "../shared/preview";
 import { diffGroup } from "./diff";
-import { createGroup, deleteGroup, liveGroupDeclaration, readGroup, updateGroup } from "./lifecycle";
+import { createGroup, deleteGroup, liveGroupDeclaration, readGroup, refuseLostGroupRollback, updateGroup } from "./lifecycle";
 import { predictGroup } from "./predict";
 import { groupInputsSchema, groupOutputsSchema, type GroupOutputs } from "./schema";
 
@@ -37,7 +37,13 @@ export function checkpointGroupProviderOn(hostFor: HostFor, preview: PreviewMemo
         },
 
         async diff(_id, olds, news) {
-            const d = diffGroup(parseOutputs(olds), parseInputs(news));
+            const previous = parseOutputs(olds);
+            const inputs = parseInputs(news);
+            const previewRead = preview.inPreview(inputs.resourceUrn)
+                ? (host: ReturnType<typeof hostFor>, vmId: string) => preview.read(host, { id: vmId }).catch(() => undefined)
+                : undefined;
+            await refuseLostGroupRollback(hostFor, previous, inputs, previewRead);
+            const d = diffGroup(previous, inputs);
             return { changes: d.changes, replaces: d.replaces, deleteBeforeReplace: false };
         },
 

@@ -41,10 +41,11 @@ export function checkpointProviderOn(hostFor: HostFor, preview: PreviewMemory): 
         async diff(id, olds, news) {
             const previous = parseOutputs(olds);
             const inputs = parseInputs(news);
-            const host = hostFor(previous.host);
-            // A rollback to a checkpoint removed outside Pulumi fails here, before anything changes, in preview and `up`.
-            await refuseLostRollback(host, preview.inPreview(inputs.resourceUrn) ? preview : undefined, id, previous, inputs);
             const d = diffCheckpoint(id, previous, inputs);
+            // A rollback to a checkpoint removed outside Pulumi fails here, before anything changes, in preview and `up`.
+            if (d.restoreRequested) {
+                await refuseLostRollback(hostFor(previous.host), preview.inPreview(inputs.resourceUrn) ? preview : undefined, id, previous, inputs);
+            }
             if (d.gone) await warnOnResource(inputs.resourceUrn, retakenAfterRemoval(id, previous));
             return { changes: d.changes, replaces: d.replaces, deleteBeforeReplace: false };
         },

@@ -40,13 +40,13 @@ export function ordinalKey(text: string): string {
     const { units, pairs } = ordinalFolds();
     let out = "";
     for (let i = 0; i < text.length; i++) {
-        const unit = text.charCodeAt(i);
+        // A whole surrogate pair is one code point; a lone surrogate is itself.
         const cp = text.codePointAt(i)!;
         if (cp > 0xffff) {
             out += String.fromCodePoint(pairs.get(cp) ?? cp);
             i++;
         } else {
-            out += String.fromCharCode(units[unit]!);
+            out += String.fromCharCode(units[cp]!);
         }
     }
     return out;

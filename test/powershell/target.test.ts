@@ -68,6 +68,11 @@ describe("choosing the shell", () => {
         assert.equal(resolveShellExecutable(ssh, "win32"), "pwsh");
     });
     it("uses pwsh on Linux and macOS", () => {
-        assert.equal(resolveShellExecutable(local, "linux"), "pwsh");
+        assert.equal(resolveShellExecutable(local, "linux", {}), "pwsh");
+    });
+    it("lets NODE_POWERSHELL name the shell only when hyperv:shell does not", () => {
+        const env = { NODE_POWERSHELL: "/opt/powershell/pwsh" };
+        assert.equal(resolveShellExecutable({ ...local, shell: "pwsh" }, "linux", env), "pwsh");
+        assert.equal(resolveShellExecutable(local, "linux", env), "/opt/powershell/pwsh");
     });
 });

@@ -1,10 +1,11 @@
-import { readHostSettings, type ConfigSource, type HostSettings } from "./config";
+import { checkConfiguredKeys, configuredKeys, readHostSettings, type ConfigSource, type HostSettings } from "./config";
 import { openAdapter, resolveAddress, type HostFactory } from "./connect";
 import { orderedByVm, type HostFor, type HyperVHost } from "./host";
 import { checkpointProviderOn } from "./resources/checkpoint/provider";
 import { checkpointGroupProviderOn } from "./resources/group/provider";
 import { policyProviderOn } from "./resources/policy/provider";
 import { PreviewMemory } from "./resources/shared/preview";
+import { warnOnStack } from "./resources/shared/resource-warnings";
 
 /*
  * The composition root: the one module with process-wide state (the settings, the hosts, what a
@@ -19,9 +20,15 @@ let settings: HostSettings = readHostSettings({ get: () => undefined });
 let factory: HostFactory = openAdapter;
 const hosts = new Map<string, HyperVHost>();
 
-/** Called from the dynamic provider's `configure` with the stack's configuration. */
-export function configure(config: ConfigSource): void {
+/**
+ * Called from the dynamic provider's `configure` with the stack's configuration: a `hyperv:*` key
+ * that is no setting is refused when it looks like a misspelt one, else warned about.
+ */
+export function configure(config: ConfigSource): Promise<void> {
+    // Bad configuration throws here and now, as callers in process expect; only the warnings wait.
+    const warnings = checkConfiguredKeys(configuredKeys(config));
     configureSettings(readHostSettings(config));
+    return Promise.all(warnings.map(warnOnStack)).then(() => undefined);
 }
 
 /** For programs that drive the provider in process (the pipeline example, tests). */

@@ -1,12 +1,12 @@
 import type { ChildProcess } from "node:child_process";
-import { PowerShell } from "node-powershell";
+import type { PowerShell } from "node-powershell";
 import { HostError } from "../host/errors";
 import { errorFromRecord, errorRecordSchema, HyperVErrorRecord } from "./error-records";
 import { extractResult, extractUndo, frameInvocation, framePreludeDefinition, frameSessionEnd, frameSessionStart, STARTED_MARKER } from "./protocol";
 import { PRELUDE_MISSING_ANSWER } from "./scripts/render";
 import { retainedCommands, silence } from "./quiet-shell";
 import { shellProbeSchema, shellRefusal } from "./shell-compatibility";
-import { resolveShellExecutable } from "./shell-executable";
+import { ChosenPowerShell, resolveShellExecutable } from "./shell-executable";
 import { remoteConnectParameters, type PowerShellTarget } from "./target";
 import type { InvocationOptions } from "./transport";
 
@@ -244,7 +244,7 @@ export class Shell {
         const executable = resolveShellExecutable(this.target);
         let shell: PowerShell;
         try {
-            shell = new PowerShell({
+            shell = new ChosenPowerShell({
                 executable,
                 executableOptions: { "-NoProfile": true, "-NonInteractive": true },
                 throwOnInvocationError: false,

@@ -52,10 +52,12 @@ export const exampleNames = fs
 /**
  * Copies examples/<name> to a work folder and installs its package.json, with hyperv-checkpoints
  * from the tarball; once per example per test run. The first call starts every example's install
- * at once, so later test files find theirs done. Resolves to the work folder.
+ * at once, so later test files find theirs done (in a serial run). Resolves to the work folder.
  */
 export function installExample(name: string): Promise<string> {
-    if (installs.size === 0) {
+    // Run side by side (`mocha --parallel`), each worker would install every example: there the
+    // other workers give the overlap, and a file installs only its own.
+    if (installs.size === 0 && process.env.MOCHA_WORKER_ID === undefined) {
         for (const other of exampleNames) {
             // Awaited by the example's own tests; a failure surfaces there, not as an unhandled rejection.
             startInstall(other).catch(() => undefined);

@@ -60,14 +60,19 @@ describe("choosing the shell", () => {
         assert.equal(resolveShellExecutable({ ...local, shell: "C:\\pwsh\\pwsh.exe" }, "win32"), "C:\\pwsh\\pwsh.exe");
     });
     it("uses Windows PowerShell 5.1 on a Windows host, even where PowerShell 7 is installed: it has Hyper-V's module natively on every release", () => {
-        assert.equal(resolveShellExecutable(local, "win32"), "powershell");
-        assert.equal(resolveShellExecutable(powerShellTargetSchema.parse({ kind: "winrm", computerName: "hv01" }), "win32"), "powershell");
+        assert.equal(resolveShellExecutable(local, "win32", {}), "powershell");
+        assert.equal(resolveShellExecutable(powerShellTargetSchema.parse({ kind: "winrm", computerName: "hv01" }), "win32", {}), "powershell");
     });
     it("needs PowerShell 7 for SSH remoting, even on Windows", () => {
         const ssh = powerShellTargetSchema.parse({ kind: "ssh", host: "h", userName: "u" });
-        assert.equal(resolveShellExecutable(ssh, "win32"), "pwsh");
+        assert.equal(resolveShellExecutable(ssh, "win32", {}), "pwsh");
     });
     it("uses pwsh on Linux and macOS", () => {
-        assert.equal(resolveShellExecutable(local, "linux"), "pwsh");
+        assert.equal(resolveShellExecutable(local, "linux", {}), "pwsh");
+    });
+    it("lets NODE_POWERSHELL name the shell only when hyperv:shell does not", () => {
+        const env = { NODE_POWERSHELL: "/opt/powershell/pwsh" };
+        assert.equal(resolveShellExecutable({ ...local, shell: "pwsh" }, "linux", env), "pwsh");
+        assert.equal(resolveShellExecutable(local, "linux", env), "/opt/powershell/pwsh");
     });
 });

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { readLab, removeLabCheckpoint, renameLabCheckpoint, setVm } from "../../provider/lab";
-import type { HyperVHost, TakeCheckpointRequest, VmRef } from "../../provider/host";
+import { HostError, type HyperVHost, type TakeCheckpointRequest, type VmRef } from "../../provider/host";
 import { checkpointGroupProvider } from "../../provider";
 import { isCheckpointGroupError, type CheckpointGroupError } from "../../provider/resources/group/errors";
 import { diffGroup } from "../../provider/resources/group/diff";
@@ -19,6 +19,21 @@ function changingBeforeTake(vmId: string, before: () => Promise<unknown>): () =>
     wrapped.takeCheckpoint = async (ref: VmRef, request: TakeCheckpointRequest) => {
         if ("id" in ref && ref.id === vmId) await before();
         return host.takeCheckpoint(ref, request);
+    };
+    return () => wrapped;
+}
+
+/**
+ * The lab host, whose take of one VM answers as a take that outlived hyperv:timeoutSeconds does
+ * (HostTimeout), while the host still makes the checkpoint `lateMs` later (null: never).
+ */
+function timingOutTake(vmId: string, lateMs: number | null): () => HyperVHost {
+    const host = hostOf();
+    const wrapped = Object.create(host) as HyperVHost;
+    wrapped.takeCheckpoint = async (ref: VmRef, request: TakeCheckpointRequest) => {
+        if (!("id" in ref) || ref.id !== vmId) return host.takeCheckpoint(ref, request);
+        if (lateMs !== null) setTimeout(() => void host.takeCheckpoint(ref, request), lateMs);
+        throw new HostError("HostTimeout", "take checkpoint did not finish within 1 s; the shell was stopped", { host: host.displayName, vmId });
     };
     return () => wrapped;
 }
@@ -121,6 +136,28 @@ describe("CheckpointGroup", () => {
             assert.match(e.message, /take checkpoint group "release 42" failed: nothing is left on any VM/);
             assert.match(e.outcomes[2]!.outcome, /checkpoint policy is Disabled/);
             for (const vm of tiers) assert.deepEqual(labCheckpoints(lab, vm), [], `${vm} keeps nothing`);
+        });
+
+        it("waits for the checkpoint of a member whose take timed out and removes it when it appears: nothing is left", async () => {
+            const db = lab.vms.db01!.id;
+            const e = await groupError(createGroup(timingOutTake(db, 1500), release()));
+            assert.match(e.message, /take checkpoint group "release 42" failed: nothing is left on any VM/);
+            assert.match(
+                e.outcomes[2]!.outcome,
+                /^failed: .*did not finish within 1 s.*; its checkpoint appeared afterwards \([0-9a-f-]{36}\) and was removed again$/,
+            );
+            for (const vm of tiers) assert.deepEqual(labCheckpoints(lab, vm), [], `${vm} keeps nothing`);
+        });
+
+        it("names the checkpoint of a timed-out member that has not appeared in time, with how to find and remove it", async () => {
+            const db = lab.vms.db01!.id;
+            const e = await groupError(createGroup(timingOutTake(db, null), release(), { lateTakeWaitMs: 1500 }));
+            assert.match(e.message, /failed: checkpoints may be left on some VMs: each is listed with how to remove it/);
+            assert.doesNotMatch(e.message, /nothing is left/);
+            const outcome = e.outcomes[2]!.outcome;
+            assert.match(outcome, /its checkpoint may still appear: none was seen within 2 s/);
+            assert.ok(outcome.includes(`Get-VMSnapshot -VMId ${db} | Where-Object { $_.Name -ceq 'release 42' -and $_.CreationTime -gt [datetime]'`), outcome);
+            assert.ok(outcome.includes(`npx hyperv-lab checkpoint remove ${db} <id>`), outcome);
         });
 
         it("simultaneous with a production-only VM is refused before any VM is paused", async () => {

@@ -2,6 +2,7 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { HostError, isHostError } from "../../host/errors";
 import { isGuid } from "../../host/ids";
+import { sameIgnoringCase } from "../../host/text";
 import { checkpointTypeSchema, snapshotTypeSchema, vmStateSchema, type VmRef } from "../../host/model";
 import { labLanguageSchema, labOsSchema } from "../document";
 import { initLab, setHostSettings } from "../init";
@@ -124,7 +125,7 @@ program
         if (vm !== undefined) {
             const ref = vmRef(vm);
             const all = view.vms;
-            view.vms = all.filter((e) => ("id" in ref ? e.vm.id === ref.id.toLowerCase() : e.vm.name.toLowerCase() === ref.name.toLowerCase()));
+            view.vms = all.filter((e) => ("id" in ref ? e.vm.id === ref.id.toLowerCase() : sameIgnoringCase(e.vm.name, ref.name)));
             if (view.vms.length === 0) {
                 const names = all.map((e) => e.vm.name).join(", ");
                 throw new Error(

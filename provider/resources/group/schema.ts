@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { checkpointKindSchema, guidSchema, vmStateSchema } from "../../host";
+import { checkpointKindSchema, guidSchema, ordinalKey, vmStateSchema } from "../../host";
 import { checkpointNameSchema, checkpointTypeArgSchema } from "../checkpoint/schema";
 import { requireOneVm, vmTargetShape } from "../shared/vm-target";
 
@@ -25,7 +25,7 @@ export type GroupMember = z.infer<typeof groupMemberSchema>;
  */
 export const startOrderSchema = z.enum(["reverse", "declared"], { message: 'startOrder must be "reverse" (the default) or "declared"' });
 
-const memberKey = (m: GroupMember) => `${m.host ?? ""}\n${m.vmId !== undefined ? `id:${m.vmId}` : `name:${m.vmName!.toLowerCase()}`}`;
+const memberKey = (m: GroupMember) => `${m.host ?? ""}\n${m.vmId !== undefined ? `id:${m.vmId}` : `name:${ordinalKey(m.vmName!)}`}`;
 
 /** What a program declares for a group (see groupMemberShape for the docs' role). */
 export const groupFields = {

@@ -1,11 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { isHostError, type HyperVHost, type TakenCheckpoint } from "../../host";
+import { isHostError, mayHaveCompleted, type HyperVHost, type TakenCheckpoint } from "../../host";
 import { explainRefusedTake } from "../checkpoint/refused-take";
 import { explainRefusal } from "../shared/refusals";
 import { fellBackWithMemory } from "../shared/fallback-warning";
 import { warnOnResource } from "../shared/resource-warnings";
 import { vmRefOf } from "../shared/vm-target";
 import { CheckpointGroupError, nothingTaken, reasonOf, type MemberOutcome } from "./errors";
+import { LATE_TAKE_WAIT_MS, settleLateTake } from "./late-take";
 import { checkpointDeclaration, declaredOf, memberOutput, refusalOf, sameVmAs, takeRequest, type CheckedMember } from "./plan";
 import type { GroupInputs, GroupOutputs } from "./schema";
 
@@ -16,11 +17,14 @@ export type HostOf = (override: string | undefined) => HyperVHost;
  * All or nothing: every VM is read once and checked against what Hyper-V refuses before any
  * checkpoint is taken; then they are taken in the declared order (with `simultaneous`, while the
  * running VMs are paused); when one fails, those already taken are removed again, and the error
- * names every VM and what happened to it. The engine records nothing half done.
+ * names every VM and what happened to it. A take that failed without an answer (a timeout, a lost
+ * connection) may still complete on the host: its checkpoint is waited for (up to
+ * `lateTakeWaitMs`) and removed too, or named in the error with how to remove it. The engine
+ * records nothing half done, so nothing may be left that no stack records.
  */
-export async function createGroup(hostOf: HostOf, inputs: GroupInputs): Promise<{ id: string; outs: GroupOutputs }> {
+export async function createGroup(hostOf: HostOf, inputs: GroupInputs, options: { lateTakeWaitMs?: number } = {}): Promise<{ id: string; outs: GroupOutputs }> {
     const checked = await checkEveryVm(hostOf, inputs);
-    const taken = await takeAll(hostOf, inputs, checked);
+    const taken = await takeAll(hostOf, inputs, checked, options.lateTakeWaitMs ?? LATE_TAKE_WAIT_MS);
     await warnOfLeftovers(inputs, taken);
     const fellBack = taken.flatMap((t) => fellBackWithMemory(t) ?? []);
     if (fellBack.length > 0) await warnOnResource(inputs.resourceUrn, `group "${inputs.name}": ${fellBack.join("; ")}`);
@@ -70,6 +74,8 @@ interface Failure {
     index: number;
     stage: "pause" | "take";
     error: unknown;
+    /** When the failed step was asked for. */
+    askedAt: Date;
 }
 
 /**
@@ -77,7 +83,7 @@ interface Failure {
  * first (Suspend-VM) and resumed in `finally` (Resume-VM), so the checkpoints capture one moment
  * of the whole group. A failure removes the checkpoints already taken.
  */
-async function takeAll(hostOf: HostOf, inputs: GroupInputs, checked: CheckedMember[]): Promise<TakenCheckpoint[]> {
+async function takeAll(hostOf: HostOf, inputs: GroupInputs, checked: CheckedMember[], lateTakeWaitMs: number): Promise<TakenCheckpoint[]> {
     const taken: TakenCheckpoint[] = [];
     const paused: number[] = [];
     const notResumed = new Map<number, string>();
@@ -87,11 +93,12 @@ async function takeAll(hostOf: HostOf, inputs: GroupInputs, checked: CheckedMemb
             for (const [index, c] of checked.entries()) {
                 if (c.listing.vm.state !== "Running") continue;
                 const host = hostOf(c.member.host);
+                const askedAt = new Date();
                 try {
                     await host.suspendVm(c.listing.vm.id);
                     paused.push(index);
                 } catch (error) {
-                    failure = { index, stage: "pause", error };
+                    failure = { index, stage: "pause", error, askedAt };
                     break;
                 }
             }
@@ -100,13 +107,14 @@ async function takeAll(hostOf: HostOf, inputs: GroupInputs, checked: CheckedMemb
             if (failure) break;
             const host = hostOf(c.member.host);
             const ref = { id: c.listing.vm.id };
+            const askedAt = new Date();
             try {
                 taken.push(await host.takeCheckpoint(ref, takeRequest(inputs, c.member)));
             } catch (refusal) {
                 const error = await explainRefusal(host, ref, refusal, ({ vm, checkpoints }, caps) =>
                     explainRefusedTake(checkpointDeclaration(inputs, c.member), vm, checkpoints, caps, host.displayName),
                 );
-                failure = { index, stage: "take", error };
+                failure = { index, stage: "take", error, askedAt };
             }
         }
     } finally {
@@ -121,7 +129,7 @@ async function takeAll(hostOf: HostOf, inputs: GroupInputs, checked: CheckedMemb
             });
         }
     }
-    if (failure) throw await undo(hostOf, inputs, checked, taken, failure, notResumed);
+    if (failure) throw await undo(hostOf, inputs, checked, taken, failure, notResumed, lateTakeWaitMs);
     if (notResumed.size > 0) {
         await warnOnResource(
             inputs.resourceUrn,
@@ -139,6 +147,7 @@ async function undo(
     taken: TakenCheckpoint[],
     failure: Failure,
     notResumed: Map<number, string>,
+    lateTakeWaitMs: number,
 ): Promise<CheckpointGroupError> {
     const outcomes: string[] = checked.map((_, i) =>
         i === failure.index ? `${failure.stage === "pause" ? "could not be paused" : "failed"}: ${reasonOf(failure.error)}` : "not attempted",
@@ -160,6 +169,16 @@ async function undo(
                 `taken (${checkpoint.id}), and could not be removed (${reasonOf(e)}): remove it with \`Get-VMSnapshot -VMName "${checkpoint.vmName}" | Where-Object Id -eq "${checkpoint.id}" | Remove-VMSnapshot\``;
         }
     }
+    if (failure.stage === "take" && mayHaveCompleted(failure.error)) {
+        const c = checked[failure.index]!;
+        const { vm, checkpoints } = c.listing;
+        const late = await settleLateTake(
+            { host: hostOf(c.member.host), vmId: vm.id, vmName: vm.name, name: inputs.name!, before: checkpoints, askedAt: failure.askedAt },
+            lateTakeWaitMs,
+        );
+        outcomes[failure.index] += `; ${late.outcome}`;
+        if (!late.settled) allRemoved = false;
+    }
     const report = checked.map(
         (c, i): MemberOutcome => ({
             host: hostOf(c.member.host).displayName,
@@ -170,7 +189,7 @@ async function undo(
             outcome: notResumed.has(i) ? `${outcomes[i]}; ${notResumed.get(i)}` : outcomes[i]!,
         }),
     );
-    const summary = allRemoved ? "nothing is left on any VM" : "some checkpoints taken could not be removed again (listed)";
+    const summary = allRemoved ? "nothing is left on any VM" : "checkpoints may be left on some VMs: each is listed with how to remove it";
     return new CheckpointGroupError("take checkpoint group", inputs.name!, summary, report, "Fix the failure and run `pulumi up` again", failure.error);
 }
 

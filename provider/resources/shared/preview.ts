@@ -1,4 +1,4 @@
-import { HostError, isHostError, type CheckpointType, type HyperVHost, type VmRef, type VmWithCheckpoints } from "../../host";
+import { HostError, isHostError, ordinalKey, type CheckpointType, type HyperVHost, type VmRef, type VmWithCheckpoints } from "../../host";
 import { isUnknown } from "./check";
 
 /*
@@ -47,7 +47,7 @@ interface PreviewState {
     creates: Map<string, number>;
 }
 
-const refKey = (ref: VmRef) => ("id" in ref ? `id:${ref.id.toLowerCase()}` : `name:${ref.name.toLowerCase()}`);
+const refKey = (ref: VmRef) => ("id" in ref ? `id:${ref.id.toLowerCase()}` : `name:${ordinalKey(ref.name)}`);
 
 /** What one preview has learned so far, per host. The composition root keeps one per process. */
 export class PreviewMemory {

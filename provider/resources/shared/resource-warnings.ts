@@ -33,8 +33,18 @@ function engineLog(): EngineLog | null {
 
 /** Shows `message` as a warning on the resource `urn`; without a URN or an engine, prints it as before. */
 export async function warnOnResource(urn: string | undefined, message: string): Promise<void> {
-    const client = urn ? engineLog() : null;
-    if (!client || !urn) return warn(message);
+    if (!urn) return warn(message);
+    return sendWarning(message, urn);
+}
+
+/** Shows `message` as a warning of the whole update (the stack's configuration, say), not of one resource. */
+export async function warnOnStack(message: string): Promise<void> {
+    return sendWarning(message);
+}
+
+async function sendWarning(message: string, urn?: string): Promise<void> {
+    const client = engineLog();
+    if (!client) return warn(message);
     const { LogRequest, LogSeverity } = require(require.resolve("@pulumi/pulumi/proto/engine_pb", { paths: [require.resolve("@pulumi/pulumi")] })) as {
         LogRequest: new () => { setSeverity(s: number): unknown; setMessage(m: string): unknown; setUrn(u: string): unknown };
         LogSeverity: { WARNING: number };
@@ -42,7 +52,7 @@ export async function warnOnResource(urn: string | undefined, message: string): 
     const request = new LogRequest();
     request.setSeverity(LogSeverity.WARNING);
     request.setMessage(message);
-    request.setUrn(urn);
+    if (urn) request.setUrn(urn);
     const sent = await new Promise<boolean>((resolve) => client.log(request, (error) => resolve(error === null)));
     if (!sent) warn(message);
 }

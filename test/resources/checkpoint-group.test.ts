@@ -74,16 +74,16 @@ describe("CheckpointGroup", () => {
         it("fails with up's error, naming every VM, when one VM is certain to be refused, and changes nothing", async () => {
             await setVm(lab.folder, { name: "db01" }, { checkpointType: "Disabled" });
             const before = journalText(lab);
-            const e = await groupError(preview({ vms: tiers.map((vmName) => ({ vmName })), name: "r" }));
-            assert.deepEqual(
-                e.outcomes.map((o) => [o.vm, o.outcome.split(":")[0]]),
-                [
-                    ["web01", "checked"],
-                    ["app01", "checked"],
-                    ["db01", "refused"],
-                ],
+            // A check failure on the group's vms, which the engine shows once, on the resource, with no stack trace.
+            const { failures } = await preview({ vms: tiers.map((vmName) => ({ vmName })), name: "r" });
+            assert.equal(failures?.length, 1);
+            assert.equal(failures![0]!.property, "vms");
+            assert.match(
+                failures![0]!.reason,
+                /^take checkpoint group "r" failed: nothing was taken on any VM\.\n {2}- VM "web01" .*: checked: nothing taken\n {2}- VM "app01" .*: checked: nothing taken\n {2}- VM "db01" .*: refused: .*Disabled/,
             );
-            await groupError(preview({ vms: [{ vmName: "web01" }, { vmName: "nosuchvm" }], name: "r" }));
+            const missing = await preview({ vms: [{ vmName: "web01" }, { vmName: "nosuchvm" }], name: "r" });
+            assert.match(missing.failures?.[0]?.reason ?? "", /VM "nosuchvm" on host .*: refused: /);
             assert.equal(journalText(lab), before);
         });
 

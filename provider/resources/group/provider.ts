@@ -2,11 +2,12 @@ import type * as pulumi from "@pulumi/pulumi";
 import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import type { HostFor } from "../../host";
 import { withoutUndefined } from "../../shared/objects";
-import { checkInputs } from "../shared/check";
+import { checkInputs, predictedFailures } from "../shared/check";
 import { inputsIfChanged } from "../shared/read-inputs";
 import { allKnown, takePreviewFlag, type PreviewMemory } from "../shared/preview";
 import { diffGroup } from "./diff";
 import { createGroup, deleteGroup, liveGroupDeclaration, readGroup, updateGroup } from "./lifecycle";
+import { isCheckpointGroupError } from "./errors";
 import { predictGroup } from "./predict";
 import { groupInputsSchema, groupOutputsSchema, type GroupOutputs } from "./schema";
 
@@ -30,7 +31,11 @@ export function checkpointGroupProviderOn(hostFor: HostFor, preview: PreviewMemo
             const checked = checkInputs(groupInputsSchema, groupInputsSchema.shape, vmsUnknown ? { ...news, vms: unknownValue } : news);
             if (!("inputs" in checked)) return checked;
             if (inPreview && Object.keys(olds).length === 0 && allKnown(news) && !vmsUnknown) {
-                await predictGroup(hostFor, preview, parseInputs(news));
+                const failures = await predictedFailures(
+                    () => predictGroup(hostFor, preview, parseInputs(news)),
+                    (e) => (isCheckpointGroupError(e) ? "vms" : undefined),
+                );
+                if (failures.length > 0) return { failures };
             }
             return { inputs: news };
         },

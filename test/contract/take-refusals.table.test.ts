@@ -31,7 +31,8 @@ const conditions: Record<TakeRefusal, Condition> = {
 };
 
 /** A 2012 R2 host has no checkpoint types: nothing there is Disabled or production-only. */
-const impossible = (a: TakeRefusal, b: TakeRefusal) => [a, b].includes("UnsupportedByHost") && [a, b].some((c) => c === "CheckpointsDisabled" || c === "ProductionUnavailable");
+const impossible = (a: TakeRefusal, b: TakeRefusal) =>
+    [a, b].includes("UnsupportedByHost") && [a, b].some((c) => c === "CheckpointsDisabled" || c === "ProductionUnavailable");
 
 const pairs = takeRefusalOrder.flatMap((a, i) => takeRefusalOrder.slice(i + 1).map((b) => [a, b] as const)).filter(([a, b]) => !impossible(a, b));
 

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { checkpointProvider, policyProvider } from "../../provider";
-import { forgetPreview } from "../../provider";
+import { forgetPreview } from "../../provider/root";
 import { journalText, hostOf, recordHostCalls, labWith, removeLabs, type Props, type Provider } from "./helpers";
 
 /** The engine's check as the SDK resources call it: with the hidden preview flag. */

@@ -2,6 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { isHostError, type HostError, type HostFor } from "../../host";
 import { withoutUndefined } from "../../shared/objects";
 import { checkInputs, predictedFailures } from "../shared/check";
+import type { WarnOnResource } from "../shared/resource-warnings";
 import { inputsIfChanged } from "../shared/read-inputs";
 import { diffCheckpoint } from "./diff";
 import { allKnown, takePreviewFlag, type PreviewMemory } from "../shared/preview";
@@ -19,7 +20,11 @@ function fieldAtFault(inputs: CheckpointInputs, refusal: HostError): string {
 }
 
 /** The Checkpoint lifecycle, as Pulumi's dynamic provider interface, on the hosts `hostFor` gives. */
-export function checkpointProviderOn(hostFor: HostFor, preview: PreviewMemory): pulumi.dynamic.ResourceProvider<Record<string, unknown>, CheckpointOutputs> {
+export function checkpointProviderOn(
+    hostFor: HostFor,
+    preview: PreviewMemory,
+    warnOnResource: WarnOnResource,
+): pulumi.dynamic.ResourceProvider<Record<string, unknown>, CheckpointOutputs> {
     return {
         async check(olds, given) {
             // In preview (and only there) a new checkpoint is predicted against the host: see shared/preview.
@@ -28,7 +33,7 @@ export function checkpointProviderOn(hostFor: HostFor, preview: PreviewMemory): 
             if (inPreview && "inputs" in checked && Object.keys(olds).length === 0 && allKnown(news)) {
                 const inputs = parseInputs(news);
                 const failures = await predictedFailures(
-                    () => predictCheckpoint(hostFor(inputs.host), preview, inputs),
+                    () => predictCheckpoint(hostFor(inputs.host), preview, inputs, warnOnResource),
                     (e) => (isHostError(e) ? fieldAtFault(inputs, e) : undefined),
                 );
                 if (failures.length > 0) return { failures };
@@ -43,7 +48,7 @@ export function checkpointProviderOn(hostFor: HostFor, preview: PreviewMemory): 
 
         async create(news) {
             const inputs = parseInputs(news);
-            const { id, outs } = await createCheckpoint(hostFor(inputs.host), inputs);
+            const { id, outs } = await createCheckpoint(hostFor(inputs.host), inputs, warnOnResource);
             return { id, outs: withoutUndefined(outs) };
         },
 

@@ -3,7 +3,7 @@ import { isHostError, type HostError, type HostFor } from "../../host";
 import { withoutUndefined } from "../../shared/objects";
 import { checkInputs, predictedFailures } from "../shared/check";
 import { inputsIfChanged } from "../shared/read-inputs";
-import { warnOnResource } from "../shared/resource-warnings";
+import type { WarnOnResource } from "../shared/resource-warnings";
 import { diffPolicy } from "./diff";
 import { allKnown, takePreviewFlag, type PreviewMemory } from "../shared/preview";
 import { applyPolicy, predictPolicy, liveDeclaration, readPolicy, restorePolicy } from "./lifecycle";
@@ -26,7 +26,11 @@ function fieldAtFault(inputs: PolicyInputs, refusal: HostError): string {
 }
 
 /** The VmCheckpointPolicy lifecycle, as Pulumi's dynamic provider interface, on the hosts `hostFor` gives. */
-export function policyProviderOn(hostFor: HostFor, preview: PreviewMemory): pulumi.dynamic.ResourceProvider<Record<string, unknown>, PolicyOutputs> {
+export function policyProviderOn(
+    hostFor: HostFor,
+    preview: PreviewMemory,
+    warnOnResource: WarnOnResource,
+): pulumi.dynamic.ResourceProvider<Record<string, unknown>, PolicyOutputs> {
     return {
         async check(olds, given) {
             // In preview (and only there) the declaration is predicted against the host: see shared/preview.
@@ -35,7 +39,7 @@ export function policyProviderOn(hostFor: HostFor, preview: PreviewMemory): pulu
             if (inPreview && "inputs" in checked && allKnown(news)) {
                 const inputs = parseInputs(news);
                 const failures = await predictedFailures(
-                    () => predictPolicy(hostFor(inputs.host), preview, inputs, Object.keys(olds).length > 0),
+                    () => predictPolicy(hostFor(inputs.host), preview, inputs, Object.keys(olds).length > 0, warnOnResource),
                     (e) => (isHostError(e) ? fieldAtFault(inputs, e) : undefined),
                 );
                 if (failures.length > 0) return { failures };

@@ -1,7 +1,7 @@
-import { HostError, isHostError, permanentProductionBlocker, type Checkpoint, type HyperVHost, type TakenCheckpoint, type VmWithCheckpoints } from "../../host";
+import { HostError, isHostError, type Checkpoint, type HyperVHost, type TakenCheckpoint, type VmWithCheckpoints } from "../../host";
 import { explainRefusal } from "../shared/refusals";
 import { vmRefOf } from "../shared/vm-target";
-import { asOperation, type PreviewMemory } from "../shared/preview";
+import { asOperation, onlyTheMomentDecides, type PreviewMemory } from "../shared/preview";
 import type { WarnOnResource } from "../shared/resource-warnings";
 import { diffCheckpoint } from "./diff";
 import { refuseAdoption } from "./adoption-guard";
@@ -170,8 +170,7 @@ export async function predictCheckpoint(host: HyperVHost, preview: PreviewMemory
                 `${e.message} (the stack's VmCheckpointPolicy disables it: \`pulumi up\` fails this way if the policy applies first)`,
             );
         } else {
-            const transient = isHostError(e, "InvalidVmState") || (isHostError(e, "ProductionUnavailable") && permanentProductionBlocker(vm) === null);
-            if (!transient) throw e;
+            if (!onlyTheMomentDecides(e, vm)) throw e;
             await warnOnResource(inputs.resourceUrn, `${(e as Error).message} (\`pulumi up\` fails the same way unless this changes before it runs)`);
         }
     }

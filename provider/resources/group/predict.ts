@@ -1,5 +1,5 @@
-import { isHostError, permanentProductionBlocker, type Checkpoint, type HostFor } from "../../host";
-import type { PreviewMemory } from "../shared/preview";
+import { isHostError, type Checkpoint, type HostFor } from "../../host";
+import { onlyTheMomentDecides, type PreviewMemory } from "../shared/preview";
 import type { WarnOnResource } from "../shared/resource-warnings";
 import { vmRefOf } from "../shared/vm-target";
 import { nothingTaken, reasonOf, type MemberOutcome } from "./errors";
@@ -37,9 +37,7 @@ export async function predictGroup(hostFor: HostFor, preview: PreviewMemory, inp
             preview.planCreate(host, vm.id);
             const refusal = refusalErrorOf(inputs, checked);
             const disabledByStackOnly = declaredType === "Disabled" && listing.vm.checkpointType !== "Disabled" && isHostError(refusal, "CheckpointsDisabled");
-            const transient =
-                isHostError(refusal, "InvalidVmState") ||
-                (isHostError(refusal, "ProductionUnavailable") && permanentProductionBlocker(vm) === null && !pausedForTake(inputs, checked));
+            const transient = onlyTheMomentDecides(refusal, vm, pausedForTake(inputs, checked));
             if (refusal === null || disabledByStackOnly || transient) {
                 if (refusal !== null) warnings.push(`VM "${vm.name}": ${reasonOf(refusal)}`);
                 outcomes.push({ ...at, vm: vm.name, vmId: vm.id, outcome: "checked: nothing taken" });

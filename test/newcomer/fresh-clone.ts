@@ -1,0 +1,63 @@
+import { execFile } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { promisify } from "node:util";
+import { repoRoot } from "../e2e/harness";
+
+/*
+ * A newcomer's machine, as far as one test can make it: a fresh clone of this commit in a folder
+ * named as README assumes (`hyperv-checkpoints`), a home folder of its own (so `pulumi login
+ * --local` and its stacks start empty), and on PATH only what README's Set up asks for: a Node.js
+ * of at least 22.12 and a Pulumi CLI. Nothing reaches the clone from this checkout but its commit.
+ *
+ * One deviation, to keep the test at a few minutes: `node_modules` is copied from this checkout in
+ * place of `npm ci` (the same lock file; `npm ci` compiles tree-sitter and takes minutes).
+ */
+
+const run = promisify(execFile);
+
+export interface FreshClone {
+    /** The folder that holds the clone and, next to it, a newcomer's own project. */
+    work: string;
+    /** The clone: `<work>/hyperv-checkpoints`. */
+    root: string;
+    /** The environment the newcomer's terminal has. */
+    env: Record<string, string>;
+}
+
+/** Variables of this test process that a newcomer's terminal would not have. */
+const notTheNewcomers = /^(PULUMI_|HYPERV_|npm_|INIT_CWD$|NODE_OPTIONS$|NODE_PATH$|MOCHA)/;
+
+export async function freshClone(): Promise<FreshClone> {
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), "hyperv-newcomer-"));
+    const root = path.join(work, "hyperv-checkpoints");
+    await run("git", ["clone", "--quiet", repoRoot, root]);
+    await run("cp", ["-a", path.join(repoRoot, "node_modules"), path.join(root, "node_modules")]);
+
+    const home = path.join(work, "home");
+    fs.mkdirSync(home);
+    // The Node that README asks for (22.12 or later): this machine's own may be older; the
+    // repository's dev dependency is a Node 24 and serves as the one the newcomer installed.
+    const nodeDir = path.join(work, "node");
+    fs.mkdirSync(nodeDir);
+    fs.symlinkSync(fs.realpathSync(path.join(repoRoot, "node_modules", ".bin", "node")), path.join(nodeDir, "node"));
+    const { stdout: pulumiDir } = await run("bash", [path.join(repoRoot, "scripts", "ensure-pulumi.sh")], { cwd: repoRoot });
+
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !notTheNewcomers.test(k)) env[k] = v;
+    const systemPath = (process.env.PATH ?? "").split(path.delimiter).filter((p) => p && !p.includes("node_modules"));
+    Object.assign(env, {
+        PATH: [nodeDir, pulumiDir.trim(), ...systemPath].join(path.delimiter),
+        HOME: home,
+        // Caches stay where this machine keeps them: the Pulumi CLI built once, npm's packages.
+        XDG_CACHE_HOME: process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), ".cache"),
+        npm_config_cache: path.join(os.homedir(), ".npm"),
+        npm_config_prefer_offline: "true",
+        npm_config_update_notifier: "false",
+        PULUMI_SKIP_UPDATE_CHECK: "true",
+        // The newcomer's "yes" at `pulumi up`'s confirmation prompt.
+        PULUMI_SKIP_CONFIRMATIONS: "true",
+    });
+    return { work, root, env };
+}

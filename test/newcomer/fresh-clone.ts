@@ -37,6 +37,8 @@ export async function freshClone(): Promise<FreshClone> {
 
     const home = path.join(work, "home");
     fs.mkdirSync(home);
+    const state = path.join(work, "pulumi-state");
+    fs.mkdirSync(state);
     // The Node that README asks for (22.12 or later): this machine's own may be older; the
     // repository's dev dependency is a Node 24 and serves as the one the newcomer installed.
     const nodeDir = path.join(work, "node");
@@ -56,6 +58,11 @@ export async function freshClone(): Promise<FreshClone> {
         npm_config_prefer_offline: "true",
         npm_config_update_notifier: "false",
         PULUMI_SKIP_UPDATE_CHECK: "true",
+        // Pulumi finds `~` through the user database, not $HOME: `pulumi login --local` would put
+        // every stack in this machine's real ~/.pulumi, shared with other runs. Its settings go to
+        // the newcomer's home, and the stacks to a folder of the test's (the variable wins over a login).
+        PULUMI_HOME: path.join(home, ".pulumi"),
+        PULUMI_BACKEND_URL: `file://${state}`,
         // The newcomer's "yes" at `pulumi up`'s confirmation prompt.
         PULUMI_SKIP_CONFIRMATIONS: "true",
     });

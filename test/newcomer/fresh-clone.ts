@@ -24,12 +24,33 @@ export interface FreshClone {
     root: string;
     /** The environment the newcomer's terminal has. */
     env: Record<string, string>;
+    restoreRealHome: () => void;
 }
 
 /** Variables of this test process that a newcomer's terminal would not have. */
 const notTheNewcomers = /^(PULUMI_|HYPERV_|npm_|INIT_CWD$|NODE_OPTIONS$|NODE_PATH$|MOCHA)/;
 
+/**
+ * `pulumi login --local` writes the local backend's marker (`meta.yaml`) into the real home's
+ * .pulumi (found through the user database) whatever the environment says. The test removes the
+ * marker again when it was not there before, and leaves anything else untouched.
+ */
+function realPulumiMarker(): () => void {
+    const marker = path.join(os.userInfo().homedir, ".pulumi", "meta.yaml");
+    if (fs.existsSync(marker)) return () => undefined;
+    return () => {
+        for (const f of [marker, `${marker}.attrs`]) fs.rmSync(f, { force: true });
+    };
+}
+
+/** Removes the clone, the newcomer's home and project, and what the login left in the real home. */
+export function disposeClone(clone: FreshClone): void {
+    fs.rmSync(clone.work, { recursive: true, force: true });
+    clone.restoreRealHome();
+}
+
 export async function freshClone(): Promise<FreshClone> {
+    const restoreRealHome = realPulumiMarker();
     const work = fs.mkdtempSync(path.join(os.tmpdir(), "hyperv-newcomer-"));
     const root = path.join(work, "hyperv-checkpoints");
     await run("git", ["clone", "--quiet", repoRoot, root]);
@@ -66,5 +87,5 @@ export async function freshClone(): Promise<FreshClone> {
         // The newcomer's "yes" at `pulumi up`'s confirmation prompt.
         PULUMI_SKIP_CONFIRMATIONS: "true",
     });
-    return { work, root, env };
+    return { work, root, env, restoreRealHome };
 }

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { readLab } from "../../provider/lab";
 import { step } from "../e2e/harness";
-import { type FreshClone, freshClone } from "./fresh-clone";
+import { disposeClone, type FreshClone, freshClone } from "./fresh-clone";
 import { commands, fences, firstShellBlock, section } from "./readme";
 import { type CommandResult, ShellSession } from "./shell-session";
 
@@ -122,7 +122,7 @@ describe("a newcomer following README on a fresh clone", function () {
         clone = await freshClone();
     });
     after(() => {
-        if (clone) fs.rmSync(clone.work, { recursive: true, force: true });
+        if (clone) disposeClone(clone);
     });
 
     it("README's set-up, quickstart, examples and own-project steps work as written and do what README says", async () => {

@@ -11,6 +11,7 @@ import { checkpointInputsSchema } from "../provider/resources/checkpoint/schema"
 import { applyPolicy, readPolicy, restorePolicy } from "../provider/resources/policy/lifecycle";
 import { policyInputsSchema } from "../provider/resources/policy/schema";
 import { readHostSettings } from "../provider/config";
+import { engineWarnings } from "../provider/engine-log";
 import { fleetLab, fleetVmName } from "./lab-fleet";
 
 /*
@@ -111,7 +112,11 @@ export async function measureOperations(vms: number): Promise<TrafficMeasurement
             policies[i] = await applyPolicy(host, policyInputsSchema.parse({ vmName: fleetVmName(i), type: "standard" }));
         });
         await track("Checkpoint", "create", async (i) => {
-            checkpoints[i] = await createCheckpoint(host, checkpointInputsSchema.parse({ vmName: fleetVmName(i), name: "before change" }));
+            checkpoints[i] = await createCheckpoint(
+                host,
+                checkpointInputsSchema.parse({ vmName: fleetVmName(i), name: "before change" }),
+                engineWarnings(undefined),
+            );
         });
         await track("VmCheckpointPolicy", "update (no change to write)", async (i) => {
             policies[i] = await applyPolicy(host, policyInputsSchema.parse({ vmName: fleetVmName(i), type: "standard" }), policies[i]);
@@ -131,7 +136,7 @@ export async function measureOperations(vms: number): Promise<TrafficMeasurement
             };
         });
         await track("VmCheckpointPolicy", "read", (i) => readPolicy(host, policies[i]!));
-        await track("Checkpoint", "read", (i) => readCheckpoint(host, checkpoints[i]!.id, checkpoints[i]!.outs));
+        await track("Checkpoint", "read", (i) => readCheckpoint(host, checkpoints[i]!.id, checkpoints[i]!.outs, engineWarnings(undefined)));
         await track("Checkpoint", "delete", (i) => deleteCheckpoint(host, checkpoints[i]!.id, checkpoints[i]!.outs));
         await track("VmCheckpointPolicy", "delete", (i) => restorePolicy(host, policies[i]!));
         return { vms, operations };
@@ -167,7 +172,7 @@ export async function measureRefresh(count: number): Promise<RefreshTraffic> {
             lastRestoreTime: null,
             adopted: false,
         }));
-        const read = await Promise.all(taken.map((t, i) => readCheckpoint(host, t.checkpoint.id, outs[i]!)));
+        const read = await Promise.all(taken.map((t, i) => readCheckpoint(host, t.checkpoint.id, outs[i]!, engineWarnings(undefined))));
         if (read.some((r) => r === undefined)) throw new Error("a checkpoint went missing during the refresh");
         return { checkpoints: count, hostQueries: transport.trips.length - before };
     } finally {

@@ -1,6 +1,5 @@
 import * as path from "node:path";
 import { z } from "zod";
-import { DEFAULT_MAX_SESSIONS, MAX_SESSIONS_LIMIT } from "./powershell/target";
 
 /**
  * Where a Hyper-V host is and how to reach it, from the stack's `hyperv:*` configuration (read in
@@ -19,6 +18,28 @@ import { DEFAULT_MAX_SESSIONS, MAX_SESSIONS_LIMIT } from "./powershell/target";
  *   hyperv:mergeTimeoutSeconds  for removing a checkpoint, which merges disks (default 1800)
  *   hyperv:maxSessions  shells run side by side on the host (default 4, at most 30)
  */
+/**
+ * Every default of the host settings, stated once: the stack's hyperv:* settings default to these,
+ * and so do the adapters' own settings when a program or test creates a host directly.
+ */
+export const DEFAULT_TIMEOUTS = {
+    /** Any single operation except removal. */
+    operationSeconds: 120,
+    /** Remove-VMSnapshot merges differencing disks, which can take long on big disks. */
+    removalSeconds: 1800,
+    /** Starting the shell and, for remote targets, opening the remote session. */
+    connectSeconds: 60,
+} as const;
+
+/**
+ * How many shells run calls on the host side by side, at most: WinRM's default MaxShellsPerUser
+ * (30); more shells than that are refused by a default Windows host.
+ */
+export const MAX_SESSIONS_LIMIT = 30;
+
+/** Shells side by side by default: why four, README.md ("Connecting to a real Hyper-V host"). */
+export const DEFAULT_MAX_SESSIONS = 4;
+
 export const HOST_CONFIG_HELP =
     "set it with `pulumi config set hyperv:host <address>`, where <address> is lab:<folder> (the simulated host), " + "local, ssh://user@host or winrm://host";
 
@@ -82,8 +103,8 @@ const stackConfigSchema = z.object({
     keyFile: z.string().min(1).optional(),
     knownHostsFile: z.string().min(1).optional(),
     password: z.string().min(1).optional(),
-    timeoutSeconds: seconds("120").default(120),
-    mergeTimeoutSeconds: seconds("1800").default(1800),
+    timeoutSeconds: seconds(String(DEFAULT_TIMEOUTS.operationSeconds)).default(DEFAULT_TIMEOUTS.operationSeconds),
+    mergeTimeoutSeconds: seconds(String(DEFAULT_TIMEOUTS.removalSeconds)).default(DEFAULT_TIMEOUTS.removalSeconds),
     maxSessions: z.coerce
         .number({ message: `must be a whole number of shells from 1 to ${MAX_SESSIONS_LIMIT}, e.g. ${DEFAULT_MAX_SESSIONS}` })
         .int("must be a whole number of shells")

@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
-import { checkConfiguredKeys, configuredKeys, readHostSettings } from "../provider/config";
-import { DEFAULT_MAX_SESSIONS, MAX_SESSIONS_LIMIT } from "../provider/powershell/target";
+import { checkConfiguredKeys, configuredKeys, DEFAULT_MAX_SESSIONS, MAX_SESSIONS_LIMIT, readHostSettings } from "../provider/config";
 
 function settings(values: Record<string, string>) {
     return () => readHostSettings({ get: (key) => values[key] });

@@ -34,7 +34,8 @@ export function packOnce(): Promise<PackedPackage> {
     packed ??= (async () => {
         const dest = path.join(scratch, "pack");
         fs.mkdirSync(dest);
-        const { stdout } = await run("npm", ["pack", "--json", "--pack-destination", dest], { cwd: repoRoot, maxBuffer: 16 << 20 });
+        // --ignore-scripts: `prepack` would rebuild dist under the running tests; npm test has just built it.
+        const { stdout } = await run("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", dest], { cwd: repoRoot, maxBuffer: 16 << 20 });
         const [report] = JSON.parse(stdout) as { filename: string; files: { path: string }[] }[];
         return { tarball: path.join(dest, report!.filename), files: report!.files.map((f) => f.path) };
     })();

@@ -1,21 +1,18 @@
 import assert from "node:assert/strict";
 import { frameSessionStart } from "../../provider/powershell/protocol";
 import { resolveShellExecutable } from "../../provider/powershell/shell-executable";
-import {
-    DEFAULT_MAX_SESSIONS,
-    describeTarget,
-    MAX_SESSIONS_LIMIT,
-    powerShellTargetSchema,
-    remoteConnectParameters,
-    targetKey,
-} from "../../provider/powershell/target";
+import { DEFAULT_MAX_SESSIONS, MAX_SESSIONS_LIMIT, readHostSettings } from "../../provider/config";
+import { describeTarget, powerShellTargetSchema, remoteConnectParameters, targetKey } from "../../provider/powershell/target";
 
 const winrm = powerShellTargetSchema.parse({ kind: "winrm", computerName: "hv01", userName: "CORP\\svc", password: "Pa55-word!" });
 
 describe("target settings", () => {
-    it("fills in the timeouts, removal longest", () => {
+    it("fills in the timeouts the stack's settings default to (README: merge 1800 s), removal longest", () => {
         const local = powerShellTargetSchema.parse({ kind: "local" });
-        assert.deepEqual(local.timeouts, { operationSeconds: 120, removalSeconds: 3600, connectSeconds: 60 });
+        assert.deepEqual(local.timeouts, { operationSeconds: 120, removalSeconds: 1800, connectSeconds: 60 });
+        const stack = readHostSettings({ get: (k) => (k === "hyperv:host" ? "local" : undefined) });
+        assert.equal(local.timeouts.operationSeconds, stack.timeoutSeconds);
+        assert.equal(local.timeouts.removalSeconds, stack.mergeTimeoutSeconds);
     });
 
     it("runs the default number of shells side by side, and shares one session whatever the number", () => {

@@ -1,9 +1,9 @@
-import { HostError, isHostError, permanentProductionBlocker, type Checkpoint, type HyperVHost, type TakenCheckpoint, type VmWithCheckpoints } from "../../host";
+import { HostError, isHostError, type Checkpoint, type HyperVHost, type TakenCheckpoint, type VmWithCheckpoints } from "../../host";
 import { explainRefusal } from "../shared/refusals";
 import { vmRefOf } from "../shared/vm-target";
-import { asOperation, asPrediction, type PreviewMemory } from "../shared/preview";
+import { asOperation, asPrediction, onlyTheMomentDecides, type PreviewMemory } from "../shared/preview";
 import { fellBackWithMemory } from "../shared/fallback-warning";
-import { warnOnResource } from "../shared/resource-warnings";
+import type { WarnOnResource } from "../shared/resource-warnings";
 import { asStackOverLimit } from "../shared/stack-limit";
 import { diffCheckpoint } from "./diff";
 import { refuseAdoption } from "./adoption-guard";
@@ -21,6 +21,7 @@ import type { CheckpointInputs, CheckpointOutputs } from "./schema";
 export async function createCheckpoint(
     host: HyperVHost,
     inputs: CheckpointInputs,
+    warnOnResource: WarnOnResource,
     dependsOn: readonly string[] = [],
 ): Promise<{ id: string; outs: CheckpointOutputs }> {
     if (inputs.adoptId !== undefined) return adoptCheckpoint(host, inputs, inputs.adoptId);
@@ -32,7 +33,7 @@ export async function createCheckpoint(
         );
         throw withFittingAdvice(explained, dependsOn);
     });
-    await warnOfNamesakes(taken, inputs.resourceUrn);
+    await warnOfNamesakes(taken, inputs.resourceUrn, warnOnResource);
     const fellBack = fellBackWithMemory(taken);
     if (fellBack) await warnOnResource(inputs.resourceUrn, fellBack);
     return { id: taken.checkpoint.id, outs: takenOutputs(inputs, taken) };
@@ -67,7 +68,7 @@ async function adoptCheckpoint(host: HyperVHost, inputs: CheckpointInputs, adopt
  * the provider (the engine then records no resource, and a refresh cannot see it), or the one a
  * replacement is about to delete. Names may repeat on Hyper-V, so this is a warning, not a refusal.
  */
-async function warnOfNamesakes({ vm, checkpoint, namesakes }: TakenCheckpoint, resourceUrn: string | undefined): Promise<void> {
+async function warnOfNamesakes({ vm, checkpoint, namesakes }: TakenCheckpoint, resourceUrn: string | undefined, warnOnResource: WarnOnResource): Promise<void> {
     for (const cp of namesakes) {
         await warnOnResource(
             resourceUrn,
@@ -113,7 +114,12 @@ function recordOf(news: CheckpointInputs): Partial<CheckpointOutputs> {
  * The checkpoint as the host has it now; marked gone (see removed-by-hand.ts) when it was removed
  * outside Pulumi; undefined when its VM is gone, since nothing can be taken or rolled back there.
  */
-export async function readCheckpoint(host: HyperVHost, id: string, olds: CheckpointOutputs): Promise<CheckpointOutputs | undefined> {
+export async function readCheckpoint(
+    host: HyperVHost,
+    id: string,
+    olds: CheckpointOutputs,
+    warnOnResource: WarnOnResource,
+): Promise<CheckpointOutputs | undefined> {
     try {
         const { vm, checkpoints } = await host.getVmWithCheckpoints({ id: olds.vmId });
         const cp = checkpoints.find((c) => c.id === id);
@@ -177,7 +183,7 @@ export function liveCheckpointDeclaration(outs: CheckpointOutputs): Record<strin
  * production-only on a VM that can never make production checkpoints. What only the moment
  * decides (a VM starting, a guest whose VSS does not answer yet) is a warning. Changes nothing.
  */
-export async function predictCheckpoint(host: HyperVHost, preview: PreviewMemory, inputs: CheckpointInputs): Promise<void> {
+export async function predictCheckpoint(host: HyperVHost, preview: PreviewMemory, inputs: CheckpointInputs, warnOnResource: WarnOnResource): Promise<void> {
     const ref = vmRefOf(inputs);
     if (inputs.adoptId !== undefined) {
         // Adoption starts with this very read, so its failure is already the one `up` gives.
@@ -212,8 +218,7 @@ export async function predictCheckpoint(host: HyperVHost, preview: PreviewMemory
                 `${predicted.message} (the stack's VmCheckpointPolicy disables it: \`pulumi up\` fails this way if the policy applies first)`,
             );
         } else {
-            const transient = isHostError(e, "InvalidVmState") || (isHostError(e, "ProductionUnavailable") && permanentProductionBlocker(vm) === null);
-            if (!transient) throw withFittingAdvice(predicted, dependsOn);
+            if (!onlyTheMomentDecides(e, vm)) throw withFittingAdvice(predicted, dependsOn);
             await warnOnResource(inputs.resourceUrn, `${predicted.message} (\`pulumi up\` fails the same way unless this changes before it runs)`);
         }
     }

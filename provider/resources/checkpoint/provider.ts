@@ -1,7 +1,8 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { HostFor } from "../../host";
+import { isHostError, type HostError, type HostFor } from "../../host";
 import { withoutUndefined } from "../../shared/objects";
-import { checkInputs } from "../shared/check";
+import { checkInputs, predictedFailures } from "../shared/check";
+import type { WarnOnResource } from "../shared/resource-warnings";
 import { inputsIfChanged } from "../shared/read-inputs";
 import { diffCheckpoint } from "./diff";
 import { allKnown, asPrediction, takeHiddenInputs, type PreviewMemory } from "../shared/preview";
@@ -15,14 +16,24 @@ import {
     updateCheckpoint,
 } from "./lifecycle";
 import { retakenAfterRemoval } from "./removed-by-hand";
-import { warnOnResource } from "../shared/resource-warnings";
-import { checkpointInputsSchema, checkpointOutputsSchema, type CheckpointOutputs } from "./schema";
+import { checkpointInputsSchema, checkpointOutputsSchema, type CheckpointInputs, type CheckpointOutputs } from "./schema";
 
 const parseInputs = (news: Record<string, unknown>) => checkpointInputsSchema.parse(news);
 const parseOutputs = (olds: Record<string, unknown>) => checkpointOutputsSchema.parse(olds);
 
+/** The field a refusal is about: the VM named, or a type the VM cannot take; else the checkpoint as a whole. */
+function fieldAtFault(inputs: CheckpointInputs, refusal: HostError): string {
+    if (refusal.code === "VmNotFound" || refusal.code === "AmbiguousVmName") return inputs.vmId !== undefined ? "vmId" : "vmName";
+    if ((refusal.code === "UnsupportedByHost" || refusal.code === "ProductionUnavailable") && inputs.type !== undefined) return "type";
+    return "";
+}
+
 /** The Checkpoint lifecycle, as Pulumi's dynamic provider interface, on the hosts `hostFor` gives. */
-export function checkpointProviderOn(hostFor: HostFor, preview: PreviewMemory): pulumi.dynamic.ResourceProvider<Record<string, unknown>, CheckpointOutputs> {
+export function checkpointProviderOn(
+    hostFor: HostFor,
+    preview: PreviewMemory,
+    warnOnResource: WarnOnResource,
+): pulumi.dynamic.ResourceProvider<Record<string, unknown>, CheckpointOutputs> {
     return {
         async check(olds, given) {
             // In preview (and only there) a new checkpoint is predicted against the host: see shared/preview.
@@ -31,9 +42,14 @@ export function checkpointProviderOn(hostFor: HostFor, preview: PreviewMemory): 
             const checked = checkInputs(checkpointInputsSchema, checkpointInputsSchema.shape, news);
             if (inPreview && "inputs" in checked && Object.keys(olds).length === 0 && allKnown(news)) {
                 const inputs = parseInputs(news);
-                await predictCheckpoint(hostFor(inputs.host), preview, inputs).catch((e: unknown) => {
-                    throw asPrediction(e);
-                });
+                const failures = await predictedFailures(
+                    () =>
+                        predictCheckpoint(hostFor(inputs.host), preview, inputs, warnOnResource).catch((e: unknown) => {
+                            throw asPrediction(e);
+                        }),
+                    (e) => (isHostError(e) ? fieldAtFault(inputs, e) : undefined),
+                );
+                if (failures.length > 0) return { failures };
             }
             return checked;
         },
@@ -52,13 +68,13 @@ export function checkpointProviderOn(hostFor: HostFor, preview: PreviewMemory): 
 
         async create(news) {
             const inputs = parseInputs(news);
-            const { id, outs } = await createCheckpoint(hostFor(inputs.host), inputs, preview.dependsOnOf(inputs.resourceUrn));
+            const { id, outs } = await createCheckpoint(hostFor(inputs.host), inputs, warnOnResource, preview.dependsOnOf(inputs.resourceUrn));
             return { id, outs: withoutUndefined(outs) };
         },
 
         async read(id, props) {
             const olds = parseOutputs(props ?? {});
-            const outs = await readCheckpoint(hostFor(olds.host), id, olds);
+            const outs = await readCheckpoint(hostFor(olds.host), id, olds, warnOnResource);
             // Inputs as the host has them: a checkpoint renamed out of band shows as `~ name` in the next preview.
             // (Pulumi types ReadResult.inputs as the outputs' type; they are inputs.)
             if (!outs) return {};

@@ -86,23 +86,21 @@ export const checkpointInputsSchema = z
     });
 export type CheckpointInputs = z.infer<typeof checkpointInputsSchema>;
 
-export const checkpointOutputsSchema = z.object({
-    ...vmTargetShape,
-    name: z.string().optional(),
-    type: checkpointTypeArgSchema.optional(),
-    restoreTrigger: z.string().optional(),
-    startAfterRestore: z.boolean().optional(),
-    resourceUrn: z.string().optional(),
-    adoptId: z.string().optional(),
-    vmNameDeclared: z.string().optional(),
+/** What a Checkpoint reports (its outputs in the SDK): recorded when it was taken, refreshed from the host. */
+export const checkpointResultShape = {
     vmId: guidSchema,
+    /** The VM's name as last read from the host. */
     vmName: z.string(),
     /** The checkpoint's name as last read from the host. */
     checkpointName: z.string(),
-    /** What was actually taken; "unknown" for an adopted checkpoint without memory state. */
+    /**
+     * What Hyper-V actually made: "production" or "standard" ("unknown" for an adopted checkpoint
+     * without memory state). Hyper-V cannot tell them apart afterwards: this record is the only place.
+     */
     kind: z.union([checkpointKindSchema, z.literal("unknown")]),
-    /** A production checkpoint was asked for and Hyper-V made a standard one. Null when unknown. */
+    /** A production checkpoint was asked for and Hyper-V fell back to a standard one (null: unknown). */
     fellBack: z.boolean().nullable(),
+    /** The checkpoint holds memory state: applying it brings the VM back Saved, not Off. */
     holdsMemory: z.boolean(),
     vmStateAtCreation: vmStateSchema,
     snapshotType: snapshotTypeSchema,
@@ -116,5 +114,17 @@ export const checkpointOutputsSchema = z.object({
      * in silence, and otherwise takes it again. Unset: present (state written before it existed).
      */
     present: z.boolean().optional(),
+};
+
+export const checkpointOutputsSchema = z.object({
+    ...vmTargetShape,
+    name: z.string().optional(),
+    type: checkpointTypeArgSchema.optional(),
+    restoreTrigger: z.string().optional(),
+    startAfterRestore: z.boolean().optional(),
+    resourceUrn: z.string().optional(),
+    adoptId: z.string().optional(),
+    vmNameDeclared: z.string().optional(),
+    ...checkpointResultShape,
 });
 export type CheckpointOutputs = z.infer<typeof checkpointOutputsSchema>;

@@ -85,7 +85,7 @@ export const groupMemberOutputSchema = z.object({
     checkpointId: guidSchema,
     /** The checkpoint's name as last read from the host (renamed out of band: differs from `name`). */
     checkpointName: z.string(),
-    /** False when the last refresh found the checkpoint (or its VM) gone. */
+    /** False when the last refresh found the checkpoint (or its VM) gone: the next `up` replaces the group. */
     present: z.boolean(),
     kind: checkpointKindSchema,
     fellBack: z.boolean(),
@@ -95,6 +95,15 @@ export const groupMemberOutputSchema = z.object({
 });
 export type GroupMemberOutput = z.infer<typeof groupMemberOutputSchema>;
 
+/** What a CheckpointGroup reports (its outputs in the SDK). */
+export const groupResultShape = {
+    /** One per VM of `vms`, in that order. */
+    members: z.array(groupMemberOutputSchema),
+    lastRestoreTime: z.string().nullable(),
+    /** What the last rollback did, in order, e.g. "rolled back web01, app01, db01; started db01, app01, web01". */
+    lastRestoreResult: z.string().nullable(),
+};
+
 export const groupOutputsSchema = z.object({
     vms: z.array(groupMemberSchema),
     name: z.string(),
@@ -103,10 +112,6 @@ export const groupOutputsSchema = z.object({
     startOrder: startOrderSchema.optional(),
     simultaneous: z.boolean().optional(),
     resourceUrn: z.string().optional(),
-    /** One per declared VM, in the declared order. */
-    members: z.array(groupMemberOutputSchema),
-    lastRestoreTime: z.string().nullable(),
-    /** What the last rollback did, in order, e.g. "rolled back web01, app01, db01; started db01, app01, web01". */
-    lastRestoreResult: z.string().nullable(),
+    ...groupResultShape,
 });
 export type GroupOutputs = z.infer<typeof groupOutputsSchema>;

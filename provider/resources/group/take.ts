@@ -1,17 +1,14 @@
 import { randomUUID } from "node:crypto";
-import { isHostError, mayHaveCompleted, type HyperVHost, type TakenCheckpoint } from "../../host";
+import { isHostError, mayHaveCompleted, type HostFor, type TakenCheckpoint } from "../../host";
 import { explainRefusedTake } from "../checkpoint/refused-take";
 import { explainRefusal } from "../shared/refusals";
 import { fellBackWithMemory } from "../shared/fallback-warning";
-import { warnOnResource } from "../shared/resource-warnings";
+import type { WarnOnResource } from "../shared/resource-warnings";
 import { vmRefOf } from "../shared/vm-target";
 import { CheckpointGroupError, nothingTaken, reasonOf, type MemberOutcome } from "./errors";
 import { LATE_TAKE_WAIT_MS, settleLateTake } from "./late-take";
 import { checkpointDeclaration, declaredOf, memberOutput, refusalOf, sameVmAs, takeRequest, type CheckedMember } from "./plan";
 import type { GroupInputs, GroupOutputs } from "./schema";
-
-/** The host a VM of the group lives on: its own `host`, else the stack's. */
-export type HostOf = (override: string | undefined) => HyperVHost;
 
 /**
  * All or nothing: every VM is read once and checked against what Hyper-V refuses before any
@@ -22,10 +19,15 @@ export type HostOf = (override: string | undefined) => HyperVHost;
  * `lateTakeWaitMs`) and removed too, or named in the error with how to remove it. The engine
  * records nothing half done, so nothing may be left that no stack records.
  */
-export async function createGroup(hostOf: HostOf, inputs: GroupInputs, options: { lateTakeWaitMs?: number } = {}): Promise<{ id: string; outs: GroupOutputs }> {
-    const checked = await checkEveryVm(hostOf, inputs);
-    const taken = await takeAll(hostOf, inputs, checked, options.lateTakeWaitMs ?? LATE_TAKE_WAIT_MS);
-    await warnOfLeftovers(inputs, taken);
+export async function createGroup(
+    hostFor: HostFor,
+    inputs: GroupInputs,
+    warnOnResource: WarnOnResource,
+    options: { lateTakeWaitMs?: number } = {},
+): Promise<{ id: string; outs: GroupOutputs }> {
+    const checked = await checkEveryVm(hostFor, inputs);
+    const taken = await takeAll(hostFor, inputs, checked, warnOnResource, options.lateTakeWaitMs ?? LATE_TAKE_WAIT_MS);
+    await warnOfLeftovers(inputs, taken, warnOnResource);
     const fellBack = taken.flatMap((t) => fellBackWithMemory(t) ?? []);
     if (fellBack.length > 0) await warnOnResource(inputs.resourceUrn, `group "${inputs.name}": ${fellBack.join("; ")}`);
     const members = taken.map((t, i) => memberOutput(checked[i]!.member, t));
@@ -33,10 +35,10 @@ export async function createGroup(hostOf: HostOf, inputs: GroupInputs, options: 
 }
 
 /** One read per VM, all before anything changes; every refusal is reported at once. */
-async function checkEveryVm(hostOf: HostOf, inputs: GroupInputs): Promise<CheckedMember[]> {
+async function checkEveryVm(hostFor: HostFor, inputs: GroupInputs): Promise<CheckedMember[]> {
     const reads = await Promise.allSettled(
         inputs.vms.map(async (member): Promise<CheckedMember> => {
-            const host = hostOf(member.host);
+            const host = hostFor(member.host);
             const listing = await host.getVmWithCheckpoints(vmRefOf(member));
             return { member, hostName: host.displayName, listing, caps: await host.capabilities() };
         }),
@@ -45,7 +47,7 @@ async function checkEveryVm(hostOf: HostOf, inputs: GroupInputs): Promise<Checke
     let refused = false;
     const outcomes = reads.map((read, i): MemberOutcome => {
         const member = inputs.vms[i]!;
-        const declared = { host: hostOf(member.host).displayName, vm: member.vmName ?? member.vmId!, checkpoint: inputs.name! };
+        const declared = { host: hostFor(member.host).displayName, vm: member.vmName ?? member.vmId!, checkpoint: inputs.name! };
         if (read.status === "rejected") {
             refused = true;
             return { ...declared, outcome: `refused: ${reasonOf(read.reason)}` };
@@ -83,7 +85,13 @@ interface Failure {
  * first (Suspend-VM) and resumed in `finally` (Resume-VM), so the checkpoints capture one moment
  * of the whole group. A failure removes the checkpoints already taken.
  */
-async function takeAll(hostOf: HostOf, inputs: GroupInputs, checked: CheckedMember[], lateTakeWaitMs: number): Promise<TakenCheckpoint[]> {
+async function takeAll(
+    hostFor: HostFor,
+    inputs: GroupInputs,
+    checked: CheckedMember[],
+    warnOnResource: WarnOnResource,
+    lateTakeWaitMs: number,
+): Promise<TakenCheckpoint[]> {
     const taken: TakenCheckpoint[] = [];
     const paused: number[] = [];
     const notResumed = new Map<number, string>();
@@ -92,7 +100,7 @@ async function takeAll(hostOf: HostOf, inputs: GroupInputs, checked: CheckedMemb
         if (inputs.simultaneous === true) {
             for (const [index, c] of checked.entries()) {
                 if (c.listing.vm.state !== "Running") continue;
-                const host = hostOf(c.member.host);
+                const host = hostFor(c.member.host);
                 const askedAt = new Date();
                 try {
                     await host.suspendVm(c.listing.vm.id);
@@ -105,7 +113,7 @@ async function takeAll(hostOf: HostOf, inputs: GroupInputs, checked: CheckedMemb
         }
         for (const [index, c] of checked.entries()) {
             if (failure) break;
-            const host = hostOf(c.member.host);
+            const host = hostFor(c.member.host);
             const ref = { id: c.listing.vm.id };
             const askedAt = new Date();
             try {
@@ -120,7 +128,7 @@ async function takeAll(hostOf: HostOf, inputs: GroupInputs, checked: CheckedMemb
     } finally {
         for (const index of paused) {
             const c = checked[index]!;
-            const host = hostOf(c.member.host);
+            const host = hostFor(c.member.host);
             await host.resumeVm(c.listing.vm.id).catch((e: unknown) => {
                 notResumed.set(
                     index,
@@ -129,7 +137,7 @@ async function takeAll(hostOf: HostOf, inputs: GroupInputs, checked: CheckedMemb
             });
         }
     }
-    if (failure) throw await undo(hostOf, inputs, checked, taken, failure, notResumed, lateTakeWaitMs);
+    if (failure) throw await undo(hostFor, inputs, checked, taken, failure, notResumed, lateTakeWaitMs);
     if (notResumed.size > 0) {
         await warnOnResource(
             inputs.resourceUrn,
@@ -141,7 +149,7 @@ async function takeAll(hostOf: HostOf, inputs: GroupInputs, checked: CheckedMemb
 
 /** Removes what was taken, newest first, and reports every VM. */
 async function undo(
-    hostOf: HostOf,
+    hostFor: HostFor,
     inputs: GroupInputs,
     checked: CheckedMember[],
     taken: TakenCheckpoint[],
@@ -155,7 +163,7 @@ async function undo(
     let allRemoved = true;
     for (let i = taken.length - 1; i >= 0; i--) {
         const { checkpoint } = taken[i]!;
-        const host = hostOf(checked[i]!.member.host);
+        const host = hostFor(checked[i]!.member.host);
         try {
             await host.removeCheckpoint(checkpoint.vmId, checkpoint.id);
             outcomes[i] = `taken (${checkpoint.id}), then removed again`;
@@ -173,7 +181,7 @@ async function undo(
         const c = checked[failure.index]!;
         const { vm, checkpoints } = c.listing;
         const late = await settleLateTake(
-            { host: hostOf(c.member.host), vmId: vm.id, vmName: vm.name, name: inputs.name!, before: checkpoints, askedAt: failure.askedAt },
+            { host: hostFor(c.member.host), vmId: vm.id, vmName: vm.name, name: inputs.name!, before: checkpoints, askedAt: failure.askedAt },
             lateTakeWaitMs,
         );
         outcomes[failure.index] += `; ${late.outcome}`;
@@ -181,7 +189,7 @@ async function undo(
     }
     const report = checked.map(
         (c, i): MemberOutcome => ({
-            host: hostOf(c.member.host).displayName,
+            host: hostFor(c.member.host).displayName,
             vm: c.listing.vm.name,
             vmId: c.listing.vm.id,
             checkpoint: inputs.name!,
@@ -198,7 +206,7 @@ async function undo(
  * the engine lost the provider (the engine then records nothing, and refresh cannot see it), or
  * one of the group this one replaces. Names may repeat on Hyper-V: a warning, naming each one.
  */
-async function warnOfLeftovers(inputs: GroupInputs, taken: TakenCheckpoint[]): Promise<void> {
+async function warnOfLeftovers(inputs: GroupInputs, taken: TakenCheckpoint[], warnOnResource: WarnOnResource): Promise<void> {
     const leftovers = taken.flatMap(({ vm, namesakes }) =>
         namesakes.map((cp) => `VM "${vm.name}" (${vm.id}): "${cp.name}" ${cp.id}, taken ${cp.creationTime}`),
     );

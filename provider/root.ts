@@ -1,6 +1,7 @@
 import { checkConfiguredKeys, configuredKeys, readHostSettings, type ConfigSource, type HostSettings } from "./config";
 import { openAdapter, resolveAddress, type HostFactory } from "./connect";
 import { engineWarnings } from "./engine-log";
+import { withPlainRefusals } from "./plain-refusals";
 import { orderedByVm, type HostFor, type HyperVHost } from "./host";
 import { checkpointProviderOn } from "./resources/checkpoint/provider";
 import { checkpointGroupProviderOn } from "./resources/group/provider";
@@ -63,9 +64,9 @@ const preview = new PreviewMemory();
 /** Warnings on resources, through the engine that started this process (its address is the first argument). */
 const warnOnResource = engineWarnings(process.argv[2]);
 
-export const policyProvider = policyProviderOn(hostFor, preview, warnOnResource);
-export const checkpointProvider = checkpointProviderOn(hostFor, preview, warnOnResource);
-export const checkpointGroupProvider = checkpointGroupProviderOn(hostFor, preview, warnOnResource);
+export const policyProvider = withPlainRefusals(policyProviderOn(hostFor, preview, warnOnResource));
+export const checkpointProvider = withPlainRefusals(checkpointProviderOn(hostFor, preview, warnOnResource));
+export const checkpointGroupProvider = withPlainRefusals(checkpointGroupProviderOn(hostFor, preview, warnOnResource));
 
 /** For tests and benchmarks that run several previews in one process. */
 export function forgetPreview(): void {

@@ -2,14 +2,17 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { addVm, readLab, takeCheckpointOutOfBand } from "../../provider/lab";
 import { freshLab, rejectsWith, removeLabs } from "../lab/helpers";
+import { launcherOf, processInfo, realShellOf } from "./support/processes";
 import { RealShells, type AdapterKind } from "./support/real-shells";
 import { until } from "./support/until";
 
 /*
  * Faults of a real shell and a real connection, against the Hyper-V stand-in: the shell killed in
- * the middle of an operation, the SSH connection dropped between and during operations, an
- * operation past its timeout, sshd gone. Each ends in an error naming the host, the VM and what to
- * do; reads recover by themselves; nothing is left half-done on the VM.
+ * the middle of an operation (the process that really runs the commands, or the launcher in front
+ * of it when PowerShell is a .NET tool; here, and over SSH at the other end), the SSH connection
+ * dropped between and during operations, an operation past its timeout, sshd gone. Each ends in
+ * an error naming the host, the VM and what to do; reads recover by themselves; nothing is left
+ * half-done on the VM, and nothing of the killed shell keeps running.
  */
 
 const shells = new RealShells();
@@ -31,6 +34,13 @@ function shellProcesses(shell: string): number[] {
         });
 }
 
+/**
+ * Which process a test kills: the one that really runs the commands ("shell": `dotnet pwsh.dll`
+ * behind a .NET tool's launcher, or `pwsh` itself) or the launcher in front of it, here or, for an
+ * SSH target, at the other end (the remote session sshd started).
+ */
+type Victim = "shell" | "launcher" | "remote shell" | "remote launcher";
+
 describe("faults of a real shell and connection", () => {
     shells.hooks(KINDS, removeLabs);
 
@@ -44,39 +54,60 @@ describe("faults of a real shell and connection", () => {
         return { folder, vmId, host, target };
     }
 
-    /** Waits until the stand-in sees `cmdlet` called, then kills the provider's shell. */
-    async function killShellDuring(cmdlet: string, shell: string): Promise<void> {
+    /**
+     * Waits until the stand-in sees `cmdlet` called, then kills `victim` with SIGKILL. Returns the
+     * process that was running the commands, which must not outlive the fault.
+     */
+    async function killDuring(cmdlet: string, shell: string, victim: Victim): Promise<number> {
         await until(() => shells.server.cmdlets().includes(cmdlet), `${cmdlet} to start`);
-        const pids = shellProcesses(shell);
-        assert.ok(pids.length > 0, `no process runs ${shell}`);
-        for (const pid of pids) process.kill(pid, "SIGKILL");
+        // The stand-in hears from the process that runs the cmdlet: over SSH, the remote one.
+        const caller = shells.server.callerOf(cmdlet)!;
+        const [started] = shellProcesses(shell);
+        assert.ok(started, `no process runs ${shell}`);
+        const here = realShellOf(started);
+        const real = victim.startsWith("remote") ? caller : here;
+        const launcher = victim.startsWith("remote") ? launcherOf(caller)?.pid : here === started ? undefined : started;
+        const pid = victim.endsWith("launcher") ? launcher : real;
+        assert.ok(pid, `no ${victim} to kill: PowerShell is not a .NET tool here`);
+        process.kill(pid, "SIGKILL");
+        return real;
+    }
+
+    /** The killed shell's process that ran the commands is gone (here, or at the other end). */
+    async function assertGone(pid: number): Promise<void> {
+        await until(() => processInfo(pid) === undefined, `the shell that ran the command (${pid}) to end`, 15_000);
     }
 
     for (const kind of KINDS) {
         describe(`on ${kind}`, function () {
             this.timeout(120_000);
 
-            it("a read whose shell is killed mid-way runs again on a fresh shell and answers", async () => {
-                const { vmId, host, target } = await setup(kind);
-                shells.server.resetCalls();
-                shells.server.inject({ cmdlet: "Get-VM", stallMs: 1_500, times: 1 });
-                const read = host.getVmWithCheckpoints({ id: vmId });
-                await killShellDuring("Get-VM", target.shell);
-                assert.equal((await read).vm.id, vmId);
-            });
+            for (const victim of ["shell", "launcher"] as const) {
+                const killed = victim === "shell" ? "the process that runs the commands" : "the launcher in front of it (a .NET tool)";
+                it(`a read whose shell is killed mid-way (${killed}) runs again on a fresh shell and answers; the killed shell is gone`, async () => {
+                    const { vmId, host, target } = await setup(kind);
+                    shells.server.resetCalls();
+                    shells.server.inject({ cmdlet: "Get-VM", stallMs: 2_000, times: 1 });
+                    const read = host.getVmWithCheckpoints({ id: vmId });
+                    const ran = await killDuring("Get-VM", target.shell, victim);
+                    assert.equal((await read).vm.id, vmId);
+                    await assertGone(ran);
+                });
+            }
 
             it("a take under a temporary type whose shell is killed mid-way: a clear error, and the VM's policy put back", async () => {
                 const { folder, vmId, host, target } = await setup(kind);
                 shells.server.resetCalls();
                 shells.server.inject({ cmdlet: "Checkpoint-VM", stallMs: 2_000, times: 1 });
                 const take = host.takeCheckpoint({ id: vmId }, { name: "before upgrade", temporaryType: "Standard" });
-                await killShellDuring("Checkpoint-VM", target.shell);
+                const ran = await killDuring("Checkpoint-VM", target.shell, "shell");
                 const error = await rejectsWith(() => take, "HostUnreachable");
                 assert.match(error.message, new RegExp(vmId));
                 assert.match(error.message, /"before upgrade"/);
                 assert.match(error.message, /may or may not have completed/);
                 assert.match(error.message, /was put back to Production/);
                 assert.equal(readLab(folder).vms[0]!.checkpointType, "Production");
+                await assertGone(ran);
             });
 
             it("an operation past its timeout fails naming the host and VM, and the next read works on a fresh shell", async () => {
@@ -130,6 +161,36 @@ describe("faults of a real shell and connection", () => {
             assert.match(error.message, /pulumi refresh/);
             assert.ok(["old name", "new name"].includes(readLab(folder).checkpoints[0]!.name));
         });
+
+        for (const victim of ["remote shell", "remote launcher"] as const) {
+            // The remote launcher's exit closes the channel in order: Invoke-Command returns nothing, the session still reads Opened.
+            const how = victim === "remote shell" ? "the remote PowerShell killed" : "the remote launcher gone (an orderly channel close)";
+            it(`${how} during a read: the read runs again on a new session and answers, and the remote shell is ended`, async () => {
+                const { vmId, host, target } = await setup("pwsh-ssh", RECONNECTING);
+                shells.server.resetCalls();
+                shells.server.inject({ cmdlet: "Get-VM", stallMs: 3_000, times: 1 });
+                const read = host.getVm({ id: vmId });
+                const ran = await killDuring("Get-VM", target.shell, victim);
+                assert.equal((await read).id, vmId);
+                await assertGone(ran);
+                assert.equal((await host.getVm({ id: vmId })).id, vmId, "the next call works too");
+            });
+
+            it(`${how} during a take under a temporary type: it may or may not have completed, and the VM's policy is put back`, async () => {
+                const { folder, vmId, host, target } = await setup("pwsh-ssh", RECONNECTING);
+                shells.server.resetCalls();
+                shells.server.inject({ cmdlet: "Checkpoint-VM", stallMs: 3_000, times: 1 });
+                const take = host.takeCheckpoint({ id: vmId }, { name: "before upgrade", temporaryType: "Standard" });
+                const ran = await killDuring("Checkpoint-VM", target.shell, victim);
+                const error = await rejectsWith(() => take, "HostUnreachable");
+                assert.match(error.message, new RegExp(vmId));
+                assert.match(error.message, /"before upgrade"/);
+                assert.match(error.message, /may or may not have completed/);
+                assert.match(error.message, /was put back to Production/);
+                assert.equal(readLab(folder).vms[0]!.checkpointType, "Production");
+                await assertGone(ran);
+            });
+        }
 
         it("a host key that is not known: refused at once (no prompt), saying which file to put it in", async () => {
             const { folder } = await freshLab();

@@ -38,11 +38,6 @@ export class ShellPool implements Transport {
         return this.disposed;
     }
 
-    /** Shell slots opened so far: never more than maxShells. */
-    get shellCount(): number {
-        return this.shells.length;
-    }
-
     async invoke(script: string, options: InvocationOptions): Promise<string> {
         const shell = await this.acquire(options);
         try {

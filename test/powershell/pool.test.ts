@@ -75,7 +75,7 @@ describe("shells side by side on one host", () => {
             });
 
             it("starts no more than maxSessions shells under a burst", async () => {
-                const { folder, target, host, pool } = await setup(kind, 3);
+                const { folder, target, host } = await setup(kind, 3);
                 const vms = await Promise.all(Array.from({ length: 9 }, (_, i) => addVm(folder, { name: `burst${i}` })));
                 shells.server.inject({ cmdlet: "Get-VM", stallMs: 1_500 });
                 let most = 0;
@@ -95,7 +95,6 @@ describe("shells side by side on one host", () => {
                     clearInterval(sampler);
                 }
                 assert.equal(seen.size, 3, "three shells started, each once");
-                assert.equal(pool.shellCount, 3);
                 assert.ok(most <= 3, `${most} shell processes ran at once`);
             });
 

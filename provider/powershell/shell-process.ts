@@ -22,9 +22,10 @@ export type CommandOutcome = { stdout: string } | { exited: true; stdout: string
  *   ssh (which PowerShell starts in the shell's group), whether or not `pwsh` is a launcher, and
  *   even after the launcher died and left its child to init;
  * - on Windows, where a process group does not outlive its leader's console, `taskkill /T /F`
- *   ends the spawned process and every process it started, by parent id.
- * A provider that dies without stopping it (SIGKILL, a crash) is covered by the watchdog the
- * session start leaves in the shell (see protocol.ts).
+ *   ends the spawned process and every process it started, by parent id, while the spawned
+ *   process runs (a real shell whose launcher already died ends itself: see watchdog.ts).
+ * A provider that dies without stopping it (SIGKILL, a crash) is covered by the same watchdog,
+ * which the session start leaves in the shell.
  */
 export class ShellProcess {
     private readonly child: ChildProcess;
@@ -38,6 +39,8 @@ export class ShellProcess {
     stderrSoFar = "";
     private pending: { delimiter: string; settle: (outcome: CommandOutcome) => void } | null = null;
     private readonly exitListeners: (() => void)[] = [];
+    /** The group (tree) was sent its kill: once is enough. */
+    private stopped = false;
 
     constructor(
         readonly executable: string,
@@ -129,8 +132,6 @@ export class ShellProcess {
         this.stopGroup();
         this.child.stdin?.destroy();
     }
-
-    private stopped = false;
 
     private stopGroup(): void {
         const pid = this.child.pid;

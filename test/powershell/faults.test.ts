@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { addVm, readLab, takeCheckpointOutOfBand } from "../../provider/lab";
 import { freshLab, rejectsWith, removeLabs } from "../lab/helpers";
-import { launcherOf, processInfo, realShellOf } from "./support/processes";
+import { descendantsOf, kindOf, launcherOf, processInfo, realShellOf } from "./support/processes";
 import { RealShells, type AdapterKind } from "./support/real-shells";
 import { until } from "./support/until";
 
@@ -20,6 +20,9 @@ const KINDS: Exclude<AdapterKind, "lab">[] = ["pwsh-local", "pwsh-ssh"];
 // Long enough for a reconnect and a re-run on a loaded machine; the timeout test sets its own.
 const QUICK = { operationSeconds: 20, removalSeconds: 30, connectSeconds: 30 };
 const RECONNECTING = { ...QUICK, operationSeconds: 60 };
+// A killed shell's command stalls in the host far longer than its processes may take to end.
+const STALL_MS = 30_000;
+const GONE_MS = 10_000;
 
 /** The shell processes started as `shell` (a path only one test's host uses). */
 function shellProcesses(shell: string): number[] {
@@ -55,27 +58,35 @@ describe("faults of a real shell and connection", () => {
     }
 
     /**
-     * Waits until the stand-in sees `cmdlet` called, then kills `victim` with SIGKILL. Returns the
-     * process that was running the commands, which must not outlive the fault.
+     * Waits until the stand-in sees `cmdlet` called, then kills `victim` with SIGKILL. Returns
+     * every process the shell was made of at that moment (launcher, the process that runs the
+     * commands, ssh, and at the other end the remote PowerShell), none of which may outlive the fault.
      */
-    async function killDuring(cmdlet: string, shell: string, victim: Victim): Promise<number> {
+    async function killDuring(cmdlet: string, shell: string, victim: Victim): Promise<number[]> {
         await until(() => shells.server.cmdlets().includes(cmdlet), `${cmdlet} to start`);
         // The stand-in hears from the process that runs the cmdlet: over SSH, the remote one.
         const caller = shells.server.callerOf(cmdlet)!;
         const [started] = shellProcesses(shell);
         assert.ok(started, `no process runs ${shell}`);
         const here = realShellOf(started);
-        const real = victim.startsWith("remote") ? caller : here;
-        const launcher = victim.startsWith("remote") ? launcherOf(caller)?.pid : here === started ? undefined : started;
-        const pid = victim.endsWith("launcher") ? launcher : real;
+        const remoteLauncher = here === caller ? undefined : launcherOf(caller)?.pid;
+        const madeOf = [started, ...descendantsOf(started).map((p) => p.pid), ...(here === caller ? [] : [caller, remoteLauncher ?? caller])];
+        const pid = { shell: here, launcher: here === started ? undefined : started, "remote shell": caller, "remote launcher": remoteLauncher }[victim];
         assert.ok(pid, `no ${victim} to kill: PowerShell is not a .NET tool here`);
         process.kill(pid, "SIGKILL");
-        return real;
+        return [...new Set(madeOf)];
     }
 
-    /** The killed shell's process that ran the commands is gone (here, or at the other end). */
-    async function assertGone(pid: number): Promise<void> {
-        await until(() => processInfo(pid) === undefined, `the shell that ran the command (${pid}) to end`, 15_000);
+    /** None of the killed shell's processes runs any more (here, or at the other end). */
+    async function assertGone(pids: number[]): Promise<void> {
+        const left = () => pids.flatMap((pid) => processInfo(pid) ?? []);
+        await until(() => left().length === 0, "the killed shell's processes to end", GONE_MS).catch(() => {
+            throw new Error(
+                `still running: ${left()
+                    .map((p) => `${kindOf(p)} (${p.pid})`)
+                    .join(", ")}`,
+            );
+        });
     }
 
     for (const kind of KINDS) {
@@ -87,27 +98,27 @@ describe("faults of a real shell and connection", () => {
                 it(`a read whose shell is killed mid-way (${killed}) runs again on a fresh shell and answers; the killed shell is gone`, async () => {
                     const { vmId, host, target } = await setup(kind);
                     shells.server.resetCalls();
-                    shells.server.inject({ cmdlet: "Get-VM", stallMs: 2_000, times: 1 });
+                    shells.server.inject({ cmdlet: "Get-VM", stallMs: STALL_MS, times: 1 });
                     const read = host.getVmWithCheckpoints({ id: vmId });
-                    const ran = await killDuring("Get-VM", target.shell, victim);
+                    const shellProcessesKilled = await killDuring("Get-VM", target.shell, victim);
                     assert.equal((await read).vm.id, vmId);
-                    await assertGone(ran);
+                    await assertGone(shellProcessesKilled);
                 });
             }
 
             it("a take under a temporary type whose shell is killed mid-way: a clear error, and the VM's policy put back", async () => {
                 const { folder, vmId, host, target } = await setup(kind);
                 shells.server.resetCalls();
-                shells.server.inject({ cmdlet: "Checkpoint-VM", stallMs: 2_000, times: 1 });
+                shells.server.inject({ cmdlet: "Checkpoint-VM", stallMs: STALL_MS, times: 1 });
                 const take = host.takeCheckpoint({ id: vmId }, { name: "before upgrade", temporaryType: "Standard" });
-                const ran = await killDuring("Checkpoint-VM", target.shell, "shell");
+                const shellProcessesKilled = await killDuring("Checkpoint-VM", target.shell, "shell");
                 const error = await rejectsWith(() => take, "HostUnreachable");
                 assert.match(error.message, new RegExp(vmId));
                 assert.match(error.message, /"before upgrade"/);
                 assert.match(error.message, /may or may not have completed/);
                 assert.match(error.message, /was put back to Production/);
                 assert.equal(readLab(folder).vms[0]!.checkpointType, "Production");
-                await assertGone(ran);
+                await assertGone(shellProcessesKilled);
             });
 
             it("an operation past its timeout fails naming the host and VM, and the next read works on a fresh shell", async () => {
@@ -168,27 +179,27 @@ describe("faults of a real shell and connection", () => {
             it(`${how} during a read: the read runs again on a new session and answers, and the remote shell is ended`, async () => {
                 const { vmId, host, target } = await setup("pwsh-ssh", RECONNECTING);
                 shells.server.resetCalls();
-                shells.server.inject({ cmdlet: "Get-VM", stallMs: 3_000, times: 1 });
+                shells.server.inject({ cmdlet: "Get-VM", stallMs: STALL_MS, times: 1 });
                 const read = host.getVm({ id: vmId });
-                const ran = await killDuring("Get-VM", target.shell, victim);
+                const shellProcessesKilled = await killDuring("Get-VM", target.shell, victim);
                 assert.equal((await read).id, vmId);
-                await assertGone(ran);
+                await assertGone(shellProcessesKilled);
                 assert.equal((await host.getVm({ id: vmId })).id, vmId, "the next call works too");
             });
 
             it(`${how} during a take under a temporary type: it may or may not have completed, and the VM's policy is put back`, async () => {
                 const { folder, vmId, host, target } = await setup("pwsh-ssh", RECONNECTING);
                 shells.server.resetCalls();
-                shells.server.inject({ cmdlet: "Checkpoint-VM", stallMs: 3_000, times: 1 });
+                shells.server.inject({ cmdlet: "Checkpoint-VM", stallMs: STALL_MS, times: 1 });
                 const take = host.takeCheckpoint({ id: vmId }, { name: "before upgrade", temporaryType: "Standard" });
-                const ran = await killDuring("Checkpoint-VM", target.shell, victim);
+                const shellProcessesKilled = await killDuring("Checkpoint-VM", target.shell, victim);
                 const error = await rejectsWith(() => take, "HostUnreachable");
                 assert.match(error.message, new RegExp(vmId));
                 assert.match(error.message, /"before upgrade"/);
                 assert.match(error.message, /may or may not have completed/);
                 assert.match(error.message, /was put back to Production/);
                 assert.equal(readLab(folder).vms[0]!.checkpointType, "Production");
-                await assertGone(ran);
+                await assertGone(shellProcessesKilled);
             });
         }
 

@@ -12,8 +12,8 @@ import { findSshd, powerShellShapes, RealShells, SSHD_HOW, unavailable } from ".
 import { until } from "./support/until";
 
 /*
- * A stopped shell leaves nothing running: after a timeout, a dispose, or the provider killed with
- * SIGKILL in the middle of an operation, none of the processes the provider started for the shell
+ * A stopped shell leaves nothing running: after a timeout, a dispose, or the provider exiting or
+ * killed with SIGKILL in the middle of an operation, none of the processes the provider started for the shell
  * runs any more — the launcher and the `dotnet pwsh.dll` it starts (PowerShell as a .NET tool) or
  * `pwsh` itself (a plain executable), `ssh`, and at the other end the sshd session and the remote
  * PowerShell. Each case counts the real processes while the operation stalls in the host, and
@@ -140,32 +140,40 @@ describe("a stopped shell leaves nothing running", () => {
                     await untilNoneLeft(() => [...here(), ...there()], "after dispose", ALL_GONE_MS);
                 });
 
-                it("the provider killed with SIGKILL in the middle of an operation leaves nothing running", async function () {
-                    const { vmId, target, env, here, there, expected } = await setup(this, shape, where, 60);
-                    const provider = startProvider(target, env, vmId);
-                    try {
-                        shells.server.resetCalls();
-                        shells.server.inject({ cmdlet: "Get-VM", stallMs: STALL_MS, times: 1 });
-                        await until(() => shells.server.cmdlets().includes("Get-VM"), "the provider's read to reach the host", 90_000);
-                        assertRunning({ here: here(), there: there() }, expected);
-                        provider.kill("SIGKILL");
-                        await untilNoneLeft(() => [...here(), ...there()], "after the provider was killed", ALL_GONE_MS);
-                    } finally {
-                        provider.kill("SIGKILL");
-                    }
-                });
+                for (const ending of ["SIGKILL", "exit"] as const) {
+                    const how = ending === "SIGKILL" ? "killed with SIGKILL" : "exiting";
+                    it(`the provider ${how} in the middle of an operation leaves nothing running`, async function () {
+                        const { vmId, target, env, here, there, expected } = await setup(this, shape, where, 60);
+                        const provider = startProvider(target, env, vmId);
+                        try {
+                            shells.server.resetCalls();
+                            shells.server.inject({ cmdlet: "Get-VM", stallMs: STALL_MS, times: 1 });
+                            await until(() => shells.server.cmdlets().includes("Get-VM"), "the provider's read to reach the host", 90_000);
+                            assertRunning({ here: here(), there: there() }, expected);
+                            if (ending === "SIGKILL") provider.kill("SIGKILL");
+                            else provider.stdin?.end("exit\n");
+                            await untilNoneLeft(
+                                () => [...here(), ...there()],
+                                `after the provider ${how === "exiting" ? "exited" : "was killed"}`,
+                                ALL_GONE_MS,
+                            );
+                        } finally {
+                            provider.kill("SIGKILL");
+                        }
+                    });
+                }
             });
         }
     }
 });
 
-/** A provider process of its own: it opens the host and reads the VM, then waits. */
+/** A provider process of its own: it opens the host and reads the VM, then waits; it exits (process.exit) when told so on stdin. */
 function startProvider(target: PowerShellTargetInput, env: NodeJS.ProcessEnv, vmId: string): ChildProcess {
     const script = [
         `const { createPowerShellHost } = require(${JSON.stringify(resolve(__dirname, "../../provider/powershell"))});`,
         "const { target, env, vmId } = JSON.parse(process.argv[1]);",
         "createPowerShellHost(target, { env }).getVm({ id: vmId }).catch(() => undefined);",
-        "setInterval(() => undefined, 1000);",
+        "process.stdin.on('data', () => process.exit(0));",
     ].join("\n");
-    return spawn(process.execPath, ["-e", script, JSON.stringify({ target, env, vmId })], { stdio: "ignore" });
+    return spawn(process.execPath, ["-e", script, JSON.stringify({ target, env, vmId })], { stdio: ["pipe", "ignore", "ignore"] });
 }

@@ -59,8 +59,9 @@ describe("faults of a real shell and connection", () => {
 
     /**
      * Waits until the stand-in sees `cmdlet` called, then kills `victim` with SIGKILL. Returns
-     * every process the shell was made of at that moment (launcher, the process that runs the
-     * commands, ssh, and at the other end the remote PowerShell), none of which may outlive the fault.
+     * the processes that may not outlive the fault: all the shell was made of at that moment
+     * (launcher, the process that runs the commands, ssh, the remote PowerShell), or for a fault
+     * at the remote end, the remote PowerShell and the ssh client of the lost connection.
      */
     async function killDuring(cmdlet: string, shell: string, victim: Victim): Promise<number[]> {
         await until(() => shells.server.cmdlets().includes(cmdlet), `${cmdlet} to start`);
@@ -70,7 +71,11 @@ describe("faults of a real shell and connection", () => {
         assert.ok(started, `no process runs ${shell}`);
         const here = realShellOf(started);
         const remoteLauncher = here === caller ? undefined : launcherOf(caller)?.pid;
-        const madeOf = [started, ...descendantsOf(started).map((p) => p.pid), ...(here === caller ? [] : [caller, remoteLauncher ?? caller])];
+        const remote = here === caller ? [] : [caller, remoteLauncher ?? caller];
+        // A remote fault leaves the local shell running (it reconnects), but not its ssh client of the lost connection.
+        const madeOf = victim.startsWith("remote")
+            ? [...remote, ...descendantsOf(here).map((p) => p.pid)]
+            : [started, ...descendantsOf(started).map((p) => p.pid), ...remote];
         const pid = { shell: here, launcher: here === started ? undefined : started, "remote shell": caller, "remote launcher": remoteLauncher }[victim];
         assert.ok(pid, `no ${victim} to kill: PowerShell is not a .NET tool here`);
         process.kill(pid, "SIGKILL");

@@ -66,7 +66,8 @@ function installedPackage(workRoot: string): Promise<string> {
         install = (async () => {
             const dir = fs.mkdtempSync(path.join(workRoot, "installed-"));
             const pack = async (cwd: string) => {
-                const { stdout } = await run("npm", ["pack", "--json", "--pack-destination", dir], { cwd, maxBuffer: 16 << 20 });
+                // --ignore-scripts: `prepack` would rebuild dist under the running benchmark; `npm run bench` has just built it.
+                const { stdout } = await run("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", dir], { cwd, maxBuffer: 16 << 20 });
                 return `file:./${(JSON.parse(stdout) as { filename: string }[])[0]!.filename}`;
             };
             const dependencies = {

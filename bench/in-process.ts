@@ -1,5 +1,5 @@
 import * as fs from "node:fs";
-import { checkpointProvider, configure, policyProvider, useHostFactory } from "../provider";
+import { checkpointProvider, configure, policyProvider, useHostFactory } from "../provider/root";
 import { meterHosts } from "./metered-host";
 import { fleetLab, fleetVmName } from "./lab-fleet";
 

@@ -1,5 +1,5 @@
 import * as fs from "node:fs";
-import { checkpointProvider, configure, forgetPreview, policyProvider, useHostFactory } from "../provider";
+import { checkpointProvider, configure, forgetPreview, policyProvider, useHostFactory } from "../provider/root";
 import { meterHosts } from "./metered-host";
 import { PREVIEW_FLAG } from "../provider/resources/shared/preview";
 import { fleetLab, fleetVmName } from "./lab-fleet";

@@ -11,6 +11,7 @@ import { checkpointInputsSchema } from "../provider/resources/checkpoint/schema"
 import { applyPolicy, readPolicy, restorePolicy } from "../provider/resources/policy/lifecycle";
 import { policyInputsSchema } from "../provider/resources/policy/schema";
 import { readHostSettings } from "../provider/config";
+import { engineWarnings } from "../provider/engine-log";
 import { fleetLab, fleetVmName } from "./lab-fleet";
 
 /*
@@ -111,7 +112,11 @@ export async function measureOperations(vms: number): Promise<TrafficMeasurement
             policies[i] = await applyPolicy(host, policyInputsSchema.parse({ vmName: fleetVmName(i), type: "standard" }));
         });
         await track("Checkpoint", "create", async (i) => {
-            checkpoints[i] = await createCheckpoint(host, checkpointInputsSchema.parse({ vmName: fleetVmName(i), name: "before change" }));
+            checkpoints[i] = await createCheckpoint(
+                host,
+                checkpointInputsSchema.parse({ vmName: fleetVmName(i), name: "before change" }),
+                engineWarnings(undefined),
+            );
         });
         await track("VmCheckpointPolicy", "update (no change to write)", async (i) => {
             policies[i] = await applyPolicy(host, policyInputsSchema.parse({ vmName: fleetVmName(i), type: "standard" }), policies[i]);

@@ -1,6 +1,5 @@
 import * as path from "node:path";
 import { z } from "zod";
-import { DEFAULT_MAX_SESSIONS, MAX_SESSIONS_LIMIT } from "./powershell/target";
 
 /**
  * Where a Hyper-V host is and how to reach it, from the stack's `hyperv:*` configuration (read in
@@ -19,6 +18,28 @@ import { DEFAULT_MAX_SESSIONS, MAX_SESSIONS_LIMIT } from "./powershell/target";
  *   hyperv:mergeTimeoutSeconds  for removing a checkpoint, which merges disks (default 1800)
  *   hyperv:maxSessions  shells run side by side on the host (default 4, at most 30)
  */
+/**
+ * Every default of the host settings, stated once: the stack's hyperv:* settings default to these,
+ * and so do the adapters' own settings when a program or test creates a host directly.
+ */
+export const DEFAULT_TIMEOUTS = {
+    /** Any single operation except removal. */
+    operationSeconds: 120,
+    /** Remove-VMSnapshot merges differencing disks, which can take long on big disks. */
+    removalSeconds: 1800,
+    /** Starting the shell and, for remote targets, opening the remote session. */
+    connectSeconds: 60,
+} as const;
+
+/**
+ * How many shells run calls on the host side by side, at most: WinRM's default MaxShellsPerUser
+ * (30); more shells than that are refused by a default Windows host.
+ */
+export const MAX_SESSIONS_LIMIT = 30;
+
+/** Shells side by side by default: why four, README.md ("Connecting to a real Hyper-V host"). */
+export const DEFAULT_MAX_SESSIONS = 4;
+
 export const HOST_CONFIG_HELP =
     "set it with `pulumi config set hyperv:host <address>`, where <address> is lab:<folder> (the simulated host), " + "local, ssh://user@host or winrm://host";
 
@@ -77,8 +98,8 @@ const stackConfigSchema = z.object({
     keyFile: z.string().min(1).optional(),
     knownHostsFile: z.string().min(1).optional(),
     password: z.string().min(1).optional(),
-    timeoutSeconds: z.coerce.number().positive().default(120),
-    mergeTimeoutSeconds: z.coerce.number().positive().default(1800),
+    timeoutSeconds: z.coerce.number().positive().default(DEFAULT_TIMEOUTS.operationSeconds),
+    mergeTimeoutSeconds: z.coerce.number().positive().default(DEFAULT_TIMEOUTS.removalSeconds),
     maxSessions: z.coerce
         .number()
         .int("must be a whole number of shells")
@@ -93,13 +114,12 @@ export interface ConfigSource {
     get(key: string): string | undefined;
 }
 
+/** Every `hyperv:*` setting, without its namespace: the one list the reader and the key check share. */
+const settingNames = Object.keys(stackConfigSchema.shape) as (keyof typeof stackConfigSchema.shape)[];
+
 /** Reads and validates `hyperv:*`; a bad value is an error naming the key and the fix. */
 export function readHostSettings(config: ConfigSource): HostSettings {
-    const raw = Object.fromEntries(
-        ["host", "shell", "user", "keyFile", "knownHostsFile", "password", "timeoutSeconds", "mergeTimeoutSeconds", "maxSessions"]
-            .map((k) => [k, config.get(`hyperv:${k}`)])
-            .filter(([, v]) => v !== undefined && v !== ""),
-    );
+    const raw = Object.fromEntries(settingNames.map((k) => [k, config.get(`hyperv:${k}`)]).filter(([, v]) => v !== undefined && v !== ""));
     const parsed = stackConfigSchema.safeParse(raw);
     if (!parsed.success) {
         const issue = parsed.error.issues[0]!;
@@ -128,4 +148,62 @@ function credentialProblem(settings: HostSettings): string | null {
         return "hyperv:password: SSH remoting signs in with a key, not a password: set hyperv:keyFile and remove hyperv:password (`pulumi config rm hyperv:password`)";
     }
     return null;
+}
+
+/**
+ * The keys the stack's configuration sets, as the engine handed them to the dynamic provider.
+ * Pulumi's dynamic-provider Config has only `get` in its type; the map it reads from is there at
+ * run time (`rawConfig`, @pulumi/pulumi cmd/dynamic-provider/config.js), and holds every key of
+ * the stack. Anything else (a test's plain `get`) lists none, and no key is checked.
+ */
+export function configuredKeys(config: unknown): string[] {
+    const parsed = z.object({ rawConfig: z.record(z.string(), z.unknown()) }).safeParse(config);
+    return parsed.success ? Object.keys(parsed.data.rawConfig) : [];
+}
+
+/**
+ * Checks the `hyperv:*` keys against the settings there are: a key that looks like one of ours (a
+ * case slip or a typo or two away, e.g. `hyperv:timeoutSecond`) is an error naming the setting it
+ * was meant to be, since the provider would otherwise run with that setting's default and say
+ * nothing; any other unknown key gets a warning naming the closest setting. Returns the warnings.
+ */
+export function checkConfiguredKeys(keys: readonly string[]): string[] {
+    const warnings: string[] = [];
+    for (const key of keys) {
+        if (!key.startsWith("hyperv:")) continue;
+        const name = key.slice("hyperv:".length);
+        if ((settingNames as string[]).includes(name)) continue;
+        const { setting, distance } = closestSetting(name);
+        const meant = `hyperv:${setting}`;
+        if (distance <= Math.max(2, Math.floor(setting.length / 4))) {
+            throw new Error(
+                `invalid stack configuration ${key}: hyperv-checkpoints has no setting of that name, so it would be ignored; did you mean ${meant}? ` +
+                    `Rename it: \`pulumi config rm ${key}\`, then \`pulumi config set ${meant} <value>\`${setting === "password" ? " --secret" : ""}`,
+            );
+        }
+        warnings.push(
+            `stack configuration ${key} is not a setting of hyperv-checkpoints and is ignored (the closest is ${meant}; the settings are ${settingNames.map((n) => `hyperv:${n}`).join(", ")})`,
+        );
+    }
+    return warnings;
+}
+
+/** The setting nearest to `name`, by edit distance ignoring case. */
+function closestSetting(name: string): { setting: string; distance: number } {
+    return settingNames
+        .map((setting) => ({ setting, distance: editDistance(name.toLowerCase(), setting.toLowerCase()) }))
+        .reduce((best, next) => (next.distance < best.distance ? next : best));
+}
+
+/** Levenshtein distance: insertions, deletions and substitutions. */
+function editDistance(a: string, b: string): number {
+    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++) {
+            current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+        }
+        previous = current;
+    }
+    return previous[b.length]!;
 }

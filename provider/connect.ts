@@ -1,5 +1,5 @@
 import type { HyperVHost } from "./host";
-import { HOST_CONFIG_HELP, parseHostAddress, type HostAddress, type HostSettings } from "./config";
+import { DEFAULT_TIMEOUTS, HOST_CONFIG_HELP, parseHostAddress, type HostAddress, type HostSettings } from "./config";
 
 /*
  * Which adapter serves a host address. The only module that knows the adapters; the composition
@@ -32,7 +32,7 @@ export const openAdapter: HostFactory = (address, settings) => {
     const timeouts = {
         operationSeconds: settings.timeoutSeconds,
         removalSeconds: settings.mergeTimeoutSeconds,
-        connectSeconds: 60,
+        connectSeconds: DEFAULT_TIMEOUTS.connectSeconds,
     };
     const shell = settings.shell;
     const maxSessions = settings.maxSessions;

@@ -1,5 +1,6 @@
-import { readHostSettings, type ConfigSource, type HostSettings } from "./config";
+import { checkConfiguredKeys, configuredKeys, readHostSettings, type ConfigSource, type HostSettings } from "./config";
 import { openAdapter, resolveAddress, type HostFactory } from "./connect";
+import { engineWarnings } from "./engine-log";
 import { orderedByVm, type HostFor, type HyperVHost } from "./host";
 import { checkpointProviderOn } from "./resources/checkpoint/provider";
 import { checkpointGroupProviderOn } from "./resources/group/provider";
@@ -8,7 +9,7 @@ import { PreviewMemory } from "./resources/shared/preview";
 
 /*
  * The composition root: the one module with process-wide state (the settings, the hosts, what a
- * preview has learned), and the only one that joins resources to adapters. The dynamic
+ * preview has learned, the engine's log client), and the only one that joins resources to adapters. The dynamic
  * provider's `configure` hands it the stack's hyperv:* settings (never the serialised provider or
  * resource state); resources receive `hostFor` and never learn which kind of host answers. One
  * host per address per process, wrapped once in the per-VM ordering (host/vm-ordering), so every
@@ -19,9 +20,15 @@ let settings: HostSettings = readHostSettings({ get: () => undefined });
 let factory: HostFactory = openAdapter;
 const hosts = new Map<string, HyperVHost>();
 
-/** Called from the dynamic provider's `configure` with the stack's configuration. */
-export function configure(config: ConfigSource): void {
+/**
+ * Called from the dynamic provider's `configure` with the stack's configuration: a `hyperv:*` key
+ * that is no setting is refused when it looks like a misspelt one, else warned about.
+ */
+export function configure(config: ConfigSource): Promise<void> {
+    // Bad configuration throws here and now, as callers in process expect; only the warnings wait.
+    const warnings = checkConfiguredKeys(configuredKeys(config));
     configureSettings(readHostSettings(config));
+    return Promise.all(warnings.map((w) => warnOnResource.onStack(w))).then(() => undefined);
 }
 
 /** For programs that drive the provider in process (the pipeline example, tests). */
@@ -53,9 +60,12 @@ export const hostFor: HostFor = (override) => {
 /** What this process's preview has learned (one provider process serves one preview). */
 const preview = new PreviewMemory();
 
-export const policyProvider = policyProviderOn(hostFor, preview);
-export const checkpointProvider = checkpointProviderOn(hostFor, preview);
-export const checkpointGroupProvider = checkpointGroupProviderOn(hostFor, preview);
+/** Warnings on resources, through the engine that started this process (its address is the first argument). */
+const warnOnResource = engineWarnings(process.argv[2]);
+
+export const policyProvider = policyProviderOn(hostFor, preview, warnOnResource);
+export const checkpointProvider = checkpointProviderOn(hostFor, preview, warnOnResource);
+export const checkpointGroupProvider = checkpointGroupProviderOn(hostFor, preview, warnOnResource);
 
 /** For tests and benchmarks that run several previews in one process. */
 export function forgetPreview(): void {

@@ -2,7 +2,8 @@
 # The demo (`npm start`, `npm run demo:destroy`): the stack in Pulumi.yaml (examples/quickstart)
 # against a simulated Hyper-V host in a folder, on a local file backend, without prompts.
 #
-#   scripts/demo.sh up        create the sample host if absent, `pulumi up`, show the host
+#   scripts/demo.sh up        create the sample host if absent, `pulumi up --refresh` (repairs drift),
+#                             say what changed on the host, show the host
 #   scripts/demo.sh destroy   `pulumi destroy`: the VMs get back the settings they had
 #   scripts/demo.sh show      show the host's VMs and checkpoint trees
 #
@@ -62,12 +63,28 @@ case "$action" in
         "${lab_cli[@]}" show
         link_package
         select_stack
-        say "pulumi up (stack $stack, state in $state)"
-        pulumi up --stack "$stack" --yes --non-interactive --skip-preview </dev/null
+        # A stack that already manages the host: what this `up` changes is drift it repairs.
+        managed=0
+        if pulumi stack export --stack "$stack" | grep '"type": "pulumi-nodejs:dynamic/hyperv:' >/dev/null; then managed=1; fi
+        before="$(mktemp)"
+        trap 'rm -f "$before"' EXIT
+        node "$repo/scripts/demo-changes.js" snapshot "$lab" "$before"
+        say "pulumi up --refresh (stack $stack, state in $state)"
+        # --refresh: read the host first, so a setting changed by hand since the last run is seen as
+        # drift and put back; without it the engine compares against its last record and sees nothing.
+        pulumi up --stack "$stack" --yes --non-interactive --skip-preview --refresh </dev/null
+        if [ "$managed" = 1 ]; then
+            title="Drift repaired: changed on the host since the last run, put back as the stack declares"
+        else
+            title="What this run changed on the host"
+        fi
+        say "What changed"
+        node "$repo/scripts/demo-changes.js" report "$lab" "$before" "$title"
         say "The host after"
         "${lab_cli[@]}" show
         echo
-        echo "Run 'npm start' again: nothing changes. 'npm run demo:destroy' puts the host back as it was."
+        echo "Run 'npm start' again: nothing changes, unless the host was changed by hand: that is put back."
+        echo "'npm run demo:destroy' puts the host back as it was before the demo."
         ;;
     destroy)
         if [ ! -f "$lab/lab.journal" ] && [ ! -f "$lab/host.json" ]; then

@@ -1,6 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { groupFields, groupMemberShape } from "../provider/resources/group/schema";
+import { type GroupMemberOutput, type groupFields, type groupMemberShape, groupResultShape } from "../provider/resources/group/schema";
 import type { InputsOf } from "./inputs";
+import type { OutputsOf } from "./outputs";
 import { HyperVResource } from "./resource";
 import groupProvider = require("./providers/checkpoint-group");
 
@@ -17,22 +18,11 @@ export type CheckpointGroupArgs = Omit<InputsOf<typeof groupFields>, "vms"> & {
     vms: pulumi.Input<pulumi.Input<CheckpointGroupVm>[]>;
 };
 
-/** What the group holds on one VM. */
-export interface CheckpointGroupMember {
-    vmId: string;
-    vmName: string;
-    host?: string;
-    checkpointId: string;
-    /** The checkpoint's name as last read from the host. */
-    checkpointName: string;
-    /** False when the last refresh found the checkpoint gone: the next `up` replaces the group. */
-    present: boolean;
-    kind: "production" | "standard";
-    fellBack: boolean;
-    holdsMemory: boolean;
-    vmStateAtCreation: string;
-    creationTime: string;
-}
+/** What the group holds on one VM (fields documented on the provider's groupMemberOutputSchema). */
+export type CheckpointGroupMember = GroupMemberOutput;
+
+/** The outputs, typed from the provider's shape of what the resource reports (each field's doc lives there). */
+export interface CheckpointGroup extends OutputsOf<typeof groupResultShape> {}
 
 /**
  * One checkpoint on each of several VMs, taken all or nothing and rolled back together, in order.
@@ -40,26 +30,9 @@ export interface CheckpointGroupMember {
  * removed again. A new restoreTrigger rolls every VM back in the order of `vms` and, with
  * startAfterRestore, starts them in `startOrder`. Removing it removes every checkpoint (merged).
  */
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface above declares only the outputs, which Pulumi's Resource sets
 export class CheckpointGroup extends HyperVResource {
-    /** One per VM of `vms`, in that order. */
-    declare readonly members: pulumi.Output<CheckpointGroupMember[]>;
-    declare readonly lastRestoreTime: pulumi.Output<string | null>;
-    /** What the last rollback did, in order, e.g. "rolled back web01, app01, db01; started db01, app01, web01". */
-    declare readonly lastRestoreResult: pulumi.Output<string | null>;
-
     constructor(name: string, args: CheckpointGroupArgs, opts?: pulumi.CustomResourceOptions) {
-        super(
-            groupProvider,
-            "CheckpointGroup",
-            name,
-            {
-                ...args,
-                name: args.name ?? name,
-                members: undefined,
-                lastRestoreTime: undefined,
-                lastRestoreResult: undefined,
-            },
-            opts,
-        );
+        super(groupProvider, "CheckpointGroup", name, groupResultShape, { ...args, name: args.name ?? name }, opts);
     }
 }

@@ -1,4 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { z } from "zod";
+import { PREVIEW_FLAG } from "../provider/resources/shared/preview";
+import { unsetOutputs } from "./outputs";
 import { quietRegistration } from "./registration";
 
 /**
@@ -7,10 +10,12 @@ import { quietRegistration } from "./registration";
  * preview.
  */
 export abstract class HyperVResource extends pulumi.dynamic.Resource {
+    /** `outputs`: the provider's shape of what the resource reports, each registered unset for the engine to fill. */
     constructor(
         provider: pulumi.dynamic.ResourceProvider,
         type: "VmCheckpointPolicy" | "Checkpoint" | "CheckpointGroup",
         name: string,
+        outputs: z.ZodRawShape,
         props: pulumi.Inputs,
         opts: pulumi.CustomResourceOptions | undefined,
     ) {
@@ -20,11 +25,12 @@ export abstract class HyperVResource extends pulumi.dynamic.Resource {
                 provider,
                 name,
                 {
+                    ...unsetOutputs(outputs),
                     ...props,
                     // Where the provider shows its warnings about this resource (the engine gives a dynamic provider no URN).
                     resourceUrn: pulumi.createUrn(name, `pulumi-nodejs:dynamic/hyperv:${type}`, opts?.parent),
                     // Tells the provider's check it runs in a preview, where it predicts what the host will refuse; check drops it.
-                    __hvcpPreview: pulumi.runtime.isDryRun(),
+                    [PREVIEW_FLAG]: pulumi.runtime.isDryRun(),
                 },
                 opts,
                 "hyperv",

@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
-import { readHostSettings } from "../provider/config";
-import { DEFAULT_MAX_SESSIONS, MAX_SESSIONS_LIMIT } from "../provider/powershell/target";
+import { checkConfiguredKeys, configuredKeys, DEFAULT_MAX_SESSIONS, MAX_SESSIONS_LIMIT, readHostSettings } from "../provider/config";
 
 function settings(values: Record<string, string>) {
     return () => readHostSettings({ get: (key) => values[key] });
@@ -61,4 +60,36 @@ describe("stack configuration: hyperv:maxSessions", () => {
             assert.throws(settings({ "hyperv:host": "local", "hyperv:maxSessions": value }), (e: Error) => message.test(e.message));
         });
     }
+});
+
+describe("stack configuration keys: a hyperv:* key that is no setting is reported, naming the setting it was meant to be", () => {
+    const misspelt: [string, string][] = [
+        ["hyperv:timeoutSecond", "hyperv:timeoutSeconds"],
+        ["hyperv:keyfile", "hyperv:keyFile"],
+        ["hyperv:maxSesions", "hyperv:maxSessions"],
+        ["hyperv:hots", "hyperv:host"],
+    ];
+    for (const [key, meant] of misspelt) {
+        it(`refuses ${key}: did you mean ${meant}?`, () => {
+            assert.throws(
+                () => checkConfiguredKeys([key]),
+                (e: Error) => e.message.includes(`invalid stack configuration ${key}:`) && e.message.includes(`did you mean ${meant}?`),
+            );
+        });
+    }
+
+    it("warns about a key far from any setting, naming the closest, and leaves other namespaces alone", () => {
+        const warnings = checkConfiguredKeys(["hyperv:host", "hyperv:region", "aws:region", "e2e:policies", "hyperv:timeoutSeconds"]);
+        assert.equal(warnings.length, 1);
+        assert.match(
+            warnings[0]!,
+            /^stack configuration hyperv:region is not a setting of hyperv-checkpoints and is ignored \(the closest is hyperv:\w+; the settings are hyperv:host, /,
+        );
+    });
+
+    it("lists the keys Pulumi's dynamic-provider configuration holds, and none for a plain getter", () => {
+        const { Config } = require("@pulumi/pulumi/cmd/dynamic-provider/config") as { Config: new (raw: Record<string, unknown>, project: string) => unknown };
+        assert.deepEqual(configuredKeys(new Config({ "hyperv:host": "local", "hyperv:timeoutSecond": "5" }, "p")), ["hyperv:host", "hyperv:timeoutSecond"]);
+        assert.deepEqual(configuredKeys({ get: () => undefined }), []);
+    });
 });

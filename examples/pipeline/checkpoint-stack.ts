@@ -1,3 +1,5 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { LocalWorkspace, type ConfigMap, type Stack } from "@pulumi/pulumi/automation";
 import * as hyperv from "hyperv-checkpoints";
@@ -66,6 +68,16 @@ export interface StackOptions {
     verbose: boolean;
 }
 
+/**
+ * A file backend in this folder when $PULUMI_BACKEND_URL names none. The engine refuses a state
+ * folder that does not exist ("unable to open state directory"), so it is created here.
+ */
+function defaultBackend(): string {
+    const folder = path.join(__dirname, ".pulumi-state");
+    fs.mkdirSync(folder, { recursive: true });
+    return `file://${folder}`;
+}
+
 /** The change set's checkpoints as a stack, converged with `up` on each declaration. */
 export class CheckpointStack {
     private constructor(
@@ -81,7 +93,7 @@ export class CheckpointStack {
             {
                 workDir: __dirname,
                 envVars: {
-                    PULUMI_BACKEND_URL: process.env.PULUMI_BACKEND_URL ?? `file://${__dirname}/.pulumi-state`,
+                    PULUMI_BACKEND_URL: process.env.PULUMI_BACKEND_URL ?? defaultBackend(),
                     PULUMI_CONFIG_PASSPHRASE: process.env.PULUMI_CONFIG_PASSPHRASE ?? "",
                     PULUMI_SKIP_UPDATE_CHECK: "true",
                 },

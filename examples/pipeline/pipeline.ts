@@ -10,7 +10,7 @@ import { CheckpointStack, type TakenCheckpoint } from "./checkpoint-stack";
  * with one trigger, in the order given by --vms (failure). Exit codes:
  *   0  the change succeeded and was verified; its checkpoints are removed
  *   1  the change or the verification failed; the VMs were rolled back to their checkpoints
- *   2  usage error
+ *   2  usage or set-up error (no VM, no host, the stack's state cannot be opened); no VM was touched
  *   3  the pipeline could not protect or roll back the VMs: a human must look (details printed)
  */
 
@@ -91,6 +91,13 @@ function engineError(err: unknown): string {
     return diagnostics.length ? diagnostics.join("\n") : text;
 }
 
+/** The engine's own one-line reason (its `error:` line), without the Automation API's stack trace. */
+function setupProblem(err: unknown): string {
+    const text = err instanceof Error ? err.message : String(err);
+    const line = text.split("\n").find((l) => /^\s*error: /.test(l)) ?? text.split("\n").find((l) => l.trim() !== "") ?? text;
+    return line.replace(/^\s*error: /, "").trim();
+}
+
 async function main(): Promise<number> {
     let args: ReturnType<typeof parseCommandLine>;
     try {
@@ -100,7 +107,14 @@ async function main(): Promise<number> {
         return EXIT.usage;
     }
     const config = hostConfig(args.host);
-    const stack = await CheckpointStack.open({ stackName: args.stack, hostConfig: config, verbose: args.verbose });
+    let stack: CheckpointStack;
+    try {
+        stack = await CheckpointStack.open({ stackName: args.stack, hostConfig: config, verbose: args.verbose });
+    } catch (err) {
+        // Nothing has been asked of any VM yet: a set-up problem (state, passphrase, the pulumi CLI).
+        process.stderr.write(`pipeline: could not open stack "${args.stack}": ${setupProblem(err)}\n`);
+        return EXIT.usage;
+    }
     log(`Change ${args.change} on ${args.vms.join(", ")} (host ${args.host}, stack ${args.stack})`);
 
     step(1, "checkpoint every VM of the change set, all or nothing");

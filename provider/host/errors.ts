@@ -110,3 +110,12 @@ function capitalise(s: string): string {
 export function isHostError(e: unknown, code?: HostErrorCode): e is HostError {
     return HostError.is(e, code);
 }
+
+/**
+ * Whether a change that failed this way may still have happened, or may still happen, on the
+ * host: it timed out (Hyper-V goes on with a Checkpoint-VM whose shell was stopped), or the shell
+ * or its connection went away with no answer. Refusals and lookups that failed changed nothing.
+ */
+export function mayHaveCompleted(e: unknown): boolean {
+    return isHostError(e, "HostTimeout") || isHostError(e, "HostUnreachable") || isHostError(e, "UnexpectedOutput");
+}

@@ -1,6 +1,7 @@
 export * from "./ids";
 export * from "./model";
 export * from "./rules";
+export * from "./take-refusals";
 export * from "./settings-change";
 export * from "./text";
 export * from "./errors";

@@ -45,7 +45,7 @@ export interface ProductionBlockerRule {
 /**
  * Why a production checkpoint cannot be made, first match wins: the provider's own reading of
  * Hyper-V's requirements, which it checks before asking the host. The PowerShell scripts'
- * Get-HvcpProductionBlocker is generated from this table (powershell/scripts/production-blocker.ts).
+ * Get-HvcpProductionBlocker is generated from this table (powershell/scripts/generated-rules.ts).
  */
 export const productionBlockerRules: readonly ProductionBlockerRule[] = [
     {

@@ -4,7 +4,7 @@ import { sameIgnoringCase } from "./text";
 /*
  * What a desired set of checkpoint settings changes on a VM: the one definition of "only what
  * differs". The resources use it to plan, the lab to apply, and the PowerShell adapter's script
- * is generated from the same table (scripts/settings-change.ts), so the three cannot drift.
+ * is generated from the same table (powershell/scripts/generated-rules.ts), so the three cannot drift.
  */
 
 /** The settings a change is worked out against, as the host reports them. */

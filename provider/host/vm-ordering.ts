@@ -1,5 +1,6 @@
 import type { HyperVHost } from "./port";
 import type { VmRef, VmWithCheckpoints } from "./model";
+import { ordinalKey } from "./text";
 
 /*
  * The one place that orders work per VM inside a process, for any HyperVHost. Pulumi runs
@@ -17,7 +18,8 @@ import type { VmRef, VmWithCheckpoints } from "./model";
  * takes its turn on the id found: a first `up` of 200 policies named by name would otherwise run
  * them one at a time. A name the host does not know, or knows twice, runs alone: after everything
  * in flight, before anything asked for later, and fails there in the host's words. Once any result
- * shows the VM, its name leads to its id.
+ * shows the VM, its name leads to its id: names are keyed as the host tells them apart
+ * (ordinalKey), so a VM named with the Kelvin sign never takes the turn of its twin named with k.
  *
  * At most `maxConcurrent` calls reach the host at once (hyperv:maxSessions): the same bound for
  * the lab and for PowerShell, whose pool has as many shells; a call waiting for its turn on a VM
@@ -141,13 +143,13 @@ class VmOrderedHost implements HyperVHost {
     }
 
     private learn<V extends { id: string; name: string }>(vm: V): V {
-        this.idsByName.set(vm.name.toLowerCase(), vm.id.toLowerCase());
+        this.idsByName.set(ordinalKey(vm.name), vm.id.toLowerCase());
         return vm;
     }
 
     /** Runs a mutation in the VM's turn; reads asked for after it do not share one from before. */
     private async mutate<T>(ref: VmRef, mutation: () => Promise<T>, vmOf?: (result: T) => { id: string; name: string }): Promise<T> {
-        const vmId = "id" in ref ? ref.id.toLowerCase() : (this.idsByName.get(ref.name.toLowerCase()) ?? (await this.lookUpWhileBusy(ref.name)));
+        const vmId = "id" in ref ? ref.id.toLowerCase() : (this.idsByName.get(ordinalKey(ref.name)) ?? (await this.lookUpWhileBusy(ref.name)));
         let touched = vmId;
         const work = async () => {
             try {

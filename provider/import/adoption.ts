@@ -25,7 +25,7 @@ export const CHECKPOINT_TYPE = "pulumi-nodejs:dynamic/hyperv:Checkpoint";
 
 /**
  * The serialised provider, exactly as Pulumi records it for a program whose node_modules holds
- * this package: a `require` of one of the two paths package.json exports for this purpose.
+ * this package: a `require` of one of the paths package.json exports for this purpose (dist/sdk/providers/*.js).
  */
 export function serialisedProvider(resource: "policy" | "checkpoint"): string {
     return (

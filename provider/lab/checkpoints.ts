@@ -1,13 +1,15 @@
 import { randomUUID } from "node:crypto";
-import type { CheckpointType, SnapshotType, TakenCheckpoint, VmState } from "../host/model";
+import type { CheckpointKind, CheckpointType, SnapshotType, TakenCheckpoint, VmState } from "../host/model";
 import { userSnapshotTypes } from "../host/model";
 import { holdsMemory, isTransitional, MAX_CHECKPOINT_NAME_LENGTH, MAX_CHECKPOINTS_PER_VM } from "../host/rules";
+import { firstTakeRefusal } from "../host/take-refusals";
+import type { HostError } from "../host/errors";
 import type { Behaviour, LabCheckpoint, LabDocument, LabVm } from "./document";
 import { fail, type FailureScope } from "./refusals";
 import { createDifferencingDisk, deleteCheckpointFiles, mergeUnreferenced, writeCheckpointFiles } from "./files";
 import { recordEvent } from "./event-log";
 import { osProfiles } from "./os";
-import { checkpointHyperVMakes } from "./production";
+import { checkpointHyperVMakes, type HyperVMakes } from "./production";
 import { checkpointsOf } from "./doc-index";
 import { projectCheckpoint, projectVm } from "./projection";
 import type { HostWork } from "./latency";
@@ -37,40 +39,48 @@ function refuseTransitional(vm: LabVm, scope: FailureScope): void {
 
 export function checkpointVm(doc: LabDocument, tx: Transaction, vm: LabVm, options: TakeOptions, scope: FailureScope): TakenCheckpoint {
     checkName(options.name, scope);
-    refuseTransitional(vm, scope);
+    const made = madeUnderType(doc, vm, options);
+    const refusal = firstTakeRefusal<HostError>({
+        InvalidVmState: () => (isTransitional(vm.state) ? fail.invalidState(scope, vm.state) : null),
+        UnsupportedByHost: () =>
+            options.temporaryType !== undefined && !osProfiles[doc.host.os].supportsCheckpointType ? fail.parameterNotFound(scope, "CheckpointType") : null,
+        CheckpointsDisabled: () => ("refused" in made && made.refused === "disabled" ? fail.checkpointsDisabled(scope) : null),
+        ProductionUnavailable: () => ("refused" in made && made.refused === "production" ? fail.productionUnavailable(scope, made.why) : null),
+        CheckpointLimit: () => (checkpointsOf(doc, vm.id).length >= MAX_CHECKPOINTS_PER_VM ? fail.checkpointLimit(scope, MAX_CHECKPOINTS_PER_VM) : null),
+    });
+    if (refusal) throw refusal;
+    if ("refused" in made) throw new Error(`lab: a take refused as ${made.refused} passed the refusal checks`);
     const before = projectVm(doc, vm);
     const namesakes = checkpointsOf(doc, vm.id)
         .filter((c) => c.name === options.name)
         .map((c) => projectCheckpoint(vm, c));
-    return { vm: before, namesakes, ...takeUnderType(doc, tx, vm, options, scope) };
+    return { vm: before, namesakes, ...take(doc, tx, vm, options, made, scope) };
 }
 
-function takeUnderType(doc: LabDocument, tx: Transaction, vm: LabVm, options: TakeOptions, scope: FailureScope): Omit<TakenCheckpoint, "vm" | "namesakes"> {
-    if (options.temporaryType === undefined) return take(doc, tx, vm, options, scope);
-    if (!osProfiles[doc.host.os].supportsCheckpointType) throw fail.parameterNotFound(scope, "CheckpointType");
-    // A temporary type never overrides a policy that forbids checkpoints.
-    if (vm.checkpointType === "Disabled") throw fail.checkpointsDisabled(scope);
-    const policy = vm.checkpointType;
-    vm.checkpointType = options.temporaryType;
-    try {
-        return take(doc, tx, vm, options, scope);
-    } finally {
-        vm.checkpointType = policy;
-    }
+/**
+ * The type the checkpoint is taken under: the temporary one when given, except that it never
+ * overrides a policy that forbids checkpoints. Recovery and replica checkpoints come from backup
+ * and replication, not from the VM's policy: VSS-based, they hold no memory.
+ */
+function madeUnderType(doc: LabDocument, vm: LabVm, options: TakeOptions): HyperVMakes {
+    if (!userSnapshotTypes.includes(options.snapshotType ?? "Standard")) return { kind: "production", fellBack: false };
+    const type = vm.checkpointType === "Disabled" ? "Disabled" : (options.temporaryType ?? vm.checkpointType);
+    return checkpointHyperVMakes(doc, vm, type);
 }
 
-function take(doc: LabDocument, tx: Transaction, vm: LabVm, options: TakeOptions, scope: FailureScope): Omit<TakenCheckpoint, "vm" | "namesakes"> {
-    const snapshotType = options.snapshotType ?? "Standard";
-    // Recovery and replica checkpoints are VSS-based and hold no memory.
-    const plan = userSnapshotTypes.includes(snapshotType) ? checkpointHyperVMakes(doc, vm, scope) : { kind: "production" as const, fellBack: false };
-    const count = checkpointsOf(doc, vm.id).length;
-    if (count >= MAX_CHECKPOINTS_PER_VM) throw fail.checkpointLimit(scope, MAX_CHECKPOINTS_PER_VM);
-
+function take(
+    doc: LabDocument,
+    tx: Transaction,
+    vm: LabVm,
+    options: TakeOptions,
+    plan: { kind: CheckpointKind; fellBack: boolean },
+    scope: FailureScope,
+): Omit<TakenCheckpoint, "vm" | "namesakes"> {
     const cp: LabCheckpoint = {
         id: randomUUID(),
         vmId: vm.id,
         name: options.name,
-        snapshotType,
+        snapshotType: options.snapshotType ?? "Standard",
         isAutomatic: options.isAutomatic ?? false,
         parentId: vm.parentCheckpointId,
         creationTime: new Date().toISOString(),

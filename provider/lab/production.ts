@@ -1,26 +1,27 @@
-import type { CheckpointKind } from "../host/model";
+import type { CheckpointKind, CheckpointType } from "../host/model";
 import { compareVersions, MIN_PRODUCTION_VERSION } from "../host/rules";
 import type { LabDocument, LabVm } from "./document";
-import { fail, type FailureScope } from "./refusals";
 import { osProfiles } from "./os";
 import { backupServiceOf } from "./projection";
 
+/** What Checkpoint-VM makes of a VM, or why it refuses: checkpoints disabled, or a production-only checkpoint it cannot make. */
+export type HyperVMakes = { kind: CheckpointKind; fellBack: boolean } | { refused: "disabled" } | { refused: "production"; why: string };
+
 /**
- * What Hyper-V's Checkpoint-VM makes of a VM under its checkpoint type: the simulator's model of
+ * What Hyper-V's Checkpoint-VM makes of a VM under a checkpoint type: the simulator's model of
  * Hyper-V (docs/hyper-v.md, section 4), kept apart from the provider's prediction of it
- * (provider/host/rules.ts) so that tests of the one can catch a mistake in the other. Throws what
- * Hyper-V throws: checkpoints disabled, or a production-only checkpoint it cannot make.
+ * (provider/host/rules.ts) so that tests of the one can catch a mistake in the other.
  */
-export function checkpointHyperVMakes(doc: LabDocument, vm: LabVm, scope: FailureScope): { kind: CheckpointKind; fellBack: boolean } {
+export function checkpointHyperVMakes(doc: LabDocument, vm: LabVm, type: CheckpointType | null): HyperVMakes {
     // Releases without checkpoint types (2012 R2) make standard checkpoints only.
-    const type = osProfiles[doc.host.os].supportsCheckpointType ? vm.checkpointType : "Standard";
-    if (type === "Disabled") throw fail.checkpointsDisabled(scope);
-    if (type === "Standard") return { kind: "standard", fellBack: false };
+    const effective = osProfiles[doc.host.os].supportsCheckpointType ? type : "Standard";
+    if (effective === "Disabled") return { refused: "disabled" };
+    if (effective === "Standard" || effective === null) return { kind: "standard", fellBack: false };
     // Nothing runs that VSS could quiesce: the checkpoint is disk-only and consistent.
     if (vm.state === "Off") return { kind: "production", fellBack: false };
     const why = whyVssCannot(vm);
     if (why === null) return { kind: "production", fellBack: false };
-    if (type === "ProductionOnly") throw fail.productionUnavailable(scope, why);
+    if (effective === "ProductionOnly") return { refused: "production", why };
     return { kind: "standard", fellBack: true };
 }
 

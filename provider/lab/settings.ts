@@ -1,5 +1,5 @@
 import type { AppliedCheckpointSettings, CheckpointSettingsChange, DesiredCheckpointSettings } from "../host/model";
-import { permanentProductionBlocker } from "../host/rules";
+import { isTransitional, permanentProductionBlocker } from "../host/rules";
 import { settingsChange } from "../host/settings-change";
 import type { LabDocument, LabVm } from "./document";
 import { fail, type FailureScope } from "./refusals";
@@ -25,10 +25,16 @@ export function setCheckpointSettings(doc: LabDocument, vm: LabVm, change: Check
         if (!isWindowsPath(location) || location.length > 248) throw fail.invalidPath(scope, location);
         const count = checkpointsOf(doc, vm.id).length;
         if (count > 0) throw fail.fileLocationLocked(scope, count);
-        vm.checkpointFileLocation = location;
     }
+    if (Object.values(change).some((value) => value !== undefined)) refuseWhileBusy(vm, scope);
+    if (location !== undefined) vm.checkpointFileLocation = location;
     if (change.checkpointType !== undefined) vm.checkpointType = change.checkpointType;
     if (change.automaticCheckpointsEnabled !== undefined) vm.automaticCheckpointsEnabled = change.automaticCheckpointsEnabled;
+}
+
+/** A VM starting, stopping or saving takes no configuration change (a change that writes nothing is no change). */
+function refuseWhileBusy(vm: LabVm, scope: FailureScope): void {
+    if (isTransitional(vm.state)) throw fail.invalidState(scope, vm.state);
 }
 
 /** Enable-VMIntegrationService on the backup service, found by id because its name is translated. */
@@ -57,6 +63,9 @@ export function applyDesiredSettings(doc: LabDocument, vm: LabVm, desired: Desir
     }
     // Validates the whole change before applying any of it, like Set-VM.
     if (Object.keys(change).length > 0) setCheckpointSettings(doc, vm, change, scope);
-    if (desired.enableBackupIntegration && service && !service.enabled) setBackupIntegration(doc, vm, true, scope);
+    if (desired.enableBackupIntegration && service && !service.enabled) {
+        refuseWhileBusy(vm, scope);
+        setBackupIntegration(doc, vm, true, scope);
+    }
     return { before, after: projectVm(doc, vm), checkpointCount };
 }

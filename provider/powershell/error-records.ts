@@ -28,8 +28,11 @@ type ProviderOnlyCode = "HostUnreachable" | "HostTimeout" | "UnexpectedOutput" |
 
 /**
  * The FullyQualifiedErrorId each failure corresponds to. The first four are documented; the ids of
- * Checkpoint-VM's refusals are not (docs/hyper-v.md, section 5, marks them unconfirmed), so the
- * scripts check the policy and state first and raise these ids themselves.
+ * Checkpoint-VM's and Set-VM's refusals are not (docs/hyper-v.md, section 5, marks them
+ * unconfirmed), so the scripts check the policy, state and checkpoints first and raise these ids
+ * themselves. Each id is the scripts' own for one failure: a cmdlet's own `InvalidState,…` (Set-VM
+ * or any other refusing a VM that is starting, stopping, saving or busy with another operation) is
+ * InvalidVmState (classifyRecord), never the file location's refusal.
  */
 export const hyperVErrorIds: Record<Exclude<HostErrorCode, ProviderOnlyCode>, string> = {
     VmNotFound: `InvalidParameter,${HYPERV}.GetVM`,
@@ -40,7 +43,7 @@ export const hyperVErrorIds: Record<Exclude<HostErrorCode, ProviderOnlyCode>, st
     ProductionUnavailable: `ProductionCheckpointUnavailable,${HYPERV}.CheckpointVM`,
     InvalidVmState: `InvalidState,${HYPERV}.CheckpointVM`,
     CheckpointLimit: `CheckpointLimitReached,${HYPERV}.CheckpointVM`,
-    FileLocationLocked: `InvalidState,${HYPERV}.SetVM`,
+    FileLocationLocked: `CheckpointFileLocationLocked,${HYPERV}.SetVM`,
     UnsupportedByHost: `NamedParameterNotFound,${HYPERV}.SetVM`,
     // Raised by the settings call before any change, when the VM lacks the service it should enable.
     BackupServiceMissing: `BackupServiceMissing,${HYPERV}.EnableVMIntegrationService`,

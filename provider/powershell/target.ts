@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
+import { DEFAULT_MAX_SESSIONS, DEFAULT_TIMEOUTS, MAX_SESSIONS_LIMIT } from "../config";
 
 /**
  * Which PowerShell runs the Hyper-V cmdlets: "pwsh" (PowerShell 7), "powershell" (Windows
@@ -7,27 +8,16 @@ import { z } from "zod";
  */
 const shellSchema = z.string().min(1).optional();
 
+/** Defaults: DEFAULT_TIMEOUTS in config.ts, where every default of the host settings is. */
 const timeoutsSchema = z
     .object({
-        /** Any single operation except removal. */
-        operationSeconds: z.number().positive().default(120),
-        /** Remove-VMSnapshot merges differencing disks, which can take long on big disks. */
-        removalSeconds: z.number().positive().default(3600),
-        /** Starting the shell and, for remote targets, opening the remote session. */
-        connectSeconds: z.number().positive().default(60),
+        operationSeconds: z.number().positive().default(DEFAULT_TIMEOUTS.operationSeconds),
+        removalSeconds: z.number().positive().default(DEFAULT_TIMEOUTS.removalSeconds),
+        connectSeconds: z.number().positive().default(DEFAULT_TIMEOUTS.connectSeconds),
     })
-    .default({ operationSeconds: 120, removalSeconds: 3600, connectSeconds: 60 });
+    .default({ ...DEFAULT_TIMEOUTS });
 
-/**
- * How many shells run calls on the host side by side (see shell-pool.ts and DEFAULT_MAX_SESSIONS).
- * The upper bound is WinRM's default MaxShellsPerUser (30): more shells than that are refused by a
- * default Windows host.
- */
-export const MAX_SESSIONS_LIMIT = 30;
-
-/** Shells side by side by default: why four, README.md ("Connecting to a real Hyper-V host"). */
-export const DEFAULT_MAX_SESSIONS = 4;
-
+/** How many shells run calls on the host side by side (see shell-pool.ts); bounds and default in config.ts. */
 const maxSessionsSchema = z.number().int().min(1).max(MAX_SESSIONS_LIMIT).default(DEFAULT_MAX_SESSIONS);
 
 /** The Hyper-V host is the machine the shell runs on. */

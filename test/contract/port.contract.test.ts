@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { HostErrorCode } from "../../provider/host/errors";
 import type { HyperVHost } from "../../provider/host/port";
-import { addVm, readLab, setVm, takeCheckpointOutOfBand, type InitLabOptions, type NewVm } from "../../provider/lab";
+import { addVm, readLab, setHostSettings, setVm, takeCheckpointOutOfBand, type InitLabOptions, type NewVm } from "../../provider/lab";
 import { projectVm } from "../../provider/lab/projection";
 import { freshLab, rejectsWith, removeLabs } from "../lab/helpers";
 import { ADAPTERS, RealShells, type AdapterKind } from "../powershell/support/real-shells";
@@ -105,6 +105,20 @@ describe("the HyperVHost port contract", () => {
                     const { host, vm } = await setup();
                     const id = await vm();
                     await expectCode(checkpointOf(host, id, "00000000-0000-0000-0000-000000000002"), "CheckpointNotFound");
+                });
+
+                it("tells names apart as .NET's OrdinalIgnoreCase does: ı is not I, ſ is not S, ᾳ is ᾼ", async () => {
+                    const { host, vm } = await setup();
+                    const plain = await vm({ name: "DIS01" });
+                    const dotless = await vm({ name: "d\u0131s01" });
+                    const longS = await vm({ name: "\u017Fql01" });
+                    const upperS = await vm({ name: "SQL01" });
+                    const greek = await vm({ name: "\u1FBCpp01" });
+                    assert.equal((await host.getVm({ name: "d\u0131s01" })).id, dotless, "not ambiguous beside DIS01");
+                    assert.equal((await host.getVm({ name: "dis01" })).id, plain);
+                    assert.equal((await host.getVm({ name: "sql01" })).id, upperS, "not ambiguous beside ſql01");
+                    assert.equal((await host.getVm({ name: "\u017FQL01" })).id, longS);
+                    assert.equal((await host.getVm({ name: "\u1FB3pp01" })).id, greek, "ᾳ is the lower case of ᾼ");
                 });
 
                 it("reads Japanese names and a Japanese host's translated backup service by its id", async () => {
@@ -374,11 +388,40 @@ describe("the HyperVHost port contract", () => {
                     await expectCode(host.applyCheckpointSettings({ id }, { automaticCheckpointsEnabled: true }), unsupportedOnOldHost(kind));
                 });
 
-                it("refuses a busy VM's change", async () => {
+                it("refuses every change of a VM that is stopping as the VM's state, and changes nothing; a change that writes nothing goes through", async () => {
                     const { host, folder, vm } = await setup();
-                    const id = await vm();
+                    const id = await vm({ checkpointType: "Production", backupService: "disabled" });
+                    const taken = await host.takeCheckpoint({ id }, { name: "a" });
                     await setVm(folder, { id }, { state: "Stopping" });
+                    const before = readLab(folder);
+                    await expectCode(host.applyCheckpointSettings({ id }, { checkpointType: "Standard" }), "InvalidVmState");
+                    await expectCode(host.applyCheckpointSettings({ id }, { enableBackupIntegration: true }), "InvalidVmState");
                     await expectCode(host.takeCheckpoint({ id }, { name: "x" }), "InvalidVmState");
+                    await expectCode(host.applyCheckpoint(id, taken.checkpoint.id), "InvalidVmState");
+                    await expectCode(host.renameCheckpoint(id, taken.checkpoint.id, "b"), "InvalidVmState");
+                    await expectCode(host.removeCheckpoint(id, taken.checkpoint.id), "InvalidVmState");
+                    await expectCode(host.startVm(id), "InvalidVmState");
+                    await expectCode(host.suspendVm(id), "InvalidVmState");
+                    assert.deepEqual(readLab(folder).vms, before.vms);
+                    assert.deepEqual(readLab(folder).checkpoints, before.checkpoints);
+                    assert.equal((await host.applyCheckpointSettings({ id }, { checkpointType: "Production" })).after.checkpointType, "Production");
+                });
+
+                it("refuses a file location change of a VM busy with another operation as busy, not as a location locked by checkpoints", async () => {
+                    const { host, folder, vm } = await setup();
+                    const id = await vm({ checkpointType: "Production" });
+                    // A production checkpoint takes 15 s at real speed: 6 s here, while the change is asked for.
+                    await setHostSettings(folder, { latency: { profile: "realistic", timeScale: 0.4 } });
+                    const busy = takeCheckpointOutOfBand(folder, { id }, { name: "slow" });
+                    try {
+                        await new Promise((r) => setTimeout(r, 500));
+                        const refused = await expectCode(host.applyCheckpointSettings({ id }, { checkpointFileLocation: "E:\\Elsewhere" }), "InvalidVmState");
+                        assert.doesNotMatch(refused.message, /delete/i, "no advice to delete checkpoints");
+                    } finally {
+                        await busy;
+                    }
+                    assert.equal((await host.getVm({ id })).checkpointFileLocation, readLab(folder).vms[0]!.checkpointFileLocation);
+                    assert.notEqual(readLab(folder).vms[0]!.checkpointFileLocation, "E:\\Elsewhere");
                 });
             });
         });

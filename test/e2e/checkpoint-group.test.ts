@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { addVm, readLab, removeLabCheckpoint, renameLabCheckpoint, type LabEvent } from "../../provider/lab";
-import { opsByName, repoRoot, TestStack } from "./harness";
+import { failureOf, opsByName, repoRoot, TestStack } from "./harness";
 import { freshLab, vmByName } from "./lab-fixture";
 
 const program = path.join(repoRoot, "test", "e2e", "programs", "groups");
@@ -76,10 +76,12 @@ describe("CheckpointGroup through the Pulumi engine", function () {
     it("preview fails with up's error when one VM is certain to be refused, and changes nothing", async () => {
         await declare({ release: { ...release, vms: [...release.vms, { vmName: "nosuchvm" }] } });
         const before = readLab(lab);
-        await assert.rejects(
-            stack.preview(),
-            /take checkpoint group "before release 42" failed: nothing was taken on any VM[\s\S]*VM "nosuchvm" on host lab .*: refused: /,
-        );
+        const output = await failureOf(() => stack.preview());
+        assert.match(output, /take checkpoint group "before release 42" failed: nothing was taken on any VM[\s\S]*VM "nosuchvm" on host lab .*: refused: /);
+        // A refusal, on the group's vms: no JavaScript stack, nothing under the stack resource.
+        assert.match(output, /CheckpointGroup resource 'release': property vms value .* has a problem: take checkpoint group/);
+        assert.doesNotMatch(output, / {4}at \S.*:\d+:\d+\)?$/m);
+        assert.doesNotMatch(output, /pulumi:pulumi:Stack \([^)]*\):/);
         assert.deepEqual(readLab(lab), before);
     });
 

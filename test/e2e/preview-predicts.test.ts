@@ -52,14 +52,28 @@ describe("preview predicts what the host will refuse, and up refuses it with the
         return stack;
     }
 
-    /** Preview fails, changing nothing; up then fails with the same refusal. Returns it. */
+    /**
+     * Preview fails, changing nothing; up then fails with the same refusal. Each shows it as a
+     * refusal: on the resource, with no JavaScript stack (stack traces are for our own bugs). Returns it.
+     */
     async function previewRefusesAsUpDoes(policies: Record<string, unknown>, checkpoints: Record<string, unknown>): Promise<string> {
         const stack = await stackDeclaring(policies, checkpoints);
         const before = hostFile();
-        const previewed = refusalIn(await failureOf(() => stack.preview()));
+        const previewOutput = await failureOf(() => stack.preview());
+        const previewed = refusalIn(previewOutput);
         assert.equal(hostFile(), before, "preview changed nothing on the host");
-        const applied = refusalIn(await failureOf(() => stack.up()));
+        const upOutput = await failureOf(() => stack.up());
+        const applied = refusalIn(upOutput);
         assert.equal(previewed, applied);
+        for (const [run, output] of [
+            ["preview", previewOutput],
+            ["up", upOutput],
+        ]) {
+            assert.doesNotMatch(output!, / {4}at \S.*:\d+:\d+\)?$/m, `${run} printed a stack frame:\n${output}`);
+            assert.doesNotMatch(output!, /\b[A-Z]\w*Error: /, `${run} printed an error class:\n${output}`);
+        }
+        // On the resource it is about: nothing under the stack (where the dynamic provider host prints a thrown error's stack).
+        assert.doesNotMatch(previewOutput, /pulumi:pulumi:Stack \([^)]*\):/, `preview reported on the stack:\n${previewOutput}`);
         return previewed;
     }
 

@@ -34,7 +34,8 @@ export function packOnce(): Promise<PackedPackage> {
     packed ??= (async () => {
         const dest = path.join(scratch, "pack");
         fs.mkdirSync(dest);
-        const { stdout } = await run("npm", ["pack", "--json", "--pack-destination", dest], { cwd: repoRoot, maxBuffer: 16 << 20 });
+        // --ignore-scripts: `prepack` would rebuild dist under the running tests; npm test has just built it.
+        const { stdout } = await run("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", dest], { cwd: repoRoot, maxBuffer: 16 << 20 });
         const [report] = JSON.parse(stdout) as { filename: string; files: { path: string }[] }[];
         return { tarball: path.join(dest, report!.filename), files: report!.files.map((f) => f.path) };
     })();
@@ -52,10 +53,12 @@ export const exampleNames = fs
 /**
  * Copies examples/<name> to a work folder and installs its package.json, with hyperv-checkpoints
  * from the tarball; once per example per test run. The first call starts every example's install
- * at once, so later test files find theirs done. Resolves to the work folder.
+ * at once, so later test files find theirs done (in a serial run). Resolves to the work folder.
  */
 export function installExample(name: string): Promise<string> {
-    if (installs.size === 0) {
+    // Run side by side (`mocha --parallel`), each worker would install every example: there the
+    // other workers give the overlap, and a file installs only its own.
+    if (installs.size === 0 && process.env.MOCHA_WORKER_ID === undefined) {
         for (const other of exampleNames) {
             // Awaited by the example's own tests; a failure surfaces there, not as an unhandled rejection.
             startInstall(other).catch(() => undefined);

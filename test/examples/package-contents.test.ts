@@ -1,7 +1,9 @@
 import * as assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { repoRoot } from "../e2e/harness";
+import { fences } from "../newcomer/readme";
 import { exampleNames, examplesDir, packOnce } from "./installed-example";
 
 // js-yaml comes with @pulumi/pulumi and has no type declarations installed: type the one call used.
@@ -70,6 +72,33 @@ describe("the examples as a user's programs", () => {
                 assert.doesNotMatch(text, /from "\.\.\/|require\("\.\.\//, `examples/${name}/${file} imports by package name only`);
             }
             assert.ok(fs.existsSync(path.join(dir, "README.md")), `examples/${name} has a README`);
+        }
+    });
+
+    it("no example, benchmark program or README template resolves hyperv-checkpoints from a registry", () => {
+        // The name is unclaimed on the public registry: a version range there would install
+        // whatever its claimant publishes, inside programs that hold infrastructure credentials.
+        const { stdout } = spawnSync("git", ["ls-files", "*package.json", "*.md"], { cwd: repoRoot, encoding: "utf8" });
+        const tracked = stdout.split("\n").filter(Boolean);
+        const manifests: [string, string][] = tracked
+            .filter((f) => f.endsWith("package.json") && f !== "package.json")
+            .map((f) => [f, fs.readFileSync(path.join(repoRoot, f), "utf8")]);
+        for (const doc of tracked.filter((f) => f.endsWith(".md"))) {
+            for (const block of fences(fs.readFileSync(path.join(repoRoot, doc), "utf8"))) {
+                if (block.lang === "json" && block.body.includes('"dependencies"')) manifests.push([`${doc} (${block.file ?? "json block"})`, block.body]);
+            }
+        }
+        assert.ok(manifests.some(([f]) => f === "examples/policy-pack/package.json"));
+        assert.ok(
+            manifests.some(([f]) => f.startsWith("README.md")),
+            "README's own-project package.json is checked",
+        );
+        for (const [where, text] of manifests) {
+            const manifest = JSON.parse(text) as Record<string, Record<string, string> | undefined>;
+            for (const field of ["dependencies", "devDependencies", "peerDependencies", "optionalDependencies"]) {
+                const spec = manifest[field]?.["hyperv-checkpoints"];
+                if (spec !== undefined) assert.match(spec, /^file:.+\.tgz$/, `${where}: ${field} hyperv-checkpoints "${spec}" must be the local tarball`);
+            }
         }
     });
 

@@ -5,9 +5,9 @@ import { freshLab, readLab, vmByName } from "../e2e/lab-fixture";
 import { installExample, runIn, scratch, stackEnv } from "./installed-example";
 
 /** Runs examples/pipeline's CLI as a CI step would, on its own state folder. */
-async function pipeline(workDir: string, args: string[]) {
+async function pipeline(workDir: string, args: string[], env: Record<string, string> = {}) {
     const state = fs.mkdtempSync(path.join(scratch, "pipeline-state-"));
-    return runIn(workDir, process.execPath, [path.join(workDir, "node_modules/ts-node/dist/bin.js"), "pipeline.ts", ...args], stackEnv(state));
+    return runIn(workDir, process.execPath, [path.join(workDir, "node_modules/ts-node/dist/bin.js"), "pipeline.ts", ...args], { ...stackEnv(state), ...env });
 }
 
 function checkpointsNamed(lab: string, name: string) {
@@ -51,6 +51,16 @@ describe("examples/pipeline: a CI step around a change, through the Automation A
         assert.equal(res.code, 2, res.stdout + res.stderr);
         assert.match(res.stderr, /--vms names no VM/);
         assert.match(res.stderr, /usage: ts-node pipeline\.ts/);
+    });
+
+    it("exits 2 with one line naming the set-up problem, no stack trace, when the stack's state cannot be opened", async () => {
+        const before = readLab(lab).checkpoints.length;
+        const missing = path.join(scratch, "no-such-state-folder");
+        const res = await pipeline(workDir, ["--vms", "web01", "--change", "patch-x", "--host", `lab:${lab}`], { PULUMI_BACKEND_URL: `file://${missing}` });
+        assert.equal(res.code, 2, res.stdout + res.stderr);
+        assert.match(res.stderr, /^pipeline: could not open stack "pipeline": unable to open state directory ".*no-such-state-folder"/);
+        assert.equal(res.stderr.trim().split("\n").length, 1, res.stderr);
+        assert.equal(readLab(lab).checkpoints.length, before, "no VM was touched");
     });
 
     it("on success, checkpoints every VM of the change set, then removes the checkpoints and exits 0", async () => {

@@ -1,4 +1,6 @@
-import { openAdapter, useHostFactory, type HyperVHost } from "../../provider";
+import type { HyperVHost } from "../../provider";
+import { openAdapter } from "../../provider/connect";
+import { useHostFactory } from "../../provider/root";
 
 /** Every method of the port that reaches a host, capabilities (read once per host) first. */
 export const PORT_METHODS = [

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { HostError, orderedByVm, type HyperVHost, type VmRef } from "../../provider/host";
+import { HostError, orderedByVm, sameIgnoringCase, type HyperVHost, type VmRef } from "../../provider/host";
 
 /*
  * The per-VM ordering every host gets from the composition root: what a stack with many
@@ -8,16 +8,20 @@ import { HostError, orderedByVm, type HyperVHost, type VmRef } from "../../provi
 
 const A = "aaaaaaaa-0000-0000-0000-000000000001";
 const B = "bbbbbbbb-0000-0000-0000-000000000002";
-const names: Record<string, string> = { web: A, db: B };
+const K = "cccccccc-0000-0000-0000-000000000003";
+const KELVIN = "dddddddd-0000-0000-0000-000000000004";
+/** The host's VMs by name; names compare as the host compares them (the Kelvin sign is not k). */
+const names: Record<string, string> = { web: A, db: B, kelvin09: K, "\u212Aelvin09": KELVIN };
+const idByName = (name: string) => Object.entries(names).find(([n]) => sameIgnoringCase(n, name))?.[1];
 
 /** A host whose calls take `ms` and are recorded with how many ran at once, per VM and in all. */
 function slowHost(ms = 15, maxConcurrent?: number) {
     const log: string[] = [];
     const running = new Map<string, number>();
     const seen = { maxPerVm: 0, maxInAll: 0, inAll: 0, reads: 0 };
-    const idOf = (ref: VmRef) => ("id" in ref ? ref.id.toLowerCase() : (names[ref.name.toLowerCase()] ?? `unknown ${ref.name}`));
+    const idOf = (ref: VmRef) => ("id" in ref ? ref.id.toLowerCase() : (idByName(ref.name) ?? `unknown ${ref.name}`));
     const known = (ref: VmRef) => {
-        if (!("id" in ref) && !names[ref.name.toLowerCase()]) throw new HostError("VmNotFound", `no VM named ${ref.name}`, { host: "slow", vm: ref.name });
+        if (!("id" in ref) && !idByName(ref.name)) throw new HostError("VmNotFound", `no VM named ${ref.name}`, { host: "slow", vm: ref.name });
     };
     const vmOf = (ref: VmRef) => ({ id: idOf(ref), name: Object.keys(names).find((n) => names[n] === idOf(ref)) ?? idOf(ref) });
     const step = async <T>(vmId: string, label: string, answer: () => T): Promise<T> => {
@@ -113,6 +117,14 @@ describe("per-VM ordering (every host, through the composition root)", () => {
         assert.deepEqual(log.slice(0, 2).sort(), ["by name", "other"], "the name now leads to the id: no lookup, the VM's turn in the order asked");
         assert.equal(seen.maxPerVm, 1);
         assert.equal(seen.maxInAll, 2, "the other VM went alongside");
+    });
+
+    it("keys names as the host tells them apart: a VM named with the Kelvin sign never takes the turn of its twin named with k", async () => {
+        const { host, seen } = slowHost();
+        await host.getVm({ name: "\u212Aelvin09" });
+        await host.getVm({ name: "kelvin09" });
+        await Promise.all([host.takeCheckpoint({ id: KELVIN }, { name: "by id" }), host.takeCheckpoint({ name: "\u212Aelvin09" }, { name: "by name" })]);
+        assert.equal(seen.maxPerVm, 1, "one VM, one operation at a time, whatever its name");
     });
 
     it("runs a mutation by a name the host does not know alone, after the work in flight, and fails in the host's words", async () => {

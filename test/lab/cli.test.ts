@@ -91,7 +91,9 @@ describe("hyperv-lab CLI", () => {
         assert.match(hypervLab(["--lab", lab, "show"]).stdout, /nightly backup \[Recovery, disk only\]/);
     });
 
-    it("shows a chain of 50 checkpoints in one column, within a terminal's width", () => {
+    it("shows a chain of 50 checkpoints in one column, within a terminal's width", function () {
+        // 52 CLI processes one after another: time for a loaded machine running suites side by side.
+        this.timeout(120_000);
         const lab = newFolder();
         hypervLab(["--lab", lab, "init"]);
         hypervLab(["--lab", lab, "vm", "add", "db"]);

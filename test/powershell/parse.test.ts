@@ -191,6 +191,7 @@ describe("error envelopes become the domain's errors, by id and never by message
         wrongState: "InvalidVmState",
         checkpointLimit: "CheckpointLimit",
         fileLocationLocked: "FileLocationLocked",
+        setVmRefusedWhileBusy: "InvalidVmState",
         parameterMissing2012R2: "UnsupportedByHost",
         backupServiceMissing: "BackupServiceMissing",
         ambiguousName: "AmbiguousVmName",

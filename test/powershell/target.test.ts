@@ -1,21 +1,18 @@
 import assert from "node:assert/strict";
 import { frameSessionStart } from "../../provider/powershell/protocol";
 import { resolveShellExecutable } from "../../provider/powershell/shell-executable";
-import {
-    DEFAULT_MAX_SESSIONS,
-    describeTarget,
-    MAX_SESSIONS_LIMIT,
-    powerShellTargetSchema,
-    remoteConnectParameters,
-    targetKey,
-} from "../../provider/powershell/target";
+import { DEFAULT_MAX_SESSIONS, MAX_SESSIONS_LIMIT, readHostSettings } from "../../provider/config";
+import { describeTarget, powerShellTargetSchema, remoteConnectParameters, targetKey } from "../../provider/powershell/target";
 
 const winrm = powerShellTargetSchema.parse({ kind: "winrm", computerName: "hv01", userName: "CORP\\svc", password: "Pa55-word!" });
 
 describe("target settings", () => {
-    it("fills in the timeouts, removal longest", () => {
+    it("fills in the timeouts the stack's settings default to (README: merge 1800 s), removal longest", () => {
         const local = powerShellTargetSchema.parse({ kind: "local" });
-        assert.deepEqual(local.timeouts, { operationSeconds: 120, removalSeconds: 3600, connectSeconds: 60 });
+        assert.deepEqual(local.timeouts, { operationSeconds: 120, removalSeconds: 1800, connectSeconds: 60 });
+        const stack = readHostSettings({ get: (k) => (k === "hyperv:host" ? "local" : undefined) });
+        assert.equal(local.timeouts.operationSeconds, stack.timeoutSeconds);
+        assert.equal(local.timeouts.removalSeconds, stack.mergeTimeoutSeconds);
     });
 
     it("runs the default number of shells side by side, and shares one session whatever the number", () => {
@@ -60,14 +57,19 @@ describe("choosing the shell", () => {
         assert.equal(resolveShellExecutable({ ...local, shell: "C:\\pwsh\\pwsh.exe" }, "win32"), "C:\\pwsh\\pwsh.exe");
     });
     it("uses Windows PowerShell 5.1 on a Windows host, even where PowerShell 7 is installed: it has Hyper-V's module natively on every release", () => {
-        assert.equal(resolveShellExecutable(local, "win32"), "powershell");
-        assert.equal(resolveShellExecutable(powerShellTargetSchema.parse({ kind: "winrm", computerName: "hv01" }), "win32"), "powershell");
+        assert.equal(resolveShellExecutable(local, "win32", {}), "powershell");
+        assert.equal(resolveShellExecutable(powerShellTargetSchema.parse({ kind: "winrm", computerName: "hv01" }), "win32", {}), "powershell");
     });
     it("needs PowerShell 7 for SSH remoting, even on Windows", () => {
         const ssh = powerShellTargetSchema.parse({ kind: "ssh", host: "h", userName: "u" });
-        assert.equal(resolveShellExecutable(ssh, "win32"), "pwsh");
+        assert.equal(resolveShellExecutable(ssh, "win32", {}), "pwsh");
     });
     it("uses pwsh on Linux and macOS", () => {
-        assert.equal(resolveShellExecutable(local, "linux"), "pwsh");
+        assert.equal(resolveShellExecutable(local, "linux", {}), "pwsh");
+    });
+    it("lets NODE_POWERSHELL name the shell only when hyperv:shell does not", () => {
+        const env = { NODE_POWERSHELL: "/opt/powershell/pwsh" };
+        assert.equal(resolveShellExecutable({ ...local, shell: "pwsh" }, "linux", env), "pwsh");
+        assert.equal(resolveShellExecutable(local, "linux", env), "/opt/powershell/pwsh");
     });
 });

@@ -98,10 +98,25 @@ describe("hostile input end to end on the lab: what check accepts is used exactl
     }
 
     it("every accepted corpus name becomes a checkpoint of exactly that name", async () => {
+        const accepted: string[] = [];
         for (const name of hostileNames) {
             const res = await checkpointProvider.check!({}, { vmName: "web01", name });
-            if (!res.failures?.length) await takeAndRemove(name);
+            if (res.failures?.length) {
+                assert.deepEqual(
+                    res.failures.map((f) => f.property),
+                    ["name"],
+                    `${JSON.stringify(name)} is refused for its name alone`,
+                );
+                continue;
+            }
+            await takeAndRemove(name);
+            accepted.push(name);
         }
+        // A check that refused everything would leave the loop above nothing to assert.
+        for (const name of ["plain", "it's", "'; Remove-Item -Recurse C:\\ #", "$(Stop-Computer)", "x".repeat(100), "名前-チェックポイント"]) {
+            assert.ok(accepted.includes(name), `${JSON.stringify(name)} is a name Hyper-V holds, and was taken`);
+        }
+        assert.ok(!accepted.includes("") && !accepted.includes("y".repeat(101)), "names of 0 and 101 characters are refused");
     });
 
     it("a VM name is matched exactly, never as a wildcard pattern", async () => {
@@ -148,7 +163,15 @@ describe("hostile input end to end on the lab: what check accepts is used exactl
         await fc.assert(
             fc.asyncProperty(fc.string({ unit: "grapheme", minLength: 1, maxLength: 100 }), async (name) => {
                 const res = await checkpointProvider.check!({}, { vmName: "web01", name });
-                if (!res.failures?.length) await takeAndRemove(name);
+                if (res.failures?.length) {
+                    assert.deepEqual(
+                        res.failures.map((f) => f.property),
+                        ["name"],
+                        `${JSON.stringify(name)} is refused for its name alone`,
+                    );
+                } else {
+                    await takeAndRemove(name);
+                }
             }),
             { numRuns: 25 },
         );

@@ -1,11 +1,12 @@
 import * as assert from "node:assert/strict";
 import { readLab, removeLabCheckpoint, renameLabCheckpoint, setVm } from "../../provider/lab";
-import type { HyperVHost, TakeCheckpointRequest, VmRef } from "../../provider/host";
+import { HostError, type HyperVHost, type TakeCheckpointRequest, type VmRef } from "../../provider/host";
 import { checkpointGroupProvider } from "../../provider";
 import { isCheckpointGroupError, type CheckpointGroupError } from "../../provider/resources/group/errors";
 import { diffGroup } from "../../provider/resources/group/diff";
 import { createGroup, readGroup, updateGroup } from "../../provider/resources/group/lifecycle";
 import { groupInputsSchema } from "../../provider/resources/group/schema";
+import { engineWarnings } from "../../provider/engine-log";
 import { checked, checkFailures, journalText, hostOf, labCheckpoints, labWith, removeLabs, removeVmOutOfBand, UNKNOWN, type Lab } from "./helpers";
 
 const tiers = ["web01", "app01", "db01"];
@@ -19,6 +20,21 @@ function changingBeforeTake(vmId: string, before: () => Promise<unknown>): () =>
     wrapped.takeCheckpoint = async (ref: VmRef, request: TakeCheckpointRequest) => {
         if ("id" in ref && ref.id === vmId) await before();
         return host.takeCheckpoint(ref, request);
+    };
+    return () => wrapped;
+}
+
+/**
+ * The lab host, whose take of one VM answers as a take that outlived hyperv:timeoutSeconds does
+ * (HostTimeout), while the host still makes the checkpoint `lateMs` later (null: never).
+ */
+function timingOutTake(vmId: string, lateMs: number | null): () => HyperVHost {
+    const host = hostOf();
+    const wrapped = Object.create(host) as HyperVHost;
+    wrapped.takeCheckpoint = async (ref: VmRef, request: TakeCheckpointRequest) => {
+        if (!("id" in ref) || ref.id !== vmId) return host.takeCheckpoint(ref, request);
+        if (lateMs !== null) setTimeout(() => void host.takeCheckpoint(ref, request), lateMs);
+        throw new HostError("HostTimeout", "take checkpoint did not finish within 1 s; the shell was stopped", { host: host.displayName, vmId });
     };
     return () => wrapped;
 }
@@ -48,6 +64,9 @@ async function groupError(action: Promise<unknown>): Promise<CheckpointGroupErro
     assert.fail("the operation succeeded");
 }
 
+/** Warnings as a provider process without an engine shows them: on stderr, which withWarnings reads. */
+const warnOnResource = engineWarnings(undefined);
+
 describe("CheckpointGroup", () => {
     let lab: Lab;
     beforeEach(async () => {
@@ -74,16 +93,16 @@ describe("CheckpointGroup", () => {
         it("fails with up's error, naming every VM, when one VM is certain to be refused, and changes nothing", async () => {
             await setVm(lab.folder, { name: "db01" }, { checkpointType: "Disabled" });
             const before = journalText(lab);
-            const e = await groupError(preview({ vms: tiers.map((vmName) => ({ vmName })), name: "r" }));
-            assert.deepEqual(
-                e.outcomes.map((o) => [o.vm, o.outcome.split(":")[0]]),
-                [
-                    ["web01", "checked"],
-                    ["app01", "checked"],
-                    ["db01", "refused"],
-                ],
+            // A check failure on the group's vms, which the engine shows once, on the resource, with no stack trace.
+            const { failures } = await preview({ vms: tiers.map((vmName) => ({ vmName })), name: "r" });
+            assert.equal(failures?.length, 1);
+            assert.equal(failures![0]!.property, "vms");
+            assert.match(
+                failures![0]!.reason,
+                /^take checkpoint group "r" failed: nothing was taken on any VM\.\n {2}- VM "web01" .*: checked: nothing taken\n {2}- VM "app01" .*: checked: nothing taken\n {2}- VM "db01" .*: refused: .*Disabled/,
             );
-            await groupError(preview({ vms: [{ vmName: "web01" }, { vmName: "nosuchvm" }], name: "r" }));
+            const missing = await preview({ vms: [{ vmName: "web01" }, { vmName: "nosuchvm" }], name: "r" });
+            assert.match(missing.failures?.[0]?.reason ?? "", /VM "nosuchvm" on host .*: refused: /);
             assert.equal(journalText(lab), before);
         });
 
@@ -104,7 +123,7 @@ describe("CheckpointGroup", () => {
         it("removes the checkpoints already taken when a later VM fails, and names every VM and what happened to it", async () => {
             const db = lab.vms.db01!.id;
             const hosts = changingBeforeTake(db, () => setVm(lab.folder, { id: db }, { checkpointType: "Disabled" }));
-            const e = await groupError(createGroup(hosts, release()));
+            const e = await groupError(createGroup(hosts, release(), warnOnResource));
             assert.deepEqual(
                 e.outcomes.map((o) => [o.vm, o.outcome.replace(/\([0-9a-f-]{36}\)/, "(id)").split(":")[0]]),
                 [
@@ -118,10 +137,32 @@ describe("CheckpointGroup", () => {
             for (const vm of tiers) assert.deepEqual(labCheckpoints(lab, vm), [], `${vm} keeps nothing`);
         });
 
+        it("waits for the checkpoint of a member whose take timed out and removes it when it appears: nothing is left", async () => {
+            const db = lab.vms.db01!.id;
+            const e = await groupError(createGroup(timingOutTake(db, 1500), release(), warnOnResource));
+            assert.match(e.message, /take checkpoint group "release 42" failed: nothing is left on any VM/);
+            assert.match(
+                e.outcomes[2]!.outcome,
+                /^failed: .*did not finish within 1 s.*; its checkpoint appeared afterwards \([0-9a-f-]{36}\) and was removed again$/,
+            );
+            for (const vm of tiers) assert.deepEqual(labCheckpoints(lab, vm), [], `${vm} keeps nothing`);
+        });
+
+        it("names the checkpoint of a timed-out member that has not appeared in time, with how to find and remove it", async () => {
+            const db = lab.vms.db01!.id;
+            const e = await groupError(createGroup(timingOutTake(db, null), release(), warnOnResource, { lateTakeWaitMs: 1500 }));
+            assert.match(e.message, /failed: checkpoints may be left on some VMs: each is listed with how to remove it/);
+            assert.doesNotMatch(e.message, /nothing is left/);
+            const outcome = e.outcomes[2]!.outcome;
+            assert.match(outcome, /its checkpoint may still appear: none was seen within 2 s/);
+            assert.ok(outcome.includes(`Get-VMSnapshot -VMId ${db} | Where-Object { $_.Name -ceq 'release 42' -and $_.CreationTime -gt [datetime]'`), outcome);
+            assert.ok(outcome.includes(`npx hyperv-lab checkpoint remove ${db} <id>`), outcome);
+        });
+
         it("simultaneous with a production-only VM is refused before any VM is paused", async () => {
             const from = readLab(lab.folder).host.events.length;
             const inputs = release({ simultaneous: true, vms: [{ vmName: "web01" }, { vmName: "db01", type: "productionOnly" }] });
-            const e = await groupError(createGroup(hostOf, inputs));
+            const e = await groupError(createGroup(hostOf, inputs, warnOnResource));
             assert.match(e.outcomes[1]!.outcome, /refused: .*production-only checkpoint cannot be made now: the VM is Paused.*simultaneous pauses it/);
             assert.deepEqual(readLab(lab.folder).host.events.slice(from), []);
         });
@@ -129,7 +170,7 @@ describe("CheckpointGroup", () => {
         it("resumes the paused VMs when a take fails, and removes what was taken", async () => {
             const app = lab.vms.app01!.id;
             const hosts = changingBeforeTake(app, () => setVm(lab.folder, { id: app }, { checkpointType: "Disabled" }));
-            await groupError(createGroup(hosts, release({ simultaneous: true })));
+            await groupError(createGroup(hosts, release({ simultaneous: true }), warnOnResource));
             for (const vm of tiers) {
                 assert.equal(readLab(lab.folder).vms.find((v) => v.name === vm)!.state, "Running");
                 assert.deepEqual(labCheckpoints(lab, vm), []);
@@ -139,7 +180,7 @@ describe("CheckpointGroup", () => {
 
     describe("rollback", () => {
         it("stops at the VM that cannot roll back, reporting which VMs are on the checkpoint; the next attempt finishes", async () => {
-            const { outs } = await createGroup(hostOf, release());
+            const { outs } = await createGroup(hostOf, release(), warnOnResource);
             await setVm(lab.folder, { name: "app01" }, { state: "Stopping" });
             const e = await groupError(updateGroup(hostOf, outs, release({ restoreTrigger: "1" })));
             assert.deepEqual(
@@ -163,7 +204,7 @@ describe("CheckpointGroup's diff", () => {
     afterEach(removeLabs);
 
     it("the same VMs in another order roll back in the new order, without retaking anything", async () => {
-        const { outs } = await createGroup(hostOf, release());
+        const { outs } = await createGroup(hostOf, release(), warnOnResource);
         const reversed = release({ vms: [...tiers].reverse().map((vmName) => ({ vmName })) });
         assert.deepEqual(diffGroup(outs, reversed).replaces, []);
         assert.deepEqual(diffGroup(outs, reversed).fields, ["vms"]);
@@ -177,7 +218,7 @@ describe("CheckpointGroup's diff", () => {
     });
 
     it("another VM, or another type for one, replaces the group", async () => {
-        const { outs } = await createGroup(hostOf, release());
+        const { outs } = await createGroup(hostOf, release(), warnOnResource);
         assert.deepEqual(diffGroup(outs, release({ vms: [{ vmName: "web01" }, { vmName: "app01" }] })).replaces, ["vms"]);
         assert.deepEqual(diffGroup(outs, release({ vms: [{ vmName: "web01" }, { vmName: "app01" }, { vmName: "db01", type: "standard" }] })).replaces, ["vms"]);
     });
@@ -191,9 +232,9 @@ describe("CheckpointGroup's refresh", () => {
     afterEach(removeLabs);
 
     it("shows a checkpoint renamed out of band on its VM, which the next update renames back", async () => {
-        const { outs } = await createGroup(hostOf, release());
+        const { outs } = await createGroup(hostOf, release(), warnOnResource);
         await renameLabCheckpoint(lab.folder, { name: "app01" }, { id: outs.members[1]!.checkpointId }, "by hand");
-        const refreshed = (await readGroup(hostOf, outs))!;
+        const refreshed = (await readGroup(hostOf, outs, warnOnResource))!;
         assert.deepEqual(
             refreshed.members.map((m) => m.checkpointName),
             ["release 42", "by hand", "release 42"],
@@ -208,23 +249,23 @@ describe("CheckpointGroup's refresh", () => {
     });
 
     it("marks the checkpoint of a VM deleted out of band as gone; the replacement says which VM is missing", async () => {
-        const { outs } = await createGroup(hostOf, release());
+        const { outs } = await createGroup(hostOf, release(), warnOnResource);
         await removeVmOutOfBand(lab, lab.vms.db01!.id);
-        const { result: refreshed, warnings } = await withWarnings(async () => (await readGroup(hostOf, outs))!);
+        const { result: refreshed, warnings } = await withWarnings(async () => (await readGroup(hostOf, outs, warnOnResource))!);
         assert.match(warnings, /VM "db01" \([0-9a-f-]+\) is gone from its host.*cannot take the group again with a VM that is gone: take it out of vms/);
         assert.deepEqual(
             refreshed.members.map((m) => m.present),
             [true, true, false],
         );
         assert.deepEqual(diffGroup(refreshed, release()).replaces, ["vms"]);
-        const e = await groupError(createGroup(hostOf, release()));
+        const e = await groupError(createGroup(hostOf, release(), warnOnResource));
         assert.match(e.outcomes[2]!.outcome, /^refused: .*db01/);
         assert.equal(labCheckpoints(lab, "web01").length, 1, "nothing more was taken");
     });
 
     it("forgets the group once every checkpoint of it is gone", async () => {
-        const { outs } = await createGroup(hostOf, release());
+        const { outs } = await createGroup(hostOf, release(), warnOnResource);
         for (const m of outs.members) await removeLabCheckpoint(lab.folder, { id: m.vmId }, { id: m.checkpointId });
-        assert.equal(await readGroup(hostOf, outs), undefined);
+        assert.equal(await readGroup(hostOf, outs, warnOnResource), undefined);
     });
 });

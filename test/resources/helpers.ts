@@ -5,7 +5,8 @@ import * as path from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import { addVm, journalPath, initLab, readLab, type InitLabOptions, type LabDocument, type NewVm } from "../../provider/lab";
 import { updateLab } from "../../provider/lab/store";
-import { configure, hostFor, useHostFactory, type Vm } from "../../provider";
+import { configure, hostFor, type Vm } from "../../provider";
+import { useHostFactory } from "../../provider/root";
 import { observeHostCalls } from "../host/observed-hosts";
 import type { AppliedCheckpointSettings } from "../../provider/host";
 

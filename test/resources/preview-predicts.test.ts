@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { checkpointProvider, policyProvider } from "../../provider";
-import { forgetPreview } from "../../provider";
+import { forgetPreview } from "../../provider/root";
 import { journalText, hostOf, recordHostCalls, labWith, removeLabs, type Props, type Provider } from "./helpers";
 
 /** The engine's check as the SDK resources call it: with the hidden preview flag. */
@@ -82,17 +82,23 @@ describe("preview's check predicts from one host read per VM", () => {
             { name: "off", state: "Running", checkpointType: "Disabled" },
             { name: "busy", state: "Starting", checkpointType: "Production" },
         ]);
-        await assert.rejects(
-            check(checkpointProvider, { vmName: "off", name: "a" }, true),
-            /take checkpoint failed on .*the VM's checkpoint policy is Disabled/,
+        // Check failures, which the engine shows once, on the resource, with no stack trace.
+        const disabled = await check(checkpointProvider, { vmName: "off", name: "a" }, true);
+        assert.equal(disabled.failures?.length, 1);
+        assert.equal(disabled.failures![0]!.property, "");
+        assert.match(disabled.failures![0]!.reason, /^take checkpoint failed on .*the VM's checkpoint policy is Disabled/);
+        const missing = await check(checkpointProvider, { vmName: "nowhere", name: "a" }, true);
+        assert.deepEqual(
+            missing.failures?.map((f) => f.property),
+            ["vmName"],
         );
-        await assert.rejects(check(checkpointProvider, { vmName: "nowhere", name: "a" }, true), /take checkpoint failed on .*nowhere/);
+        assert.match(missing.failures![0]!.reason, /^take checkpoint failed on .*nowhere/);
         const result = await check(checkpointProvider, { vmName: "busy", name: "a" }, true);
         assert.deepEqual(result.inputs, { vmName: "busy", name: "a" });
         // A policy of this preview that re-enables checkpoints counts.
         forgetPreview();
         await check(policyProvider, { vmName: "off", disabled: false }, true);
-        await check(checkpointProvider, { vmName: "off", name: "a" }, true);
+        assert.deepEqual((await check(checkpointProvider, { vmName: "off", name: "a" }, true)).failures ?? [], []);
     });
 
     it("in preview, a policy of the stack that disables an enabled VM makes its new checkpoints a warning (up refuses only if the policy applies first)", async () => {

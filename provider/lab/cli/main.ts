@@ -2,6 +2,7 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { isHostError } from "../../host/errors";
 import { isGuid } from "../../host/ids";
+import { sameIgnoringCase } from "../../host/text";
 import { checkpointTypeSchema, snapshotTypeSchema, vmStateSchema, type VmRef } from "../../host/model";
 import { labLanguageSchema, labOsSchema } from "../document";
 import { initLab, setHostSettings } from "../init";
@@ -120,7 +121,7 @@ program
         const view = inspectLab(globals(command).lab);
         if (vm !== undefined) {
             const ref = vmRef(vm);
-            view.vms = view.vms.filter((e) => ("id" in ref ? e.vm.id === ref.id.toLowerCase() : e.vm.name.toLowerCase() === ref.name.toLowerCase()));
+            view.vms = view.vms.filter((e) => ("id" in ref ? e.vm.id === ref.id.toLowerCase() : sameIgnoringCase(e.vm.name, ref.name)));
         }
         report(command, view, renderLab(view));
     });

@@ -5,8 +5,9 @@ import type { OperationScript } from "./render";
  * round trip: read the VM, work out what differs (Get-HvcpSettingsChange, generated from the
  * provider's settingsChange), refuse before the first write in the port's order (production-only
  * on a version that never can, a missing backup service, a Set-VM parameter the host lacks, a
- * file location locked by checkpoints), then one Set-VM with only the differing parameters (none:
- * no call) and Enable-VMIntegrationService only if it is off.
+ * file location locked by checkpoints, a VM starting, stopping or saving when there is something to
+ * write), then one Set-VM with only the differing parameters (none: no call) and
+ * Enable-VMIntegrationService only if it is off.
  */
 export const applyCheckpointSettingsScript: OperationScript = {
     operation: "apply checkpoint settings",
@@ -47,10 +48,15 @@ if ($change.Contains('checkpointFileLocation') -and $checkpointCount -gt 0) {
     Stop-Hvcp $HvcpErrorIds.FileLocationLocked 'InvalidOperation' ('The checkpoint file location cannot change while the virtual machine has {0} checkpoint(s).' -f $checkpointCount) $vm.Id.ToString()
 }
 
+$enable = $null -ne $service -and -not $service.Enabled
+if ($setVm.Count -gt 0 -or $enable) {
+    Assert-HvcpSteadyState $vm
+}
+
 if ($setVm.Count -gt 0) {
     Hyper-V\Set-VM -VM $vm @setVm
 }
-if ($null -ne $service -and -not $service.Enabled) {
+if ($enable) {
     Hyper-V\Enable-VMIntegrationService -VMIntegrationService $service
 }
 $HvcpResult = [ordered]@{

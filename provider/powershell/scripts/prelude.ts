@@ -90,7 +90,7 @@ function Get-HvcpCheckpoint($Vm, [string]$Id) {
     return $found[0]
 }
 
-# Checkpoint-VM's refusals have no confirmed error ids: check first and raise our own.
+# Hyper-V's refusals of a VM starting, stopping or saving have no confirmed error ids: check first and raise our own.
 function Assert-HvcpSteadyState($Vm) {
     $state = $Vm.State.ToString()
     if ($HvcpTransitionalStates -contains $state) {

@@ -1,5 +1,26 @@
+import { takeRefusalOrder, type TakeRefusal } from "../../host";
 import type { OperationScript } from "./render";
 import { announceUndo } from "./undo";
+
+/** What the script refuses before it changes anything, one block per refusal, in takeRefusalOrder. */
+const refusals: Record<TakeRefusal, string> = {
+    InvalidVmState: "Assert-HvcpSteadyState $vm",
+    UnsupportedByHost: String.raw`if ($requested -and $null -eq $policy) {
+    Stop-Hvcp $HvcpErrorIds.UnsupportedByHost 'InvalidArgument' 'A parameter cannot be found that matches parameter name ''CheckpointType''.' 'CheckpointType'
+}`,
+    CheckpointsDisabled: String.raw`if ($policy -eq 'Disabled') {
+    Stop-Hvcp $HvcpErrorIds.CheckpointsDisabled 'InvalidOperation' 'Checkpoint operation failed. Checkpoints have been disabled.' $vm.Id.ToString()
+}`,
+    ProductionUnavailable: String.raw`if ($typeUsed -eq 'ProductionOnly' -and $before.state -ne 'Off') {
+    $blocker = Get-HvcpProductionBlocker $before
+    if ($blocker) {
+        Stop-Hvcp $HvcpErrorIds.ProductionUnavailable 'InvalidOperation' ('Checkpoint operation failed. Production checkpoints cannot be created: {0}.' -f $blocker) $vm.Id.ToString()
+    }
+}`,
+    CheckpointLimit: String.raw`if ($existing.Count -ge $HvcpMaxCheckpoints) {
+    Stop-Hvcp $HvcpErrorIds.CheckpointLimit 'LimitsExceeded' ('The virtual machine already has {0} checkpoints, the most Hyper-V allows.' -f $existing.Count) $vm.Id.ToString()
+}`,
+};
 
 /**
  * Input: { vm: { id } or { name }, name, temporaryType? }. The VM lookup, the policy checks, the
@@ -15,29 +36,11 @@ export const takeCheckpointScript: OperationScript = {
 $vm = Get-HvcpVm -Id ([string]$HvcpInput.vm.id) -Name ([string]$HvcpInput.vm.name)
 $checkpointName = [string]$HvcpInput.name
 $before = ConvertTo-HvcpVm $vm
-Assert-HvcpSteadyState $vm
 $policy = $before.checkpointType
 $requested = [string]$HvcpInput.temporaryType
-$typeUsed = $policy
-if ($requested) {
-    if ($null -eq $policy) {
-        Stop-Hvcp $HvcpErrorIds.UnsupportedByHost 'InvalidArgument' 'A parameter cannot be found that matches parameter name ''CheckpointType''.' 'CheckpointType'
-    }
-    $typeUsed = $requested
-}
-if ($policy -eq 'Disabled') {
-    Stop-Hvcp $HvcpErrorIds.CheckpointsDisabled 'InvalidOperation' 'Checkpoint operation failed. Checkpoints have been disabled.' $vm.Id.ToString()
-}
-if ($typeUsed -eq 'ProductionOnly' -and $before.state -ne 'Off') {
-    $blocker = Get-HvcpProductionBlocker $before
-    if ($blocker) {
-        Stop-Hvcp $HvcpErrorIds.ProductionUnavailable 'InvalidOperation' ('Checkpoint operation failed. Production checkpoints cannot be created: {0}.' -f $blocker) $vm.Id.ToString()
-    }
-}
+$typeUsed = if ($requested) { $requested } else { $policy }
 $existing = @(Hyper-V\Get-VMSnapshot -VM $vm)
-if ($existing.Count -ge $HvcpMaxCheckpoints) {
-    Stop-Hvcp $HvcpErrorIds.CheckpointLimit 'LimitsExceeded' ('The virtual machine already has {0} checkpoints, the most Hyper-V allows.' -f $existing.Count) $vm.Id.ToString()
-}
+${takeRefusalOrder.map((code) => refusals[code]).join("\n")}
 $namesakes = [object[]]@($existing | Where-Object { [string]::Equals([string]$_.Name, $checkpointName, [System.StringComparison]::Ordinal) } | Sort-Object -Property CreationTime | ForEach-Object { ConvertTo-HvcpCheckpoint $_ })
 $switched = $false
 try {

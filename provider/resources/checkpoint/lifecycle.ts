@@ -1,8 +1,8 @@
-import { HostError, isHostError, permanentProductionBlocker, type Checkpoint, type HyperVHost, type TakenCheckpoint, type VmWithCheckpoints } from "../../host";
+import { HostError, isHostError, type Checkpoint, type HyperVHost, type TakenCheckpoint, type VmWithCheckpoints } from "../../host";
 import { explainRefusal } from "../shared/refusals";
 import { vmRefOf } from "../shared/vm-target";
-import { asOperation, type PreviewMemory } from "../shared/preview";
-import { warnOnResource } from "../shared/resource-warnings";
+import { asOperation, onlyTheMomentDecides, type PreviewMemory } from "../shared/preview";
+import type { WarnOnResource } from "../shared/resource-warnings";
 import { diffCheckpoint } from "./diff";
 import { refuseAdoption } from "./adoption-guard";
 import { hyperVTypeOf } from "./hyperv-type";
@@ -14,14 +14,18 @@ import type { CheckpointInputs, CheckpointOutputs } from "./schema";
  * Takes a new checkpoint in one host call (the host refuses, before changing anything, what
  * Hyper-V would refuse), or takes over an existing one by id (adoptId).
  */
-export async function createCheckpoint(host: HyperVHost, inputs: CheckpointInputs): Promise<{ id: string; outs: CheckpointOutputs }> {
+export async function createCheckpoint(
+    host: HyperVHost,
+    inputs: CheckpointInputs,
+    warnOnResource: WarnOnResource,
+): Promise<{ id: string; outs: CheckpointOutputs }> {
     if (inputs.adoptId !== undefined) return adoptCheckpoint(host, inputs, inputs.adoptId);
     const ref = vmRefOf(inputs);
     const request = { name: inputs.name!, ...(inputs.type !== undefined ? { temporaryType: hyperVTypeOf[inputs.type] } : {}) };
     const taken = await host.takeCheckpoint(ref, request).catch(async (refusal: unknown) => {
         throw await explainRefusal(host, ref, refusal, ({ vm, checkpoints }, caps) => explainRefusedTake(inputs, vm, checkpoints, caps, host.displayName));
     });
-    await warnOfNamesakes(taken, inputs.resourceUrn);
+    await warnOfNamesakes(taken, inputs.resourceUrn, warnOnResource);
     return { id: taken.checkpoint.id, outs: takenOutputs(inputs, taken) };
 }
 
@@ -54,7 +58,7 @@ async function adoptCheckpoint(host: HyperVHost, inputs: CheckpointInputs, adopt
  * the provider (the engine then records no resource, and a refresh cannot see it), or the one a
  * replacement is about to delete. Names may repeat on Hyper-V, so this is a warning, not a refusal.
  */
-async function warnOfNamesakes({ vm, checkpoint, namesakes }: TakenCheckpoint, resourceUrn: string | undefined): Promise<void> {
+async function warnOfNamesakes({ vm, checkpoint, namesakes }: TakenCheckpoint, resourceUrn: string | undefined, warnOnResource: WarnOnResource): Promise<void> {
     for (const cp of namesakes) {
         await warnOnResource(
             resourceUrn,
@@ -135,7 +139,7 @@ export function liveCheckpointDeclaration(outs: CheckpointOutputs): Record<strin
  * make production checkpoints. What only the moment decides (a VM starting, a guest whose VSS
  * does not answer yet) is a warning. Changes nothing.
  */
-export async function predictCheckpoint(host: HyperVHost, preview: PreviewMemory, inputs: CheckpointInputs): Promise<void> {
+export async function predictCheckpoint(host: HyperVHost, preview: PreviewMemory, inputs: CheckpointInputs, warnOnResource: WarnOnResource): Promise<void> {
     const ref = vmRefOf(inputs);
     if (inputs.adoptId !== undefined) {
         // Adoption starts with this very read, so its failure is already the one `up` gives.
@@ -166,8 +170,7 @@ export async function predictCheckpoint(host: HyperVHost, preview: PreviewMemory
                 `${e.message} (the stack's VmCheckpointPolicy disables it: \`pulumi up\` fails this way if the policy applies first)`,
             );
         } else {
-            const transient = isHostError(e, "InvalidVmState") || (isHostError(e, "ProductionUnavailable") && permanentProductionBlocker(vm) === null);
-            if (!transient) throw e;
+            if (!onlyTheMomentDecides(e, vm)) throw e;
             await warnOnResource(inputs.resourceUrn, `${(e as Error).message} (\`pulumi up\` fails the same way unless this changes before it runs)`);
         }
     }

@@ -1,18 +1,30 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { HostFor } from "../../host";
+import { isHostError, type HostError, type HostFor } from "../../host";
 import { withoutUndefined } from "../../shared/objects";
-import { checkInputs } from "../shared/check";
+import { checkInputs, predictedFailures } from "../shared/check";
+import type { WarnOnResource } from "../shared/resource-warnings";
 import { inputsIfChanged } from "../shared/read-inputs";
 import { diffCheckpoint } from "./diff";
 import { allKnown, takePreviewFlag, type PreviewMemory } from "../shared/preview";
 import { createCheckpoint, predictCheckpoint, deleteCheckpoint, liveCheckpointDeclaration, readCheckpoint, updateCheckpoint } from "./lifecycle";
-import { checkpointInputsSchema, checkpointOutputsSchema, type CheckpointOutputs } from "./schema";
+import { checkpointInputsSchema, checkpointOutputsSchema, type CheckpointInputs, type CheckpointOutputs } from "./schema";
 
 const parseInputs = (news: Record<string, unknown>) => checkpointInputsSchema.parse(news);
 const parseOutputs = (olds: Record<string, unknown>) => checkpointOutputsSchema.parse(olds);
 
+/** The field a refusal is about: the VM named, or a type the VM cannot take; else the checkpoint as a whole. */
+function fieldAtFault(inputs: CheckpointInputs, refusal: HostError): string {
+    if (refusal.code === "VmNotFound" || refusal.code === "AmbiguousVmName") return inputs.vmId !== undefined ? "vmId" : "vmName";
+    if ((refusal.code === "UnsupportedByHost" || refusal.code === "ProductionUnavailable") && inputs.type !== undefined) return "type";
+    return "";
+}
+
 /** The Checkpoint lifecycle, as Pulumi's dynamic provider interface, on the hosts `hostFor` gives. */
-export function checkpointProviderOn(hostFor: HostFor, preview: PreviewMemory): pulumi.dynamic.ResourceProvider<Record<string, unknown>, CheckpointOutputs> {
+export function checkpointProviderOn(
+    hostFor: HostFor,
+    preview: PreviewMemory,
+    warnOnResource: WarnOnResource,
+): pulumi.dynamic.ResourceProvider<Record<string, unknown>, CheckpointOutputs> {
     return {
         async check(olds, given) {
             // In preview (and only there) a new checkpoint is predicted against the host: see shared/preview.
@@ -20,7 +32,11 @@ export function checkpointProviderOn(hostFor: HostFor, preview: PreviewMemory): 
             const checked = checkInputs(checkpointInputsSchema, checkpointInputsSchema.shape, news);
             if (inPreview && "inputs" in checked && Object.keys(olds).length === 0 && allKnown(news)) {
                 const inputs = parseInputs(news);
-                await predictCheckpoint(hostFor(inputs.host), preview, inputs);
+                const failures = await predictedFailures(
+                    () => predictCheckpoint(hostFor(inputs.host), preview, inputs, warnOnResource),
+                    (e) => (isHostError(e) ? fieldAtFault(inputs, e) : undefined),
+                );
+                if (failures.length > 0) return { failures };
             }
             return checked;
         },
@@ -32,7 +48,7 @@ export function checkpointProviderOn(hostFor: HostFor, preview: PreviewMemory): 
 
         async create(news) {
             const inputs = parseInputs(news);
-            const { id, outs } = await createCheckpoint(hostFor(inputs.host), inputs);
+            const { id, outs } = await createCheckpoint(hostFor(inputs.host), inputs, warnOnResource);
             return { id, outs: withoutUndefined(outs) };
         },
 

@@ -86,6 +86,30 @@ export const checkpointInputsSchema = z
     });
 export type CheckpointInputs = z.infer<typeof checkpointInputsSchema>;
 
+/** What a Checkpoint reports (its outputs in the SDK): recorded when it was taken, refreshed from the host. */
+export const checkpointResultShape = {
+    vmId: guidSchema,
+    /** The VM's name as last read from the host. */
+    vmName: z.string(),
+    /** The checkpoint's name as last read from the host. */
+    checkpointName: z.string(),
+    /**
+     * What Hyper-V actually made: "production" or "standard" ("unknown" for an adopted checkpoint
+     * without memory state). Hyper-V cannot tell them apart afterwards: this record is the only place.
+     */
+    kind: z.union([checkpointKindSchema, z.literal("unknown")]),
+    /** A production checkpoint was asked for and Hyper-V fell back to a standard one (null: unknown). */
+    fellBack: z.boolean().nullable(),
+    /** The checkpoint holds memory state: applying it brings the VM back Saved, not Off. */
+    holdsMemory: z.boolean(),
+    vmStateAtCreation: vmStateSchema,
+    snapshotType: snapshotTypeSchema,
+    parentCheckpointId: z.string().nullable(),
+    creationTime: z.string(),
+    lastRestoreTime: z.string().nullable(),
+    adopted: z.boolean(),
+};
+
 export const checkpointOutputsSchema = z.object({
     ...vmTargetShape,
     name: z.string().optional(),
@@ -95,20 +119,6 @@ export const checkpointOutputsSchema = z.object({
     resourceUrn: z.string().optional(),
     adoptId: z.string().optional(),
     vmNameDeclared: z.string().optional(),
-    vmId: guidSchema,
-    vmName: z.string(),
-    /** The checkpoint's name as last read from the host. */
-    checkpointName: z.string(),
-    /** What was actually taken; "unknown" for an adopted checkpoint without memory state. */
-    kind: z.union([checkpointKindSchema, z.literal("unknown")]),
-    /** A production checkpoint was asked for and Hyper-V made a standard one. Null when unknown. */
-    fellBack: z.boolean().nullable(),
-    holdsMemory: z.boolean(),
-    vmStateAtCreation: vmStateSchema,
-    snapshotType: snapshotTypeSchema,
-    parentCheckpointId: z.string().nullable(),
-    creationTime: z.string(),
-    lastRestoreTime: z.string().nullable(),
-    adopted: z.boolean(),
+    ...checkpointResultShape,
 });
 export type CheckpointOutputs = z.infer<typeof checkpointOutputsSchema>;

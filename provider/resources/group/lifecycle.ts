@@ -1,30 +1,28 @@
-import { isHostError } from "../../host";
-import { warnOnResource } from "../shared/resource-warnings";
+import { isHostError, type HostFor } from "../../host";
+import type { WarnOnResource } from "../shared/resource-warnings";
 import { diffGroup, reordered } from "./diff";
 import { CheckpointGroupError, reasonOf, type MemberOutcome } from "./errors";
 import { declaredOf } from "./plan";
 import { rollBackGroup } from "./rollback";
 import type { GroupInputs, GroupMemberOutput, GroupOutputs } from "./schema";
-import type { HostOf } from "./take";
-
-export { createGroup, type HostOf } from "./take";
+export { createGroup } from "./take";
 
 /**
  * Follows a new order of the same VMs, renames checkpoints named otherwise than declared, then
  * rolls the group back on a new restoreTrigger.
  */
-export async function updateGroup(hostOf: HostOf, olds: GroupOutputs, news: GroupInputs): Promise<GroupOutputs> {
+export async function updateGroup(hostFor: HostFor, olds: GroupOutputs, news: GroupInputs): Promise<GroupOutputs> {
     const d = diffGroup(olds, news);
     // An update keeps the same VMs; they may be declared in another order, which the rollback follows.
     const members = reordered(olds, news) ?? [...olds.members];
     for (const i of d.renames) {
         const m = members[i]!;
-        const host = hostOf(m.host);
+        const host = hostFor(m.host);
         const cp = await host.renameCheckpoint(m.vmId, m.checkpointId, news.name!);
         members[i] = { ...m, checkpointName: cp.name };
     }
     let outs: GroupOutputs = { ...olds, ...declaredOf(news), members };
-    if (d.restore) outs = { ...outs, ...(await rollBackGroup(hostOf, outs, news)) };
+    if (d.restore) outs = { ...outs, ...(await rollBackGroup(hostFor, outs, news)) };
     return outs;
 }
 
@@ -32,12 +30,12 @@ export async function updateGroup(hostOf: HostOf, olds: GroupOutputs, news: Grou
  * Every checkpoint of the group as the host has it now: renamed, or gone (with its VM) out of
  * band, which the next `up` repairs (see diffGroup). Undefined when all of them are gone.
  */
-export async function readGroup(hostOf: HostOf, olds: GroupOutputs): Promise<GroupOutputs | undefined> {
+export async function readGroup(hostFor: HostFor, olds: GroupOutputs, warnOnResource: WarnOnResource): Promise<GroupOutputs | undefined> {
     const vmsGone = new Set<string>();
     const members = await Promise.all(
         olds.members.map(async (m): Promise<GroupMemberOutput> => {
             try {
-                const { vm, checkpoints } = await hostOf(m.host).getVmWithCheckpoints({ id: m.vmId });
+                const { vm, checkpoints } = await hostFor(m.host).getVmWithCheckpoints({ id: m.vmId });
                 const cp = checkpoints.find((c) => c.id === m.checkpointId);
                 return cp ? { ...m, vmName: vm.name, checkpointName: cp.name, present: true } : { ...m, vmName: vm.name, present: false };
             } catch (e) {
@@ -48,12 +46,12 @@ export async function readGroup(hostOf: HostOf, olds: GroupOutputs): Promise<Gro
         }),
     );
     if (members.every((m) => !m.present)) return undefined;
-    await warnOfDrift(olds, members, vmsGone);
+    await warnOfDrift(olds, members, vmsGone, warnOnResource);
     return { ...olds, members };
 }
 
 /** Says, per VM, what refresh found gone and what the next `up` will do about it. */
-async function warnOfDrift(olds: GroupOutputs, members: GroupMemberOutput[], vmsGone: Set<string>): Promise<void> {
+async function warnOfDrift(olds: GroupOutputs, members: GroupMemberOutput[], vmsGone: Set<string>, warnOnResource: WarnOnResource): Promise<void> {
     const gone = members.filter((m) => !m.present);
     if (gone.length === 0) return;
     const what = gone.map((m) =>
@@ -68,11 +66,11 @@ async function warnOfDrift(olds: GroupOutputs, members: GroupMemberOutput[], vms
 }
 
 /** Removes every checkpoint of the group (Hyper-V merges their disks); one already gone is success. */
-export async function deleteGroup(hostOf: HostOf, olds: GroupOutputs): Promise<void> {
+export async function deleteGroup(hostFor: HostFor, olds: GroupOutputs): Promise<void> {
     const outcomes: MemberOutcome[] = [];
     let failed: unknown;
     for (const m of olds.members) {
-        const host = hostOf(m.host);
+        const host = hostFor(m.host);
         let outcome = "removed (its disks merged)";
         try {
             await host.removeCheckpoint(m.vmId, m.checkpointId);

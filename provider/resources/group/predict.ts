@@ -1,11 +1,10 @@
-import { isHostError, permanentProductionBlocker, type Checkpoint } from "../../host";
-import type { PreviewMemory } from "../shared/preview";
-import { warnOnResource } from "../shared/resource-warnings";
+import { isHostError, type Checkpoint, type HostFor } from "../../host";
+import { onlyTheMomentDecides, type PreviewMemory } from "../shared/preview";
+import type { WarnOnResource } from "../shared/resource-warnings";
 import { vmRefOf } from "../shared/vm-target";
 import { nothingTaken, reasonOf, type MemberOutcome } from "./errors";
 import { pausedForTake, refusalOf, refusalErrorOf, type CheckedMember } from "./plan";
 import type { GroupInputs } from "./schema";
-import type { HostOf } from "./take";
 
 /**
  * Preview's prediction for a new group (see shared/preview), from one shared read per VM: fails
@@ -15,12 +14,12 @@ import type { HostOf } from "./take";
  * only the moment or the order decides (a VM starting, a guest whose VSS does not answer yet, a
  * VM that only a policy of this stack disables). Changes nothing.
  */
-export async function predictGroup(hostOf: HostOf, preview: PreviewMemory, inputs: GroupInputs): Promise<void> {
+export async function predictGroup(hostFor: HostFor, preview: PreviewMemory, inputs: GroupInputs, warnOnResource: WarnOnResource): Promise<void> {
     const outcomes: MemberOutcome[] = [];
     const warnings: string[] = [];
     let certain: unknown;
     for (const member of inputs.vms) {
-        const host = hostOf(member.host);
+        const host = hostFor(member.host);
         const at = { host: host.displayName, vm: member.vmName ?? member.vmId!, checkpoint: inputs.name! };
         let checked: CheckedMember;
         try {
@@ -38,9 +37,7 @@ export async function predictGroup(hostOf: HostOf, preview: PreviewMemory, input
             preview.planCreate(host, vm.id);
             const refusal = refusalErrorOf(inputs, checked);
             const disabledByStackOnly = declaredType === "Disabled" && listing.vm.checkpointType !== "Disabled" && isHostError(refusal, "CheckpointsDisabled");
-            const transient =
-                isHostError(refusal, "InvalidVmState") ||
-                (isHostError(refusal, "ProductionUnavailable") && permanentProductionBlocker(vm) === null && !pausedForTake(inputs, checked));
+            const transient = onlyTheMomentDecides(refusal, vm, pausedForTake(inputs, checked));
             if (refusal === null || disabledByStackOnly || transient) {
                 if (refusal !== null) warnings.push(`VM "${vm.name}": ${reasonOf(refusal)}`);
                 outcomes.push({ ...at, vm: vm.name, vmId: vm.id, outcome: "checked: nothing taken" });

@@ -2,11 +2,13 @@ import type * as pulumi from "@pulumi/pulumi";
 import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import type { HostFor } from "../../host";
 import { withoutUndefined } from "../../shared/objects";
-import { checkInputs } from "../shared/check";
+import { checkInputs, predictedFailures } from "../shared/check";
+import type { WarnOnResource } from "../shared/resource-warnings";
 import { inputsIfChanged } from "../shared/read-inputs";
 import { allKnown, takePreviewFlag, type PreviewMemory } from "../shared/preview";
 import { diffGroup } from "./diff";
 import { createGroup, deleteGroup, liveGroupDeclaration, readGroup, updateGroup } from "./lifecycle";
+import { isCheckpointGroupError } from "./errors";
 import { predictGroup } from "./predict";
 import { groupInputsSchema, groupOutputsSchema, type GroupOutputs } from "./schema";
 
@@ -19,7 +21,11 @@ function compactGroup(outs: GroupOutputs): GroupOutputs {
 }
 
 /** The CheckpointGroup lifecycle, as Pulumi's dynamic provider interface, on the hosts `hostFor` gives. */
-export function checkpointGroupProviderOn(hostFor: HostFor, preview: PreviewMemory): pulumi.dynamic.ResourceProvider<Record<string, unknown>, GroupOutputs> {
+export function checkpointGroupProviderOn(
+    hostFor: HostFor,
+    preview: PreviewMemory,
+    warnOnResource: WarnOnResource,
+): pulumi.dynamic.ResourceProvider<Record<string, unknown>, GroupOutputs> {
     return {
         async check(olds, given) {
             // In preview (and only there) a new group is predicted against the host: see shared/preview.
@@ -30,7 +36,11 @@ export function checkpointGroupProviderOn(hostFor: HostFor, preview: PreviewMemo
             const checked = checkInputs(groupInputsSchema, groupInputsSchema.shape, vmsUnknown ? { ...news, vms: unknownValue } : news);
             if (!("inputs" in checked)) return checked;
             if (inPreview && Object.keys(olds).length === 0 && allKnown(news) && !vmsUnknown) {
-                await predictGroup(hostFor, preview, parseInputs(news));
+                const failures = await predictedFailures(
+                    () => predictGroup(hostFor, preview, parseInputs(news), warnOnResource),
+                    (e) => (isCheckpointGroupError(e) ? "vms" : undefined),
+                );
+                if (failures.length > 0) return { failures };
             }
             return { inputs: news };
         },
@@ -41,13 +51,13 @@ export function checkpointGroupProviderOn(hostFor: HostFor, preview: PreviewMemo
         },
 
         async create(news) {
-            const { id, outs } = await createGroup(hostFor, parseInputs(news));
+            const { id, outs } = await createGroup(hostFor, parseInputs(news), warnOnResource);
             return { id, outs: compactGroup(outs) };
         },
 
         async read(id, props) {
             const olds = parseOutputs(props ?? {});
-            const outs = await readGroup(hostFor, olds);
+            const outs = await readGroup(hostFor, olds, warnOnResource);
             if (!outs) return {};
             const declaration = (o: GroupOutputs) => withoutUndefined({ ...liveGroupDeclaration(o), vms: o.vms.map((m) => withoutUndefined(m)) });
             // (Pulumi types ReadResult.inputs as the outputs' type; they are inputs.)

@@ -1,7 +1,7 @@
 import { CheckpointGroupError, reasonOf, type MemberOutcome } from "./errors";
 import { inStartOrder } from "./plan";
 import type { GroupInputs, GroupMemberOutput, GroupOutputs } from "./schema";
-import type { HostOf } from "./take";
+import type { HostFor } from "../../host";
 
 /**
  * Rolls every VM back to its checkpoint in the declared order (Restore-VMSnapshot stops a running
@@ -10,17 +10,17 @@ import type { HostOf } from "./take";
  * engine keeps the old restoreTrigger, the next `up` rolls the whole group back again, in order.
  */
 export async function rollBackGroup(
-    hostOf: HostOf,
+    hostFor: HostFor,
     olds: GroupOutputs,
     news: GroupInputs,
 ): Promise<Pick<GroupOutputs, "lastRestoreTime" | "lastRestoreResult">> {
     const members = olds.members;
     for (const [index, m] of members.entries()) {
-        const host = hostOf(m.host);
+        const host = hostFor(m.host);
         try {
             await host.applyCheckpoint(m.vmId, m.checkpointId);
         } catch (e) {
-            const outcomes = report(hostOf, olds, (i) =>
+            const outcomes = report(hostFor, olds, (i) =>
                 i < index ? "on the checkpoint (rolled back)" : i === index ? `not rolled back: ${reasonOf(e)}` : "not rolled back (not attempted)",
             );
             throw new CheckpointGroupError(
@@ -36,12 +36,12 @@ export async function rollBackGroup(
     const started: GroupMemberOutput[] = [];
     if (news.startAfterRestore === true) {
         for (const m of inStartOrder(members, news.startOrder)) {
-            const host = hostOf(m.host);
+            const host = hostFor(m.host);
             try {
                 await host.startVm(m.vmId);
                 started.push(m);
             } catch (e) {
-                const outcomes = report(hostOf, olds, (_, member) =>
+                const outcomes = report(hostFor, olds, (_, member) =>
                     started.includes(member)
                         ? "on the checkpoint, started"
                         : member === m
@@ -66,9 +66,9 @@ export async function rollBackGroup(
     };
 }
 
-function report(hostOf: HostOf, olds: GroupOutputs, outcome: (index: number, member: GroupMemberOutput) => string): MemberOutcome[] {
+function report(hostFor: HostFor, olds: GroupOutputs, outcome: (index: number, member: GroupMemberOutput) => string): MemberOutcome[] {
     return olds.members.map((m, i) => ({
-        host: hostOf(m.host).displayName,
+        host: hostFor(m.host).displayName,
         vm: m.vmName,
         vmId: m.vmId,
         checkpoint: m.checkpointName,

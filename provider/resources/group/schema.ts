@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { checkpointKindSchema, guidSchema, vmStateSchema } from "../../host";
+import { checkpointKindSchema, guidSchema, ordinalKey, vmStateSchema } from "../../host";
 import { checkpointNameSchema, checkpointTypeArgSchema } from "../checkpoint/schema";
 import { requireOneVm, vmTargetShape } from "../shared/vm-target";
 
@@ -23,7 +23,7 @@ export type GroupMember = z.infer<typeof groupMemberSchema>;
  */
 export const startOrderSchema = z.enum(["reverse", "declared"], { message: 'startOrder must be "reverse" (the default) or "declared"' });
 
-const memberKey = (m: GroupMember) => `${m.host ?? ""}\n${m.vmId !== undefined ? `id:${m.vmId}` : `name:${m.vmName!.toLowerCase()}`}`;
+const memberKey = (m: GroupMember) => `${m.host ?? ""}\n${m.vmId !== undefined ? `id:${m.vmId}` : `name:${ordinalKey(m.vmName!)}`}`;
 
 /** What a program declares for a group (see groupMemberShape for the docs' role). */
 export const groupFields = {
@@ -83,7 +83,7 @@ export const groupMemberOutputSchema = z.object({
     checkpointId: guidSchema,
     /** The checkpoint's name as last read from the host (renamed out of band: differs from `name`). */
     checkpointName: z.string(),
-    /** False when the last refresh found the checkpoint (or its VM) gone. */
+    /** False when the last refresh found the checkpoint (or its VM) gone: the next `up` replaces the group. */
     present: z.boolean(),
     kind: checkpointKindSchema,
     fellBack: z.boolean(),
@@ -93,6 +93,15 @@ export const groupMemberOutputSchema = z.object({
 });
 export type GroupMemberOutput = z.infer<typeof groupMemberOutputSchema>;
 
+/** What a CheckpointGroup reports (its outputs in the SDK). */
+export const groupResultShape = {
+    /** One per VM of `vms`, in that order. */
+    members: z.array(groupMemberOutputSchema),
+    lastRestoreTime: z.string().nullable(),
+    /** What the last rollback did, in order, e.g. "rolled back web01, app01, db01; started db01, app01, web01". */
+    lastRestoreResult: z.string().nullable(),
+};
+
 export const groupOutputsSchema = z.object({
     vms: z.array(groupMemberSchema),
     name: z.string(),
@@ -101,10 +110,6 @@ export const groupOutputsSchema = z.object({
     startOrder: startOrderSchema.optional(),
     simultaneous: z.boolean().optional(),
     resourceUrn: z.string().optional(),
-    /** One per declared VM, in the declared order. */
-    members: z.array(groupMemberOutputSchema),
-    lastRestoreTime: z.string().nullable(),
-    /** What the last rollback did, in order, e.g. "rolled back web01, app01, db01; started db01, app01, web01". */
-    lastRestoreResult: z.string().nullable(),
+    ...groupResultShape,
 });
 export type GroupOutputs = z.infer<typeof groupOutputsSchema>;

@@ -1,35 +1,41 @@
 import { randomUUID } from "node:crypto";
-import { isHostError, type HyperVHost, type TakenCheckpoint } from "../../host";
+import { isHostError, mayHaveCompleted, type HostFor, type TakenCheckpoint } from "../../host";
 import { explainRefusedTake } from "../checkpoint/refused-take";
 import { explainRefusal } from "../shared/refusals";
-import { warnOnResource } from "../shared/resource-warnings";
+import type { WarnOnResource } from "../shared/resource-warnings";
 import { vmRefOf } from "../shared/vm-target";
 import { CheckpointGroupError, nothingTaken, reasonOf, type MemberOutcome } from "./errors";
+import { LATE_TAKE_WAIT_MS, settleLateTake } from "./late-take";
 import { checkpointDeclaration, declaredOf, memberOutput, refusalOf, takeRequest, type CheckedMember } from "./plan";
 import type { GroupInputs, GroupOutputs } from "./schema";
-
-/** The host a VM of the group lives on: its own `host`, else the stack's. */
-export type HostOf = (override: string | undefined) => HyperVHost;
 
 /**
  * All or nothing: every VM is read once and checked against what Hyper-V refuses before any
  * checkpoint is taken; then they are taken in the declared order (with `simultaneous`, while the
  * running VMs are paused); when one fails, those already taken are removed again, and the error
- * names every VM and what happened to it. The engine records nothing half done.
+ * names every VM and what happened to it. A take that failed without an answer (a timeout, a lost
+ * connection) may still complete on the host: its checkpoint is waited for (up to
+ * `lateTakeWaitMs`) and removed too, or named in the error with how to remove it. The engine
+ * records nothing half done, so nothing may be left that no stack records.
  */
-export async function createGroup(hostOf: HostOf, inputs: GroupInputs): Promise<{ id: string; outs: GroupOutputs }> {
-    const checked = await checkEveryVm(hostOf, inputs);
-    const taken = await takeAll(hostOf, inputs, checked);
-    await warnOfLeftovers(inputs, taken);
+export async function createGroup(
+    hostFor: HostFor,
+    inputs: GroupInputs,
+    warnOnResource: WarnOnResource,
+    options: { lateTakeWaitMs?: number } = {},
+): Promise<{ id: string; outs: GroupOutputs }> {
+    const checked = await checkEveryVm(hostFor, inputs);
+    const taken = await takeAll(hostFor, inputs, checked, warnOnResource, options.lateTakeWaitMs ?? LATE_TAKE_WAIT_MS);
+    await warnOfLeftovers(inputs, taken, warnOnResource);
     const members = taken.map((t, i) => memberOutput(checked[i]!.member, t));
     return { id: randomUUID(), outs: { ...declaredOf(inputs), members, lastRestoreTime: null, lastRestoreResult: null } };
 }
 
 /** One read per VM, all before anything changes; every refusal is reported at once. */
-async function checkEveryVm(hostOf: HostOf, inputs: GroupInputs): Promise<CheckedMember[]> {
+async function checkEveryVm(hostFor: HostFor, inputs: GroupInputs): Promise<CheckedMember[]> {
     const reads = await Promise.allSettled(
         inputs.vms.map(async (member): Promise<CheckedMember> => {
-            const host = hostOf(member.host);
+            const host = hostFor(member.host);
             const listing = await host.getVmWithCheckpoints(vmRefOf(member));
             return { member, hostName: host.displayName, listing, caps: await host.capabilities() };
         }),
@@ -38,7 +44,7 @@ async function checkEveryVm(hostOf: HostOf, inputs: GroupInputs): Promise<Checke
     let refused = false;
     const outcomes = reads.map((read, i): MemberOutcome => {
         const member = inputs.vms[i]!;
-        const declared = { host: hostOf(member.host).displayName, vm: member.vmName ?? member.vmId!, checkpoint: inputs.name! };
+        const declared = { host: hostFor(member.host).displayName, vm: member.vmName ?? member.vmId!, checkpoint: inputs.name! };
         if (read.status === "rejected") {
             refused = true;
             return { ...declared, outcome: `refused: ${reasonOf(read.reason)}` };
@@ -70,6 +76,8 @@ interface Failure {
     index: number;
     stage: "pause" | "take";
     error: unknown;
+    /** When the failed step was asked for. */
+    askedAt: Date;
 }
 
 /**
@@ -77,7 +85,13 @@ interface Failure {
  * first (Suspend-VM) and resumed in `finally` (Resume-VM), so the checkpoints capture one moment
  * of the whole group. A failure removes the checkpoints already taken.
  */
-async function takeAll(hostOf: HostOf, inputs: GroupInputs, checked: CheckedMember[]): Promise<TakenCheckpoint[]> {
+async function takeAll(
+    hostFor: HostFor,
+    inputs: GroupInputs,
+    checked: CheckedMember[],
+    warnOnResource: WarnOnResource,
+    lateTakeWaitMs: number,
+): Promise<TakenCheckpoint[]> {
     const taken: TakenCheckpoint[] = [];
     const paused: number[] = [];
     const notResumed = new Map<number, string>();
@@ -86,33 +100,35 @@ async function takeAll(hostOf: HostOf, inputs: GroupInputs, checked: CheckedMemb
         if (inputs.simultaneous === true) {
             for (const [index, c] of checked.entries()) {
                 if (c.listing.vm.state !== "Running") continue;
-                const host = hostOf(c.member.host);
+                const host = hostFor(c.member.host);
+                const askedAt = new Date();
                 try {
                     await host.suspendVm(c.listing.vm.id);
                     paused.push(index);
                 } catch (error) {
-                    failure = { index, stage: "pause", error };
+                    failure = { index, stage: "pause", error, askedAt };
                     break;
                 }
             }
         }
         for (const [index, c] of checked.entries()) {
             if (failure) break;
-            const host = hostOf(c.member.host);
+            const host = hostFor(c.member.host);
             const ref = { id: c.listing.vm.id };
+            const askedAt = new Date();
             try {
                 taken.push(await host.takeCheckpoint(ref, takeRequest(inputs, c.member)));
             } catch (refusal) {
                 const error = await explainRefusal(host, ref, refusal, ({ vm, checkpoints }, caps) =>
                     explainRefusedTake(checkpointDeclaration(inputs, c.member), vm, checkpoints, caps, host.displayName),
                 );
-                failure = { index, stage: "take", error };
+                failure = { index, stage: "take", error, askedAt };
             }
         }
     } finally {
         for (const index of paused) {
             const c = checked[index]!;
-            const host = hostOf(c.member.host);
+            const host = hostFor(c.member.host);
             await host.resumeVm(c.listing.vm.id).catch((e: unknown) => {
                 notResumed.set(
                     index,
@@ -121,7 +137,7 @@ async function takeAll(hostOf: HostOf, inputs: GroupInputs, checked: CheckedMemb
             });
         }
     }
-    if (failure) throw await undo(hostOf, inputs, checked, taken, failure, notResumed);
+    if (failure) throw await undo(hostFor, inputs, checked, taken, failure, notResumed, lateTakeWaitMs);
     if (notResumed.size > 0) {
         await warnOnResource(
             inputs.resourceUrn,
@@ -133,12 +149,13 @@ async function takeAll(hostOf: HostOf, inputs: GroupInputs, checked: CheckedMemb
 
 /** Removes what was taken, newest first, and reports every VM. */
 async function undo(
-    hostOf: HostOf,
+    hostFor: HostFor,
     inputs: GroupInputs,
     checked: CheckedMember[],
     taken: TakenCheckpoint[],
     failure: Failure,
     notResumed: Map<number, string>,
+    lateTakeWaitMs: number,
 ): Promise<CheckpointGroupError> {
     const outcomes: string[] = checked.map((_, i) =>
         i === failure.index ? `${failure.stage === "pause" ? "could not be paused" : "failed"}: ${reasonOf(failure.error)}` : "not attempted",
@@ -146,7 +163,7 @@ async function undo(
     let allRemoved = true;
     for (let i = taken.length - 1; i >= 0; i--) {
         const { checkpoint } = taken[i]!;
-        const host = hostOf(checked[i]!.member.host);
+        const host = hostFor(checked[i]!.member.host);
         try {
             await host.removeCheckpoint(checkpoint.vmId, checkpoint.id);
             outcomes[i] = `taken (${checkpoint.id}), then removed again`;
@@ -160,9 +177,19 @@ async function undo(
                 `taken (${checkpoint.id}), and could not be removed (${reasonOf(e)}): remove it with \`Get-VMSnapshot -VMName "${checkpoint.vmName}" | Where-Object Id -eq "${checkpoint.id}" | Remove-VMSnapshot\``;
         }
     }
+    if (failure.stage === "take" && mayHaveCompleted(failure.error)) {
+        const c = checked[failure.index]!;
+        const { vm, checkpoints } = c.listing;
+        const late = await settleLateTake(
+            { host: hostFor(c.member.host), vmId: vm.id, vmName: vm.name, name: inputs.name!, before: checkpoints, askedAt: failure.askedAt },
+            lateTakeWaitMs,
+        );
+        outcomes[failure.index] += `; ${late.outcome}`;
+        if (!late.settled) allRemoved = false;
+    }
     const report = checked.map(
         (c, i): MemberOutcome => ({
-            host: hostOf(c.member.host).displayName,
+            host: hostFor(c.member.host).displayName,
             vm: c.listing.vm.name,
             vmId: c.listing.vm.id,
             checkpoint: inputs.name!,
@@ -170,7 +197,7 @@ async function undo(
             outcome: notResumed.has(i) ? `${outcomes[i]}; ${notResumed.get(i)}` : outcomes[i]!,
         }),
     );
-    const summary = allRemoved ? "nothing is left on any VM" : "some checkpoints taken could not be removed again (listed)";
+    const summary = allRemoved ? "nothing is left on any VM" : "checkpoints may be left on some VMs: each is listed with how to remove it";
     return new CheckpointGroupError("take checkpoint group", inputs.name!, summary, report, "Fix the failure and run `pulumi up` again", failure.error);
 }
 
@@ -179,7 +206,7 @@ async function undo(
  * the engine lost the provider (the engine then records nothing, and refresh cannot see it), or
  * one of the group this one replaces. Names may repeat on Hyper-V: a warning, naming each one.
  */
-async function warnOfLeftovers(inputs: GroupInputs, taken: TakenCheckpoint[]): Promise<void> {
+async function warnOfLeftovers(inputs: GroupInputs, taken: TakenCheckpoint[], warnOnResource: WarnOnResource): Promise<void> {
     const leftovers = taken.flatMap(({ vm, namesakes }) =>
         namesakes.map((cp) => `VM "${vm.name}" (${vm.id}): "${cp.name}" ${cp.id}, taken ${cp.creationTime}`),
     );

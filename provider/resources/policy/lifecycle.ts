@@ -3,7 +3,7 @@ import { withoutUndefined } from "../../shared/objects";
 import { explainRefusal } from "../shared/refusals";
 import { vmRefOf } from "../shared/vm-target";
 import { asOperation, type PreviewMemory } from "../shared/preview";
-import { warnOnResource } from "../shared/resource-warnings";
+import type { WarnOnResource } from "../shared/resource-warnings";
 import { desiredCheckpointType, desiredSettings, explainRefusedPolicy, pendingLocationWarning, policyOutputs, refuseUnsupported, settingsOf } from "./plan";
 import type { PolicyInputs, PolicyOutputs, PolicySettings } from "./schema";
 
@@ -144,7 +144,13 @@ export async function restorePolicy(host: HyperVHost, olds: PolicyOutputs): Prom
  * yet only warns, with the words `up` uses when it defers it. Records the type the policy declares,
  * for the checkpoints of the VM that follow in this preview. Changes nothing.
  */
-export async function predictPolicy(host: HyperVHost, preview: PreviewMemory, inputs: PolicyInputs, update: boolean): Promise<void> {
+export async function predictPolicy(
+    host: HyperVHost,
+    preview: PreviewMemory,
+    inputs: PolicyInputs,
+    update: boolean,
+    warnOnResource: WarnOnResource,
+): Promise<void> {
     const ref = vmRefOf(inputs);
     const operation = "apply checkpoint settings";
     refuseUnsupported(inputs, ref, await host.capabilities(), host.displayName);

@@ -1,9 +1,9 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { HostFor } from "../../host";
+import { isHostError, type HostError, type HostFor } from "../../host";
 import { withoutUndefined } from "../../shared/objects";
-import { checkInputs } from "../shared/check";
+import { checkInputs, predictedFailures } from "../shared/check";
 import { inputsIfChanged } from "../shared/read-inputs";
-import { warnOnResource } from "../shared/resource-warnings";
+import type { WarnOnResource } from "../shared/resource-warnings";
 import { diffPolicy } from "./diff";
 import { allKnown, takePreviewFlag, type PreviewMemory } from "../shared/preview";
 import { applyPolicy, predictPolicy, liveDeclaration, readPolicy, restorePolicy } from "./lifecycle";
@@ -17,8 +17,20 @@ function parseOutputs(olds: Record<string, unknown>): PolicyOutputs {
     return policyOutputsSchema.parse(olds);
 }
 
+/** The field a refusal is about, where one is; else the policy as a whole. */
+function fieldAtFault(inputs: PolicyInputs, refusal: HostError): string {
+    if (refusal.code === "VmNotFound" || refusal.code === "AmbiguousVmName") return inputs.vmId !== undefined ? "vmId" : "vmName";
+    if (refusal.code === "ProductionUnavailable") return "fallbackToStandard";
+    if (refusal.code === "BackupServiceMissing") return "ensureBackupIntegration";
+    return "";
+}
+
 /** The VmCheckpointPolicy lifecycle, as Pulumi's dynamic provider interface, on the hosts `hostFor` gives. */
-export function policyProviderOn(hostFor: HostFor, preview: PreviewMemory): pulumi.dynamic.ResourceProvider<Record<string, unknown>, PolicyOutputs> {
+export function policyProviderOn(
+    hostFor: HostFor,
+    preview: PreviewMemory,
+    warnOnResource: WarnOnResource,
+): pulumi.dynamic.ResourceProvider<Record<string, unknown>, PolicyOutputs> {
     return {
         async check(olds, given) {
             // In preview (and only there) the declaration is predicted against the host: see shared/preview.
@@ -26,7 +38,11 @@ export function policyProviderOn(hostFor: HostFor, preview: PreviewMemory): pulu
             const checked = checkInputs(policyInputsSchema, policyInputsSchema.shape, news);
             if (inPreview && "inputs" in checked && allKnown(news)) {
                 const inputs = parseInputs(news);
-                await predictPolicy(hostFor(inputs.host), preview, inputs, Object.keys(olds).length > 0);
+                const failures = await predictedFailures(
+                    () => predictPolicy(hostFor(inputs.host), preview, inputs, Object.keys(olds).length > 0, warnOnResource),
+                    (e) => (isHostError(e) ? fieldAtFault(inputs, e) : undefined),
+                );
+                if (failures.length > 0) return { failures };
             }
             return checked;
         },

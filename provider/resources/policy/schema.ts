@@ -64,6 +64,35 @@ const settingsSchema = z.object({
 });
 export type PolicySettings = z.infer<typeof settingsSchema>;
 
+/** What a VmCheckpointPolicy reports (its outputs in the SDK): the live settings, read from the host. */
+export const policyResultShape = {
+    /** The VM's id. */
+    vmId: z.string(),
+    /** The VM's name as last read from the host. */
+    vmName: z.string(),
+    /** The CheckpointType in force on the host (null on hosts without checkpoint types). */
+    checkpointType: checkpointTypeSchema.nullable(),
+    checkpointFileLocation: z.string(),
+    automaticCheckpointsEnabled: z.boolean().nullable(),
+    /**
+     * Whether the backup (volume shadow copy) integration service is enabled (null: the VM has
+     * none). Absent in state written before it was recorded (a refresh fills it in).
+     */
+    backupIntegrationEnabled: z.boolean().nullable().default(null),
+    /** The VM's configuration version, e.g. "9.0"; production checkpoints need 6.2 or later. */
+    configurationVersion: z.string(),
+    /** Whether a production checkpoint could be made right now. */
+    productionCheckpointPossible: z.boolean(),
+    /** Why not (version, backup service, guest, VM state), or null. */
+    productionBlockedBy: z.string().nullable(),
+    /** The settings the VM had before this resource took over; destroy puts them back. */
+    priorSettings: settingsSchema,
+    /** A declared fileLocation that waits until the VM has no checkpoints (the next `up` applies it, see applyPolicy), or null. */
+    fileLocationPending: z.string().nullable().default(null),
+    /** What the last operation could not do and why; also shown as a warning on this resource. */
+    warning: z.string().nullable().default(null),
+};
+
 /**
  * What the resource records. Besides the declared inputs it holds the live settings (read from the
  * host, so drift shows in diffs: see liveSettings) and the settings the VM had before the
@@ -71,9 +100,7 @@ export type PolicySettings = z.infer<typeof settingsSchema>;
  */
 export const policyOutputsSchema = z.object({
     ...vmTargetShape,
-    vmId: z.string(),
-    vmName: z.string(),
-    /** The vmName the user declared, if any (vmName above is the VM's name as last read). */
+    /** The vmName the user declared, if any (vmName is the VM's name as last read). */
     vmNameDeclared: z.string().optional(),
     type: z.enum(["production", "standard"]).optional(),
     fallbackToStandard: z.boolean().optional(),
@@ -82,18 +109,6 @@ export const policyOutputsSchema = z.object({
     automaticCheckpoints: z.boolean().optional(),
     ensureBackupIntegration: z.boolean().optional(),
     resourceUrn: z.string().optional(),
-    checkpointType: checkpointTypeSchema.nullable(),
-    checkpointFileLocation: z.string(),
-    automaticCheckpointsEnabled: z.boolean().nullable(),
-    /** Null when the VM has no backup (volume shadow copy) integration service; absent in state written before it was recorded (a refresh fills it in). */
-    backupIntegrationEnabled: z.boolean().nullable().default(null),
-    configurationVersion: z.string(),
-    productionCheckpointPossible: z.boolean(),
-    productionBlockedBy: z.string().nullable(),
-    priorSettings: settingsSchema,
-    /** A declared fileLocation not applied yet because the VM had checkpoints (see applyPolicy); the next up applies it. */
-    fileLocationPending: z.string().nullable().default(null),
-    /** What the last operation could not do and why, shown on the resource by the SDK. */
-    warning: z.string().nullable().default(null),
+    ...policyResultShape,
 });
 export type PolicyOutputs = z.infer<typeof policyOutputsSchema>;

@@ -39,3 +39,22 @@ export function checkInputs(
     }
     return { inputs: news };
 }
+
+/**
+ * Runs preview's prediction and returns a refusal it predicts as the engine's check failure: the
+ * engine shows it once, on the resource it is about, in the refusal's own words (those `up`
+ * gives). Thrown from `check`, the dynamic provider host would also print it with its JavaScript
+ * stack (its check handler logs `${e}: ${e.stack}`), which the engine shows on the stack resource
+ * and under Diagnostics. `fieldAtFault` names the field a refusal is about ("" for the resource as
+ * a whole), or undefined for what is not a refusal: our own bug, thrown stack and all.
+ */
+export async function predictedFailures(predict: () => Promise<void>, fieldAtFault: (e: unknown) => string | undefined): Promise<CheckFailure[]> {
+    try {
+        await predict();
+        return [];
+    } catch (e) {
+        const property = fieldAtFault(e);
+        if (property === undefined) throw e;
+        return [{ property, reason: (e as Error).message }];
+    }
+}

@@ -1,4 +1,14 @@
-import { HostError, isHostError, type CheckpointType, type HyperVHost, type VmRef, type VmWithCheckpoints } from "../../host";
+import {
+    HostError,
+    isHostError,
+    ordinalKey,
+    permanentProductionBlocker,
+    type CheckpointType,
+    type HyperVHost,
+    type Vm,
+    type VmRef,
+    type VmWithCheckpoints,
+} from "../../host";
 import { isUnknown } from "./check";
 
 /*
@@ -36,7 +46,7 @@ interface PreviewState {
     creates: Map<string, number>;
 }
 
-const refKey = (ref: VmRef) => ("id" in ref ? `id:${ref.id.toLowerCase()}` : `name:${ref.name.toLowerCase()}`);
+const refKey = (ref: VmRef) => ("id" in ref ? `id:${ref.id.toLowerCase()}` : `name:${ordinalKey(ref.name)}`);
 
 /** What one preview has learned so far, per host. The composition root keeps one per process. */
 export class PreviewMemory {
@@ -109,4 +119,15 @@ export function asOperation(e: unknown, ref: VmRef, operation: string): unknown 
     if (!isHostError(e, "VmNotFound") && !isHostError(e, "AmbiguousVmName")) return e;
     const context = { ...e.context, operation, ...("id" in ref ? { vmId: ref.id } : {}) };
     return new HostError(e.code, e.detail, context, { hint: e.hint, cause: e });
+}
+
+/**
+ * Whether a take refusal explained from the VM as read now may not hold when `up` runs, so that
+ * preview warns instead of failing: a VM in transition, or a production checkpoint that only the
+ * moment blocks (the VM's state, a guest not answering yet), not its configuration. With
+ * `stateAtTakeKnown` (a group pauses the VM for its checkpoint), the state is certain too.
+ */
+export function onlyTheMomentDecides(refusal: unknown, vm: Vm, stateAtTakeKnown = false): boolean {
+    if (isHostError(refusal, "InvalidVmState")) return true;
+    return isHostError(refusal, "ProductionUnavailable") && permanentProductionBlocker(vm) === null && !stateAtTakeKnown;
 }

@@ -3,7 +3,7 @@ $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
 $WarningPreference = 'SilentlyContinue'
 Set-StrictMode -Off
-if ($HvcpPreludeVersion -ne '37437486289ffd66') { return '{"preludeMissing":"37437486289ffd66"}' }
+if ($HvcpPreludeVersion -ne 'c303e80a6de087f8') { return '{"preludeMissing":"c303e80a6de087f8"}' }
 $HvcpInput = Restore-HvcpText (ConvertFrom-Json -InputObject ([System.Text.Encoding]::UTF8.GetString([System.Convert]::FromBase64String('eyJ2bSI6eyJuYW1lIjoifndlYi0wMSJ9LCJjaGVja3BvaW50VHlwZSI6In5Qcm9kdWN0aW9uT25seSIsImNoZWNrcG9pbnRGaWxlTG9jYXRpb24iOiJ+QzpcXEh5cGVyLVZcXENoZWNrcG9pbnRzIiwiYXV0b21hdGljQ2hlY2twb2ludHNFbmFibGVkIjpmYWxzZSwicmVlbmFibGVDaGVja3BvaW50cyI6dHJ1ZSwiZmlsZUxvY2F0aW9uV2hpbGVDaGVja3BvaW50ZWQiOiJ+a2VlcCIsImVuYWJsZUJhY2t1cEludGVncmF0aW9uIjp0cnVlLCJyZWZ1c2VJbXBvc3NpYmxlUHJvZHVjdGlvbk9ubHkiOnRydWV9'))))
 $HvcpResult = $null
 try {
@@ -43,10 +43,15 @@ try {
         Stop-Hvcp $HvcpErrorIds.FileLocationLocked 'InvalidOperation' ('The checkpoint file location cannot change while the virtual machine has {0} checkpoint(s).' -f $checkpointCount) $vm.Id.ToString()
     }
 
+    $enable = $null -ne $service -and -not $service.Enabled
+    if ($setVm.Count -gt 0 -or $enable) {
+        Assert-HvcpSteadyState $vm
+    }
+
     if ($setVm.Count -gt 0) {
         Hyper-V\Set-VM -VM $vm @setVm
     }
-    if ($null -ne $service -and -not $service.Enabled) {
+    if ($enable) {
         Hyper-V\Enable-VMIntegrationService -VMIntegrationService $service
     }
     $HvcpResult = [ordered]@{

@@ -7,7 +7,7 @@ $HvcpErrorIds = @{
     ProductionUnavailable = 'ProductionCheckpointUnavailable,Microsoft.HyperV.PowerShell.Commands.CheckpointVM'
     InvalidVmState = 'InvalidState,Microsoft.HyperV.PowerShell.Commands.CheckpointVM'
     CheckpointLimit = 'CheckpointLimitReached,Microsoft.HyperV.PowerShell.Commands.CheckpointVM'
-    FileLocationLocked = 'InvalidState,Microsoft.HyperV.PowerShell.Commands.SetVM'
+    FileLocationLocked = 'CheckpointFileLocationLocked,Microsoft.HyperV.PowerShell.Commands.SetVM'
     UnsupportedByHost = 'NamedParameterNotFound,Microsoft.HyperV.PowerShell.Commands.SetVM'
     BackupServiceMissing = 'BackupServiceMissing,Microsoft.HyperV.PowerShell.Commands.EnableVMIntegrationService'
     HostFailure = 'OperationFailed,Microsoft.HyperV.PowerShell.Commands'
@@ -72,7 +72,7 @@ function Get-HvcpCheckpoint($Vm, [string]$Id) {
     return $found[0]
 }
 
-# Checkpoint-VM's refusals have no confirmed error ids: check first and raise our own.
+# Hyper-V's refusals of a VM starting, stopping or saving have no confirmed error ids: check first and raise our own.
 function Assert-HvcpSteadyState($Vm) {
     $state = $Vm.State.ToString()
     if ($HvcpTransitionalStates -contains $state) {
@@ -166,4 +166,4 @@ function ConvertTo-HvcpCheckpointList($Vm) {
     Hyper-V\Get-VMSnapshot -VM $Vm | Sort-Object -Property CreationTime | ForEach-Object { ConvertTo-HvcpCheckpoint $_ }
 }
 
-$HvcpPreludeVersion = '37437486289ffd66'
+$HvcpPreludeVersion = 'c303e80a6de087f8'

@@ -3,22 +3,20 @@ $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
 $WarningPreference = 'SilentlyContinue'
 Set-StrictMode -Off
-if ($HvcpPreludeVersion -ne '37437486289ffd66') { return '{"preludeMissing":"37437486289ffd66"}' }
+if ($HvcpPreludeVersion -ne 'c303e80a6de087f8') { return '{"preludeMissing":"c303e80a6de087f8"}' }
 $HvcpInput = Restore-HvcpText (ConvertFrom-Json -InputObject ([System.Text.Encoding]::UTF8.GetString([System.Convert]::FromBase64String('eyJ2bSI6eyJuYW1lIjoifndlYi0wMSJ9LCJuYW1lIjoifm5pZ2h0bHkiLCJ0ZW1wb3JhcnlUeXBlIjpudWxsfQ=='))))
 $HvcpResult = $null
 try {
     $vm = Get-HvcpVm -Id ([string]$HvcpInput.vm.id) -Name ([string]$HvcpInput.vm.name)
     $checkpointName = [string]$HvcpInput.name
     $before = ConvertTo-HvcpVm $vm
-    Assert-HvcpSteadyState $vm
     $policy = $before.checkpointType
     $requested = [string]$HvcpInput.temporaryType
-    $typeUsed = $policy
-    if ($requested) {
-        if ($null -eq $policy) {
-            Stop-Hvcp $HvcpErrorIds.UnsupportedByHost 'InvalidArgument' 'A parameter cannot be found that matches parameter name ''CheckpointType''.' 'CheckpointType'
-        }
-        $typeUsed = $requested
+    $typeUsed = if ($requested) { $requested } else { $policy }
+    $existing = @(Hyper-V\Get-VMSnapshot -VM $vm)
+    Assert-HvcpSteadyState $vm
+    if ($requested -and $null -eq $policy) {
+        Stop-Hvcp $HvcpErrorIds.UnsupportedByHost 'InvalidArgument' 'A parameter cannot be found that matches parameter name ''CheckpointType''.' 'CheckpointType'
     }
     if ($policy -eq 'Disabled') {
         Stop-Hvcp $HvcpErrorIds.CheckpointsDisabled 'InvalidOperation' 'Checkpoint operation failed. Checkpoints have been disabled.' $vm.Id.ToString()
@@ -29,7 +27,6 @@ try {
             Stop-Hvcp $HvcpErrorIds.ProductionUnavailable 'InvalidOperation' ('Checkpoint operation failed. Production checkpoints cannot be created: {0}.' -f $blocker) $vm.Id.ToString()
         }
     }
-    $existing = @(Hyper-V\Get-VMSnapshot -VM $vm)
     if ($existing.Count -ge $HvcpMaxCheckpoints) {
         Stop-Hvcp $HvcpErrorIds.CheckpointLimit 'LimitsExceeded' ('The virtual machine already has {0} checkpoints, the most Hyper-V allows.' -f $existing.Count) $vm.Id.ToString()
     }

@@ -4,7 +4,7 @@ import { DEFAULT_TIMEOUTS, HOST_CONFIG_HELP, parseHostAddress, type HostAddress,
 /*
  * Which adapter serves a host address. The only module that knows the adapters; the composition
  * root (./root) calls it. Adapters are loaded on first use, so a lab-only stack never loads
- * node-powershell.
+ * the PowerShell adapter.
  */
 
 /** Opens the adapter for an address: a lab folder, or Hyper-V through PowerShell. */

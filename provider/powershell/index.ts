@@ -25,5 +25,3 @@ export { PowerShellHost } from "./host";
 export { powerShellTargetSchema, describeTarget, type PowerShellTarget, type PowerShellTargetInput } from "./target";
 export type { Transport, InvocationOptions } from "./transport";
 export type { PowerShellCapabilities } from "./parse";
-export { sessionFor, leaseSession, openSessionCount } from "./sessions";
-export { ShellPool } from "./shell-pool";

@@ -2,11 +2,12 @@ import { prelude } from "./scripts/prelude";
 import { encodeParameter } from "./scripts/render";
 import { restoreTextFunction } from "./scripts/text-mark";
 import { UNDO_MARKER } from "./scripts/undo";
+import { watchdog } from "./watchdog";
 
 /**
  * What the session writes on the shell's stdin and how it finds the answer in stdout.
  *
- * node-powershell runs the shell with `-Command -` and writes each command as a line. PowerShell
+ * The shell runs with `-Command -` (shell-process.ts), and each command is written as a line. PowerShell
  * executes stdin line by line (a multi-line block needs a blank line to end it), and Windows
  * PowerShell 5.1 reads and writes the console in the OEM code page. So every command is ONE line
  * of ASCII: the operation script travels base64-encoded and is turned back into a script block in
@@ -20,9 +21,37 @@ const decode = (literal: string) => `[System.Text.Encoding]::UTF8.GetString([Sys
 /**
  * Printed (with Write-Host, which reaches us at once) as the first thing a script does in a
  * remote session: if the connection is lost and this was not seen, the script never ran on the
- * host, and running it again is safe even for a change.
+ * host, and running it again is safe even for a change. It carries the remote PowerShell's
+ * process id and start time: when we stop a shell or lose its connection while the script runs,
+ * the next invocation ends that process if it is still running (see `frameInvocation`).
  */
 export const STARTED_MARKER = "@@HVCP-STARTED@@";
+
+const announceStart = `Write-Host ('${STARTED_MARKER}' + $PID + ':' + [System.Diagnostics.Process]::GetCurrentProcess().StartTime.ToUniversalTime().Ticks)`;
+
+/** A remote PowerShell process, named so that a reused id is not taken for it. */
+export interface RemoteProcess {
+    id: number;
+    /** Its start time in .NET ticks (UTC), as text: too large for a JavaScript number. */
+    started: string;
+}
+
+/** The remote process that ran the command whose stdout this is, from its start announcement; null when it never started. */
+export function remoteProcessIn(stdout: string): RemoteProcess | null {
+    const match = new RegExp(`${STARTED_MARKER}(\\d+):(\\d+)`).exec(stdout);
+    return match ? { id: Number(match[1]), started: match[2]! } : null;
+}
+
+/**
+ * Run in a remote session before the next script: ends the remote PowerShell processes a stopped
+ * shell or a lost connection left behind, if they still run (a remote shell still running a take
+ * is what a compensation must not race). Matched by id and start time, to the second: .NET derives
+ * a process's start time from uptime on Linux, and two processes read it milliseconds apart.
+ * Never the session's own process. (The pipe unrolls the array Windows PowerShell 5.1's
+ * ConvertFrom-Json returns as one object.)
+ */
+const endLeftBehind =
+    "param([string]$json) foreach ($left in (ConvertFrom-Json -InputObject $json | ForEach-Object { $_ })) { $p = Get-Process -Id ([int]$left.id) -ErrorAction SilentlyContinue; if ($null -ne $p -and $p.Id -ne $PID -and [math]::Abs($p.StartTime.ToUniversalTime().Ticks - [long]$left.started) -lt 10000000) { Stop-Process -Id $p.Id -Force -ErrorAction SilentlyContinue } }";
 
 /** The error of the failed command as an envelope; `connectionLost` when the remote session broke. */
 const errorEnvelope = (connectionLost: string) =>
@@ -36,14 +65,29 @@ const remoteFrameCatch = errorEnvelope("($null -ne $global:HvcpRemote -and $glob
 
 const writeResult = `[Console]::Out.WriteLine('${RESULT_MARKER}' + [System.Convert]::ToBase64String([System.Text.Encoding]::UTF8.GetBytes([string]$HvcpOut)))`;
 
-/** One invocation: run the script here (local) or in the remote session, print the framed result. */
-export function frameInvocation(script: string, remote: boolean): string {
-    const text = remote ? `Write-Host '${STARTED_MARKER}'\n${script}` : script;
+/**
+ * Every operation script prints its answer: a remote invocation that returns nothing without an
+ * error lost its channel in an orderly way (the process sshd started for the subsystem exited),
+ * with the session still reading Opened. It is a lost connection, and the session is dropped so
+ * that the next invocation opens a new one instead of failing on a dead runspace.
+ */
+const noAnswer = `$HvcpOut = ConvertTo-Json -Compress -InputObject ([ordered]@{ error = [ordered]@{ fullyQualifiedErrorId = 'HvcpNoAnswer'; category = 'ConnectionError'; exceptionType = 'System.Management.Automation.Remoting.PSRemotingTransportException'; message = 'the remote session ended without an answer'; target = $null; connectionLost = $true } }); Remove-PSSession -Session $global:HvcpRemote -ErrorAction SilentlyContinue; $global:HvcpRemote = $null`;
+
+/**
+ * One invocation: run the script here (local) or in the remote session, print the framed result.
+ * Remote: first end the remote processes in `leftBehind`, in the session that will run the script.
+ */
+export function frameInvocation(script: string, remote: boolean, leftBehind: readonly RemoteProcess[] = []): string {
+    const text = remote ? `${announceStart}\n${script}` : script;
     const block = `([scriptblock]::Create(${decode(Buffer.from(text, "utf8").toString("base64"))}))`;
     if (!remote) return `try { $HvcpOut = @(& ${block}) -join [char]10 } catch { ${frameCatch} }; ${writeResult}`;
+    const end =
+        leftBehind.length === 0
+            ? ""
+            : `$null = Invoke-Command -Session (Get-HvcpRemoteSession) -ScriptBlock ([scriptblock]::Create(${decode(Buffer.from(endLeftBehind, "utf8").toString("base64"))})) -ArgumentList (${decode(Buffer.from(JSON.stringify(leftBehind), "utf8").toString("base64"))}) -ErrorAction Stop; `;
     // -ErrorAction Stop: a connection lost mid-way is otherwise a non-terminating error and an empty result.
     const run = `Invoke-Command -Session (Get-HvcpRemoteSession) -ScriptBlock ${block} -ErrorAction Stop`;
-    return `try { $HvcpOut = @(${run}) -join [char]10 } catch { ${remoteFrameCatch} }; ${writeResult}`;
+    return `try { ${end}$HvcpAll = @(${run}); if ($HvcpAll.Count -eq 0) { ${noAnswer} } else { $HvcpOut = $HvcpAll -join [char]10 } } catch { ${remoteFrameCatch} }; ${writeResult}`;
 }
 
 /**
@@ -66,14 +110,15 @@ const definePreludeIn = (session: string) =>
     `$null = Invoke-Command -Session ${session} -ScriptBlock ([scriptblock]::Create($global:HvcpPreludeText)) -ErrorAction Stop`;
 
 /**
- * Sent once when the shell starts. It keeps the prelude and defines it where the scripts run
+ * Sent once when the shell starts. It leaves the watchdog that ends the shell if the provider dies
+ * (watchdog.ts), and keeps the prelude and defines it where the scripts run
  * (here, or in every remote session it opens). For remote targets it keeps the New-PSSession
  * parameters and the credential in the shell's memory (they arrive as base64 JSON, never on a
  * command line) and opens the remote session; Get-HvcpRemoteSession reopens it if it broke, and
  * defines the prelude in the new session.
  */
-export function frameSessionStart(connect: Record<string, unknown> | null): string {
-    const common = "$ProgressPreference = 'SilentlyContinue'";
+export function frameSessionStart(connect: Record<string, unknown> | null, providerPid: number): string {
+    const common = `$ProgressPreference = 'SilentlyContinue'; ${watchdog(providerPid)}`;
     // Which PowerShell runs the Hyper-V cmdlets, on which Windows build: asked where the scripts
     // will run (in the remote session for remote targets), so the session can refuse a pairing
     // that cannot work before any operation (see shell-compatibility.ts).

@@ -1,10 +1,9 @@
-import { PowerShell } from "node-powershell";
 import type { PowerShellTarget } from "./target";
 
 /**
  * Which executable to start. An explicit setting wins (hyperv:shell: "pwsh" or "powershell"; tests
  * give a path). Without one, NODE_POWERSHELL in the provider's environment names it, as it does for
- * any program using node-powershell (a pwsh that is not on PATH). Otherwise: SSH remoting needs
+ * programs built on node-powershell (a pwsh that is not on PATH). Otherwise: SSH remoting needs
  * PowerShell 7 locally (New-PSSession -HostName does not exist in 5.1); on Windows, the local host
  * and WinRM use Windows PowerShell, which has Hyper-V's module natively on every release
  * (PowerShell 7 only from Windows Server 2019, see shell-compatibility.ts); elsewhere only pwsh
@@ -15,15 +14,4 @@ export function resolveShellExecutable(target: PowerShellTarget, platform: NodeJ
     if (env.NODE_POWERSHELL) return env.NODE_POWERSHELL;
     if (platform !== "win32" || target.kind === "ssh") return "pwsh";
     return "powershell";
-}
-
-/**
- * node-powershell's shell, started with exactly the executable chosen above: its own choice lets
- * NODE_POWERSHELL replace whatever it is given, which would silently override hyperv:shell.
- */
-export class ChosenPowerShell extends PowerShell {
-    protected override setExecutable({ executable }: { executable?: string }): string {
-        if (!executable) throw new Error("no PowerShell executable was chosen");
-        return executable;
-    }
 }

@@ -14,7 +14,7 @@ interface Waiter {
  * time. A shell is started only when every shell is busy and the pool is below its maximum, and
  * is reused afterwards; a call that finds every shell busy at the maximum waits for the first one
  * to come free (first come, first served). Each shell keeps its own guarantees (restart after a
- * crash, kill on timeout, compensation, reconnect): a fault of one shell fails only the call it
+ * crash, stop on timeout, compensation, reconnect): a fault of one shell fails only the call it
  * was running. The pool runs whatever it is given: ordering calls on one VM is the caller's job.
  */
 export class ShellPool implements Transport {
@@ -34,23 +34,8 @@ export class ShellPool implements Transport {
         this.maxShells = target.maxSessions;
     }
 
-    /** Shell processes started by this pool, restarts included (tests assert on it). */
-    get startCount(): number {
-        return this.shells.reduce((sum, shell) => sum + shell.startCount, 0);
-    }
-
     get isDisposed(): boolean {
         return this.disposed;
-    }
-
-    /** Shell slots opened so far: never more than maxShells. */
-    get shellCount(): number {
-        return this.shells.length;
-    }
-
-    /** The command texts the shells' library still holds (tests assert there are none). */
-    retainedCommandTexts(): string[] {
-        return this.shells.flatMap((shell) => shell.retainedCommandTexts());
     }
 
     async invoke(script: string, options: InvocationOptions): Promise<string> {

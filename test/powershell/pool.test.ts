@@ -75,11 +75,16 @@ describe("shells side by side on one host", () => {
             });
 
             it("starts no more than maxSessions shells under a burst", async () => {
-                const { folder, target, host, pool } = await setup(kind, 3);
+                const { folder, target, host } = await setup(kind, 3);
                 const vms = await Promise.all(Array.from({ length: 9 }, (_, i) => addVm(folder, { name: `burst${i}` })));
                 shells.server.inject({ cmdlet: "Get-VM", stallMs: 1_500 });
                 let most = 0;
-                const sampler = setInterval(() => (most = Math.max(most, shellProcesses(target.shell).length)), 100);
+                const seen = new Set(shellProcesses(target.shell));
+                const sampler = setInterval(() => {
+                    const running = shellProcesses(target.shell);
+                    most = Math.max(most, running.length);
+                    for (const pid of running) seen.add(pid);
+                }, 100);
                 try {
                     const read = await Promise.all(vms.map((vm) => host.getVm({ id: vm.id })));
                     assert.deepEqual(
@@ -89,13 +94,13 @@ describe("shells side by side on one host", () => {
                 } finally {
                     clearInterval(sampler);
                 }
-                assert.equal(pool.startCount, 3, "three shells started, each once");
-                assert.equal(pool.shellCount, 3);
+                assert.equal(seen.size, 3, "three shells started, each once");
                 assert.ok(most <= 3, `${most} shell processes ran at once`);
             });
 
             it("with maxSessions 1, a call waits for the merge before it: one shell, one call at a time", async () => {
-                const { merging, busy, checkpoint, host, pool } = await setup(kind, 1);
+                const { merging, busy, checkpoint, target, host } = await setup(kind, 1);
+                const warm = shellProcesses(target.shell);
                 shells.server.resetCalls();
                 shells.server.inject({ cmdlet: "Remove-VMSnapshot", stallMs: 3_000, times: 1 });
                 const finished: string[] = [];
@@ -104,7 +109,7 @@ describe("shells side by side on one host", () => {
                 await host.getVm({ id: busy }).then(() => finished.push("read"));
                 await merge;
                 assert.deepEqual(finished, ["merge", "read"]);
-                assert.equal(pool.startCount, 1);
+                assert.deepEqual(shellProcesses(target.shell), warm, "one shell, the warm one");
             });
 
             it("a shell killed mid-way fails only its own call: the merge on the other shell completes", async () => {
@@ -128,20 +133,24 @@ describe("shells side by side on one host", () => {
             });
 
             it("a shell that lost the prelude defines it again and answers", async () => {
-                const { busy, host, pool } = await setup(kind, 1);
+                const { busy, target, host, pool } = await setup(kind, 1);
+                const warm = shellProcesses(target.shell);
                 // What a fresh runspace looks like: neither the helpers nor their version.
                 const forget = "Remove-Variable -Name HvcpPreludeVersion -Scope Global; Remove-Item -Path Function:\\Get-HvcpVm; '{\"ok\":null}'";
                 assert.equal(await pool.invoke(forget, { operation: "forget the prelude", readOnly: false }), '{"ok":null}');
                 assert.equal((await host.getVm({ id: busy })).id, busy);
-                assert.equal(pool.startCount, 1, "the same shell, not a restart");
+                assert.deepEqual(shellProcesses(target.shell), warm, "the same shell, not a restart");
             });
 
             it("a shell killed between calls is started again with the prelude, and the next call works", async () => {
-                const { busy, target, host, pool } = await setup(kind, 1);
-                for (const pid of shellProcesses(target.shell)) process.kill(pid, "SIGKILL");
+                const { busy, target, host } = await setup(kind, 1);
+                const killed = shellProcesses(target.shell);
+                for (const pid of killed) process.kill(pid, "SIGKILL");
                 await until(() => shellProcesses(target.shell).length === 0, "the shell to exit");
                 assert.equal((await host.getVm({ id: busy })).id, busy);
-                assert.equal(pool.startCount, 2);
+                const now = shellProcesses(target.shell);
+                assert.equal(now.length, 1, "one shell started again");
+                assert.ok(!killed.includes(now[0]!));
             });
         });
     }

@@ -65,6 +65,8 @@ describe("session commands match their goldens", () => {
 
     it("runs a script in the remote session as one line", () => {
         checkGolden("frame-remote.ps1", `${frameInvocation(script, true)}\n`);
+        const leftBehind = [{ id: 4711, started: "639001234567890123" }];
+        checkGolden("frame-remote-ending-left-behind.ps1", `${frameInvocation(script, true, leftBehind)}\n`);
     });
 
     it("defines the prelude again in the local shell, from the text it keeps", () => {
@@ -76,12 +78,12 @@ describe("session commands match their goldens", () => {
     });
 
     it("starts a local session", () => {
-        checkGolden("start-local.ps1", `${frameSessionStart(null)}\n`);
+        checkGolden("start-local.ps1", `${frameSessionStart(null, 4242)}\n`);
     });
 
     it("starts an SSH session", () => {
         const target = powerShellTargetSchema.parse({ kind: "ssh", host: "hv01.example.com", userName: "svc-pulumi", keyFilePath: "/home/ci/.ssh/id_ed25519" });
-        checkGolden("start-ssh.ps1", `${frameSessionStart(remoteConnectParameters(target))}\n`);
+        checkGolden("start-ssh.ps1", `${frameSessionStart(remoteConnectParameters(target), 4242)}\n`);
     });
 
     it("starts a WinRM session", () => {
@@ -92,6 +94,6 @@ describe("session commands match their goldens", () => {
             password: "s3cret'pass",
             useSsl: true,
         });
-        checkGolden("start-winrm.ps1", `${frameSessionStart(remoteConnectParameters(target))}\n`);
+        checkGolden("start-winrm.ps1", `${frameSessionStart(remoteConnectParameters(target), 4242)}\n`);
     });
 });

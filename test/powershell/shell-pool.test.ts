@@ -61,8 +61,6 @@ describe("the pool of PowerShell shells, against a stand-in shell", function () 
         const session = open({ maxSessions: 4 });
         for (const name of ["a", "b", "c"]) await session.invoke(read(name), reading);
         assert.equal(shellsStarted().length, 1);
-        assert.equal(session.startCount, 1);
-        assert.equal(session.shellCount, 1);
     });
 
     it("with maxSessions 1, queues concurrent calls on one shell and answers each with its own result, in order", async () => {
@@ -96,7 +94,6 @@ describe("the pool of PowerShell shells, against a stand-in shell", function () 
         const results = await Promise.all(names.map(async (n) => JSON.parse(await session.invoke(read(n), reading)).ok.vm.name));
         assert.deepEqual(results, names, "each call gets its own answer");
         assert.equal(shellsStarted().length, 3);
-        assert.equal(session.shellCount, 3);
         await Promise.all(names.slice(0, 3).map((n) => session.invoke(read(n), reading)));
         assert.equal(shellsStarted().length, 3, "a later burst reuses the shells");
     });

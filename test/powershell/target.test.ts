@@ -30,7 +30,7 @@ describe("target settings", () => {
     it("never shows the password in messages, session keys or the session start command", () => {
         assert.ok(!describeTarget(winrm).includes("Pa55"));
         assert.ok(!targetKey(winrm).includes("Pa55"));
-        assert.ok(!frameSessionStart(remoteConnectParameters(winrm)).includes("Pa55"));
+        assert.ok(!frameSessionStart(remoteConnectParameters(winrm), 4242).includes("Pa55"));
     });
 
     it("gives a changed password a new session", () => {

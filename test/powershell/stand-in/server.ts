@@ -21,6 +21,8 @@ export interface CmdletCall {
     cmdlet: string;
     parameters: Record<string, unknown>;
     psEdition: string;
+    /** The process that ran the cmdlet: the shell that really runs the commands (the remote one, over SSH). */
+    pid: number;
 }
 
 /**
@@ -65,6 +67,11 @@ export class StandInServer {
     /** The cmdlets called since the last `resetCalls`, in order. */
     cmdlets(): string[] {
         return this.calls.map((c) => c.cmdlet);
+    }
+
+    /** The process that ran the first call of `cmdlet` since the last `resetCalls`. */
+    callerOf(cmdlet: string): number | undefined {
+        return this.calls.find((c) => c.cmdlet === cmdlet)?.pid;
     }
 
     resetCalls(): void {

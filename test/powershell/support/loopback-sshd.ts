@@ -93,6 +93,11 @@ export class LoopbackSshd {
         if (!(await listening(this.port, 10_000))) throw new Error(`sshd did not start on 127.0.0.1:${this.port}: ${this.log}`);
     }
 
+    /** The listener's process id: every connection's sshd, and the remote PowerShell behind it, run below it. */
+    get pid(): number | undefined {
+        return this.process?.pid;
+    }
+
     /** Stops the server; established connections die with it (tests use this as "sshd gone"). */
     async stop(): Promise<void> {
         const child = this.process;

@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, symlinkSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, symlinkSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
-import { delimiter, join } from "node:path";
+import { delimiter, dirname, join } from "node:path";
 import type { HyperVHost } from "../../../provider/host/port";
 import { LabHost } from "../../../provider/lab";
 import { createPowerShellHost } from "../../../provider/powershell";
@@ -16,6 +16,25 @@ export function findPwsh(): string | null {
     }
     const tool = join(homedir(), ".dotnet", "tools", "pwsh");
     return existsSync(tool) ? tool : null;
+}
+
+/**
+ * PowerShell in its two shapes: as a .NET global tool (`tool`, a launcher whose child `dotnet
+ * pwsh.dll` runs the commands; null when `pwsh` is not one) and as a plain executable (`plain`:
+ * the tool's own apphost in its store folder, which runs pwsh.dll in its own process, or `pwsh`
+ * itself when it is a package install).
+ */
+export function powerShellShapes(pwsh: string): { tool: string | null; plain: string | null } {
+    const store = join(dirname(pwsh), ".store", "powershell");
+    if (!existsSync(store)) return { tool: null, plain: pwsh };
+    for (const version of readdirSync(store)) {
+        const tools = join(store, version, "powershell", version, "tools");
+        for (const framework of existsSync(tools) ? readdirSync(tools) : []) {
+            const apphost = join(tools, framework, "any", "unix", "pwsh");
+            if (existsSync(apphost)) return { tool: pwsh, plain: apphost };
+        }
+    }
+    return { tool: pwsh, plain: null };
 }
 
 export function findSshd(): string | null {

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
 /**
- * An executable that node-powershell can start like pwsh: a shell wrapper that runs the compiled
+ * An executable the provider can start like pwsh: a shell wrapper that runs the compiled
  * stand-in with this Node. Returns its path and a scratch folder for its log and state.
  */
 export function standInShell(): { executable: string; dir: string; log: string } {

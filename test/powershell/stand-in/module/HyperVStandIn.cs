@@ -101,7 +101,7 @@ namespace Microsoft.HyperV.PowerShell
         }
     }
 
-    /// <summary>One cmdlet call = one POST of {cmdlet, parameters} to the lab's loopback server.</summary>
+    /// <summary>One cmdlet call = one POST of {cmdlet, parameters, psEdition, pid} to the lab's loopback server (pid: the process that runs the cmdlet, which fault tests kill).</summary>
     public static class Lab
     {
         static readonly HttpClient Http = new HttpClient { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
@@ -110,7 +110,7 @@ namespace Microsoft.HyperV.PowerShell
         {
             var url = Environment.GetEnvironmentVariable("HYPERV_STANDIN_URL");
             if (string.IsNullOrEmpty(url)) throw new InvalidOperationException("HYPERV_STANDIN_URL is not set: the Hyper-V stand-in module has no lab to talk to");
-            var body = new JsonObject { ["cmdlet"] = cmdlet, ["parameters"] = parameters, ["psEdition"] = PSEdition() };
+            var body = new JsonObject { ["cmdlet"] = cmdlet, ["parameters"] = parameters, ["psEdition"] = PSEdition(), ["pid"] = System.Diagnostics.Process.GetCurrentProcess().Id };
             var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json") };
             var response = Http.Send(request);
             var text = response.Content.ReadAsStringAsync().GetAwaiter().GetResult();

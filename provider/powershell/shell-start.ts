@@ -1,0 +1,64 @@
+import { HostError } from "../host/errors";
+import { errorFromRecord, errorRecordSchema, HyperVErrorRecord } from "./error-records";
+import { excerpt } from "./errors";
+import { extractResult, frameSessionStart } from "./protocol";
+import { safeJson, sshSaid } from "./remote-failure";
+import { runCommand, ShellCrashed, ShellTimedOut } from "./shell-command";
+import { shellProbeSchema, shellRefusal } from "./shell-compatibility";
+import { resolveShellExecutable } from "./shell-executable";
+import { ShellProcess } from "./shell-process";
+import { remoteConnectParameters, type PowerShellTarget } from "./target";
+import type { InvocationOptions } from "./transport";
+
+/**
+ * Starts one shell process for `target` and runs the session start (protocol.ts): the shell's
+ * watchdog, the prelude, for remote targets the remote session, and the probe of the PowerShell
+ * that will run the scripts. Returns the process ready for operations; any refusal stops it.
+ */
+export async function startShell(target: PowerShellTarget, displayName: string, env: NodeJS.ProcessEnv, options: InvocationOptions): Promise<ShellProcess> {
+    const executable = resolveShellExecutable(target);
+    const context = { ...options.subject, host: displayName, operation: `connect for ${options.operation}` };
+    const shell = new ShellProcess(executable, env);
+    let stdout: string;
+    try {
+        stdout = await runCommand(shell, frameSessionStart(remoteConnectParameters(target), process.pid), target.timeouts.connectSeconds * 1000);
+    } catch (e) {
+        if (e instanceof ShellTimedOut) {
+            throw new HostError("HostTimeout", `connecting did not finish within ${target.timeouts.connectSeconds} s; the shell was stopped`, context);
+        }
+        if (!(e instanceof ShellCrashed)) throw e;
+        const why = shell.spawnError
+            ? `${executable} could not be started (${shell.spawnError}); install PowerShell, or name the one to start with \`pulumi config set hyperv:shell pwsh\` (or powershell)`
+            : `${executable} exited at start (${e.message})`;
+        throw new HostError("HostUnreachable", why, { ...options.subject, host: displayName, operation: options.operation });
+    }
+    const answer = extractResult(stdout);
+    const parsed = answer === null ? null : safeJson(answer);
+    const record = errorRecordSchema.safeParse((parsed as { error?: unknown } | null)?.error);
+    if (record.success) {
+        shell.stop();
+        const said = sshSaid(shell);
+        if (/Host key verification failed/i.test(said)) {
+            throw new HostError("HostUnreachable", `${record.data.message}${said}`, context, {
+                cause: new HyperVErrorRecord(record.data),
+                hint: "the host's SSH key is not known here: add it to ~/.ssh/known_hosts (ssh-keyscan -p <port> <host>, checked against the host), or point hyperv:knownHostsFile at a file that has it",
+            });
+        }
+        throw errorFromRecord({ ...record.data, message: `${record.data.message}${said}` }, context);
+    }
+    const probe = shellProbeSchema.safeParse((parsed as { ok?: unknown } | null)?.ok);
+    if (!probe.success) {
+        shell.stop();
+        throw new HostError("UnexpectedOutput", `${executable} did not answer the session start as PowerShell would. Output: ${excerpt(stdout) || "(none)"}`, {
+            ...options.subject,
+            host: displayName,
+            operation: options.operation,
+        });
+    }
+    const refusal = shellRefusal(probe.data, target);
+    if (refusal) {
+        shell.stop();
+        throw new HostError("UnsupportedShell", refusal.detail, { host: displayName, operation: `connect for ${options.operation}` }, { hint: refusal.hint });
+    }
+    return shell;
+}

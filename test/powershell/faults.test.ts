@@ -30,7 +30,9 @@ function shellProcesses(shell: string): number[] {
         .filter((d) => /^\d+$/.test(d))
         .flatMap((d) => {
             try {
-                return readFileSync(`/proc/${d}/cmdline`, "utf8").split("\0")[0] === shell ? [Number(d)] : [];
+                // Only the shells this test process started: suites run side by side, each with its own.
+                const parent = Number(readFileSync(`/proc/${d}/stat`, "utf8").split(") ")[1]!.split(" ")[1]);
+                return readFileSync(`/proc/${d}/cmdline`, "utf8").split("\0")[0] === shell && parent === process.pid ? [Number(d)] : [];
             } catch {
                 return [];
             }

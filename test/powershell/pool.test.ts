@@ -19,13 +19,18 @@ const KINDS: Exclude<AdapterKind, "lab">[] = ["pwsh-local", "pwsh-ssh"];
 const TIMEOUTS = { operationSeconds: 60, removalSeconds: 60, connectSeconds: 60 };
 
 /** The shell processes started as `shell` (a path only one test's pool uses), oldest first. */
+/**
+ * The shells this test process started (its children): suites run side by side, so other files'
+ * shells of the same executable run at the same time.
+ */
 function shellProcesses(shell: string): number[] {
+    const startedHere = (pid: string) => Number(readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ")[1]) === process.pid;
     const started = (pid: string) => Number(readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ")[19]);
     return readdirSync("/proc")
         .filter((d) => /^\d+$/.test(d))
         .flatMap((d) => {
             try {
-                return readFileSync(`/proc/${d}/cmdline`, "utf8").split("\0")[0] === shell ? [{ pid: Number(d), at: started(d) }] : [];
+                return readFileSync(`/proc/${d}/cmdline`, "utf8").split("\0")[0] === shell && startedHere(d) ? [{ pid: Number(d), at: started(d) }] : [];
             } catch {
                 return [];
             }

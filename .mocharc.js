@@ -29,7 +29,7 @@ function testFiles() {
 // should run x alone, so the whole tree is the default only when none is named.
 const named = process.argv.slice(2).some((a) => /\.test\.js$|^dist[\\/]test/.test(a));
 
-const jobs = Number(process.env.HYPERV_TEST_JOBS ?? 3);
+const jobs = Number(process.env.HYPERV_TEST_JOBS ?? 4);
 
 module.exports = {
     spec: named ? [] : testFiles(),

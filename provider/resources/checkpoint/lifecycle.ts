@@ -9,7 +9,7 @@ import { diffCheckpoint } from "./diff";
 import { refuseAdoption } from "./adoption-guard";
 import { goneOnRefresh, lostRollback } from "./removed-by-hand";
 import { withFittingAdvice } from "./disabled-advice";
-import { hyperVTypeOf } from "./hyperv-type";
+import { hyperVTypeOf } from "../shared/checkpoint-declaration";
 import { adoptedOutputs, refreshedOutputs, takenOutputs } from "./outputs";
 import { explainRefusedTake } from "./refused-take";
 import type { CheckpointInputs, CheckpointOutputs } from "./schema";

@@ -9,7 +9,7 @@ import {
     type HostCapabilities,
     type Vm,
 } from "../../host";
-import { hyperVTypeOf } from "./hyperv-type";
+import { hyperVTypeOf } from "../shared/checkpoint-declaration";
 import type { CheckpointInputs } from "./schema";
 
 /**

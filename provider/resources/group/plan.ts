@@ -1,5 +1,5 @@
 import { holdsMemory, type HostCapabilities, type TakeCheckpointRequest, type TakenCheckpoint, type VmWithCheckpoints } from "../../host";
-import { hyperVTypeOf } from "../checkpoint/hyperv-type";
+import { hyperVTypeOf } from "../shared/checkpoint-declaration";
 import { explainRefusedTake } from "../checkpoint/refused-take";
 import type { CheckpointInputs } from "../checkpoint/schema";
 import { reasonOf } from "./errors";

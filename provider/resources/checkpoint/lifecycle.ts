@@ -1,4 +1,4 @@
-import { HostError, isHostError, type Checkpoint, type HyperVHost, type TakenCheckpoint, type VmWithCheckpoints } from "../../host";
+import { HostError, isHostError, type HyperVHost, type TakenCheckpoint, type VmWithCheckpoints } from "../../host";
 import { explainRefusal } from "../shared/refusals";
 import { vmRefOf } from "../shared/vm-target";
 import { asOperation, asPrediction, onlyTheMomentDecides, type PreviewMemory } from "../shared/preview";
@@ -11,7 +11,7 @@ import { goneOnRefresh, lostRollback } from "./removed-by-hand";
 import { withFittingAdvice } from "./disabled-advice";
 import { hyperVTypeOf } from "../shared/checkpoint-declaration";
 import { adoptedOutputs, refreshedOutputs, takenOutputs } from "./outputs";
-import { explainRefusedTake } from "./refused-take";
+import { explainRefusedTake } from "../shared/refused-take";
 import type { CheckpointInputs, CheckpointOutputs } from "./schema";
 
 /**
@@ -29,7 +29,7 @@ export async function createCheckpoint(
     const request = { name: inputs.name!, ...(inputs.type !== undefined ? { temporaryType: hyperVTypeOf[inputs.type] } : {}) };
     const taken = await host.takeCheckpoint(ref, request).catch(async (refusal: unknown) => {
         const explained = await explainRefusal(host, ref, refusal, ({ vm, checkpoints }, caps) =>
-            explainRefusedTake(inputs, vm, checkpoints, caps, host.displayName),
+            explainRefusedTake(inputs, vm, checkpoints.length, caps, host.displayName),
         );
         throw withFittingAdvice(explained, dependsOn);
     });
@@ -205,11 +205,10 @@ export async function predictCheckpoint(host: HyperVHost, preview: PreviewMemory
     const policyUrn = preview.declaringPolicy(host, listing.vm.id)?.urn;
     const afterThePolicy = policyUrn !== undefined && dependsOn.includes(policyUrn);
     const disabledByStackOnly = declaredType === "Disabled" && listing.vm.checkpointType !== "Disabled" && !afterThePolicy;
-    // Only the count matters to the 50 limit: the checkpoints this preview takes first stand in as copies.
+    // The checkpoints this preview takes of the VM first count towards the 50 limit.
     const planned = preview.plannedCreates(host, vm.id);
-    const checkpoints = [...listing.checkpoints, ...Array.from({ length: planned }, () => undefined as unknown as Checkpoint)];
     try {
-        explainRefusedTake(inputs, vm, checkpoints, await host.capabilities(), host.displayName);
+        explainRefusedTake(inputs, vm, listing.checkpoints.length + planned, await host.capabilities(), host.displayName);
     } catch (e) {
         const predicted = asPrediction(asStackOverLimit(e, listing.checkpoints.length, planned)) as Error;
         if (disabledByStackOnly && isHostError(e, "CheckpointsDisabled")) {

@@ -1,7 +1,6 @@
 import { holdsMemory, type HostCapabilities, type TakeCheckpointRequest, type TakenCheckpoint, type VmWithCheckpoints } from "../../host";
 import { hyperVTypeOf } from "../shared/checkpoint-declaration";
-import { explainRefusedTake } from "../checkpoint/refused-take";
-import type { CheckpointInputs } from "../checkpoint/schema";
+import { explainRefusedTake, type TakeDeclaration } from "../shared/refused-take";
 import { reasonOf } from "./errors";
 import type { GroupInputs, GroupMember, GroupMemberOutput, GroupOutputs } from "./schema";
 
@@ -11,6 +10,8 @@ export interface CheckedMember {
     hostName: string;
     listing: VmWithCheckpoints;
     caps: HostCapabilities;
+    /** At preview: the checkpoints this preview takes of the VM before this one (they count towards the 50 limit). */
+    plannedBefore?: number;
 }
 
 /** Why a VM named a second time (once by name, once by id: check cannot see it) is refused. */
@@ -18,9 +19,9 @@ export function sameVmAs(twin: number): string {
     return `it is the same VM as vms[${twin}] (named once by name, once by id): a group takes one checkpoint per VM`;
 }
 
-/** The declaration of one VM's checkpoint, in the Checkpoint resource's terms (for its refusal rules). */
-export function checkpointDeclaration(inputs: GroupInputs, member: GroupMember): CheckpointInputs {
-    return { ...(member.vmId !== undefined ? { vmId: member.vmId } : { vmName: member.vmName }), name: inputs.name, type: member.type };
+/** The declaration of one VM's checkpoint, in the terms of the take refusal rules. */
+export function checkpointDeclaration(inputs: GroupInputs, member: GroupMember): TakeDeclaration {
+    return { name: inputs.name, type: member.type };
 }
 
 /**
@@ -48,7 +49,13 @@ export function refusalErrorOf(inputs: GroupInputs, checked: CheckedMember): unk
     const { vm, checkpoints } = checked.listing;
     const atTake = pausedForTake(inputs, checked) ? { ...vm, state: "Paused" as const } : vm;
     try {
-        explainRefusedTake(checkpointDeclaration(inputs, checked.member), atTake, checkpoints, checked.caps, checked.hostName);
+        explainRefusedTake(
+            checkpointDeclaration(inputs, checked.member),
+            atTake,
+            checkpoints.length + (checked.plannedBefore ?? 0),
+            checked.caps,
+            checked.hostName,
+        );
         return null;
     } catch (e) {
         return e;

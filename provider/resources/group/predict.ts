@@ -1,4 +1,4 @@
-import { isHostError, type Checkpoint, type HostFor } from "../../host";
+import { isHostError, type HostFor } from "../../host";
 import { onlyTheMomentDecides, type PreviewMemory } from "../shared/preview";
 import type { WarnOnResource } from "../shared/resource-warnings";
 import { asStackOverLimit } from "../shared/stack-limit";
@@ -36,15 +36,8 @@ export async function predictGroup(hostFor: HostFor, preview: PreviewMemory, inp
             seen.set(`${host.displayName}\n${listing.vm.id}`, index);
             const declaredType = preview.declaredPolicy(host, listing.vm.id);
             const vm = declaredType !== undefined ? { ...listing.vm, checkpointType: declaredType } : listing.vm;
-            // Only the count matters to the 50 limit: the checkpoints this preview takes first stand in as copies.
             const plannedBefore = preview.plannedCreates(host, vm.id);
-            const planned = Array.from({ length: plannedBefore }, () => undefined as unknown as Checkpoint);
-            checked = {
-                member,
-                hostName: host.displayName,
-                listing: { vm, checkpoints: [...listing.checkpoints, ...planned] },
-                caps: await host.capabilities(),
-            };
+            checked = { member, hostName: host.displayName, listing: { vm, checkpoints: listing.checkpoints }, caps: await host.capabilities(), plannedBefore };
             preview.planCreate(host, vm.id);
             const refusal = asStackOverLimit(refusalErrorOf(inputs, checked), listing.checkpoints.length, plannedBefore);
             const disabledByStackOnly = declaredType === "Disabled" && listing.vm.checkpointType !== "Disabled" && isHostError(refusal, "CheckpointsDisabled");

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { isHostError, mayHaveCompleted, type HostFor, type TakenCheckpoint } from "../../host";
-import { explainRefusedTake } from "../checkpoint/refused-take";
+import { explainRefusedTake } from "../shared/refused-take";
 import { explainRefusal } from "../shared/refusals";
 import { fellBackWithMemory } from "../shared/fallback-warning";
 import type { WarnOnResource } from "../shared/resource-warnings";
@@ -120,7 +120,7 @@ async function takeAll(
                 taken.push(await host.takeCheckpoint(ref, takeRequest(inputs, c.member)));
             } catch (refusal) {
                 const error = await explainRefusal(host, ref, refusal, ({ vm, checkpoints }, caps) =>
-                    explainRefusedTake(checkpointDeclaration(inputs, c.member), vm, checkpoints, caps, host.displayName),
+                    explainRefusedTake(checkpointDeclaration(inputs, c.member), vm, checkpoints.length, caps, host.displayName),
                 );
                 failure = { index, stage: "take", error, askedAt };
             }

@@ -10,8 +10,6 @@ export interface CheckedMember {
     hostName: string;
     listing: VmWithCheckpoints;
     caps: HostCapabilities;
-    /** At preview: the checkpoints this preview takes of the VM before this one (they count towards the 50 limit). */
-    plannedBefore?: number;
 }
 
 /** Why a VM named a second time (once by name, once by id: check cannot see it) is refused. */
@@ -32,11 +30,15 @@ export function checkpointDeclaration(inputs: GroupInputs, member: GroupMember):
  */
 export function refusalOf(inputs: GroupInputs, checked: CheckedMember): string | null {
     const refusal = refusalErrorOf(inputs, checked);
-    if (refusal === null) return null;
-    const paused = pausedForTake(inputs, checked)
+    return refusal === null ? null : describeRefusal(refusal, pausedForTake(inputs, checked));
+}
+
+/** A VM's refusal in the group's words; `paused`: simultaneous pauses the running VM for its checkpoint. */
+export function describeRefusal(refusal: unknown, paused: boolean): string {
+    const why = paused
         ? ' (simultaneous pauses it for the checkpoint, and a production checkpoint needs a running guest: give this VM type "standard", or drop simultaneous)'
         : "";
-    return `${reasonOf(refusal)}${paused}`;
+    return `${reasonOf(refusal)}${why}`;
 }
 
 /** The VM is running and `simultaneous` pauses it for its checkpoint. */
@@ -49,13 +51,7 @@ export function refusalErrorOf(inputs: GroupInputs, checked: CheckedMember): unk
     const { vm, checkpoints } = checked.listing;
     const atTake = pausedForTake(inputs, checked) ? { ...vm, state: "Paused" as const } : vm;
     try {
-        explainRefusedTake(
-            checkpointDeclaration(inputs, checked.member),
-            atTake,
-            checkpoints.length + (checked.plannedBefore ?? 0),
-            checked.caps,
-            checked.hostName,
-        );
+        explainRefusedTake(checkpointDeclaration(inputs, checked.member), atTake, checkpoints.length, checked.caps, checked.hostName);
         return null;
     } catch (e) {
         return e;

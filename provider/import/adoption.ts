@@ -3,7 +3,8 @@ import { isHostError } from "../host";
 import { refuseAdoption } from "../resources/checkpoint/adoption-guard";
 import { adoptedOutputs } from "../resources/checkpoint/outputs";
 import { checkpointInputsSchema, type CheckpointInputs } from "../resources/checkpoint/schema";
-import { policyOutputs, settingsOf } from "../resources/policy/plan";
+import { policyOutputs } from "../resources/policy/outputs";
+import { settingsOf } from "../resources/policy/plan";
 import { policyInputsSchema, type PolicyInputs } from "../resources/policy/schema";
 import { withoutUndefined } from "../shared/objects";
 

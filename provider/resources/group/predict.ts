@@ -4,7 +4,8 @@ import type { WarnOnResource } from "../shared/resource-warnings";
 import { predictTake } from "../shared/predict-take";
 import { vmRefOf } from "../shared/vm-target";
 import { nothingTaken, reasonOf, type MemberOutcome } from "./errors";
-import { checkpointDeclaration, describeRefusal, sameVmAs } from "./plan";
+import { checkpointDeclaration } from "./plan";
+import { describeRefusal, sameVmAs } from "./refusals";
 import type { GroupInputs } from "./schema";
 
 /**

@@ -7,7 +7,9 @@ import type { WarnOnResource } from "../shared/resource-warnings";
 import { vmRefOf } from "../shared/vm-target";
 import { CheckpointGroupError, nothingTaken, reasonOf, type MemberOutcome } from "./errors";
 import { LATE_TAKE_WAIT_MS, settleLateTake } from "./late-take";
-import { checkpointDeclaration, declaredOf, memberOutput, refusalOf, sameVmAs, takeRequest, type CheckedMember } from "./plan";
+import { declaredOf, memberOutput } from "./outputs";
+import { checkpointDeclaration, takeRequest } from "./plan";
+import { refusalOf, sameVmAs, type CheckedMember } from "./refusals";
 import type { GroupInputs, GroupOutputs } from "./schema";
 
 /**

@@ -4,7 +4,7 @@ import type { HostErrorCode } from "./errors";
  * What Checkpoint-VM refuses, in the order it is checked: the first that holds is the refusal.
  * One table for every place that decides or predicts a take: the lab's model of Hyper-V
  * (lab/checkpoints.ts), the generated take script (powershell/scripts/take-checkpoint.ts) and
- * the explanation preview and `up` give (resources/checkpoint/refused-take.ts). A VM refused for
+ * the explanation preview and `up` give (resources/shared/refused-take.ts). A VM refused for
  * two reasons is then refused for the same one by each (before this table, preview named the
  * 50 limit where `up` named a Disabled policy).
  */

@@ -3,9 +3,11 @@ import { isHostError } from "../host";
 import { refuseAdoption } from "../resources/checkpoint/adoption-guard";
 import { adoptedOutputs } from "../resources/checkpoint/outputs";
 import { checkpointInputsSchema, type CheckpointInputs } from "../resources/checkpoint/schema";
-import { policyOutputs, settingsOf } from "../resources/policy/plan";
+import { policyOutputs } from "../resources/policy/outputs";
+import { settingsOf } from "../resources/policy/plan";
 import { policyInputsSchema, type PolicyInputs } from "../resources/policy/schema";
 import { withoutUndefined } from "../shared/objects";
+import { slug, UniqueNames, variableOf } from "./names";
 
 /*
  * Adoption through the engine's `pulumi import --file` (Pulumi >= 3.254, whose import files may
@@ -207,87 +209,4 @@ function whyNotAdoptable(cp: Checkpoint, { vm }: VmWithCheckpoints, hostName: st
             ? "an automatic checkpoint, which Hyper-V manages itself"
             : `a ${cp.snapshotType} checkpoint, which belongs to Hyper-V Replica or backup software`;
     }
-}
-
-/** A resource name from a host's name: lower case letters, digits and dashes. */
-export function slug(text: string): string {
-    return text
-        .normalize("NFKD")
-        .replace(/[\u0300-\u036f]/g, "")
-        .toLowerCase()
-        .replace(/[^a-z0-9]+/g, "-")
-        .replace(/^-+|-+$/g, "")
-        .slice(0, 60)
-        .replace(/-+$/, "");
-}
-
-const RESERVED = new Set(
-    (
-        "break case catch class const continue debugger default delete do else enum export extends false finally for function if " +
-        "implements import in instanceof interface let new null package private protected public return static super switch this throw true try " +
-        "typeof var void while with yield await arguments eval undefined hyperv pulumi"
-    ).split(" "),
-);
-
-/** A TypeScript identifier for a resource name: web01-before-iis-update → web01BeforeIisUpdate. */
-function variableOf(name: string, names: UniqueNames): string {
-    const parts = name.split("-").filter(Boolean);
-    let id = parts.map((p, i) => (i === 0 ? p : p[0]!.toUpperCase() + p.slice(1))).join("") || "resource";
-    if (/^[0-9]/.test(id)) id = `vm${id[0]!.toUpperCase()}${id.slice(1)}`;
-    if (RESERVED.has(id)) id = `${id}Resource`;
-    return names.takeVariable(id);
-}
-
-class UniqueNames {
-    private readonly names = new Set<string>();
-    private readonly variables = new Set<string>();
-
-    take(base: string): string {
-        return this.unique(base, this.names, (b, n) => `${b}-${n}`);
-    }
-
-    takeVariable(base: string): string {
-        return this.unique(base, this.variables, (b, n) => `${b}${n}`);
-    }
-
-    private unique(base: string, taken: Set<string>, numbered: (base: string, n: number) => string): string {
-        let candidate = base;
-        for (let n = 2; taken.has(candidate); n++) candidate = numbered(base, n);
-        taken.add(candidate);
-        return candidate;
-    }
-}
-
-/**
- * The TypeScript program that declares the adopted resources exactly as the import file states
- * them, so that after `pulumi import` the next `pulumi up` changes nothing.
- */
-export function programOf(plan: AdoptionPlan, context: { importFile: string; host: string }): string {
-    const lines = [
-        `// Written by hyperv-import from ${context.host}: the declarations of the resources in ${context.importFile}.`,
-        "// Keep them in the stack's program (import this file from index.ts, or copy them there), then adopt them with",
-        `//   ${importCommand(plan, context.importFile)}`,
-        "// Pulumi cannot generate code for dynamic resources, hence --generate-code=false and this file.",
-        'import * as hyperv from "hyperv-checkpoints";',
-        "",
-    ];
-    for (const r of plan.resources) {
-        const cls = r.kind === "policy" ? "VmCheckpointPolicy" : "Checkpoint";
-        const args = Object.entries(r.inputs)
-            .filter(([, v]) => v !== undefined)
-            .map(([k, v]) => `    ${k}: ${JSON.stringify(v)},`);
-        const options = [...(r.dependsOn ? [`dependsOn: [${r.dependsOn}]`] : []), ...(plan.protect ? ["protect: true"] : [])];
-        lines.push(
-            `export const ${r.variable} = new hyperv.${cls}(${JSON.stringify(r.name)}, {`,
-            ...args,
-            `}${options.length ? `, { ${options.join(", ")} }` : ""});`,
-        );
-    }
-    return `${lines.join("\n")}\n`;
-}
-
-/** The command that adopts what the import file lists. */
-export function importCommand(plan: AdoptionPlan, importFile: string): string {
-    const file = /^[\w./-]+$/.test(importFile) ? importFile : `'${importFile.replace(/'/g, "'\\''")}'`;
-    return `pulumi import --file ${file} --generate-code=false${plan.protect ? "" : " --protect=false"}`;
 }

@@ -5,7 +5,8 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { readHostSettings } from "../config";
 import { configureSettings, disconnectAll, hostFor } from "../root";
 import { isGuid, type VmRef } from "../host";
-import { importCommand, importFileOf, planAdoption, programOf, type ChosenVm } from "./adoption";
+import { importFileOf, planAdoption, type ChosenVm } from "./adoption";
+import { importCommand, programOf } from "./program";
 
 /*
  * hyperv-import: reads the chosen VMs of a Hyper-V host (any address: lab:<folder>, local,

@@ -1,25 +1,13 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as lockfile from "proper-lockfile";
-import { HostError } from "../host/errors";
-import { convertOneDocumentLab, ONE_DOCUMENT_NAME } from "./conversion";
-import { labDocumentSchema, labHostSchema, LAB_FORMAT, type LabDocument, type LabHostSettings } from "./document";
+import { labDocumentSchema, labHostSchema, type LabDocument } from "./document";
 import { injectFault, type FaultPoint } from "./fault-injection";
-import {
-    appendChange,
-    journalPath,
-    JOURNAL_NAME,
-    readJournal,
-    vmRecordSchema,
-    writeJournal,
-    type Change,
-    type ReaderPosition,
-    type Snapshot,
-    type VmRecord,
-} from "./journal";
+import { appendChange, journalPath, JOURNAL_NAME, vmRecordSchema, writeJournal, type Change, type Snapshot } from "./journal";
 import { effectiveLatency, spendTime, type HostWork } from "./latency";
 import { fail } from "./refusals";
 import { labPathOf } from "./volumes";
+import { applyChange, catchUp, forgetReplica, loadLab, materialise, readLab, type Replica } from "./replica";
 
 /*
  * How every operation touches the lab (journal.ts holds the file format): take the VM's busy
@@ -28,8 +16,8 @@ import { labPathOf } from "./volumes";
  * obsolete, release. New files are written before the record and old ones deleted after it, so a
  * crash at any point leaves a valid lab whose files all exist (at worst a few orphans).
  *
- * Each process keeps a replica of the lab and reads only the journal's lines it has not seen, so
- * neither a read nor a mutation of one VM costs more in a fleet of 1,000 than of 10.
+ * Each process keeps a replica of the lab (replica.ts) and reads only the journal's lines it has
+ * not seen, so neither a read nor a mutation of one VM costs more in a fleet of 1,000 than of 10.
  */
 
 /** A holder that stops refreshing its lock (killed, hung) loses it after this long. */
@@ -42,87 +30,7 @@ const COMPACT_MIN_BYTES = 1024 * 1024;
 
 export { journalPath, JOURNAL_NAME };
 
-/** This process's view of one lab: records frozen, so a mutation can only change its working copy. */
-interface Replica {
-    position: ReaderPosition;
-    host: LabHostSettings;
-    records: Map<string, VmRecord>;
-    doc: LabDocument | undefined;
-}
-
-const replicas = new Map<string, Replica>();
-
-function deepFreeze<T>(value: T): T {
-    if (value && typeof value === "object" && !Object.isFrozen(value)) {
-        for (const v of Object.values(value)) deepFreeze(v);
-        Object.freeze(value);
-    }
-    return value;
-}
-
-function replicaOf(snapshot: Snapshot, position: ReaderPosition): Replica {
-    return { position, host: deepFreeze(snapshot.host), records: new Map(snapshot.vms.map((r) => [r.vm.id, deepFreeze(r)])), doc: undefined };
-}
-
-function applyChange(replica: Replica, change: Change): void {
-    if (change.host) replica.host = deepFreeze(change.host);
-    for (const record of change.vms) replica.records.set(record.vm.id, deepFreeze(record));
-    for (const id of change.removed ?? []) replica.records.delete(id);
-    replica.doc = undefined;
-}
-
-/** Brings this process's replica up to date with the journal: reads only what was appended since. */
-function catchUp(labFolder: string): Replica {
-    const known = replicas.get(labFolder);
-    let read: ReturnType<typeof readJournal>;
-    try {
-        read = readJournal(labFolder, known?.position);
-    } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
-        if (!convertOneDocumentLab(labFolder)) throw noLab(labFolder);
-        read = readJournal(labFolder, undefined);
-    }
-    const replica = read.snapshot ? replicaOf(read.snapshot, read) : (known as Replica);
-    for (const change of read.changes) applyChange(replica, change);
-    replica.position = { generation: read.generation, snapshotEnd: read.snapshotEnd, end: read.end };
-    replicas.set(labFolder, replica);
-    return replica;
-}
-
-function noLab(labFolder: string): HostError {
-    return new HostError(
-        "HostUnreachable",
-        `there is no Hyper-V lab in ${labFolder} (no ${JOURNAL_NAME} nor ${ONE_DOCUMENT_NAME})`,
-        { host: labFolder },
-        {
-            hint: `create one with \`hyperv-lab init --lab ${labFolder}\``,
-        },
-    );
-}
-
-function materialise(replica: Replica): LabDocument {
-    if (!replica.doc) {
-        const records = [...replica.records.values()];
-        replica.doc = Object.freeze({
-            format: LAB_FORMAT,
-            host: replica.host,
-            vms: Object.freeze(records.map((r) => r.vm)) as LabDocument["vms"],
-            checkpoints: Object.freeze(records.flatMap((r) => r.checkpoints)) as LabDocument["checkpoints"],
-        }) as LabDocument;
-    }
-    return replica.doc;
-}
-
-/**
- * The lab as it is now, validated as it was read. Shared and frozen: callers read it and neither
- * keep nor change it (a transaction changes a copy of the VM it is about).
- */
-export function loadLab(labFolder: string): LabDocument {
-    return materialise(catchUp(path.resolve(labFolder)));
-}
-
-/** Same as loadLab: kept for readers outside the lab, who only read. */
-export const readLab = loadLab;
+export { loadLab, readLab };
 
 function snapshotOf(doc: LabDocument): Snapshot {
     const byVm = new Map(doc.vms.map((vm) => [vm.id, { vm, checkpoints: [] as LabDocument["checkpoints"] }]));
@@ -308,7 +216,7 @@ export async function createLabDocument(labFolder: string, doc: LabDocument, bui
     try {
         build(fileWriter(folder));
         writeJournal(folder, snapshotOf(labDocumentSchema.parse(doc)));
-        replicas.delete(folder);
+        forgetReplica(folder);
     } finally {
         await release();
     }
@@ -325,7 +233,7 @@ export async function rewriteLab(labFolder: string, edit: (doc: LabDocument) => 
         const doc = structuredClone(loadLab(folder)) as LabDocument;
         edit(doc);
         writeJournal(folder, snapshotOf(labDocumentSchema.parse(doc)));
-        replicas.delete(folder);
+        forgetReplica(folder);
     } finally {
         await release();
     }

@@ -1,17 +1,16 @@
-import { HostError, isHostError, type Checkpoint, type HyperVHost, type TakenCheckpoint, type VmWithCheckpoints } from "../../host";
+import { HostError, isHostError, type HyperVHost, type TakenCheckpoint } from "../../host";
 import { explainRefusal } from "../shared/refusals";
 import { vmRefOf } from "../shared/vm-target";
-import { asOperation, asPrediction, onlyTheMomentDecides, type PreviewMemory } from "../shared/preview";
+import type { PreviewMemory } from "../shared/preview";
 import { fellBackWithMemory } from "../shared/fallback-warning";
 import type { WarnOnResource } from "../shared/resource-warnings";
-import { asStackOverLimit } from "../shared/stack-limit";
 import { diffCheckpoint } from "./diff";
 import { refuseAdoption } from "./adoption-guard";
 import { goneOnRefresh, lostRollback } from "./removed-by-hand";
 import { withFittingAdvice } from "./disabled-advice";
-import { hyperVTypeOf } from "./hyperv-type";
+import { hyperVTypeOf } from "../shared/checkpoint-declaration";
 import { adoptedOutputs, refreshedOutputs, takenOutputs } from "./outputs";
-import { explainRefusedTake } from "./refused-take";
+import { explainRefusedTake } from "../shared/refused-take";
 import type { CheckpointInputs, CheckpointOutputs } from "./schema";
 
 /**
@@ -29,7 +28,7 @@ export async function createCheckpoint(
     const request = { name: inputs.name!, ...(inputs.type !== undefined ? { temporaryType: hyperVTypeOf[inputs.type] } : {}) };
     const taken = await host.takeCheckpoint(ref, request).catch(async (refusal: unknown) => {
         const explained = await explainRefusal(host, ref, refusal, ({ vm, checkpoints }, caps) =>
-            explainRefusedTake(inputs, vm, checkpoints, caps, host.displayName),
+            explainRefusedTake(inputs, vm, checkpoints.length, caps, host.displayName),
         );
         throw withFittingAdvice(explained, dependsOn);
     });
@@ -171,56 +170,4 @@ export function liveCheckpointDeclaration(outs: CheckpointOutputs): Record<strin
     // An adopted checkpoint declared without a name keeps none.
     const name = outs.name !== undefined ? outs.checkpointName : undefined;
     return { ...target, host, name, type, restoreTrigger, startAfterRestore, adoptId, resourceUrn };
-}
-
-/**
- * Preview's prediction for a new checkpoint (see shared/preview): fails with the error `up` would
- * give for what is certain, from one shared read of the VM and explainRefusedTake, which `up`
- * explains its refusals with: a VM that does not exist or whose name is ambiguous, a VM already at
- * 50 checkpoints (counting the ones this preview adds to it first), a Disabled policy (as a policy
- * of this preview declares it, else as the host has it; disabled by that policy alone only warns,
- * unless the checkpoint dependsOn it, since otherwise `up` may take the checkpoint first),
- * production-only on a VM that can never make production checkpoints. What only the moment
- * decides (a VM starting, a guest whose VSS does not answer yet) is a warning. Changes nothing.
- */
-export async function predictCheckpoint(host: HyperVHost, preview: PreviewMemory, inputs: CheckpointInputs, warnOnResource: WarnOnResource): Promise<void> {
-    const ref = vmRefOf(inputs);
-    if (inputs.adoptId !== undefined) {
-        // Adoption starts with this very read, so its failure is already the one `up` gives.
-        await preview.read(host, ref);
-        return;
-    }
-    let listing: VmWithCheckpoints;
-    try {
-        listing = await preview.read(host, ref);
-    } catch (e) {
-        throw asOperation(e, ref, "take checkpoint");
-    }
-    const declaredType = preview.declaredPolicy(host, listing.vm.id);
-    const vm = declaredType !== undefined ? { ...listing.vm, checkpointType: declaredType } : listing.vm;
-    // Disabled only by a policy of this stack: certain only if the policy applies first (dependsOn),
-    // which check cannot see; without it `up` may take the checkpoint before. A warning, as for the
-    // governance rule hyperv-no-checkpoints-on-disabled-vms, which still gets to judge it.
-    const dependsOn = preview.dependsOnOf(inputs.resourceUrn);
-    const policyUrn = preview.declaringPolicy(host, listing.vm.id)?.urn;
-    const afterThePolicy = policyUrn !== undefined && dependsOn.includes(policyUrn);
-    const disabledByStackOnly = declaredType === "Disabled" && listing.vm.checkpointType !== "Disabled" && !afterThePolicy;
-    // Only the count matters to the 50 limit: the checkpoints this preview takes first stand in as copies.
-    const planned = preview.plannedCreates(host, vm.id);
-    const checkpoints = [...listing.checkpoints, ...Array.from({ length: planned }, () => undefined as unknown as Checkpoint)];
-    try {
-        explainRefusedTake(inputs, vm, checkpoints, await host.capabilities(), host.displayName);
-    } catch (e) {
-        const predicted = asPrediction(asStackOverLimit(e, listing.checkpoints.length, planned)) as Error;
-        if (disabledByStackOnly && isHostError(e, "CheckpointsDisabled")) {
-            await warnOnResource(
-                inputs.resourceUrn,
-                `${predicted.message} (the stack's VmCheckpointPolicy disables it: \`pulumi up\` fails this way if the policy applies first)`,
-            );
-        } else {
-            if (!onlyTheMomentDecides(e, vm)) throw withFittingAdvice(predicted, dependsOn);
-            await warnOnResource(inputs.resourceUrn, `${predicted.message} (\`pulumi up\` fails the same way unless this changes before it runs)`);
-        }
-    }
-    preview.planCreate(host, vm.id);
 }

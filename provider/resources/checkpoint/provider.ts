@@ -6,15 +6,8 @@ import type { WarnOnResource } from "../shared/resource-warnings";
 import { inputsIfChanged } from "../shared/read-inputs";
 import { diffCheckpoint } from "./diff";
 import { allKnown, asPrediction, takeHiddenInputs, type PreviewMemory } from "../shared/preview";
-import {
-    createCheckpoint,
-    predictCheckpoint,
-    deleteCheckpoint,
-    liveCheckpointDeclaration,
-    readCheckpoint,
-    refuseLostRollback,
-    updateCheckpoint,
-} from "./lifecycle";
+import { createCheckpoint, deleteCheckpoint, liveCheckpointDeclaration, readCheckpoint, refuseLostRollback, updateCheckpoint } from "./lifecycle";
+import { predictCheckpoint } from "./predict";
 import { retakenAfterRemoval } from "./removed-by-hand";
 import { checkpointInputsSchema, checkpointOutputsSchema, type CheckpointInputs, type CheckpointOutputs } from "./schema";
 

@@ -1,31 +1,7 @@
 import { z } from "zod";
-import { checkpointKindSchema, GUID_PATTERN, guidSchema, MAX_CHECKPOINT_NAME_LENGTH, snapshotTypeSchema, unpairedSurrogate, vmStateSchema } from "../../host";
+import { checkpointKindSchema, GUID_PATTERN, guidSchema, snapshotTypeSchema, vmStateSchema } from "../../host";
+import { checkpointNameSchema, checkpointTypeArgSchema } from "../shared/checkpoint-declaration";
 import { requireOneVm, vmTargetShape } from "../shared/vm-target";
-
-/** Checkpoint names: 1 to 100 characters (Hyper-V's limit), shown in Hyper-V Manager, not unique. */
-export const checkpointNameSchema = z.string().superRefine((value, ctx) => {
-    const fail = (why: string) => ctx.addIssue({ code: "custom", message: `name ${why}` });
-    if (value.length === 0) return fail("must not be empty: give the checkpoint a name of 1 to 100 characters");
-    if (value.trim().length === 0) return fail("must not be only whitespace: give it a readable name");
-    // Hyper-V counts UTF-16 units: a character outside the BMP (an emoji) counts twice.
-    if (value.length > MAX_CHECKPOINT_NAME_LENGTH) {
-        const size =
-            value.length === [...value].length
-                ? `${value.length} characters`
-                : `${value.length} UTF-16 units long (characters beyond the BMP, such as emoji, count twice)`;
-        return fail(`is ${size}; Hyper-V allows at most ${MAX_CHECKPOINT_NAME_LENGTH}: shorten it`);
-    }
-    const lone = unpairedSurrogate(value);
-    if (lone) return fail(`holds an unpaired UTF-16 surrogate (${lone.unit} at index ${lone.index}), which cannot reach a host as text: remove it`);
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are matched to refuse them
-    if (/[\u0000-\u001f\u007f]/.test(value)) return fail("contains a control character (newline, tab, NUL...): remove it");
-});
-
-/** The per-checkpoint type: Checkpoint-VM always follows the VM's policy, so the provider switches it for the call. */
-export const checkpointTypeArgSchema = z.enum(["production", "productionOnly", "standard"], {
-    message: 'type must be "production", "productionOnly" or "standard"',
-});
-export type CheckpointTypeArg = z.infer<typeof checkpointTypeArgSchema>;
 
 /**
  * What a program declares for a checkpoint besides its VM. The doc comments are the SDK's: editors

@@ -2,7 +2,7 @@ import { isHostError, type HostFor } from "../../host";
 import type { WarnOnResource } from "../shared/resource-warnings";
 import { diffGroup, reordered } from "./diff";
 import { CheckpointGroupError, reasonOf, type MemberOutcome } from "./errors";
-import { declaredOf } from "./plan";
+import { declaredOf } from "./outputs";
 import { rollBackGroup } from "./rollback";
 import type { GroupInputs, GroupMemberOutput, GroupOutputs } from "./schema";
 export { createGroup } from "./take";

@@ -1,10 +1,11 @@
-import { isHostError, type Checkpoint, type HostFor } from "../../host";
+import { isHostError, type HostFor } from "../../host";
 import { onlyTheMomentDecides, type PreviewMemory } from "../shared/preview";
 import type { WarnOnResource } from "../shared/resource-warnings";
-import { asStackOverLimit } from "../shared/stack-limit";
+import { predictTake } from "../shared/predict-take";
 import { vmRefOf } from "../shared/vm-target";
 import { nothingTaken, reasonOf, type MemberOutcome } from "./errors";
-import { pausedForTake, refusalOf, refusalErrorOf, sameVmAs, type CheckedMember } from "./plan";
+import { checkpointDeclaration } from "./plan";
+import { describeRefusal, sameVmAs } from "./refusals";
 import type { GroupInputs } from "./schema";
 
 /**
@@ -24,7 +25,6 @@ export async function predictGroup(hostFor: HostFor, preview: PreviewMemory, inp
     for (const [index, member] of inputs.vms.entries()) {
         const host = hostFor(member.host);
         const at = { host: host.displayName, vm: member.vmName ?? member.vmId!, checkpoint: inputs.name! };
-        let checked: CheckedMember;
         try {
             const listing = await preview.read(host, vmRefOf(member));
             const twin = seen.get(`${host.displayName}\n${listing.vm.id}`);
@@ -34,21 +34,11 @@ export async function predictGroup(hostFor: HostFor, preview: PreviewMemory, inp
                 continue;
             }
             seen.set(`${host.displayName}\n${listing.vm.id}`, index);
-            const declaredType = preview.declaredPolicy(host, listing.vm.id);
-            const vm = declaredType !== undefined ? { ...listing.vm, checkpointType: declaredType } : listing.vm;
-            // Only the count matters to the 50 limit: the checkpoints this preview takes first stand in as copies.
-            const plannedBefore = preview.plannedCreates(host, vm.id);
-            const planned = Array.from({ length: plannedBefore }, () => undefined as unknown as Checkpoint);
-            checked = {
-                member,
-                hostName: host.displayName,
-                listing: { vm, checkpoints: [...listing.checkpoints, ...planned] },
-                caps: await host.capabilities(),
-            };
+            const declaration = checkpointDeclaration(inputs, member);
+            const paused = inputs.simultaneous === true && listing.vm.state === "Running";
+            const { vm, refusal, disabledByStackOnly } = predictTake(host, preview, listing, declaration, await host.capabilities(), paused);
             preview.planCreate(host, vm.id);
-            const refusal = asStackOverLimit(refusalErrorOf(inputs, checked), listing.checkpoints.length, plannedBefore);
-            const disabledByStackOnly = declaredType === "Disabled" && listing.vm.checkpointType !== "Disabled" && isHostError(refusal, "CheckpointsDisabled");
-            const transient = onlyTheMomentDecides(refusal, vm, pausedForTake(inputs, checked));
+            const transient = onlyTheMomentDecides(refusal, vm, paused);
             if (refusal === null || disabledByStackOnly || transient) {
                 if (refusal !== null) warnings.push(`VM "${vm.name}": ${reasonOf(refusal)}`);
                 outcomes.push({ ...at, vm: vm.name, vmId: vm.id, outcome: "checked: nothing taken" });
@@ -60,7 +50,7 @@ export async function predictGroup(hostFor: HostFor, preview: PreviewMemory, inp
                 ...at,
                 vm: vm.name,
                 vmId: vm.id,
-                outcome: `refused: ${isHostError(refusal, "CheckpointLimit") ? reasonOf(refusal) : refusalOf(inputs, checked)}`,
+                outcome: `refused: ${isHostError(refusal, "CheckpointLimit") ? reasonOf(refusal) : describeRefusal(refusal, paused)}`,
             });
         } catch (e) {
             refused = true;

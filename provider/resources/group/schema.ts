@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { checkpointKindSchema, guidSchema, ordinalKey, vmStateSchema } from "../../host";
-import { checkpointNameSchema, checkpointTypeArgSchema } from "../checkpoint/schema";
+import { checkpointNameSchema, checkpointTypeArgSchema } from "../shared/checkpoint-declaration";
 import { requireOneVm, vmTargetShape } from "../shared/vm-target";
 
 /**

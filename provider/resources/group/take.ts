@@ -1,13 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { isHostError, mayHaveCompleted, type HostFor, type TakenCheckpoint } from "../../host";
-import { explainRefusedTake } from "../checkpoint/refused-take";
+import { explainRefusedTake } from "../shared/refused-take";
 import { explainRefusal } from "../shared/refusals";
 import { fellBackWithMemory } from "../shared/fallback-warning";
 import type { WarnOnResource } from "../shared/resource-warnings";
 import { vmRefOf } from "../shared/vm-target";
 import { CheckpointGroupError, nothingTaken, reasonOf, type MemberOutcome } from "./errors";
 import { LATE_TAKE_WAIT_MS, settleLateTake } from "./late-take";
-import { checkpointDeclaration, declaredOf, memberOutput, refusalOf, sameVmAs, takeRequest, type CheckedMember } from "./plan";
+import { declaredOf, memberOutput } from "./outputs";
+import { checkpointDeclaration, takeRequest } from "./plan";
+import { refusalOf, sameVmAs, type CheckedMember } from "./refusals";
 import type { GroupInputs, GroupOutputs } from "./schema";
 
 /**
@@ -120,7 +122,7 @@ async function takeAll(
                 taken.push(await host.takeCheckpoint(ref, takeRequest(inputs, c.member)));
             } catch (refusal) {
                 const error = await explainRefusal(host, ref, refusal, ({ vm, checkpoints }, caps) =>
-                    explainRefusedTake(checkpointDeclaration(inputs, c.member), vm, checkpoints, caps, host.displayName),
+                    explainRefusedTake(checkpointDeclaration(inputs, c.member), vm, checkpoints.length, caps, host.displayName),
                 );
                 failure = { index, stage: "take", error, askedAt };
             }

@@ -4,7 +4,10 @@ import { explainRefusal } from "../shared/refusals";
 import { vmRefOf } from "../shared/vm-target";
 import { asOperation, type PreviewMemory } from "../shared/preview";
 import type { WarnOnResource } from "../shared/resource-warnings";
-import { desiredCheckpointType, desiredSettings, explainRefusedPolicy, pendingLocationWarning, policyOutputs, refuseUnsupported, settingsOf } from "./plan";
+import { policyOutputs } from "./outputs";
+import { desiredCheckpointType, desiredSettings, settingsOf } from "./plan";
+import { explainRefusedPolicy, refuseUnsupported } from "./refusals";
+import { pendingLocationWarning } from "./warnings";
 import type { PolicyInputs, PolicyOutputs, PolicySettings } from "./schema";
 
 /**

@@ -4,22 +4,27 @@ import {
     MAX_CHECKPOINTS_PER_VM,
     isTransitional,
     plannedCheckpointKind,
-    type Checkpoint,
     type ErrorContext,
     type HostCapabilities,
     type Vm,
 } from "../../host";
-import { hyperVTypeOf } from "./hyperv-type";
-import type { CheckpointInputs } from "./schema";
+import { type CheckpointTypeArg, hyperVTypeOf } from "./checkpoint-declaration";
+
+/** What a refusal depends on in a declaration: the checkpoint's name and per-checkpoint type. */
+export interface TakeDeclaration {
+    name?: string | undefined;
+    type?: CheckpointTypeArg | undefined;
+}
 
 /**
  * What Hyper-V refuses, in the declaration's terms: a VM in transition, a type switch on a host
  * without types, a Disabled policy (never overridden: disabling exists to stop accidents on
  * servers), a production-only checkpoint that cannot be made now, a full VM (50). The host
  * refuses these itself, in one call, in the order of takeRefusalOrder; this explains its refusal
- * from a listing of the VM, in the same order, so that preview names the refusal `up` meets.
+ * from a listing of the VM, in the same order, so that preview names the refusal `up` meets. Only
+ * the VM's checkpoint count matters to the limit, so preview can add the ones it plans to take first.
  */
-export function explainRefusedTake(inputs: CheckpointInputs, vm: Vm, checkpoints: Checkpoint[], caps: HostCapabilities, hostName: string): void {
+export function explainRefusedTake(inputs: TakeDeclaration, vm: Vm, checkpointCount: number, caps: HostCapabilities, hostName: string): void {
     const ctx = { host: hostName, vm: vm.name, vmId: vm.id, checkpoint: inputs.name, operation: "take checkpoint" };
     const refusal = firstTakeRefusal<HostError>({
         InvalidVmState: () =>
@@ -45,10 +50,10 @@ export function explainRefusedTake(inputs: CheckpointInputs, vm: Vm, checkpoints
                 : null,
         ProductionUnavailable: () => productionUnavailable(inputs, vm, ctx),
         CheckpointLimit: () =>
-            checkpoints.length >= MAX_CHECKPOINTS_PER_VM
+            checkpointCount >= MAX_CHECKPOINTS_PER_VM
                 ? // The engine creates before it deletes: a program that removes some of them and adds this one
                   // would fail on every `up` without the second way out.
-                  new HostError("CheckpointLimit", `the VM already has ${checkpoints.length} checkpoints, Hyper-V's limit is ${MAX_CHECKPOINTS_PER_VM}`, ctx, {
+                  new HostError("CheckpointLimit", `the VM already has ${checkpointCount} checkpoints, Hyper-V's limit is ${MAX_CHECKPOINTS_PER_VM}`, ctx, {
                       // (--continue-on-error does not help: the engine deletes only after a program that ran to the end.)
                       hint:
                           "delete or merge old ones first. If this program already removes some of them, the engine creates before it deletes: " +
@@ -59,7 +64,7 @@ export function explainRefusedTake(inputs: CheckpointInputs, vm: Vm, checkpoints
     if (refusal) throw refusal;
 }
 
-function productionUnavailable(inputs: CheckpointInputs, vm: Vm, ctx: ErrorContext): HostError | null {
+function productionUnavailable(inputs: TakeDeclaration, vm: Vm, ctx: ErrorContext): HostError | null {
     const type = inputs.type !== undefined ? hyperVTypeOf[inputs.type] : vm.checkpointType;
     const planned = plannedCheckpointKind(vm, type);
     if (!("refused" in planned) || planned.refused !== "production") return null;

@@ -110,6 +110,16 @@ describe("VmCheckpointPolicy check: each field's rule, with the field and the fi
         });
     }
 
+    it("answers at once for a long folder name with a bad character at its end (no runaway matching)", async () => {
+        // The old drive-path pattern took seconds at 30 characters and grew exponentially.
+        for (const fileLocation of [`D:\\${"a".repeat(240)}<`, `D:\\${"a\\".repeat(100)}a?`, `\\\\srv\\${"s".repeat(200)}*`]) {
+            const started = performance.now();
+            const f = await failure({ vmName: "web01", fileLocation });
+            assert.equal(f.property, "fileLocation");
+            assert.ok(performance.now() - started < 200, `check took ${performance.now() - started} ms`);
+        }
+    });
+
     it("reports every invalid field at once", async () => {
         const failures = await checkFailures(policyProvider, { vmId: "nope", type: "fast", fileLocation: "cp" });
         assert.deepEqual(failures.map((f) => f.property).sort(), ["fileLocation", "type", "vmId"]);

@@ -1,7 +1,10 @@
 import { unpairedSurrogate } from "../../host";
 import { z } from "zod";
 
-const DRIVE_PATH = /^[A-Za-z]:\\(?:[^\\/:*?"<>|\r\n\0]+\\?)*$/;
+// Each segment is followed by exactly one backslash, or is the last: a pattern where a segment's
+// backslash is optional (`(?:[^\\]+\\?)*`) can split "aaaa" every way and backtracks for minutes on
+// a 40-character path with one bad character at its end.
+const DRIVE_PATH = /^[A-Za-z]:\\(?:[^\\/:*?"<>|\r\n\0]+\\)*[^\\/:*?"<>|\r\n\0]*$/;
 const UNC_PATH = /^\\\\[^\\/:*?"<>|\r\n\0]+\\[^\\/:*?"<>|\r\n\0]+(?:\\[^\\/:*?"<>|\r\n\0]+)*\\?$/;
 const RESERVED = /^(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?$/i;
 

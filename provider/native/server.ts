@@ -18,7 +18,8 @@ import schema from "./schema.json";
  */
 
 type Props = Record<string, unknown>;
-// The generated stubs are CommonJS without types we can import by path; their shapes are checked where used.
+// The generated stubs are CommonJS without types we can import by path: their messages are used through their getters and setters.
+// biome-ignore lint/suspicious/noExplicitAny: protobuf messages of the generated stubs
 type Message = any;
 
 const pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));

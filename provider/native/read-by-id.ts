@@ -1,6 +1,8 @@
 import type { HostFor, VmRef } from "../host";
 import { GUID_PATTERN } from "../host";
 import { planAdoption } from "../import/adoption";
+import { adoptGroup, parseGroupImportId } from "../import/group-adoption";
+import { withoutUndefined } from "../shared/objects";
 import { NATIVE_TYPES } from "./tokens";
 
 /*
@@ -11,6 +13,7 @@ import { NATIVE_TYPES } from "./tokens";
  *
  *   VmCheckpointPolicy  <vm id>
  *   Checkpoint          <vm name or id>/<checkpoint id>
+ *   CheckpointGroup     <vm>[,<vm>...]/<checkpoint name>   (see import/group-adoption)
  */
 
 export interface ReadById {
@@ -36,7 +39,10 @@ export async function readById(hostFor: HostFor, type: string, id: string): Prom
         ref = vmRef(id.slice(0, slash));
         wanted = id.slice(slash + 1).toLowerCase();
     } else {
-        throw new Error(`${type} cannot be imported by id: a CheckpointGroup is taken by Pulumi, so there is no group on the host to import`);
+        const { vms, name } = parseGroupImportId(id, (v) => GUID_PATTERN.test(v));
+        const { inputs, outputs } = await adoptGroup(hostFor, vms, name);
+        // Its checkpoints' ids, joined: the same import gives the same id (a group Pulumi takes gets a random one; no code finds a group by its id).
+        return { id: outputs.members.map((m) => m.checkpointId).join(","), inputs: withoutUndefined(inputs), outputs: withoutUndefined(outputs) };
     }
     const host = hostFor(undefined);
     const listing = await host.getVmWithCheckpoints(ref);

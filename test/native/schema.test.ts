@@ -6,6 +6,7 @@ import { groupFields } from "../../provider/resources/group/schema";
 import { vmTargetShape } from "../../provider/resources/shared/vm-target";
 import { generatedSchemaText, SCHEMA_FILE } from "../../tools/schema/write";
 
+// biome-ignore lint/suspicious/noExplicitAny: the schema is JSON read from a file, walked by the test
 type Json = Record<string, any>;
 
 describe("the native plugin's schema (provider/native/schema.json)", () => {

@@ -7,7 +7,6 @@ import { checkConfiguredKeys, readHostSettings } from "../config";
 import { faceOf, typeOfUrn, withEngineContext, withoutEngineContext } from "./faces";
 import { readById } from "./read-by-id";
 import { plain, structValue } from "./values";
-import { PACKAGE } from "./tokens";
 import schema from "./schema.json";
 
 /*
@@ -268,14 +267,18 @@ const handlers = {
     }),
 };
 
-/** Serves the plugin on a free loopback port and prints the port, as the engine expects of a plugin. */
-export async function serve(): Promise<void> {
+/** The plugin's gRPC server on a free loopback port. */
+export async function startPlugin(): Promise<{ port: number; stop(): Promise<void> }> {
     const server = new grpc.Server({ "grpc.max_receive_message_length": 400 * 1024 * 1024 });
     server.addService(providerGrpc.ResourceProviderService, handlers as unknown as grpcTypes.UntypedServiceImplementation);
     const port = await new Promise<number>((resolve, reject) =>
         server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))),
     );
-    process.stdout.write(`${port}\n`);
+    return { port, stop: () => new Promise<void>((resolve) => server.tryShutdown(() => resolve())) };
 }
 
-export { PACKAGE };
+/** Serves the plugin and prints the port, as the engine expects of a plugin it starts. */
+export async function serve(): Promise<void> {
+    const { port } = await startPlugin();
+    process.stdout.write(`${port}\n`);
+}

@@ -4,7 +4,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { initLab, readLab } from "../../provider/lab";
 import { readHostSettings } from "../../provider/config";
-import { configureSettings } from "../../provider/root";
+import { journalPath } from "../../provider/lab";
+import { PREVIEW_FLAG } from "../../provider/resources/shared/preview";
+import { configureSettings, forgetPreview, policyProvider } from "../../provider/root";
 import { startPlugin } from "../../provider/native/server";
 import { SCHEMA_FILE } from "../../tools/schema/write";
 
@@ -79,7 +81,7 @@ describe("the native plugin's gRPC service, in process", () => {
         assert.match(noPassword.reason, /a WinRM user needs hyperv:password/);
     });
 
-    it("configures from the engine's settings, creates, and diffs per property: a new VM replaces, a new type updates", async () => {
+    it("configures from the engine's settings, creates, diffs per property (a new VM replaces, a new type updates), and fails a preview where up would", async () => {
         const configure = new providerPb.ConfigureRequest();
         configure.setArgs(Struct.fromJavaScript({ host: `lab:${lab}`, timeoutSeconds: secret("30") }));
         const configured = await call("configure", configure);
@@ -118,6 +120,24 @@ describe("the native plugin's gRPC service, in process", () => {
         const moved = await diff({ vmName: "dev01", type: "standard" });
         assert.deepEqual(moved.replaces, ["vmName"]);
         assert.deepEqual(moved.detailed, { vmName: Kind.UPDATE_REPLACE });
+
+        // Preview: the engine says so in Create; what `up` would certainly refuse fails there, in the
+        // words the dynamic provider's check gives in its preview (the same resource code decides).
+        const legacy = { vmName: "legacy-erp", type: "production", fallbackToStandard: false };
+        const journal = fs.readFileSync(journalPath(lab), "utf8");
+        forgetPreview();
+        const dynamicPreview = await policyProvider.check!({}, { ...legacy, resourceUrn: URN, [PREVIEW_FLAG]: true });
+        const [predicted] = dynamicPreview.failures ?? [];
+        assert.equal(predicted?.property, "fallbackToStandard");
+        forgetPreview();
+        const preview = new providerPb.CreateRequest();
+        preview.setUrn(URN);
+        preview.setType(TYPE);
+        preview.setPreview(true);
+        preview.setProperties(Struct.fromJavaScript(legacy));
+        await assert.rejects(call("create", preview), (e: Error) => e.message.includes(`fallbackToStandard: ${predicted!.reason}`));
+        assert.match(predicted!.reason, /production-only checkpoints can never succeed on this VM: configuration version 5\.0 is below 6\.2/);
+        assert.equal(fs.readFileSync(journalPath(lab), "utf8"), journal, "a preview changes nothing on the host");
 
         await call("cancel", new Empty());
     });

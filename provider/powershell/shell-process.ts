@@ -83,6 +83,11 @@ export class ShellProcess {
         return this.pending !== null;
     }
 
+    /** The spawned process's id (benchmarks read its CPU from it); undefined when it could not start. */
+    get pid(): number | undefined {
+        return this.child.pid;
+    }
+
     /** The exit code or signal, for messages. */
     get exitStatus(): string {
         return String(this.child.exitCode ?? this.child.signalCode ?? "unknown");

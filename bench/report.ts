@@ -243,10 +243,25 @@ export function render(results: BenchResults): string {
                 "ours/floor",
                 "longest VM chain s",
                 "host work s (one at a time)",
+                "CPU-ms per operation: shells / engine / provider",
+                "shells started",
             ],
         });
         for (const r of results.fleet) {
-            t.push([r.adapter, r.vms, r.sessions, r.parallel ?? "default", r.op, r.seconds, r.floorSeconds, r.ratio, r.chainSeconds, r.serialSeconds]);
+            t.push([
+                r.adapter,
+                r.vms,
+                r.sessions,
+                r.parallel ?? "default",
+                r.op,
+                r.seconds,
+                r.floorSeconds,
+                r.ratio,
+                r.chainSeconds,
+                r.serialSeconds,
+                `${r.cpuPerOperationMs.shell} / ${r.cpuPerOperationMs.engine} / ${r.cpuPerOperationMs.provider}`,
+                r.shellsStarted,
+            ]);
         }
         parts.push(
             "4. Fleet speed on a host as slow as Hyper-V (lab latency model, time-scaled; floor = max(longest VM chain, host work / maxSessions))",

@@ -9,7 +9,7 @@ import { repoRoot } from "../e2e/harness";
  * A newcomer's machine, as far as one test can make it: a fresh clone of this commit in a folder
  * named as README assumes (`hyperv-checkpoints`), a home folder of its own (so `pulumi login
  * --local` and its stacks start empty), and on PATH only what README's Set up asks for: a Node.js
- * of at least 22.12 and a Pulumi CLI. Nothing reaches the clone from this checkout but its commit.
+ * of at least 22.12 and a Pulumi CLI (with Pulumi YAML's language host, as Pulumi's releases ship it). Nothing reaches the clone from this checkout but its commit.
  *
  * One deviation, to keep the test at a few minutes: `node_modules` is copied from this checkout in
  * place of `npm ci` (the same lock file; `npm ci` compiles tree-sitter and takes minutes).
@@ -66,12 +66,16 @@ export async function freshClone(): Promise<FreshClone> {
     fs.mkdirSync(nodeDir);
     fs.symlinkSync(fs.realpathSync(path.join(repoRoot, "node_modules", ".bin", "node")), path.join(nodeDir, "node"));
     const { stdout: pulumiDir } = await run("bash", [path.join(repoRoot, "scripts", "ensure-pulumi.sh")], { cwd: repoRoot });
+    // Pulumi's release archives carry Pulumi YAML's language host beside the CLI, and README's YAML
+    // steps need it: this puts it there (or prints the folder that has it), failing when it cannot.
+    const { stdout: yamlDir } = await run("bash", [path.join(repoRoot, "scripts", "ensure-pulumi-yaml.sh")], { cwd: repoRoot });
+    const engineDirs = [...new Set([pulumiDir.trim(), yamlDir.trim()])];
 
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !notTheNewcomers.test(k)) env[k] = v;
     const systemPath = (process.env.PATH ?? "").split(path.delimiter).filter((p) => p && !p.includes("node_modules"));
     Object.assign(env, {
-        PATH: [nodeDir, pulumiDir.trim(), ...systemPath].join(path.delimiter),
+        PATH: [nodeDir, ...engineDirs, ...systemPath].join(path.delimiter),
         HOME: home,
         // Caches stay where this machine keeps them: the Pulumi CLI built once, npm's packages.
         XDG_CACHE_HOME: process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), ".cache"),

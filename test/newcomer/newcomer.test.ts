@@ -113,9 +113,61 @@ async function ownProject(clone: FreshClone, packLine: string): Promise<void> {
     );
 }
 
+/**
+ * README's YAML quickstart: an empty folder next to the clone, README's commands and its
+ * Pulumi.yaml as shown, then README's import of a policy by id, whose generated YAML, pasted into
+ * the program, makes `pulumi up` change nothing (as README says).
+ */
+async function yamlQuickstart(clone: FreshClone): Promise<void> {
+    const text = section(readme(clone), "## Pulumi YAML and other languages (the native plugin)");
+    const blocks = fences(text);
+    const shellBlocks = blocks.filter((f) => f.lang === "sh");
+    assert.equal(shellBlocks.length, 3, "install, run, import");
+    const files = blocks.filter((f) => f.file);
+    assert.deepEqual(
+        files.map((f) => f.file),
+        ["Pulumi.yaml"],
+    );
+    const project = path.join(clone.work, "my-yaml-checkpoints");
+    fs.mkdirSync(project);
+    const shell = new ShellSession(project, clone.env);
+    const type = async (line: string): Promise<CommandResult> => {
+        const res = await shell.run(line);
+        assertRan(res);
+        return res;
+    };
+    for (const line of commands(shellBlocks[0]!)) await type(line);
+    const program = path.join(project, "Pulumi.yaml");
+    fs.writeFileSync(program, `${files[0]!.body}\n`);
+    let up: CommandResult | undefined;
+    for (const line of commands(shellBlocks[1]!)) {
+        const res = await type(line);
+        if (/^pulumi up\b/.test(line)) up = res;
+    }
+    assert.ok(up, "README's YAML quickstart runs `pulumi up`");
+    assert.match(up.output, /\+ 3 created/);
+    assert.match(up.output, /checkpointKind: "production"/);
+    assert.equal(vm(path.join(project, ".hyperv-lab"), "web01").checkpointType, "Production");
+
+    // README's import of a policy by its VM's name, in the same terminal, after that quickstart.
+    const importLine = commands(shellBlocks[2]!).find((l) => /^pulumi import hyperv:index:VmCheckpointPolicy /.test(l));
+    assert.ok(importLine, "README imports a policy by id");
+    const [, , , name, id] = importLine.replace(/\s+#.*$/, "").split(/\s+/);
+    const imported = await type(importLine);
+    assert.match(imported.output, /= 1 imported/);
+    const declaration = new RegExp(`^resources:\\n(  ${name}:\\n    type: hyperv:(?:index:)?VmCheckpointPolicy\\n(?:    .*\\n)*)`, "m").exec(imported.output);
+    assert.ok(declaration, `the generated YAML declares ${name}:\n${imported.output}`);
+    assert.match(declaration[1]!, new RegExp(`\\n      vmName: ${id}\\n`));
+    // Pasted into the program's resources, `pulumi up` changes nothing.
+    fs.writeFileSync(program, fs.readFileSync(program, "utf8").replace(/^outputs:/m, `${declaration[1]}outputs:`));
+    const again = await type("pulumi up");
+    assert.match(again.output, /4 unchanged/);
+    assert.doesNotMatch(again.output, /[+~-] \d+ (created|updated|deleted|replaced)/);
+}
+
 describe("a newcomer following README on a fresh clone", function () {
-    // A clone, two demo runs and destroy, five examples and a project of one's own: engine runs
-    // and npm installs (the examples and the own project side by side), about ten minutes.
+    // A clone, two demo runs and destroy, six examples, a project of one's own and README's YAML
+    // quickstart: engine runs and npm installs (side by side), about ten minutes.
     this.timeout(1_800_000);
     let clone: FreshClone;
     before(async () => {
@@ -189,7 +241,7 @@ describe("a newcomer following README on a fresh clone", function () {
         await step("each example's walk-through, and a project of one's own (README's own-project section), as written", async () => {
             const example = (name: string) => firstShellBlock(readme(clone, `examples/${name}/README.md`));
             const packLine = "npm run pack:examples";
-            for (const name of ["quickstart", "fleet", "adopt", "pipeline", "policy-pack"]) {
+            for (const name of ["quickstart", "fleet", "adopt", "pipeline", "policy-pack", "yaml-quickstart"]) {
                 assert.equal(example(name)[0]!.replace(/\s+#.*$/, ""), packLine, `examples/${name} starts by packing the package`);
             }
             // Each walk-through starts with the same `npm run pack:examples` at the root: it is run
@@ -260,7 +312,14 @@ describe("a newcomer following README on a fresh clone", function () {
                 assert.ok(fs.existsSync(path.join(clone.root, "examples", "pipeline", ".pulumi-state")), "the default state folder is made");
                 assert.equal(results.length, rest("pipeline").length);
             };
-            await Promise.all([quickstartThenPolicyPack(), fleet(), adopt(), pipeline(), ownProject(clone, packLine)]);
+            const yamlExample = async () => {
+                const results = await follow(clone, clone.root, rest("yaml-quickstart"));
+                const up = upOf(results).output;
+                assert.match(up, /\+ 7 created/);
+                assert.match(up, /sql01CheckpointType: "ProductionOnly"/);
+                assert.match(up, /kind\s*: "production"/);
+            };
+            await Promise.all([quickstartThenPolicyPack(), fleet(), adopt(), pipeline(), ownProject(clone, packLine), yamlQuickstart(clone), yamlExample()]);
 
             const untracked = await follow(clone, clone.root, ["git status --porcelain --untracked-files=all"]);
             assert.equal(untracked[0]!.output.trim(), "", "following the examples leaves nothing for git to see");

@@ -116,7 +116,8 @@ async function ownProject(clone: FreshClone, packLine: string): Promise<void> {
 /**
  * README's YAML quickstart: an empty folder next to the clone, README's commands and its
  * Pulumi.yaml as shown, then README's import of a policy by id, whose generated YAML, pasted into
- * the program, makes `pulumi up` change nothing (as README says).
+ * the program, makes `pulumi up` change nothing (as README says), and its import of what
+ * hyperv-import lists.
  */
 async function yamlQuickstart(clone: FreshClone): Promise<void> {
     const text = section(readme(clone), "## Pulumi YAML and other languages (the native plugin)");
@@ -163,6 +164,19 @@ async function yamlQuickstart(clone: FreshClone): Promise<void> {
     const again = await type("pulumi up");
     assert.match(again.output, /4 unchanged/);
     assert.doesNotMatch(again.output, /[+~-] \d+ (created|updated|deleted|replaced)/);
+
+    // README's last two lines: hyperv-import lists the VMs' policies and checkpoints, and
+    // `pulumi import --file` adopts them all and writes their YAML to the file named.
+    const [adopt, fromFile] = commands(shellBlocks[2]!).slice(-2);
+    assert.match(adopt!, /^npx hyperv-import .*--native/);
+    assert.match(fromFile!, /^pulumi import --file hyperv-import\.json --out (\S+)/);
+    await type(adopt!);
+    const adopted = await type(fromFile!);
+    assert.match(adopted.output, /= \d+ imported/);
+    const out = fs.readFileSync(path.join(project, /--out (\S+)/.exec(fromFile!)![1]!), "utf8");
+    for (const vmName of adopt!.match(/--vm (\S+)/g)!.map((v) => v.slice(5))) {
+        assert.match(out, new RegExp(`type: hyperv:(?:index:)?VmCheckpointPolicy\\n    properties:\\n(?:      .*\\n)*      vmName: ${vmName}\\n`), out);
+    }
 }
 
 describe("a newcomer following README on a fresh clone", function () {
@@ -316,7 +330,7 @@ describe("a newcomer following README on a fresh clone", function () {
                 const results = await follow(clone, clone.root, rest("yaml-quickstart"));
                 const up = upOf(results).output;
                 assert.match(up, /\+ 7 created/);
-                assert.match(up, /sql01CheckpointType: "ProductionOnly"/);
+                assert.match(up, /sql01CheckpointType\s*: "ProductionOnly"/);
                 assert.match(up, /kind\s*: "production"/);
             };
             await Promise.all([quickstartThenPolicyPack(), fleet(), adopt(), pipeline(), ownProject(clone, packLine), yamlQuickstart(clone), yamlExample()]);

@@ -1,5 +1,6 @@
 export * from "./ids";
 export * from "./model";
+export * from "./storage";
 export * from "./rules";
 export * from "./take-refusals";
 export * from "./settings-change";

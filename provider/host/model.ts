@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { GUID_PATTERN } from "./ids";
+import { vmStorageSchema, type VmStorage } from "./storage";
 
 /** `Set-VM -CheckpointType` values (Microsoft.HyperV.PowerShell.CheckpointType). */
 export const checkpointTypeSchema = z.enum(["Disabled", "Production", "ProductionOnly", "Standard"]);
@@ -104,6 +105,8 @@ export type Checkpoint = z.infer<typeof checkpointSchema>;
 export const vmWithCheckpointsSchema = z.object({
     vm: vmSchema,
     checkpoints: z.array(checkpointSchema),
+    /** Its disk files, memory and volumes, read in the same round trip. */
+    storage: vmStorageSchema,
 });
 export type VmWithCheckpoints = z.infer<typeof vmWithCheckpointsSchema>;
 
@@ -167,4 +170,6 @@ export interface TakenCheckpoint {
     vmStateAtCreation: VmState;
     /** Checkpoints the VM already had under the same name (names repeat on Hyper-V), oldest first. */
     namesakes: Checkpoint[];
+    /** The VM's disk files, memory and volumes just after the checkpoint, read in the same call. */
+    storage: VmStorage;
 }

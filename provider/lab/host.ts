@@ -24,6 +24,7 @@ import { resumeVm, startVm, suspendVm } from "./power";
 import { applyDesiredSettings } from "./settings";
 import { spendTime } from "./latency";
 import { loadLab, readLab, updateLab, type Transaction } from "./store";
+import { storageOf } from "./volume-space";
 
 /**
  * The simulated Hyper-V host: a lab folder behind the HyperVHost port. Each call takes as long as
@@ -57,7 +58,7 @@ export class LabHost implements HyperVHost {
         refuseUnsendable({ ...ref }, this.context("get VM"));
         return this.read("get VM", (doc, scope) => {
             const vm = resolveVm(doc, ref, scope);
-            return { vm: projectVm(doc, vm), checkpoints: checkpointsOf(doc, vm.id).map((c) => projectCheckpoint(vm, c)) };
+            return { vm: projectVm(doc, vm), checkpoints: checkpointsOf(doc, vm.id).map((c) => projectCheckpoint(vm, c)), storage: storageOf(doc, vm) };
         });
     }
 

@@ -47,6 +47,8 @@ export const hyperVErrorIds: Record<Exclude<HostErrorCode, ProviderOnlyCode>, st
     UnsupportedByHost: `NamedParameterNotFound,${HYPERV}.SetVM`,
     // Raised by the settings call before any change, when the VM lacks the service it should enable.
     BackupServiceMissing: `BackupServiceMissing,${HYPERV}.EnableVMIntegrationService`,
+    // Hyper-V reports a full disk as ERROR_DISK_FULL (0x80070070) in a VirtualizationException.
+    InsufficientSpace: `InsufficientSpace,${HYPERV}.CheckpointVM`,
     HostFailure: `OperationFailed,${HYPERV}`,
 };
 

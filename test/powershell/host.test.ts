@@ -17,8 +17,10 @@ function scripted(overrides: Partial<Record<string, (input: Record<string, unkno
         switch (operation) {
             case "read host capabilities":
                 return JSON.parse(out.ps7Capabilities);
-            case "read VM":
-                return { ok: { vm: vmDoc, ...(input.includeCheckpoints ? { checkpoints: JSON.parse(out.ps7ReadVmWithCheckpoints).ok.checkpoints } : {}) } };
+            case "read VM": {
+                const listing = JSON.parse(out.ps7ReadVmWithCheckpoints).ok;
+                return { ok: { vm: vmDoc, ...(input.includeCheckpoints ? { checkpoints: listing.checkpoints, storage: listing.storage } : {}) } };
+            }
             case "rename checkpoint":
                 return { ok: { checkpoint: checkpointDoc } };
             case "take checkpoint":

@@ -71,6 +71,7 @@ $HvcpResult = [ordered]@{
     typeUsed = $typeUsed
     checkpoint = ConvertTo-HvcpCheckpoint $checkpoint
     namesakes = $namesakes
+    storage = ConvertTo-HvcpStorage (Hyper-V\Get-VM -Id $vm.Id)
 }
 `,
 };

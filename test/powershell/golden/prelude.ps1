@@ -10,6 +10,7 @@ $HvcpErrorIds = @{
     FileLocationLocked = 'CheckpointFileLocationLocked,Microsoft.HyperV.PowerShell.Commands.SetVM'
     UnsupportedByHost = 'NamedParameterNotFound,Microsoft.HyperV.PowerShell.Commands.SetVM'
     BackupServiceMissing = 'BackupServiceMissing,Microsoft.HyperV.PowerShell.Commands.EnableVMIntegrationService'
+    InsufficientSpace = 'InsufficientSpace,Microsoft.HyperV.PowerShell.Commands.CheckpointVM'
     HostFailure = 'OperationFailed,Microsoft.HyperV.PowerShell.Commands'
 }
 $HvcpMaxCheckpoints = 50
@@ -133,6 +134,37 @@ function ConvertTo-HvcpCheckpoint($Checkpoint) {
     }
 }
 
+# Every disk file of the VM's chains (Get-VHD from each current and checkpoint disk, following
+# ParentPath), its memory (what a standard checkpoint of it running writes), and the volumes its
+# disks and checkpoint file location are on: Win32_Volume (one query; mount points and CSVs
+# included), each path on the volume whose root is its longest prefix.
+function ConvertTo-HvcpStorage($Vm) {
+    $starts = @($Vm.HardDrives | ForEach-Object { [string]$_.Path }) + @(Hyper-V\Get-VMSnapshot -VM $Vm | ForEach-Object { $_.HardDrives | ForEach-Object { [string]$_.Path } })
+    $seen = @{}
+    $disks = [System.Collections.Generic.List[object]]::new()
+    foreach ($start in $starts) {
+        $path = $start
+        while ($path -and -not $seen.ContainsKey($path.ToLowerInvariant())) {
+            $seen[$path.ToLowerInvariant()] = $true
+            $vhd = Hyper-V\Get-VHD -Path $path
+            $parent = $null
+            if ($vhd.ParentPath) { $parent = [string]$vhd.ParentPath }
+            $disks.Add([ordered]@{ path = [string]$vhd.Path; parentPath = $parent; fileSize = [int64]$vhd.FileSize })
+            $path = $parent
+        }
+    }
+    $paths = @($disks | ForEach-Object { $_.path }) + @([string]$Vm.SnapshotFileLocation)
+    $volumes = @(CimCmdlets\Get-CimInstance -ClassName Win32_Volume | Where-Object { $_.Name -and $_.Capacity })
+    $used = @($volumes | Where-Object { $root = [string]$_.Name; @($paths | Where-Object { $_.StartsWith($root, [System.StringComparison]::OrdinalIgnoreCase) }).Count -gt 0 })
+    $memory = [int64]$Vm.MemoryAssigned
+    if ($memory -le 0) { $memory = [int64]$Vm.MemoryStartup }
+    [ordered]@{
+        memoryBytes = $memory
+        disks = [object[]]$disks.ToArray()
+        volumes = [object[]]@($used | ForEach-Object { [ordered]@{ name = [string]$_.Name; capacity = [int64]$_.Capacity; freeSpace = [int64]$_.FreeSpace } })
+    }
+}
+
 # Generated from the provider's rules (provider/host: productionBlockerRules, settingRules).
 function Get-HvcpProductionBlocker($Projected, [switch]$PermanentOnly) {
     if (([version]$Projected.version -lt [version]'6.2')) { return ('configuration version {0} is below 6.2; upgrade it with Update-VMVersion' -f $Projected.version, $Projected.state) }
@@ -166,4 +198,4 @@ function ConvertTo-HvcpCheckpointList($Vm) {
     Hyper-V\Get-VMSnapshot -VM $Vm | Sort-Object -Property CreationTime | ForEach-Object { ConvertTo-HvcpCheckpoint $_ }
 }
 
-$HvcpPreludeVersion = 'c303e80a6de087f8'
+$HvcpPreludeVersion = '4a12648a4c658691'

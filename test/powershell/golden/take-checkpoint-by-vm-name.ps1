@@ -3,7 +3,7 @@ $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
 $WarningPreference = 'SilentlyContinue'
 Set-StrictMode -Off
-if ($HvcpPreludeVersion -ne 'c303e80a6de087f8') { return '{"preludeMissing":"c303e80a6de087f8"}' }
+if ($HvcpPreludeVersion -ne '4a12648a4c658691') { return '{"preludeMissing":"4a12648a4c658691"}' }
 $HvcpInput = Restore-HvcpText (ConvertFrom-Json -InputObject ([System.Text.Encoding]::UTF8.GetString([System.Convert]::FromBase64String('eyJ2bSI6eyJuYW1lIjoifndlYi0wMSJ9LCJuYW1lIjoifm5pZ2h0bHkiLCJ0ZW1wb3JhcnlUeXBlIjpudWxsfQ=='))))
 $HvcpResult = $null
 try {
@@ -60,6 +60,7 @@ try {
         typeUsed = $typeUsed
         checkpoint = ConvertTo-HvcpCheckpoint $checkpoint
         namesakes = $namesakes
+        storage = ConvertTo-HvcpStorage (Hyper-V\Get-VM -Id $vm.Id)
     }
     $HvcpOutput = [ordered]@{ ok = $HvcpResult }
 } catch {

@@ -3,7 +3,7 @@ $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
 $WarningPreference = 'SilentlyContinue'
 Set-StrictMode -Off
-if ($HvcpPreludeVersion -ne 'c303e80a6de087f8') { return '{"preludeMissing":"c303e80a6de087f8"}' }
+if ($HvcpPreludeVersion -ne '4a12648a4c658691') { return '{"preludeMissing":"4a12648a4c658691"}' }
 $HvcpInput = Restore-HvcpText (ConvertFrom-Json -InputObject ([System.Text.Encoding]::UTF8.GetString([System.Convert]::FromBase64String('eyJ2bSI6eyJpZCI6In42ZjFjNGQyZS04YjNhLTRjNWQtOWU3Zi0wYTFiMmMzZDRlNWYifSwibmFtZSI6In53ZWItMDEiLCJ0ZW1wb3JhcnlUeXBlIjoiflByb2R1Y3Rpb25Pbmx5In0='))))
 $HvcpResult = $null
 try {
@@ -60,6 +60,7 @@ try {
         typeUsed = $typeUsed
         checkpoint = ConvertTo-HvcpCheckpoint $checkpoint
         namesakes = $namesakes
+        storage = ConvertTo-HvcpStorage (Hyper-V\Get-VM -Id $vm.Id)
     }
     $HvcpOutput = [ordered]@{ ok = $HvcpResult }
 } catch {

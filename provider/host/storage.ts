@@ -41,10 +41,12 @@ export type VmStorage = z.infer<typeof vmStorageSchema>;
  */
 export const NEW_DIFFERENCING_DISK_BYTES = 4 * 1024 * 1024;
 
-/** The volume root of a Windows path: `D:\Checkpoints` is on `D:\`. Null for a path without a drive. */
-export function volumeOf(windowsPath: string): string | null {
-    const match = /^([A-Za-z]):/.exec(windowsPath);
-    return match ? `${(match[1] ?? "").toUpperCase()}:\\` : null;
+/** The volume a path is on: the one whose root is its longest prefix (mount points and CSVs included), if any. */
+export function volumeFor(volumes: readonly Volume[], windowsPath: string): Volume | undefined {
+    const path = windowsPath.toLowerCase();
+    return volumes
+        .filter((v) => path.startsWith(v.name.toLowerCase()) || `${path}\\` === v.name.toLowerCase())
+        .sort((a, b) => b.name.length - a.name.length)[0];
 }
 
 /** How many differencing links lead from `path` to its base disk (0 for the base itself). */

@@ -28,6 +28,11 @@ export interface TakeOptions {
     /** Recovery and replica checkpoints come from backup and replication, not from the VM's policy. */
     snapshotType?: SnapshotType | undefined;
     isAutomatic?: boolean | undefined;
+    /**
+     * The caller's own limits (the port's TakeGuard), asked after Hyper-V's refusals and before
+     * anything is written, with whether the checkpoint will hold the VM's memory.
+     */
+    guard?: ((writesMemory: boolean) => void) | undefined;
 }
 
 function checkName(name: string, scope: FailureScope): void {
@@ -51,8 +56,10 @@ export function checkpointVm(doc: LabDocument, tx: Transaction, vm: LabVm, optio
     });
     if (refusal) throw refusal;
     if ("refused" in made) throw new Error(`lab: a take refused as ${made.refused} passed the refusal checks`);
+    const writesMemory = holdsMemory(capturedState(vm, made.kind));
+    options.guard?.(writesMemory);
     // Hyper-V finds a full volume last, when it writes the files.
-    const shortfall = takeShortfall(doc, vm, holdsMemory(capturedState(vm, made.kind)));
+    const shortfall = takeShortfall(doc, vm, writesMemory);
     if (shortfall) throw fail.insufficientSpace(scope, shortfall.volume, shortfall.free, shortfall.needed);
     const before = projectVm(doc, vm);
     const namesakes = checkpointsOf(doc, vm.id)

@@ -49,6 +49,8 @@ export const hyperVErrorIds: Record<Exclude<HostErrorCode, ProviderOnlyCode>, st
     BackupServiceMissing: `BackupServiceMissing,${HYPERV}.EnableVMIntegrationService`,
     // Hyper-V reports a full disk as ERROR_DISK_FULL (0x80070070) in a VirtualizationException.
     InsufficientSpace: `InsufficientSpace,${HYPERV}.CheckpointVM`,
+    // Raised by the take script itself, before Checkpoint-VM, when the program's maxChainDepth would be passed.
+    ChainTooDeep: `ChainTooDeep,${HYPERV}.CheckpointVM`,
     HostFailure: `OperationFailed,${HYPERV}`,
 };
 

@@ -149,7 +149,7 @@ export class PowerShellHost implements HyperVHost {
     async takeCheckpoint(ref: VmRef, request: TakeCheckpointRequest): Promise<TakenCheckpoint> {
         const taken = await this.call({
             script: takeCheckpointScript,
-            input: { vm: wireRef(ref), name: request.name, temporaryType: request.temporaryType ?? null },
+            input: { vm: wireRef(ref), name: request.name, temporaryType: request.temporaryType ?? null, guard: request.guard ?? null },
             result: takenCheckpointResultSchema,
             context: { ...vmContext(ref), checkpoint: request.name },
             readOnly: false,

@@ -151,6 +151,7 @@ export const appliedSettingsResultSchema = z.object({
     before: wireVmSchema,
     after: wireVmSchema,
     checkpointCount: z.number().int().nonnegative(),
+    storage: wireStorageSchema,
 });
 export const removedResultSchema = z.object({ removed: guidSchema });
 

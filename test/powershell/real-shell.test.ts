@@ -95,7 +95,7 @@ describe("PowerShell for real", () => {
                 assert.equal(readLab(folder).checkpoints.length, 0);
             });
 
-            it("reads disk files with Get-VHD and volumes with Win32_Volume as the lab has them, and a full volume refuses the take as InsufficientSpace", async () => {
+            it("reads disk files with Get-VHD and volumes with Win32_Volume as the lab has them, and refuses a take past maxChainDepth, minFreeSpace or a full volume", async () => {
                 const { folder, vmId } = await labWith();
                 const host = shells.host(kind, folder);
                 await host.takeCheckpoint({ id: vmId }, { name: "one" });
@@ -107,9 +107,17 @@ describe("PowerShell for real", () => {
                 assert.deepEqual(byPath((await host.getVmWithCheckpoints({ id: vmId })).storage), byPath(lab.storage));
                 assert.equal(chainLength(lab.storage.disks, lab.vm.hardDrives[0]!), 2);
                 assert.ok(lab.storage.disks.some((d) => d.fileSize === 2 * GiB + 4 * 1024 ** 2));
+                // The take script checks the program's limits in the provider's words (provider/host/take-guard.ts) before Checkpoint-VM.
+                const deep = await rejectsWith(() => host.takeCheckpoint({ id: vmId }, { name: "three", guard: { maxChainDepth: 2 } }), "ChainTooDeep");
+                assert.match(deep.message, /would make a chain of 3 differencing disks, and maxChainDepth is 2/);
+                const kept = await rejectsWith(
+                    () => host.takeCheckpoint({ id: vmId }, { name: "three", guard: { minFreeSpace: "12.5%" } }),
+                    "InsufficientSpace",
+                );
+                assert.match(kept.message, /minFreeSpace \(12\.5%\) keeps 13421772800 of its 107374182400 bytes free/);
                 await setVolume(folder, "C:", 100 * GiB, 1024 ** 2);
-                const error = await rejectsWith(() => host.takeCheckpoint({ id: vmId }, { name: "three" }), "InsufficientSpace");
-                assert.match(error.message, /volume C:\\ has 1048576 bytes free/);
+                const full = await rejectsWith(() => host.takeCheckpoint({ id: vmId }, { name: "three" }), "InsufficientSpace");
+                assert.match(full.message, /volume C:\\ has 1048576 bytes free/);
                 assert.equal(readLab(folder).checkpoints.length, 2);
             });
 

@@ -58,7 +58,10 @@ export class LabTransport implements Transport {
                 return lab.applyCheckpointSettings(refOf(vm), present(desired));
             }
             case "take checkpoint": {
-                const taken = await lab.takeCheckpoint(refOf(input.vm), present({ name: input.name, temporaryType: input.temporaryType }) as { name: string });
+                const taken = await lab.takeCheckpoint(
+                    refOf(input.vm),
+                    present({ name: input.name, temporaryType: input.temporaryType, guard: input.guard }) as { name: string },
+                );
                 this.lastTaken = taken;
                 const typeUsed = input.temporaryType ?? taken.vm.checkpointType;
                 return { vmBefore: taken.vm, typeUsed, checkpoint: taken.checkpoint, namesakes: taken.namesakes, storage: taken.storage };

@@ -55,8 +55,9 @@ export function takeNeeds(vm: Vm, storage: VmStorage, writesMemory: boolean): Ma
 /**
  * The first limit a take would break: a volume left with less than minFreeSpace (without one, a
  * volume the take does not fit on at all), then a chain deeper than maxChainDepth. Null when none.
+ * `takenBefore`: takes of the VM that come first (preview plans several), each one disk deeper.
  */
-export function guardRefusal(vm: Vm, storage: VmStorage, writesMemory: boolean, guard: TakeGuard): GuardRefusal | null {
+export function guardRefusal(vm: Vm, storage: VmStorage, writesMemory: boolean, guard: TakeGuard, takenBefore = 0): GuardRefusal | null {
     for (const [name, need] of [...takeNeeds(vm, storage, writesMemory)].sort()) {
         const volume = storage.volumes.find((v) => v.name === name);
         if (!volume) continue;
@@ -69,7 +70,7 @@ export function guardRefusal(vm: Vm, storage: VmStorage, writesMemory: boolean, 
         };
     }
     if (guard.maxChainDepth !== undefined) {
-        const depth = Math.max(0, ...vm.hardDrives.map((d) => chainLength(storage.disks, d))) + 1;
+        const depth = Math.max(0, ...vm.hardDrives.map((d) => chainLength(storage.disks, d))) + takenBefore + 1;
         if (depth > guard.maxChainDepth) {
             return {
                 code: "ChainTooDeep",

@@ -61,7 +61,8 @@ export async function predictCheckpoint(host: HyperVHost, preview: PreviewMemory
 function refuseBeyondGuard(host: HyperVHost, preview: PreviewMemory, inputs: CheckpointInputs, listing: VmWithCheckpoints, vm: Vm): void {
     const ref = vmRefOf(inputs);
     const type = inputs.type !== undefined ? hyperVTypeOf[inputs.type] : vm.checkpointType;
-    const refusal = guardRefusal(vm, listing.storage, takeWritesMemory(vm, type), preview.guardFor(inputs.host, ref, inputs));
+    const guard = preview.guardFor(inputs.host, ref, inputs);
+    const refusal = guardRefusal(vm, listing.storage, takeWritesMemory(vm, type), guard, preview.plannedCreates(host, vm.id));
     if (refusal === null) return;
     const context = { host: host.displayName, vm: vm.name, vmId: vm.id, checkpoint: inputs.name, operation: "take checkpoint" };
     throw new HostError(refusal.code, refusal.detail, context, { predicted: true });

@@ -28,7 +28,7 @@ describe("checkpoints that know their disks, through the Pulumi engine", functio
     const chain = { one: { vmName: "web01", name: "one" }, two: { vmName: "web01", name: "two", dependsOnCheckpoint: "one" } };
 
     // One stack through its steps: sizes after writes, then the limits refusing in preview against what up left.
-    it("reports sizes and depth that match the lab, and refuses in preview the takes past a full volume, minFreeSpace or maxChainDepth", async () => {
+    it("reports sizes and depth that match the lab, refuses the takes past a full volume, minFreeSpace or maxChainDepth, and a merge without room", async () => {
         await step("reports each checkpoint's files, sizes and depth, and the VM's bytes and volumes", async () => {
             await declare(policy, { one: chain.one });
             await env.stack.up();
@@ -77,6 +77,20 @@ describe("checkpoints that know their disks, through the Pulumi engine", functio
             await declare(policy, { ...chain, big: { vmName: "app01", name: "big", minFreeSpace: "5%" } });
             const res = await env.stack.up();
             assert.deepEqual(opsByName(res).big, ["create"]);
+        });
+
+        await step("fails a delete whose merge runs out of space, with the reason, and keeps the checkpoint", async () => {
+            labCli(env.lab, "vm", "write", "web01", "1GB");
+            labCli(env.lab, "host", "volume", "C:", "--size", "100GB", "--free", "512MB");
+            await declare(policy, { one: chain.one, big: { vmName: "app01", name: "big", minFreeSpace: "5%" } });
+            const failure = await failureOf(() => env.stack.up());
+            assert.match(
+                failure,
+                /remove checkpoint failed .*merge of the checkpoint's differencing disk failed: there is not enough space on volume C:\\\\? \(536870912 bytes free, the merge needs 1073741824\)/,
+            );
+            assert.match(failure, /Free space on the volume named/);
+            const web = readLab(env.lab).vms.find((v) => v.name === "web01")!;
+            assert.equal(readLab(env.lab).checkpoints.filter((c) => c.vmId === web.id).length, 2);
         });
     });
 });

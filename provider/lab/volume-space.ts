@@ -88,9 +88,3 @@ export function takeShortfall(doc: LabDocument, vm: LabVm, withMemory: boolean):
     }
     return null;
 }
-
-/** Room a merge of `bytes` into a disk on `diskPath` lacks, as Hyper-V needs it: null when it fits. */
-export function mergeShortfall(doc: LabDocument, diskPath: string, bytes: number): { volume: string; free: number; needed: number } | null {
-    const volume = volumeOfDrive(doc, driveOf(diskPath));
-    return bytes > volume.freeSpace ? { volume: volume.name, free: volume.freeSpace, needed: bytes } : null;
-}

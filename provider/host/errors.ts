@@ -22,6 +22,8 @@ export type HostErrorCode =
     | "UnsupportedByHost"
     | "CheckpointNotAdoptable"
     | "BackupServiceMissing"
+    | "InsufficientSpace"
+    | "ChainTooDeep"
     | "HostUnreachable"
     | "HostTimeout"
     | "UnexpectedOutput"
@@ -43,6 +45,8 @@ const hints: Record<HostErrorCode, string> = {
     UnsupportedByHost: "remove the field from the resource, or upgrade the Hyper-V host",
     CheckpointNotAdoptable: "adopt only checkpoints taken with Checkpoint-VM or Hyper-V Manager",
     BackupServiceMissing: "remove ensureBackupIntegration, or add the integration service to the VM",
+    ChainTooDeep: "remove or merge older checkpoints of the VM first, or raise maxChainDepth",
+    InsufficientSpace: "free space on the volume named (remove old checkpoints, move files away), or move the checkpoint file location to a volume with room",
     HostUnreachable: "check the host address, network and credentials in the stack's hyperv:* configuration",
     HostTimeout: "the host did not answer in time; check the host, or raise the timeout in the hyperv:* configuration",
     UnsupportedShell: "run the scripts in Windows PowerShell 5.1 on this host",

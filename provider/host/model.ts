@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { GUID_PATTERN } from "./ids";
+import { vmStorageSchema, type VmStorage } from "./storage";
+import type { TakeGuard } from "./take-guard";
 
 /** `Set-VM -CheckpointType` values (Microsoft.HyperV.PowerShell.CheckpointType). */
 export const checkpointTypeSchema = z.enum(["Disabled", "Production", "ProductionOnly", "Standard"]);
@@ -104,6 +106,8 @@ export type Checkpoint = z.infer<typeof checkpointSchema>;
 export const vmWithCheckpointsSchema = z.object({
     vm: vmSchema,
     checkpoints: z.array(checkpointSchema),
+    /** Its disk files, memory and volumes, read in the same round trip. */
+    storage: vmStorageSchema,
 });
 export type VmWithCheckpoints = z.infer<typeof vmWithCheckpointsSchema>;
 
@@ -145,6 +149,8 @@ export interface AppliedCheckpointSettings {
     before: Vm;
     after: Vm;
     checkpointCount: number;
+    /** The VM's disk files, memory and volumes, read in the same call. */
+    storage: VmStorage;
 }
 
 export interface TakeCheckpointRequest {
@@ -154,6 +160,8 @@ export interface TakeCheckpointRequest {
      * host switches the VM's type for the call and back in the same round trip.
      */
     temporaryType?: Exclude<CheckpointType, "Disabled">;
+    /** Limits the program declares (minFreeSpace, maxChainDepth): the host refuses a take past them before changing anything. */
+    guard?: TakeGuard;
 }
 
 export interface TakenCheckpoint {
@@ -167,4 +175,6 @@ export interface TakenCheckpoint {
     vmStateAtCreation: VmState;
     /** Checkpoints the VM already had under the same name (names repeat on Hyper-V), oldest first. */
     namesakes: Checkpoint[];
+    /** The VM's disk files, memory and volumes just after the checkpoint, read in the same call. */
+    storage: VmStorage;
 }

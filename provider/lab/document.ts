@@ -43,6 +43,18 @@ export type LabEvent = z.infer<typeof labEventSchema>;
 /** The event log keeps the latest entries only: enough for a test, bounded for a long-lived lab. */
 export const LAB_EVENT_LOG_LENGTH = 200;
 
+/**
+ * A volume of the simulated host. Its free space is what its capacity leaves after `otherBytes`
+ * (files the lab does not model: the OS, other VMs' data) and the lab's own files on it.
+ */
+export const labVolumeSchema = z.object({
+    /** The drive letter, upper case, e.g. "D". */
+    drive: z.string().regex(/^[A-Z]$/),
+    capacity: z.number().int().positive(),
+    otherBytes: z.number().int().nonnegative(),
+});
+export type LabVolume = z.infer<typeof labVolumeSchema>;
+
 export const labHostSchema = z.object({
     computerName: z.string().min(1),
     os: labOsSchema,
@@ -52,6 +64,8 @@ export const labHostSchema = z.object({
     latency: latencySettingsSchema.prefault({}),
     /** Fault injection for crash tests (see fault-injection.ts); HYPERV_LAB_FAULT overrides it. */
     fault: z.string().nullable().default(null),
+    /** The volumes the operator sized (`hyperv-lab host volume`); other drives are unbounded (volume-space.ts). */
+    volumes: z.array(labVolumeSchema).default([]),
     /** The latest checkpoint and power operations (event-log.ts), oldest first. */
     events: z.array(labEventSchema).default([]),
 });

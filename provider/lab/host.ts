@@ -1,5 +1,6 @@
 import * as path from "node:path";
-import type { ErrorContext } from "../host/errors";
+import { HostError, type ErrorContext } from "../host/errors";
+import { guardRefusal } from "../host/take-guard";
 import type {
     AppliedCheckpointSettings,
     Checkpoint,
@@ -24,6 +25,7 @@ import { resumeVm, startVm, suspendVm } from "./power";
 import { applyDesiredSettings } from "./settings";
 import { spendTime } from "./latency";
 import { loadLab, readLab, updateLab, type Transaction } from "./store";
+import { storageOf } from "./volume-space";
 
 /**
  * The simulated Hyper-V host: a lab folder behind the HyperVHost port. Each call takes as long as
@@ -57,7 +59,7 @@ export class LabHost implements HyperVHost {
         refuseUnsendable({ ...ref }, this.context("get VM"));
         return this.read("get VM", (doc, scope) => {
             const vm = resolveVm(doc, ref, scope);
-            return { vm: projectVm(doc, vm), checkpoints: checkpointsOf(doc, vm.id).map((c) => projectCheckpoint(vm, c)) };
+            return { vm: projectVm(doc, vm), checkpoints: checkpointsOf(doc, vm.id).map((c) => projectCheckpoint(vm, c)), storage: storageOf(doc, vm) };
         });
     }
 
@@ -65,7 +67,7 @@ export class LabHost implements HyperVHost {
         refuseUnsendable({ ...ref, checkpointFileLocation: desired.checkpointFileLocation }, this.context("apply checkpoint settings"));
         return this.mutate("applyCheckpointSettings", "apply checkpoint settings", ref, (doc, tx, vm, scope) => {
             tx.spend({ operation: "setVm" });
-            return applyDesiredSettings(doc, vm, desired, scope);
+            return { ...applyDesiredSettings(doc, vm, desired, scope), storage: storageOf(doc, vm) };
         });
     }
 
@@ -73,7 +75,12 @@ export class LabHost implements HyperVHost {
         refuseUnsendable({ ...ref, checkpointName: request.name }, this.context("take checkpoint"));
         return this.mutate("takeCheckpoint", "take checkpoint", ref, (doc, tx, vm, scope) => {
             scope.context.checkpoint = request.name;
-            return checkpointVm(doc, tx, vm, request, scope);
+            const guard = request.guard;
+            const refuseBeyondGuard = (writesMemory: boolean) => {
+                const refusal = guard && guardRefusal(projectVm(doc, vm), storageOf(doc, vm), writesMemory, guard);
+                if (refusal) throw new HostError(refusal.code, refusal.detail, scope.context);
+            };
+            return checkpointVm(doc, tx, vm, { name: request.name, temporaryType: request.temporaryType, guard: refuseBeyondGuard }, scope);
         });
     }
 

@@ -21,6 +21,7 @@ export {
 export { readLab, rewriteLab, journalPath, JOURNAL_NAME } from "./store";
 export { latencySettingsSchema, realisticLatency, type LatencySettings, type LatencyProfile } from "./latency";
 export { labPathOf } from "./volumes";
+export { setVolume } from "./volume-settings";
 export { labDocumentSchema, type LabEvent, type LabDocument, type LabOs, type LabLanguage, type Behaviour } from "./document";
 export { integrationServiceName, BACKUP_SERVICE_GUID } from "./messages";
 export type { NewVm } from "./vms";

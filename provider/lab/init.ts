@@ -47,6 +47,7 @@ export async function initLab(labFolder: string, options: InitLabOptions = {}): 
             behaviour: behaviourSchema.parse(options.behaviour ?? {}),
             latency: latencySettingsSchema.parse(options.latency ?? {}),
             fault: null,
+            volumes: [],
             events: [],
         },
         vms: [],

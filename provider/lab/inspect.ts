@@ -6,6 +6,7 @@ import { capabilitiesOf } from "./os";
 import { checkpointsOf } from "./doc-index";
 import { projectCheckpoint, projectVm } from "./projection";
 import { readLab } from "./store";
+import { storageOf } from "./volume-space";
 
 /** Everything `hyperv-lab show` prints: the host, and each VM with its checkpoints (oldest first). */
 export interface LabView {
@@ -28,6 +29,7 @@ export function inspectLab(labFolder: string): LabView {
         vms: doc.vms.map((vm) => ({
             vm: projectVm(doc, vm),
             checkpoints: checkpointsOf(doc, vm.id).map((c) => projectCheckpoint(vm, c)),
+            storage: storageOf(doc, vm),
             integrationServices: vm.integrationServices.map((s) => ({ name: integrationServiceName(doc.host.language, s.id), enabled: s.enabled })),
         })),
     };

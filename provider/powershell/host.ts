@@ -19,7 +19,7 @@ import {
     checkpointResultSchema,
     parseResult,
     powerShellCapabilitiesSchema,
-    readVmResultSchema,
+    vmWithCheckpointsResultSchema,
     removedResultSchema,
     takenCheckpointResultSchema,
     vmResultSchema,
@@ -107,20 +107,21 @@ export class PowerShellHost implements HyperVHost {
     }
 
     async getVm(ref: VmRef): Promise<Vm> {
-        const { vm } = await this.readVm(ref, false);
+        const { vm } = await this.call({
+            script: readVmScript,
+            input: { ...ref, includeCheckpoints: false },
+            result: vmResultSchema,
+            context: vmContext(ref),
+            readOnly: true,
+        });
         return vm;
     }
 
-    async getVmWithCheckpoints(ref: VmRef): Promise<VmWithCheckpoints> {
-        const { vm, checkpoints } = await this.readVm(ref, true);
-        return { vm, checkpoints: checkpoints ?? [] };
-    }
-
-    private readVm(ref: VmRef, includeCheckpoints: boolean) {
+    getVmWithCheckpoints(ref: VmRef): Promise<VmWithCheckpoints> {
         return this.call({
             script: readVmScript,
-            input: { ...ref, includeCheckpoints },
-            result: readVmResultSchema,
+            input: { ...ref, includeCheckpoints: true },
+            result: vmWithCheckpointsResultSchema,
             context: vmContext(ref),
             readOnly: true,
         });
@@ -148,7 +149,7 @@ export class PowerShellHost implements HyperVHost {
     async takeCheckpoint(ref: VmRef, request: TakeCheckpointRequest): Promise<TakenCheckpoint> {
         const taken = await this.call({
             script: takeCheckpointScript,
-            input: { vm: wireRef(ref), name: request.name, temporaryType: request.temporaryType ?? null },
+            input: { vm: wireRef(ref), name: request.name, temporaryType: request.temporaryType ?? null, guard: request.guard ?? null },
             result: takenCheckpointResultSchema,
             context: { ...vmContext(ref), checkpoint: request.name },
             readOnly: false,
@@ -160,6 +161,7 @@ export class PowerShellHost implements HyperVHost {
             ...kindOfTakenCheckpoint(taken.vmBefore, taken.typeUsed, taken.checkpoint),
             vmStateAtCreation: taken.vmBefore.state,
             namesakes: taken.namesakes,
+            storage: taken.storage,
         };
     }
 

@@ -1,6 +1,8 @@
 import type { Policies } from "@pulumi/policy";
 import { BACKUP_INTEGRATION_RULE, productionEnsuresBackupIntegration, type BackupIntegrationConfig } from "./rules/backup-integration";
 import { CHECKPOINT_AGE_RULE, maxCheckpointAge, type CheckpointAgeOptions } from "./rules/checkpoint-age";
+import { CHAIN_DEPTH_RULE, maxChainDepth, type ChainDepthConfig } from "./rules/chain-depth";
+import { CHECKPOINT_SPACE_RULE, maxCheckpointSpace, type CheckpointSpaceConfig } from "./rules/checkpoint-space";
 import { CHECKPOINT_COUNT_RULE, maxCheckpointsPerVm, type CheckpointCountConfig } from "./rules/checkpoint-count";
 import { DISABLED_VMS_RULE, noCheckpointsOnDisabledVms, type DisabledVmsConfig } from "./rules/disabled-vms";
 import { ENVIRONMENT_TYPES_RULE, environmentCheckpointTypes, type EnvironmentTypesConfig } from "./rules/environment-types";
@@ -26,6 +28,8 @@ export { productionEnsuresBackupIntegration, BACKUP_INTEGRATION_RULE, type Backu
 export { maxCheckpointsPerVm, CHECKPOINT_COUNT_RULE, type CheckpointCountConfig };
 export { noCheckpointsOnDisabledVms, DISABLED_VMS_RULE, type DisabledVmsConfig };
 export { maxCheckpointAge, CHECKPOINT_AGE_RULE, type CheckpointAgeOptions };
+export { maxChainDepth, CHAIN_DEPTH_RULE, type ChainDepthConfig };
+export { maxCheckpointSpace, CHECKPOINT_SPACE_RULE, type CheckpointSpaceConfig };
 
 /** Options for every rule at once, keyed by rule name. */
 export interface GovernanceOptions {
@@ -36,6 +40,8 @@ export interface GovernanceOptions {
     [CHECKPOINT_COUNT_RULE]?: RuleOptions<CheckpointCountConfig>;
     [DISABLED_VMS_RULE]?: RuleOptions<DisabledVmsConfig>;
     [CHECKPOINT_AGE_RULE]?: CheckpointAgeOptions;
+    [CHAIN_DEPTH_RULE]?: RuleOptions<ChainDepthConfig>;
+    [CHECKPOINT_SPACE_RULE]?: RuleOptions<CheckpointSpaceConfig>;
 }
 
 /** All the rules, each with its defaults unless `options` changes them. */
@@ -48,5 +54,7 @@ export function checkpointGovernance(options: GovernanceOptions = {}): Policies 
         maxCheckpointsPerVm(options[CHECKPOINT_COUNT_RULE]),
         noCheckpointsOnDisabledVms(options[DISABLED_VMS_RULE]),
         maxCheckpointAge(options[CHECKPOINT_AGE_RULE]),
+        maxChainDepth(options[CHAIN_DEPTH_RULE]),
+        maxCheckpointSpace(options[CHECKPOINT_SPACE_RULE]),
     ];
 }

@@ -42,7 +42,7 @@ export async function applyPolicy(
             explainRefusedPolicy(inputs, vm, checkpoints, host.displayName, deferredBefore),
         );
     });
-    const outputs = policyOutputs(inputs, applied.after, managed?.priorSettings ?? settingsOf(applied.before));
+    const outputs = policyOutputs(inputs, applied.after, managed?.priorSettings ?? settingsOf(applied.before), applied.storage);
     if (pending === null) return outputs;
     const { checkpoints } = await host.getVmWithCheckpoints({ id: applied.after.id });
     return { ...outputs, fileLocationPending: pending, warning: pendingLocationWarning(applied.after.checkpointFileLocation, pending, checkpoints) };
@@ -51,12 +51,12 @@ export async function applyPolicy(
 /** The live settings; undefined when the VM is gone (the engine then drops the resource). */
 export async function readPolicy(host: HyperVHost, olds: PolicyOutputs): Promise<PolicyOutputs | undefined> {
     try {
-        const { vm } = await host.getVmWithCheckpoints({ id: olds.vmId });
+        const { vm, storage } = await host.getVmWithCheckpoints({ id: olds.vmId });
         const declared = declaredInputs(olds);
         // A deferred file location stays pending until the VM has it (applyPolicy).
         const pending =
             olds.fileLocationPending !== null && !sameHostPath(olds.fileLocationPending, vm.checkpointFileLocation) ? olds.fileLocationPending : null;
-        return { ...policyOutputs(declared, vm, olds.priorSettings), fileLocationPending: pending, warning: pending === null ? null : olds.warning };
+        return { ...policyOutputs(declared, vm, olds.priorSettings, storage), fileLocationPending: pending, warning: pending === null ? null : olds.warning };
     } catch (e) {
         if (isHostError(e, "VmNotFound")) return undefined;
         throw e;
@@ -93,9 +93,22 @@ export function liveDeclaration(olds: PolicyOutputs): PolicyInputs {
 
 /** The declaration stored in the outputs, as inputs again. */
 export function declaredInputs(olds: PolicyOutputs): PolicyInputs {
-    const { type, fallbackToStandard, disabled, fileLocation, automaticCheckpoints, ensureBackupIntegration, host, resourceUrn } = olds;
+    const { type, fallbackToStandard, disabled, fileLocation, automaticCheckpoints, ensureBackupIntegration, minFreeSpace, maxChainDepth, host, resourceUrn } =
+        olds;
     const target = olds.vmNameDeclared !== undefined ? { vmName: olds.vmNameDeclared } : { vmId: olds.vmId };
-    const all = { ...target, host, type, fallbackToStandard, disabled, fileLocation, automaticCheckpoints, ensureBackupIntegration, resourceUrn };
+    const all = {
+        ...target,
+        host,
+        type,
+        fallbackToStandard,
+        disabled,
+        fileLocation,
+        automaticCheckpoints,
+        ensureBackupIntegration,
+        minFreeSpace,
+        maxChainDepth,
+        resourceUrn,
+    };
     return withoutUndefined(all) as PolicyInputs;
 }
 

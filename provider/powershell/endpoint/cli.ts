@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from "commander";
 import { ENDPOINT_DEFAULTS, JEA_CONFIGURATION_FILE, MODULE_FOLDER, SSH_CONFIGURATION_FILE, SSHD_SNIPPET_FILE } from "./files";
+import { JEA_ENDPOINT_NAME } from "../target";
 import { writeEndpointFiles } from "./write";
 
 /*
@@ -25,7 +26,7 @@ program
                 "",
                 `Module: copy the ${MODULE_FOLDER} folder to C:\\Program Files\\PowerShell\\Modules (and C:\\Program Files\\WindowsPowerShell\\Modules for WinRM).`,
                 `SSH: copy ${SSH_CONFIGURATION_FILE} to ${options.configDir}, append ${SSHD_SNIPPET_FILE} to sshd_config, restart sshd.`,
-                `WinRM: Register-PSSessionConfiguration -Name hyperv-checkpoints -Path ${JEA_CONFIGURATION_FILE}.`,
+                `WinRM: Register-PSSessionConfiguration -Name ${JEA_ENDPOINT_NAME} -Path ${JEA_CONFIGURATION_FILE}.`,
                 "Then: pulumi config set hyperv:endpoint installed",
                 "",
             ].join("\n"),

@@ -54,6 +54,8 @@ const manifest = `${generatedBy}
     Author = 'hyperv-checkpoints'
     Description = 'The operations of the hyperv-checkpoints Pulumi provider, for a restricted endpoint (NoLanguage) that offers nothing else.'
     PowerShellVersion = '5.1'
+    # Imported with the module: a restricted session loads no module on first use of a command.
+    RequiredModules = @('Hyper-V', 'CimCmdlets')
     FunctionsToExport = ${functionList}
     CmdletsToExport = @()
     VariablesToExport = @()

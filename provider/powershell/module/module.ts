@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { STARTED_MARKER } from "../protocol";
+import { STARTED_MARKER } from "../markers";
 import {
     applyCheckpointScript,
     applyCheckpointSettingsScript,
@@ -107,14 +107,31 @@ function endpointFunction(digest: string): string {
 }`;
 }
 
+/**
+ * A RestrictedRemoteServer session replaces these cmdlets with proxy functions that take fewer
+ * parameters (Select-Object without -First), and a function is found before a cmdlet of its name,
+ * also from inside a module: the module names the cmdlets by their module.
+ */
+const sessionProxies: Record<string, string> = {
+    "Select-Object": "Microsoft.PowerShell.Utility",
+    "Measure-Object": "Microsoft.PowerShell.Utility",
+    "Get-Command": "Microsoft.PowerShell.Core",
+};
+
+function withCmdletsByModule(text: string): string {
+    return text.replace(/(?<![\\\w-])(Select-Object|Measure-Object|Get-Command)(?![\w-])/g, (name) => `${sessionProxies[name]}\\${name}`);
+}
+
 /** The module's functions and helpers; the digest is taken over this text. */
-const moduleBody = [
-    "Set-StrictMode -Off",
-    // Inside the module the helpers are the module's own, not the session's globals.
-    preludeDefinitions.replace(/function global:/g, "function "),
-    leftBehindFunction,
-    ...operations.map(operationFunction),
-].join("\n\n");
+const moduleBody = withCmdletsByModule(
+    [
+        "Set-StrictMode -Off",
+        // Inside the module the helpers are the module's own, not the session's globals.
+        preludeDefinitions.replace(/function global:/g, "function "),
+        leftBehindFunction,
+        ...operations.map(operationFunction),
+    ].join("\n\n"),
+);
 
 /** Names the exact module text: an installed module with another digest is another version of it. */
 export const MODULE_DIGEST = createHash("sha256").update(moduleBody).update(MODULE_VERSION).digest("hex").slice(0, 16);

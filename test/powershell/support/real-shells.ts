@@ -70,6 +70,8 @@ export interface TargetOptions {
     timeouts?: typeof TEST_TIMEOUTS;
     fresh?: boolean;
     maxSessions?: number;
+    /** Overrides the endpoint mode of an SSH target (default: installed on the restricted port, else uploaded). */
+    endpoint?: "uploaded" | "installed";
 }
 
 /** How a suite reaches a Hyper-V host: the lab directly, or PowerShell on the stand-in. */
@@ -199,7 +201,7 @@ export class RealShells {
             kind: "ssh" as const,
             host: "127.0.0.1",
             port: restricted ? sshd.restrictedPort : sshd.port,
-            endpoint: restricted ? ("installed" as const) : ("uploaded" as const),
+            endpoint: options.endpoint ?? (restricted ? ("installed" as const) : ("uploaded" as const)),
             userName: sshd.user,
             keyFilePath: sshd.clientKey,
             knownHostsFile: sshd.knownHosts,

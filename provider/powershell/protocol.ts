@@ -88,8 +88,12 @@ export function frameInvocation(script: string, remote: boolean, leftBehind: rea
 }
 
 /** A call of the host-side module's function: one command with one literal argument, which NoLanguage allows. */
+export function functionCallText(call: FunctionCall | { function: string }): string {
+    return "payload" in call ? `${call.function} -Payload '${call.payload}'` : call.function;
+}
+
 const functionCallBlock = (call: FunctionCall | { function: string }) =>
-    `([scriptblock]::Create(${decode(Buffer.from("payload" in call ? `${call.function} -Payload '${call.payload}'` : call.function, "utf8").toString("base64"))}))`;
+    `([scriptblock]::Create(${decode(Buffer.from(functionCallText(call), "utf8").toString("base64"))}))`;
 
 /**
  * One invocation on an installed endpoint (README "Least privilege"): the module's function by name

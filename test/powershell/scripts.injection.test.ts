@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { frameInvocation, frameSessionStart } from "../../provider/powershell/protocol";
+import { frameFunctionCall, frameInvocation, frameSessionStart, functionCallText } from "../../provider/powershell/protocol";
+import { functionNameOf, moduleText } from "../../provider/powershell/module/module";
+import { encodeParameter } from "../../provider/powershell/scripts/render";
 import { decodeParameter, renderScript } from "../../provider/powershell/scripts";
 import { prelude } from "../../provider/powershell/scripts/prelude";
 import { powerShellTargetSchema, remoteConnectParameters } from "../../provider/powershell/target";
@@ -117,6 +119,33 @@ describe("user values cannot change what a script does (parse trees)", () => {
                 }),
                 { numRuns: 100 },
             );
+        });
+    }
+
+    it("the host-side module, installed on restricted endpoints, parses without syntax errors", () => {
+        assert.deepEqual(errorNodes(parse(moduleText)), [], "tree-sitter found syntax errors");
+    });
+
+    for (const op of operations) {
+        it(`calls the module's function for ${op.script.operation} (${op.file}) as one command with one literal argument, whatever the value`, () => {
+            const call = (value: string) => ({ function: functionNameOf(op.script), payload: encodeParameter(op.input(value)) });
+            const reference = functionCallText(call(op.benign));
+            const tree = flatten(parse(reference));
+            // The only shape NoLanguage runs: a command name and one string literal.
+            assert.deepEqual(
+                tree
+                    .filter((node) => !node.startsWith("(") && node !== ")")
+                    .map((leaf) => leaf.split(":")[0]!)
+                    .filter((type) => type.trim() !== ""),
+                ["command_name", "command_parameter", "verbatim_string_characters"],
+                tree.join(" "),
+            );
+            for (const value of hostileCorpus) {
+                assertSameShape(parse, reference, functionCallText(call(value)), `value ${JSON.stringify(value)}`);
+                const line = frameFunctionCall(call(value));
+                assert.ok(!/[\r\n]/.test(line), "one stdin line per command");
+                assertSameShape(parse, frameFunctionCall(call(op.benign)), line, `framed value ${JSON.stringify(value)}`);
+            }
         });
     }
 

@@ -162,18 +162,27 @@ describe("user values cannot change what a script does (parse trees)", () => {
         }
     });
 
-    it("opens remote sessions with the same command shape whatever the host, user, key path or password", () => {
-        const reference = frameSessionStart(
-            remoteConnectParameters(powerShellTargetSchema.parse({ kind: "winrm", computerName: "hv01", userName: "u", password: "p" })),
-            4242,
-        );
-        assert.deepEqual(errorNodes(parse(reference)), []);
-        for (const value of hostileCorpus) {
-            const target = powerShellTargetSchema.parse({ kind: "winrm", computerName: value || "x", userName: value || "x", password: value || "x" });
-            const line = frameSessionStart(remoteConnectParameters(target), 4242);
-            assert.ok(!/[\r\n]/.test(line));
-            assertSameShape(parse, reference, line, `connection value ${JSON.stringify(value)}`);
-            if (value.length > 3) assert.ok(!line.includes(value), "no connection value appears in clear in the command");
-        }
-    });
+    for (const endpoint of ["uploaded", "installed"] as const) {
+        it(`opens remote sessions with the same command shape whatever the host, user, key path or password (${endpoint} endpoint)`, () => {
+            const reference = frameSessionStart(
+                remoteConnectParameters(powerShellTargetSchema.parse({ kind: "winrm", computerName: "hv01", userName: "u", password: "p", endpoint })),
+                4242,
+                endpoint,
+            );
+            assert.deepEqual(errorNodes(parse(reference)), []);
+            for (const value of hostileCorpus) {
+                const target = powerShellTargetSchema.parse({
+                    kind: "winrm",
+                    computerName: value || "x",
+                    userName: value || "x",
+                    password: value || "x",
+                    endpoint,
+                });
+                const line = frameSessionStart(remoteConnectParameters(target), 4242, endpoint);
+                assert.ok(!/[\r\n]/.test(line));
+                assertSameShape(parse, reference, line, `connection value ${JSON.stringify(value)}`);
+                if (value.length > 3) assert.ok(!line.includes(value), "no connection value appears in clear in the command");
+            }
+        });
+    }
 });

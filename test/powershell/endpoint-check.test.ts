@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { ENDPOINT_DEFAULTS, endpointFiles } from "../../provider/powershell/endpoint/files";
 import { endpointRefusal, type InstalledEndpoint } from "../../provider/powershell/endpoint/check";
-import { MODULE_DIGEST, MODULE_FUNCTIONS, MODULE_VERSION } from "../../provider/powershell/module/module";
+import { MODULE_DIGEST, MODULE_FUNCTIONS, MODULE_VERSION, moduleText } from "../../provider/powershell/module/module";
 
 /*
  * What the session start of an installed endpoint decides from the endpoint's answer (the answers
@@ -48,5 +53,25 @@ describe("an installed endpoint at session start", () => {
             refusal.detail,
             /lacks the functions Invoke-HvcpApplyCheckpointSettings, Invoke-HvcpTakeCheckpoint, Invoke-HvcpApplyCheckpoint, Invoke-HvcpRenameCheckpoint, Invoke-HvcpRemoveCheckpoint, Invoke-HvcpRestoreCheckpointType of/,
         );
+    });
+});
+
+describe("npx hyperv-checkpoints endpoint <folder>", () => {
+    it("writes the module, both session configurations, the role capability and the sshd_config lines for the account", () => {
+        const folder = mkdtempSync(join(tmpdir(), "hvcp-endpoint-cli-"));
+        try {
+            const cli = resolve(__dirname, "../../provider/powershell/endpoint/cli.js");
+            const run = spawnSync(process.execPath, [cli, "endpoint", folder, "--account", "CORP\\svc-pulumi"], { encoding: "utf8" });
+            assert.equal(run.status, 0, run.stderr);
+            const expected = endpointFiles({ ...ENDPOINT_DEFAULTS, account: "CORP\\svc-pulumi" });
+            for (const [relative, text] of Object.entries(expected)) {
+                assert.equal(readFileSync(join(folder, relative), "utf8").replace(/^\uFEFF/, ""), text, relative);
+            }
+            assert.equal(readFileSync(join(folder, "HypervCheckpoints/HypervCheckpoints.psm1"), "utf8"), `\uFEFF${moduleText}`);
+            assert.match(readFileSync(join(folder, "sshd_config.snippet"), "utf8"), /^Match User CORP\\svc-pulumi\n {4}ForceCommand C:\/progra~1\/powershell\/7\/pwsh\.exe -sshs -NoLogo -NoProfile -ConfigurationFile C:\/ProgramData\/hyperv-checkpoints\/hyperv-checkpoints-ssh\.pssc$/m);
+            assert.match(run.stdout, /pulumi config set hyperv:endpoint installed/);
+        } finally {
+            rmSync(folder, { recursive: true, force: true });
+        }
     });
 });

@@ -68,7 +68,10 @@ describe("npx hyperv-checkpoints endpoint <folder>", () => {
                 assert.equal(readFileSync(join(folder, relative), "utf8").replace(/^\uFEFF/, ""), text, relative);
             }
             assert.equal(readFileSync(join(folder, "HypervCheckpoints/HypervCheckpoints.psm1"), "utf8"), `\uFEFF${moduleText}`);
-            assert.match(readFileSync(join(folder, "sshd_config.snippet"), "utf8"), /^Match User CORP\\svc-pulumi\n {4}ForceCommand C:\/progra~1\/powershell\/7\/pwsh\.exe -sshs -NoLogo -NoProfile -ConfigurationFile C:\/ProgramData\/hyperv-checkpoints\/hyperv-checkpoints-ssh\.pssc$/m);
+            assert.match(
+                readFileSync(join(folder, "sshd_config.snippet"), "utf8"),
+                /^Match User CORP\\svc-pulumi\n {4}ForceCommand C:\/progra~1\/powershell\/7\/pwsh\.exe -sshs -NoLogo -NoProfile -ConfigurationFile C:\/ProgramData\/hyperv-checkpoints\/hyperv-checkpoints-ssh\.pssc$/m,
+            );
             assert.match(run.stdout, /pulumi config set hyperv:endpoint installed/);
         } finally {
             rmSync(folder, { recursive: true, force: true });

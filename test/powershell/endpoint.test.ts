@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { isHostError } from "../../provider/host";
 import { addVm, readLab } from "../../provider/lab";
-import { MODULE_FUNCTIONS } from "../../provider/powershell/module/module";
+import { MODULE_DIGEST, MODULE_FUNCTIONS, MODULE_VERSION } from "../../provider/powershell/module/module";
 import { readVmScript, renderScript } from "../../provider/powershell/scripts";
 import { encodeParameter } from "../../provider/powershell/scripts/render";
 import { freshLab, removeLabs } from "../lab/helpers";
@@ -142,6 +142,25 @@ describe("the restricted endpoint made from the generated files", function () {
         // Had the prelude been sent first, NoLanguage would have refused it as ScriptsNotAllowed.
         assert.match(error.message, /the endpoint is restricted: it runs no script text/);
         assert.match(error.message, /pulumi config set hyperv:endpoint installed/);
+    });
+
+    it("refuses an installed module of another version at session start, naming both, with the command that upgrades it", async () => {
+        const target = shells.target("pwsh-ssh-restricted", { fresh: true });
+        assert.ok(target.kind === "ssh");
+        const host = shells.hostOn({ ...target, port: shells.sshd!.staleEndpointPort }, folder);
+        const error = await host.getVm({ id: vmId }).then(
+            () => assert.fail("an endpoint with another module version served the provider"),
+            (e: unknown) => e,
+        );
+        assert.ok(isHostError(error, "UnsupportedShell"), String(error));
+        assert.match(
+            error.message,
+            new RegExp(
+                `runs HypervCheckpoints 0\\.0\\.1 \\(0000000000000000\\), and this provider needs HypervCheckpoints ${MODULE_VERSION.replace(/\./g, "\\.")} \\(${MODULE_DIGEST}\\)`,
+            ),
+        );
+        assert.match(error.message, /Copy-Item -Recurse -Force hvcp-endpoint\\HypervCheckpoints/);
+        assert.equal(readLab(folder).checkpoints.length, 0);
     });
 
     it("names the functions an endpoint lacks: a full endpoint without the module, in installed mode", async () => {

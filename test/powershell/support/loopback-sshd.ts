@@ -3,7 +3,8 @@ import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, w
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { endpointFiles, SSHD_SNIPPET_FILE } from "../../../provider/powershell/endpoint/files";
+import { endpointFiles, MODULE_FOLDER, SSHD_SNIPPET_FILE } from "../../../provider/powershell/endpoint/files";
+import { MODULE_DIGEST, MODULE_NAME, MODULE_VERSION } from "../../../provider/powershell/module/module";
 import { writeEndpointFiles } from "../../../provider/powershell/endpoint/write";
 import { currentUser } from "./real-shells";
 
@@ -57,6 +58,9 @@ export class LoopbackSshd {
     restrictedPort = 0;
     /** Where the generated endpoint files are. */
     readonly endpointDir = join(this.dir, "endpoint");
+    /** A restricted endpoint whose module is of another version (as after `npm update` without upgrading the host). */
+    staleEndpointPort = 0;
+    private readonly staleEndpointDir = join(this.dir, "endpoint-stale");
     private process: ChildProcess | null = null;
     log = "";
 
@@ -72,8 +76,9 @@ export class LoopbackSshd {
         writeFileSync(join(this.dir, "authorized_keys"), readFileSync(`${this.clientKey}.pub`));
         this.port = await freeLoopbackPort();
         this.restrictedPort = await freeLoopbackPort();
+        this.staleEndpointPort = await freeLoopbackPort();
         const publicKey = readFileSync(`${hostKey}.pub`, "utf8").split(" ").slice(0, 2).join(" ");
-        writeFileSync(this.knownHosts, `[127.0.0.1]:${this.port} ${publicKey}\n[127.0.0.1]:${this.restrictedPort} ${publicKey}\n`);
+        writeFileSync(this.knownHosts, [this.port, this.restrictedPort, this.staleEndpointPort].map((port) => `[127.0.0.1]:${port} ${publicKey}\n`).join(""));
         const wrapper = join(this.dir, "powershell-subsystem.sh");
         const dotnetRoot = process.env.DOTNET_ROOT ?? dotnetRootGuess();
         const exports = Object.entries({ ...this.subsystemEnv, ...(dotnetRoot ? { DOTNET_ROOT: dotnetRoot } : {}) }).map(
@@ -82,18 +87,35 @@ export class LoopbackSshd {
         writeFileSync(wrapper, ["#!/bin/sh", ...exports, `exec '${this.pwsh}' -sshs -NoLogo`, ""].join("\n"));
         chmodSync(wrapper, 0o755);
         // The restricted endpoint's pwsh: the same environment, the generated module on its module path.
-        const restrictedPwsh = join(this.dir, "restricted-pwsh.sh");
-        const modulePath = [this.endpointDir, this.subsystemEnv.PSModulePath].filter(Boolean).join(":");
         const restrictedExports = exports.filter((line) => !line.startsWith("export PSModulePath="));
-        writeFileSync(restrictedPwsh, ["#!/bin/sh", ...restrictedExports, `export PSModulePath='${modulePath}'`, `exec '${this.pwsh}' "$@"`, ""].join("\n"));
-        chmodSync(restrictedPwsh, 0o755);
-        const endpoint = { account: this.user, pwsh: restrictedPwsh, configDir: this.endpointDir, match: `LocalPort ${this.restrictedPort}` };
-        writeEndpointFiles(this.endpointDir, endpoint);
+        const endpointOn = (folder: string, port: number) => {
+            const restrictedPwsh = join(this.dir, `restricted-pwsh-${port}.sh`);
+            const modulePath = [folder, this.subsystemEnv.PSModulePath].filter(Boolean).join(":");
+            writeFileSync(
+                restrictedPwsh,
+                ["#!/bin/sh", ...restrictedExports, `export PSModulePath='${modulePath}'`, `exec '${this.pwsh}' "$@"`, ""].join("\n"),
+            );
+            chmodSync(restrictedPwsh, 0o755);
+            const options = { account: this.user, pwsh: restrictedPwsh, configDir: folder, match: `LocalPort ${port}` };
+            writeEndpointFiles(folder, options);
+            return endpointFiles(options)[SSHD_SNIPPET_FILE];
+        };
+        const restricted = endpointOn(this.endpointDir, this.restrictedPort);
+        const stale = endpointOn(this.staleEndpointDir, this.staleEndpointPort);
+        // What an older release's module says of itself: another version and digest.
+        const staleModule = join(this.staleEndpointDir, MODULE_FOLDER, `${MODULE_NAME}.psm1`);
+        writeFileSync(
+            staleModule,
+            readFileSync(staleModule, "utf8")
+                .replaceAll(MODULE_DIGEST, "0000000000000000")
+                .replace(`moduleVersion = '${MODULE_VERSION}'`, "moduleVersion = '0.0.1'"),
+        );
         writeFileSync(
             join(this.dir, "sshd_config"),
             [
                 `Port ${this.port}`,
                 `Port ${this.restrictedPort}`,
+                `Port ${this.staleEndpointPort}`,
                 "ListenAddress 127.0.0.1",
                 `HostKey ${hostKey}`,
                 `PidFile ${join(this.dir, "sshd.pid")}`,
@@ -106,7 +128,8 @@ export class LoopbackSshd {
                 "PermitRootLogin prohibit-password",
                 `Subsystem powershell ${wrapper}`,
                 // Match blocks go last: everything after one belongs to it.
-                endpointFiles(endpoint)[SSHD_SNIPPET_FILE],
+                restricted,
+                stale,
             ].join("\n"),
         );
         // sshd refuses to start without its privilege separation directory.

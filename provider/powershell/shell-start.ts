@@ -60,7 +60,15 @@ export async function startShell(target: PowerShellTarget, displayName: string, 
     const ok = (parsed as { ok?: unknown } | null)?.ok;
     if (endpointMode(target) === "installed") {
         const endpoint = installedEndpointSchema.safeParse(ok);
-        const refusal = endpoint.success ? endpointRefusal(endpoint.data) : null;
+        if (!endpoint.success) {
+            shell.stop();
+            throw new HostError(
+                "UnexpectedOutput",
+                `the endpoint did not say which of the provider's functions it has. Output: ${excerpt(stdout) || "(none)"}`,
+                context,
+            );
+        }
+        const refusal = endpointRefusal(endpoint.data);
         if (refusal) {
             shell.stop();
             throw new HostError("UnsupportedShell", refusal.detail, context, { hint: refusal.hint });

@@ -43,6 +43,10 @@ export interface FleetSpeedRun {
      * the provider, the PowerShell shells, and this process (which serves the stand-in's lab).
      */
     cpu: Record<ProcessRole | "standIn", number>;
+    /** The same CPU per resource operation (3 per VM), in milliseconds, start-ups included. */
+    cpuPerOperationMs: Record<ProcessRole | "standIn", number>;
+    /** PowerShell shells started during the operation (their start-up is in the shell CPU). */
+    shellsStarted: number;
 }
 
 export interface FleetSpeedOptions {
@@ -145,6 +149,10 @@ async function measureOne(
             const own = process.cpuUsage(ownCpu);
             const cpu = { ...usage!.cpuByRole, standIn: Math.round((own.user + own.system) / 1e4) / 100 };
             const floor = floorOf(workLog, sessions);
+            const operations = 3 * vms;
+            const cpuPerOperationMs = Object.fromEntries(
+                Object.entries(cpu).map(([role, s]) => [role, Math.round((s * 10000) / operations) / 10]),
+            ) as FleetSpeedRun["cpuPerOperationMs"];
             const run: FleetSpeedRun = {
                 adapter,
                 vms,
@@ -155,6 +163,8 @@ async function measureOne(
                 ratio: Math.round((seconds / floor.floorSeconds) * 100) / 100,
                 serialSeconds: floor.workSeconds,
                 cpu,
+                cpuPerOperationMs,
+                shellsStarted: usage!.shellsStarted,
                 ...(options.parallel !== undefined ? { parallel: options.parallel } : {}),
             };
             options.log(
@@ -162,7 +172,9 @@ async function measureOne(
                     cpu,
                 )
                     .map(([role, s]) => `${role} ${s}`)
-                    .join(", ")}`,
+                    .join(
+                        ", ",
+                    )}; per operation CPU-ms shell ${cpuPerOperationMs.shell}, engine ${cpuPerOperationMs.engine}, provider ${cpuPerOperationMs.provider}; ${run.shellsStarted} shells started`,
             );
             out.push(run);
         }

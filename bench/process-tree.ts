@@ -60,6 +60,8 @@ export interface TreeUsage {
     totalCpuSeconds: number;
     /** The same CPU seconds by what each process is: engine, program, provider, shell (PowerShell), other. */
     cpuByRole: Record<ProcessRole, number>;
+    /** PowerShell shells started (a .NET tool's launcher and the `dotnet pwsh.dll` it starts count as one). */
+    shellsStarted: number;
 }
 
 export type ProcessRole = "engine" | "program" | "provider" | "shell" | "other";
@@ -75,14 +77,14 @@ function roleOf(command: string): ProcessRole {
 /** Samples this process's descendants every `intervalMs` until stopped. */
 export function watchProcessTree(intervalMs = 100): { stop(): TreeUsage } {
     let peakKb = 0;
-    const cpu = new Map<number, { seconds: number; role: ProcessRole }>();
+    const cpu = new Map<number, { seconds: number; role: ProcessRole; ppid: number }>();
     const tick = () => {
         let sum = 0;
         for (const [pid, s] of descendantsOf(process.pid)) {
             sum += s.rssKb;
             // A child shows its parent's command line until it execs: keep the role it had once it did.
             const seen = roleOf(s.command);
-            cpu.set(pid, { seconds: s.cpuSeconds, role: seen === "other" ? (cpu.get(pid)?.role ?? seen) : seen });
+            cpu.set(pid, { seconds: s.cpuSeconds, role: seen === "other" ? (cpu.get(pid)?.role ?? seen) : seen, ppid: s.ppid });
         }
         peakKb = Math.max(peakKb, sum);
     };
@@ -96,7 +98,9 @@ export function watchProcessTree(intervalMs = 100): { stop(): TreeUsage } {
             const cpuByRole: Record<ProcessRole, number> = { engine: 0, program: 0, provider: 0, shell: 0, other: 0 };
             for (const c of all) cpuByRole[c.role] += c.seconds;
             for (const role of Object.keys(cpuByRole) as ProcessRole[]) cpuByRole[role] = round(cpuByRole[role]);
+            const shellsStarted = [...cpu.values()].filter((c) => c.role === "shell" && cpu.get(c.ppid)?.role !== "shell").length;
             return {
+                shellsStarted,
                 peakRssMb: Math.round(peakKb / 1024),
                 providerCpuSeconds: cpuByRole.provider,
                 totalCpuSeconds: round(all.reduce((a, c) => a + c.seconds, 0)),

@@ -1,5 +1,6 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { shellRuntimeEnv } from "./shell-runtime";
 
 /** How much of a shell's stderr is kept for messages. */
 const STDERR_KEPT = 2000;
@@ -48,7 +49,7 @@ export class ShellProcess {
         private readonly platform: NodeJS.Platform = process.platform,
     ) {
         this.child = spawn(executable, ["-NoLogo", "-NoProfile", "-NonInteractive", "-NoExit", "-Command", "-"], {
-            env,
+            env: shellRuntimeEnv(env),
             stdio: "pipe",
             detached: platform !== "win32",
             windowsHide: true,
@@ -80,6 +81,11 @@ export class ShellProcess {
     /** A command is running: nothing else may be written until it ends. */
     get busy(): boolean {
         return this.pending !== null;
+    }
+
+    /** The spawned process's id (benchmarks read its CPU from it); undefined when it could not start. */
+    get pid(): number | undefined {
+        return this.child.pid;
     }
 
     /** The exit code or signal, for messages. */

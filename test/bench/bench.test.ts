@@ -37,6 +37,12 @@ describe("npm run bench, at a tiny size", function () {
             assert.ok(s.quietFloorSeconds > 0 && s.quietRatio > 0, `${s.op}: the floor registering without promise stacks measured too`);
         }
 
+        assert.equal(written.engine.native.length, 3, "the native side: up, no-change up and refresh");
+        for (const s of written.engine.native) {
+            assert.ok(s.floorSeconds > 0 && s.oursSeconds > 0, `native ${s.op} at N=${s.vms} measured against the no-op native plugin`);
+            assert.ok(s.floorStateBytes > 0 && s.oursStateBytes > 0, `native ${s.op}: state size measured`);
+        }
+
         const ops = new Set(written.provider.runs.map((r: { op: string }) => r.op));
         assert.deepEqual([...ops].sort(), ["check", "create", "delete", "diff", "read"]);
         for (const r of written.provider.runs) assert.ok(r.msPerCall >= r.hostMsPerCall && r.hostMsPerCall >= 0);
@@ -88,6 +94,15 @@ describe("npm run bench -- --only fleet, at a tiny size", function () {
                 `${r.adapter} ${r.op}: the host worked (${JSON.stringify(r)})`,
             );
             assert.ok(r.seconds >= r.floorSeconds && r.ratio >= 1, `${r.adapter} ${r.op}: nothing beats the floor (${JSON.stringify(r)})`);
+            // Each op has its CPU per resource operation by role, and the shells it started (their start-up is in it).
+            assert.equal(r.cpuPerOperationMs.engine, Math.round((r.cpu.engine * 10000) / 6) / 10, `${r.adapter} ${r.op}: the engine's CPU over 6 operations`);
+            if (r.adapter === "lab") assert.equal(r.shellsStarted, 0, `lab ${r.op}: no shell`);
         }
+        const pwshUp = runs.find((r) => r.adapter === "pwsh-local" && r.op === "up");
+        if (pwshUp)
+            assert.ok(
+                pwshUp.shellsStarted >= 1 && pwshUp.shellsStarted <= 2 && pwshUp.cpuPerOperationMs.shell > 0,
+                `the PowerShell up started 1 or 2 shells and they used CPU (${JSON.stringify(pwshUp)})`,
+            );
     });
 });

@@ -5,6 +5,7 @@ import { delimiter, dirname, join } from "node:path";
 import type { HyperVHost } from "../../../provider/host/port";
 import { LabHost } from "../../../provider/lab";
 import { createPowerShellHost } from "../../../provider/powershell";
+import { RUNTIME_SETTINGS } from "../../../provider/powershell/shell-runtime";
 import { standInModulePath } from "../stand-in/modules";
 import { StandInServer } from "../stand-in/server";
 import { LoopbackSshd } from "./loopback-sshd";
@@ -107,7 +108,9 @@ class StandInEnvironment {
             const sshd = findSshd();
             if (!sshd) return unavailable(ctx, "sshd", SSHD_HOW);
             this.sshdStarting ??= (async () => {
-                this.sshd = new LoopbackSshd(sshd, pwsh, { HYPERV_STANDIN_URL: this.server.url, PSModulePath: this.modulePath });
+                // The remote shells get the .NET settings our local shells start with (shell-runtime.ts): a
+                // Windows host's sshd would start them with its own, but here they share the test's 2 cores.
+                this.sshd = new LoopbackSshd(sshd, pwsh, { HYPERV_STANDIN_URL: this.server.url, PSModulePath: this.modulePath, ...RUNTIME_SETTINGS });
                 await this.sshd.start();
             })();
             await this.sshdStarting;

@@ -1,0 +1,110 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { frameInvocation, frameSessionStart } from "../provider/powershell/protocol";
+import { readVmScript, renderScript } from "../provider/powershell/scripts";
+import { runCommand } from "../provider/powershell/shell-command";
+import { ShellProcess } from "../provider/powershell/shell-process";
+import { RUNTIME_SETTINGS } from "../provider/powershell/shell-runtime";
+import { standInModulePath } from "../test/powershell/stand-in/modules";
+import { StandInServer } from "../test/powershell/stand-in/server";
+import { findPwsh } from "../test/powershell/support/real-shells";
+import { fleetLab, fleetVmName } from "./lab-fleet";
+
+/*
+ * Where one PowerShell shell's CPU goes (issue 29), measured on the shell's processes (/proc,
+ * Linux), not on wall time, so that a busy machine blurs it less: the runtime's start, our session
+ * start (watchdog, prelude, probe), each call by part (the framing around a script, a whole read,
+ * and the stand-in cmdlet alone: the part a real Hyper-V host spends too), and a shell waiting.
+ * Once with .NET's own compilation settings (call counting on, as before) and once with ours.
+ *
+ *   node dist/bench/shell-cost.js [calls]
+ */
+
+function cpuOfTree(root: number): number {
+    const table = new Map<number, { ppid: number; seconds: number }>();
+    for (const name of fs.readdirSync("/proc")) {
+        if (!/^\d+$/.test(name)) continue;
+        try {
+            const fields = fs.readFileSync(`/proc/${name}/stat`, "utf8").split(") ")[1]!.split(" ");
+            table.set(Number(name), { ppid: Number(fields[1]), seconds: (Number(fields[11]) + Number(fields[12])) / 100 });
+        } catch {
+            // gone
+        }
+    }
+    let sum = table.get(root)?.seconds ?? 0;
+    let frontier = [root];
+    while (frontier.length > 0) {
+        const next = [...table].filter(([, p]) => frontier.includes(p.ppid)).map(([pid]) => pid);
+        for (const pid of next) sum += table.get(pid)!.seconds;
+        frontier = next;
+    }
+    return sum;
+}
+
+const ms = (seconds: number) => Math.round(seconds * 10000) / 10;
+const sleep = (msec: number) => new Promise((r) => setTimeout(r, msec));
+
+async function measure(label: string, env: NodeJS.ProcessEnv, pwsh: string, calls: number): Promise<Record<string, number>> {
+    const shell = new ShellProcess(pwsh, env);
+    const cpu = () => cpuOfTree(shell.pid ?? -1);
+    const row: Record<string, number> = {};
+    const run = (command: string) => runCommand(shell, command, 120_000);
+    await run("$null");
+    row["runtime start, CPU-ms"] = ms(cpu());
+    let before = cpu();
+    await run(frameSessionStart(null, process.pid));
+    row["session start (watchdog, prelude, probe), CPU-ms"] = ms(cpu() - before);
+    const perCall = async (name: string, command: (i: number) => string) => {
+        await run(command(0));
+        const start = cpu();
+        for (let i = 1; i <= calls; i++) await run(command(i));
+        row[name] = ms((cpu() - start) / calls);
+    };
+    await perCall("framing alone (a script that returns '{}'), CPU-ms/call", () => frameInvocation("'{}'", false));
+    await perCall("Get-VM -Name alone (the host's own work), CPU-ms/call", (i) => frameInvocation(`$null = Get-VM -Name '${fleetVmName(i % 20)}'`, false));
+    await perCall("read VM by name, whole call, CPU-ms/call", (i) =>
+        frameInvocation(renderScript(readVmScript, { name: fleetVmName(i % 20), includeCheckpoints: true }), false),
+    );
+    before = cpu();
+    await sleep(5000);
+    row["waiting, CPU-ms/s"] = ms((cpu() - before) / 5);
+    shell.stop();
+    process.stderr.write(`${label}: ${JSON.stringify(row)}\n`);
+    return row;
+}
+
+async function main(): Promise<void> {
+    const calls = Number(process.argv[2] ?? 60);
+    const pwsh = findPwsh();
+    if (!pwsh) throw new Error("needs pwsh: bash scripts/ensure-powershell.sh, then export PATH=$HOME/.dotnet/tools:$PATH");
+    const server = new StandInServer();
+    await server.start();
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), "shell-cost-"));
+    server.lab = await fleetLab(20, work, { state: "Running", checkpointType: "Production" });
+    const env: NodeJS.ProcessEnv = { ...process.env, HYPERV_STANDIN_URL: server.url, PSModulePath: standInModulePath(pwsh) };
+    for (const name of Object.keys(env)) if (/^(DOTNET|COMPlus)_/i.test(name)) delete env[name];
+    try {
+        // Call counting on is .NET's default: naming it makes shellRuntimeEnv leave it as it is.
+        const dotnet = await measure(".NET defaults", { ...env, DOTNET_TC_CallCounting: "1" }, pwsh, calls);
+        const ours = await measure("ours", env, pwsh, calls);
+        console.log(
+            `| CPU of one shell (PowerShell 7, local, stand-in; ${calls} calls each) | .NET defaults | ours (${Object.entries(RUNTIME_SETTINGS)
+                .map(([k, v]) => `${k}=${v}`)
+                .join(" ")}) |`,
+        );
+        console.log("|---|---:|---:|");
+        for (const key of Object.keys(ours)) console.log(`| ${key} | ${dotnet[key]} | ${ours[key]} |`);
+    } finally {
+        await server.stop();
+        fs.rmSync(work, { recursive: true, force: true });
+    }
+}
+
+main().then(
+    () => process.exit(0),
+    (e: unknown) => {
+        process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
+        process.exit(1);
+    },
+);

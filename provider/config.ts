@@ -17,6 +17,8 @@ import { z } from "zod";
  *   hyperv:timeoutSeconds       per operation (default 120)
  *   hyperv:mergeTimeoutSeconds  for removing a checkpoint, which merges disks (default 1800)
  *   hyperv:maxSessions  shells run side by side on the host (default 4, at most 30)
+ *   hyperv:endpoint  uploaded | installed   what the remote endpoint runs (default uploaded; installed:
+ *                    a restricted endpoint offering only the HypervCheckpoints module, README "Least privilege")
  */
 /**
  * Every default of the host settings, stated once: the stack's hyperv:* settings default to these,
@@ -121,6 +123,12 @@ export const stackConfigSchema = z.object({
         .min(1, "must be at least 1 (1 runs every operation on the host one after another)")
         .max(MAX_SESSIONS_LIMIT, `must be at most ${MAX_SESSIONS_LIMIT}, WinRM's default MaxShellsPerUser on a Windows host`)
         .default(DEFAULT_MAX_SESSIONS),
+    /** What the remote endpoint runs: uploaded (a full PowerShell endpoint; default) or installed (restricted to the HypervCheckpoints module). */
+    endpoint: z
+        .enum(["uploaded", "installed"], {
+            message: 'must be "uploaded" (a full PowerShell endpoint; the default) or "installed" (an endpoint restricted to the HypervCheckpoints module)',
+        })
+        .optional(),
 });
 /** Settings that are secrets: never echoed in an error, and marked secret in the native plugin's schema. */
 export const SECRET_SETTINGS: ReadonlySet<string> = new Set(["password"]);
@@ -160,6 +168,9 @@ function credentialProblem(settings: HostSettings): string | null {
     }
     if (kind === "winrm" && settings.password && !settings.user) {
         return "hyperv:password: a WinRM password needs hyperv:user (`pulumi config set hyperv:user <DOMAIN\\user>`)";
+    }
+    if (settings.endpoint === "installed" && kind !== "ssh" && kind !== "winrm") {
+        return "hyperv:endpoint: installed is a restricted endpoint on a remote host: use it with an ssh:// or winrm:// hyperv:host, or remove hyperv:endpoint";
     }
     if (kind === "ssh" && settings.password) {
         return "hyperv:password: SSH remoting signs in with a key, not a password: set hyperv:keyFile and remove hyperv:password (`pulumi config rm hyperv:password`)";

@@ -52,6 +52,7 @@ export const openAdapter: HostFactory = (address, settings) => {
                 shell,
                 timeouts,
                 maxSessions,
+                ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
             });
         }
         case "winrm":
@@ -63,6 +64,7 @@ export const openAdapter: HostFactory = (address, settings) => {
                 shell,
                 timeouts,
                 maxSessions,
+                ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
             });
     }
 };

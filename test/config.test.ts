@@ -111,3 +111,25 @@ describe("stack configuration keys: a hyperv:* key that is no setting is reporte
         assert.deepEqual(configuredKeys({ get: () => undefined }), []);
     });
 });
+
+describe("stack configuration: hyperv:endpoint", () => {
+    it("reads installed for ssh:// and winrm:// hosts, and leaves it unset by default", () => {
+        assert.equal(settings({ "hyperv:host": "ssh://svc@hv01", "hyperv:endpoint": "installed" })().endpoint, "installed");
+        assert.equal(settings({ "hyperv:host": "winrm://hv01", "hyperv:endpoint": "installed" })().endpoint, "installed");
+        assert.equal(settings({ "hyperv:host": "ssh://svc@hv01" })().endpoint, undefined);
+    });
+
+    it("refuses a value that is no mode, naming both", () => {
+        assert.throws(
+            settings({ "hyperv:host": "ssh://svc@hv01", "hyperv:endpoint": "restricted" }),
+            /invalid stack configuration hyperv:endpoint: must be "uploaded".*or "installed"/,
+        );
+    });
+
+    it("refuses installed on a host that is not remote, saying why", () => {
+        assert.throws(
+            settings({ "hyperv:host": "local", "hyperv:endpoint": "installed" }),
+            /hyperv:endpoint: installed is a restricted endpoint on a remote host/,
+        );
+    });
+});

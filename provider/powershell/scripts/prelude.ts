@@ -27,7 +27,7 @@ Set-StrictMode -Off`;
  * A shell defines it once, when it starts (and a remote session whenever it is opened again): see
  * protocol.ts. It ends by setting $HvcpPreludeVersion, which every operation script checks first.
  */
-const definitions = String.raw`$HvcpErrorIds = @{
+export const preludeDefinitions = String.raw`$HvcpErrorIds = @{
 ${errorIdTable}
 }
 $HvcpMaxCheckpoints = ${MAX_CHECKPOINTS_PER_VM}
@@ -238,8 +238,8 @@ function ConvertTo-HvcpCheckpointList($Vm) {
 `;
 
 /** A digest of the helpers: a shell holding another version (or none) defines them again. */
-export const PRELUDE_VERSION = createHash("sha256").update(definitions).digest("hex").slice(0, 16);
+export const PRELUDE_VERSION = createHash("sha256").update(preludeDefinitions).digest("hex").slice(0, 16);
 
-export const prelude = `${definitions}
+export const prelude = `${preludeDefinitions}
 $HvcpPreludeVersion = '${PRELUDE_VERSION}'
 `;

@@ -52,7 +52,7 @@ export class ClusterHost implements HyperVHost {
         let last: unknown;
         for (const host of this.options.nodes.values()) {
             try {
-                return await host.capabilities();
+                return { ...(await host.capabilities()), cluster: this.options.name };
             } catch (e) {
                 if (!isHostError(e, "HostUnreachable") && !isHostError(e, "HostTimeout")) throw e;
                 last = e;

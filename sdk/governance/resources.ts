@@ -32,6 +32,7 @@ const policyView = policyOutputsSchema
         disabled: true,
         fileLocation: true,
         ensureBackupIntegration: true,
+        allowLocalFileLocation: true,
     })
     .partial();
 export type PolicyView = z.infer<typeof policyView>;

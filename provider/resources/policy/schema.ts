@@ -27,6 +27,11 @@ export const policyFields = {
     automaticCheckpoints: z.boolean({ message: "automaticCheckpoints must be true or false" }).optional(),
     /** Enable the "Backup (volume shadow copy)" integration service that production checkpoints need. */
     ensureBackupIntegration: z.boolean({ message: "ensureBackupIntegration must be true or false" }).optional(),
+    /**
+     * On a cluster: accept a fileLocation on one node's own disks for a clustered VM, knowing its
+     * checkpoints are lost when the VM fails over. Without it such a location is refused.
+     */
+    allowLocalFileLocation: z.boolean({ message: "allowLocalFileLocation must be true or false" }).optional(),
 };
 
 export const policyInputsSchema = z
@@ -108,6 +113,7 @@ export const policyOutputsSchema = z.object({
     fileLocation: z.string().optional(),
     automaticCheckpoints: z.boolean().optional(),
     ensureBackupIntegration: z.boolean().optional(),
+    allowLocalFileLocation: z.boolean().optional(),
     resourceUrn: z.string().optional(),
     ...policyResultShape,
 });

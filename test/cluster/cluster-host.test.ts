@@ -2,7 +2,19 @@ import * as assert from "node:assert/strict";
 import { readHostSettings } from "../../provider/config";
 import { openAdapter } from "../../provider/connect";
 import type { HyperVHost } from "../../provider/host";
-import { addVm, beginLabMigration, completeLabMigration, inspectLab, migrateLabVm, setHostSettings, startLabNode, stopLabNode } from "../../provider/lab";
+import { ClusterHost } from "../../provider/cluster/cluster-host";
+import { probingDirectory } from "../../provider/cluster/directory";
+import {
+    addVm,
+    beginLabMigration,
+    completeLabMigration,
+    inspectLab,
+    migrateLabVm,
+    openLabNode,
+    setHostSettings,
+    startLabNode,
+    stopLabNode,
+} from "../../provider/lab";
 import { freshLab, rejectsWith, removeLabs } from "../lab/helpers";
 
 /*
@@ -120,5 +132,31 @@ describe("a cluster host on a three-node cluster lab", () => {
         await cluster.takeCheckpoint({ id: ids.sql! }, { name: "after failover" });
         assert.notEqual(ownerOf(folder, ids.sql!), "node2");
         assert.deepEqual(checkpointNames(folder, ids.sql!), ["during move", "after failover"], "checkpoints on the shared volume survive failover");
+    });
+});
+
+describe("a cluster host over nodes that only answer Get-VM (hyperv:nodes)", () => {
+    after(removeLabs);
+
+    it("finds the owner by asking every node, follows a migration, and names a node that does not answer", async () => {
+        const { folder } = await freshLab({ clusterNodes: 2 });
+        const web = await addVm(folder, { name: "web", state: "Running", node: "node1", clustered: true });
+        const pinned = await addVm(folder, { name: "pinned", state: "Running", node: "node2" });
+        const nodes = new Map<string, HyperVHost>([
+            ["node1", openLabNode(folder, "node1")],
+            ["node2", openLabNode(folder, "node2")],
+        ]);
+        const cluster = new ClusterHost({ name: "hv", nodes, directory: probingDirectory(nodes), migrationWaitSeconds: 1 });
+        await cluster.takeCheckpoint({ name: "web" }, { name: "a" });
+        await migrateLabVm(folder, { id: web.id }, "node2");
+        await cluster.takeCheckpoint({ id: web.id }, { name: "b" });
+        assert.deepEqual(checkpointNames(folder, web.id), ["a", "b"]);
+        assert.equal(ownerOf(folder, web.id), "node2");
+        await stopLabNode(folder, "node2");
+        const e = await rejectsWith(() => cluster.takeCheckpoint({ id: pinned.id }, { name: "x" }), "HostUnreachable");
+        assert.match(e.message, /cluster node node2, which does not answer, and the cluster has not failed it over/);
+        assert.deepEqual(checkpointNames(folder, web.id), ["a", "b"], "web failed over to node1 with its checkpoints");
+        await cluster.takeCheckpoint({ id: web.id }, { name: "c" });
+        assert.equal(ownerOf(folder, web.id), "node1");
     });
 });

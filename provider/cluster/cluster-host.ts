@@ -181,6 +181,8 @@ export class ClusterHost implements HyperVHost {
     /** A VM named by name: every node is asked side by side, since names are per node and repeat. */
     private async idOf(ref: VmRef, operation: string): Promise<string> {
         if ("id" in ref) return ref.id.toLowerCase();
+        const listed = await this.options.directory.locateByName?.(ref.name);
+        if (listed?.length === 1) return listed[0]!.vmId;
         const found = await Promise.all(
             [...this.options.nodes].map(async ([node, host]) => {
                 try {

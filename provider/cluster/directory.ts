@@ -16,6 +16,11 @@ export interface Whereabouts {
 export interface ClusterDirectory {
     /** Undefined when no node knows the VM. */
     locate(vmId: string): Promise<Whereabouts | undefined>;
+    /**
+     * The VMs of this name (names repeat) and their owners, when the cluster's records can say
+     * (Get-ClusterGroup lists roles by VM name); without it, every node is asked (Get-VM -Name).
+     */
+    locateByName?(name: string): Promise<{ vmId: string; owner: string }[]>;
 }
 
 /**

@@ -1,5 +1,6 @@
 import * as path from "node:path";
 import type { ClusterDirectory } from "../cluster/directory";
+import { sameIgnoringCase } from "../host/text";
 import { readLab } from "./store";
 
 /** The cluster lab's own records answer who owns a VM, as Get-ClusterGroup does on a real cluster: one read. */
@@ -13,6 +14,11 @@ export function labClusterDirectory(labFolder: string): ClusterDirectory {
             const owner = vm.ownerNode;
             const ownerUp = doc.host.cluster?.nodes.find((n) => n.name === owner)?.state !== "Down";
             return { owner, ownerUp, migration: vm.migration ? { from: vm.migration.from, to: vm.migration.to } : null };
+        },
+        async locateByName(name) {
+            return readLab(folder)
+                .vms.filter((v) => v.ownerNode !== null && sameIgnoringCase(v.name, name))
+                .map((v) => ({ vmId: v.id, owner: v.ownerNode ?? "" }));
         },
     };
 }

@@ -10,7 +10,7 @@ const fs = require("node:fs");
 const path = require("node:path");
 
 const root = path.join(__dirname, "dist", "test");
-const slowFirst = ["newcomer", "e2e", "examples", "reliability", "powershell", "contract", "bench"];
+const slowFirst = ["newcomer", "e2e", "native", "examples", "reliability", "powershell", "contract", "bench"];
 
 function testFiles() {
     if (!fs.existsSync(root)) return [];

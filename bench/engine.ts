@@ -19,7 +19,9 @@ import { watchProcessTree } from "./process-tree";
  * (sdk/registration.ts): the engine's floor without the Pulumi runtime's per-promise stacks, so
  * what is left of ours/floor is not that.
  */
-export type Mode = "floor" | "floor-quiet" | "ours";
+export type Mode = "floor" | "floor-quiet" | "ours" | "native-floor" | "native";
+/** The native side: the plugin, and a no-op native plugin of the same shape as its floor. */
+export const NATIVE_MODES: readonly Mode[] = ["native-floor", "native"];
 export const ENGINE_OPS = ["up", "up (no changes)", "refresh"] as const;
 export type EngineOp = (typeof ENGINE_OPS)[number];
 
@@ -73,6 +75,7 @@ function installedPackage(workRoot: string): Promise<string> {
             const dependencies = {
                 "hyperv-checkpoints": await pack(repoRoot),
                 "hyperv-bench-noop-provider": await pack(path.join(repoRoot, "bench", "programs", "noop-provider")),
+                "hyperv-bench-noop-native": await pack(path.join(repoRoot, "bench", "programs", "noop-native")),
             };
             fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ private: true, dependencies }));
             await run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--legacy-peer-deps", "--loglevel=error"], {
@@ -111,19 +114,21 @@ export async function fleetStack(mode: Mode, vms: number, workRoot: string, opti
                 PULUMI_CONFIG_PASSPHRASE: "bench",
                 PULUMI_SKIP_UPDATE_CHECK: "true",
                 PULUMI_HOME: home,
+                // The native plugins, pulumi-resource-hyperv and pulumi-resource-hvnoop, from the installed packages.
+                PATH: `${path.join(await installedPackage(workRoot), ".bin")}${path.delimiter}${process.env.PATH ?? ""}`,
                 ...options.env,
             },
         },
     );
     const config: Record<string, { value: string }> = { "bench:mode": { value: mode }, "bench:vms": { value: String(vms) } };
-    if (mode === "ours") config["hyperv:host"] = { value: `lab:${options.lab ?? (await fleetLab(vms, workDir))}` };
+    if (mode === "ours" || mode === "native") config["hyperv:host"] = { value: `lab:${options.lab ?? (await fleetLab(vms, workDir))}` };
     await stack.setAllConfig({ ...config, ...options.config });
     return { stack, workDir };
 }
 
 type Measured = Pick<EngineMeasurement, "wallSeconds" | "peakRssMb" | "providerCpuSeconds" | "totalCpuSeconds">;
 
-/** What the state holds after an operation: bytes per dynamic resource, and how providers are serialised. */
+/** What the state holds after an operation: bytes per resource of the program, and how dynamic providers are serialised (native: nothing is). */
 function stateOf(workDir: string): Pick<EngineMeasurement, "stateBytesPerResource" | "providersRequired"> {
     const stacks = path.join(workDir, ".state", ".pulumi", "stacks");
     const file = fs
@@ -136,9 +141,11 @@ function stateOf(workDir: string): Pick<EngineMeasurement, "stateBytesPerResourc
         (JSON.parse(text) as { checkpoint: { latest: { resources?: { type: string; inputs?: { __provider?: string } }[] } } }).checkpoint.latest.resources ??
         [];
     const dynamic = resources.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic"));
+    const native = resources.filter((r) => /^(hyperv|hvnoop):index:/.test(r.type));
+    const program = dynamic.length + native.length;
     return {
-        stateBytesPerResource: dynamic.length ? Math.round(Buffer.byteLength(text) / dynamic.length) : 0,
-        providersRequired: dynamic.length > 0 && dynamic.every((r) => /require\(/.test(r.inputs?.__provider ?? "")),
+        stateBytesPerResource: program ? Math.round(Buffer.byteLength(text) / program) : 0,
+        providersRequired: native.length > 0 || (dynamic.length > 0 && dynamic.every((r) => /require\(/.test(r.inputs?.__provider ?? ""))),
     };
 }
 
@@ -181,14 +188,19 @@ export async function measureStack(mode: Mode, vms: number, round: number, workR
     return out;
 }
 
-/** Every size, `rounds` times, floor and ours alternating (and swapping who goes first each round). */
-export async function measureEngine(sizes: number[], rounds: number, log: (line: string) => void): Promise<EngineMeasurement[]> {
+/** Every size, `rounds` times, the sides alternating (and reversing their order each round). */
+export async function measureEngine(
+    sizes: number[],
+    rounds: number,
+    log: (line: string) => void,
+    sides: readonly Mode[] = ["floor", "floor-quiet", "ours", ...NATIVE_MODES],
+): Promise<EngineMeasurement[]> {
     const workRoot = path.join(repoRoot, "bench-results", "work");
     fs.mkdirSync(workRoot, { recursive: true });
     const all: EngineMeasurement[] = [];
     for (const vms of sizes) {
         for (let round = 0; round < rounds; round++) {
-            const modes: Mode[] = ["floor", "floor-quiet", "ours"];
+            const modes: Mode[] = [...sides];
             const order = round % 2 === 0 ? modes : modes.reverse();
             for (const mode of order) {
                 const results = await measureStack(mode, vms, round, workRoot);

@@ -48,6 +48,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     if (options.parts.engine) {
         results.engine.runs = await measureEngine(options.sizes, options.rounds, options.log);
         results.engine.summary = summariseEngine(results.engine.runs);
+        results.engine.native = summariseEngine(results.engine.runs, { floor: "native-floor", ours: "native" });
         results.engine.growth = engineGrowth(results.engine.summary);
     }
     if (options.parts.fleet) {

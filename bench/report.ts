@@ -16,7 +16,8 @@ export interface BenchResults {
     startedAt: string;
     machine: { cpus: number; node: string; platform: string };
     sizes: number[];
-    engine: { runs: EngineMeasurement[]; summary: EngineSummary[]; growth: Growth[] };
+    /** summary: the dynamic provider against its no-op floor; native: the native plugin against a no-op native plugin. */
+    engine: { runs: EngineMeasurement[]; summary: EngineSummary[]; native?: EngineSummary[]; growth: Growth[] };
     provider: { runs: ProviderMeasurement[]; growth: Growth[] };
     traffic: { operations: TrafficMeasurement[]; refresh: RefreshTraffic[]; shells: ShellCount[] };
     fleet: FleetSpeedRun[];
@@ -63,15 +64,18 @@ const median = (xs: number[]) => {
 };
 const r2 = (x: number) => Math.round(x * 100) / 100;
 
-export function summariseEngine(runs: EngineMeasurement[]): EngineSummary[] {
+export function summariseEngine(
+    runs: EngineMeasurement[],
+    sides: { floor: string; ours: string; quiet?: string } = { floor: "floor", ours: "ours", quiet: "floor-quiet" },
+): EngineSummary[] {
     const sizes = [...new Set(runs.map((r) => r.vms))];
     const out: EngineSummary[] = [];
     for (const vms of sizes) {
         for (const op of ENGINE_OPS) {
             const of = (mode: string) => runs.filter((r) => r.vms === vms && r.op === op && r.mode === mode);
-            const floor = of("floor");
-            const ours = of("ours");
-            const quiet = of("floor-quiet");
+            const floor = of(sides.floor);
+            const ours = of(sides.ours);
+            const quiet = sides.quiet ? of(sides.quiet) : [];
             if (!floor.length || !ours.length) continue;
             const floorSeconds = median(floor.map((r) => r.wallSeconds));
             const oursSeconds = median(ours.map((r) => r.wallSeconds));
@@ -175,6 +179,38 @@ export function render(results: BenchResults): string {
             ]);
         }
         parts.push("1. Engine floor vs provider (wall time, median of rounds; peak RSS of engine + plugins)", t.toString());
+    }
+    if (results.engine.native?.length) {
+        const t = new Table({
+            head: [
+                "N VMs",
+                "resources",
+                "operation",
+                "native floor s",
+                "native s",
+                "native/floor",
+                "dynamic s",
+                "native floor MB",
+                "native MB",
+                "state B/resource floor/native",
+            ],
+        });
+        for (const s of results.engine.native) {
+            const dynamic = results.engine.summary.find((d) => d.vms === s.vms && d.op === s.op);
+            t.push([
+                s.vms,
+                s.resources,
+                s.op,
+                s.floorSeconds,
+                s.oursSeconds,
+                s.ratio,
+                dynamic?.oursSeconds ?? "",
+                s.floorPeakRssMb,
+                s.oursPeakRssMb,
+                `${s.floorStateBytes} / ${s.oursStateBytes}`,
+            ]);
+        }
+        parts.push("1b. The native plugin against a no-op native plugin of the same shape (same run; dynamic s: the dynamic provider above)", t.toString());
     }
     if (results.provider.runs.length) {
         const t = new Table({ head: ["N VMs", "resource", "operation", "ms/call", "of which host ms", "provider ms", "host calls/call"] });

@@ -68,5 +68,5 @@ console.log(
 );
 console.log(
     `once per shell instead: the prelude, ${bytes(prelude)} bytes, inside the session start line ` +
-        `(${bytes(frameSessionStart(null))} bytes local); over SSH or WinRM it crosses the network once per remote session opened`,
+        `(${bytes(frameSessionStart(null, process.pid))} bytes local); over SSH or WinRM it crosses the network once per remote session opened`,
 );

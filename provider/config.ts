@@ -140,17 +140,29 @@ function seconds(example: string) {
     return z.coerce.number({ message: `must be a number of seconds, e.g. ${example}` }).positive(`must be more than 0 seconds, e.g. ${example}`);
 }
 
-const stackConfigSchema = z.object({
+/** The stack's `hyperv:*` settings; each doc comment is the setting's description in the native plugin's schema. */
+export const stackConfigSchema = z.object({
+    /** The Hyper-V host: lab:<folder> (the simulated host), local, ssh://user@host[:port] or winrm://host. */
     host: addressSchema.optional(),
+    /** A failover cluster's nodes instead of host: ssh:// or winrm:// addresses, a list or one comma-separated line. */
     nodes: nodesSchema.optional(),
+    /** Seconds an operation waits for a migration of its VM to land before it fails. */
     migrationWaitSeconds: seconds("120").default(120),
+    /** Which PowerShell to start: pwsh or powershell (default: detected). */
     shell: z.enum(["pwsh", "powershell"]).optional(),
+    /** The user for WinRM, and for SSH when the address names none. */
     user: z.string().min(1).optional(),
+    /** The SSH private key file. */
     keyFile: z.string().min(1).optional(),
+    /** The SSH known_hosts file holding the host's key (default: ~/.ssh/known_hosts). */
     knownHostsFile: z.string().min(1).optional(),
+    /** The WinRM password: set it with `pulumi config set --secret hyperv:password`. */
     password: z.string().min(1).optional(),
+    /** Seconds any single operation may take, except removing a checkpoint. */
     timeoutSeconds: seconds(String(DEFAULT_TIMEOUTS.operationSeconds)).default(DEFAULT_TIMEOUTS.operationSeconds),
+    /** Seconds removing a checkpoint may take (it merges differencing disks). */
     mergeTimeoutSeconds: seconds(String(DEFAULT_TIMEOUTS.removalSeconds)).default(DEFAULT_TIMEOUTS.removalSeconds),
+    /** Shells run side by side on the host, at most 30. */
     maxSessions: z.coerce
         .number({ message: `must be a whole number of shells from 1 to ${MAX_SESSIONS_LIMIT}, e.g. ${DEFAULT_MAX_SESSIONS}` })
         .int("must be a whole number of shells")
@@ -158,6 +170,8 @@ const stackConfigSchema = z.object({
         .max(MAX_SESSIONS_LIMIT, `must be at most ${MAX_SESSIONS_LIMIT}, WinRM's default MaxShellsPerUser on a Windows host`)
         .default(DEFAULT_MAX_SESSIONS),
 });
+/** Settings that are secrets: never echoed in an error, and marked secret in the native plugin's schema. */
+export const SECRET_SETTINGS: ReadonlySet<string> = new Set(["password"]);
 export type HostSettings = z.infer<typeof stackConfigSchema>;
 
 /** The subset of Pulumi's dynamic-provider Config we use. */
@@ -176,7 +190,7 @@ export function readHostSettings(config: ConfigSource): HostSettings {
         const issue = parsed.error.issues[0]!;
         const key = `hyperv:${String(issue.path[0] ?? "host")}`;
         // Never echo a password back, even an invalid one.
-        throw new Error(`invalid stack configuration ${key}: ${key === "hyperv:password" ? "must not be empty" : issue.message}`);
+        throw new Error(`invalid stack configuration ${key}: ${SECRET_SETTINGS.has(key.slice("hyperv:".length)) ? "must not be empty" : issue.message}`);
     }
     const credentials = credentialProblem(parsed.data);
     if (credentials) throw new Error(`invalid stack configuration ${credentials}`);

@@ -1,4 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
+import { groupNameOr } from "../provider/resources/shared/default-name";
 import { type GroupMemberOutput, type groupFields, type groupMemberShape, groupResultShape } from "../provider/resources/group/schema";
 import type { InputsOf } from "./inputs";
 import type { OutputsOf } from "./outputs";
@@ -33,6 +34,6 @@ export interface CheckpointGroup extends OutputsOf<typeof groupResultShape> {}
 // biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface above declares only the outputs, which Pulumi's Resource sets
 export class CheckpointGroup extends HyperVResource {
     constructor(name: string, args: CheckpointGroupArgs, opts?: pulumi.CustomResourceOptions) {
-        super(groupProvider, "CheckpointGroup", name, groupResultShape, { ...args, name: args.name ?? name }, opts);
+        super(groupProvider, "CheckpointGroup", name, groupResultShape, groupNameOr(args, name), opts);
     }
 }

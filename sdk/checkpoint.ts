@@ -1,4 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
+import { checkpointNameOr } from "../provider/resources/shared/default-name";
 import { type checkpointFields, checkpointResultShape } from "../provider/resources/checkpoint/schema";
 import type { vmTargetShape } from "../provider/resources/shared/vm-target";
 import type { InputsOf } from "./inputs";
@@ -21,13 +22,6 @@ export interface Checkpoint extends OutputsOf<typeof checkpointResultShape> {}
 // biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface above declares only the outputs, which Pulumi's Resource sets
 export class Checkpoint extends HyperVResource {
     constructor(name: string, args: CheckpointArgs, opts?: pulumi.CustomResourceOptions) {
-        super(
-            checkpointProvider,
-            "Checkpoint",
-            name,
-            checkpointResultShape,
-            { ...args, name: args.name ?? (args.adoptId === undefined ? name : undefined) },
-            opts,
-        );
+        super(checkpointProvider, "Checkpoint", name, checkpointResultShape, checkpointNameOr(args, name), opts);
     }
 }

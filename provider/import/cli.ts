@@ -6,6 +6,7 @@ import { readHostSettings } from "../config";
 import { configureSettings, disconnectAll, hostFor } from "../root";
 import { isGuid, type VmRef } from "../host";
 import { importFileOf, planAdoption, type ChosenVm } from "./adoption";
+import { nativeImportCommand, nativeImportFileOf } from "./native-file";
 import { importCommand, programOf } from "./program";
 
 /*
@@ -34,6 +35,7 @@ interface Options {
     protect: boolean;
     declareHost?: boolean;
     force?: boolean;
+    native?: boolean;
     shell?: string;
     user?: string;
     keyFile?: string;
@@ -55,6 +57,10 @@ const program = new Command("hyperv-import")
     .option("--no-protect", "do not protect the adopted resources (pulumi import protects them unless given --protect=false)")
     .option("--declare-host", "name --host in every resource (when the stack's hyperv:host is another host)")
     .option("--force", "overwrite --file and --code if they exist")
+    .option(
+        "--native",
+        "for a stack on the native plugin (Pulumi YAML, any language): write an import file of hyperv:index:* types by id, and no --code: `pulumi import --file … --out …` writes the code",
+    )
     .addOption(new Option("--shell <shell>", "PowerShell to start (default: detected)").choices(["pwsh", "powershell"]))
     .option("--user <user>", "WinRM user (the password comes from the HYPERV_PASSWORD environment variable)")
     .option("--key-file <path>", "SSH private key file")
@@ -62,7 +68,7 @@ const program = new Command("hyperv-import")
     .option("--timeout-seconds <seconds>", "per host operation", positive)
     .configureOutput({ outputError: (text, write) => write(`${text.split("\n")[0]}\n`) })
     .action(async (options: Options) => {
-        for (const file of [options.file, options.code]) {
+        for (const file of options.native ? [options.file] : [options.file, options.code]) {
             if (fs.existsSync(file) && !options.force) throw new Error(`${file} exists: use --force to overwrite it, or another --file/--code`);
         }
         const config: Record<string, string | undefined> = {
@@ -100,6 +106,18 @@ const program = new Command("hyperv-import")
         if (plan.resources.length === 0) throw new Error("nothing to adopt: the VMs have no checkpoints that can be adopted, and --no-policies was given");
 
         const importFile = path.relative(process.cwd(), path.resolve(options.file)) || options.file;
+        if (options.native) {
+            writeAtomically(options.file, `${JSON.stringify(nativeImportFileOf(plan), null, 2)}\n`);
+            const codeFile = options.code.endsWith(".ts") ? `${options.code.slice(0, -3)}.yaml` : options.code;
+            process.stdout.write(
+                `Wrote ${plan.resources.length} resource(s) to ${options.file}.\n` +
+                    [...plan.skipped.map((x) => `  skipped: ${x}\n`), ...plan.notes.map((n) => `  note: ${n}\n`)].join("") +
+                    "Next, in the stack's project, run\n" +
+                    `  ${nativeImportCommand(importFile, codeFile, options.protect)}\n` +
+                    `and put the code it writes to ${codeFile} in the program: \`pulumi preview\` then shows no changes.\n`,
+            );
+            return;
+        }
         writeAtomically(options.file, `${JSON.stringify(importFileOf(plan), null, 2)}\n`);
         writeAtomically(options.code, programOf(plan, { importFile, host: host.displayName }));
 

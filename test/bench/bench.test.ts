@@ -37,6 +37,12 @@ describe("npm run bench, at a tiny size", function () {
             assert.ok(s.quietFloorSeconds > 0 && s.quietRatio > 0, `${s.op}: the floor registering without promise stacks measured too`);
         }
 
+        assert.equal(written.engine.native.length, 3, "the native side: up, no-change up and refresh");
+        for (const s of written.engine.native) {
+            assert.ok(s.floorSeconds > 0 && s.oursSeconds > 0, `native ${s.op} at N=${s.vms} measured against the no-op native plugin`);
+            assert.ok(s.floorStateBytes > 0 && s.oursStateBytes > 0, `native ${s.op}: state size measured`);
+        }
+
         const ops = new Set(written.provider.runs.map((r: { op: string }) => r.op));
         assert.deepEqual([...ops].sort(), ["check", "create", "delete", "diff", "read"]);
         for (const r of written.provider.runs) assert.ok(r.msPerCall >= r.hostMsPerCall && r.hostMsPerCall >= 0);

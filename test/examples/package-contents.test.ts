@@ -28,6 +28,10 @@ describe("what npm pack ships", function () {
             "dist/provider/lab/index.js",
             "dist/provider/lab/index.d.ts",
             "dist/provider/lab/cli/main.js",
+            // The native plugin: what a Pulumi YAML program's plugins.providers[].path names, and the schema it serves.
+            "bin/pulumi-resource-hyperv",
+            "dist/provider/native/main.js",
+            "dist/provider/native/schema.json",
         ])
             assert.ok(files.includes(f), `${f} is shipped`);
         for (const js of files.filter((f) => f.endsWith(".js") && !f.endsWith("/cli/main.js") && !f.includes("/cli/"))) {
@@ -36,7 +40,8 @@ describe("what npm pack ships", function () {
     });
 
     it("ships nothing else: no tests, no TypeScript sources, no lab folders, no e2e work folders, no examples", () => {
-        const allowed = /^(package\.json|README\.md|LICENSE|dist\/(sdk|provider)\/.+\.(js|d\.ts))$/;
+        const allowed =
+            /^(package\.json|README\.md|LICENSE|dist\/(sdk|provider)\/.+\.(js|d\.ts)|dist\/provider\/native\/schema\.json|bin\/pulumi-resource-hyperv)$/;
         assert.deepEqual(
             files.filter((f) => !allowed.test(f)),
             [],
@@ -62,7 +67,7 @@ describe("the examples as a user's programs", () => {
     const examples = [...exampleNames];
 
     it("each depends on hyperv-checkpoints through the packed tarball and never imports the repository's sources", () => {
-        assert.deepEqual(examples.sort(), ["adopt", "cluster", "fleet", "pipeline", "quickstart"]);
+        assert.deepEqual(examples.sort(), ["adopt", "cluster", "fleet", "pipeline", "quickstart", "yaml-quickstart"]);
         for (const name of examples) {
             const dir = path.join(examplesDir, name);
             const manifest = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")) as { dependencies: Record<string, string> };

@@ -24,9 +24,19 @@ class Noop extends pulumi.dynamic.Resource {
 
 const hyperv = mode === "ours" ? require("hyperv-checkpoints") : undefined;
 
+// "native" declares the same resources on the native plugin (package hyperv), "native-floor" on a
+// no-op native plugin of the same shape (package hvnoop, bench/programs/noop-native): registered
+// by type token, as any language's SDK would.
+const nativePackage = { native: "hyperv", "native-floor": "hvnoop" }[mode];
+const native = (type, name, args, opts) => new pulumi.CustomResource(`${nativePackage}:index:${type}`, name, args, opts);
+
 for (let i = 0; i < vms; i++) {
     const vmName = `vm${i}`;
-    if (hyperv) {
+    if (nativePackage) {
+        const policy = native("VmCheckpointPolicy", `policy-${vmName}`, { vmName, type: "standard" });
+        native("Checkpoint", `before-${vmName}`, { vmName, name: "before change" }, { dependsOn: [policy] });
+        native("Checkpoint", `after-${vmName}`, { vmName, name: "after change" }, { dependsOn: [policy] });
+    } else if (hyperv) {
         const policy = new hyperv.VmCheckpointPolicy(`policy-${vmName}`, { vmName, type: "standard" });
         new hyperv.Checkpoint(`before-${vmName}`, { vmName, name: "before change" }, { dependsOn: [policy] });
         new hyperv.Checkpoint(`after-${vmName}`, { vmName, name: "after change" }, { dependsOn: [policy] });

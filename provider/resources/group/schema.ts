@@ -87,8 +87,10 @@ export const groupMemberOutputSchema = z.object({
     checkpointName: z.string(),
     /** False when the last refresh found the checkpoint (or its VM) gone: the next `up` replaces the group. */
     present: z.boolean(),
-    kind: checkpointKindSchema,
-    fellBack: z.boolean(),
+    /** What Hyper-V made ("unknown": imported without memory state, see Checkpoint's kind). */
+    kind: z.union([checkpointKindSchema, z.literal("unknown")]),
+    /** A production checkpoint was asked for and Hyper-V fell back to a standard one (null: unknown, imported). */
+    fellBack: z.boolean().nullable(),
     holdsMemory: z.boolean(),
     vmStateAtCreation: vmStateSchema,
     creationTime: z.string(),

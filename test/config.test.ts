@@ -133,3 +133,33 @@ describe("stack configuration: hyperv:endpoint", () => {
         );
     });
 });
+
+describe("stack configuration: hyperv:nodes names a cluster's nodes", () => {
+    it("reads the list Pulumi writes for --path items, and one comma-separated line", () => {
+        const nodes = [
+            { kind: "ssh", host: "hv01", user: "svc" },
+            { kind: "ssh", host: "hv02", user: "svc" },
+        ];
+        assert.deepEqual(settings({ "hyperv:nodes": '["ssh://svc@hv01","ssh://svc@hv02"]' })().nodes, nodes);
+        assert.deepEqual(settings({ "hyperv:nodes": "ssh://svc@hv01, ssh://svc@hv02" })().nodes, nodes);
+    });
+
+    it("refuses a node that is no remote address, hyperv:host beside it, and a list that is not one, naming the key and the fix", () => {
+        assert.throws(
+            settings({ "hyperv:nodes": "lab:.x" }),
+            /invalid stack configuration hyperv:nodes: "lab:.x" is not a remote node: list ssh:\/\/ or winrm:\/\/ addresses/,
+        );
+        assert.throws(
+            settings({ "hyperv:nodes": "ssh://hv01", "hyperv:host": "local" }),
+            /hyperv:nodes: a stack addresses one host or one cluster: remove hyperv:host/,
+        );
+        assert.throws(settings({ "hyperv:nodes": "[ssh://hv01" }), /hyperv:nodes: is not a JSON list/);
+        assert.throws(settings({ "hyperv:nodes": "ssh://hv01,nowhere at all" }), /hyperv:nodes: "nowhere at all" is not a host address/);
+    });
+
+    it("waits 120 s for a migration by default, and reads hyperv:migrationWaitSeconds", () => {
+        assert.equal(settings({})().migrationWaitSeconds, 120);
+        assert.equal(settings({ "hyperv:migrationWaitSeconds": "5" })().migrationWaitSeconds, 5);
+        assert.throws(settings({ "hyperv:migrationWaitSeconds": "soon" }), /hyperv:migrationWaitSeconds: must be a number of seconds/);
+    });
+});

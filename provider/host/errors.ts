@@ -19,6 +19,7 @@ export type HostErrorCode =
     | "InvalidVmState"
     | "CheckpointLimit"
     | "FileLocationLocked"
+    | "LocalStorageOnCluster"
     | "UnsupportedByHost"
     | "CheckpointNotAdoptable"
     | "BackupServiceMissing"
@@ -42,6 +43,8 @@ const hints: Record<HostErrorCode, string> = {
     InvalidVmState: "wait until the VM has finished starting, stopping or saving, then retry",
     CheckpointLimit: "a VM holds at most 50 checkpoints: delete or merge old ones first",
     FileLocationLocked: "the checkpoint file location can only change while the VM has no checkpoints: delete them first",
+    LocalStorageOnCluster:
+        "put the checkpoints on storage every node sees (a Cluster Shared Volume, C:\\ClusterStorage\\<volume>\\..., or an SMB share, \\\\server\\share\\...), or set allowLocalFileLocation: true to accept losing them on failover",
     UnsupportedByHost: "remove the field from the resource, or upgrade the Hyper-V host",
     CheckpointNotAdoptable: "adopt only checkpoints taken with Checkpoint-VM or Hyper-V Manager",
     BackupServiceMissing: "remove ensureBackupIntegration, or add the integration service to the VM",

@@ -56,6 +56,8 @@ export const hostCapabilitiesSchema = z.object({
     supportsCheckpointType: z.boolean(),
     /** `Set-VM -AutomaticCheckpointsEnabled` exists (Windows 10 1709 / Server 2019 and later). */
     supportsAutomaticCheckpoints: z.boolean(),
+    /** The failover cluster's name when the host is a whole cluster (each VM on its owner node); absent for one host. */
+    cluster: z.string().optional(),
 });
 export type HostCapabilities = z.infer<typeof hostCapabilitiesSchema>;
 
@@ -83,6 +85,8 @@ export const vmSchema = z.object({
     /** Null when the VM has no backup integration service at all. */
     backupService: backupServiceSchema.nullable(),
     hardDrives: z.array(z.string()),
+    /** A clustered role (Get-VM's IsClustered), on hosts that say; absent where they do not. */
+    clustered: z.boolean().optional(),
 });
 export type Vm = z.infer<typeof vmSchema>;
 

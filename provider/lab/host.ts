@@ -24,6 +24,7 @@ import type { FailureScope } from "./refusals";
 import { resumeVm, startVm, suspendVm } from "./power";
 import { applyDesiredSettings } from "./settings";
 import { spendTime } from "./latency";
+import { nodeNamed, refuseIfDown, refuseIfMigrating } from "./cluster";
 import { loadLab, readLab, updateLab, type Transaction } from "./store";
 import { storageOf } from "./volume-space";
 
@@ -39,26 +40,31 @@ export class LabHost implements HyperVHost {
     /** A lab has no Get-VM to run: its VMs are listed by its CLI. */
     private readonly hints: FailureScope["hints"];
 
-    constructor(folder: string) {
+    /** On a cluster lab: the node this host is (its Get-VM lists the VMs it owns). */
+    readonly node: string | undefined;
+
+    constructor(folder: string, node?: string) {
         this.folder = path.resolve(folder);
-        this.displayName = `lab ${this.folder}`;
+        this.node = node;
+        this.displayName = node === undefined ? `lab ${this.folder}` : `lab ${this.folder} node ${node}`;
         this.hints = { VmNotFound: `check the VM's name or id: \`npx hyperv-lab --lab ${this.folder} show\` lists the lab's VMs` };
     }
 
     async capabilities(): Promise<HostCapabilities> {
         const doc = loadLab(this.folder);
-        return capabilitiesOf(doc.host.os, doc.host.computerName);
+        this.refuseIfDown(doc, "get capabilities");
+        return capabilitiesOf(doc.host.os, this.node ?? doc.host.computerName);
     }
 
     async getVm(ref: VmRef): Promise<Vm> {
         refuseUnsendable({ ...ref }, this.context("get VM"));
-        return this.read("get VM", (doc, scope) => projectVm(doc, resolveVm(doc, ref, scope)));
+        return this.read("get VM", (doc, scope) => projectVm(doc, resolveVm(doc, ref, scope, this.node)));
     }
 
     async getVmWithCheckpoints(ref: VmRef): Promise<VmWithCheckpoints> {
         refuseUnsendable({ ...ref }, this.context("get VM"));
         return this.read("get VM", (doc, scope) => {
-            const vm = resolveVm(doc, ref, scope);
+            const vm = resolveVm(doc, ref, scope, this.node);
             return { vm: projectVm(doc, vm), checkpoints: checkpointsOf(doc, vm.id).map((c) => projectCheckpoint(vm, c)), storage: storageOf(doc, vm) };
         });
     }
@@ -130,6 +136,10 @@ export class LabHost implements HyperVHost {
         });
     }
 
+    private refuseIfDown(doc: LabDocument, operation: string): void {
+        if (this.node !== undefined) refuseIfDown(doc, this.node, { host: this.folder, operation });
+    }
+
     async dispose(): Promise<void> {
         // Nothing is held between calls: every call takes and releases the lock itself.
     }
@@ -142,6 +152,7 @@ export class LabHost implements HyperVHost {
     private async read<T>(operation: string, run: (doc: LabDocument, scope: FailureScope) => T): Promise<T> {
         await spendTime([{ operation: "read" }], loadLab(this.folder).host.latency);
         const doc = loadLab(this.folder);
+        this.refuseIfDown(doc, operation);
         return run(doc, scopeOf(doc, this.context(operation), this.hints));
     }
 
@@ -151,10 +162,16 @@ export class LabHost implements HyperVHost {
      */
     private mutate<T>(name: string, operation: string, ref: VmRef, run: (doc: LabDocument, tx: Transaction, vm: LabVm, scope: FailureScope) => T): Promise<T> {
         const doc = loadLab(this.folder);
-        const vmId = resolveVm(doc, ref, scopeOf(doc, this.context(operation, "id" in ref ? ref.id : undefined), this.hints)).id;
+        this.refuseIfDown(doc, operation);
+        const vmId = resolveVm(doc, ref, scopeOf(doc, this.context(operation, "id" in ref ? ref.id : undefined), this.hints), this.node).id;
         return updateLab(this.folder, { operation: name, vmId }, (current, tx) => {
+            // The lab may have changed while the operation waited its turn: the node may have
+            // gone down, the VM may have moved away or begun to move.
+            this.refuseIfDown(current, operation);
             const scope = scopeOf(current, this.context(operation, "id" in ref ? ref.id : undefined), this.hints);
-            return run(current, tx, resolveVm(current, { id: vmId }, scope), scope);
+            const vm = resolveVm(current, { id: vmId }, scope, this.node);
+            refuseIfMigrating(vm, scope);
+            return run(current, tx, vm, scope);
         });
     }
 }
@@ -163,4 +180,11 @@ export class LabHost implements HyperVHost {
 export function openLabHost(folder: string): LabHost {
     readLab(folder);
     return new LabHost(folder);
+}
+
+/** Opens one node of the cluster lab in `folder`, as a host of its own. */
+export function openLabNode(folder: string, node: string): LabHost {
+    const doc = readLab(folder);
+    const name = nodeNamed(doc, node, { host: path.resolve(folder), operation: "open node" }).name;
+    return new LabHost(folder, name);
 }

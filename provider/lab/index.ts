@@ -1,4 +1,15 @@
-export { LabHost, openLabHost } from "./host";
+export { LabHost, openLabHost, openLabNode } from "./host";
+export {
+    beginLabMigration,
+    completeLabMigration,
+    migrateLabVm,
+    stopLabNode,
+    startLabNode,
+    clusterWhereabouts,
+    type VmWhereabouts,
+    type MigrationOptions,
+} from "./cluster-operator";
+export { isSharedStorage, type Failover } from "./cluster";
 export { initLab, setHostSettings, type InitLabOptions, type HostSettingsChange } from "./init";
 export {
     addVm,

@@ -24,7 +24,14 @@ export type ErrorRecord = z.infer<typeof errorRecordSchema>;
 const HYPERV = "Microsoft.HyperV.PowerShell.Commands";
 
 /** Refusals the provider makes itself, before any cmdlet runs: no Hyper-V id corresponds. */
-type ProviderOnlyCode = "HostUnreachable" | "HostTimeout" | "UnexpectedOutput" | "UnsupportedShell" | "UnsendableText" | "CheckpointNotAdoptable";
+type ProviderOnlyCode =
+    | "LocalStorageOnCluster"
+    | "HostUnreachable"
+    | "HostTimeout"
+    | "UnexpectedOutput"
+    | "UnsupportedShell"
+    | "UnsendableText"
+    | "CheckpointNotAdoptable";
 
 /**
  * The FullyQualifiedErrorId each failure corresponds to. The first four are documented; the ids of

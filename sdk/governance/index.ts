@@ -7,6 +7,7 @@ import { CHECKPOINT_COUNT_RULE, maxCheckpointsPerVm, type CheckpointCountConfig 
 import { DISABLED_VMS_RULE, noCheckpointsOnDisabledVms, type DisabledVmsConfig } from "./rules/disabled-vms";
 import { ENVIRONMENT_TYPES_RULE, environmentCheckpointTypes, type EnvironmentTypesConfig } from "./rules/environment-types";
 import { checkpointFileLocation, FILE_LOCATION_RULE, type FileLocationConfig } from "./rules/file-location";
+import { CLUSTER_STORAGE_RULE, clusteredVmsOnSharedStorage, type ClusterStorageConfig } from "./rules/cluster-storage";
 import { SERVER_ROLES_RULE, serverRolesNoStandardCheckpoints, type ServerRolesConfig } from "./rules/server-roles";
 import type { RuleOptions } from "./rule-config";
 
@@ -24,6 +25,7 @@ export type { RuleOptions } from "./rule-config";
 export { serverRolesNoStandardCheckpoints, SERVER_ROLES_RULE, type ServerRolesConfig };
 export { environmentCheckpointTypes, ENVIRONMENT_TYPES_RULE, type EnvironmentTypesConfig };
 export { checkpointFileLocation, FILE_LOCATION_RULE, type FileLocationConfig };
+export { clusteredVmsOnSharedStorage, CLUSTER_STORAGE_RULE, type ClusterStorageConfig };
 export { productionEnsuresBackupIntegration, BACKUP_INTEGRATION_RULE, type BackupIntegrationConfig };
 export { maxCheckpointsPerVm, CHECKPOINT_COUNT_RULE, type CheckpointCountConfig };
 export { noCheckpointsOnDisabledVms, DISABLED_VMS_RULE, type DisabledVmsConfig };
@@ -36,6 +38,7 @@ export interface GovernanceOptions {
     [SERVER_ROLES_RULE]?: RuleOptions<ServerRolesConfig>;
     [ENVIRONMENT_TYPES_RULE]?: RuleOptions<EnvironmentTypesConfig>;
     [FILE_LOCATION_RULE]?: RuleOptions<FileLocationConfig>;
+    [CLUSTER_STORAGE_RULE]?: RuleOptions<ClusterStorageConfig>;
     [BACKUP_INTEGRATION_RULE]?: RuleOptions<BackupIntegrationConfig>;
     [CHECKPOINT_COUNT_RULE]?: RuleOptions<CheckpointCountConfig>;
     [DISABLED_VMS_RULE]?: RuleOptions<DisabledVmsConfig>;
@@ -50,6 +53,7 @@ export function checkpointGovernance(options: GovernanceOptions = {}): Policies 
         serverRolesNoStandardCheckpoints(options[SERVER_ROLES_RULE]),
         environmentCheckpointTypes(options[ENVIRONMENT_TYPES_RULE]),
         checkpointFileLocation(options[FILE_LOCATION_RULE]),
+        clusteredVmsOnSharedStorage(options[CLUSTER_STORAGE_RULE]),
         productionEnsuresBackupIntegration(options[BACKUP_INTEGRATION_RULE]),
         maxCheckpointsPerVm(options[CHECKPOINT_COUNT_RULE]),
         noCheckpointsOnDisabledVms(options[DISABLED_VMS_RULE]),

@@ -35,6 +35,7 @@ const policyView = policyOutputsSchema
         checkpointBytes: true,
         deepestChain: true,
         volumes: true,
+        allowLocalFileLocation: true,
     })
     .partial();
 export type PolicyView = z.infer<typeof policyView>;

@@ -6,7 +6,7 @@ import { asOperation, type PreviewMemory } from "../shared/preview";
 import type { WarnOnResource } from "../shared/resource-warnings";
 import { policyOutputs } from "./outputs";
 import { desiredCheckpointType, desiredSettings, settingsOf } from "./plan";
-import { explainRefusedPolicy, refuseUnsupported } from "./refusals";
+import { explainRefusedPolicy, needsSharedStorage, refuseLocalStorageOnCluster, refuseUnsupported } from "./refusals";
 import { pendingLocationWarning } from "./warnings";
 import type { PolicyInputs, PolicyOutputs, PolicySettings } from "./schema";
 
@@ -28,7 +28,9 @@ export async function applyPolicy(
     managed?: { priorSettings: PolicySettings; vmId: string; fileLocationPending: string | null },
 ): Promise<PolicyOutputs> {
     const ref: VmRef = managed ? { id: managed.vmId } : vmRefOf(inputs);
-    refuseUnsupported(inputs, ref, await host.capabilities(), host.displayName);
+    const caps = await host.capabilities();
+    refuseUnsupported(inputs, ref, caps, host.displayName);
+    if (needsSharedStorage(inputs, caps)) refuseLocalStorageOnCluster(inputs, await host.getVm(ref), caps, host.displayName);
     const apply = (desired: DesiredCheckpointSettings) => host.applyCheckpointSettings(ref, desired);
     const deferredBefore =
         managed?.fileLocationPending != null && inputs.fileLocation !== undefined && sameHostPath(managed.fileLocationPending, inputs.fileLocation);
@@ -93,8 +95,19 @@ export function liveDeclaration(olds: PolicyOutputs): PolicyInputs {
 
 /** The declaration stored in the outputs, as inputs again. */
 export function declaredInputs(olds: PolicyOutputs): PolicyInputs {
-    const { type, fallbackToStandard, disabled, fileLocation, automaticCheckpoints, ensureBackupIntegration, minFreeSpace, maxChainDepth, host, resourceUrn } =
-        olds;
+    const {
+        type,
+        fallbackToStandard,
+        disabled,
+        fileLocation,
+        automaticCheckpoints,
+        ensureBackupIntegration,
+        minFreeSpace,
+        maxChainDepth,
+        allowLocalFileLocation,
+        host,
+        resourceUrn,
+    } = olds;
     const target = olds.vmNameDeclared !== undefined ? { vmName: olds.vmNameDeclared } : { vmId: olds.vmId };
     const all = {
         ...target,
@@ -107,6 +120,7 @@ export function declaredInputs(olds: PolicyOutputs): PolicyInputs {
         ensureBackupIntegration,
         minFreeSpace,
         maxChainDepth,
+        allowLocalFileLocation,
         resourceUrn,
     };
     return withoutUndefined(all) as PolicyInputs;
@@ -169,7 +183,8 @@ export async function predictPolicy(
 ): Promise<void> {
     const ref = vmRefOf(inputs);
     const operation = "apply checkpoint settings";
-    refuseUnsupported(inputs, ref, await host.capabilities(), host.displayName);
+    const caps = await host.capabilities();
+    refuseUnsupported(inputs, ref, caps, host.displayName);
     let listing: VmWithCheckpoints;
     try {
         listing = await preview.read(host, ref);
@@ -178,6 +193,7 @@ export async function predictPolicy(
         throw asOperation(e, ref, operation);
     }
     const { vm, checkpoints } = listing;
+    refuseLocalStorageOnCluster(inputs, vm, caps, host.displayName);
     try {
         explainRefusedPolicy(inputs, vm, checkpoints, host.displayName);
     } catch (e) {

@@ -23,6 +23,7 @@ function fieldAtFault(inputs: PolicyInputs, refusal: HostError): string {
     if (refusal.code === "VmNotFound" || refusal.code === "AmbiguousVmName") return inputs.vmId !== undefined ? "vmId" : "vmName";
     if (refusal.code === "ProductionUnavailable") return "fallbackToStandard";
     if (refusal.code === "BackupServiceMissing") return "ensureBackupIntegration";
+    if (refusal.code === "LocalStorageOnCluster") return "fileLocation";
     return "";
 }
 

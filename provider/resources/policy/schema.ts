@@ -29,6 +29,11 @@ export const policyFields = {
     /** Enable the "Backup (volume shadow copy)" integration service that production checkpoints need. */
     ensureBackupIntegration: z.boolean({ message: "ensureBackupIntegration must be true or false" }).optional(),
     ...takeLimitFields,
+    /**
+     * On a cluster: accept a fileLocation on one node's own disks for a clustered VM, knowing its
+     * checkpoints are lost when the VM fails over. Without it such a location is refused.
+     */
+    allowLocalFileLocation: z.boolean({ message: "allowLocalFileLocation must be true or false" }).optional(),
 };
 
 export const policyInputsSchema = z
@@ -113,6 +118,7 @@ export const policyOutputsSchema = z.object({
     ensureBackupIntegration: z.boolean().optional(),
     minFreeSpace: takeLimitFields.minFreeSpace,
     maxChainDepth: takeLimitFields.maxChainDepth,
+    allowLocalFileLocation: z.boolean().optional(),
     resourceUrn: z.string().optional(),
     ...policyResultShape,
 });

@@ -76,7 +76,7 @@ async function main(): Promise<void> {
         .option("--only <parts>", "engine,provider,traffic,fleet (fleet takes long: it runs at Hyper-V's pace, time-scaled)", "engine,provider,traffic")
         .option("--fleet-sizes <list>", "fleet speed: sizes in VMs", list, [50, 200])
         .option("--sessions <list>", "fleet speed: hyperv:maxSessions values", list, [1, 4, 8])
-        .option("--adapters <list>", "fleet speed: lab,pwsh-local", "lab,pwsh-local")
+        .option("--adapters <list>", "fleet speed: lab,lab-cluster (3 nodes, maxSessions each),pwsh-local", "lab,pwsh-local")
         .option("--time-scale <factor>", "fleet speed: the latency model's time scale (1 is Hyper-V's pace)", Number, 0.1)
         .option("--parallel <n>", "fleet speed: the engine's --parallel (default: the engine's own)", Number)
         .option("--out <file>", "JSON results", path.join(repoRoot, "bench-results", "latest.json"))

@@ -16,7 +16,12 @@ import { z } from "zod";
  *   hyperv:password  WinRM password: set it with `pulumi config set --secret hyperv:password`
  *   hyperv:timeoutSeconds       per operation (default 120)
  *   hyperv:mergeTimeoutSeconds  for removing a checkpoint, which merges disks (default 1800)
- *   hyperv:maxSessions  shells run side by side on the host (default 4, at most 30)
+ *   hyperv:maxSessions  shells run side by side on the host (default 4, at most 30); on a cluster, per node
+ *   hyperv:endpoint  uploaded | installed   what the remote endpoint runs (default uploaded; installed:
+ *                    a restricted endpoint offering only the HypervCheckpoints module, README "Least privilege")
+ *   hyperv:nodes     a failover cluster's nodes, instead of hyperv:host: a list of ssh:// or winrm://
+ *                    addresses (README "Clusters"); a cluster lab needs none (hyperv:host lab:<folder>)
+ *   hyperv:migrationWaitSeconds  how long an operation waits for its VM's migration to land (default 120)
  */
 /**
  * Every default of the host settings, stated once: the stack's hyperv:* settings default to these,
@@ -91,6 +96,47 @@ export function parseHostAddress(raw: string): HostAddress | string {
     return `"${shown(raw)}" is not a host address: use lab:<folder>, local, ssh://user@host[:port] or winrm://host`;
 }
 
+/**
+ * hyperv:nodes as Pulumi config gives it: a JSON list (`pulumi config set --path 'hyperv:nodes[0]' ssh://...`)
+ * or one comma-separated line. Each node is reached directly, with its own sessions.
+ */
+const nodesSchema = z
+    .string()
+    .trim()
+    .min(1)
+    .transform((raw, ctx) => {
+        let list: unknown = raw.split(",").map((s) => s.trim());
+        if (raw.startsWith("[")) {
+            try {
+                list = JSON.parse(raw);
+            } catch {
+                ctx.addIssue({ code: "custom", message: "is not a JSON list: use `pulumi config set --path 'hyperv:nodes[0]' ssh://user@node1`" });
+                return z.NEVER;
+            }
+        }
+        if (!Array.isArray(list) || list.length === 0 || !list.every((a) => typeof a === "string")) {
+            ctx.addIssue({ code: "custom", message: "must list the nodes' addresses, e.g. ssh://admin@node1,ssh://admin@node2" });
+            return z.NEVER;
+        }
+        const nodes: Exclude<HostAddress, { kind: "lab" | "local" }>[] = [];
+        for (const address of list as string[]) {
+            const parsed = parseHostAddress(address);
+            if (typeof parsed === "string") {
+                ctx.addIssue({ code: "custom", message: parsed });
+                return z.NEVER;
+            }
+            if (parsed.kind === "lab" || parsed.kind === "local") {
+                ctx.addIssue({
+                    code: "custom",
+                    message: `"${address}" is not a remote node: list ssh:// or winrm:// addresses (a cluster lab is hyperv:host lab:<folder>, no hyperv:nodes)`,
+                });
+                return z.NEVER;
+            }
+            nodes.push(parsed);
+        }
+        return nodes;
+    });
+
 /** A number of seconds above zero, as `pulumi config set` gives it (text); the example is the default. */
 function seconds(example: string) {
     return z.coerce.number({ message: `must be a number of seconds, e.g. ${example}` }).positive(`must be more than 0 seconds, e.g. ${example}`);
@@ -100,6 +146,10 @@ function seconds(example: string) {
 export const stackConfigSchema = z.object({
     /** The Hyper-V host: lab:<folder> (the simulated host), local, ssh://user@host[:port] or winrm://host. */
     host: addressSchema.optional(),
+    /** A failover cluster's nodes instead of host: ssh:// or winrm:// addresses, a list or one comma-separated line. */
+    nodes: nodesSchema.optional(),
+    /** Seconds an operation waits for a migration of its VM to land before it fails. */
+    migrationWaitSeconds: seconds("120").default(120),
     /** Which PowerShell to start: pwsh or powershell (default: detected). */
     shell: z.enum(["pwsh", "powershell"]).optional(),
     /** The user for WinRM, and for SSH when the address names none. */
@@ -121,6 +171,12 @@ export const stackConfigSchema = z.object({
         .min(1, "must be at least 1 (1 runs every operation on the host one after another)")
         .max(MAX_SESSIONS_LIMIT, `must be at most ${MAX_SESSIONS_LIMIT}, WinRM's default MaxShellsPerUser on a Windows host`)
         .default(DEFAULT_MAX_SESSIONS),
+    /** What the remote endpoint runs: uploaded (a full PowerShell endpoint; default) or installed (restricted to the HypervCheckpoints module). */
+    endpoint: z
+        .enum(["uploaded", "installed"], {
+            message: 'must be "uploaded" (a full PowerShell endpoint; the default) or "installed" (an endpoint restricted to the HypervCheckpoints module)',
+        })
+        .optional(),
 });
 /** Settings that are secrets: never echoed in an error, and marked secret in the native plugin's schema. */
 export const SECRET_SETTINGS: ReadonlySet<string> = new Set(["password"]);
@@ -154,12 +210,18 @@ export function readHostSettings(config: ConfigSource): HostSettings {
  * and a password the chosen transport never uses would be silently ignored: both are refused here.
  */
 function credentialProblem(settings: HostSettings): string | null {
-    const kind = settings.host?.kind;
+    if (settings.host && settings.nodes) {
+        return "hyperv:nodes: a stack addresses one host or one cluster: remove hyperv:host (`pulumi config rm hyperv:host`) to use the nodes, or remove hyperv:nodes";
+    }
+    const kind = settings.host?.kind ?? settings.nodes?.[0]?.kind;
     if (kind === "winrm" && settings.user && !settings.password) {
         return "hyperv:user: a WinRM user needs hyperv:password (`pulumi config set --secret hyperv:password <password>`); remove hyperv:user to connect as the current Windows user";
     }
     if (kind === "winrm" && settings.password && !settings.user) {
         return "hyperv:password: a WinRM password needs hyperv:user (`pulumi config set hyperv:user <DOMAIN\\user>`)";
+    }
+    if (settings.endpoint === "installed" && kind !== "ssh" && kind !== "winrm") {
+        return "hyperv:endpoint: installed is a restricted endpoint on a remote host: use it with an ssh:// or winrm:// hyperv:host, or remove hyperv:endpoint";
     }
     if (kind === "ssh" && settings.password) {
         return "hyperv:password: SSH remoting signs in with a key, not a password: set hyperv:keyFile and remove hyperv:password (`pulumi config rm hyperv:password`)";

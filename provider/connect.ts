@@ -1,4 +1,6 @@
-import type { HyperVHost } from "./host";
+import { orderedByVm, type HyperVHost } from "./host";
+import { ClusterHost } from "./cluster/cluster-host";
+import { probingDirectory, type ClusterDirectory } from "./cluster/directory";
 import { DEFAULT_TIMEOUTS, HOST_CONFIG_HELP, parseHostAddress, type HostAddress, type HostSettings } from "./config";
 
 /*
@@ -7,26 +9,53 @@ import { DEFAULT_TIMEOUTS, HOST_CONFIG_HELP, parseHostAddress, type HostAddress,
  * the PowerShell adapter.
  */
 
-/** Opens the adapter for an address: a lab folder, or Hyper-V through PowerShell. */
-export type HostFactory = (address: HostAddress, settings: HostSettings) => HyperVHost;
+/** A cluster's nodes, each reached directly (hyperv:nodes). */
+export interface NodesAddress {
+    kind: "nodes";
+    nodes: Exclude<HostAddress, { kind: "lab" | "local" }>[];
+}
 
-/** The address a resource talks to: its own `host` override, else the stack's hyperv:host. */
-export function resolveAddress(settings: HostSettings, override?: string): HostAddress {
+/** What a stack talks to: one host (a cluster lab is one folder), or a cluster's nodes. */
+export type TargetAddress = HostAddress | NodesAddress;
+
+/** Opens the adapter for an address: a lab folder, or Hyper-V through PowerShell. */
+export type HostFactory = (address: TargetAddress, settings: HostSettings) => HyperVHost;
+
+/** The address a resource talks to: its own `host` override, else the stack's hyperv:host or hyperv:nodes. */
+export function resolveAddress(settings: HostSettings, override?: string): TargetAddress {
     if (override !== undefined) {
         const parsed = parseHostAddress(override);
         if (typeof parsed === "string") throw new Error(`invalid host: ${parsed}`);
         return parsed;
     }
+    if (settings.nodes) return { kind: "nodes", nodes: settings.nodes };
     if (!settings.host) {
         throw new Error(`no Hyper-V host is configured for this stack: ${HOST_CONFIG_HELP}`);
     }
     return settings.host;
 }
 
+/**
+ * A cluster: one host per node, each with its own per-VM ordering and hyperv:maxSessions, behind a
+ * host that routes every operation to the VM's owner (cluster/cluster-host.ts).
+ */
+function openCluster(name: string, nodes: [string, HyperVHost][], directory: ClusterDirectory | undefined, settings: HostSettings): ClusterHost {
+    const ordered = new Map(nodes.map(([node, host]) => [node, orderedByVm(host, { maxConcurrent: settings.maxSessions })]));
+    return new ClusterHost({ name, nodes: ordered, directory: directory ?? probingDirectory(ordered), migrationWaitSeconds: settings.migrationWaitSeconds });
+}
+
 export const openAdapter: HostFactory = (address, settings) => {
     if (address.kind === "lab") {
-        const { openLabHost } = require("./lab") as typeof import("./lab");
-        return openLabHost(address.folder);
+        const lab = require("./lab") as typeof import("./lab");
+        const { labClusterDirectory, labClusterNodes } = require("./lab/cluster-directory") as typeof import("./lab/cluster-directory");
+        const cluster = labClusterNodes(address.folder);
+        if (!cluster) return lab.openLabHost(address.folder);
+        const nodes = cluster.nodes.map((n): [string, HyperVHost] => [n, lab.openLabNode(address.folder, n)]);
+        return openCluster(cluster.name, nodes, labClusterDirectory(address.folder), settings);
+    }
+    if (address.kind === "nodes") {
+        const nodes = address.nodes.map((node): [string, HyperVHost] => [node.host, openAdapter(node, settings)]);
+        return openCluster(address.nodes.map((n) => n.host).join(","), nodes, undefined, settings);
     }
     const { createPowerShellHost } = require("./powershell") as typeof import("./powershell");
     const timeouts = {
@@ -52,6 +81,7 @@ export const openAdapter: HostFactory = (address, settings) => {
                 shell,
                 timeouts,
                 maxSessions,
+                ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
             });
         }
         case "winrm":
@@ -63,6 +93,7 @@ export const openAdapter: HostFactory = (address, settings) => {
                 shell,
                 timeouts,
                 maxSessions,
+                ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
             });
     }
 };

@@ -1,6 +1,7 @@
 import { checkConfiguredKeys, configuredKeys, readHostSettings, type ConfigSource, type HostSettings } from "./config";
 import { openAdapter, resolveAddress, type HostFactory } from "./connect";
 import { engineWarnings } from "./engine-log";
+import { ClusterHost } from "./cluster/cluster-host";
 import { withPlainRefusals } from "./plain-refusals";
 import { orderedByVm, type HostFor, type HyperVHost } from "./host";
 import { checkpointProviderOn } from "./resources/checkpoint/provider";
@@ -52,7 +53,10 @@ export const hostFor: HostFor = (override) => {
     const key = JSON.stringify(address);
     let host = hosts.get(key);
     if (!host) {
-        host = orderedByVm(factory(address, settings), { maxConcurrent: settings.maxSessions });
+        const opened = factory(address, settings);
+        // A cluster bounds each node's sessions itself (connect.ts); its VMs keep one order here.
+        const maxConcurrent = opened instanceof ClusterHost ? Number.POSITIVE_INFINITY : settings.maxSessions;
+        host = orderedByVm(opened, { maxConcurrent });
         hosts.set(key, host);
     }
     return host;

@@ -111,3 +111,55 @@ describe("stack configuration keys: a hyperv:* key that is no setting is reporte
         assert.deepEqual(configuredKeys({ get: () => undefined }), []);
     });
 });
+
+describe("stack configuration: hyperv:endpoint", () => {
+    it("reads installed for ssh:// and winrm:// hosts, and leaves it unset by default", () => {
+        assert.equal(settings({ "hyperv:host": "ssh://svc@hv01", "hyperv:endpoint": "installed" })().endpoint, "installed");
+        assert.equal(settings({ "hyperv:host": "winrm://hv01", "hyperv:endpoint": "installed" })().endpoint, "installed");
+        assert.equal(settings({ "hyperv:host": "ssh://svc@hv01" })().endpoint, undefined);
+    });
+
+    it("refuses a value that is no mode, naming both", () => {
+        assert.throws(
+            settings({ "hyperv:host": "ssh://svc@hv01", "hyperv:endpoint": "restricted" }),
+            /invalid stack configuration hyperv:endpoint: must be "uploaded".*or "installed"/,
+        );
+    });
+
+    it("refuses installed on a host that is not remote, saying why", () => {
+        assert.throws(
+            settings({ "hyperv:host": "local", "hyperv:endpoint": "installed" }),
+            /hyperv:endpoint: installed is a restricted endpoint on a remote host/,
+        );
+    });
+});
+
+describe("stack configuration: hyperv:nodes names a cluster's nodes", () => {
+    it("reads the list Pulumi writes for --path items, and one comma-separated line", () => {
+        const nodes = [
+            { kind: "ssh", host: "hv01", user: "svc" },
+            { kind: "ssh", host: "hv02", user: "svc" },
+        ];
+        assert.deepEqual(settings({ "hyperv:nodes": '["ssh://svc@hv01","ssh://svc@hv02"]' })().nodes, nodes);
+        assert.deepEqual(settings({ "hyperv:nodes": "ssh://svc@hv01, ssh://svc@hv02" })().nodes, nodes);
+    });
+
+    it("refuses a node that is no remote address, hyperv:host beside it, and a list that is not one, naming the key and the fix", () => {
+        assert.throws(
+            settings({ "hyperv:nodes": "lab:.x" }),
+            /invalid stack configuration hyperv:nodes: "lab:.x" is not a remote node: list ssh:\/\/ or winrm:\/\/ addresses/,
+        );
+        assert.throws(
+            settings({ "hyperv:nodes": "ssh://hv01", "hyperv:host": "local" }),
+            /hyperv:nodes: a stack addresses one host or one cluster: remove hyperv:host/,
+        );
+        assert.throws(settings({ "hyperv:nodes": "[ssh://hv01" }), /hyperv:nodes: is not a JSON list/);
+        assert.throws(settings({ "hyperv:nodes": "ssh://hv01,nowhere at all" }), /hyperv:nodes: "nowhere at all" is not a host address/);
+    });
+
+    it("waits 120 s for a migration by default, and reads hyperv:migrationWaitSeconds", () => {
+        assert.equal(settings({})().migrationWaitSeconds, 120);
+        assert.equal(settings({ "hyperv:migrationWaitSeconds": "5" })().migrationWaitSeconds, 5);
+        assert.throws(settings({ "hyperv:migrationWaitSeconds": "soon" }), /hyperv:migrationWaitSeconds: must be a number of seconds/);
+    });
+});

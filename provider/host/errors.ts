@@ -19,9 +19,12 @@ export type HostErrorCode =
     | "InvalidVmState"
     | "CheckpointLimit"
     | "FileLocationLocked"
+    | "LocalStorageOnCluster"
     | "UnsupportedByHost"
     | "CheckpointNotAdoptable"
     | "BackupServiceMissing"
+    | "InsufficientSpace"
+    | "ChainTooDeep"
     | "HostUnreachable"
     | "HostTimeout"
     | "UnexpectedOutput"
@@ -40,9 +43,13 @@ const hints: Record<HostErrorCode, string> = {
     InvalidVmState: "wait until the VM has finished starting, stopping or saving, then retry",
     CheckpointLimit: "a VM holds at most 50 checkpoints: delete or merge old ones first",
     FileLocationLocked: "the checkpoint file location can only change while the VM has no checkpoints: delete them first",
+    LocalStorageOnCluster:
+        "put the checkpoints on storage every node sees (a Cluster Shared Volume, C:\\ClusterStorage\\<volume>\\..., or an SMB share, \\\\server\\share\\...), or set allowLocalFileLocation: true to accept losing them on failover",
     UnsupportedByHost: "remove the field from the resource, or upgrade the Hyper-V host",
     CheckpointNotAdoptable: "adopt only checkpoints taken with Checkpoint-VM or Hyper-V Manager",
     BackupServiceMissing: "remove ensureBackupIntegration, or add the integration service to the VM",
+    ChainTooDeep: "remove or merge older checkpoints of the VM first, or raise maxChainDepth",
+    InsufficientSpace: "free space on the volume named (remove old checkpoints, move files away), or move the checkpoint file location to a volume with room",
     HostUnreachable: "check the host address, network and credentials in the stack's hyperv:* configuration",
     HostTimeout: "the host did not answer in time; check the host, or raise the timeout in the hyperv:* configuration",
     UnsupportedShell: "run the scripts in Windows PowerShell 5.1 on this host",

@@ -1,5 +1,7 @@
 export * from "./ids";
 export * from "./model";
+export * from "./storage";
+export * from "./take-guard";
 export * from "./rules";
 export * from "./take-refusals";
 export * from "./settings-change";

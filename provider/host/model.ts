@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { GUID_PATTERN } from "./ids";
+import { vmStorageSchema, type VmStorage } from "./storage";
+import type { TakeGuard } from "./take-guard";
 
 /** `Set-VM -CheckpointType` values (Microsoft.HyperV.PowerShell.CheckpointType). */
 export const checkpointTypeSchema = z.enum(["Disabled", "Production", "ProductionOnly", "Standard"]);
@@ -54,6 +56,8 @@ export const hostCapabilitiesSchema = z.object({
     supportsCheckpointType: z.boolean(),
     /** `Set-VM -AutomaticCheckpointsEnabled` exists (Windows 10 1709 / Server 2019 and later). */
     supportsAutomaticCheckpoints: z.boolean(),
+    /** The failover cluster's name when the host is a whole cluster (each VM on its owner node); absent for one host. */
+    cluster: z.string().optional(),
 });
 export type HostCapabilities = z.infer<typeof hostCapabilitiesSchema>;
 
@@ -81,6 +85,8 @@ export const vmSchema = z.object({
     /** Null when the VM has no backup integration service at all. */
     backupService: backupServiceSchema.nullable(),
     hardDrives: z.array(z.string()),
+    /** A clustered role (Get-VM's IsClustered), on hosts that say; absent where they do not. */
+    clustered: z.boolean().optional(),
 });
 export type Vm = z.infer<typeof vmSchema>;
 
@@ -104,6 +110,8 @@ export type Checkpoint = z.infer<typeof checkpointSchema>;
 export const vmWithCheckpointsSchema = z.object({
     vm: vmSchema,
     checkpoints: z.array(checkpointSchema),
+    /** Its disk files, memory and volumes, read in the same round trip. */
+    storage: vmStorageSchema,
 });
 export type VmWithCheckpoints = z.infer<typeof vmWithCheckpointsSchema>;
 
@@ -145,6 +153,8 @@ export interface AppliedCheckpointSettings {
     before: Vm;
     after: Vm;
     checkpointCount: number;
+    /** The VM's disk files, memory and volumes, read in the same call. */
+    storage: VmStorage;
 }
 
 export interface TakeCheckpointRequest {
@@ -154,6 +164,8 @@ export interface TakeCheckpointRequest {
      * host switches the VM's type for the call and back in the same round trip.
      */
     temporaryType?: Exclude<CheckpointType, "Disabled">;
+    /** Limits the program declares (minFreeSpace, maxChainDepth): the host refuses a take past them before changing anything. */
+    guard?: TakeGuard;
 }
 
 export interface TakenCheckpoint {
@@ -167,4 +179,6 @@ export interface TakenCheckpoint {
     vmStateAtCreation: VmState;
     /** Checkpoints the VM already had under the same name (names repeat on Hyper-V), oldest first. */
     namesakes: Checkpoint[];
+    /** The VM's disk files, memory and volumes just after the checkpoint, read in the same call. */
+    storage: VmStorage;
 }

@@ -142,3 +142,13 @@ export function plannedCheckpointKind(
     if (effective === "ProductionOnly") return { refused: "production", blocker };
     return { kind: "standard", fellBack: true };
 }
+
+/**
+ * Storage every node of a failover cluster sees: a Cluster Shared Volume (mounted on every node
+ * under C:\ClusterStorage\, Microsoft Learn "Use Cluster Shared Volumes in a failover cluster")
+ * or an SMB share (\\server\share\...). A clustered VM's checkpoints anywhere else are on one
+ * node's disks, and lost when the VM fails over without that node.
+ */
+export function isSharedStorage(windowsPath: string): boolean {
+    return /^c:\\clusterstorage\\[^\\]+/i.test(windowsPath) || /^\\\\[^\\?.]+\\[^\\]+/.test(windowsPath);
+}

@@ -116,7 +116,7 @@ export function planAdoption(vms: ChosenVm[], options: AdoptionOptions, hostName
             const { inputs, dropped } = policyDeclaration(listing, { ...target, ...hostField });
             notes.push(...dropped.map((d) => `VM "${vm.name}" (${vm.id}): ${d}`));
             const name = names.take(slug(vm.name) || "vm");
-            const outputs = { ...withoutUndefined(policyOutputs(inputs, vm, settingsOf(vm))), __provider: serialisedProvider("policy") };
+            const outputs = { ...withoutUndefined(policyOutputs(inputs, vm, settingsOf(vm), listing.storage)), __provider: serialisedProvider("policy") };
             policyVariable = variableOf(name, names);
             resources.push({
                 kind: "policy",
@@ -141,7 +141,7 @@ export function planAdoption(vms: ChosenVm[], options: AdoptionOptions, hostName
             }
             const inputs: CheckpointInputs = { ...target, ...hostField, name: cp.name };
             const name = names.take(`${slug(vm.name) || "vm"}-${slug(cp.name) || "checkpoint"}`);
-            const outputs = { ...withoutUndefined(adoptedOutputs(inputs, vm, cp)), __provider: serialisedProvider("checkpoint") };
+            const outputs = { ...withoutUndefined(adoptedOutputs(inputs, vm, cp, listing.storage)), __provider: serialisedProvider("checkpoint") };
             resources.push({
                 kind: "checkpoint",
                 name,

@@ -14,6 +14,7 @@ import { checkpointsOf } from "./doc-index";
 import { projectCheckpoint, projectVm } from "./projection";
 import type { HostWork } from "./latency";
 import type { Transaction } from "./store";
+import { driveOf, storageOf, takeShortfall, volumeOfDrive } from "./volume-space";
 
 /*
  * Checkpoint-VM, Restore-VMSnapshot, Remove-VMSnapshot and Rename-VMSnapshot on the document,
@@ -27,6 +28,11 @@ export interface TakeOptions {
     /** Recovery and replica checkpoints come from backup and replication, not from the VM's policy. */
     snapshotType?: SnapshotType | undefined;
     isAutomatic?: boolean | undefined;
+    /**
+     * The caller's own limits (the port's TakeGuard), asked after Hyper-V's refusals and before
+     * anything is written, with whether the checkpoint will hold the VM's memory.
+     */
+    guard?: ((writesMemory: boolean) => void) | undefined;
 }
 
 function checkName(name: string, scope: FailureScope): void {
@@ -50,11 +56,17 @@ export function checkpointVm(doc: LabDocument, tx: Transaction, vm: LabVm, optio
     });
     if (refusal) throw refusal;
     if ("refused" in made) throw new Error(`lab: a take refused as ${made.refused} passed the refusal checks`);
+    const writesMemory = holdsMemory(capturedState(vm, made.kind));
+    options.guard?.(writesMemory);
+    // Hyper-V finds a full volume last, when it writes the files.
+    const shortfall = takeShortfall(doc, vm, writesMemory);
+    if (shortfall) throw fail.insufficientSpace(scope, shortfall.volume, shortfall.free, shortfall.needed);
     const before = projectVm(doc, vm);
     const namesakes = checkpointsOf(doc, vm.id)
         .filter((c) => c.name === options.name)
         .map((c) => projectCheckpoint(vm, c));
-    return { vm: before, namesakes, ...take(doc, tx, vm, options, made, scope) };
+    const taken = take(doc, tx, vm, options, made, scope);
+    return { vm: before, namesakes, ...taken, storage: storageOf(doc, vm) };
 }
 
 /**
@@ -75,7 +87,7 @@ function take(
     options: TakeOptions,
     plan: { kind: CheckpointKind; fellBack: boolean },
     scope: FailureScope,
-): Omit<TakenCheckpoint, "vm" | "namesakes"> {
+): Omit<TakenCheckpoint, "vm" | "namesakes" | "storage"> {
     const cp: LabCheckpoint = {
         id: randomUUID(),
         vmId: vm.id,
@@ -84,8 +96,7 @@ function take(
         isAutomatic: options.isAutomatic ?? false,
         parentId: vm.parentCheckpointId,
         creationTime: new Date().toISOString(),
-        // A production checkpoint is what a clean shutdown would leave: no memory state.
-        vmState: plan.kind === "production" ? "Off" : vm.state,
+        vmState: capturedState(vm, plan.kind),
         hardDrives: [...vm.hardDrives],
         path: vm.checkpointFileLocation,
     };
@@ -97,6 +108,11 @@ function take(
     scope.context.checkpointId = cp.id;
     recordEvent(doc, "takeCheckpoint", vm, cp.id);
     return { checkpoint: projectCheckpoint(vm, cp), kind: plan.kind, fellBack: plan.fellBack, vmStateAtCreation: vm.state };
+}
+
+/** A production checkpoint is what a clean shutdown would leave: no memory state. */
+function capturedState(vm: LabVm, kind: CheckpointKind): VmState {
+    return kind === "production" ? "Off" : vm.state;
 }
 
 /** VSS in the guest for a production checkpoint of a running VM; memory for a standard one; else only disks. */
@@ -144,15 +160,23 @@ export function removeCheckpoint(doc: LabDocument, tx: Transaction, vm: LabVm, c
     if (doc.host.behaviour.removeWithChildren === "removeSubtree") {
         for (const child of doc.checkpoints.filter((c) => c.parentId === cp.id)) removeCheckpoint(doc, tx, vm, child, scope);
     }
-    removeOne(doc, tx, vm, cp);
+    removeOne(doc, tx, vm, cp, scope);
 }
 
 /** Merges one checkpoint away: its children and the VM now descend from its parent. */
-export function removeOne(doc: LabDocument, tx: Transaction, vm: LabVm, cp: LabCheckpoint): void {
+export function removeOne(doc: LabDocument, tx: Transaction, vm: LabVm, cp: LabCheckpoint, scope: FailureScope): void {
     for (const child of doc.checkpoints) if (child.parentId === cp.id) child.parentId = cp.parentId;
     if (vm.parentCheckpointId === cp.id) vm.parentCheckpointId = cp.parentId;
     doc.checkpoints = doc.checkpoints.filter((c) => c !== cp);
     deleteCheckpointFiles(tx, cp);
-    const mergedBytes = cp.hardDrives.reduce((sum, disk) => sum + mergeUnreferenced(tx, vm, checkpointsOf(doc, vm.id), disk), 0);
+    const roomBefore = new Map(cp.hardDrives.map((disk) => [disk, volumeOfDrive(doc, driveOf(disk)).freeSpace]));
+    let mergedBytes = 0;
+    for (const disk of cp.hardDrives) {
+        const merged = mergeUnreferenced(tx, vm, checkpointsOf(doc, vm.id), disk);
+        // The merged disk grows by what it absorbs before the absorbed file goes (assumption: README.md, "Disks and volumes").
+        const free = roomBefore.get(disk) ?? 0;
+        if (merged > free) throw fail.mergeFailed(scope, volumeOfDrive(doc, driveOf(disk)).name, free, merged);
+        mergedBytes += merged;
+    }
     tx.spend({ operation: "remove", mergedBytes });
 }

@@ -43,8 +43,35 @@ export type LabEvent = z.infer<typeof labEventSchema>;
 /** The event log keeps the latest entries only: enough for a test, bounded for a long-lived lab. */
 export const LAB_EVENT_LOG_LENGTH = 200;
 
+/**
+ * A volume of the simulated host. Its free space is what its capacity leaves after `otherBytes`
+ * (files the lab does not model: the OS, other VMs' data) and the lab's own files on it.
+ */
+export const labVolumeSchema = z.object({
+    /** The drive letter, upper case, e.g. "D". */
+    drive: z.string().regex(/^[A-Z]$/),
+    capacity: z.number().int().positive(),
+    otherBytes: z.number().int().nonnegative(),
+});
+export type LabVolume = z.infer<typeof labVolumeSchema>;
+/** A node of a cluster lab: Up runs its VMs, Down answers nothing (its clustered VMs failed over). */
+export const labNodeSchema = z.object({
+    name: z.string().min(1),
+    state: z.enum(["Up", "Down"]),
+});
+export type LabNode = z.infer<typeof labNodeSchema>;
+
+/** A failover cluster: the lab folder holds every node, and every VM names the node that owns it. */
+export const labClusterSchema = z.object({
+    name: z.string().min(1),
+    nodes: z.array(labNodeSchema).min(1),
+});
+export type LabCluster = z.infer<typeof labClusterSchema>;
+
 export const labHostSchema = z.object({
     computerName: z.string().min(1),
+    /** Set when the lab is a failover cluster (cluster.ts); null for one stand-alone host. */
+    cluster: labClusterSchema.nullable().default(null),
     os: labOsSchema,
     language: labLanguageSchema.default("en-US"),
     behaviour: behaviourSchema.prefault({}),
@@ -52,6 +79,8 @@ export const labHostSchema = z.object({
     latency: latencySettingsSchema.prefault({}),
     /** Fault injection for crash tests (see fault-injection.ts); HYPERV_LAB_FAULT overrides it. */
     fault: z.string().nullable().default(null),
+    /** The volumes the operator sized (`hyperv-lab host volume`); other drives are unbounded (volume-space.ts). */
+    volumes: z.array(labVolumeSchema).default([]),
     /** The latest checkpoint and power operations (event-log.ts), oldest first. */
     events: z.array(labEventSchema).default([]),
 });
@@ -99,6 +128,15 @@ export const labVmSchema = z.object({
     hardDrives: z.array(z.string()),
     /** Every disk file of the VM, base and differencing. */
     diskFiles: z.array(diskFileSchema),
+    /** In a cluster lab: the node that owns (runs) the VM. Null on a stand-alone lab. */
+    ownerNode: z.string().nullable().default(null),
+    /** A clustered VM (a cluster group role) fails over and migrates; a local one stays on its node. */
+    clustered: z.boolean().default(false),
+    /** A live or quick migration under way (cluster.ts), or null. */
+    migration: z
+        .object({ from: z.string(), to: z.string(), kind: z.enum(["live", "quick"]) })
+        .nullable()
+        .default(null),
 });
 export type LabVm = z.infer<typeof labVmSchema>;
 

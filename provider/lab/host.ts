@@ -1,5 +1,6 @@
 import * as path from "node:path";
-import type { ErrorContext } from "../host/errors";
+import { HostError, type ErrorContext } from "../host/errors";
+import { guardRefusal } from "../host/take-guard";
 import type {
     AppliedCheckpointSettings,
     Checkpoint,
@@ -23,7 +24,9 @@ import type { FailureScope } from "./refusals";
 import { resumeVm, startVm, suspendVm } from "./power";
 import { applyDesiredSettings } from "./settings";
 import { spendTime } from "./latency";
+import { nodeNamed, refuseIfDown, refuseIfMigrating } from "./cluster";
 import { loadLab, readLab, updateLab, type Transaction } from "./store";
+import { storageOf } from "./volume-space";
 
 /**
  * The simulated Hyper-V host: a lab folder behind the HyperVHost port. Each call takes as long as
@@ -37,27 +40,32 @@ export class LabHost implements HyperVHost {
     /** A lab has no Get-VM to run: its VMs are listed by its CLI. */
     private readonly hints: FailureScope["hints"];
 
-    constructor(folder: string) {
+    /** On a cluster lab: the node this host is (its Get-VM lists the VMs it owns). */
+    readonly node: string | undefined;
+
+    constructor(folder: string, node?: string) {
         this.folder = path.resolve(folder);
-        this.displayName = `lab ${this.folder}`;
+        this.node = node;
+        this.displayName = node === undefined ? `lab ${this.folder}` : `lab ${this.folder} node ${node}`;
         this.hints = { VmNotFound: `check the VM's name or id: \`npx hyperv-lab --lab ${this.folder} show\` lists the lab's VMs` };
     }
 
     async capabilities(): Promise<HostCapabilities> {
         const doc = loadLab(this.folder);
-        return capabilitiesOf(doc.host.os, doc.host.computerName);
+        this.refuseIfDown(doc, "get capabilities");
+        return capabilitiesOf(doc.host.os, this.node ?? doc.host.computerName);
     }
 
     async getVm(ref: VmRef): Promise<Vm> {
         refuseUnsendable({ ...ref }, this.context("get VM"));
-        return this.read("get VM", (doc, scope) => projectVm(doc, resolveVm(doc, ref, scope)));
+        return this.read("get VM", (doc, scope) => projectVm(doc, resolveVm(doc, ref, scope, this.node)));
     }
 
     async getVmWithCheckpoints(ref: VmRef): Promise<VmWithCheckpoints> {
         refuseUnsendable({ ...ref }, this.context("get VM"));
         return this.read("get VM", (doc, scope) => {
-            const vm = resolveVm(doc, ref, scope);
-            return { vm: projectVm(doc, vm), checkpoints: checkpointsOf(doc, vm.id).map((c) => projectCheckpoint(vm, c)) };
+            const vm = resolveVm(doc, ref, scope, this.node);
+            return { vm: projectVm(doc, vm), checkpoints: checkpointsOf(doc, vm.id).map((c) => projectCheckpoint(vm, c)), storage: storageOf(doc, vm) };
         });
     }
 
@@ -65,7 +73,7 @@ export class LabHost implements HyperVHost {
         refuseUnsendable({ ...ref, checkpointFileLocation: desired.checkpointFileLocation }, this.context("apply checkpoint settings"));
         return this.mutate("applyCheckpointSettings", "apply checkpoint settings", ref, (doc, tx, vm, scope) => {
             tx.spend({ operation: "setVm" });
-            return applyDesiredSettings(doc, vm, desired, scope);
+            return { ...applyDesiredSettings(doc, vm, desired, scope), storage: storageOf(doc, vm) };
         });
     }
 
@@ -73,7 +81,12 @@ export class LabHost implements HyperVHost {
         refuseUnsendable({ ...ref, checkpointName: request.name }, this.context("take checkpoint"));
         return this.mutate("takeCheckpoint", "take checkpoint", ref, (doc, tx, vm, scope) => {
             scope.context.checkpoint = request.name;
-            return checkpointVm(doc, tx, vm, request, scope);
+            const guard = request.guard;
+            const refuseBeyondGuard = (writesMemory: boolean) => {
+                const refusal = guard && guardRefusal(projectVm(doc, vm), storageOf(doc, vm), writesMemory, guard);
+                if (refusal) throw new HostError(refusal.code, refusal.detail, scope.context);
+            };
+            return checkpointVm(doc, tx, vm, { name: request.name, temporaryType: request.temporaryType, guard: refuseBeyondGuard }, scope);
         });
     }
 
@@ -123,6 +136,10 @@ export class LabHost implements HyperVHost {
         });
     }
 
+    private refuseIfDown(doc: LabDocument, operation: string): void {
+        if (this.node !== undefined) refuseIfDown(doc, this.node, { host: this.folder, operation });
+    }
+
     async dispose(): Promise<void> {
         // Nothing is held between calls: every call takes and releases the lock itself.
     }
@@ -135,6 +152,7 @@ export class LabHost implements HyperVHost {
     private async read<T>(operation: string, run: (doc: LabDocument, scope: FailureScope) => T): Promise<T> {
         await spendTime([{ operation: "read" }], loadLab(this.folder).host.latency);
         const doc = loadLab(this.folder);
+        this.refuseIfDown(doc, operation);
         return run(doc, scopeOf(doc, this.context(operation), this.hints));
     }
 
@@ -144,10 +162,16 @@ export class LabHost implements HyperVHost {
      */
     private mutate<T>(name: string, operation: string, ref: VmRef, run: (doc: LabDocument, tx: Transaction, vm: LabVm, scope: FailureScope) => T): Promise<T> {
         const doc = loadLab(this.folder);
-        const vmId = resolveVm(doc, ref, scopeOf(doc, this.context(operation, "id" in ref ? ref.id : undefined), this.hints)).id;
+        this.refuseIfDown(doc, operation);
+        const vmId = resolveVm(doc, ref, scopeOf(doc, this.context(operation, "id" in ref ? ref.id : undefined), this.hints), this.node).id;
         return updateLab(this.folder, { operation: name, vmId }, (current, tx) => {
+            // The lab may have changed while the operation waited its turn: the node may have
+            // gone down, the VM may have moved away or begun to move.
+            this.refuseIfDown(current, operation);
             const scope = scopeOf(current, this.context(operation, "id" in ref ? ref.id : undefined), this.hints);
-            return run(current, tx, resolveVm(current, { id: vmId }, scope), scope);
+            const vm = resolveVm(current, { id: vmId }, scope, this.node);
+            refuseIfMigrating(vm, scope);
+            return run(current, tx, vm, scope);
         });
     }
 }
@@ -156,4 +180,11 @@ export class LabHost implements HyperVHost {
 export function openLabHost(folder: string): LabHost {
     readLab(folder);
     return new LabHost(folder);
+}
+
+/** Opens one node of the cluster lab in `folder`, as a host of its own. */
+export function openLabNode(folder: string, node: string): LabHost {
+    const doc = readLab(folder);
+    const name = nodeNamed(doc, node, { host: path.resolve(folder), operation: "open node" }).name;
+    return new LabHost(folder, name);
 }

@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { HostError } from "../host/errors";
 import { behaviourSchema, LAB_FORMAT, type Behaviour, type LabDocument, type LabLanguage, type LabOs } from "./document";
 import { addSampleVms } from "./sample";
+import { newCluster } from "./cluster";
 import { CONVERTED_SUFFIX, ONE_DOCUMENT_NAME } from "./conversion";
 import { latencySettingsSchema, type LatencySettings } from "./latency";
 import { createLabDocument, JOURNAL_NAME, journalPath, updateLab } from "./store";
@@ -17,6 +18,8 @@ export interface InitLabOptions {
     computerName?: string;
     behaviour?: Partial<Behaviour>;
     latency?: Partial<LatencySettings>;
+    /** Make a failover cluster of this many nodes (node1..nodeN) sharing one volume (cluster.ts). */
+    clusterNodes?: number;
     /** Replace an existing lab in the folder. */
     force?: boolean;
 }
@@ -41,12 +44,14 @@ export async function initLab(labFolder: string, options: InitLabOptions = {}): 
     const doc: LabDocument = {
         format: LAB_FORMAT,
         host: {
+            cluster: options.clusterNodes === undefined ? null : newCluster(options.clusterNodes),
             computerName: options.computerName ?? `HV-LAB-${os.hostname().split(".")[0]?.toUpperCase() ?? "HOST"}`.slice(0, 15),
             os: options.os ?? "2022",
             language: options.language ?? "en-US",
             behaviour: behaviourSchema.parse(options.behaviour ?? {}),
             latency: latencySettingsSchema.parse(options.latency ?? {}),
             fault: null,
+            volumes: [],
             events: [],
         },
         vms: [],

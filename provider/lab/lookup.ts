@@ -3,6 +3,7 @@ import type { VmRef } from "../host/model";
 import { sameIgnoringCase } from "../host/text";
 import type { LabCheckpoint, LabDocument, LabVm } from "./document";
 import { vmOfId } from "./doc-index";
+import { ownedBy } from "./cluster";
 import { fail, type FailureScope } from "./refusals";
 
 export function scopeOf(doc: LabDocument, context: ErrorContext, hints?: FailureScope["hints"]): FailureScope {
@@ -17,10 +18,17 @@ export function findVmById(doc: LabDocument, vmId: string, scope: FailureScope):
     return vm;
 }
 
-/** By id, or by exact name (Hyper-V compares names ordinally without case; names repeat). */
-export function resolveVm(doc: LabDocument, ref: VmRef, scope: FailureScope): LabVm {
-    if ("id" in ref) return findVmById(doc, ref.id, scope);
-    const matches = doc.vms.filter((v) => sameIgnoringCase(v.name, ref.name));
+/**
+ * By id, or by exact name (Hyper-V compares names ordinally without case; names repeat). On a
+ * cluster node, among the VMs that node owns: Get-VM on a node lists its own VMs only.
+ */
+export function resolveVm(doc: LabDocument, ref: VmRef, scope: FailureScope, node?: string): LabVm {
+    if ("id" in ref) {
+        const vm = findVmById(doc, ref.id, scope);
+        if (node !== undefined && !(vm.ownerNode !== null && sameIgnoringCase(vm.ownerNode, node))) throw fail.vmNotFoundById(scope, ref.id);
+        return vm;
+    }
+    const matches = (node === undefined ? doc.vms : ownedBy(doc, node)).filter((v) => sameIgnoringCase(v.name, ref.name));
     if (matches.length === 0) throw fail.vmNotFoundByName(scope, ref.name);
     if (matches.length > 1)
         throw fail.ambiguousVmName(

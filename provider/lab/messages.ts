@@ -58,6 +58,16 @@ const messages = {
         "en-US": 'The path "{path}" is not an absolute path on the host.',
         "ja-JP": 'パス "{path}" はホスト上の絶対パスではありません。',
     },
+    insufficientSpace: {
+        "en-US": "There is not enough space on the disk: volume {volume} has {free} bytes free and the operation needs {needed}.",
+        "ja-JP": "ディスクに十分な空き領域がありません: ボリューム {volume} の空き領域は {free} バイトで、操作には {needed} バイト必要です。",
+    },
+    mergeFailed: {
+        "en-US":
+            "The merge of the checkpoint's differencing disk failed: there is not enough space on volume {volume} ({free} bytes free, the merge needs {needed}).",
+        "ja-JP":
+            "チェックポイントの差分ディスクのマージに失敗しました: ボリューム {volume} の空き領域が不足しています (空き {free} バイト、マージには {needed} バイト必要です)。",
+    },
     noBackupService: {
         "en-US": 'The virtual machine has no "{service}" integration service.',
         "ja-JP": '仮想マシンに "{service}" 統合サービスがありません。',

@@ -12,6 +12,7 @@ import { projectVm } from "./projection";
 import { setBackupIntegration, setCheckpointSettings } from "./settings";
 import { loadLab, updateLab, type Transaction } from "./store";
 import { createVm, type NewVm } from "./vms";
+import { refuseIfDown, refuseIfMigrating } from "./cluster";
 
 /*
  * What an administrator does on the host behind the provider's back (Hyper-V Manager, PowerShell):
@@ -42,7 +43,11 @@ async function onVm<T>(labFolder: string, ref: VmRef, operation: string, step: O
     const vmId = resolveVm(doc, ref, scopeOf(doc, { host: labFolder, operation })).id;
     return updateLab(labFolder, { operation, vmId }, (current, tx) => {
         const scope = scopeOf(current, { host: labFolder, operation });
-        return step(current, tx, resolveVm(current, { id: vmId }, scope), scope);
+        const vm = resolveVm(current, { id: vmId }, scope);
+        // On a cluster, the administrator reaches the VM through its owner node, and waits out a migration.
+        if (vm.ownerNode !== null) refuseIfDown(current, vm.ownerNode, scope.context);
+        refuseIfMigrating(vm, scope);
+        return step(current, tx, vm, scope);
     });
 }
 

@@ -39,7 +39,7 @@ export function stopVm(doc: LabDocument, tx: Transaction, vm: LabVm, options: { 
     if (cleanShutdown) tx.spend({ operation: "stop" });
     vm.state = "Off";
     if (!cleanShutdown) return;
-    for (const cp of checkpointsOf(doc, vm.id).filter((c) => c.isAutomatic)) removeOne(doc, tx, vm, cp);
+    for (const cp of checkpointsOf(doc, vm.id).filter((c) => c.isAutomatic)) removeOne(doc, tx, vm, cp, scope);
 }
 
 export function saveVm(tx: Transaction, vm: LabVm, scope: FailureScope): void {

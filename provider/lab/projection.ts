@@ -18,6 +18,7 @@ export function projectVm(doc: LabDocument, vm: LabVm): Vm {
         parentCheckpointId: vm.parentCheckpointId,
         backupService: backup ? { enabled: backup.enabled, guestResponding: vm.guestBackupResponding } : null,
         hardDrives: [...vm.hardDrives],
+        ...(vm.ownerNode !== null ? { clustered: vm.clustered } : {}),
     };
 }
 

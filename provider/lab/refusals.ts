@@ -33,5 +33,8 @@ export const fail = {
     parameterNotFound: (s: FailureScope, parameter: string) => raise(s, "UnsupportedByHost", "parameterNotFound", { parameter }),
     invalidCheckpointName: (s: FailureScope, max: number, length: number) => raise(s, "HostFailure", "invalidCheckpointName", { max, length }),
     invalidPath: (s: FailureScope, path: string) => raise(s, "HostFailure", "invalidPath", { path }),
+    insufficientSpace: (s: FailureScope, volume: string, free: number, needed: number) =>
+        raise(s, "InsufficientSpace", "insufficientSpace", { volume, free, needed }),
+    mergeFailed: (s: FailureScope, volume: string, free: number, needed: number) => raise(s, "InsufficientSpace", "mergeFailed", { volume, free, needed }),
     noBackupService: (s: FailureScope, service: string) => raise(s, "BackupServiceMissing", "noBackupService", { service }),
 };

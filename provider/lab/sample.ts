@@ -1,3 +1,4 @@
+import { DEFAULT_CLUSTER_VOLUME } from "./cluster";
 import { applyCheckpoint, checkpointVm } from "./checkpoints";
 import type { LabDocument } from "./document";
 import { scopeOf } from "./lookup";
@@ -26,9 +27,24 @@ const sampleVms: { vm: NewVm; checkpoints?: string[] }[] = [
     },
 ];
 
+/**
+ * On a cluster lab the same estate is spread over the nodes in turn, as clustered roles with their
+ * files on the shared volume; dev01 stays local to its node, and "reports" keeps its checkpoints
+ * on a local disk: the mistake the CSV rule (README.md, "Clusters") exists for.
+ */
+function onCluster(doc: LabDocument, spec: NewVm, index: number): NewVm {
+    const nodes = doc.host.cluster?.nodes;
+    if (!nodes) return spec;
+    const node = nodes[index % nodes.length]?.name;
+    const clustered = spec.name !== "dev01";
+    const shared = spec.checkpointFileLocation?.replace(/^D:\\/i, `${DEFAULT_CLUSTER_VOLUME}\\`);
+    const checkpointFileLocation = spec.name === "reports" ? "D:\\Checkpoints\\reports" : shared;
+    return { ...spec, ...(node ? { node } : {}), clustered, ...(checkpointFileLocation ? { checkpointFileLocation } : {}) };
+}
+
 export function addSampleVms(doc: LabDocument, tx: Transaction): void {
-    for (const { vm: spec, checkpoints = [] } of sampleVms) {
-        const vm = createVm(doc, tx, spec);
+    for (const [index, { vm: spec, checkpoints = [] }] of sampleVms.entries()) {
+        const vm = createVm(doc, tx, onCluster(doc, spec, index));
         const scope = scopeOf(doc, { host: tx.labFolder, vm: vm.name, operation: "create sample" });
         for (const name of checkpoints) checkpointVm(doc, tx, vm, { name }, scope);
         if (vm.name === "dev01") {

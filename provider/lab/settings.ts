@@ -48,7 +48,12 @@ export function setBackupIntegration(doc: LabDocument, vm: LabVm, enabled: boole
  * Desired checkpoint settings in one call: what differs is worked out on the document, every
  * refusal comes before the first change, and a matching VM is not written at all.
  */
-export function applyDesiredSettings(doc: LabDocument, vm: LabVm, desired: DesiredCheckpointSettings, scope: FailureScope): AppliedCheckpointSettings {
+export function applyDesiredSettings(
+    doc: LabDocument,
+    vm: LabVm,
+    desired: DesiredCheckpointSettings,
+    scope: FailureScope,
+): Omit<AppliedCheckpointSettings, "storage"> {
     const before = projectVm(doc, vm);
     const checkpointCount = checkpointsOf(doc, vm.id).length;
     const change = settingsChange(before, desired, checkpointCount);

@@ -1,39 +1,23 @@
 import type * as grpcTypes from "@grpc/grpc-js";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { isDeepStrictEqual } from "node:util";
 import { configure, disconnectAll, hostFor } from "../root";
 import { checkConfiguredKeys, readHostSettings } from "../config";
 import { faceOf, typeOfUrn, withEngineContext, withoutEngineContext } from "./faces";
 import { readById } from "./read-by-id";
-import { plain, structValue } from "./values";
+import { checkResponse, configOf, detailedDiff, diffResponse, predictionError, settingsSource } from "./messages";
+import { emptyPb, grpc, type Message, pluginPb, providerGrpc, providerPb, struct } from "./proto";
+import { plain } from "./values";
 import schema from "./schema.json";
 
 /*
  * The native plugin `pulumi-resource-hyperv`: Pulumi's ResourceProvider gRPC service, served with
- * the stubs @pulumi/pulumi ships (and the @grpc/grpc-js and google-protobuf it depends on, resolved
- * from it so that the versions match). Every resource call goes to the resources' providers through
- * the composition root (see ./faces); this file only translates the engine's messages.
+ * the stubs @pulumi/pulumi ships (./proto). Every resource call goes to the resources' providers
+ * through the composition root (see ./faces); this file only routes the engine's calls.
  */
-
-type Props = Record<string, unknown>;
-// The generated stubs are CommonJS without types we can import by path: their messages are used through their getters and setters.
-// biome-ignore lint/suspicious/noExplicitAny: protobuf messages of the generated stubs
-type Message = any;
-
-const pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
-const fromPulumi = (id: string) => require(require.resolve(id, { paths: [pulumiDir] }));
-const grpc: typeof grpcTypes = fromPulumi("@grpc/grpc-js");
-const providerPb = require("@pulumi/pulumi/proto/provider_pb");
-const providerGrpc = require("@pulumi/pulumi/proto/provider_grpc_pb");
-const pluginPb = require("@pulumi/pulumi/proto/plugin_pb");
-const emptyPb = fromPulumi("google-protobuf/google/protobuf/empty_pb");
-const structPb = fromPulumi("google-protobuf/google/protobuf/struct_pb");
 
 const VERSION: string = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "..", "package.json"), "utf8")).version;
 const SCHEMA_TEXT = JSON.stringify({ ...schema, version: VERSION });
-
-const struct = (value: Props) => structPb.Struct.fromJavaScript(structValue(value));
 
 /** A handler's result or error as the gRPC callback wants it: a thrown error is its message alone (refusals carry no stack, see plain-refusals). */
 function unary<Req>(handle: (request: Req) => Promise<Message>) {
@@ -43,83 +27,6 @@ function unary<Req>(handle: (request: Req) => Promise<Message>) {
             (e: unknown) => callback({ code: grpc.status.UNKNOWN, details: e instanceof Error ? e.message : String(e) }),
         );
     };
-}
-
-/** The stack's hyperv:* settings as `pulumi config` wrote them, by their plain names (host, timeoutSeconds). */
-function settingsSource(values: Props) {
-    const text = Object.fromEntries(Object.entries(values).map(([k, v]) => [`hyperv:${k}`, typeof v === "string" ? v : JSON.stringify(v)]));
-    return { rawConfig: text, get: (key: string) => text[key] };
-}
-
-/** The provider's configuration from a Configure request: its args, else the variables ("hyperv:config:host"). */
-function configOf(request: Message): Props {
-    if (request.hasArgs()) return plain(request.getArgs());
-    const out: Props = {};
-    request.getVariablesMap().forEach((value: string, key: string) => {
-        const m = /^hyperv:(?:config:)?(.+)$/.exec(key);
-        if (m) out[m[1]!] = value;
-    });
-    return out;
-}
-
-function checkResponse(result: { inputs?: Props; failures?: { property: string; reason: string }[] }): Message {
-    const response = new providerPb.CheckResponse();
-    if (result.inputs) response.setInputs(struct(result.inputs));
-    for (const f of result.failures ?? []) {
-        const failure = new providerPb.CheckFailure();
-        failure.setProperty(f.property);
-        failure.setReason(f.reason);
-        response.addFailures(failure);
-    }
-    return response;
-}
-
-/** What a preview's prediction found (see check): an error in the words of `up`, naming the property. */
-function predictionError(failures: { property: string; reason: string }[]): Error {
-    return new Error(failures.map((f) => (f.property ? `${f.property}: ${f.reason}` : f.reason)).join("; "));
-}
-
-const Kind = providerPb.PropertyDiff.Kind;
-
-/** The per-property diff the engine shows: the declared properties that changed, and which of them replace. */
-function detailedDiff(olds: Props, news: Props, replaces: readonly string[]): Map<string, number> {
-    const diffs = new Map<string, number>();
-    for (const key of new Set([...Object.keys(olds), ...Object.keys(news)])) {
-        if (isDeepStrictEqual(olds[key], news[key])) continue;
-        const replace = replaces.includes(key);
-        const kind = !(key in olds)
-            ? replace
-                ? Kind.ADD_REPLACE
-                : Kind.ADD
-            : !(key in news)
-              ? replace
-                  ? Kind.DELETE_REPLACE
-                  : Kind.DELETE
-              : replace
-                ? Kind.UPDATE_REPLACE
-                : Kind.UPDATE;
-        diffs.set(key, kind);
-    }
-    for (const key of replaces) if (!diffs.has(key)) diffs.set(key, Kind.UPDATE_REPLACE);
-    return diffs;
-}
-
-function diffResponse(changes: boolean | undefined, diffs: Map<string, number>, replaces: readonly string[], deleteBeforeReplace: boolean): Message {
-    const response = new providerPb.DiffResponse();
-    const Changes = providerPb.DiffResponse.DiffChanges;
-    response.setChanges(changes === undefined ? Changes.DIFF_UNKNOWN : changes || diffs.size > 0 ? Changes.DIFF_SOME : Changes.DIFF_NONE);
-    response.setReplacesList([...replaces]);
-    response.setDeletebeforereplace(deleteBeforeReplace && replaces.length > 0);
-    response.setDiffsList([...diffs.keys()]);
-    response.setHasdetaileddiff(true);
-    const detailed = response.getDetaileddiffMap();
-    for (const [key, kind] of diffs) {
-        const d = new providerPb.PropertyDiff();
-        d.setKind(kind);
-        d.setInputdiff(true);
-        detailed.set(key, d);
-    }
-    return response;
 }
 
 const handlers = {

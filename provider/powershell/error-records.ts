@@ -24,7 +24,14 @@ export type ErrorRecord = z.infer<typeof errorRecordSchema>;
 const HYPERV = "Microsoft.HyperV.PowerShell.Commands";
 
 /** Refusals the provider makes itself, before any cmdlet runs: no Hyper-V id corresponds. */
-type ProviderOnlyCode = "HostUnreachable" | "HostTimeout" | "UnexpectedOutput" | "UnsupportedShell" | "UnsendableText" | "CheckpointNotAdoptable";
+type ProviderOnlyCode =
+    | "LocalStorageOnCluster"
+    | "HostUnreachable"
+    | "HostTimeout"
+    | "UnexpectedOutput"
+    | "UnsupportedShell"
+    | "UnsendableText"
+    | "CheckpointNotAdoptable";
 
 /**
  * The FullyQualifiedErrorId each failure corresponds to. The first four are documented; the ids of
@@ -47,6 +54,10 @@ export const hyperVErrorIds: Record<Exclude<HostErrorCode, ProviderOnlyCode>, st
     UnsupportedByHost: `NamedParameterNotFound,${HYPERV}.SetVM`,
     // Raised by the settings call before any change, when the VM lacks the service it should enable.
     BackupServiceMissing: `BackupServiceMissing,${HYPERV}.EnableVMIntegrationService`,
+    // Hyper-V reports a full disk as ERROR_DISK_FULL (0x80070070) in a VirtualizationException.
+    InsufficientSpace: `InsufficientSpace,${HYPERV}.CheckpointVM`,
+    // Raised by the take script itself, before Checkpoint-VM, when the program's maxChainDepth would be passed.
+    ChainTooDeep: `ChainTooDeep,${HYPERV}.CheckpointVM`,
     HostFailure: `OperationFailed,${HYPERV}`,
 };
 

@@ -19,7 +19,7 @@ import {
     checkpointResultSchema,
     parseResult,
     powerShellCapabilitiesSchema,
-    readVmResultSchema,
+    vmWithCheckpointsResultSchema,
     removedResultSchema,
     takenCheckpointResultSchema,
     vmResultSchema,
@@ -39,7 +39,9 @@ import {
     type OperationScript,
 } from "./scripts";
 import type { Timeouts } from "./target";
-import type { Compensation, InvocationOptions, Transport } from "./transport";
+import type { Compensation, FunctionCall, InvocationOptions, Transport } from "./transport";
+import { functionNameOf } from "./module/module";
+import { encodeParameter } from "./scripts/render";
 
 /** The undo record take-checkpoint announces before it switches the VM's type (see scripts/undo.ts). */
 const temporaryTypeRecordSchema = z.object({
@@ -54,6 +56,11 @@ function textFields(input: unknown, path = ""): Record<string, unknown> {
     if (typeof input === "string") return { [path || "input"]: input };
     if (input === null || typeof input !== "object") return {};
     return Object.assign({}, ...Object.entries(input).map(([k, v]) => textFields(v, path ? `${path}.${k}` : k)));
+}
+
+/** The operation as the host-side module's function takes it: the same payload its script holds. */
+function functionCall(script: OperationScript, input: unknown): FunctionCall {
+    return { function: functionNameOf(script), payload: encodeParameter(input) };
 }
 
 /** How errors name a VM: by id, or by the name it was asked for. */
@@ -107,20 +114,21 @@ export class PowerShellHost implements HyperVHost {
     }
 
     async getVm(ref: VmRef): Promise<Vm> {
-        const { vm } = await this.readVm(ref, false);
+        const { vm } = await this.call({
+            script: readVmScript,
+            input: { ...ref, includeCheckpoints: false },
+            result: vmResultSchema,
+            context: vmContext(ref),
+            readOnly: true,
+        });
         return vm;
     }
 
-    async getVmWithCheckpoints(ref: VmRef): Promise<VmWithCheckpoints> {
-        const { vm, checkpoints } = await this.readVm(ref, true);
-        return { vm, checkpoints: checkpoints ?? [] };
-    }
-
-    private readVm(ref: VmRef, includeCheckpoints: boolean) {
+    getVmWithCheckpoints(ref: VmRef): Promise<VmWithCheckpoints> {
         return this.call({
             script: readVmScript,
-            input: { ...ref, includeCheckpoints },
-            result: readVmResultSchema,
+            input: { ...ref, includeCheckpoints: true },
+            result: vmWithCheckpointsResultSchema,
             context: vmContext(ref),
             readOnly: true,
         });
@@ -148,7 +156,7 @@ export class PowerShellHost implements HyperVHost {
     async takeCheckpoint(ref: VmRef, request: TakeCheckpointRequest): Promise<TakenCheckpoint> {
         const taken = await this.call({
             script: takeCheckpointScript,
-            input: { vm: wireRef(ref), name: request.name, temporaryType: request.temporaryType ?? null },
+            input: { vm: wireRef(ref), name: request.name, temporaryType: request.temporaryType ?? null, guard: request.guard ?? null },
             result: takenCheckpointResultSchema,
             context: { ...vmContext(ref), checkpoint: request.name },
             readOnly: false,
@@ -160,6 +168,7 @@ export class PowerShellHost implements HyperVHost {
             ...kindOfTakenCheckpoint(taken.vmBefore, taken.typeUsed, taken.checkpoint),
             vmStateAtCreation: taken.vmBefore.state,
             namesakes: taken.namesakes,
+            storage: taken.storage,
         };
     }
 
@@ -221,12 +230,14 @@ export class PowerShellHost implements HyperVHost {
     /** Puts a VM's policy back after a take under a temporary type was cut off before its `finally`. */
     private restoreCheckpointType(record: unknown): Compensation {
         const switched = temporaryTypeRecordSchema.parse(record);
+        const input = {
+            ...switched,
+            // Leave the compensation's own shell call time to answer.
+            waitSeconds: Math.max(1, Math.floor(this.timeouts.operationSeconds * 0.8)),
+        };
         return {
-            script: renderScript(restoreCheckpointTypeScript, {
-                ...switched,
-                // Leave the compensation's own shell call time to answer.
-                waitSeconds: Math.max(1, Math.floor(this.timeouts.operationSeconds * 0.8)),
-            }),
+            script: renderScript(restoreCheckpointTypeScript, input),
+            call: functionCall(restoreCheckpointTypeScript, input),
             done: `The VM's checkpoint type, switched to ${switched.temporaryType} for this checkpoint, was put back to ${switched.checkpointType}`,
             failed: (why) =>
                 `The VM was left on checkpoint type ${switched.temporaryType}, switched for this checkpoint, and could not be put back (${why}): ` +
@@ -239,6 +250,7 @@ export class PowerShellHost implements HyperVHost {
         refuseUnsendable(textFields(call.input), context);
         const output = await this.transport.invoke(renderScript(call.script, call.input), {
             operation: call.script.operation,
+            call: functionCall(call.script, call.input),
             readOnly: call.readOnly,
             subject: call.context,
             ...(call.timeoutMs !== undefined ? { timeoutMs: call.timeoutMs } : {}),

@@ -12,6 +12,7 @@ import {
     type SnapshotType,
     type VmState,
 } from "../host/model";
+import { diskFileSchema, vmStorageSchema, volumeSchema } from "../host/storage";
 import { unexpectedOutput } from "./errors";
 
 /*
@@ -128,7 +129,14 @@ export const powerShellCapabilitiesSchema = hostCapabilitiesSchema.extend({
 });
 export type PowerShellCapabilities = z.infer<typeof powerShellCapabilitiesSchema>;
 
-export const readVmResultSchema = z.object({ vm: wireVmSchema, checkpoints: listOf(wireCheckpointSchema).optional() });
+/** Win32_Volume's and Get-VHD's numbers are UInt64 and Int64: JSON numbers, exact below 2^53 bytes. */
+export const wireStorageSchema = z.object({
+    memoryBytes: vmStorageSchema.shape.memoryBytes,
+    disks: listOf(diskFileSchema.extend({ parentPath: z.preprocess((v) => v || null, z.string().nullable()) })),
+    volumes: listOf(volumeSchema),
+});
+
+export const vmWithCheckpointsResultSchema = z.object({ vm: wireVmSchema, checkpoints: listOf(wireCheckpointSchema), storage: wireStorageSchema });
 export const vmResultSchema = z.object({ vm: wireVmSchema });
 export const checkpointResultSchema = z.object({ checkpoint: wireCheckpointSchema });
 export const takenCheckpointResultSchema = z.object({
@@ -137,11 +145,13 @@ export const takenCheckpointResultSchema = z.object({
     checkpoint: wireCheckpointSchema,
     /** Oldest first; 5.1 may print one as an object, none as null, or a {value,Count} array. */
     namesakes: listOf(wireCheckpointSchema),
+    storage: wireStorageSchema,
 });
 export const appliedSettingsResultSchema = z.object({
     before: wireVmSchema,
     after: wireVmSchema,
     checkpointCount: z.number().int().nonnegative(),
+    storage: wireStorageSchema,
 });
 export const removedResultSchema = z.object({ removed: guidSchema });
 

@@ -2,6 +2,10 @@ import { prelude } from "./scripts/prelude";
 import { encodeParameter } from "./scripts/render";
 import { restoreTextFunction } from "./scripts/text-mark";
 import { UNDO_MARKER } from "./scripts/undo";
+import { ENDPOINT_FUNCTION, LEFT_BEHIND_FUNCTION, MODULE_FUNCTIONS } from "./module/module";
+import type { EndpointMode } from "./target";
+import type { FunctionCall } from "./transport";
+import { STARTED_MARKER } from "./markers";
 import { watchdog } from "./watchdog";
 
 /**
@@ -18,14 +22,7 @@ export const RESULT_MARKER = "@@HVCP@@";
 
 const decode = (literal: string) => `[System.Text.Encoding]::UTF8.GetString([System.Convert]::FromBase64String('${literal}'))`;
 
-/**
- * Printed (with Write-Host, which reaches us at once) as the first thing a script does in a
- * remote session: if the connection is lost and this was not seen, the script never ran on the
- * host, and running it again is safe even for a change. It carries the remote PowerShell's
- * process id and start time: when we stop a shell or lose its connection while the script runs,
- * the next invocation ends that process if it is still running (see `frameInvocation`).
- */
-export const STARTED_MARKER = "@@HVCP-STARTED@@";
+export { STARTED_MARKER } from "./markers";
 
 const announceStart = `Write-Host ('${STARTED_MARKER}' + $PID + ':' + [System.Diagnostics.Process]::GetCurrentProcess().StartTime.ToUniversalTime().Ticks)`;
 
@@ -90,6 +87,40 @@ export function frameInvocation(script: string, remote: boolean, leftBehind: rea
     return `try { ${end}$HvcpAll = @(${run}); if ($HvcpAll.Count -eq 0) { ${noAnswer} } else { $HvcpOut = $HvcpAll -join [char]10 } } catch { ${remoteFrameCatch} }; ${writeResult}`;
 }
 
+/** A call of the host-side module's function: one command with one literal argument, which NoLanguage allows. */
+export function functionCallText(call: FunctionCall | { function: string }): string {
+    return "payload" in call ? `${call.function} -Payload '${call.payload}'` : call.function;
+}
+
+const functionCallBlock = (call: FunctionCall | { function: string }) =>
+    `([scriptblock]::Create(${decode(Buffer.from(functionCallText(call), "utf8").toString("base64"))}))`;
+
+/**
+ * One invocation on an installed endpoint (README "Least privilege"): the module's function by name
+ * with its payload, in the remote session; no script text. The function announces its start itself.
+ */
+export function frameFunctionCall(call: FunctionCall, leftBehind: readonly RemoteProcess[] = []): string {
+    const end =
+        leftBehind.length === 0
+            ? ""
+            : `$null = Invoke-Command -Session (Get-HvcpRemoteSession) -ScriptBlock ${functionCallBlock({ function: LEFT_BEHIND_FUNCTION, payload: Buffer.from(JSON.stringify(leftBehind), "utf8").toString("base64") })} -ErrorAction Stop; `;
+    const run = `Invoke-Command -Session (Get-HvcpRemoteSession) -ScriptBlock ${functionCallBlock(call)} -ErrorAction Stop`;
+    return `try { ${end}$HvcpAll = @(${run}); if ($HvcpAll.Count -eq 0) { ${noAnswer} } else { $HvcpOut = $HvcpAll -join [char]10 } } catch { ${remoteFrameCatch} }; ${writeResult}`;
+}
+
+/** The fully qualified error id of the session start that met a restricted endpoint in uploaded mode. */
+export const RESTRICTED_ENDPOINT_ERROR = "HvcpRestrictedEndpoint";
+
+/**
+ * A restricted endpoint hides Invoke-Expression (and everything else a script needs): asked with one
+ * literal command, before any script text is sent to it.
+ */
+const refuseRestricted = (session: string) =>
+    `if ($null -eq (Invoke-Command -Session ${session} -ScriptBlock ([scriptblock]::Create('Get-Command -Name Invoke-Expression -ErrorAction SilentlyContinue')) -ErrorAction Stop)) { throw [System.Management.Automation.ErrorRecord]::new([System.InvalidOperationException]::new('the endpoint is restricted: it runs no script text'), '${RESTRICTED_ENDPOINT_ERROR}', [System.Management.Automation.ErrorCategory]::PermissionDenied, $null) }`;
+
+/** What the session start of an installed endpoint asks: which of the module's functions the endpoint has. */
+const listFunctions = `Get-Command -Name ${MODULE_FUNCTIONS.join(", ")} -ErrorAction SilentlyContinue`;
+
 /**
  * Keeps the prelude's text in the shell's memory ($global:HvcpPreludeText), so defining it again
  * (a remote session reopened, a shell that lost it) sends no more than a reference to it.
@@ -117,7 +148,7 @@ const definePreludeIn = (session: string) =>
  * command line) and opens the remote session; Get-HvcpRemoteSession reopens it if it broke, and
  * defines the prelude in the new session.
  */
-export function frameSessionStart(connect: Record<string, unknown> | null, providerPid: number): string {
+export function frameSessionStart(connect: Record<string, unknown> | null, providerPid: number, endpoint: EndpointMode = "uploaded"): string {
     const common = `$ProgressPreference = 'SilentlyContinue'; ${watchdog(providerPid)}`;
     // Which PowerShell runs the Hyper-V cmdlets, on which Windows build: asked where the scripts
     // will run (in the remote session for remote targets), so the session can refuse a pairing
@@ -140,8 +171,15 @@ export function frameSessionStart(connect: Record<string, unknown> | null, provi
         "if ($global:HvcpParameters.ContainsKey('Options')) { $options = @{}; foreach ($option in $global:HvcpParameters['Options'].PSObject.Properties) { $options[$option.Name] = [string]$option.Value }; $global:HvcpParameters.Remove('Options'); if ((Get-Command -Name New-PSSession).Parameters.ContainsKey('Options')) { $global:HvcpParameters['Options'] = $options } elseif ($options.ContainsKey('UserKnownHostsFile')) { throw [System.NotSupportedException]::new('hyperv:knownHostsFile needs PowerShell 7.3 or later on this machine (New-PSSession -Options)') } }",
         "if ($null -ne $global:HvcpCredential) { $global:HvcpParameters['Credential'] = $global:HvcpCredential }",
         "$global:HvcpConnect = $null",
-        `function global:Get-HvcpRemoteSession { if ($null -eq $global:HvcpRemote -or $global:HvcpRemote.State.ToString() -ne 'Opened') { if ($null -ne $global:HvcpRemote) { Remove-PSSession -Session $global:HvcpRemote -ErrorAction SilentlyContinue }; $global:HvcpRemote = New-PSSession @global:HvcpParameters; ${definePreludeIn("$global:HvcpRemote")} }; $global:HvcpRemote }`,
+        `function global:Get-HvcpRemoteSession { if ($null -eq $global:HvcpRemote -or $global:HvcpRemote.State.ToString() -ne 'Opened') { if ($null -ne $global:HvcpRemote) { Remove-PSSession -Session $global:HvcpRemote -ErrorAction SilentlyContinue }; $global:HvcpRemote = New-PSSession @global:HvcpParameters; ${endpoint === "installed" ? "" : `${refuseRestricted("$global:HvcpRemote")}; ${definePreludeIn("$global:HvcpRemote")} `}}; $global:HvcpRemote }`,
     ].join("; ");
+    if (endpoint === "installed") {
+        // The functions found, and what the module says of itself and its PowerShell when it is there.
+        const found = `$HvcpFound = @(Invoke-Command -Session (Get-HvcpRemoteSession) -ScriptBlock ([scriptblock]::Create('${listFunctions}')) -ErrorAction Stop | ForEach-Object { [string]$_.Name })`;
+        const describe = `$HvcpEndpoint = $null; if ($HvcpFound -contains '${ENDPOINT_FUNCTION}') { $HvcpEndpoint = ConvertFrom-Json -InputObject ([string](Invoke-Command -Session (Get-HvcpRemoteSession) -ScriptBlock ${functionCallBlock({ function: ENDPOINT_FUNCTION })} -ErrorAction Stop)) }`;
+        const answer = `$HvcpOut = ConvertTo-Json -Compress -Depth 4 -InputObject ([ordered]@{ ok = [ordered]@{ psEdition = [string]$HvcpEndpoint.psEdition; psVersion = [string]$HvcpEndpoint.psVersion; osBuild = $HvcpEndpoint.osBuild; moduleVersion = $HvcpEndpoint.moduleVersion; moduleDigest = $HvcpEndpoint.moduleDigest; functions = [string[]]$HvcpFound } })`;
+        return `${common}; try { ${keep}; ${found}; ${describe}; ${answer} } catch { ${frameCatch} }; ${writeResult}`;
+    }
     return `${common}; try { ${keep}; ${report(`Invoke-Command -Session (Get-HvcpRemoteSession) -ScriptBlock ${probe}`)} } catch { ${frameCatch} }; ${writeResult}`;
 }
 

@@ -1,14 +1,18 @@
 import { HostError } from "../host/errors";
 import { errorFromRecord, errorRecordSchema, HyperVErrorRecord } from "./error-records";
 import { excerpt } from "./errors";
-import { extractResult, frameSessionStart } from "./protocol";
+import { extractResult, frameSessionStart, RESTRICTED_ENDPOINT_ERROR } from "./protocol";
 import { safeJson, sshSaid } from "./remote-failure";
 import { runCommand, ShellCrashed, ShellTimedOut } from "./shell-command";
 import { shellProbeSchema, shellRefusal } from "./shell-compatibility";
 import { resolveShellExecutable } from "./shell-executable";
 import { ShellProcess } from "./shell-process";
-import { remoteConnectParameters, type PowerShellTarget } from "./target";
+import { endpointRefusal, installedEndpointSchema } from "./endpoint/check";
+import { endpointMode, remoteConnectParameters, type PowerShellTarget } from "./target";
 import type { InvocationOptions } from "./transport";
+
+const RESTRICTED_HINT =
+    'it is an endpoint restricted to the HypervCheckpoints module (README "Least privilege"): `pulumi config set hyperv:endpoint installed`';
 
 /**
  * Starts one shell process for `target` and runs the session start (protocol.ts): the shell's
@@ -21,7 +25,11 @@ export async function startShell(target: PowerShellTarget, displayName: string, 
     const shell = new ShellProcess(executable, env);
     let stdout: string;
     try {
-        stdout = await runCommand(shell, frameSessionStart(remoteConnectParameters(target), process.pid), target.timeouts.connectSeconds * 1000);
+        stdout = await runCommand(
+            shell,
+            frameSessionStart(remoteConnectParameters(target), process.pid, endpointMode(target)),
+            target.timeouts.connectSeconds * 1000,
+        );
     } catch (e) {
         if (e instanceof ShellTimedOut) {
             throw new HostError("HostTimeout", `connecting did not finish within ${target.timeouts.connectSeconds} s; the shell was stopped`, context);
@@ -44,9 +52,29 @@ export async function startShell(target: PowerShellTarget, displayName: string, 
                 hint: "the host's SSH key is not known here: add it to ~/.ssh/known_hosts (ssh-keyscan -p <port> <host>, checked against the host), or point hyperv:knownHostsFile at a file that has it",
             });
         }
+        if (record.data.fullyQualifiedErrorId === RESTRICTED_ENDPOINT_ERROR) {
+            throw new HostError("UnsupportedShell", `the endpoint is restricted: it runs no script text${said}`, context, { hint: RESTRICTED_HINT });
+        }
         throw errorFromRecord({ ...record.data, message: `${record.data.message}${said}` }, context);
     }
-    const probe = shellProbeSchema.safeParse((parsed as { ok?: unknown } | null)?.ok);
+    const ok = (parsed as { ok?: unknown } | null)?.ok;
+    if (endpointMode(target) === "installed") {
+        const endpoint = installedEndpointSchema.safeParse(ok);
+        if (!endpoint.success) {
+            shell.stop();
+            throw new HostError(
+                "UnexpectedOutput",
+                `the endpoint did not say which of the provider's functions it has. Output: ${excerpt(stdout) || "(none)"}`,
+                context,
+            );
+        }
+        const refusal = endpointRefusal(endpoint.data);
+        if (refusal) {
+            shell.stop();
+            throw new HostError("UnsupportedShell", refusal.detail, context, { hint: refusal.hint });
+        }
+    }
+    const probe = shellProbeSchema.safeParse(ok);
     if (!probe.success) {
         shell.stop();
         throw new HostError("UnexpectedOutput", `${executable} did not answer the session start as PowerShell would. Output: ${excerpt(stdout) || "(none)"}`, {

@@ -3,6 +3,7 @@ import { excerpt } from "./errors";
 import {
     extractResult,
     extractUndo,
+    frameFunctionCall,
     frameInvocation,
     framePreludeDefinition,
     frameSessionEnd,
@@ -15,8 +16,8 @@ import { PRELUDE_MISSING_ANSWER } from "./scripts/render";
 import { runCommand, ShellCrashed, ShellTimedOut } from "./shell-command";
 import type { ShellProcess } from "./shell-process";
 import { startShell } from "./shell-start";
-import type { PowerShellTarget } from "./target";
-import type { InvocationOptions } from "./transport";
+import { endpointMode, type PowerShellTarget } from "./target";
+import type { FunctionCall, InvocationOptions } from "./transport";
 
 /** What one invocation already did again: each recovery happens at most once per call. */
 interface Retried {
@@ -83,7 +84,7 @@ export class Shell {
         const timeoutMs = options.timeoutMs ?? this.target.timeouts.operationSeconds * 1000;
         let stdout: string;
         try {
-            stdout = await this.runScript(shell, script, timeoutMs);
+            stdout = await this.runScript(shell, script, timeoutMs, options.call);
         } catch (e) {
             if (!(e instanceof ShellTimedOut) && !(e instanceof ShellCrashed)) throw e;
             this.forget(shell);
@@ -140,11 +141,11 @@ export class Shell {
      * Runs one operation script. A remote script that is cut off (timeout, crash, lost connection)
      * may leave its remote PowerShell running: it is remembered, and ended before the next one.
      */
-    private async runScript(shell: ShellProcess, script: string, timeoutMs: number): Promise<string> {
+    private async runScript(shell: ShellProcess, script: string, timeoutMs: number, call?: FunctionCall): Promise<string> {
         const ending = this.leftBehind;
         let stdout: string | null = null;
         try {
-            stdout = await runCommand(shell, frameInvocation(script, this.remote, ending), timeoutMs);
+            stdout = await runCommand(shell, this.frame(script, call, ending), timeoutMs);
             this.leftBehind = this.leftBehind.filter((p) => !ending.includes(p));
             return stdout;
         } finally {
@@ -153,6 +154,16 @@ export class Shell {
             const remoteShell = this.remote && cut ? remoteProcessIn(shell.stdoutSoFar) : null;
             if (remoteShell) this.leftBehind.push(remoteShell);
         }
+    }
+
+    /**
+     * An installed endpoint (README "Least privilege") is sent the module's function by name, never
+     * the script's text; every other shell runs the script.
+     */
+    private frame(script: string, call: FunctionCall | undefined, leftBehind: readonly RemoteProcess[]): string {
+        if (endpointMode(this.target) === "uploaded") return frameInvocation(script, this.remote, leftBehind);
+        if (!call) throw new Error("an installed endpoint runs only the module's functions, and this invocation names none");
+        return frameFunctionCall(call, leftBehind);
     }
 
     /** Defines the prelude again in a shell (or its remote session) that lacks this version of it. */
@@ -175,7 +186,7 @@ export class Shell {
         const undo: InvocationOptions = { operation: `undo of an interrupted ${options.operation}`, readOnly: false };
         try {
             const shell = await this.ensureStarted(undo);
-            const stdout = await this.runScript(shell, compensation.script, this.target.timeouts.operationSeconds * 1000);
+            const stdout = await this.runScript(shell, compensation.script, this.target.timeouts.operationSeconds * 1000, compensation.call);
             const answer = safeJson(extractResult(stdout) ?? "") as { ok?: unknown; error?: { message?: string } } | null;
             if (answer && "ok" in answer) return compensation.done;
             return compensation.failed(answer?.error?.message ?? `no answer (${excerpt(stdout) || "no output"})`);

@@ -20,6 +20,16 @@ const timeoutsSchema = z
 /** How many shells run calls on the host side by side (see shell-pool.ts); bounds and default in config.ts. */
 const maxSessionsSchema = z.number().int().min(1).max(MAX_SESSIONS_LIMIT).default(DEFAULT_MAX_SESSIONS);
 
+/**
+ * What the remote endpoint runs: "uploaded" (default), a full-language session to which the shell
+ * sends the provider's helpers once; "installed", a restricted endpoint (README "Least privilege")
+ * that offers the HypervCheckpoints module's functions and nothing else, never sent script text.
+ */
+/** The name the JEA session configuration is registered under on the host (README "Least privilege"). */
+export const JEA_ENDPOINT_NAME = "hyperv-checkpoints";
+
+export const endpointModeSchema = z.enum(["uploaded", "installed"]).default("uploaded");
+
 /** The Hyper-V host is the machine the shell runs on. */
 const localTargetSchema = z.object({
     kind: z.literal("local"),
@@ -45,6 +55,7 @@ const sshTargetSchema = z.object({
     shell: shellSchema,
     timeouts: timeoutsSchema,
     maxSessions: maxSessionsSchema,
+    endpoint: endpointModeSchema,
 });
 
 /**
@@ -63,6 +74,7 @@ const winrmTargetSchema = z.object({
     shell: shellSchema,
     timeouts: timeoutsSchema,
     maxSessions: maxSessionsSchema,
+    endpoint: endpointModeSchema,
 });
 
 export const powerShellTargetSchema = z.discriminatedUnion("kind", [localTargetSchema, sshTargetSchema, winrmTargetSchema]).superRefine((target, ctx) => {
@@ -129,7 +141,15 @@ export function remoteConnectParameters(target: PowerShellTarget): Record<string
                 ...(target.useSsl ? { UseSSL: true } : {}),
                 ...(target.port ? { Port: target.port } : {}),
                 ...(target.authentication ? { Authentication: target.authentication } : {}),
+                ...(target.endpoint === "installed" ? { ConfigurationName: JEA_ENDPOINT_NAME } : {}),
                 ...(target.userName ? { UserName: target.userName, Password: target.password ?? "" } : {}),
             };
     }
+}
+
+export type EndpointMode = z.output<typeof endpointModeSchema>;
+
+/** The target's endpoint mode; a local shell always loads the helpers itself. */
+export function endpointMode(target: PowerShellTarget): EndpointMode {
+    return target.kind === "local" ? "uploaded" : target.endpoint;
 }

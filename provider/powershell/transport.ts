@@ -18,11 +18,20 @@ export interface InvocationOptions {
      * announced a change with an undo record (see protocol.ts, UNDO_MARKER). Given the record.
      */
     compensate?: (record: unknown) => Compensation;
+    /** The same operation as a call of the host-side module's function (installed endpoints run only these). */
+    call?: FunctionCall;
+}
+
+/** An operation as the host-side module runs it: a function by name, with the one base64 JSON payload. */
+export interface FunctionCall {
+    function: string;
+    payload: string;
 }
 
 /** Puts back what an interrupted script had changed, on a fresh shell. */
 export interface Compensation {
     script: string;
+    call: FunctionCall;
     /** What the user reads when it worked. */
     done: string;
     /** What the user reads when it did not, with the reason. */

@@ -32,12 +32,27 @@ const policyView = policyOutputsSchema
         disabled: true,
         fileLocation: true,
         ensureBackupIntegration: true,
+        checkpointBytes: true,
+        deepestChain: true,
+        volumes: true,
+        allowLocalFileLocation: true,
     })
     .partial();
 export type PolicyView = z.infer<typeof policyView>;
 
 const checkpointView = checkpointOutputsSchema
-    .pick({ vmName: true, vmId: true, host: true, vmNameDeclared: true, name: true, checkpointName: true, type: true, adoptId: true, creationTime: true })
+    .pick({
+        vmName: true,
+        vmId: true,
+        host: true,
+        vmNameDeclared: true,
+        name: true,
+        checkpointName: true,
+        type: true,
+        adoptId: true,
+        creationTime: true,
+        chainDepth: true,
+    })
     .partial();
 export type CheckpointView = z.infer<typeof checkpointView>;
 
@@ -46,7 +61,7 @@ const groupView = z
     .object({
         name: z.string(),
         vms: z.array(groupMemberSchema),
-        members: z.array(groupMemberOutputSchema.pick({ vmId: true, vmName: true, creationTime: true })),
+        members: z.array(groupMemberOutputSchema.pick({ vmId: true, vmName: true, creationTime: true, chainDepth: true })),
     })
     .partial();
 
@@ -121,6 +136,7 @@ export function declaredResourcesOf(resource: EngineResource): DeclaredResource[
             ...(name !== undefined && { name }),
             ...(member.type !== undefined && { type: member.type }),
             ...(held && { creationTime: held.creationTime }),
+            ...(held?.chainDepth !== undefined && { chainDepth: held.chainDepth }),
         };
         const vm = vmRefOf({ ...props, vmName: member.vmName ?? held?.vmName });
         return {

@@ -429,7 +429,12 @@ describe("the HyperVHost port contract", () => {
 });
 
 function describeKind(kind: AdapterKind): string {
-    return { lab: "the lab", "pwsh-local": "PowerShell 7 on this machine", "pwsh-ssh": "PowerShell remoting over SSH" }[kind];
+    return {
+        lab: "the lab",
+        "pwsh-local": "PowerShell 7 on this machine",
+        "pwsh-ssh": "PowerShell remoting over SSH",
+        "pwsh-ssh-restricted": "PowerShell remoting over SSH to the restricted endpoint",
+    }[kind];
 }
 
 /**

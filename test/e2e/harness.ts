@@ -93,9 +93,17 @@ export class TestStack {
         return result(events, {}, res.stdout);
     }
 
-    async up(extra: { policyPacks?: string[] } = {}): Promise<OperationResult> {
+    /** `onEvent` sees each engine event as it comes (a test acting at a given step of the `up`). */
+    async up(extra: { policyPacks?: string[]; onEvent?: (e: EngineEvent) => void } = {}): Promise<OperationResult> {
         const events: EngineEvent[] = [];
-        const res = await this.stack.up({ onEvent: (e) => events.push(e), ...extra });
+        const { onEvent, ...options } = extra;
+        const res = await this.stack.up({
+            onEvent: (e) => {
+                events.push(e);
+                onEvent?.(e);
+            },
+            ...options,
+        });
         const outputs = Object.fromEntries(Object.entries(res.outputs).map(([k, v]) => [k, v.value]));
         return result(events, outputs, res.stdout);
     }

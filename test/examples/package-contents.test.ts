@@ -67,7 +67,7 @@ describe("the examples as a user's programs", () => {
     const examples = [...exampleNames];
 
     it("each depends on hyperv-checkpoints through the packed tarball and never imports the repository's sources", () => {
-        assert.deepEqual(examples.sort(), ["adopt", "fleet", "pipeline", "quickstart", "yaml-quickstart"]);
+        assert.deepEqual(examples.sort(), ["adopt", "cluster", "fleet", "pipeline", "quickstart", "yaml-quickstart"]);
         for (const name of examples) {
             const dir = path.join(examplesDir, name);
             const manifest = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")) as { dependencies: Record<string, string> };

@@ -1,5 +1,11 @@
 import * as assert from "node:assert/strict";
-import { checkpointFileLocation, environmentCheckpointTypes, productionEnsuresBackupIntegration, serverRolesNoStandardCheckpoints } from "../../sdk/governance";
+import {
+    checkpointFileLocation,
+    clusteredVmsOnSharedStorage,
+    environmentCheckpointTypes,
+    productionEnsuresBackupIntegration,
+    serverRolesNoStandardCheckpoints,
+} from "../../sdk/governance";
 import { checkpoint, group, policy, UNKNOWN_STRING, validateResource } from "./helpers";
 
 describe("governance: server roles never use standard checkpoints", () => {
@@ -186,5 +192,31 @@ describe("governance: production policies ensure the backup integration service"
         assert.deepEqual(await validateResource(rule, policy("sql", { vmName: "sql01", type: "production", ensureBackupIntegration: true })), []);
         assert.deepEqual(await validateResource(rule, policy("dev", { vmName: "dev01", type: "standard" })), []);
         assert.deepEqual(await validateResource(rule, policy("sql", { vmName: "sql01", type: "production" }), { config: { exemptVms: ["SQL01"] } }), []);
+    });
+});
+
+describe("governance: clustered VMs keep checkpoints on shared storage", () => {
+    const rule = clusteredVmsOnSharedStorage({ config: { clusteredVms: ["*"] } });
+
+    it("flags a local folder for a clustered VM, naming the shared places and the option that accepts it", async () => {
+        const [message] = await validateResource(rule, policy("sql", { vmName: "sql01", fileLocation: "D:\\Checkpoints\\sql01" }));
+        assert.match(message ?? "", /clustered VM "sql01" in D:\\Checkpoints\\sql01, on one node's own disks: they are lost when the VM fails over/);
+        assert.match(message ?? "", /allowLocalFileLocation: true/);
+    });
+
+    it("accepts a Cluster Shared Volume, an SMB share, and a local folder accepted knowingly", async () => {
+        for (const props of [
+            { fileLocation: "C:\\ClusterStorage\\Volume1\\Checkpoints" },
+            { fileLocation: "\\\\filer\\hyperv\\sql01" },
+            { fileLocation: "D:\\Checkpoints", allowLocalFileLocation: true },
+        ]) {
+            assert.deepEqual(await validateResource(rule, policy("sql", { vmName: "sql01", ...props })), [], JSON.stringify(props));
+        }
+    });
+
+    it("judges only the VMs the pack lists as clustered (none by default)", async () => {
+        const local = { vmName: "build01", fileLocation: "D:\\Checkpoints" };
+        assert.deepEqual(await validateResource(clusteredVmsOnSharedStorage(), policy("b", local)), []);
+        assert.equal((await validateResource(clusteredVmsOnSharedStorage({ config: { clusteredVms: ["BUILD01"] } }), policy("b", local))).length, 1);
     });
 });

@@ -25,8 +25,9 @@ describe("lab storage: a journal that does not grow with the fleet", () => {
         const figures =
             `${large.cpuMsPerMutation.toFixed(2)} CPU ms and ${large.medianMsPerMutation.toFixed(2)} ms at 2,000 VMs, ` +
             `${small.cpuMsPerMutation.toFixed(2)} and ${small.medianMsPerMutation.toFixed(2)} at 10`;
-        // Wall time also holds the disk waits, which a loaded machine inflates unevenly: CPU is the tight bound.
-        assert.ok(cpu < 2 && wall < 3, figures);
+        // Wall time also holds the disk waits and, under npm test's side-by-side suites, the waits for
+        // a core (19 ms of wall against 5 of CPU seen there): CPU is the tight bound, wall a loose one.
+        assert.ok(cpu < 2 && wall < 6, figures);
     });
 
     it("opens a lab stored as one document (host.json), converting it to the journal and keeping the document as a backup", async () => {

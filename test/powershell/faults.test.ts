@@ -47,7 +47,7 @@ function shellProcesses(shell: string): number[] {
 type Victim = "shell" | "launcher" | "remote shell" | "remote launcher";
 
 describe("faults of a real shell and connection", () => {
-    shells.hooks(KINDS, removeLabs);
+    shells.hooks([...KINDS, "pwsh-ssh-restricted"], removeLabs);
 
     async function setup(kind: Exclude<AdapterKind, "lab">, timeouts = QUICK) {
         const { folder } = await freshLab();
@@ -237,6 +237,39 @@ describe("faults of a real shell and connection", () => {
                 await shells.sshd!.restart();
             }
             assert.equal((await host.getVm({ id: vmId })).id, vmId);
+        });
+    });
+
+    /*
+     * The restricted endpoint (hyperv:endpoint installed) recovers the same way with no script text:
+     * the module's function announces its start, the compensation is the module's function too, and
+     * the remote PowerShell left behind is ended through Stop-HvcpLeftBehind. Two faults, not the
+     * whole list above: the recovery code is the same, only what is sent differs.
+     */
+    describe("on the restricted endpoint (hyperv:endpoint installed): the connection", function () {
+        this.timeout(120_000);
+
+        it("dropped during a read: the read recovers by itself", async () => {
+            const { vmId, host } = await setup("pwsh-ssh-restricted", RECONNECTING);
+            shells.server.resetCalls();
+            shells.server.inject({ cmdlet: "Get-VM", stallMs: 1_500, times: 1 });
+            const read = host.getVm({ id: vmId });
+            await until(() => shells.server.cmdlets().includes("Get-VM"), "the read to reach the host");
+            shells.sshd!.dropConnections();
+            assert.equal((await read).id, vmId);
+        });
+
+        it("the remote PowerShell killed during a take under a temporary type: the VM's policy is put back, and the remote shell is ended", async () => {
+            const { folder, vmId, host, target } = await setup("pwsh-ssh-restricted", RECONNECTING);
+            shells.server.resetCalls();
+            shells.server.inject({ cmdlet: "Checkpoint-VM", stallMs: STALL_MS, times: 1 });
+            const take = host.takeCheckpoint({ id: vmId }, { name: "before upgrade", temporaryType: "Standard" });
+            const shellProcessesKilled = await killDuring("Checkpoint-VM", target.shell, "remote shell");
+            const error = await rejectsWith(() => take, "HostUnreachable");
+            assert.match(error.message, /may or may not have completed/);
+            assert.match(error.message, /was put back to Production/);
+            assert.equal(readLab(folder).vms[0]!.checkpointType, "Production");
+            await assertGone(shellProcessesKilled);
         });
     });
 });

@@ -17,8 +17,10 @@ function scripted(overrides: Partial<Record<string, (input: Record<string, unkno
         switch (operation) {
             case "read host capabilities":
                 return JSON.parse(out.ps7Capabilities);
-            case "read VM":
-                return { ok: { vm: vmDoc, ...(input.includeCheckpoints ? { checkpoints: JSON.parse(out.ps7ReadVmWithCheckpoints).ok.checkpoints } : {}) } };
+            case "read VM": {
+                const listing = JSON.parse(out.ps7ReadVmWithCheckpoints).ok;
+                return { ok: { vm: vmDoc, ...(input.includeCheckpoints ? { checkpoints: listing.checkpoints, storage: listing.storage } : {}) } };
+            }
             case "rename checkpoint":
                 return { ok: { checkpoint: checkpointDoc } };
             case "take checkpoint":
@@ -85,12 +87,13 @@ describe("the PowerShell host makes one round trip per operation", () => {
 });
 
 describe("the PowerShell host passes inputs as data", () => {
-    it("sends the VM name, checkpoint name and temporary type in the parameter", async () => {
+    it("sends the VM name, checkpoint name, temporary type and take limits in the parameter", async () => {
         const transport = scripted();
         const host = hostOn(transport);
-        await host.takeCheckpoint({ id: VM }, { name: "it's $(bad)", temporaryType: "ProductionOnly" });
+        const guard = { minFreeSpace: "10%", maxChainDepth: 4 };
+        await host.takeCheckpoint({ id: VM }, { name: "it's $(bad)", temporaryType: "ProductionOnly", guard });
         const [call] = transport.invocations;
-        assert.deepEqual(call!.input, { vm: { id: VM }, name: "it's $(bad)", temporaryType: "ProductionOnly" });
+        assert.deepEqual(call!.input, { vm: { id: VM }, name: "it's $(bad)", temporaryType: "ProductionOnly", guard });
         assert.ok(!call!.script.includes("$(bad)"), "the name is not in the script text");
         assert.equal(call!.options.readOnly, false);
     });

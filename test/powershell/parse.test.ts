@@ -9,7 +9,8 @@ import {
     wireCheckpointSchema,
     parseResult,
     powerShellCapabilitiesSchema,
-    readVmResultSchema,
+    vmResultSchema,
+    vmWithCheckpointsResultSchema,
     takenCheckpointResultSchema,
 } from "../../provider/powershell/parse";
 import * as out from "./fixtures/outputs";
@@ -21,7 +22,7 @@ const context = { host: "hv01 (ssh)", operation: "read VM" };
 
 function failure(text: string): unknown {
     try {
-        parseResult(text, readVmResultSchema, context);
+        parseResult(text, vmWithCheckpointsResultSchema, context);
     } catch (e) {
         return e;
     }
@@ -30,7 +31,7 @@ function failure(text: string): unknown {
 
 describe("reading what PowerShell 7 prints", () => {
     it("reads a VM with its checkpoints, ids lower-cased", () => {
-        const { vm, checkpoints } = parseResult(out.ps7ReadVmWithCheckpoints, readVmResultSchema, context);
+        const { vm, checkpoints } = parseResult(out.ps7ReadVmWithCheckpoints, vmWithCheckpointsResultSchema, context);
         assert.equal(vm.id, out.VM_ID.toLowerCase());
         assert.equal(vm.state, "Running");
         assert.equal(vm.checkpointType, "Production");
@@ -93,7 +94,7 @@ describe("reading what PowerShell 7 prints", () => {
 
 describe("reading what Windows PowerShell 5.1 prints", () => {
     it("reads integer enums, \\/Date(ms)\\/ dates, an unwrapped single checkpoint and {value,Count} arrays", () => {
-        const { vm, checkpoints } = parseResult(out.ps51ReadVmWithOneCheckpoint, readVmResultSchema, context);
+        const { vm, checkpoints } = parseResult(out.ps51ReadVmWithOneCheckpoint, vmWithCheckpointsResultSchema, context);
         assert.equal(vm.state, "Off");
         assert.equal(vm.checkpointType, "ProductionOnly");
         assert.deepEqual(vm.hardDrives, ["D:\\VMs\\db-01.vhdx", "D:\\VMs\\db-01-data.vhdx"]);
@@ -103,8 +104,14 @@ describe("reading what Windows PowerShell 5.1 prints", () => {
         assert.deepEqual(checkpoints?.[0]?.hardDrives, ["D:\\VMs\\db-01.vhdx"]);
     });
 
+    it("reads storage with one disk unwrapped, an empty ParentPath as none and {value,Count} volumes", () => {
+        const { storage } = parseResult(out.ps51ReadVmWithOneCheckpoint, vmWithCheckpointsResultSchema, context);
+        assert.deepEqual(storage.disks, [{ path: "D:\\VMs\\db-01.vhdx", parentPath: null, fileSize: 1073741824 }]);
+        assert.deepEqual(storage.volumes, [{ name: "D:\\", capacity: 107374182400, freeSpace: 1073741824 }]);
+    });
+
     it("reads a 2012 R2 VM without checkpoint types, automatic checkpoints or backup service", () => {
-        const { vm } = parseResult(out.ps51ReadVmOld, readVmResultSchema, context);
+        const { vm } = parseResult(out.ps51ReadVmOld, vmResultSchema, context);
         assert.equal(vm.checkpointType, null);
         assert.equal(vm.automaticCheckpointsEnabled, null);
         assert.equal(vm.backupService, null);
@@ -161,13 +168,13 @@ describe("reading what Windows PowerShell 5.1 prints", () => {
 
     it("reads the ...Critical states as Other, in which checkpoint operations are refused", () => {
         const text = out.ps7ReadVmWithCheckpoints.replace('"state":"Running"', '"state":"RunningCritical"');
-        assert.equal(parseResult(text, readVmResultSchema, context).vm.state, "Other");
+        assert.equal(parseResult(text, vmWithCheckpointsResultSchema, context).vm.state, "Other");
     });
 
     it("reads a state name or number it does not know as Other: module builds differ, and the VM stays readable", () => {
         for (const state of ['"Hibernating"', "77", '"ComponentServicing"']) {
             const text = out.ps7ReadVmWithCheckpoints.replace('"state":"Running"', `"state":${state}`);
-            assert.equal(parseResult(text, readVmResultSchema, context).vm.state, "Other", state);
+            assert.equal(parseResult(text, vmWithCheckpointsResultSchema, context).vm.state, "Other", state);
         }
     });
 

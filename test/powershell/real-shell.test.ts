@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { isHostError } from "../../provider/host/errors";
 import { productionBlocker } from "../../provider/host";
-import { addVm, readLab, type InitLabOptions, type NewVm } from "../../provider/lab";
+import { addVm, LabHost, readLab, setVolume, writeToVm, type InitLabOptions, type NewVm } from "../../provider/lab";
+import { chainLength, type VmStorage } from "../../provider/host/storage";
 import { freshLab, rejectsWith, removeLabs } from "../lab/helpers";
 import { RealShells, type AdapterKind } from "./support/real-shells";
 
@@ -13,6 +14,12 @@ import { RealShells, type AdapterKind } from "./support/real-shells";
 
 const shells = new RealShells();
 const KINDS: Exclude<AdapterKind, "lab">[] = ["pwsh-local", "pwsh-ssh"];
+const GiB = 1024 ** 3;
+
+/** Get-VHD walks each chain from its leaf; the lab lists files as it made them. */
+function byPath(storage: VmStorage): VmStorage {
+    return { ...storage, disks: [...storage.disks].sort((a, b) => a.path.localeCompare(b.path)) };
+}
 
 async function labWith(options: InitLabOptions = {}) {
     const { folder } = await freshLab(options);
@@ -86,6 +93,32 @@ describe("PowerShell for real", () => {
                     assert.ok(error.message.includes(blocker.detail), `${situation.name}: ${error.message} does not say "${blocker.detail}"`);
                 }
                 assert.equal(readLab(folder).checkpoints.length, 0);
+            });
+
+            it("reads disk files with Get-VHD and volumes with Win32_Volume as the lab has them, and refuses a take past maxChainDepth, minFreeSpace or a full volume", async () => {
+                const { folder, vmId } = await labWith();
+                const host = shells.host(kind, folder);
+                await host.takeCheckpoint({ id: vmId }, { name: "one" });
+                await writeToVm(folder, { id: vmId }, 2 * GiB);
+                await setVolume(folder, "C:", 100 * GiB, 10 * GiB);
+                const taken = await host.takeCheckpoint({ id: vmId }, { name: "two" });
+                const lab = await new LabHost(folder).getVmWithCheckpoints({ id: vmId });
+                assert.deepEqual(byPath(taken.storage), byPath(lab.storage));
+                assert.deepEqual(byPath((await host.getVmWithCheckpoints({ id: vmId })).storage), byPath(lab.storage));
+                assert.equal(chainLength(lab.storage.disks, lab.vm.hardDrives[0]!), 2);
+                assert.ok(lab.storage.disks.some((d) => d.fileSize === 2 * GiB + 4 * 1024 ** 2));
+                // The take script checks the program's limits in the provider's words (provider/host/take-guard.ts) before Checkpoint-VM.
+                const deep = await rejectsWith(() => host.takeCheckpoint({ id: vmId }, { name: "three", guard: { maxChainDepth: 2 } }), "ChainTooDeep");
+                assert.match(deep.message, /would make a chain of 3 differencing disks, and maxChainDepth is 2/);
+                const kept = await rejectsWith(
+                    () => host.takeCheckpoint({ id: vmId }, { name: "three", guard: { minFreeSpace: "12.5%" } }),
+                    "InsufficientSpace",
+                );
+                assert.match(kept.message, /minFreeSpace \(12\.5%\) keeps 13421772800 of its 107374182400 bytes free/);
+                await setVolume(folder, "C:", 100 * GiB, 1024 ** 2);
+                const full = await rejectsWith(() => host.takeCheckpoint({ id: vmId }, { name: "three" }), "InsufficientSpace");
+                assert.match(full.message, /volume C:\\ has 1048576 bytes free/);
+                assert.equal(readLab(folder).checkpoints.length, 2);
             });
 
             it("refuses a host before Windows Server 2019 in PowerShell 7 up front, saying what to use instead", async () => {

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { frameInvocation, frameSessionStart } from "../../provider/powershell/protocol";
+import { frameFunctionCall, frameInvocation, frameSessionStart, functionCallText } from "../../provider/powershell/protocol";
+import { functionNameOf, moduleText } from "../../provider/powershell/module/module";
+import { encodeParameter } from "../../provider/powershell/scripts/render";
 import { decodeParameter, renderScript } from "../../provider/powershell/scripts";
 import { prelude } from "../../provider/powershell/scripts/prelude";
 import { powerShellTargetSchema, remoteConnectParameters } from "../../provider/powershell/target";
@@ -120,6 +122,33 @@ describe("user values cannot change what a script does (parse trees)", () => {
         });
     }
 
+    it("the host-side module, installed on restricted endpoints, parses without syntax errors", () => {
+        assert.deepEqual(errorNodes(parse(moduleText)), [], "tree-sitter found syntax errors");
+    });
+
+    for (const op of operations) {
+        it(`calls the module's function for ${op.script.operation} (${op.file}) as one command with one literal argument, whatever the value`, () => {
+            const call = (value: string) => ({ function: functionNameOf(op.script), payload: encodeParameter(op.input(value)) });
+            const reference = functionCallText(call(op.benign));
+            const tree = flatten(parse(reference));
+            // The only shape NoLanguage runs: a command name and one string literal.
+            assert.deepEqual(
+                tree
+                    .filter((node) => !node.startsWith("(") && node !== ")")
+                    .map((leaf) => leaf.split(":")[0]!)
+                    .filter((type) => type.trim() !== ""),
+                ["command_name", "command_parameter", "verbatim_string_characters"],
+                tree.join(" "),
+            );
+            for (const value of hostileCorpus) {
+                assertSameShape(parse, reference, functionCallText(call(value)), `value ${JSON.stringify(value)}`);
+                const line = frameFunctionCall(call(value));
+                assert.ok(!/[\r\n]/.test(line), "one stdin line per command");
+                assertSameShape(parse, frameFunctionCall(call(op.benign)), line, `framed value ${JSON.stringify(value)}`);
+            }
+        });
+    }
+
     it("sends each script as one command line with the same shape whatever it contains", () => {
         const read = operations.find((o) => o.file === "read-vm-by-name")!;
         for (const remote of [false, true]) {
@@ -133,18 +162,27 @@ describe("user values cannot change what a script does (parse trees)", () => {
         }
     });
 
-    it("opens remote sessions with the same command shape whatever the host, user, key path or password", () => {
-        const reference = frameSessionStart(
-            remoteConnectParameters(powerShellTargetSchema.parse({ kind: "winrm", computerName: "hv01", userName: "u", password: "p" })),
-            4242,
-        );
-        assert.deepEqual(errorNodes(parse(reference)), []);
-        for (const value of hostileCorpus) {
-            const target = powerShellTargetSchema.parse({ kind: "winrm", computerName: value || "x", userName: value || "x", password: value || "x" });
-            const line = frameSessionStart(remoteConnectParameters(target), 4242);
-            assert.ok(!/[\r\n]/.test(line));
-            assertSameShape(parse, reference, line, `connection value ${JSON.stringify(value)}`);
-            if (value.length > 3) assert.ok(!line.includes(value), "no connection value appears in clear in the command");
-        }
-    });
+    for (const endpoint of ["uploaded", "installed"] as const) {
+        it(`opens remote sessions with the same command shape whatever the host, user, key path or password (${endpoint} endpoint)`, () => {
+            const reference = frameSessionStart(
+                remoteConnectParameters(powerShellTargetSchema.parse({ kind: "winrm", computerName: "hv01", userName: "u", password: "p", endpoint })),
+                4242,
+                endpoint,
+            );
+            assert.deepEqual(errorNodes(parse(reference)), []);
+            for (const value of hostileCorpus) {
+                const target = powerShellTargetSchema.parse({
+                    kind: "winrm",
+                    computerName: value || "x",
+                    userName: value || "x",
+                    password: value || "x",
+                    endpoint,
+                });
+                const line = frameSessionStart(remoteConnectParameters(target), 4242, endpoint);
+                assert.ok(!/[\r\n]/.test(line));
+                assertSameShape(parse, reference, line, `connection value ${JSON.stringify(value)}`);
+                if (value.length > 3) assert.ok(!line.includes(value), "no connection value appears in clear in the command");
+            }
+        });
+    }
 });

@@ -123,3 +123,24 @@ describe("preview's check predicts from one host read per VM", () => {
         assert.equal(journalText(lab), before);
     });
 });
+
+describe("preview's check predicts the take limits a policy declares for its VM's checkpoints", () => {
+    beforeEach(forgetPreview);
+    afterEach(() => {
+        forgetPreview();
+        removeLabs();
+    });
+
+    it("counts the checkpoints this preview takes first toward the policy's maxChainDepth; a checkpoint's own limit wins", async () => {
+        const lab = await labWith([{ name: "web01", state: "Off" }]);
+        const before = journalText(lab);
+        assert.deepEqual((await check(policyProvider, { vmName: "web01", maxChainDepth: 2 }, true)).failures ?? [], []);
+        assert.deepEqual((await check(checkpointProvider, { vmName: "web01", name: "a" }, true)).failures ?? [], []);
+        assert.deepEqual((await check(checkpointProvider, { vmName: "web01", name: "b" }, true)).failures ?? [], []);
+        const third = (await check(checkpointProvider, { vmName: "web01", name: "c" }, true)).failures ?? [];
+        assert.equal(third.length, 1);
+        assert.match(third[0]!.reason, /take checkpoint would fail .*chain of 3 differencing disks, and maxChainDepth is 2/);
+        assert.deepEqual((await check(checkpointProvider, { vmName: "web01", name: "c", maxChainDepth: 3 }, true)).failures ?? [], []);
+        assert.equal(journalText(lab), before);
+    });
+});

@@ -25,6 +25,13 @@ export function positiveNumber(value: string): number {
     return n;
 }
 
+/** A cluster has 1 to 64 nodes (Windows Server failover clustering's limit). */
+export function nodeCount(value: string): number {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1 || n > 64) throw new InvalidArgumentError("expected a whole number of nodes from 1 to 64");
+    return n;
+}
+
 export function megabytes(value: string): number {
     const n = Number(value);
     if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError("expected a whole number of megabytes");

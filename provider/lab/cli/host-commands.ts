@@ -2,7 +2,8 @@ import { type Command, Option } from "commander";
 import { labLanguageSchema } from "../document";
 import { setHostSettings } from "../init";
 import { latencyProfileSchema, type LatencyProfile } from "../latency";
-import { positiveNumber } from "./arguments";
+import { setVolume } from "../volume-settings";
+import { positiveNumber, size } from "./arguments";
 import { globals, report } from "./report";
 
 /** `hyperv-lab host set`: the simulated host's own settings. */
@@ -48,4 +49,12 @@ export function addHostCommands(program: Command): void {
                 report(command, settings, `Host settings: ${JSON.stringify(settings)}`);
             },
         );
+    host.command("volume <drive>")
+        .description("size a volume: its capacity, and optionally how much of it is free now (other files take the rest)")
+        .requiredOption("--size <bytes>", "capacity, e.g. 100GB", size)
+        .option("--free <bytes>", "free space now, e.g. 2GB", size)
+        .action(async (drive: string, options: { size: number; free?: number }, command: Command) => {
+            const volume = await setVolume(globals(command).lab, drive, options.size, options.free);
+            report(command, volume, `Volume ${volume.name}: ${volume.freeSpace} of ${volume.capacity} bytes free`);
+        });
 }

@@ -15,7 +15,8 @@ import { renderLab } from "./render";
 import { addCheckpointCommands } from "./checkpoint-commands";
 import { addHostCommands } from "./host-commands";
 import { addVmCommands } from "./vm-commands";
-import { vmRef } from "./arguments";
+import { nodeCount, vmRef } from "./arguments";
+import { addNodeCommands } from "./node-commands";
 import { globals, report, type GlobalOptions } from "./report";
 
 const program = new Command("hyperv-lab")
@@ -32,19 +33,24 @@ program
     .addOption(new Option("--os <release>", "Windows Server release to pose as").choices(labOsSchema.options).default("2022"))
     .addOption(new Option("--language <tag>", "host display language").choices(labLanguageSchema.options).default("en-US"))
     .option("--computer-name <name>", "the host's computer name")
+    .option("--cluster <nodes>", "a failover cluster of this many nodes (node1..nodeN) with a shared volume", nodeCount)
     .option("--force", "replace an existing lab in the folder")
-    .action(async (options: { sample?: boolean; os: "2022"; language: "en-US"; computerName?: string; force?: boolean }, command: Command) => {
-        const { lab } = globals(command);
-        await initLab(lab, {
-            sample: options.sample ?? false,
-            os: options.os,
-            language: options.language,
-            force: options.force ?? false,
-            ...(options.computerName ? { computerName: options.computerName } : {}),
-        });
-        const view = inspectLab(lab);
-        report(command, view, `Created a ${view.capabilities.osCaption} lab with ${view.vms.length} VM(s) in ${view.folder}`);
-    });
+    .action(
+        async (options: { sample?: boolean; os: "2022"; language: "en-US"; computerName?: string; cluster?: number; force?: boolean }, command: Command) => {
+            const { lab } = globals(command);
+            await initLab(lab, {
+                ...(options.cluster !== undefined ? { clusterNodes: options.cluster } : {}),
+                sample: options.sample ?? false,
+                os: options.os,
+                language: options.language,
+                force: options.force ?? false,
+                ...(options.computerName ? { computerName: options.computerName } : {}),
+            });
+            const view = inspectLab(lab);
+            const shape = view.cluster ? `cluster of ${view.cluster.nodes.length} nodes` : "lab";
+            report(command, view, `Created a ${view.capabilities.osCaption} ${shape} with ${view.vms.length} VM(s) in ${view.folder}`);
+        },
+    );
 
 program
     .command("show")
@@ -68,6 +74,7 @@ program
 
 addHostCommands(program);
 addVmCommands(program);
+addNodeCommands(program);
 addCheckpointCommands(program);
 
 /**

@@ -12,8 +12,9 @@ export function renderLab(view: LabView): string {
         `unconfirmed behaviours: restored standard state ${s.behaviour.restoredStandardState}, remove with children ${s.behaviour.removeWithChildren}, concurrent VM mutations ${s.behaviour.concurrentVmMutations}${s.fault ? `; fault ${s.fault}` : ""}`,
         `latency: ${s.latency.profile}${s.latency.profile === "none" ? "" : `, time scale ${s.latency.timeScale}`}`,
     ];
-    if (view.vms.length === 0) return [...lines, "", "No virtual machines."].join("\n");
-    lines.push(renderVmTable(view), "");
+    if (view.cluster) lines.push(...renderNodes(view));
+    else if (view.vms.length === 0) return [...lines, "", "No virtual machines."].join("\n");
+    else lines.push(renderVmTable(view, view.vms), "");
     if (view.vms.some((e) => e.checkpoints.length > 0)) lines.push(TREE_LEGEND, "");
     for (const entry of view.vms) {
         if (entry.checkpoints.length === 0) continue;
@@ -22,15 +23,48 @@ export function renderLab(view: LabView): string {
     return lines.join("\n").trimEnd();
 }
 
-function renderVmTable(view: LabView): string {
+/** A cluster lab: one table per node, of the VMs it owns (a VM mid-migration is its source's). */
+function renderNodes(view: LabView): string[] {
+    const cluster = view.cluster!;
+    const lines = [`cluster ${cluster.name}: ${cluster.nodes.length} node(s), shared volume C:\\ClusterStorage\\Volume1`, ""];
+    for (const node of cluster.nodes) {
+        const vms = view.vms.filter((e) => e.placement?.ownerNode === node.name);
+        lines.push(`${node.name} [${node.state}]: ${vms.length} VM(s)`);
+        if (vms.length > 0) lines.push(renderVmTable(view, vms));
+        lines.push("");
+    }
+    return lines;
+}
+
+/** How a VM of a cluster lab runs: a clustered role, local to its node, or on its way elsewhere. */
+function roleOf(entry: LabView["vms"][number]): string {
+    const p = entry.placement;
+    if (!p) return "";
+    if (p.migration) return `migrating (${p.migration.kind}) to ${p.migration.to}`;
+    return p.clustered ? "clustered" : "local";
+}
+
+function renderVmTable(view: LabView, entries: LabView["vms"]): string {
     const table = new Table({
         // The backup service's name is the host's own (translated on a localised host): said once, in the header.
-        head: ["Name", "Id", "State", "Version", "Checkpoint type", "Automatic", view.backupServiceName, "Checkpoints", "Checkpoint file location"],
+        head: [
+            "Name",
+            "Id",
+            "State",
+            "Version",
+            "Checkpoint type",
+            "Automatic",
+            view.backupServiceName,
+            "Checkpoints",
+            "Checkpoint file location",
+            ...(view.cluster ? ["Role"] : []),
+        ],
         style: { head: [], border: [] },
         // No rule between rows: a host's VM list stays readable in a terminal.
         chars: { mid: "", "left-mid": "", "mid-mid": "", "right-mid": "" },
     });
-    for (const { vm, checkpoints } of view.vms) {
+    for (const entry of entries) {
+        const { vm, checkpoints } = entry;
         const backup = vm.backupService;
         table.push([
             vm.name,
@@ -42,6 +76,7 @@ function renderVmTable(view: LabView): string {
             backup ? `${backup.enabled ? "on" : "off"}, guest ${backup.guestResponding ? "answers" : "silent"}` : "none",
             String(checkpoints.length),
             vm.checkpointFileLocation,
+            ...(view.cluster ? [roleOf(entry)] : []),
         ]);
     }
     return table.toString();

@@ -3,7 +3,8 @@ import { checkpointTypeSchema, vmStateSchema } from "../../host/model";
 import { readLab } from "../store";
 import { addVm, resumeLabVm, saveLabVm, setVm, startLabVm, stopLabVm, suspendLabVm, writeToVm, type VmChange } from "../operator";
 import { describeVmChange } from "./vm-changes";
-import { megabytes, onOff, size, version, vmRef } from "./arguments";
+import { megabytes, onOff, positiveNumber, size, version, vmRef } from "./arguments";
+import { migrateLabVm } from "../cluster-operator";
 import { globals, report } from "./report";
 
 function vmSettingOptions(command: Command): Command {
@@ -33,20 +34,27 @@ export function addVmCommands(program: Command): void {
 
     vmSettingOptions(vm.command("add").description("create a VM (names may repeat)").argument("<name>"))
         .addOption(new Option("--backup <service>", "the backup integration service").choices(["enabled", "disabled", "none"]))
-        .action(async (name: string, options: VmOptions & { backup?: "enabled" | "disabled" | "none" }, command: Command) => {
-            const created = await addVm(globals(command).lab, {
-                name,
-                ...(options.state ? { state: options.state } : {}),
-                ...(options.version ? { version: options.version } : {}),
-                ...(options.checkpointType ? { checkpointType: options.checkpointType } : {}),
-                ...(options.fileLocation ? { checkpointFileLocation: options.fileLocation } : {}),
-                ...(options.automaticCheckpoints !== undefined ? { automaticCheckpointsEnabled: options.automaticCheckpoints } : {}),
-                ...(options.backup ? { backupService: options.backup } : {}),
-                ...(options.guestBackup !== undefined ? { guestBackupResponding: options.guestBackup } : {}),
-                ...(options.memory !== undefined ? { memoryMB: options.memory } : {}),
-            });
-            report(command, created, `Added VM "${created.name}" (${created.id}), ${created.state}, version ${created.version}`);
-        });
+        .option("--node <node>", "on a cluster lab: the node that runs the VM")
+        .option("--clustered", "on a cluster lab: a clustered role (files on the shared volume by default; fails over)")
+        .action(
+            async (name: string, options: VmOptions & { backup?: "enabled" | "disabled" | "none"; node?: string; clustered?: boolean }, command: Command) => {
+                const created = await addVm(globals(command).lab, {
+                    name,
+                    ...(options.state ? { state: options.state } : {}),
+                    ...(options.version ? { version: options.version } : {}),
+                    ...(options.checkpointType ? { checkpointType: options.checkpointType } : {}),
+                    ...(options.fileLocation ? { checkpointFileLocation: options.fileLocation } : {}),
+                    ...(options.automaticCheckpoints !== undefined ? { automaticCheckpointsEnabled: options.automaticCheckpoints } : {}),
+                    ...(options.backup ? { backupService: options.backup } : {}),
+                    ...(options.guestBackup !== undefined ? { guestBackupResponding: options.guestBackup } : {}),
+                    ...(options.memory !== undefined ? { memoryMB: options.memory } : {}),
+                    ...(options.node !== undefined ? { node: options.node } : {}),
+                    ...(options.clustered ? { clustered: true } : {}),
+                });
+                const where = options.node === undefined ? "" : ` on ${options.node}${options.clustered ? ", clustered" : ""}`;
+                report(command, created, `Added VM "${created.name}" (${created.id}), ${created.state}, version ${created.version}${where}`);
+            },
+        );
 
     vmSettingOptions(vm.command("set").description("change a VM's settings or state").argument("<vm>", "name or id"))
         .option("--name <name>", "rename the VM")
@@ -68,6 +76,20 @@ export function addVmCommands(program: Command): void {
             const changed = await setVm(lab, vmRef(target), change);
             const after = readLab(lab).vms.find((v) => v.id === changed.id)!;
             report(command, changed, describeVmChange(before.find((v) => v.id === changed.id)!, after));
+        });
+
+    vm.command("migrate")
+        .description("move a clustered VM to another node: live migration, or quick (save, move, restore)")
+        .argument("<vm>", "name or id")
+        .requiredOption("--to <node>", "the destination node")
+        .option("--quick", "quick migration instead of live")
+        .option("--seconds <n>", "how long the VM stays mid-migration (default 0)", positiveNumber)
+        .action(async (target: string, options: { to: string; quick?: boolean; seconds?: number }, command: Command) => {
+            const landed = await migrateLabVm(globals(command).lab, vmRef(target), options.to, {
+                quick: options.quick ?? false,
+                ...(options.seconds !== undefined ? { seconds: options.seconds } : {}),
+            });
+            report(command, landed, `VM "${landed.vm}" runs on ${landed.ownerNode}`);
         });
 
     vm.command("write")

@@ -63,6 +63,7 @@ $HvcpResult = [ordered]@{
     before = $before
     after = ConvertTo-HvcpVm (Get-HvcpVm -Id $vm.Id.ToString())
     checkpointCount = $checkpointCount
+    storage = ConvertTo-HvcpStorage $vm
 }
 `,
 };

@@ -1,6 +1,6 @@
 import type { OperationScript } from "./render";
 
-/** Input: { id } or { name }, and whether to include the checkpoints. One round trip either way. */
+/** Input: { id } or { name }, and whether to include the checkpoints and storage. One round trip either way. */
 export const readVmScript: OperationScript = {
     operation: "read VM",
     body: String.raw`
@@ -8,6 +8,7 @@ $vm = Get-HvcpVm -Id ([string]$HvcpInput.id) -Name ([string]$HvcpInput.name)
 $HvcpResult = [ordered]@{ vm = ConvertTo-HvcpVm $vm }
 if ($HvcpInput.includeCheckpoints) {
     $HvcpResult.checkpoints = [object[]]@(ConvertTo-HvcpCheckpointList $vm)
+    $HvcpResult.storage = ConvertTo-HvcpStorage $vm
 }
 `,
 };

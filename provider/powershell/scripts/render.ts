@@ -29,7 +29,16 @@ export function renderScript(script: OperationScript, input: unknown): string {
     return `# hyperv-checkpoints: ${script.operation}
 ${operationPreferences}
 if ($HvcpPreludeVersion -ne '${PRELUDE_VERSION}') { return '${PRELUDE_MISSING_ANSWER}' }
-$HvcpInput = Restore-HvcpText (ConvertFrom-Json -InputObject ([System.Text.Encoding]::UTF8.GetString([System.Convert]::FromBase64String('${encodeParameter(input)}'))))
+${operationRun(script, `'${encodeParameter(input)}'`)}`;
+}
+
+/**
+ * An operation's body between reading its input from `payload` (a PowerShell expression holding the
+ * base64 JSON: a literal in a script, a parameter in the host-side module) and printing its answer.
+ * Shared by the scripts and by the module's functions (../module), so both run the same text.
+ */
+export function operationRun(script: OperationScript, payload: string): string {
+    return `$HvcpInput = Restore-HvcpText (ConvertFrom-Json -InputObject ([System.Text.Encoding]::UTF8.GetString([System.Convert]::FromBase64String(${payload}))))
 $HvcpResult = $null
 try {
 ${indent(script.body.trim())}

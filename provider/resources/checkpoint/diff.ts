@@ -38,6 +38,9 @@ export function diffCheckpoint(id: string, olds: CheckpointOutputs, news: Checkp
     const restore = news.restoreTrigger !== undefined && news.restoreTrigger !== olds.restoreTrigger;
     if (news.restoreTrigger !== olds.restoreTrigger) fields.push("restoreTrigger");
     if (news.startAfterRestore !== olds.startAfterRestore) fields.push("startAfterRestore");
+    // Limits on the take: recorded for the next take (a replacement), nothing changes on the host.
+    if (news.minFreeSpace !== olds.minFreeSpace) fields.push("minFreeSpace");
+    if (news.maxChainDepth !== olds.maxChainDepth) fields.push("maxChainDepth");
     if (news.vmId !== undefined && olds.vmNameDeclared !== undefined && !replaces.length) fields.push("vmId");
     return { changes: fields.length > 0, replaces, fields, restore: restore && !replaces.length, rename, restoreRequested, gone };
 }

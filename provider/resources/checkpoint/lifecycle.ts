@@ -1,4 +1,5 @@
-import { HostError, isHostError, type HyperVHost, type TakenCheckpoint } from "../../host";
+import { HostError, isHostError, type HyperVHost, type TakeGuard, type TakenCheckpoint } from "../../host";
+import { withoutUndefined } from "../../shared/objects";
 import { explainRefusal } from "../shared/refusals";
 import { vmRefOf } from "../shared/vm-target";
 import type { PreviewMemory } from "../shared/preview";
@@ -22,10 +23,12 @@ export async function createCheckpoint(
     inputs: CheckpointInputs,
     warnOnResource: WarnOnResource,
     dependsOn: readonly string[] = [],
+    guard: TakeGuard = withoutUndefined({ minFreeSpace: inputs.minFreeSpace, maxChainDepth: inputs.maxChainDepth }),
 ): Promise<{ id: string; outs: CheckpointOutputs }> {
     if (inputs.adoptId !== undefined) return adoptCheckpoint(host, inputs, inputs.adoptId);
     const ref = vmRefOf(inputs);
-    const request = { name: inputs.name!, ...(inputs.type !== undefined ? { temporaryType: hyperVTypeOf[inputs.type] } : {}) };
+    // Always a guard, if empty: the host then refuses a take that cannot fit at all in the words preview predicts it with.
+    const request = { name: inputs.name!, ...(inputs.type !== undefined ? { temporaryType: hyperVTypeOf[inputs.type] } : {}), guard };
     const taken = await host.takeCheckpoint(ref, request).catch(async (refusal: unknown) => {
         const explained = await explainRefusal(host, ref, refusal, ({ vm, checkpoints }, caps) =>
             explainRefusedTake(inputs, vm, checkpoints.length, caps, host.displayName),
@@ -40,7 +43,7 @@ export async function createCheckpoint(
 
 /** One read, and a rename when the declaration names the checkpoint differently. */
 async function adoptCheckpoint(host: HyperVHost, inputs: CheckpointInputs, adoptId: string): Promise<{ id: string; outs: CheckpointOutputs }> {
-    const { vm, checkpoints } = await host.getVmWithCheckpoints(vmRefOf(inputs));
+    const { vm, checkpoints, storage } = await host.getVmWithCheckpoints(vmRefOf(inputs));
     const cp = checkpoints.find((c) => c.id === adoptId);
     if (!cp) {
         throw new HostError(
@@ -59,7 +62,7 @@ async function adoptCheckpoint(host: HyperVHost, inputs: CheckpointInputs, adopt
     refuseAdoption(cp, host.displayName, vm);
     const rename = inputs.name !== undefined && inputs.name !== cp.name;
     const adopted = rename ? await host.renameCheckpoint(vm.id, cp.id, inputs.name!) : cp;
-    return { id: cp.id, outs: adoptedOutputs(inputs, vm, adopted) };
+    return { id: cp.id, outs: adoptedOutputs(inputs, vm, adopted, storage) };
 }
 
 /**
@@ -96,8 +99,10 @@ export async function updateCheckpoint(host: HyperVHost, id: string, olds: Check
 
 /** The declared fields, replacing the old declaration (unset fields are dropped). */
 function recordOf(news: CheckpointInputs): Partial<CheckpointOutputs> {
-    const { name, type, restoreTrigger, startAfterRestore, adoptId, host, vmName, vmId } = news;
+    const { name, type, restoreTrigger, startAfterRestore, adoptId, host, vmName, vmId, minFreeSpace, maxChainDepth } = news;
     return {
+        minFreeSpace,
+        maxChainDepth,
         name,
         type,
         restoreTrigger,
@@ -120,9 +125,9 @@ export async function readCheckpoint(
     warnOnResource: WarnOnResource,
 ): Promise<CheckpointOutputs | undefined> {
     try {
-        const { vm, checkpoints } = await host.getVmWithCheckpoints({ id: olds.vmId });
+        const { vm, checkpoints, storage } = await host.getVmWithCheckpoints({ id: olds.vmId });
         const cp = checkpoints.find((c) => c.id === id);
-        if (cp) return refreshedOutputs(olds, vm, cp);
+        if (cp) return refreshedOutputs(olds, vm, cp, storage);
         if (olds.present !== false) await warnOnResource(olds.resourceUrn, goneOnRefresh(id, olds, vm, checkpoints));
         return { ...olds, vmName: vm.name, present: false };
     } catch (e) {
@@ -165,9 +170,9 @@ export async function deleteCheckpoint(host: HyperVHost, id: string, olds: Check
 
 /** The declaration as the host now has it (the checkpoint's current name), for the engine's next diff. */
 export function liveCheckpointDeclaration(outs: CheckpointOutputs): Record<string, unknown> {
-    const { host, type, restoreTrigger, startAfterRestore, adoptId, resourceUrn } = outs;
+    const { host, type, restoreTrigger, startAfterRestore, adoptId, resourceUrn, minFreeSpace, maxChainDepth } = outs;
     const target = outs.vmNameDeclared !== undefined ? { vmName: outs.vmNameDeclared } : { vmId: outs.vmId };
     // An adopted checkpoint declared without a name keeps none.
     const name = outs.name !== undefined ? outs.checkpointName : undefined;
-    return { ...target, host, name, type, restoreTrigger, startAfterRestore, adoptId, resourceUrn };
+    return { ...target, host, name, type, restoreTrigger, startAfterRestore, adoptId, resourceUrn, minFreeSpace, maxChainDepth };
 }

@@ -1,4 +1,5 @@
-import { holdsMemory, type Checkpoint, type TakenCheckpoint, type Vm } from "../../host";
+import { holdsMemory, type Checkpoint, type TakenCheckpoint, type Vm, type VmStorage } from "../../host";
+import { checkpointDisks } from "../shared/disk-outputs";
 import { withoutUndefined } from "../../shared/objects";
 import type { CheckpointInputs, CheckpointOutputs } from "./schema";
 
@@ -26,6 +27,7 @@ export function takenOutputs(inputs: CheckpointInputs, taken: TakenCheckpoint): 
         creationTime: cp.creationTime,
         lastRestoreTime: null,
         adopted: false,
+        ...checkpointDisks(cp, taken.storage),
     };
 }
 
@@ -33,7 +35,7 @@ export function takenOutputs(inputs: CheckpointInputs, taken: TakenCheckpoint): 
  * Hyper-V cannot tell production from standard afterwards. Memory state means standard; without
  * it the checkpoint may be a production one or a standard one of an Off VM: "unknown".
  */
-export function adoptedOutputs(inputs: CheckpointInputs, vm: Vm, cp: Checkpoint): CheckpointOutputs {
+export function adoptedOutputs(inputs: CheckpointInputs, vm: Vm, cp: Checkpoint, storage: VmStorage): CheckpointOutputs {
     const memory = holdsMemory(cp.vmState);
     return {
         ...declared(inputs),
@@ -49,10 +51,11 @@ export function adoptedOutputs(inputs: CheckpointInputs, vm: Vm, cp: Checkpoint)
         creationTime: cp.creationTime,
         lastRestoreTime: null,
         adopted: true,
+        ...checkpointDisks(cp, storage),
     };
 }
 
 /** Outputs refreshed from the host's copy of the checkpoint; what was recorded at creation stays. */
-export function refreshedOutputs(olds: CheckpointOutputs, vm: Vm, cp: Checkpoint): CheckpointOutputs {
-    return { ...olds, vmName: vm.name, checkpointName: cp.name, parentCheckpointId: cp.parentId, present: undefined };
+export function refreshedOutputs(olds: CheckpointOutputs, vm: Vm, cp: Checkpoint, storage: VmStorage): CheckpointOutputs {
+    return { ...olds, vmName: vm.name, checkpointName: cp.name, parentCheckpointId: cp.parentId, present: undefined, ...checkpointDisks(cp, storage) };
 }

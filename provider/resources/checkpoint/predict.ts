@@ -1,4 +1,5 @@
-import type { HyperVHost, VmWithCheckpoints } from "../../host";
+import { guardRefusal, HostError, takeWritesMemory, type HyperVHost, type Vm, type VmWithCheckpoints } from "../../host";
+import { hyperVTypeOf } from "../shared/checkpoint-declaration";
 import { predictTake } from "../shared/predict-take";
 import { asOperation, asPrediction, onlyTheMomentDecides, type PreviewMemory } from "../shared/preview";
 import type { WarnOnResource } from "../shared/resource-warnings";
@@ -52,5 +53,17 @@ export async function predictCheckpoint(host: HyperVHost, preview: PreviewMemory
             await warnOnResource(inputs.resourceUrn, `${predicted.message} (\`pulumi up\` fails the same way unless this changes before it runs)`);
         }
     }
+    refuseBeyondGuard(host, preview, inputs, listing, vm);
     preview.planCreate(host, vm.id);
+}
+
+/** The take limits (minFreeSpace, maxChainDepth; without them, a take that cannot fit at all) on the VM as read: `up`'s host refuses with the same words. */
+function refuseBeyondGuard(host: HyperVHost, preview: PreviewMemory, inputs: CheckpointInputs, listing: VmWithCheckpoints, vm: Vm): void {
+    const ref = vmRefOf(inputs);
+    const type = inputs.type !== undefined ? hyperVTypeOf[inputs.type] : vm.checkpointType;
+    const guard = preview.guardFor(inputs.host, ref, inputs);
+    const refusal = guardRefusal(vm, listing.storage, takeWritesMemory(vm, type), guard, preview.plannedCreates(host, vm.id));
+    if (refusal === null) return;
+    const context = { host: host.displayName, vm: vm.name, vmId: vm.id, checkpoint: inputs.name, operation: "take checkpoint" };
+    throw new HostError(refusal.code, refusal.detail, context, { predicted: true });
 }

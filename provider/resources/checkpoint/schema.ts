@@ -2,6 +2,7 @@ import { z } from "zod";
 import { checkpointKindSchema, GUID_PATTERN, guidSchema, snapshotTypeSchema, vmStateSchema } from "../../host";
 import { checkpointNameSchema, checkpointTypeArgSchema } from "../shared/checkpoint-declaration";
 import { requireOneVm, vmTargetShape } from "../shared/vm-target";
+import { checkpointDiskShape, takeLimitFields } from "../shared/disk-outputs";
 
 /**
  * What a program declares for a checkpoint besides its VM. The doc comments are the SDK's: editors
@@ -38,6 +39,7 @@ export const checkpointFields = {
         )
         .transform((s) => s.toLowerCase())
         .optional(),
+    ...takeLimitFields,
 };
 
 export const checkpointInputsSchema = z
@@ -90,6 +92,7 @@ export const checkpointResultShape = {
      * in silence, and otherwise takes it again. Unset: present (state written before it existed).
      */
     present: z.boolean().optional(),
+    ...checkpointDiskShape,
 };
 
 export const checkpointOutputsSchema = z.object({
@@ -100,6 +103,8 @@ export const checkpointOutputsSchema = z.object({
     startAfterRestore: z.boolean().optional(),
     resourceUrn: z.string().optional(),
     adoptId: z.string().optional(),
+    minFreeSpace: takeLimitFields.minFreeSpace,
+    maxChainDepth: takeLimitFields.maxChainDepth,
     vmNameDeclared: z.string().optional(),
     ...checkpointResultShape,
 });

@@ -1,5 +1,6 @@
 import { isHostError, type HostFor } from "../../host";
 import type { WarnOnResource } from "../shared/resource-warnings";
+import { checkpointDisks, vmDisks } from "../shared/disk-outputs";
 import { diffGroup, reordered } from "./diff";
 import { CheckpointGroupError, reasonOf, type MemberOutcome } from "./errors";
 import { declaredOf } from "./outputs";
@@ -37,9 +38,12 @@ export async function readGroup(hostFor: HostFor, olds: GroupOutputs, warnOnReso
     const members = await Promise.all(
         olds.members.map(async (m): Promise<GroupMemberOutput> => {
             try {
-                const { vm, checkpoints } = await hostFor(m.host).getVmWithCheckpoints({ id: m.vmId });
+                const { vm, checkpoints, storage } = await hostFor(m.host).getVmWithCheckpoints({ id: m.vmId });
                 const cp = checkpoints.find((c) => c.id === m.checkpointId);
-                return cp ? { ...m, vmName: vm.name, checkpointName: cp.name, present: true } : { ...m, vmName: vm.name, present: false };
+                const disks = vmDisks(vm, storage);
+                return cp
+                    ? { ...m, vmName: vm.name, checkpointName: cp.name, present: true, ...checkpointDisks(cp, storage), ...disks }
+                    : { ...m, vmName: vm.name, present: false, ...disks };
             } catch (e) {
                 if (!isHostError(e, "VmNotFound")) throw e;
                 vmsGone.add(m.vmId);

@@ -1,4 +1,5 @@
 import { holdsMemory, type TakenCheckpoint } from "../../host";
+import { checkpointDisks, vmDisks } from "../shared/disk-outputs";
 import type { GroupInputs, GroupMember, GroupMemberOutput, GroupOutputs } from "./schema";
 
 export function memberOutput(member: GroupMember, taken: TakenCheckpoint): GroupMemberOutput {
@@ -15,6 +16,8 @@ export function memberOutput(member: GroupMember, taken: TakenCheckpoint): Group
         holdsMemory: holdsMemory(cp.vmState),
         vmStateAtCreation: taken.vmStateAtCreation,
         creationTime: cp.creationTime,
+        ...checkpointDisks(cp, taken.storage),
+        ...vmDisks(vm, taken.storage),
     };
 }
 

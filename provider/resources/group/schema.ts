@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { checkpointDiskShape, vmDiskShape } from "../shared/disk-outputs";
 import { checkpointKindSchema, guidSchema, ordinalKey, vmStateSchema } from "../../host";
 import { checkpointNameSchema, checkpointTypeArgSchema } from "../shared/checkpoint-declaration";
 import { requireOneVm, vmTargetShape } from "../shared/vm-target";
@@ -94,6 +95,10 @@ export const groupMemberOutputSchema = z.object({
     holdsMemory: z.boolean(),
     vmStateAtCreation: vmStateSchema,
     creationTime: z.string(),
+    /** The group's checkpoint of this VM on disk (its files, depth, age), as for a Checkpoint. */
+    ...checkpointDiskShape,
+    /** The VM's checkpoints on disk (bytes held, deepest chain, volumes), as for a VmCheckpointPolicy. */
+    ...vmDiskShape,
 });
 export type GroupMemberOutput = z.infer<typeof groupMemberOutputSchema>;
 

@@ -28,7 +28,16 @@ export function diffPolicy(olds: PolicyOutputs, news: PolicyInputs): PolicyDiff 
     if (plan.change.automaticCheckpointsEnabled !== undefined) fields.add("automaticCheckpoints");
     if (plan.enableBackup) fields.add("ensureBackupIntegration");
     // A field that starts or stops being managed changes the record even when the host matches.
-    for (const f of ["type", "fallbackToStandard", "disabled", "automaticCheckpoints", "ensureBackupIntegration"] as const) {
+    for (const f of [
+        "type",
+        "fallbackToStandard",
+        "disabled",
+        "automaticCheckpoints",
+        "ensureBackupIntegration",
+        "minFreeSpace",
+        "maxChainDepth",
+        "allowLocalFileLocation",
+    ] as const) {
         if (olds[f] !== news[f]) fields.add(f);
     }
     if (olds.fileLocation !== news.fileLocation && !(olds.fileLocation && news.fileLocation && sameHostPath(olds.fileLocation, news.fileLocation))) {

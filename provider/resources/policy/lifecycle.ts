@@ -6,7 +6,7 @@ import { asOperation, type PreviewMemory } from "../shared/preview";
 import type { WarnOnResource } from "../shared/resource-warnings";
 import { policyOutputs } from "./outputs";
 import { desiredCheckpointType, desiredSettings, settingsOf } from "./plan";
-import { explainRefusedPolicy, refuseUnsupported } from "./refusals";
+import { explainRefusedPolicy, needsSharedStorage, refuseLocalStorageOnCluster, refuseUnsupported } from "./refusals";
 import { pendingLocationWarning } from "./warnings";
 import type { PolicyInputs, PolicyOutputs, PolicySettings } from "./schema";
 
@@ -28,7 +28,9 @@ export async function applyPolicy(
     managed?: { priorSettings: PolicySettings; vmId: string; fileLocationPending: string | null },
 ): Promise<PolicyOutputs> {
     const ref: VmRef = managed ? { id: managed.vmId } : vmRefOf(inputs);
-    refuseUnsupported(inputs, ref, await host.capabilities(), host.displayName);
+    const caps = await host.capabilities();
+    refuseUnsupported(inputs, ref, caps, host.displayName);
+    if (needsSharedStorage(inputs, caps)) refuseLocalStorageOnCluster(inputs, await host.getVm(ref), caps, host.displayName);
     const apply = (desired: DesiredCheckpointSettings) => host.applyCheckpointSettings(ref, desired);
     const deferredBefore =
         managed?.fileLocationPending != null && inputs.fileLocation !== undefined && sameHostPath(managed.fileLocationPending, inputs.fileLocation);
@@ -42,7 +44,7 @@ export async function applyPolicy(
             explainRefusedPolicy(inputs, vm, checkpoints, host.displayName, deferredBefore),
         );
     });
-    const outputs = policyOutputs(inputs, applied.after, managed?.priorSettings ?? settingsOf(applied.before));
+    const outputs = policyOutputs(inputs, applied.after, managed?.priorSettings ?? settingsOf(applied.before), applied.storage);
     if (pending === null) return outputs;
     const { checkpoints } = await host.getVmWithCheckpoints({ id: applied.after.id });
     return { ...outputs, fileLocationPending: pending, warning: pendingLocationWarning(applied.after.checkpointFileLocation, pending, checkpoints) };
@@ -51,12 +53,12 @@ export async function applyPolicy(
 /** The live settings; undefined when the VM is gone (the engine then drops the resource). */
 export async function readPolicy(host: HyperVHost, olds: PolicyOutputs): Promise<PolicyOutputs | undefined> {
     try {
-        const { vm } = await host.getVmWithCheckpoints({ id: olds.vmId });
+        const { vm, storage } = await host.getVmWithCheckpoints({ id: olds.vmId });
         const declared = declaredInputs(olds);
         // A deferred file location stays pending until the VM has it (applyPolicy).
         const pending =
             olds.fileLocationPending !== null && !sameHostPath(olds.fileLocationPending, vm.checkpointFileLocation) ? olds.fileLocationPending : null;
-        return { ...policyOutputs(declared, vm, olds.priorSettings), fileLocationPending: pending, warning: pending === null ? null : olds.warning };
+        return { ...policyOutputs(declared, vm, olds.priorSettings, storage), fileLocationPending: pending, warning: pending === null ? null : olds.warning };
     } catch (e) {
         if (isHostError(e, "VmNotFound")) return undefined;
         throw e;
@@ -93,9 +95,34 @@ export function liveDeclaration(olds: PolicyOutputs): PolicyInputs {
 
 /** The declaration stored in the outputs, as inputs again. */
 export function declaredInputs(olds: PolicyOutputs): PolicyInputs {
-    const { type, fallbackToStandard, disabled, fileLocation, automaticCheckpoints, ensureBackupIntegration, host, resourceUrn } = olds;
+    const {
+        type,
+        fallbackToStandard,
+        disabled,
+        fileLocation,
+        automaticCheckpoints,
+        ensureBackupIntegration,
+        minFreeSpace,
+        maxChainDepth,
+        allowLocalFileLocation,
+        host,
+        resourceUrn,
+    } = olds;
     const target = olds.vmNameDeclared !== undefined ? { vmName: olds.vmNameDeclared } : { vmId: olds.vmId };
-    const all = { ...target, host, type, fallbackToStandard, disabled, fileLocation, automaticCheckpoints, ensureBackupIntegration, resourceUrn };
+    const all = {
+        ...target,
+        host,
+        type,
+        fallbackToStandard,
+        disabled,
+        fileLocation,
+        automaticCheckpoints,
+        ensureBackupIntegration,
+        minFreeSpace,
+        maxChainDepth,
+        allowLocalFileLocation,
+        resourceUrn,
+    };
     return withoutUndefined(all) as PolicyInputs;
 }
 
@@ -156,7 +183,8 @@ export async function predictPolicy(
 ): Promise<void> {
     const ref = vmRefOf(inputs);
     const operation = "apply checkpoint settings";
-    refuseUnsupported(inputs, ref, await host.capabilities(), host.displayName);
+    const caps = await host.capabilities();
+    refuseUnsupported(inputs, ref, caps, host.displayName);
     let listing: VmWithCheckpoints;
     try {
         listing = await preview.read(host, ref);
@@ -165,6 +193,7 @@ export async function predictPolicy(
         throw asOperation(e, ref, operation);
     }
     const { vm, checkpoints } = listing;
+    refuseLocalStorageOnCluster(inputs, vm, caps, host.displayName);
     try {
         explainRefusedPolicy(inputs, vm, checkpoints, host.displayName);
     } catch (e) {

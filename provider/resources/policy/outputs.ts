@@ -1,5 +1,6 @@
 import { withoutUndefined } from "../../shared/objects";
-import { plannedCheckpointKind, type Vm } from "../../host";
+import { plannedCheckpointKind, type Vm, type VmStorage } from "../../host";
+import { vmDisks } from "../shared/disk-outputs";
 import type { PolicyInputs, PolicyOutputs, PolicySettings } from "./schema";
 
 const NO_CHECKPOINT_TYPES = "the host has no production checkpoints (checkpoint types arrived with Windows Server 2016)";
@@ -10,7 +11,7 @@ function productionNow(vm: Vm): { detail: string } | null {
 }
 
 /** The resource's outputs: the declaration, the live settings and the settings found at takeover. */
-export function policyOutputs(inputs: PolicyInputs, vm: Vm, prior: PolicySettings): PolicyOutputs {
+export function policyOutputs(inputs: PolicyInputs, vm: Vm, prior: PolicySettings, storage: VmStorage): PolicyOutputs {
     // What a production checkpoint taken now would be, by the same rule a Checkpoint records its
     // kind with: a VM that is Off gets a disk-only, consistent checkpoint, recorded as production.
     const blocker = vm.checkpointType === null ? { detail: NO_CHECKPOINT_TYPES } : productionNow(vm);
@@ -30,5 +31,6 @@ export function policyOutputs(inputs: PolicyInputs, vm: Vm, prior: PolicySetting
         priorSettings: prior,
         fileLocationPending: null,
         warning: null,
+        ...vmDisks(vm, storage),
     };
 }

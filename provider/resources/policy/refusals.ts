@@ -1,4 +1,4 @@
-import { HostError, permanentProductionBlocker, type Checkpoint, type HostCapabilities, type Vm, type VmRef } from "../../host";
+import { HostError, isSharedStorage, permanentProductionBlocker, type Checkpoint, type HostCapabilities, type Vm, type VmRef } from "../../host";
 import { planChanges, settingsOf } from "./plan";
 import type { PolicyInputs } from "./schema";
 
@@ -30,6 +30,29 @@ export function refuseUnsupported(inputs: PolicyInputs, vm: VmRef, caps: HostCap
             ctx,
         );
     }
+}
+
+/**
+ * Whether a declaration must be checked against the cluster's storage rule: a fileLocation off
+ * shared storage, declared on a cluster without allowLocalFileLocation. Only then is the VM read
+ * first (on a single host, never).
+ */
+export function needsSharedStorage(inputs: PolicyInputs, caps: HostCapabilities): boolean {
+    return caps.cluster !== undefined && inputs.fileLocation !== undefined && !isSharedStorage(inputs.fileLocation) && inputs.allowLocalFileLocation !== true;
+}
+
+/**
+ * A clustered VM's checkpoint files must be on storage every node sees, or a failover loses them.
+ * A host that does not say whether a VM is clustered is taken to mean it is (a cluster's VMs
+ * usually are): the refusal names the option that accepts it.
+ */
+export function refuseLocalStorageOnCluster(inputs: PolicyInputs, vm: Vm, caps: HostCapabilities, hostName: string): void {
+    if (!needsSharedStorage(inputs, caps) || vm.clustered === false) return;
+    throw new HostError(
+        "LocalStorageOnCluster",
+        `fileLocation ${inputs.fileLocation} is on one node's own disks, but VM "${vm.name}" is clustered on ${caps.cluster}: its checkpoints would be lost when it fails over to another node`,
+        { host: hostName, vm: vm.name, vmId: vm.id, operation: "apply checkpoint settings" },
+    );
 }
 
 /**

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { checkpointTypeSchema } from "../../host";
 import { requireOneVm, vmTargetShape } from "../shared/vm-target";
 import { windowsFolderSchema } from "../shared/windows-path";
+import { takeLimitFields, vmDiskShape } from "../shared/disk-outputs";
 
 /**
  * What a program declares for a VM's checkpoint behaviour besides the VM. A field left unset is not
@@ -27,6 +28,12 @@ export const policyFields = {
     automaticCheckpoints: z.boolean({ message: "automaticCheckpoints must be true or false" }).optional(),
     /** Enable the "Backup (volume shadow copy)" integration service that production checkpoints need. */
     ensureBackupIntegration: z.boolean({ message: "ensureBackupIntegration must be true or false" }).optional(),
+    ...takeLimitFields,
+    /**
+     * On a cluster: accept a fileLocation on one node's own disks for a clustered VM, knowing its
+     * checkpoints are lost when the VM fails over. Without it such a location is refused.
+     */
+    allowLocalFileLocation: z.boolean({ message: "allowLocalFileLocation must be true or false" }).optional(),
 };
 
 export const policyInputsSchema = z
@@ -91,6 +98,7 @@ export const policyResultShape = {
     fileLocationPending: z.string().nullable().default(null),
     /** What the last operation could not do and why; also shown as a warning on this resource. */
     warning: z.string().nullable().default(null),
+    ...vmDiskShape,
 };
 
 /**
@@ -108,6 +116,9 @@ export const policyOutputsSchema = z.object({
     fileLocation: z.string().optional(),
     automaticCheckpoints: z.boolean().optional(),
     ensureBackupIntegration: z.boolean().optional(),
+    minFreeSpace: takeLimitFields.minFreeSpace,
+    maxChainDepth: takeLimitFields.maxChainDepth,
+    allowLocalFileLocation: z.boolean().optional(),
     resourceUrn: z.string().optional(),
     ...policyResultShape,
 });

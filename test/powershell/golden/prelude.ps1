@@ -10,6 +10,8 @@ $HvcpErrorIds = @{
     FileLocationLocked = 'CheckpointFileLocationLocked,Microsoft.HyperV.PowerShell.Commands.SetVM'
     UnsupportedByHost = 'NamedParameterNotFound,Microsoft.HyperV.PowerShell.Commands.SetVM'
     BackupServiceMissing = 'BackupServiceMissing,Microsoft.HyperV.PowerShell.Commands.EnableVMIntegrationService'
+    InsufficientSpace = 'InsufficientSpace,Microsoft.HyperV.PowerShell.Commands.CheckpointVM'
+    ChainTooDeep = 'ChainTooDeep,Microsoft.HyperV.PowerShell.Commands.CheckpointVM'
     HostFailure = 'OperationFailed,Microsoft.HyperV.PowerShell.Commands'
 }
 $HvcpMaxCheckpoints = 50
@@ -133,6 +135,80 @@ function ConvertTo-HvcpCheckpoint($Checkpoint) {
     }
 }
 
+# Every disk file of the VM's chains (Get-VHD from each current and checkpoint disk, following
+# ParentPath), its memory (what a standard checkpoint of it running writes), and the volumes its
+# disks and checkpoint file location are on: Win32_Volume (one query; mount points and CSVs
+# included), each path on the volume whose root is its longest prefix.
+function ConvertTo-HvcpStorage($Vm) {
+    $starts = @($Vm.HardDrives | ForEach-Object { [string]$_.Path }) + @(Hyper-V\Get-VMSnapshot -VM $Vm | ForEach-Object { $_.HardDrives | ForEach-Object { [string]$_.Path } })
+    $seen = @{}
+    $disks = [System.Collections.Generic.List[object]]::new()
+    foreach ($start in $starts) {
+        $path = $start
+        while ($path -and -not $seen.ContainsKey($path.ToLowerInvariant())) {
+            $seen[$path.ToLowerInvariant()] = $true
+            $vhd = Hyper-V\Get-VHD -Path $path
+            $parent = $null
+            if ($vhd.ParentPath) { $parent = [string]$vhd.ParentPath }
+            $disks.Add([ordered]@{ path = [string]$vhd.Path; parentPath = $parent; fileSize = [int64]$vhd.FileSize })
+            $path = $parent
+        }
+    }
+    $paths = @($disks | ForEach-Object { $_.path }) + @([string]$Vm.SnapshotFileLocation)
+    $volumes = @(CimCmdlets\Get-CimInstance -ClassName Win32_Volume | Where-Object { $_.Name -and $_.Capacity })
+    $used = @($volumes | Where-Object { $root = [string]$_.Name; @($paths | Where-Object { $_.StartsWith($root, [System.StringComparison]::OrdinalIgnoreCase) }).Count -gt 0 })
+    $memory = [int64]$Vm.MemoryAssigned
+    if ($memory -le 0) { $memory = [int64]$Vm.MemoryStartup }
+    [ordered]@{
+        memoryBytes = $memory
+        disks = [object[]]$disks.ToArray()
+        volumes = [object[]]@($used | ForEach-Object { [ordered]@{ name = [string]$_.Name; capacity = [int64]$_.Capacity; freeSpace = [int64]$_.FreeSpace } })
+    }
+}
+
+# The program's limits on a take, as provider/host/take-guard.ts has them (guardRefusal): the same
+# needs, order and words, so preview and the host refuse alike. $Guard: { minFreeSpace, maxChainDepth }.
+function Get-HvcpGuardRefusal($Before, $Storage, [bool]$WritesMemory, $Guard) {
+    $needs = @{}
+    $add = {
+        param([string]$Path, [int64]$Bytes)
+        $volume = @($Storage.volumes | Where-Object { $Path.StartsWith([string]$_.name, [System.StringComparison]::OrdinalIgnoreCase) -or ($Path + '\') -eq [string]$_.name } | Sort-Object -Property { ([string]$_.name).Length } -Descending) | Select-Object -First 1
+        if ($null -ne $volume) { $needs[[string]$volume.name] = [int64]$needs[[string]$volume.name] + $Bytes }
+    }
+    foreach ($disk in @($Before.hardDrives)) { & $add ([string]$disk) 4194304 }
+    if ($WritesMemory) { & $add ([string]$Before.checkpointFileLocation) ([int64]$Storage.memoryBytes) }
+    foreach ($name in @($needs.Keys | Sort-Object -CaseSensitive)) {
+        $volume = @($Storage.volumes | Where-Object { [string]$_.name -eq $name })[0]
+        $need = [int64]$needs[$name]
+        $keep = [int64]0
+        $min = $Guard.minFreeSpace
+        if ($null -ne $min) {
+            if ([string]$min -match '^([0-9.]+)%$') { $keep = [int64][Math]::Ceiling([double]$volume.capacity * [double]::Parse($Matches[1], [System.Globalization.CultureInfo]::InvariantCulture) / 100) }
+            else { $keep = [int64]$min }
+        }
+        if ([int64]$volume.freeSpace - $need -ge $keep) { continue }
+        $why = ''
+        if ($keep -gt 0) { $why = ' and minFreeSpace ({0}) keeps {1} of its {2} bytes free' -f [string]$min, $keep, [int64]$volume.capacity }
+        return [ordered]@{ code = 'InsufficientSpace'; detail = ('volume {0} has {1} bytes free; the checkpoint needs {2}{3}, so {4} are needed' -f $name, [int64]$volume.freeSpace, $need, $why, ($need + $keep)) }
+    }
+    if ($null -ne $Guard.maxChainDepth) {
+        $parents = @{}
+        foreach ($d in @($Storage.disks)) { $parents[([string]$d.path).ToLowerInvariant()] = $d.parentPath }
+        $deepest = 0
+        foreach ($disk in @($Before.hardDrives)) {
+            $length = 0
+            $parent = $parents[([string]$disk).ToLowerInvariant()]
+            while ($parent -and $length -le $parents.Count) { $length++; $parent = $parents[([string]$parent).ToLowerInvariant()] }
+            if ($length -gt $deepest) { $deepest = $length }
+        }
+        $depth = $deepest + 1
+        if ($depth -gt [int]$Guard.maxChainDepth) {
+            return [ordered]@{ code = 'ChainTooDeep'; detail = ('the checkpoint would make a chain of {0} differencing disks, and maxChainDepth is {1}' -f $depth, [int]$Guard.maxChainDepth) }
+        }
+    }
+    $null
+}
+
 # Generated from the provider's rules (provider/host: productionBlockerRules, settingRules).
 function Get-HvcpProductionBlocker($Projected, [switch]$PermanentOnly) {
     if (([version]$Projected.version -lt [version]'6.2')) { return ('configuration version {0} is below 6.2; upgrade it with Update-VMVersion' -f $Projected.version, $Projected.state) }
@@ -166,4 +242,4 @@ function ConvertTo-HvcpCheckpointList($Vm) {
     Hyper-V\Get-VMSnapshot -VM $Vm | Sort-Object -Property CreationTime | ForEach-Object { ConvertTo-HvcpCheckpoint $_ }
 }
 
-$HvcpPreludeVersion = 'c303e80a6de087f8'
+$HvcpPreludeVersion = '1ceee8e78159ca4f'

@@ -3,7 +3,7 @@ $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
 $WarningPreference = 'SilentlyContinue'
 Set-StrictMode -Off
-if ($HvcpPreludeVersion -ne 'c303e80a6de087f8') { return '{"preludeMissing":"c303e80a6de087f8"}' }
+if ($HvcpPreludeVersion -ne '1ceee8e78159ca4f') { return '{"preludeMissing":"1ceee8e78159ca4f"}' }
 $HvcpInput = Restore-HvcpText (ConvertFrom-Json -InputObject ([System.Text.Encoding]::UTF8.GetString([System.Convert]::FromBase64String('eyJuYW1lIjoifndlYi0wMSIsImluY2x1ZGVDaGVja3BvaW50cyI6dHJ1ZX0='))))
 $HvcpResult = $null
 try {
@@ -11,6 +11,7 @@ try {
     $HvcpResult = [ordered]@{ vm = ConvertTo-HvcpVm $vm }
     if ($HvcpInput.includeCheckpoints) {
         $HvcpResult.checkpoints = [object[]]@(ConvertTo-HvcpCheckpointList $vm)
+        $HvcpResult.storage = ConvertTo-HvcpStorage $vm
     }
     $HvcpOutput = [ordered]@{ ok = $HvcpResult }
 } catch {

@@ -3,7 +3,7 @@ $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
 $WarningPreference = 'SilentlyContinue'
 Set-StrictMode -Off
-if ($HvcpPreludeVersion -ne 'c303e80a6de087f8') { return '{"preludeMissing":"c303e80a6de087f8"}' }
+if ($HvcpPreludeVersion -ne '1ceee8e78159ca4f') { return '{"preludeMissing":"1ceee8e78159ca4f"}' }
 $HvcpInput = Restore-HvcpText (ConvertFrom-Json -InputObject ([System.Text.Encoding]::UTF8.GetString([System.Convert]::FromBase64String('eyJ2bSI6eyJuYW1lIjoifndlYi0wMSJ9LCJuYW1lIjoifm5pZ2h0bHkiLCJ0ZW1wb3JhcnlUeXBlIjpudWxsfQ=='))))
 $HvcpResult = $null
 try {
@@ -29,6 +29,15 @@ try {
     }
     if ($existing.Count -ge $HvcpMaxCheckpoints) {
         Stop-Hvcp $HvcpErrorIds.CheckpointLimit 'LimitsExceeded' ('The virtual machine already has {0} checkpoints, the most Hyper-V allows.' -f $existing.Count) $vm.Id.ToString()
+    }
+    if ($null -ne $HvcpInput.guard) {
+        # A standard checkpoint of a VM holding memory writes that memory (the kind as plannedCheckpointKind finds it).
+        $standard = ($null -eq $typeUsed -or $typeUsed -eq 'Standard' -or ($typeUsed -eq 'Production' -and $before.state -ne 'Off' -and $null -ne (Get-HvcpProductionBlocker $before)))
+        $writesMemory = $standard -and @('Running', 'Paused', 'Saved') -contains $before.state
+        $guardRefusal = Get-HvcpGuardRefusal $before (ConvertTo-HvcpStorage $vm) $writesMemory $HvcpInput.guard
+        if ($guardRefusal) {
+            Stop-Hvcp $HvcpErrorIds[$guardRefusal.code] 'LimitsExceeded' $guardRefusal.detail $vm.Id.ToString()
+        }
     }
     $namesakes = [object[]]@($existing | Where-Object { [string]::Equals([string]$_.Name, $checkpointName, [System.StringComparison]::Ordinal) } | Sort-Object -Property CreationTime | ForEach-Object { ConvertTo-HvcpCheckpoint $_ })
     $switched = $false
@@ -60,6 +69,7 @@ try {
         typeUsed = $typeUsed
         checkpoint = ConvertTo-HvcpCheckpoint $checkpoint
         namesakes = $namesakes
+        storage = ConvertTo-HvcpStorage (Hyper-V\Get-VM -Id $vm.Id)
     }
     $HvcpOutput = [ordered]@{ ok = $HvcpResult }
 } catch {

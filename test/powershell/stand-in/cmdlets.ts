@@ -14,6 +14,7 @@ import type { LabCheckpoint, LabDocument, LabVm } from "../../../provider/lab/do
 import { integrationServiceName } from "../../../provider/lab/messages";
 import { osProfiles } from "../../../provider/lab/os";
 import { checkpointsOf } from "../../../provider/lab/doc-index";
+import { driveOf, fileSizeOf, memoryBytesOf, volumeOfDrive } from "../../../provider/lab/volume-space";
 
 /*
  * What each Hyper-V cmdlet does, at the level a cmdlet sees it: the stand-in module's cmdlets
@@ -38,6 +39,8 @@ function vmShape(doc: LabDocument, vm: LabVm): Record<string, unknown> {
         ParentSnapshotName: parent?.name ?? null,
         HardDrives: vm.hardDrives,
         ComputerName: doc.host.computerName,
+        MemoryStartup: memoryBytesOf(vm),
+        MemoryAssigned: vm.state === "Running" || vm.state === "Paused" ? memoryBytesOf(vm) : 0,
         ...(profile.supportsCheckpointType ? { CheckpointType: vm.checkpointType } : {}),
         ...(profile.supportsAutomaticCheckpoints ? { AutomaticCheckpointsEnabled: vm.automaticCheckpointsEnabled } : {}),
     };
@@ -107,6 +110,31 @@ export async function runCmdlet(lab: string, cmdlet: string, p: Parameters): Pro
             const names = strings(p.vmNames);
             const vms = doc.vms.filter((v) => vmIds.includes(v.id) || names.includes(v.name));
             return vms.flatMap((vm) => checkpointsOf(doc, vm.id).map((cp) => snapshotShape(doc, vm, cp)));
+        }
+        case "Get-VHD": {
+            const doc = await queryLab(lab);
+            return strings(p.paths).map((path) => {
+                const disk = doc.vms.flatMap((v) => v.diskFiles).find((d) => d.path.toLowerCase() === path.toLowerCase());
+                if (!disk) throw refusal("InvalidParameter", "ObjectNotFound", `The system cannot find the file specified: '${path}'.`, path);
+                return {
+                    Path: disk.path,
+                    ParentPath: disk.parentPath,
+                    FileSize: fileSizeOf(disk),
+                    VhdType: disk.parentPath === null ? "Dynamic" : "Differencing",
+                    VhdFormat: /\.a?vhdx$/i.test(disk.path) ? "VHDX" : "VHD",
+                };
+            });
+        }
+        case "Get-StandInVolumes": {
+            const doc = await queryLab(lab);
+            const drives = new Set([
+                ...doc.host.volumes.map((v) => v.drive),
+                ...doc.vms.flatMap((v) => [...v.diskFiles.map((d) => driveOf(d.path)), driveOf(v.checkpointFileLocation)]),
+            ]);
+            return [...drives].sort().map((drive) => {
+                const volume = volumeOfDrive(doc, drive);
+                return { Name: volume.name, DriveLetter: `${drive}:`, Capacity: volume.capacity, FreeSpace: volume.freeSpace };
+            });
         }
         case "Get-VMIntegrationService": {
             const doc = await queryLab(lab);

@@ -50,18 +50,21 @@ export class LabTransport implements Transport {
             case "read host capabilities":
                 return { ...(await lab.capabilities()), psEdition: "Core", psVersion: "7.4.6" };
             case "read VM": {
-                const { vm, checkpoints } = await lab.getVmWithCheckpoints(refOf(input));
-                return input.includeCheckpoints ? { vm, checkpoints } : { vm };
+                const { vm, checkpoints, storage } = await lab.getVmWithCheckpoints(refOf(input));
+                return input.includeCheckpoints ? { vm, checkpoints, storage } : { vm };
             }
             case "apply checkpoint settings": {
                 const { vm, ...desired } = input;
                 return lab.applyCheckpointSettings(refOf(vm), present(desired));
             }
             case "take checkpoint": {
-                const taken = await lab.takeCheckpoint(refOf(input.vm), present({ name: input.name, temporaryType: input.temporaryType }) as { name: string });
+                const taken = await lab.takeCheckpoint(
+                    refOf(input.vm),
+                    present({ name: input.name, temporaryType: input.temporaryType, guard: input.guard }) as { name: string },
+                );
                 this.lastTaken = taken;
                 const typeUsed = input.temporaryType ?? taken.vm.checkpointType;
-                return { vmBefore: taken.vm, typeUsed, checkpoint: taken.checkpoint, namesakes: taken.namesakes };
+                return { vmBefore: taken.vm, typeUsed, checkpoint: taken.checkpoint, namesakes: taken.namesakes, storage: taken.storage };
             }
             case "apply checkpoint":
                 return { vm: await lab.applyCheckpoint(input.vmId, input.checkpointId, { start: input.start }) };

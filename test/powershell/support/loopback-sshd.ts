@@ -3,6 +3,9 @@ import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, w
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { endpointFiles, MODULE_FOLDER, SSHD_SNIPPET_FILE } from "../../../provider/powershell/endpoint/files";
+import { MODULE_DIGEST, MODULE_NAME, MODULE_VERSION } from "../../../provider/powershell/module/module";
+import { writeEndpointFiles } from "../../../provider/powershell/endpoint/write";
 import { currentUser } from "./real-shells";
 
 async function freeLoopbackPort(): Promise<number> {
@@ -40,6 +43,10 @@ async function listening(port: number, deadlineMs: number): Promise<boolean> {
  * its own host key, one authorised client key, and a `powershell` subsystem that starts pwsh with
  * the environment the stand-in needs (sshd gives subsystems a minimal environment, so DOTNET_ROOT
  * for the pwsh shim and the stand-in's settings are exported by a wrapper).
+ *
+ * A second port serves the restricted endpoint made from the generated files (`npx hyperv-checkpoints
+ * endpoint`): the module on the subsystem's module path and the generated sshd_config snippet, whose
+ * `Match` selects that port instead of an account (the tests run as one user), so one server serves both.
  */
 export class LoopbackSshd {
     readonly dir = mkdtempSync(join(tmpdir(), "hvcp-sshd-"));
@@ -47,6 +54,13 @@ export class LoopbackSshd {
     readonly knownHosts = join(this.dir, "known_hosts");
     readonly user = currentUser();
     port = 0;
+    /** The port of the restricted endpoint (the generated .pssc through the generated sshd_config lines). */
+    restrictedPort = 0;
+    /** Where the generated endpoint files are. */
+    readonly endpointDir = join(this.dir, "endpoint");
+    /** A restricted endpoint whose module is of another version (as after `npm update` without upgrading the host). */
+    staleEndpointPort = 0;
+    private readonly staleEndpointDir = join(this.dir, "endpoint-stale");
     private process: ChildProcess | null = null;
     log = "";
 
@@ -61,7 +75,10 @@ export class LoopbackSshd {
         for (const key of [hostKey, this.clientKey]) execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", key]);
         writeFileSync(join(this.dir, "authorized_keys"), readFileSync(`${this.clientKey}.pub`));
         this.port = await freeLoopbackPort();
-        writeFileSync(this.knownHosts, `[127.0.0.1]:${this.port} ${readFileSync(`${hostKey}.pub`, "utf8").split(" ").slice(0, 2).join(" ")}\n`);
+        this.restrictedPort = await freeLoopbackPort();
+        this.staleEndpointPort = await freeLoopbackPort();
+        const publicKey = readFileSync(`${hostKey}.pub`, "utf8").split(" ").slice(0, 2).join(" ");
+        writeFileSync(this.knownHosts, [this.port, this.restrictedPort, this.staleEndpointPort].map((port) => `[127.0.0.1]:${port} ${publicKey}\n`).join(""));
         const wrapper = join(this.dir, "powershell-subsystem.sh");
         const dotnetRoot = process.env.DOTNET_ROOT ?? dotnetRootGuess();
         const exports = Object.entries({ ...this.subsystemEnv, ...(dotnetRoot ? { DOTNET_ROOT: dotnetRoot } : {}) }).map(
@@ -69,10 +86,36 @@ export class LoopbackSshd {
         );
         writeFileSync(wrapper, ["#!/bin/sh", ...exports, `exec '${this.pwsh}' -sshs -NoLogo`, ""].join("\n"));
         chmodSync(wrapper, 0o755);
+        // The restricted endpoint's pwsh: the same environment, the generated module on its module path.
+        const restrictedExports = exports.filter((line) => !line.startsWith("export PSModulePath="));
+        const endpointOn = (folder: string, port: number) => {
+            const restrictedPwsh = join(this.dir, `restricted-pwsh-${port}.sh`);
+            const modulePath = [folder, this.subsystemEnv.PSModulePath].filter(Boolean).join(":");
+            writeFileSync(
+                restrictedPwsh,
+                ["#!/bin/sh", ...restrictedExports, `export PSModulePath='${modulePath}'`, `exec '${this.pwsh}' "$@"`, ""].join("\n"),
+            );
+            chmodSync(restrictedPwsh, 0o755);
+            const options = { account: this.user, pwsh: restrictedPwsh, configDir: folder, match: `LocalPort ${port}` };
+            writeEndpointFiles(folder, options);
+            return endpointFiles(options)[SSHD_SNIPPET_FILE];
+        };
+        const restricted = endpointOn(this.endpointDir, this.restrictedPort);
+        const stale = endpointOn(this.staleEndpointDir, this.staleEndpointPort);
+        // What an older release's module says of itself: another version and digest.
+        const staleModule = join(this.staleEndpointDir, MODULE_FOLDER, `${MODULE_NAME}.psm1`);
+        writeFileSync(
+            staleModule,
+            readFileSync(staleModule, "utf8")
+                .replaceAll(MODULE_DIGEST, "0000000000000000")
+                .replace(`moduleVersion = '${MODULE_VERSION}'`, "moduleVersion = '0.0.1'"),
+        );
         writeFileSync(
             join(this.dir, "sshd_config"),
             [
                 `Port ${this.port}`,
+                `Port ${this.restrictedPort}`,
+                `Port ${this.staleEndpointPort}`,
                 "ListenAddress 127.0.0.1",
                 `HostKey ${hostKey}`,
                 `PidFile ${join(this.dir, "sshd.pid")}`,
@@ -84,7 +127,9 @@ export class LoopbackSshd {
                 "KbdInteractiveAuthentication no",
                 "PermitRootLogin prohibit-password",
                 `Subsystem powershell ${wrapper}`,
-                "",
+                // Match blocks go last: everything after one belongs to it.
+                restricted,
+                stale,
             ].join("\n"),
         );
         // sshd refuses to start without its privilege separation directory.

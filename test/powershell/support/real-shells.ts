@@ -71,11 +71,13 @@ export interface TargetOptions {
     timeouts?: typeof TEST_TIMEOUTS;
     fresh?: boolean;
     maxSessions?: number;
+    /** Overrides the endpoint mode of an SSH target (default: installed on the restricted port, else uploaded). */
+    endpoint?: "uploaded" | "installed";
 }
 
 /** How a suite reaches a Hyper-V host: the lab directly, or PowerShell on the stand-in. */
-export type AdapterKind = "lab" | "pwsh-local" | "pwsh-ssh";
-export const ADAPTERS: AdapterKind[] = ["lab", "pwsh-local", "pwsh-ssh"];
+export type AdapterKind = "lab" | "pwsh-local" | "pwsh-ssh" | "pwsh-ssh-restricted";
+export const ADAPTERS: AdapterKind[] = ["lab", "pwsh-local", "pwsh-ssh", "pwsh-ssh-restricted"];
 
 /**
  * One per test process: the stand-in module compiled, the lab's loopback server, and (for
@@ -102,7 +104,7 @@ class StandInEnvironment {
             process.once("exit", () => this.sshd?.killNow());
         })();
         await this.serving;
-        if (kinds.includes("pwsh-ssh")) {
+        if (kinds.includes("pwsh-ssh") || kinds.includes("pwsh-ssh-restricted")) {
             const sshd = findSshd();
             if (!sshd) return unavailable(ctx, "sshd", SSHD_HOW);
             this.sshdStarting ??= (async () => {
@@ -197,10 +199,12 @@ export class RealShells {
         const pool = options.maxSessions !== undefined ? { maxSessions: options.maxSessions } : {};
         if (kind === "pwsh-local") return { kind: "local" as const, shell, timeouts, ...pool };
         const sshd = this.sshd!;
+        const restricted = kind === "pwsh-ssh-restricted";
         return {
             kind: "ssh" as const,
             host: "127.0.0.1",
-            port: sshd.port,
+            port: restricted ? sshd.restrictedPort : sshd.port,
+            endpoint: options.endpoint ?? (restricted ? ("installed" as const) : ("uploaded" as const)),
             userName: sshd.user,
             keyFilePath: sshd.clientKey,
             knownHostsFile: sshd.knownHosts,

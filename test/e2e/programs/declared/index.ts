@@ -52,3 +52,22 @@ export const checkpointOutputs = Object.fromEntries(
             })),
     ]),
 );
+
+// What the resources report on disk (issue #28): per policy the VM's bytes, deepest chain and
+// volumes; per checkpoint its files, depth and age.
+export const diskOutputs = {
+    policies: Object.fromEntries(
+        Object.entries(declaredPolicies).map(([name, p]) => [
+            name,
+            pulumi
+                .all([p.checkpointBytes, p.deepestChain, p.volumes])
+                .apply(([checkpointBytes, deepestChain, volumes]) => ({ checkpointBytes, deepestChain, volumes })),
+        ]),
+    ),
+    checkpoints: Object.fromEntries(
+        Object.entries(declaredCheckpoints).map(([name, c]) => [
+            name,
+            pulumi.all([c.diskFiles, c.chainDepth, c.ageSeconds]).apply(([diskFiles, chainDepth, ageSeconds]) => ({ diskFiles, chainDepth, ageSeconds })),
+        ]),
+    ),
+};

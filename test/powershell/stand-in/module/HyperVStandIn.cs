@@ -46,6 +46,39 @@ namespace Microsoft.HyperV.PowerShell
         public string ParentSnapshotName { get; set; }
         public List<HardDiskDrive> HardDrives { get; set; }
         public string ComputerName { get; set; }
+        public long MemoryStartup { get; set; }
+        /// <summary>What the VM holds now: its startup memory while it runs or is paused, 0 otherwise (no dynamic memory in the lab).</summary>
+        public long MemoryAssigned { get; set; }
+    }
+
+    /// <summary>A virtual disk file as Get-VHD reports it (Microsoft.Vhd.PowerShell.VirtualHardDisk).</summary>
+    public class VirtualHardDisk
+    {
+        public string Path { get; set; }
+        public string ParentPath { get; set; }
+        public long FileSize { get; set; }
+        public string VhdType { get; set; }
+        public string VhdFormat { get; set; }
+    }
+
+    /// <summary>Win32_Volume as the stand-in's CimCmdlets\Get-CimInstance returns it: the lab's volumes.</summary>
+    public class VolumeInstance
+    {
+        public string Name { get; set; }
+        public string DriveLetter { get; set; }
+        public ulong Capacity { get; set; }
+        public ulong FreeSpace { get; set; }
+
+        public static List<VolumeInstance> OfLab()
+        {
+            return Lab.Call("Get-StandInVolumes", new JsonObject()).AsArray().Select(n => new VolumeInstance
+            {
+                Name = (string)n["Name"],
+                DriveLetter = (string)n["DriveLetter"],
+                Capacity = (ulong)(long)n["Capacity"],
+                FreeSpace = (ulong)(long)n["FreeSpace"],
+            }).ToList();
+        }
     }
 
     // The module of each release has one VirtualMachine class with the properties of that release;
@@ -165,6 +198,8 @@ namespace Microsoft.HyperV.PowerShell
             vm.ParentSnapshotName = (string)o["ParentSnapshotName"];
             vm.HardDrives = Drives(o["HardDrives"], vm.Name);
             vm.ComputerName = (string)o["ComputerName"];
+            vm.MemoryStartup = (long)o["MemoryStartup"];
+            vm.MemoryAssigned = (long)o["MemoryAssigned"];
             return vm;
         }
 
@@ -323,6 +358,36 @@ namespace Microsoft.HyperV.PowerShell.Commands
                 {
                     var snapshot = Lab.Snapshot(node);
                     if (Name == null || new WildcardPattern(Name, WildcardOptions.IgnoreCase).IsMatch(snapshot.Name)) WriteObject(snapshot);
+                }
+            });
+        }
+    }
+
+    [Cmdlet(VerbsCommon.Get, "VHD")]
+    [OutputType(typeof(VirtualHardDisk))]
+    public class GetVHD : LabCmdlet
+    {
+        protected override string CmdletName { get { return "Get-VHD"; } }
+
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Alias("FullName")]
+        public string[] Path { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            Run(() =>
+            {
+                var parameters = new JsonObject { ["paths"] = new JsonArray(Path.Select(p => (JsonNode)JsonValue.Create(p)).ToArray()) };
+                foreach (var n in Call(parameters).AsArray())
+                {
+                    WriteObject(new VirtualHardDisk
+                    {
+                        Path = (string)n["Path"],
+                        ParentPath = (string)n["ParentPath"],
+                        FileSize = (long)n["FileSize"],
+                        VhdType = (string)n["VhdType"],
+                        VhdFormat = (string)n["VhdFormat"],
+                    });
                 }
             });
         }

@@ -1,0 +1,162 @@
+import * as assert from "node:assert/strict";
+import { readHostSettings } from "../../provider/config";
+import { openAdapter } from "../../provider/connect";
+import type { HyperVHost } from "../../provider/host";
+import { ClusterHost } from "../../provider/cluster/cluster-host";
+import { probingDirectory } from "../../provider/cluster/directory";
+import {
+    addVm,
+    beginLabMigration,
+    completeLabMigration,
+    inspectLab,
+    migrateLabVm,
+    openLabNode,
+    setHostSettings,
+    startLabNode,
+    stopLabNode,
+} from "../../provider/lab";
+import { freshLab, rejectsWith, removeLabs } from "../lab/helpers";
+
+/*
+ * The cluster host on a three-node cluster lab, through the port the resources use: one story,
+ * step by step, so the lab is made once.
+ */
+
+const settings = (migrationWaitSeconds: number) =>
+    readHostSettings({ get: (k) => ({ "hyperv:maxSessions": "2", "hyperv:migrationWaitSeconds": String(migrationWaitSeconds) })[k] });
+
+function ownerOf(folder: string, vmId: string): string | undefined {
+    return inspectLab(folder).vms.find((e) => e.vm.id === vmId)?.placement?.ownerNode;
+}
+
+function checkpointNames(folder: string, vmId: string): string[] {
+    return (
+        inspectLab(folder)
+            .vms.find((e) => e.vm.id === vmId)
+            ?.checkpoints.map((c) => c.name) ?? []
+    );
+}
+
+describe("a cluster host on a three-node cluster lab", () => {
+    let folder: string;
+    let cluster: HyperVHost;
+    const ids: Record<string, string> = {};
+
+    before(async () => {
+        ({ folder } = await freshLab({ clusterNodes: 3 }));
+        for (const [name, node, clustered] of [
+            ["web", "node1", true],
+            ["sql", "node2", true],
+            ["app", "node3", true],
+            ["build", "node2", false],
+        ] as const) {
+            ids[name] = (await addVm(folder, { name, state: "Running", node, clustered })).id;
+        }
+        cluster = openAdapter({ kind: "lab", folder }, settings(1));
+    });
+    after(async () => {
+        await cluster.dispose();
+        removeLabs();
+    });
+
+    it("finds each VM on the node that owns it, by name or id, and acts there", async () => {
+        assert.equal((await cluster.getVm({ name: "sql" })).id, ids.sql);
+        const taken = await cluster.takeCheckpoint({ name: "app" }, { name: "before patch" });
+        assert.equal(taken.vm.id, ids.app);
+        assert.deepEqual(checkpointNames(folder, ids.app!), ["before patch"]);
+        assert.equal(ownerOf(folder, ids.app!), "node3");
+    });
+
+    it("follows a VM that migrated since it was last seen: reads and mutations land on the new owner", async () => {
+        await cluster.takeCheckpoint({ id: ids.web! }, { name: "one" });
+        await migrateLabVm(folder, { name: "web" }, "node2");
+        const seen = await cluster.getVmWithCheckpoints({ id: ids.web! });
+        assert.deepEqual(
+            seen.checkpoints.map((c) => c.name),
+            ["one"],
+        );
+        await cluster.removeCheckpoint(ids.web!, seen.checkpoints[0]!.id);
+        assert.deepEqual(checkpointNames(folder, ids.web!), []);
+        assert.equal(ownerOf(folder, ids.web!), "node2");
+    });
+
+    it("waits for a VM mid-migration, then runs the operation once on the new owner", async () => {
+        await beginLabMigration(folder, { name: "sql" }, "node1");
+        const take = cluster.takeCheckpoint({ id: ids.sql! }, { name: "during move" });
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        await completeLabMigration(folder, { name: "sql" });
+        await take;
+        assert.deepEqual(checkpointNames(folder, ids.sql!), ["during move"]);
+        assert.equal(ownerOf(folder, ids.sql!), "node1");
+    });
+
+    it("refuses, naming the VM and both nodes, a migration that does not land in time", async () => {
+        await beginLabMigration(folder, { name: "app" }, "node1");
+        const e = await rejectsWith(() => cluster.takeCheckpoint({ id: ids.app! }, { name: "stuck" }), "InvalidVmState");
+        assert.match(e.message, /migrated from node3 to node1 and did not finish within 1 s/);
+        assert.match(e.message, new RegExp(ids.app!));
+        await completeLabMigration(folder, { name: "app" });
+        assert.deepEqual(checkpointNames(folder, ids.app!), ["before patch"]);
+    });
+
+    it("never runs a started operation twice: a migration waits for it, and the take lands once where it began", async () => {
+        await setHostSettings(folder, { latency: { profile: "realistic", timeScale: 0.05 }, behaviour: { concurrentVmMutations: "serialize" } });
+        try {
+            const take = cluster.takeCheckpoint({ id: ids.web! }, { name: "racing" });
+            await new Promise((resolve) => setTimeout(resolve, 30));
+            const move = migrateLabVm(folder, { id: ids.web! }, "node3");
+            await Promise.all([take, move]);
+        } finally {
+            await setHostSettings(folder, { latency: { profile: "none" }, behaviour: { concurrentVmMutations: "refuse" } });
+        }
+        assert.deepEqual(checkpointNames(folder, ids.web!), ["racing"]);
+        assert.equal(ownerOf(folder, ids.web!), "node3");
+    });
+
+    it("after a node stops, its clustered VMs are served by the node they failed over to; its local VMs are refused naming the node", async () => {
+        const failover = await stopLabNode(folder, "node2");
+        assert.deepEqual(
+            failover.moved.map((m) => m.vm),
+            [],
+            "sql and web moved away from node2 before; only the local build VM was there",
+        );
+        assert.deepEqual(
+            failover.stranded.map((s) => s.vm),
+            ["build"],
+        );
+        const e = await rejectsWith(() => cluster.takeCheckpoint({ id: ids.build! }, { name: "x" }), "HostUnreachable");
+        assert.match(e.message, /node2/);
+        await startLabNode(folder, "node2");
+        await migrateLabVm(folder, { name: "sql" }, "node2");
+        await stopLabNode(folder, "node2");
+        await cluster.takeCheckpoint({ id: ids.sql! }, { name: "after failover" });
+        assert.notEqual(ownerOf(folder, ids.sql!), "node2");
+        assert.deepEqual(checkpointNames(folder, ids.sql!), ["during move", "after failover"], "checkpoints on the shared volume survive failover");
+    });
+});
+
+describe("a cluster host over nodes that only answer Get-VM (hyperv:nodes)", () => {
+    after(removeLabs);
+
+    it("finds the owner by asking every node, follows a migration, and names a node that does not answer", async () => {
+        const { folder } = await freshLab({ clusterNodes: 2 });
+        const web = await addVm(folder, { name: "web", state: "Running", node: "node1", clustered: true });
+        const pinned = await addVm(folder, { name: "pinned", state: "Running", node: "node2" });
+        const nodes = new Map<string, HyperVHost>([
+            ["node1", openLabNode(folder, "node1")],
+            ["node2", openLabNode(folder, "node2")],
+        ]);
+        const cluster = new ClusterHost({ name: "hv", nodes, directory: probingDirectory(nodes), migrationWaitSeconds: 1 });
+        await cluster.takeCheckpoint({ name: "web" }, { name: "a" });
+        await migrateLabVm(folder, { id: web.id }, "node2");
+        await cluster.takeCheckpoint({ id: web.id }, { name: "b" });
+        assert.deepEqual(checkpointNames(folder, web.id), ["a", "b"]);
+        assert.equal(ownerOf(folder, web.id), "node2");
+        await stopLabNode(folder, "node2");
+        const e = await rejectsWith(() => cluster.takeCheckpoint({ id: pinned.id }, { name: "x" }), "HostUnreachable");
+        assert.match(e.message, /cluster node node2, which does not answer, and the cluster has not failed it over/);
+        assert.deepEqual(checkpointNames(folder, web.id), ["a", "b"], "web failed over to node1 with its checkpoints");
+        await cluster.takeCheckpoint({ id: web.id }, { name: "c" });
+        assert.equal(ownerOf(folder, web.id), "node1");
+    });
+});

@@ -1,0 +1,96 @@
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import { journalPath } from "../../provider/lab";
+import { failureOf, opsByName, step } from "./harness";
+import { labCli } from "./lab-cli";
+import { readLab, useDeclaredStack } from "./lab-fixture";
+
+const GiB = 1024 ** 3;
+const MiB = 1024 ** 2;
+
+interface DiskOutputs {
+    policies: Record<string, { checkpointBytes: number; deepestChain: number; volumes: { name: string; capacity: number; freeSpace: number }[] }>;
+    checkpoints: Record<string, { diskFiles: { path: string; fileSize: number }[]; chainDepth: number; ageSeconds: number }>;
+}
+
+describe("checkpoints that know their disks, through the Pulumi engine", function () {
+    this.timeout(900_000);
+    const env = useDeclaredStack([
+        { name: "web01", state: "Off" },
+        { name: "app01", state: "Running", checkpointType: "Standard", memoryMB: 4096, checkpointFileLocation: "D:\\Checkpoints\\app01" },
+    ]);
+    const declare = async (policies: unknown, checkpoints: unknown) => {
+        await env.stack.stack.setConfig("e2e:policies", { value: JSON.stringify(policies) });
+        await env.stack.stack.setConfig("e2e:checkpoints", { value: JSON.stringify(checkpoints) });
+    };
+    const journal = () => fs.readFileSync(journalPath(env.lab), "utf8");
+    const policy = { web: { vmName: "web01", maxChainDepth: 2 } };
+    const chain = { one: { vmName: "web01", name: "one" }, two: { vmName: "web01", name: "two", dependsOnCheckpoint: "one" } };
+
+    // One stack through its steps: sizes after writes, then the limits refusing in preview against what up left.
+    it("reports sizes and depth that match the lab, refuses the takes past a full volume, minFreeSpace or maxChainDepth, and a merge without room", async () => {
+        await step("reports each checkpoint's files, sizes and depth, and the VM's bytes and volumes", async () => {
+            await declare(policy, { one: chain.one });
+            await env.stack.up();
+            labCli(env.lab, "vm", "write", "web01", "3GB");
+            await declare(policy, chain);
+            await env.stack.up();
+            // The policy was applied before its checkpoints: a refresh reads what they hold now, and an up reports it.
+            await env.stack.refresh();
+            const outputs = (await env.stack.up()).outputs.diskOutputs as DiskOutputs;
+            const vm = readLab(env.lab).vms.find((v) => v.name === "web01")!;
+            const one = outputs.checkpoints.one!;
+            const two = outputs.checkpoints.two!;
+            assert.equal(one.chainDepth, 1);
+            assert.equal(two.chainDepth, 2);
+            const written = vm.diskFiles.find((d) => d.bytes === 3 * GiB)!;
+            assert.deepEqual(two.diskFiles, [{ path: written.path, fileSize: 3 * GiB + 4 * MiB }], "two froze the disk the guest wrote 3 GiB into");
+            assert.ok(one.ageSeconds >= two.ageSeconds);
+            const web = outputs.policies.web!;
+            assert.equal(web.checkpointBytes, 3 * GiB + 8 * MiB);
+            assert.equal(web.deepestChain, 2);
+            assert.equal(web.volumes[0]?.name, "C:\\");
+        });
+
+        await step("refuses in preview a take past maxChainDepth, changing nothing", async () => {
+            await declare(policy, { ...chain, three: { vmName: "web01", name: "three", dependsOnCheckpoint: "two" } });
+            const before = journal();
+            const failure = await failureOf(() => env.stack.preview());
+            assert.match(failure, /chain of 3 differencing disks, and maxChainDepth is 2/);
+            assert.equal(journal(), before);
+        });
+
+        await step("refuses in preview a standard checkpoint whose memory does not fit, naming the volume and sizes", async () => {
+            labCli(env.lab, "host", "volume", "D:", "--size", "100GB", "--free", "2GB");
+            await declare(policy, { ...chain, big: { vmName: "app01", name: "big" } });
+            const before = journal();
+            const failure = await failureOf(() => env.stack.preview());
+            assert.match(failure, /volume D:\\\\? has 2147483648 bytes free; the checkpoint needs 4294967296, so 4294967296 are needed/);
+            assert.equal(journal(), before);
+        });
+
+        await step("refuses what would leave less than minFreeSpace, and takes it once the threshold is lowered", async () => {
+            labCli(env.lab, "host", "volume", "D:", "--size", "100GB", "--free", "12GB");
+            await declare(policy, { ...chain, big: { vmName: "app01", name: "big", minFreeSpace: "10%" } });
+            const failure = await failureOf(() => env.stack.up());
+            assert.match(failure, /minFreeSpace \(10%\) keeps 10737418240 of its 107374182400 bytes free/);
+            await declare(policy, { ...chain, big: { vmName: "app01", name: "big", minFreeSpace: "5%" } });
+            const res = await env.stack.up();
+            assert.deepEqual(opsByName(res).big, ["create"]);
+        });
+
+        await step("fails a delete whose merge runs out of space, with the reason, and keeps the checkpoint", async () => {
+            labCli(env.lab, "vm", "write", "web01", "1GB");
+            labCli(env.lab, "host", "volume", "C:", "--size", "100GB", "--free", "512MB");
+            await declare(policy, { one: chain.one, big: { vmName: "app01", name: "big", minFreeSpace: "5%" } });
+            const failure = await failureOf(() => env.stack.up());
+            assert.match(
+                failure,
+                /remove checkpoint failed .*merge of the checkpoint's differencing disk failed: there is not enough space on volume C:\\\\? \(536870912 bytes free, the merge needs 1073741824\)/,
+            );
+            assert.match(failure, /Free space on the volume named/);
+            const web = readLab(env.lab).vms.find((v) => v.name === "web01")!;
+            assert.equal(readLab(env.lab).checkpoints.filter((c) => c.vmId === web.id).length, 2);
+        });
+    });
+});

@@ -53,7 +53,8 @@ function vm(lab: string, name: string) {
 
 /**
  * "Use it in your own project": the four files README shows, written to an empty folder next to
- * the clone, and README's commands run there as written.
+ * the clone, and README's commands run there as written; then, in the same terminal, README's
+ * Clusters section's cluster lab and its stack.
  */
 async function ownProject(clone: FreshClone, packLine: string): Promise<void> {
     const text = section(readme(clone), "## Use it in your own project");
@@ -80,11 +81,34 @@ async function ownProject(clone: FreshClone, packLine: string): Promise<void> {
     const project = path.join(clone.work, "my-checkpoints");
     fs.mkdirSync(project);
     for (const f of files) fs.writeFileSync(path.join(project, f.file!), `${f.body}\n`);
-    const results = await follow(clone, project, commands(shellBlocks[1]!));
-    const up = results.find((r) => /^pulumi up\b/.test(r.command))!;
+    // One terminal for this project: README's Clusters section goes on in it (its exports hold).
+    const shell = new ShellSession(project, clone.env);
+    const typeAll = async (lines: string[]): Promise<CommandResult[]> => {
+        const results: CommandResult[] = [];
+        for (const line of lines) {
+            const res = await shell.run(line);
+            assertRan(res);
+            results.push(res);
+        }
+        return results;
+    };
+    const upOf = (results: CommandResult[]) => results.find((r) => /^pulumi up\b/.test(r.command))!;
+    const up = upOf(await typeAll(commands(shellBlocks[1]!)));
     assert.match(up.output, /\+ 2 created/);
     assert.match(up.output, /sql01CheckpointType: "ProductionOnly"/);
     assert.equal(vm(path.join(project, ".hyperv-lab"), "sql01").checkpointType, "ProductionOnly");
+
+    // README's Clusters section: a cluster lab, a stack of its own in this project, the same program.
+    const clusterBlock = fences(section(readme(clone), "## Clusters")).find((f) => f.lang === "sh");
+    assert.ok(clusterBlock, "README's Clusters section has a block to type");
+    const clusterLines = commands(clusterBlock);
+    const labLine = clusterLines.find((l) => /^npx hyperv-lab .*init --cluster/.test(l));
+    assert.ok(labLine, "the block makes a cluster lab");
+    const onCluster = upOf(await typeAll(clusterLines));
+    assert.match(onCluster.output, /\+ 2 created/);
+    assert.match(onCluster.output, /sql01CheckpointType: "ProductionOnly"/);
+    const clusterLab = path.join(project, /--lab (\S+)/.exec(labLine)![1]!);
+    assert.equal(vm(clusterLab, "sql01").checkpointType, "ProductionOnly", "set on the cluster's sql01");
 
     // The tsconfig choices README names: each compiles the package's entry and its subpaths.
     fs.writeFileSync(
@@ -180,8 +204,9 @@ async function yamlQuickstart(clone: FreshClone): Promise<void> {
 }
 
 describe("a newcomer following README on a fresh clone", function () {
-    // A clone, two demo runs and destroy, six examples, a project of one's own and README's YAML
-    // quickstart: engine runs and npm installs (side by side), about ten minutes.
+    // A clone, two demo runs and destroy, seven examples, a project of one's own (with README's
+    // cluster lab) and README's YAML quickstart: engine runs and npm installs (side by side), about
+    // ten minutes.
     this.timeout(1_800_000);
     let clone: FreshClone;
     before(async () => {
@@ -255,7 +280,7 @@ describe("a newcomer following README on a fresh clone", function () {
         await step("each example's walk-through, and a project of one's own (README's own-project section), as written", async () => {
             const example = (name: string) => firstShellBlock(readme(clone, `examples/${name}/README.md`));
             const packLine = "npm run pack:examples";
-            for (const name of ["quickstart", "fleet", "adopt", "pipeline", "policy-pack", "yaml-quickstart"]) {
+            for (const name of ["quickstart", "fleet", "adopt", "pipeline", "policy-pack", "yaml-quickstart", "cluster"]) {
                 assert.equal(example(name)[0]!.replace(/\s+#.*$/, ""), packLine, `examples/${name} starts by packing the package`);
             }
             // Each walk-through starts with the same `npm run pack:examples` at the root: it is run

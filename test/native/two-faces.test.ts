@@ -43,7 +43,10 @@ async function outputsOf(stack: TestStack): Promise<Record<string, Record<string
     return Object.fromEntries(
         deployment.resources
             .filter((r) => /hyperv:(index:)?(VmCheckpointPolicy|Checkpoint)$/.test(r.type))
-            .map((r) => [r.urn.split("::").pop()!, Object.fromEntries(compared.filter((k) => k in (r.outputs ?? {})).map((k) => [k, comparable(k, r.outputs![k])]))]),
+            .map((r) => [
+                r.urn.split("::").pop()!,
+                Object.fromEntries(compared.filter((k) => k in (r.outputs ?? {})).map((k) => [k, comparable(k, r.outputs![k])])),
+            ]),
     );
 }
 

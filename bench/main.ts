@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { Command } from "commander";
-import { measureEngine, repoRoot } from "./engine";
+import { measureEngine, type Mode, repoRoot } from "./engine";
 import { measureFleetSpeed, type FleetAdapter } from "./fleet-speed";
 import { measureProvider } from "./in-process";
 import { engineGrowth, providerGrowth, render, summariseEngine, type BenchResults } from "./report";
@@ -15,6 +15,8 @@ export interface BenchOptions {
     refreshSizes: number[];
     /** Engine rounds per size (floor and ours alternate within each). */
     rounds: number;
+    /** The engine part's sides (default: all five, alternating in one loop). */
+    engineSides?: readonly Mode[];
     /** Which parts to run. */
     parts: { engine: boolean; provider: boolean; traffic: boolean; fleet: boolean };
     /** The fleet-speed part: sizes, maxSessions values, adapters, the latency model's time scale, the engine's --parallel. */
@@ -46,7 +48,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
         options.log("provider overhead measured");
     }
     if (options.parts.engine) {
-        results.engine.runs = await measureEngine(options.sizes, options.rounds, options.log);
+        results.engine.runs = await measureEngine(options.sizes, options.rounds, options.log, options.engineSides);
         results.engine.summary = summariseEngine(results.engine.runs);
         results.engine.native = summariseEngine(results.engine.runs, { floor: "native-floor", ours: "native" });
         results.engine.growth = engineGrowth(results.engine.summary);
@@ -58,6 +60,15 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     fs.mkdirSync(path.dirname(options.out), { recursive: true });
     fs.writeFileSync(options.out, `${JSON.stringify(results, null, 2)}\n`);
     return results;
+}
+
+const SIDES: readonly Mode[] = ["floor", "floor-quiet", "ours", "native-floor", "native"];
+function parseSides(value: string): Mode[] {
+    return value.split(",").map((s) => {
+        const side = s.trim() as Mode;
+        if (!SIDES.includes(side)) throw new Error(`--engine-sides: "${s}" is not one of ${SIDES.join(", ")}`);
+        return side;
+    });
 }
 
 const list = (value: string) =>
@@ -74,6 +85,11 @@ async function main(): Promise<void> {
         .option("--refresh-sizes <list>", "checkpoints on one VM for the refresh traffic figure", list, [1, 10, 50])
         .option("--rounds <n>", "engine rounds per size", Number, 1)
         .option("--only <parts>", "engine,provider,traffic,fleet (fleet takes long: it runs at Hyper-V's pace, time-scaled)", "engine,provider,traffic")
+        .option(
+            "--engine-sides <list>",
+            "engine: which sides to run (floor,floor-quiet,ours,native-floor,native)",
+            "floor,floor-quiet,ours,native-floor,native",
+        )
         .option("--fleet-sizes <list>", "fleet speed: sizes in VMs", list, [50, 200])
         .option("--sessions <list>", "fleet speed: hyperv:maxSessions values", list, [1, 4, 8])
         .option("--adapters <list>", "fleet speed: lab,lab-cluster (3 nodes, maxSessions each),pwsh-local", "lab,pwsh-local")
@@ -86,6 +102,7 @@ async function main(): Promise<void> {
         refreshSizes: number[];
         rounds: number;
         only: string;
+        engineSides: string;
         out: string;
         fleetSizes: number[];
         sessions: number[];
@@ -99,6 +116,7 @@ async function main(): Promise<void> {
         refreshSizes: o.refreshSizes,
         rounds: o.rounds,
         out: o.out,
+        engineSides: parseSides(o.engineSides),
         parts: { engine: only.has("engine"), provider: only.has("provider"), traffic: only.has("traffic"), fleet: only.has("fleet") },
         fleet: {
             sizes: o.fleetSizes,

@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as lockfile from "proper-lockfile";
+import { LOCK_STALE_MS, withLabLock } from "./lab-lock";
 import { labDocumentSchema, labHostSchema, type LabDocument } from "./document";
 import { injectFault, type FaultPoint } from "./fault-injection";
 import { appendChange, journalPath, JOURNAL_NAME, vmRecordSchema, writeJournal, type Change, type Snapshot } from "./journal";
@@ -20,9 +21,6 @@ import { applyChange, catchUp, forgetReplica, loadLab, materialise, readLab, typ
  * not seen, so neither a read nor a mutation of one VM costs more in a fleet of 1,000 than of 10.
  */
 
-/** A holder that stops refreshing its lock (killed, hung) loses it after this long. */
-const LOCK_STALE_MS = 5000;
-const LOCK_RETRIES = { retries: 4000, factor: 1, minTimeout: 5, maxTimeout: 40, randomize: true };
 /** A VM's queue under `serialize`: the operation ahead may take minutes on the realistic profile. */
 const VM_QUEUE_RETRIES = { forever: true, factor: 1.2, minTimeout: 5, maxTimeout: 200, randomize: true };
 /** The journal is compacted when what follows the snapshot outgrows it (amortised O(1) per append). */
@@ -112,12 +110,7 @@ export async function updateLab<T>(labFolder: string, options: UpdateOptions, mu
             mutate(workingCopy(doc, options.vmId), rehearsal(folder, work));
             await spendTime(work, doc.host.latency, options.vmId);
         }
-        const release = await lockfile.lock(journalPath(folder), { realpath: false, stale: LOCK_STALE_MS, retries: LOCK_RETRIES });
-        try {
-            return runTransaction(folder, options, mutate);
-        } finally {
-            await release();
-        }
+        return await withLabLock(folder, () => runTransaction(folder, options, mutate));
     } finally {
         await releaseVm?.();
     }
@@ -212,14 +205,11 @@ function fileWriter(labFolder: string): Transaction {
 export async function createLabDocument(labFolder: string, doc: LabDocument, build: (tx: Transaction) => void): Promise<void> {
     const folder = path.resolve(labFolder);
     fs.mkdirSync(folder, { recursive: true });
-    const release = await lockfile.lock(journalPath(folder), { realpath: false, stale: LOCK_STALE_MS, retries: LOCK_RETRIES });
-    try {
+    await withLabLock(folder, () => {
         build(fileWriter(folder));
         writeJournal(folder, snapshotOf(labDocumentSchema.parse(doc)));
         forgetReplica(folder);
-    } finally {
-        await release();
-    }
+    });
 }
 
 /**
@@ -228,13 +218,10 @@ export async function createLabDocument(labFolder: string, doc: LabDocument, bui
  */
 export async function rewriteLab(labFolder: string, edit: (doc: LabDocument) => void): Promise<void> {
     const folder = path.resolve(labFolder);
-    const release = await lockfile.lock(journalPath(folder), { realpath: false, stale: LOCK_STALE_MS, retries: LOCK_RETRIES });
-    try {
+    await withLabLock(folder, () => {
         const doc = structuredClone(loadLab(folder)) as LabDocument;
         edit(doc);
         writeJournal(folder, snapshotOf(labDocumentSchema.parse(doc)));
         forgetReplica(folder);
-    } finally {
-        await release();
-    }
+    });
 }

@@ -11,9 +11,12 @@ import { chainLength, NEW_DIFFERENCING_DISK_BYTES, volumeFor, type VmStorage } f
  */
 
 /** Space to keep free on every volume a take writes to: bytes, or a percentage of the volume's capacity. */
-export const minFreeSpaceSchema = z.union([z.number().int().nonnegative(), z.string().regex(/^\d+(\.\d+)?%$/, 'a percentage such as "10%"')], {
-    message: 'minFreeSpace must be a number of bytes (e.g. 21474836480) or a percentage of the volume (e.g. "10%")',
-});
+const MIN_FREE_SPACE_MESSAGE = 'minFreeSpace must be a number of bytes (e.g. 21474836480) or a percentage of the volume (e.g. "10%")';
+// The same words whichever kind of value was wrong: a string that is not a percentage says what the field takes, too.
+export const minFreeSpaceSchema = z.union(
+    [z.number().int(MIN_FREE_SPACE_MESSAGE).nonnegative(MIN_FREE_SPACE_MESSAGE), z.string().regex(/^\d+(\.\d+)?%$/, MIN_FREE_SPACE_MESSAGE)],
+    { message: MIN_FREE_SPACE_MESSAGE },
+);
 export type MinFreeSpace = z.infer<typeof minFreeSpaceSchema>;
 
 export interface TakeGuard {

@@ -96,6 +96,12 @@ describe("examples/yaml-quickstart: a Pulumi YAML program on the native plugin, 
                 await failureOf(() => stack.preview()),
                 /property fallbackToStandard value \{false\} has a problem: fallbackToStandard applies to production checkpoints only: set type: "production", or remove fallbackToStandard/,
             );
+            // minFreeSpace is bytes or a percentage (a union in the schema): a string reaches the provider's own check.
+            declare("    type: hyperv:index:VmCheckpointPolicy\n    properties:\n      vmName: web01\n      minFreeSpace: ten percent\n");
+            assert.match(
+                await failureOf(() => stack.preview()),
+                /minFreeSpace must be a number of bytes \(e\.g\. 21474836480\) or a percentage of the volume \(e\.g\. "10%"\)/,
+            );
             // What the schema already rules out, Pulumi YAML refuses before the plugin sees it, naming the property and what it allows.
             declare("    type: hyperv:index:VmCheckpointPolicy\n    properties:\n      vmName: web01\n      type: sometimes\n");
             assert.match(

@@ -85,7 +85,10 @@ class SchemaBuilder {
             const options = (json.anyOf as Json[]).filter((o) => o.type !== "null");
             const enums = options.flatMap((o) => (o.enum as string[] | undefined) ?? (o.const !== undefined ? [o.const as string] : []));
             if (enums.length === options.length) return this.property({ type: "string", enum: enums }, typeName, objectShape, input);
-            return this.property(options[0]!, typeName, objectShape, input);
+            if (options.length === 1) return this.property(options[0]!, typeName, objectShape, input);
+            // A value of several kinds (minFreeSpace: bytes, or "10%"): Pulumi's union type, so that YAML accepts each kind.
+            const kinds = [...new Map(options.map((o) => this.property(o, typeName, objectShape, input)).map((k) => [JSON.stringify(k), k])).values()];
+            return kinds.length === 1 ? kinds[0]! : { oneOf: kinds };
         }
         if (json.enum) {
             const values = (json.enum as unknown[]).filter((v) => v !== null);

@@ -26,11 +26,18 @@ export interface ContractSubject {
     setup(options?: InitLabOptions): Promise<ContractSetup>;
     /** How a release before 2019 refuses a temporary type or automatic checkpoints on this host. */
     unsupportedOnOldHost: HostErrorCode;
+    /**
+     * Runs the refusals of older releases (2012 R2, 2016, a 2019 VM of version 5.0). Each poses the
+     * lab as another machine, so each needs sessions of its own: a subject whose hosts are adapters
+     * already run here may leave them out (CI time).
+     */
+    olderReleases: boolean;
 }
 
 /** The contract's tests, for the host `subject` makes; call inside a describe whose hooks start what it needs. */
 export function describePortContract(subject: ContractSubject): void {
     const setup = (options: InitLabOptions = {}) => subject.setup(options);
+    const onOlderReleases: (title: string, test: () => Promise<void>) => void = subject.olderReleases ? it : () => undefined;
 
     describe("reads", () => {
         it("reports the host's release and what its Set-VM can do", async () => {
@@ -215,7 +222,7 @@ export function describePortContract(subject: ContractSubject): void {
             );
         });
 
-        it("refuses a temporary type on a host without checkpoint types", async () => {
+        onOlderReleases("refuses a temporary type on a host without checkpoint types", async () => {
             const { host, vm } = await setup({ os: "2012r2" });
             const id = await vm({ state: "Off" });
             await expectCode(host.takeCheckpoint({ id }, { name: "x", temporaryType: "Standard" }), subject.unsupportedOnOldHost);
@@ -366,7 +373,7 @@ export function describePortContract(subject: ContractSubject): void {
             assert.equal((await host.getVm({ id: none })).checkpointType, "Production");
         });
 
-        it("refuses a production-only policy on a VM whose version can never make production checkpoints", async () => {
+        onOlderReleases("refuses a production-only policy on a VM whose version can never make production checkpoints", async () => {
             const { host, vm } = await setup({ os: "2019" });
             const id = await vm({ version: "5.0" });
             await expectCode(
@@ -375,7 +382,7 @@ export function describePortContract(subject: ContractSubject): void {
             );
         });
 
-        it("refuses automatic checkpoints on a host that has none (2016)", async () => {
+        onOlderReleases("refuses automatic checkpoints on a host that has none (2016)", async () => {
             const { host, vm } = await setup({ os: "2016" });
             const id = await vm({ state: "Off" });
             await expectCode(host.applyCheckpointSettings({ id }, { automaticCheckpointsEnabled: true }), subject.unsupportedOnOldHost);

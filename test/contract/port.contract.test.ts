@@ -31,6 +31,7 @@ describe("the HyperVHost port contract", () => {
                     };
                 },
                 unsupportedOnOldHost: unsupportedOnOldHost(kind),
+                olderReleases: true,
             });
         });
     }

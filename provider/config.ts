@@ -21,6 +21,8 @@ import { z } from "zod";
  *                    a restricted endpoint offering only the HypervCheckpoints module, README "Least privilege")
  *   hyperv:nodes     a failover cluster's nodes, instead of hyperv:host: a list of ssh:// or winrm://
  *                    addresses (README "Clusters"); a cluster lab needs none (hyperv:host lab:<folder>)
+ *   hyperv:discoverNodes  true: hyperv:nodes lists one node (or a few) and the rest are asked of the cluster
+ *                    (Get-ClusterNode), each reached as the listed node is (README "Clusters")
  *   hyperv:migrationWaitSeconds  how long an operation waits for its VM's migration to land (default 120)
  */
 /**
@@ -148,6 +150,14 @@ export const stackConfigSchema = z.object({
     host: addressSchema.optional(),
     /** A failover cluster's nodes instead of host: ssh:// or winrm:// addresses, a list or one comma-separated line. */
     nodes: nodesSchema.optional(),
+    /** true: the cluster's other nodes are asked of the nodes listed in nodes (Get-ClusterNode) and reached as they are. */
+    discoverNodes: z
+        .preprocess(
+            (v) => (typeof v === "string" ? v.trim().toLowerCase() : v),
+            z.enum(["true", "false"], { message: "must be true (ask the cluster for its nodes) or false (the nodes listed in hyperv:nodes only)" }),
+        )
+        .transform((v) => v === "true")
+        .optional(),
     /** Seconds an operation waits for a migration of its VM to land before it fails. */
     migrationWaitSeconds: seconds("120").default(120),
     /** Which PowerShell to start: pwsh or powershell (default: detected). */
@@ -212,6 +222,9 @@ export function readHostSettings(config: ConfigSource): HostSettings {
 function credentialProblem(settings: HostSettings): string | null {
     if (settings.host && settings.nodes) {
         return "hyperv:nodes: a stack addresses one host or one cluster: remove hyperv:host (`pulumi config rm hyperv:host`) to use the nodes, or remove hyperv:nodes";
+    }
+    if (settings.discoverNodes && !settings.nodes) {
+        return "hyperv:discoverNodes: the cluster's nodes are asked of a node listed in hyperv:nodes: list one (`pulumi config set --path 'hyperv:nodes[0]' ssh://user@node1`), or remove hyperv:discoverNodes";
     }
     const kind = settings.host?.kind ?? settings.nodes?.[0]?.kind;
     if (kind === "winrm" && settings.user && !settings.password) {

@@ -1,5 +1,7 @@
-import { orderedByVm, type HyperVHost } from "./host";
+import { HostError, isHostError, orderedByVm, type HyperVHost } from "./host";
+import { sameIgnoringCase } from "./host/text";
 import { ClusterHost } from "./cluster/cluster-host";
+import { DiscoveredCluster } from "./cluster/discovered-cluster";
 import { probingDirectory, type ClusterDirectory } from "./cluster/directory";
 import { DEFAULT_TIMEOUTS, HOST_CONFIG_HELP, parseHostAddress, type HostAddress, type HostSettings } from "./config";
 
@@ -9,10 +11,13 @@ import { DEFAULT_TIMEOUTS, HOST_CONFIG_HELP, parseHostAddress, type HostAddress,
  * the PowerShell adapter.
  */
 
+/** A node of a cluster: reached through PowerShell remoting. */
+export type RemoteAddress = Exclude<HostAddress, { kind: "lab" | "local" }>;
+
 /** A cluster's nodes, each reached directly (hyperv:nodes). */
 export interface NodesAddress {
     kind: "nodes";
-    nodes: Exclude<HostAddress, { kind: "lab" | "local" }>[];
+    nodes: RemoteAddress[];
 }
 
 /** What a stack talks to: one host (a cluster lab is one folder), or a cluster's nodes. */
@@ -39,9 +44,61 @@ export function resolveAddress(settings: HostSettings, override?: string): Targe
  * A cluster: one host per node, each with its own per-VM ordering and hyperv:maxSessions, behind a
  * host that routes every operation to the VM's owner (cluster/cluster-host.ts).
  */
-function openCluster(name: string, nodes: [string, HyperVHost][], directory: ClusterDirectory | undefined, settings: HostSettings): ClusterHost {
+export function openCluster(name: string, nodes: [string, HyperVHost][], directory: ClusterDirectory | undefined, settings: HostSettings): ClusterHost {
     const ordered = new Map(nodes.map(([node, host]) => [node, orderedByVm(host, { maxConcurrent: settings.maxSessions })]));
     return new ClusterHost({ name, nodes: ordered, directory: directory ?? probingDirectory(ordered), migrationWaitSeconds: settings.migrationWaitSeconds });
+}
+
+/**
+ * A node's name in messages and routing: its host, and its port when the address gives one (nodes
+ * reached through port forwards share a host name and differ by port).
+ */
+function nodeName(node: RemoteAddress): string {
+    return node.kind === "ssh" && node.port !== undefined ? `${node.host}:${node.port}` : node.host;
+}
+
+/**
+ * hyperv:discoverNodes: the first listed node that answers names the cluster's nodes (Get-Cluster,
+ * Get-ClusterNode, read with its capabilities), and each is reached directly as that node is (same
+ * scheme, user, port and credentials), by the name the cluster gives it. The listed nodes keep
+ * their own addresses.
+ */
+async function discoverCluster(seeds: RemoteAddress[], settings: HostSettings): Promise<ClusterHost> {
+    const { PowerShellHost } = require("./powershell") as typeof import("./powershell");
+    let last: unknown;
+    for (const seed of seeds) {
+        const host = openAdapter(seed, settings);
+        if (!(host instanceof PowerShellHost)) throw new Error("hyperv:discoverNodes asks a node through PowerShell: list ssh:// or winrm:// nodes");
+        let capabilities: Awaited<ReturnType<typeof host.capabilities>>;
+        try {
+            capabilities = await host.capabilities();
+        } catch (e) {
+            await host.dispose();
+            if (!isHostError(e, "HostUnreachable") && !isHostError(e, "HostTimeout")) throw e;
+            last = e;
+            continue;
+        }
+        const cluster = capabilities.failoverCluster;
+        if (!cluster) {
+            await host.dispose();
+            throw new HostError(
+                "HostFailure",
+                "the node is in no failover cluster: FailoverClusters\\Get-ClusterNode is not there or did not answer",
+                { host: host.displayName, operation: "discover cluster nodes" },
+                { hint: "list every node in hyperv:nodes and remove hyperv:discoverNodes (`pulumi config rm hyperv:discoverNodes`)" },
+            );
+        }
+        // A listed node may be named by its FQDN (hv01.contoso.com) where the cluster says hv01.
+        const isNamed = (address: RemoteAddress, name: string) =>
+            sameIgnoringCase(address.host, name) || address.host.toLowerCase().startsWith(`${name.toLowerCase()}.`);
+        const nodes = cluster.nodes.map((n): [string, HyperVHost] => {
+            if (isNamed(seed, n.name)) return [n.name, host];
+            return [n.name, openAdapter(seeds.find((s) => isNamed(s, n.name)) ?? { ...seed, host: n.name }, settings)];
+        });
+        if (!cluster.nodes.some((n) => isNamed(seed, n.name))) await host.dispose();
+        return openCluster(cluster.name, nodes, undefined, settings);
+    }
+    throw last;
 }
 
 export const openAdapter: HostFactory = (address, settings) => {
@@ -54,8 +111,9 @@ export const openAdapter: HostFactory = (address, settings) => {
         return openCluster(cluster.name, nodes, labClusterDirectory(address.folder), settings);
     }
     if (address.kind === "nodes") {
-        const nodes = address.nodes.map((node): [string, HyperVHost] => [node.host, openAdapter(node, settings)]);
-        return openCluster(address.nodes.map((n) => n.host).join(","), nodes, undefined, settings);
+        if (settings.discoverNodes) return new DiscoveredCluster(address.nodes.map(nodeName), () => discoverCluster(address.nodes, settings));
+        const nodes = address.nodes.map((node): [string, HyperVHost] => [nodeName(node), openAdapter(node, settings)]);
+        return openCluster(address.nodes.map(nodeName).join(","), nodes, undefined, settings);
     }
     const { createPowerShellHost } = require("./powershell") as typeof import("./powershell");
     const timeouts = {

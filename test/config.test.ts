@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { checkConfiguredKeys, configuredKeys, DEFAULT_MAX_SESSIONS, MAX_SESSIONS_LIMIT, readHostSettings } from "../provider/config";
+import { openAdapter } from "../provider/connect";
 
 function settings(values: Record<string, string>) {
     return () => readHostSettings({ get: (key) => values[key] });
@@ -161,5 +162,29 @@ describe("stack configuration: hyperv:nodes names a cluster's nodes", () => {
         assert.equal(settings({})().migrationWaitSeconds, 120);
         assert.equal(settings({ "hyperv:migrationWaitSeconds": "5" })().migrationWaitSeconds, 5);
         assert.throws(settings({ "hyperv:migrationWaitSeconds": "soon" }), /hyperv:migrationWaitSeconds: must be a number of seconds/);
+    });
+
+    it("hyperv:discoverNodes true asks the cluster for the rest of the nodes; it needs a node to ask and a yes or no", () => {
+        assert.equal(settings({ "hyperv:nodes": "ssh://svc@hv01", "hyperv:discoverNodes": "true" })().discoverNodes, true);
+        assert.equal(settings({ "hyperv:nodes": "ssh://svc@hv01", "hyperv:discoverNodes": "False" })().discoverNodes, false);
+        assert.equal(settings({ "hyperv:nodes": "ssh://svc@hv01" })().discoverNodes, undefined);
+        assert.throws(
+            settings({ "hyperv:nodes": "ssh://svc@hv01", "hyperv:discoverNodes": "yes" }),
+            /invalid stack configuration hyperv:discoverNodes: must be true .* or false/,
+        );
+        assert.throws(settings({ "hyperv:discoverNodes": "true" }), /invalid stack configuration hyperv:discoverNodes: .*list one .*hyperv:nodes\[0\]/);
+        assert.throws(settings({ "hyperv:host": "lab:.x", "hyperv:discoverNodes": "true" }), /hyperv:discoverNodes: .*hyperv:nodes/);
+    });
+});
+
+describe("a cluster named by its nodes (hyperv:nodes)", () => {
+    it("keeps nodes apart that share a host and differ by port (nodes behind port forwards)", async () => {
+        const config = settings({ "hyperv:nodes": "ssh://svc@127.0.0.1:2201,ssh://svc@127.0.0.1:2202,ssh://svc@hv03" })();
+        const cluster = openAdapter({ kind: "nodes", nodes: config.nodes ?? [] }, config);
+        try {
+            assert.equal(cluster.displayName, "cluster 127.0.0.1:2201,127.0.0.1:2202,hv03 (127.0.0.1:2201, 127.0.0.1:2202, hv03)");
+        } finally {
+            await cluster.dispose();
+        }
     });
 });

@@ -105,7 +105,10 @@ export class ClusterHost implements HyperVHost {
         await Promise.allSettled([...this.options.nodes.values()].map((h) => h.dispose()));
     }
 
-    /** A read goes to the node last seen owning the VM; a VM gone from there is looked for again. */
+    /**
+     * A read goes to the node last seen owning the VM; a VM gone from there, or whose node no longer
+     * answers (it may have failed over), is looked for again.
+     */
     private async read<T>(ref: VmRef, operation: string, run: (host: HyperVHost, id: { id: string }) => Promise<T>): Promise<T> {
         const id = await this.idOf(ref, operation);
         const cached = this.owners.get(id);
@@ -113,7 +116,7 @@ export class ClusterHost implements HyperVHost {
             try {
                 return await run(this.node(cached), { id });
             } catch (e) {
-                if (!isHostError(e, "VmNotFound")) throw e;
+                if (!isHostError(e, "VmNotFound") && !isHostError(e, "HostUnreachable") && !isHostError(e, "HostTimeout")) throw e;
                 this.owners.delete(id);
             }
         }

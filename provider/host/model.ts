@@ -85,7 +85,7 @@ export const vmSchema = z.object({
     /** Null when the VM has no backup integration service at all. */
     backupService: backupServiceSchema.nullable(),
     hardDrives: z.array(z.string()),
-    /** A clustered role (Get-VM's IsClustered), on hosts that say; absent where they do not. */
+    /** A clustered role (a cluster group of GroupType VirtualMachine: Get-ClusterGroup -VMId), on hosts that say; absent where they do not (no FailoverClusters module). */
     clustered: z.boolean().optional(),
 });
 export type Vm = z.infer<typeof vmSchema>;

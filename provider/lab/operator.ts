@@ -37,13 +37,21 @@ export interface VmChange extends CheckpointSettingsChange {
 
 type OperatorStep<T> = (doc: LabDocument, tx: Transaction, vm: LabVm, scope: FailureScope) => T;
 
+/**
+ * A VM as the operator names it; `node` acts as that node of a cluster lab would (the Hyper-V
+ * stand-in module on one node): only on a VM that node owns, checked in the same transaction as
+ * the change, so a VM that migrated away meanwhile is not found there and is changed nowhere.
+ */
+export type OperatorVmRef = VmRef & { node?: string };
+
 /** Claims the VM by id (a name is resolved first), then acts on the VM it claimed. */
-async function onVm<T>(labFolder: string, ref: VmRef, operation: string, step: OperatorStep<T>): Promise<T> {
+async function onVm<T>(labFolder: string, ref: OperatorVmRef, operation: string, step: OperatorStep<T>): Promise<T> {
     const doc = loadLab(labFolder);
-    const vmId = resolveVm(doc, ref, scopeOf(doc, { host: labFolder, operation })).id;
+    const vmId = resolveVm(doc, ref, scopeOf(doc, { host: labFolder, operation }), ref.node).id;
     return updateLab(labFolder, { operation, vmId }, (current, tx) => {
         const scope = scopeOf(current, { host: labFolder, operation });
-        const vm = resolveVm(current, { id: vmId }, scope);
+        if (ref.node !== undefined) refuseIfDown(current, ref.node, scope.context);
+        const vm = resolveVm(current, { id: vmId }, scope, ref.node);
         // On a cluster, the administrator reaches the VM through its owner node, and waits out a migration.
         if (vm.ownerNode !== null) refuseIfDown(current, vm.ownerNode, scope.context);
         refuseIfMigrating(vm, scope);
@@ -69,7 +77,7 @@ export async function addVm(labFolder: string, spec: NewVm): Promise<Vm> {
     return updateLab(labFolder, { operation: "addVm" }, (doc, tx) => projectVm(doc, createVm(doc, tx, spec)));
 }
 
-export async function setVm(labFolder: string, ref: VmRef, change: VmChange): Promise<Vm> {
+export async function setVm(labFolder: string, ref: OperatorVmRef, change: VmChange): Promise<Vm> {
     return onVm(labFolder, ref, "setVm", (doc, tx, vm, scope) => {
         const { name, state, version, backupServiceEnabled, guestBackupResponding, memoryMB, ...checkpointSettings } = change;
         tx.spend({ operation: "setVm" });
@@ -84,7 +92,7 @@ export async function setVm(labFolder: string, ref: VmRef, change: VmChange): Pr
     });
 }
 
-export async function startLabVm(labFolder: string, ref: VmRef): Promise<Vm> {
+export async function startLabVm(labFolder: string, ref: OperatorVmRef): Promise<Vm> {
     return onVm(labFolder, ref, "startVm", (doc, tx, vm, scope) => {
         startVm(doc, tx, vm, scope);
         return projectVm(doc, vm);
@@ -105,14 +113,14 @@ export async function saveLabVm(labFolder: string, ref: VmRef): Promise<Vm> {
     });
 }
 
-export async function suspendLabVm(labFolder: string, ref: VmRef): Promise<Vm> {
+export async function suspendLabVm(labFolder: string, ref: OperatorVmRef): Promise<Vm> {
     return onVm(labFolder, ref, "suspendVm", (doc, _tx, vm, scope) => {
         suspendVm(doc, vm, scope);
         return projectVm(doc, vm);
     });
 }
 
-export async function resumeLabVm(labFolder: string, ref: VmRef): Promise<Vm> {
+export async function resumeLabVm(labFolder: string, ref: OperatorVmRef): Promise<Vm> {
     return onVm(labFolder, ref, "resumeVm", (doc, _tx, vm, scope) => {
         resumeVm(doc, vm, scope);
         return projectVm(doc, vm);
@@ -126,22 +134,22 @@ export interface OperatorCheckpointRequest {
     temporaryType?: Exclude<CheckpointType, "Disabled">;
 }
 
-export async function takeCheckpointOutOfBand(labFolder: string, ref: VmRef, request: OperatorCheckpointRequest): Promise<TakenCheckpoint> {
+export async function takeCheckpointOutOfBand(labFolder: string, ref: OperatorVmRef, request: OperatorCheckpointRequest): Promise<TakenCheckpoint> {
     return onVm(labFolder, ref, "takeCheckpoint", (doc, tx, vm, scope) => checkpointVm(doc, tx, vm, request, scope));
 }
 
-export async function renameLabCheckpoint(labFolder: string, ref: VmRef, cpRef: CheckpointRef, newName: string): Promise<void> {
+export async function renameLabCheckpoint(labFolder: string, ref: OperatorVmRef, cpRef: CheckpointRef, newName: string): Promise<void> {
     await onVm(labFolder, ref, "renameCheckpoint", (doc, tx, vm, scope) => renameCheckpoint(tx, vm, resolveCheckpoint(doc, vm, cpRef, scope), newName, scope));
 }
 
-export async function applyLabCheckpoint(labFolder: string, ref: VmRef, cpRef: CheckpointRef, options: { start?: boolean } = {}): Promise<Vm> {
+export async function applyLabCheckpoint(labFolder: string, ref: OperatorVmRef, cpRef: CheckpointRef, options: { start?: boolean } = {}): Promise<Vm> {
     return onVm(labFolder, ref, "applyCheckpoint", (doc, tx, vm, scope) => {
         applyCheckpoint(doc, tx, vm, resolveCheckpoint(doc, vm, cpRef, scope), options, scope);
         return projectVm(doc, vm);
     });
 }
 
-export async function removeLabCheckpoint(labFolder: string, ref: VmRef, cpRef: CheckpointRef): Promise<void> {
+export async function removeLabCheckpoint(labFolder: string, ref: OperatorVmRef, cpRef: CheckpointRef): Promise<void> {
     await onVm(labFolder, ref, "removeCheckpoint", (doc, tx, vm, scope) => removeCheckpoint(doc, tx, vm, resolveCheckpoint(doc, vm, cpRef, scope), scope));
 }
 

@@ -90,11 +90,17 @@ export function listOf<T extends z.ZodType>(item: T) {
     return z.preprocess(unwrapList, z.array(item));
 }
 
+/** A host that does not say whether the VM is clustered (null: no FailoverClusters module) leaves the field out. */
+function withoutUnknownClustered(v: Record<string, unknown>): Record<string, unknown> {
+    const { clustered, ...rest } = v;
+    return typeof clustered === "boolean" ? v : rest;
+}
+
 export const wireVmSchema = z.preprocess(
     (v) =>
         isRecord(v)
             ? {
-                  ...v,
+                  ...withoutUnknownClustered(v),
                   state: vmStateName(v.state),
                   checkpointType: enumName(checkpointTypeNumbers)(v.checkpointType ?? null),
                   automaticCheckpointsEnabled: v.automaticCheckpointsEnabled ?? null,
@@ -126,6 +132,14 @@ export const powerShellCapabilitiesSchema = hostCapabilitiesSchema.extend({
     /** "Desktop" (Windows PowerShell 5.1) or "Core" (PowerShell 7). */
     psEdition: z.string(),
     psVersion: z.string(),
+    /** The failover cluster the host is a node of, with every node and its state (Up, Down, Paused, Joining); null when none answers. */
+    failoverCluster: z
+        .object({
+            name: z.string().min(1),
+            nodes: listOf(z.object({ name: z.string().min(1), state: z.string() })),
+        })
+        .nullable()
+        .default(null),
 });
 export type PowerShellCapabilities = z.infer<typeof powerShellCapabilitiesSchema>;
 

@@ -1,12 +1,14 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
-import { addVm, beginLabMigration, completeLabMigration, inspectLab, migrateLabVm, stopLabNode } from "../../provider/lab";
-import { failureOf, opsByName, step, TestStack, type OperationResult } from "./harness";
+import { addVm, beginLabMigration, completeLabMigration, inspectLab } from "../../provider/lab";
+import { step, TestStack } from "./harness";
 import { declaredProgram, freshLab } from "./lab-fixture";
 
 /*
- * A stack on a three-node cluster lab, through the real engine: one stack, one story (issue 25's
- * "Done when"), so the engine starts as few times as the story needs.
+ * A stack on a three-node cluster lab, through the real engine: a VM migrated while `up` changes
+ * it. The rest of issue 25's "Done when" (create on every node, migrations between two ups, a
+ * checkpoint deleted from a VM's new node, the shared-storage rule in preview, failover) runs on
+ * three real SSH shells in powershell-cluster.test.ts, and is not repeated here (CI time).
  */
 
 /** Checkpoint names by VM name, and which node owns each VM. */
@@ -14,10 +16,6 @@ function where(lab: string): Record<string, { node: string; checkpoints: string[
     return Object.fromEntries(
         inspectLab(lab).vms.map((e) => [e.vm.name, { node: e.placement?.ownerNode ?? "", checkpoints: e.checkpoints.map((c) => c.name) }]),
     );
-}
-
-function resourceChanges(res: OperationResult): Record<string, number> {
-    return res.events.find((e) => e.summaryEvent)?.summaryEvent?.resourceChanges ?? {};
 }
 
 describe("a stack on a failover cluster (three-node cluster lab)", function () {
@@ -55,7 +53,7 @@ describe("a stack on a failover cluster (three-node cluster lab)", function () {
     const declare = (p: Record<string, unknown>, c: Record<string, unknown>) =>
         stack.stack.setAllConfig({ "e2e:policies": { value: JSON.stringify(p) }, "e2e:checkpoints": { value: JSON.stringify(c) } });
 
-    it("follows VMs through migrations and a failover, and refuses local checkpoint storage for a clustered VM", async () => {
+    it("a VM migrated while up takes its checkpoint waits for it, and the take runs once, on the new owner", async () => {
         await step("policies and checkpoints for VMs on every node are created, each on its VM's node", async () => {
             await declare(policies, checkpoints);
             const res = await stack.up();
@@ -68,34 +66,8 @@ describe("a stack on a failover cluster (three-node cluster lab)", function () {
             });
         });
 
-        await step("two VMs migrated out of band: the next up and refresh change nothing and fail nothing", async () => {
-            await migrateLabVm(lab, { name: "web" }, "node2");
-            await migrateLabVm(lab, { name: "sql" }, "node3", { quick: true });
-            const up = await stack.up();
-            assert.deepEqual(up.changes, []);
-            const refreshed = await stack.refresh();
-            assert.deepEqual(Object.keys(resourceChanges(refreshed)), ["same"], refreshed.stdout);
-        });
-
-        await step("a checkpoint of a migrated VM is deleted from its new node", async () => {
-            const { webCp: _gone, ...rest } = checkpoints;
-            await declare(policies, rest);
-            const res = await stack.up();
-            assert.deepEqual(opsByName(res).webCp, ["delete"]);
-            assert.deepEqual(where(lab).web, { node: "node2", checkpoints: [] });
-        });
-
-        await step("a local file location for a clustered VM fails preview with the reason and the option", async () => {
-            await declare({ ...policies, sqlPolicy: { vmName: "sql", type: "production", fileLocation: "D:\\Checkpoints\\sql" } }, checkpoints);
-            const failure = await failureOf(() => stack.preview());
-            assert.match(failure, /fileLocation D:\\Checkpoints\\sql is on one node's own disks, but VM "sql" is clustered on HV-CLUSTER/);
-            assert.match(failure, /lost when it fails over/);
-            assert.match(failure, /allowLocalFileLocation: true/);
-        });
-
         await step("a VM migrated while up takes its checkpoint: the take waits for it and runs once, on the new owner", async () => {
-            const { webCp: _gone, ...rest } = checkpoints;
-            await declare(policies, { ...rest, appDuring: { vmName: "app", name: "during move", dependsOnPolicy: "appPolicy" } });
+            await declare(policies, { ...checkpoints, appDuring: { vmName: "app", name: "during move", dependsOnPolicy: "appPolicy" } });
             await beginLabMigration(lab, { name: "app" }, "node1");
             // The migration lands a second after the engine starts creating the checkpoint: the take is under way by then.
             let landing: Promise<unknown> | undefined;
@@ -123,38 +95,6 @@ describe("a stack on a failover cluster (three-node cluster lab)", function () {
                 landed !== "" && taken !== undefined && taken.creationTime >= landed.slice(0, 19),
                 "taken after the migration landed, having waited for it",
             );
-        });
-
-        await step("a node stops: its clustered VMs fail over with their shared checkpoints, and the next up converges", async () => {
-            const failover = await stopLabNode(lab, "node3");
-            assert.deepEqual(
-                failover.moved.map((m) => [m.vm, m.lostCheckpoints]),
-                [["sql", 0]],
-            );
-            assert.deepEqual(
-                failover.stranded.map((s) => s.vm),
-                ["build"],
-            );
-            const { webCp: _gone, ...rest } = checkpoints;
-            await declare(policies, {
-                ...rest,
-                appDuring: { vmName: "app", name: "during move", dependsOnPolicy: "appPolicy" },
-                sqlAfter: { vmName: "sql", name: "after failover", dependsOnPolicy: "sqlPolicy" },
-            });
-            const res = await stack.up();
-            assert.deepEqual(
-                res.changes.map((s) => s.name),
-                ["sqlAfter"],
-            );
-            assert.notEqual(where(lab).sql?.node, "node3");
-            assert.deepEqual(where(lab).sql?.checkpoints, ["before patch", "after failover"]);
-        });
-
-        await step("a VM on the stopped node, not failed over, is refused naming the node", async () => {
-            await declare(policies, { buildLater: { vmName: "build", name: "later" } });
-            const failure = await failureOf(() => stack.up());
-            assert.match(failure, /node3/);
-            assert.match(failure, /build/);
         });
     });
 });

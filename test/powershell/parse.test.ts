@@ -48,6 +48,33 @@ describe("reading what PowerShell 7 prints", () => {
         assert.equal(caps.supportsAutomaticCheckpoints, true);
     });
 
+    it("reads whether a VM is clustered, and leaves it out where the host does not say (no FailoverClusters module)", () => {
+        const vm = (clustered: unknown) =>
+            parseResult(JSON.stringify({ ok: { vm: { ...JSON.parse(out.ps7ReadVmWithCheckpoints).ok.vm, clustered } } }), vmResultSchema, context).vm;
+        assert.equal(vm(true).clustered, true);
+        assert.equal(vm(false).clustered, false);
+        assert.equal("clustered" in vm(null), false);
+    });
+
+    it("reads the failover cluster a host is a node of, as 5.1 prints one node too, and none", () => {
+        const caps = (failoverCluster: unknown) =>
+            parseResult(JSON.stringify({ ok: { ...JSON.parse(out.ps7Capabilities).ok, failoverCluster } }), powerShellCapabilitiesSchema, context)
+                .failoverCluster;
+        assert.deepEqual(
+            caps({
+                name: "HV-CLUSTER",
+                nodes: [
+                    { name: "hv01", state: "Up" },
+                    { name: "hv02", state: "Down" },
+                ],
+            })?.nodes.map((n) => n.name),
+            ["hv01", "hv02"],
+        );
+        assert.deepEqual(caps({ name: "HV-CLUSTER", nodes: { name: "hv01", state: "Up" } })?.nodes, [{ name: "hv01", state: "Up" }]);
+        assert.equal(caps(null), null);
+        assert.equal(parseResult(out.ps7Capabilities, powerShellCapabilitiesSchema, context).failoverCluster, null);
+    });
+
     it("reads an empty checkpoint list", () => {
         assert.deepEqual(parseResult(out.ps7EmptyList, checkpointListSchema, context).checkpoints, []);
     });

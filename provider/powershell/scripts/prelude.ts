@@ -105,6 +105,23 @@ function Get-HvcpBackupService($Vm) {
         Select-Object -First 1
 }
 
+# Whether the VM is a clustered role (a cluster group of GroupType VirtualMachine): FailoverClusters'
+# Get-ClusterGroup -VMId (Microsoft Learn, Get-ClusterGroup), in the same script as the read, so in
+# the same round trip. A host without the FailoverClusters module (a stand-alone Hyper-V host) does
+# not say ($null, no error), nor does one whose Cluster service does not answer (a terminating error).
+function Get-HvcpClustered($Vm) {
+    if ($null -eq $script:HvcpHasClusterModule) {
+        $script:HvcpHasClusterModule = $null -ne (Get-Command -Name FailoverClusters\Get-ClusterGroup -ErrorAction SilentlyContinue)
+    }
+    if (-not $script:HvcpHasClusterModule) { return $null }
+    try {
+        $groups = @(FailoverClusters\Get-ClusterGroup -VMId $Vm.Id -ErrorAction SilentlyContinue)
+    } catch {
+        return $null
+    }
+    return @($groups | Where-Object { [string]$_.GroupType -eq 'VirtualMachine' }).Count -gt 0
+}
+
 function ConvertTo-HvcpVm($Vm) {
     $backup = Get-HvcpBackupService $Vm
     $backupService = $null
@@ -131,6 +148,7 @@ function ConvertTo-HvcpVm($Vm) {
         parentCheckpointId = $parent
         backupService = $backupService
         hardDrives = [string[]]@($Vm.HardDrives | ForEach-Object { [string]$_.Path })
+        clustered = Get-HvcpClustered $Vm
     }
 }
 

@@ -3,10 +3,21 @@ $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
 $WarningPreference = 'SilentlyContinue'
 Set-StrictMode -Off
-if ($HvcpPreludeVersion -ne '1ceee8e78159ca4f') { return '{"preludeMissing":"1ceee8e78159ca4f"}' }
+if ($HvcpPreludeVersion -ne 'a813be7c48e87d98') { return '{"preludeMissing":"a813be7c48e87d98"}' }
 $HvcpInput = Restore-HvcpText (ConvertFrom-Json -InputObject ([System.Text.Encoding]::UTF8.GetString([System.Convert]::FromBase64String('e30='))))
 $HvcpResult = $null
 try {
+    $failoverCluster = $null
+    if ($null -ne (Get-Command -Name FailoverClusters\Get-ClusterNode -ErrorAction SilentlyContinue)) {
+        try {
+            $failoverCluster = [ordered]@{
+                name = [string](FailoverClusters\Get-Cluster -ErrorAction Stop).Name
+                nodes = [object[]]@(FailoverClusters\Get-ClusterNode -ErrorAction Stop | ForEach-Object { [ordered]@{ name = [string]$_.Name; state = [string]$_.State } })
+            }
+        } catch {
+            $failoverCluster = $null
+        }
+    }
     $os = CimCmdlets\Get-CimInstance -ClassName Win32_OperatingSystem
     $setVm = Get-Command -Name Hyper-V\Set-VM
     $HvcpResult = [ordered]@{
@@ -17,6 +28,7 @@ try {
         supportsAutomaticCheckpoints = $setVm.Parameters.ContainsKey('AutomaticCheckpointsEnabled')
         psEdition = [string]$PSVersionTable.PSEdition
         psVersion = $PSVersionTable.PSVersion.ToString()
+        failoverCluster = $failoverCluster
     }
     $HvcpOutput = [ordered]@{ ok = $HvcpResult }
 } catch {

@@ -15,6 +15,10 @@ import { integrationServiceName } from "../../../provider/lab/messages";
 import { osProfiles } from "../../../provider/lab/os";
 import { checkpointsOf } from "../../../provider/lab/doc-index";
 import { driveOf, fileSizeOf, memoryBytesOf, volumeOfDrive } from "../../../provider/lab/volume-space";
+import { ownedBy, refuseIfDown } from "../../../provider/lab/cluster";
+import { fail } from "../../../provider/lab/refusals";
+import { scopeOf } from "../../../provider/lab/lookup";
+import { CLUSTER_CMDLETS, runClusterCmdlet } from "./cluster-cmdlets";
 
 /*
  * What each Hyper-V cmdlet does, at the level a cmdlet sees it: the stand-in module's cmdlets
@@ -22,6 +26,11 @@ import { driveOf, fileSizeOf, memoryBytesOf, volumeOfDrive } from "../../../prov
  * shapes, or the lab's refusal. Every state change goes through the lab's operator functions,
  * which apply the same rules as the lab host: one model of Hyper-V for both adapters. Reads and
  * mutations take the time the lab's latency profile says, as the lab host's do.
+ *
+ * On a cluster lab each shell is one node (HYPERV_STANDIN_NODE, sent with every call as `node`):
+ * its Hyper-V cmdlets see and change only the VMs that node owns, as Hyper-V's module on a node
+ * does (a session on node1 cannot act on node2's VMs), and a node that is down answers nothing.
+ * The FailoverClusters cmdlets (cluster-cmdlets.ts) see the whole cluster from any node.
  */
 
 type Parameters = Record<string, unknown>;
@@ -65,10 +74,17 @@ function snapshotShape(doc: LabDocument, vm: LabVm, cp: LabCheckpoint): Record<s
     };
 }
 
-function vmById(doc: LabDocument, id: unknown): LabVm {
-    const vm = doc.vms.find((v) => v.id === String(id).toLowerCase());
-    if (!vm) throw new Error(`the stand-in was asked about a VM the lab does not have: ${String(id)}`);
-    return vm;
+function vmById(doc: LabDocument, id: unknown, node?: string): LabVm {
+    const vm = visibleVms(doc, node).find((v) => v.id === String(id).toLowerCase());
+    if (vm) return vm;
+    // A VM object from an earlier Get-VM whose VM has since left this node: Hyper-V no longer finds it.
+    if (node !== undefined) throw fail.vmNotFoundById(scopeOf(doc, { host: node }), String(id));
+    throw new Error(`the stand-in was asked about a VM the lab does not have: ${String(id)}`);
+}
+
+/** The VMs a shell's Get-VM lists: on a cluster node, those it owns (a VM mid-migration is listed by its source). */
+function visibleVms(doc: LabDocument, node: string | undefined): LabVm[] {
+    return node === undefined ? doc.vms : ownedBy(doc, node);
 }
 
 function strings(value: unknown): string[] {
@@ -81,7 +97,13 @@ function defaultCheckpointName(vmName: string, at: Date): string {
     return `${vmName} - (${two(at.getMonth() + 1)}/${two(at.getDate())}/${at.getFullYear()} - ${two(at.getHours())}:${two(at.getMinutes())}:${two(at.getSeconds())})`;
 }
 
-export async function runCmdlet(lab: string, cmdlet: string, p: Parameters): Promise<unknown> {
+/**
+ * One cmdlet call of a shell; `node` is the cluster node the shell runs on (absent on a stand-alone lab).
+ */
+export async function runCmdlet(lab: string, cmdlet: string, p: Parameters, node?: string): Promise<unknown> {
+    // A node that is down answers nothing: tests stop its sshd as well, this is the stand-in's own guard.
+    if (node !== undefined) refuseIfDown(readLab(lab), node, { host: `stand-in of ${lab}` });
+    if (CLUSTER_CMDLETS.has(cmdlet)) return runClusterCmdlet(await queryLab(lab), cmdlet, p);
     switch (cmdlet) {
         case "Get-StandInPose": {
             const doc = readLab(lab);
@@ -91,24 +113,27 @@ export async function runCmdlet(lab: string, cmdlet: string, p: Parameters): Pro
                 supportsAutomaticCheckpoints: profile.supportsAutomaticCheckpoints,
                 caption: profile.caption,
                 build: profile.build,
-                computerName: doc.host.computerName,
+                // A cluster node's Win32_OperatingSystem names the node itself.
+                computerName: node ?? doc.host.computerName,
             };
         }
         case "Get-VM": {
             const doc = await queryLab(lab);
             const ids = p.ids === undefined ? null : strings(p.ids).map((s) => s.toLowerCase());
-            return doc.vms.filter((v) => ids === null || ids.includes(v.id)).map((v) => vmShape(doc, v));
+            return visibleVms(doc, node)
+                .filter((v) => ids === null || ids.includes(v.id))
+                .map((v) => vmShape(doc, v));
         }
         case "Get-VMSnapshot": {
             const doc = await queryLab(lab);
             if (p.id !== undefined) {
-                const cp = doc.checkpoints.find((c) => c.id === String(p.id).toLowerCase());
+                const cp = doc.checkpoints.find((c) => c.id === String(p.id).toLowerCase() && visibleVms(doc, node).some((v) => v.id === c.vmId));
                 if (!cp) throw refusal("ObjectNotFound", "ObjectNotFound", "Unable to find a snapshot matching the given criteria.", String(p.id));
-                return [snapshotShape(doc, vmById(doc, cp.vmId), cp)];
+                return [snapshotShape(doc, vmById(doc, cp.vmId, node), cp)];
             }
             const vmIds = strings(p.vmIds);
             const names = strings(p.vmNames);
-            const vms = doc.vms.filter((v) => vmIds.includes(v.id) || names.includes(v.name));
+            const vms = visibleVms(doc, node).filter((v) => vmIds.includes(v.id) || names.includes(v.name));
             return vms.flatMap((vm) => checkpointsOf(doc, vm.id).map((cp) => snapshotShape(doc, vm, cp)));
         }
         case "Get-VHD": {
@@ -139,7 +164,7 @@ export async function runCmdlet(lab: string, cmdlet: string, p: Parameters): Pro
         case "Get-VMIntegrationService": {
             const doc = await queryLab(lab);
             return strings(p.ids).flatMap((id) => {
-                const vm = vmById(doc, id);
+                const vm = vmById(doc, id, node);
                 return vm.integrationServices.map((s) => ({
                     Name: integrationServiceName(doc.host.language, s.id),
                     Id: s.id,
@@ -151,12 +176,12 @@ export async function runCmdlet(lab: string, cmdlet: string, p: Parameters): Pro
             });
         }
         case "Enable-VMIntegrationService":
-            await setVm(lab, { id: String(p.vmId) }, { backupServiceEnabled: true });
+            await setVm(lab, { id: String(p.vmId), node }, { backupServiceEnabled: true });
             return null;
         case "Set-VM": {
             const vm = await setVm(
                 lab,
-                { id: String(p.vmId) },
+                { id: String(p.vmId), node },
                 {
                     ...(p.CheckpointType !== undefined ? { checkpointType: p.CheckpointType as never } : {}),
                     ...(p.SnapshotFileLocation !== undefined ? { checkpointFileLocation: String(p.SnapshotFileLocation) } : {}),
@@ -168,30 +193,30 @@ export async function runCmdlet(lab: string, cmdlet: string, p: Parameters): Pro
         }
         case "Checkpoint-VM": {
             const doc = readLab(lab);
-            const name = p.SnapshotName === undefined ? defaultCheckpointName(vmById(doc, p.vmId).name, new Date()) : String(p.SnapshotName);
-            const taken = await takeCheckpointOutOfBand(lab, { id: String(p.vmId) }, { name });
+            const name = p.SnapshotName === undefined ? defaultCheckpointName(vmById(doc, p.vmId, node).name, new Date()) : String(p.SnapshotName);
+            const taken = await takeCheckpointOutOfBand(lab, { id: String(p.vmId), node }, { name });
             const after = readLab(lab);
             const vm = vmById(after, p.vmId);
             const snapshot = snapshotShape(after, vm, after.checkpoints.find((c) => c.id === taken.checkpoint.id)!);
             return { Snapshot: snapshot, VM: vmShape(after, vm), Passthru: "snapshot" };
         }
         case "Restore-VMSnapshot":
-            await applyLabCheckpoint(lab, { id: String(p.vmId) }, { id: String(p.id) });
+            await applyLabCheckpoint(lab, { id: String(p.vmId), node }, { id: String(p.id) });
             return null;
         case "Remove-VMSnapshot":
-            await removeLabCheckpoint(lab, { id: String(p.vmId) }, { id: String(p.id) });
+            await removeLabCheckpoint(lab, { id: String(p.vmId), node }, { id: String(p.id) });
             return null;
         case "Rename-VMSnapshot":
-            await renameLabCheckpoint(lab, { id: String(p.vmId) }, { id: String(p.id) }, String(p.NewName));
+            await renameLabCheckpoint(lab, { id: String(p.vmId), node }, { id: String(p.id) }, String(p.NewName));
             return null;
         case "Start-VM":
-            await startLabVm(lab, { id: String(p.vmId) });
+            await startLabVm(lab, { id: String(p.vmId), node });
             return vmAfter(lab, p.vmId);
         case "Suspend-VM":
-            await suspendLabVm(lab, { id: String(p.vmId) });
+            await suspendLabVm(lab, { id: String(p.vmId), node });
             return vmAfter(lab, p.vmId);
         case "Resume-VM":
-            await resumeLabVm(lab, { id: String(p.vmId) });
+            await resumeLabVm(lab, { id: String(p.vmId), node });
             return vmAfter(lab, p.vmId);
         default:
             throw new Error(`the Hyper-V stand-in has no cmdlet ${cmdlet}`);

@@ -40,3 +40,27 @@ export function standInModulePath(pwsh: string): string {
     }
     return folder;
 }
+
+/**
+ * A folder for PSModulePath holding the FailoverClusters stand-in (module/FailoverClusters, a
+ * script module using the Hyper-V stand-in's client), for the shells that are cluster nodes only:
+ * the other shells have no FailoverClusters module, as a stand-alone Hyper-V host.
+ */
+export function standInClusterModulePath(): string {
+    const files = ["FailoverClusters.psd1", "FailoverClusters.psm1"];
+    const digest = createHash("sha256")
+        .update(Buffer.concat(files.map((f) => readFileSync(join(source, "FailoverClusters", f)))))
+        .digest("hex")
+        .slice(0, 16);
+    const cache = process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache");
+    const folder = join(cache, "hyperv-checkpoints", `failover-clusters-stand-in-${digest}`);
+    if (existsSync(join(folder, "FailoverClusters", "FailoverClusters.psm1"))) return folder;
+    const partial = `${folder}.${process.pid}`;
+    cpSync(join(source, "FailoverClusters"), join(partial, "FailoverClusters"), { recursive: true });
+    try {
+        renameSync(partial, folder);
+    } catch (e) {
+        if (!existsSync(join(folder, "FailoverClusters", "FailoverClusters.psm1"))) throw e;
+    }
+    return folder;
+}

@@ -23,6 +23,8 @@ export interface CmdletCall {
     psEdition: string;
     /** The process that ran the cmdlet: the shell that really runs the commands (the remote one, over SSH). */
     pid: number;
+    /** The cluster node the shell runs on (HYPERV_STANDIN_NODE); null on a stand-alone host. */
+    node?: string | null;
 }
 
 /**
@@ -89,7 +91,7 @@ export class StandInServer {
                 return { error: { ...fault.fail, exceptionType: "Microsoft.HyperV.PowerShell.VirtualizationException", target: null, terminating: true } };
         }
         try {
-            const ok = (await runCmdlet(this.lab, call.cmdlet, call.parameters)) ?? null;
+            const ok = (await runCmdlet(this.lab, call.cmdlet, call.parameters, call.node ?? undefined)) ?? null;
             if (fault?.passthru && ok && typeof ok === "object") return { ok: { ...ok, Passthru: fault.passthru } };
             return { ok };
         } catch (e) {

@@ -50,7 +50,7 @@ async function listening(port: number, deadlineMs: number): Promise<boolean> {
  */
 export class LoopbackSshd {
     readonly dir = mkdtempSync(join(tmpdir(), "hvcp-sshd-"));
-    readonly clientKey = join(this.dir, "client_key");
+    readonly clientKey: string;
     readonly knownHosts = join(this.dir, "known_hosts");
     readonly user = currentUser();
     port = 0;
@@ -64,20 +64,27 @@ export class LoopbackSshd {
     private process: ChildProcess | null = null;
     log = "";
 
+    /** `clientKey`: accept this key (its .pub beside it) instead of making one, so several servers take one key (a cluster's nodes). */
     constructor(
         private readonly sshd: string,
         private readonly pwsh: string,
         private readonly subsystemEnv: Record<string, string>,
-    ) {}
+        clientKey?: string,
+    ) {
+        this.clientKey = clientKey ?? join(this.dir, "client_key");
+        this.makesClientKey = clientKey === undefined;
+    }
+
+    private readonly makesClientKey: boolean;
 
     async start(): Promise<void> {
         const hostKey = join(this.dir, "host_key");
-        for (const key of [hostKey, this.clientKey]) execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", key]);
+        for (const key of this.makesClientKey ? [hostKey, this.clientKey] : [hostKey]) execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", key]);
         writeFileSync(join(this.dir, "authorized_keys"), readFileSync(`${this.clientKey}.pub`));
         this.port = await freeLoopbackPort();
         this.restrictedPort = await freeLoopbackPort();
         this.staleEndpointPort = await freeLoopbackPort();
-        const publicKey = readFileSync(`${hostKey}.pub`, "utf8").split(" ").slice(0, 2).join(" ");
+        const publicKey = this.hostPublicKey();
         writeFileSync(this.knownHosts, [this.port, this.restrictedPort, this.staleEndpointPort].map((port) => `[127.0.0.1]:${port} ${publicKey}\n`).join(""));
         const wrapper = join(this.dir, "powershell-subsystem.sh");
         const dotnetRoot = process.env.DOTNET_ROOT ?? dotnetRootGuess();
@@ -136,6 +143,11 @@ export class LoopbackSshd {
         mkdirSync("/run/sshd", { recursive: true });
         this.spawn();
         if (!(await listening(this.port, 10_000))) throw new Error(`sshd did not start on 127.0.0.1:${this.port}: ${this.log}`);
+    }
+
+    /** The server's host key, as a known_hosts line takes it ("ssh-ed25519 AAAA..."). */
+    hostPublicKey(): string {
+        return readFileSync(join(this.dir, "host_key.pub"), "utf8").split(" ").slice(0, 2).join(" ");
     }
 
     /** The listener's process id: every connection's sshd, and the remote PowerShell behind it, run below it. */

@@ -6,9 +6,12 @@ import type { HyperVHost } from "../../../provider/host/port";
 import { LabHost } from "../../../provider/lab";
 import { createPowerShellHost } from "../../../provider/powershell";
 import { RUNTIME_SETTINGS } from "../../../provider/powershell/shell-runtime";
-import { standInModulePath } from "../stand-in/modules";
+import { standInClusterModulePath, standInModulePath } from "../stand-in/modules";
 import { StandInServer } from "../stand-in/server";
 import { LoopbackSshd } from "./loopback-sshd";
+import { LoopbackCluster } from "./loopback-cluster";
+import { openCluster } from "../../../provider/connect";
+import { readHostSettings } from "../../../provider/config";
 
 /** PowerShell 7 on PATH or where `dotnet tool install --global PowerShell` puts it; null when absent. */
 export function findPwsh(): string | null {
@@ -90,8 +93,29 @@ class StandInEnvironment {
     pwsh = "";
     modulePath = "";
     sshd: LoopbackSshd | null = null;
+    cluster: LoopbackCluster | null = null;
     private serving: Promise<void> | null = null;
     private sshdStarting: Promise<void> | null = null;
+    private clusterStarting: Promise<void> | null = null;
+
+    /** Three loopback sshd, each a node of a cluster lab (node1..node3), with the FailoverClusters stand-in. */
+    async startCluster(ctx: Mocha.Context): Promise<void> {
+        await this.start(ctx, ["pwsh-local"]);
+        const sshd = findSshd();
+        if (!sshd) return unavailable(ctx, "sshd", SSHD_HOW);
+        this.clusterStarting ??= (async () => {
+            const modulePath = [this.modulePath, standInClusterModulePath()].join(delimiter);
+            this.cluster = new LoopbackCluster(sshd, this.pwsh, (node) => ({
+                HYPERV_STANDIN_URL: this.server.url,
+                HYPERV_STANDIN_NODE: node,
+                PSModulePath: modulePath,
+                ...RUNTIME_SETTINGS,
+            }));
+            process.once("exit", () => this.cluster?.killNow());
+            await this.cluster.start();
+        })();
+        await this.clusterStarting;
+    }
 
     async start(ctx: Mocha.Context, kinds: AdapterKind[]): Promise<void> {
         if (kinds.every((k) => k === "lab")) return;
@@ -137,6 +161,11 @@ export class RealShells {
     get sshd(): LoopbackSshd | null {
         return environment.sshd;
     }
+    /** The three-node loopback cluster (clusterHooks starts it). */
+    get cluster(): LoopbackCluster {
+        if (!environment.cluster) throw new Error("no loopback cluster: register clusterHooks() in the suite");
+        return environment.cluster;
+    }
     private readonly hosts: HyperVHost[] = [];
 
     /**
@@ -154,6 +183,50 @@ export class RealShells {
             cleanup();
         });
         afterEach(() => this.server.clearFaults());
+    }
+
+    /** As `hooks`, for suites on the three-node loopback cluster. */
+    clusterHooks(cleanup: () => void = () => undefined): void {
+        before(async function (this: Mocha.Context) {
+            this.timeout(180_000);
+            await environment.startCluster(this);
+        });
+        after(async () => {
+            await this.stop();
+            cleanup();
+        });
+        afterEach(() => this.server.clearFaults());
+    }
+
+    /**
+     * The cluster lab in `folder` through its three SSH nodes, composed as the provider composes
+     * hyperv:nodes (connect.ts openCluster: each node its own pool and per-VM ordering, the owner
+     * found with Get-VM -Id on every node). `fresh`: each node a shell of its own (another release).
+     */
+    clusterHost(folder: string, options: TargetOptions & { migrationWaitSeconds?: number } = {}): HyperVHost {
+        this.useLab(folder);
+        const settings = readHostSettings({ get: (k) => ({ "hyperv:migrationWaitSeconds": String(options.migrationWaitSeconds ?? 5) })[k] });
+        const nodes = this.cluster.names.map((name): [string, HyperVHost] => [name, createPowerShellHost(this.clusterTarget(name, options))]);
+        const host = openCluster("HV-CLUSTER", nodes, undefined, settings);
+        this.hosts.push(host);
+        return host;
+    }
+
+    /** The SSH target of one node of the loopback cluster. */
+    clusterTarget(name: string, options: TargetOptions = {}) {
+        const node = this.cluster.node(name);
+        return {
+            kind: "ssh" as const,
+            host: "127.0.0.1",
+            port: node.port,
+            endpoint: "uploaded" as const,
+            userName: node.user,
+            keyFilePath: this.cluster.clientKey,
+            knownHostsFile: this.cluster.knownHosts,
+            shell: options.fresh ? this.freshShellPath() : this.pwsh,
+            timeouts: options.timeouts ?? TEST_TIMEOUTS,
+            ...(options.maxSessions !== undefined ? { maxSessions: options.maxSessions } : {}),
+        };
     }
 
     /** Starts what `kinds` need, once per process; skips (or, on CI, fails) the suite when a tool is missing. */

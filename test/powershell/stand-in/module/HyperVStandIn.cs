@@ -134,7 +134,7 @@ namespace Microsoft.HyperV.PowerShell
         }
     }
 
-    /// <summary>One cmdlet call = one POST of {cmdlet, parameters, psEdition, pid} to the lab's loopback server (pid: the process that runs the cmdlet, which fault tests kill).</summary>
+    /// <summary>One cmdlet call = one POST of {cmdlet, parameters, psEdition, pid, node} to the lab's loopback server (pid: the process that runs the cmdlet, which fault tests kill).</summary>
     public static class Lab
     {
         static readonly HttpClient Http = new HttpClient { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
@@ -143,7 +143,9 @@ namespace Microsoft.HyperV.PowerShell
         {
             var url = Environment.GetEnvironmentVariable("HYPERV_STANDIN_URL");
             if (string.IsNullOrEmpty(url)) throw new InvalidOperationException("HYPERV_STANDIN_URL is not set: the Hyper-V stand-in module has no lab to talk to");
-            var body = new JsonObject { ["cmdlet"] = cmdlet, ["parameters"] = parameters, ["psEdition"] = PSEdition(), ["pid"] = System.Diagnostics.Process.GetCurrentProcess().Id };
+            // On a cluster lab each shell is one node (HYPERV_STANDIN_NODE, set per sshd): the lab answers as that node.
+            var node = Environment.GetEnvironmentVariable("HYPERV_STANDIN_NODE");
+            var body = new JsonObject { ["cmdlet"] = cmdlet, ["parameters"] = parameters, ["psEdition"] = PSEdition(), ["pid"] = System.Diagnostics.Process.GetCurrentProcess().Id, ["node"] = string.IsNullOrEmpty(node) ? null : node };
             var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json") };
             var response = Http.Send(request);
             var text = response.Content.ReadAsStringAsync().GetAwaiter().GetResult();
@@ -158,6 +160,13 @@ namespace Microsoft.HyperV.PowerShell
                 throw new LabRefusal(id.Split(',')[0], category, (string)error["message"], (string)error["target"], terminating);
             }
             return answer["ok"];
+        }
+
+        /// <summary>Call for script modules (the FailoverClusters stand-in): parameters and answer as JSON text.</summary>
+        public static string CallJson(string cmdlet, string parametersJson)
+        {
+            var answer = Call(cmdlet, JsonNode.Parse(parametersJson).AsObject());
+            return answer == null ? "null" : answer.ToJsonString();
         }
 
         static string PSEdition()

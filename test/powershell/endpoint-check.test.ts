@@ -81,7 +81,20 @@ describe("npx hyperv-checkpoints endpoint <folder>", () => {
 });
 
 /** What would inject a directive or a pattern into sshd_config, or break out of a .pssc string. */
-const HOSTILE = ["svc\nForceCommand /bin/sh", "svc\rPermitTTY yes", "svc pulumi", "svc*", "svc,root", "!root", "svc?", "'svc'", '"svc"', "svc#x", "CORP\\\\svc", ""];
+const HOSTILE = [
+    "svc\nForceCommand /bin/sh",
+    "svc\rPermitTTY yes",
+    "svc pulumi",
+    "svc*",
+    "svc,root",
+    "!root",
+    "svc?",
+    "'svc'",
+    '"svc"',
+    "svc#x",
+    "CORP\\\\svc",
+    "",
+];
 
 describe("values written into the endpoint's files", () => {
     const cli = resolve(__dirname, "../../provider/powershell/endpoint/cli.js");
@@ -107,7 +120,11 @@ describe("values written into the endpoint's files", () => {
             for (const value of HOSTILE.filter((v) => field === "account" || v !== "CORP\\\\svc")) {
                 assert.throws(
                     () => endpointFiles({ ...ENDPOINT_DEFAULTS, [field]: value }),
-                    (e: unknown) => e instanceof EndpointOptionError && e.option === option && e.message.startsWith(`${option} ${JSON.stringify(value)} is not`) && /e\.g\. /.test(e.message),
+                    (e: unknown) =>
+                        e instanceof EndpointOptionError &&
+                        e.option === option &&
+                        e.message.startsWith(`${option} ${JSON.stringify(value)} is not`) &&
+                        /e\.g\. /.test(e.message),
                     `${option} ${JSON.stringify(value)}`,
                 );
             }
@@ -124,7 +141,10 @@ describe("values written into the endpoint's files", () => {
         try {
             const run = spawnSync(process.execPath, [cli, "endpoint", folder, "--account", "svc\nMatch all\nForceCommand /bin/sh"], { encoding: "utf8" });
             assert.equal(run.status, 2);
-            assert.match(run.stderr, /^hyperv-checkpoints endpoint: --account "svc\\nMatch all\\nForceCommand \/bin\/sh" is not an account name: give name or DOMAIN\\name/);
+            assert.match(
+                run.stderr,
+                /^hyperv-checkpoints endpoint: --account "svc\\nMatch all\\nForceCommand \/bin\/sh" is not an account name: give name or DOMAIN\\name/,
+            );
             assert.match(run.stderr, /no file was written\n$/);
             assert.doesNotMatch(run.stderr, /\n\s+at /, "no stack trace");
             assert.equal(run.stdout, "");

@@ -32,7 +32,10 @@ export const endpointOptionsSchema = z.object({
     /** PowerShell 7 on the host, as sshd starts it (sshd_config needs a path without spaces). */
     pwsh: z
         .string()
-        .regex(HOST_PATH, "is not a path sshd_config can start: no spaces, quotes or new lines; use the short form, e.g. --pwsh C:/progra~1/powershell/7/pwsh.exe"),
+        .regex(
+            HOST_PATH,
+            "is not a path sshd_config can start: no spaces, quotes or new lines; use the short form, e.g. --pwsh C:/progra~1/powershell/7/pwsh.exe",
+        ),
     /** The folder on the host that holds the session configuration files. */
     configDir: z
         .string()
@@ -48,7 +51,10 @@ const OPTION_NAMES: Record<string, string> = { account: "--account", pwsh: "--pw
 
 /** A value that cannot go into the endpoint's files; nothing was written. */
 export class EndpointOptionError extends Error {
-    constructor(readonly option: string, message: string) {
+    constructor(
+        readonly option: string,
+        message: string,
+    ) {
         super(message);
         this.name = "EndpointOptionError";
     }

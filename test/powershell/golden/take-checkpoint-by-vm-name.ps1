@@ -3,7 +3,6 @@ $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
 $WarningPreference = 'SilentlyContinue'
 Set-StrictMode -Off
-if ($HvcpPreludeVersion -ne '1ceee8e78159ca4f') { return '{"preludeMissing":"1ceee8e78159ca4f"}' }
 $HvcpInput = Restore-HvcpText (ConvertFrom-Json -InputObject ([System.Text.Encoding]::UTF8.GetString([System.Convert]::FromBase64String('eyJ2bSI6eyJuYW1lIjoifndlYi0wMSJ9LCJuYW1lIjoifm5pZ2h0bHkiLCJ0ZW1wb3JhcnlUeXBlIjpudWxsfQ=='))))
 $HvcpResult = $null
 try {

@@ -1,60 +1,46 @@
-import { frameInvocation, frameSessionStart } from "../provider/powershell/protocol";
-import { renderScript } from "../provider/powershell/scripts";
-import { prelude, PRELUDE_VERSION } from "../provider/powershell/scripts/prelude";
+import { frameCall, frameScript, frameSessionStart } from "../provider/powershell/protocol";
+import { functionNameOf, moduleText } from "../provider/powershell/module/module";
+import { encodeParameter, renderScript } from "../provider/powershell/scripts";
 import { operations } from "../test/powershell/support/operations";
 
 /*
- * Bytes per round trip, before and after the prelude was defined once per shell. "Before" is each
- * operation script with the prelude inlined where the script now checks the prelude's version:
- * what the provider sent with every operation until then. Measured for each operation's script
- * (what Invoke-Command carries to a remote host) and for the one stdin line the session writes
- * (local and remote framing: base64 of the script inside a command).
+ * Bytes per round trip, with each operation sent as its script's text (as the provider did before
+ * uploaded endpoints called the module's functions) and as the call of its function (now, in every
+ * mode). Measured for the one stdin line the session writes, local and remote (what Invoke-Command
+ * carries to a remote host is inside it), and for the module's text, sent once per shell.
  *
  *   node dist/bench/round-trip-bytes.js
  */
 
 const bytes = (text: string) => Buffer.byteLength(text, "utf8");
-const versionCheck = new RegExp(`^if \\(\\$HvcpPreludeVersion -ne '${PRELUDE_VERSION}'\\) \\{ return '[^']*' \\}$`, "m");
-
-function inlined(script: string): string {
-    if (!versionCheck.test(script)) throw new Error("the script has no prelude version check to inline the prelude at");
-    // The version line did not exist before: it is what lets a shell keep the prelude.
-    const helpers = prelude.trimEnd().replace(/\n\$HvcpPreludeVersion = '[0-9a-f]+'$/, "");
-    return script.replace(versionCheck, () => `\n${helpers}`);
-}
 
 interface Row {
     operation: string;
-    scriptBefore: number;
-    scriptAfter: number;
-    localBefore: number;
-    localAfter: number;
-    remoteBefore: number;
-    remoteAfter: number;
+    localScript: number;
+    localCall: number;
+    remoteScript: number;
+    remoteCall: number;
 }
 
 const rows: Row[] = operations.map((op) => {
-    const after = renderScript(op.script, op.input(op.benign));
-    const before = inlined(after);
+    const input = op.input(op.benign);
+    const script = renderScript(op.script, input);
+    const call = { function: functionNameOf(op.script), payload: encodeParameter(input) };
     return {
         operation: op.file,
-        scriptBefore: bytes(before),
-        scriptAfter: bytes(after),
-        localBefore: bytes(frameInvocation(before, false)),
-        localAfter: bytes(frameInvocation(after, false)),
-        remoteBefore: bytes(frameInvocation(before, true)),
-        remoteAfter: bytes(frameInvocation(after, true)),
+        localScript: bytes(frameScript(script, false)),
+        localCall: bytes(frameCall(call, false)),
+        remoteScript: bytes(frameScript(script, true)),
+        remoteCall: bytes(frameCall(call, true)),
     };
 });
 
 const columns: [string, (r: Row) => string | number][] = [
     ["operation", (r) => r.operation],
-    ["script before", (r) => r.scriptBefore],
-    ["script after", (r) => r.scriptAfter],
-    ["stdin line local before", (r) => r.localBefore],
-    ["after", (r) => r.localAfter],
-    ["stdin line remote before", (r) => r.remoteBefore],
-    ["after", (r) => r.remoteAfter],
+    ["stdin line local, script", (r) => r.localScript],
+    ["call", (r) => r.localCall],
+    ["stdin line remote, script", (r) => r.remoteScript],
+    ["call", (r) => r.remoteCall],
 ];
 
 console.log(`| ${columns.map(([name]) => name).join(" | ")} |`);
@@ -63,10 +49,9 @@ for (const row of rows) console.log(`| ${columns.map(([, value]) => value(row)).
 
 const mean = (pick: (r: Row) => number) => Math.round(rows.reduce((sum, r) => sum + pick(r), 0) / rows.length);
 console.log(
-    `\nmean script: ${mean((r) => r.scriptBefore)} → ${mean((r) => r.scriptAfter)} bytes; ` +
-        `mean stdin line: local ${mean((r) => r.localBefore)} → ${mean((r) => r.localAfter)}, remote ${mean((r) => r.remoteBefore)} → ${mean((r) => r.remoteAfter)} bytes`,
+    `\nmean stdin line: local ${mean((r) => r.localScript)} → ${mean((r) => r.localCall)}, remote ${mean((r) => r.remoteScript)} → ${mean((r) => r.remoteCall)} bytes`,
 );
 console.log(
-    `once per shell instead: the prelude, ${bytes(prelude)} bytes, inside the session start line ` +
+    `once per shell instead: the module, ${bytes(moduleText)} bytes, inside the session start line ` +
         `(${bytes(frameSessionStart(null, process.pid))} bytes local); over SSH or WinRM it crosses the network once per remote session opened`,
 );

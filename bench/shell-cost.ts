@@ -1,8 +1,9 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { frameInvocation, frameSessionStart } from "../provider/powershell/protocol";
-import { readVmScript, renderScript } from "../provider/powershell/scripts";
+import { functionNameOf } from "../provider/powershell/module/module";
+import { frameCall, frameScript, frameSessionStart } from "../provider/powershell/protocol";
+import { encodeParameter, readVmScript, renderScript } from "../provider/powershell/scripts";
 import { runCommand } from "../provider/powershell/shell-command";
 import { ShellProcess } from "../provider/powershell/shell-process";
 import { RUNTIME_SETTINGS } from "../provider/powershell/shell-runtime";
@@ -14,8 +15,9 @@ import { fleetLab, fleetVmName } from "./lab-fleet";
 /*
  * Where one PowerShell shell's CPU goes (issue 29), measured on the shell's processes (/proc,
  * Linux), not on wall time, so that a busy machine blurs it less: the runtime's start, our session
- * start (watchdog, prelude, probe), each call by part (the framing around a script, a whole read,
- * and the stand-in cmdlet alone: the part a real Hyper-V host spends too), and a shell waiting.
+ * start (watchdog, module, probe), each call by part (the framing around a script, a whole read as
+ * the module's function and as script text, and the stand-in cmdlet alone: the part a real Hyper-V
+ * host spends too), and a shell waiting.
  * Once with .NET's own compilation settings (call counting on, as before) and once with ours.
  *
  *   node dist/bench/shell-cost.js [calls]
@@ -54,17 +56,24 @@ async function measure(label: string, env: NodeJS.ProcessEnv, pwsh: string, call
     row["runtime start, CPU-ms"] = ms(cpu());
     let before = cpu();
     await run(frameSessionStart(null, process.pid));
-    row["session start (watchdog, prelude, probe), CPU-ms"] = ms(cpu() - before);
+    row["session start (watchdog, module, probe), CPU-ms"] = ms(cpu() - before);
     const perCall = async (name: string, command: (i: number) => string) => {
         await run(command(0));
         const start = cpu();
         for (let i = 1; i <= calls; i++) await run(command(i));
         row[name] = ms((cpu() - start) / calls);
     };
-    await perCall("framing alone (a script that returns '{}'), CPU-ms/call", () => frameInvocation("'{}'", false));
-    await perCall("Get-VM -Name alone (the host's own work), CPU-ms/call", (i) => frameInvocation(`$null = Get-VM -Name '${fleetVmName(i % 20)}'`, false));
-    await perCall("read VM by name, whole call, CPU-ms/call", (i) =>
-        frameInvocation(renderScript(readVmScript, { name: fleetVmName(i % 20), includeCheckpoints: true }), false),
+    const read = (i: number) => ({ name: fleetVmName(i % 20), includeCheckpoints: true });
+    await perCall("framing alone (a script that returns '{}'), CPU-ms/call", () => frameScript("'{}'", false));
+    await perCall("Get-VM -Name alone (the host's own work), CPU-ms/call", (i) => frameScript(`$null = Get-VM -Name '${fleetVmName(i % 20)}'`, false));
+    await perCall("read VM by name, the module's function (what the provider sends), CPU-ms/call", (i) =>
+        frameCall({ function: functionNameOf(readVmScript), payload: encodeParameter(read(i)) }, false),
+    );
+    // PowerShell caches the parse of a script text it has seen: 20 VMs' reads repeat after 20 calls.
+    // A text never seen before (a new name, another checkpoint's id) is parsed and compiled anew.
+    await perCall("read VM by name, as script text (20 texts, repeating), CPU-ms/call", (i) => frameScript(renderScript(readVmScript, read(i)), false));
+    await perCall("read VM by name, as script text (every text new), CPU-ms/call", (i) =>
+        frameScript(renderScript(readVmScript, { ...read(i), call: `${label}-${i}` }), false),
     );
     before = cpu();
     await sleep(5000);

@@ -1,8 +1,7 @@
-import { prelude } from "./scripts/prelude";
 import { encodeParameter } from "./scripts/render";
 import { restoreTextFunction } from "./scripts/text-mark";
 import { UNDO_MARKER } from "./scripts/undo";
-import { ENDPOINT_FUNCTION, LEFT_BEHIND_FUNCTION, MODULE_FUNCTIONS } from "./module/module";
+import { ENDPOINT_FUNCTION, LEFT_BEHIND_FUNCTION, MODULE_FUNCTIONS, MODULE_NAME, moduleText } from "./module/module";
 import type { EndpointMode } from "./target";
 import type { FunctionCall } from "./transport";
 import { STARTED_MARKER } from "./markers";
@@ -14,9 +13,11 @@ import { watchdog } from "./watchdog";
  * The shell runs with `-Command -` (shell-process.ts), and each command is written as a line. PowerShell
  * executes stdin line by line (a multi-line block needs a blank line to end it), and Windows
  * PowerShell 5.1 reads and writes the console in the OEM code page. So every command is ONE line
- * of ASCII: the operation script travels base64-encoded and is turned back into a script block in
- * the shell, and the answer comes back base64-encoded after a marker, so warnings or other text on
- * stdout cannot be mistaken for it and Japanese names survive any console code page.
+ * of ASCII: an operation is a call of the HypervCheckpoints module's function (module/module.ts)
+ * with its one base64 JSON payload as a literal, in every endpoint mode; the answer comes back
+ * base64-encoded after a marker, so warnings or other text on stdout cannot be mistaken for it and
+ * Japanese names survive any console code page. An uploaded endpoint (the default) is sent the
+ * module's text once per shell (and once per remote session opened); an installed one has it.
  */
 export const RESULT_MARKER = "@@HVCP@@";
 
@@ -39,17 +40,6 @@ export function remoteProcessIn(stdout: string): RemoteProcess | null {
     return match ? { id: Number(match[1]), started: match[2]! } : null;
 }
 
-/**
- * Run in a remote session before the next script: ends the remote PowerShell processes a stopped
- * shell or a lost connection left behind, if they still run (a remote shell still running a take
- * is what a compensation must not race). Matched by id and start time, to the second: .NET derives
- * a process's start time from uptime on Linux, and two processes read it milliseconds apart.
- * Never the session's own process. (The pipe unrolls the array Windows PowerShell 5.1's
- * ConvertFrom-Json returns as one object.)
- */
-const endLeftBehind =
-    "param([string]$json) foreach ($left in (ConvertFrom-Json -InputObject $json | ForEach-Object { $_ })) { $p = Get-Process -Id ([int]$left.id) -ErrorAction SilentlyContinue; if ($null -ne $p -and $p.Id -ne $PID -and [math]::Abs($p.StartTime.ToUniversalTime().Ticks - [long]$left.started) -lt 10000000) { Stop-Process -Id $p.Id -Force -ErrorAction SilentlyContinue } }";
-
 /** The error of the failed command as an envelope; `connectionLost` when the remote session broke. */
 const errorEnvelope = (connectionLost: string) =>
     `$HvcpOut = ConvertTo-Json -Compress -InputObject ([ordered]@{ error = [ordered]@{ fullyQualifiedErrorId = [string]$_.FullyQualifiedErrorId; category = $_.CategoryInfo.Category.ToString(); exceptionType = $_.Exception.GetType().FullName; message = [string]$_.Exception.Message; target = $null; connectionLost = ${connectionLost} } })`;
@@ -70,23 +60,6 @@ const writeResult = `[Console]::Out.WriteLine('${RESULT_MARKER}' + [System.Conve
  */
 const noAnswer = `$HvcpOut = ConvertTo-Json -Compress -InputObject ([ordered]@{ error = [ordered]@{ fullyQualifiedErrorId = 'HvcpNoAnswer'; category = 'ConnectionError'; exceptionType = 'System.Management.Automation.Remoting.PSRemotingTransportException'; message = 'the remote session ended without an answer'; target = $null; connectionLost = $true } }); Remove-PSSession -Session $global:HvcpRemote -ErrorAction SilentlyContinue; $global:HvcpRemote = $null`;
 
-/**
- * One invocation: run the script here (local) or in the remote session, print the framed result.
- * Remote: first end the remote processes in `leftBehind`, in the session that will run the script.
- */
-export function frameInvocation(script: string, remote: boolean, leftBehind: readonly RemoteProcess[] = []): string {
-    const text = remote ? `${announceStart}\n${script}` : script;
-    const block = `([scriptblock]::Create(${decode(Buffer.from(text, "utf8").toString("base64"))}))`;
-    if (!remote) return `try { $HvcpOut = @(& ${block}) -join [char]10 } catch { ${frameCatch} }; ${writeResult}`;
-    const end =
-        leftBehind.length === 0
-            ? ""
-            : `$null = Invoke-Command -Session (Get-HvcpRemoteSession) -ScriptBlock ([scriptblock]::Create(${decode(Buffer.from(endLeftBehind, "utf8").toString("base64"))})) -ArgumentList (${decode(Buffer.from(JSON.stringify(leftBehind), "utf8").toString("base64"))}) -ErrorAction Stop; `;
-    // -ErrorAction Stop: a connection lost mid-way is otherwise a non-terminating error and an empty result.
-    const run = `Invoke-Command -Session (Get-HvcpRemoteSession) -ScriptBlock ${block} -ErrorAction Stop`;
-    return `try { ${end}$HvcpAll = @(${run}); if ($HvcpAll.Count -eq 0) { ${noAnswer} } else { $HvcpOut = $HvcpAll -join [char]10 } } catch { ${remoteFrameCatch} }; ${writeResult}`;
-}
-
 /** A call of the host-side module's function: one command with one literal argument, which NoLanguage allows. */
 export function functionCallText(call: FunctionCall | { function: string }): string {
     return "payload" in call ? `${call.function} -Payload '${call.payload}'` : call.function;
@@ -96,16 +69,41 @@ const functionCallBlock = (call: FunctionCall | { function: string }) =>
     `([scriptblock]::Create(${decode(Buffer.from(functionCallText(call), "utf8").toString("base64"))}))`;
 
 /**
- * One invocation on an installed endpoint (README "Least privilege"): the module's function by name
- * with its payload, in the remote session; no script text. The function announces its start itself.
+ * Runs `block` in the remote session and prints the framed result. First ends the remote processes
+ * in `leftBehind` (what cut-off calls left running: see STARTED_MARKER), in the session that will run it,
+ * with the module's own function: a remote shell still running a take is what a compensation must
+ * not race.
  */
-export function frameFunctionCall(call: FunctionCall, leftBehind: readonly RemoteProcess[] = []): string {
+function frameRemote(block: string, leftBehind: readonly RemoteProcess[]): string {
     const end =
         leftBehind.length === 0
             ? ""
             : `$null = Invoke-Command -Session (Get-HvcpRemoteSession) -ScriptBlock ${functionCallBlock({ function: LEFT_BEHIND_FUNCTION, payload: Buffer.from(JSON.stringify(leftBehind), "utf8").toString("base64") })} -ErrorAction Stop; `;
-    const run = `Invoke-Command -Session (Get-HvcpRemoteSession) -ScriptBlock ${functionCallBlock(call)} -ErrorAction Stop`;
+    // -ErrorAction Stop: a connection lost mid-way is otherwise a non-terminating error and an empty result.
+    const run = `Invoke-Command -Session (Get-HvcpRemoteSession) -ScriptBlock ${block} -ErrorAction Stop`;
     return `try { ${end}$HvcpAll = @(${run}); if ($HvcpAll.Count -eq 0) { ${noAnswer} } else { $HvcpOut = $HvcpAll -join [char]10 } } catch { ${remoteFrameCatch} }; ${writeResult}`;
+}
+
+/**
+ * One operation, in every mode: the module's function by name with its payload, here (local) or in
+ * the remote session. The function announces its start itself. Locally the call is the command
+ * line itself: the payload's alphabet cannot end its quotes.
+ */
+export function frameCall(call: FunctionCall, remote: boolean, leftBehind: readonly RemoteProcess[] = []): string {
+    if (!remote) return `try { $HvcpOut = @(${functionCallText(call)}) -join [char]10 } catch { ${frameCatch} }; ${writeResult}`;
+    return frameRemote(functionCallBlock(call), leftBehind);
+}
+
+/**
+ * A script that is no operation of the module (the real-host acceptance suite's throw-away VM),
+ * on an uploaded endpoint only: run inside the module, where the helpers it calls are.
+ */
+export function frameScript(script: string, remote: boolean, leftBehind: readonly RemoteProcess[] = []): string {
+    const inModule = `& (Get-Module -Name ${MODULE_NAME}) {\n${script}\n}`;
+    const text = remote ? `${announceStart}\n${inModule}` : inModule;
+    const block = `([scriptblock]::Create(${decode(Buffer.from(text, "utf8").toString("base64"))}))`;
+    if (!remote) return `try { $HvcpOut = @(& ${block}) -join [char]10 } catch { ${frameCatch} }; ${writeResult}`;
+    return frameRemote(block, leftBehind);
 }
 
 /** The fully qualified error id of the session start that met a restricted endpoint in uploaded mode. */
@@ -122,31 +120,36 @@ const refuseRestricted = (session: string) =>
 const listFunctions = `Get-Command -Name ${MODULE_FUNCTIONS.join(", ")} -ErrorAction SilentlyContinue`;
 
 /**
- * Keeps the prelude's text in the shell's memory ($global:HvcpPreludeText), so defining it again
- * (a remote session reopened, a shell that lost it) sends no more than a reference to it.
+ * Keeps the module's text in the shell's memory ($global:HvcpModuleText), so loading it again (a
+ * remote session reopened, a shell that lost it) sends no more than a reference to it.
  */
-const keepPrelude = `$global:HvcpPreludeText = ${decode(Buffer.from(prelude, "utf8").toString("base64"))}`;
+const keepModule = `$global:HvcpModuleText = ${decode(Buffer.from(moduleText, "utf8").toString("base64"))}`;
 
 /**
- * Defines the prelude here: dot-sourced from a top-level command, so in the shell's global scope,
- * where every later operation script finds it.
+ * Loads the module from the text the shell keeps: the exact text an installed endpoint has (one
+ * source), as a module, so its helpers stay its own and only its functions are the session's.
+ * -Global: imported where every later command line finds the functions.
  */
-const definePreludeHere = ". ([scriptblock]::Create($global:HvcpPreludeText))";
+// The script block goes through a variable: given inline as New-Module's argument, a remote session
+// over SSH (PowerShell 7.6) binds the text itself to -ScriptBlock and fails to convert it.
+const loadModuleScript = `param([string]$Text) $module = [scriptblock]::Create($Text); New-Module -Name ${MODULE_NAME} -ScriptBlock $module | Import-Module -Global -Force`;
+
+const loadModuleHere = `$null = & { ${loadModuleScript} } $global:HvcpModuleText`;
 
 /**
- * Defines the prelude in a remote session: Invoke-Command -Session runs in the session's global
- * scope, which keeps functions and variables from one command to the next.
+ * Loads the module in a remote session: Invoke-Command -Session runs in the session's global
+ * state, which keeps the module's functions from one command to the next.
  */
-const definePreludeIn = (session: string) =>
-    `$null = Invoke-Command -Session ${session} -ScriptBlock ([scriptblock]::Create($global:HvcpPreludeText)) -ErrorAction Stop`;
+const loadModuleIn = (session: string) =>
+    `$null = Invoke-Command -Session ${session} -ScriptBlock { ${loadModuleScript} } -ArgumentList $global:HvcpModuleText -ErrorAction Stop`;
 
 /**
  * Sent once when the shell starts. It leaves the watchdog that ends the shell if the provider dies
- * (watchdog.ts), and keeps the prelude and defines it where the scripts run
- * (here, or in every remote session it opens). For remote targets it keeps the New-PSSession
- * parameters and the credential in the shell's memory (they arrive as base64 JSON, never on a
- * command line) and opens the remote session; Get-HvcpRemoteSession reopens it if it broke, and
- * defines the prelude in the new session.
+ * (watchdog.ts), and on an uploaded endpoint keeps the module's text and loads the module where the
+ * functions run (here, or in every remote session it opens). For remote targets it keeps the
+ * New-PSSession parameters and the credential in the shell's memory (they arrive as base64 JSON,
+ * never on a command line) and opens the remote session; Get-HvcpRemoteSession reopens it if it
+ * broke, and loads the module in the new session.
  */
 export function frameSessionStart(connect: Record<string, unknown> | null, providerPid: number, endpoint: EndpointMode = "uploaded"): string {
     const common = `$ProgressPreference = 'SilentlyContinue'; ${watchdog(providerPid)}`;
@@ -157,9 +160,10 @@ export function frameSessionStart(connect: Record<string, unknown> | null, provi
         "{ $build = $null; try { $build = [int](CimCmdlets\\Get-CimInstance -ClassName Win32_OperatingSystem -ErrorAction Stop).BuildNumber } catch { }; [pscustomobject]@{ psEdition = [string]$PSVersionTable.PSEdition; psVersion = $PSVersionTable.PSVersion.ToString(); osBuild = $build } }";
     const report = (run: string) =>
         `$HvcpProbe = ${run}; $HvcpOut = ConvertTo-Json -Compress -InputObject ([ordered]@{ ok = [ordered]@{ psEdition = [string]$HvcpProbe.psEdition; psVersion = [string]$HvcpProbe.psVersion; osBuild = $HvcpProbe.osBuild } })`;
-    if (!connect) return `${common}; try { ${keepPrelude}; ${definePreludeHere}; ${report(`& ${probe}`)} } catch { ${frameCatch} }; ${writeResult}`;
+    if (!connect) return `${common}; try { ${keepModule}; ${loadModuleHere}; ${report(`& ${probe}`)} } catch { ${frameCatch} }; ${writeResult}`;
     const keep = [
-        keepPrelude,
+        // An installed endpoint has the module: its text is never sent.
+        ...(endpoint === "installed" ? [] : [keepModule]),
         restoreTextFunction,
         `$global:HvcpConnect = Restore-HvcpText (ConvertFrom-Json -InputObject (${decode(encodeParameter(connect))}))`,
         "$global:HvcpCredential = $null",
@@ -171,7 +175,7 @@ export function frameSessionStart(connect: Record<string, unknown> | null, provi
         "if ($global:HvcpParameters.ContainsKey('Options')) { $options = @{}; foreach ($option in $global:HvcpParameters['Options'].PSObject.Properties) { $options[$option.Name] = [string]$option.Value }; $global:HvcpParameters.Remove('Options'); if ((Get-Command -Name New-PSSession).Parameters.ContainsKey('Options')) { $global:HvcpParameters['Options'] = $options } elseif ($options.ContainsKey('UserKnownHostsFile')) { throw [System.NotSupportedException]::new('hyperv:knownHostsFile needs PowerShell 7.3 or later on this machine (New-PSSession -Options)') } }",
         "if ($null -ne $global:HvcpCredential) { $global:HvcpParameters['Credential'] = $global:HvcpCredential }",
         "$global:HvcpConnect = $null",
-        `function global:Get-HvcpRemoteSession { if ($null -eq $global:HvcpRemote -or $global:HvcpRemote.State.ToString() -ne 'Opened') { if ($null -ne $global:HvcpRemote) { Remove-PSSession -Session $global:HvcpRemote -ErrorAction SilentlyContinue }; $global:HvcpRemote = New-PSSession @global:HvcpParameters; ${endpoint === "installed" ? "" : `${refuseRestricted("$global:HvcpRemote")}; ${definePreludeIn("$global:HvcpRemote")} `}}; $global:HvcpRemote }`,
+        `function global:Get-HvcpRemoteSession { if ($null -eq $global:HvcpRemote -or $global:HvcpRemote.State.ToString() -ne 'Opened') { if ($null -ne $global:HvcpRemote) { Remove-PSSession -Session $global:HvcpRemote -ErrorAction SilentlyContinue }; $global:HvcpRemote = New-PSSession @global:HvcpParameters; ${endpoint === "installed" ? "" : `${refuseRestricted("$global:HvcpRemote")}; ${loadModuleIn("$global:HvcpRemote")} `}}; $global:HvcpRemote }`,
     ].join("; ");
     if (endpoint === "installed") {
         // The functions found, and what the module says of itself and its PowerShell when it is there.
@@ -184,13 +188,27 @@ export function frameSessionStart(connect: Record<string, unknown> | null, provi
 }
 
 /**
- * Defines the prelude again where the scripts run, from the text the shell keeps: sent when an
- * operation script answered that its shell lacks this version of it (PRELUDE_MISSING_ANSWER).
+ * Loads the module again where the functions run, from the text the shell keeps: sent when a call
+ * found its function missing on an uploaded endpoint (see moduleMissing).
  */
-export function framePreludeDefinition(remote: boolean): string {
+export function frameModuleLoad(remote: boolean): string {
     const done = `$HvcpOut = '{"ok":true}'`;
-    if (!remote) return `try { ${definePreludeHere}; ${done} } catch { ${frameCatch} }; ${writeResult}`;
-    return `try { ${definePreludeIn("(Get-HvcpRemoteSession)")}; ${done} } catch { ${remoteFrameCatch} }; ${writeResult}`;
+    if (!remote) return `try { ${loadModuleHere}; ${done} } catch { ${frameCatch} }; ${writeResult}`;
+    return `try { ${loadModuleIn("(Get-HvcpRemoteSession)")}; ${done} } catch { ${remoteFrameCatch} }; ${writeResult}`;
+}
+
+/**
+ * The answer of a call that found the module's function, or a helper of it, missing: the module
+ * was lost (removed, a fresh runspace). Every name of the module holds "Hvcp"; a missing Hyper-V
+ * cmdlet is the host's own answer, not this.
+ */
+export function moduleMissing(answer: string): boolean {
+    try {
+        const error = (JSON.parse(answer) as { error?: { fullyQualifiedErrorId?: unknown; message?: unknown } }).error;
+        return String(error?.fullyQualifiedErrorId ?? "").startsWith("CommandNotFoundException") && /'[\w-]*Hvcp[\w-]*'/.test(String(error?.message ?? ""));
+    } catch {
+        return false;
+    }
 }
 
 /** Sent before the shell is disposed: closes the remote session cleanly. */

@@ -16,8 +16,8 @@ const RESTRICTED_HINT =
 
 /**
  * Starts one shell process for `target` and runs the session start (protocol.ts): the shell's
- * watchdog, the prelude, for remote targets the remote session, and the probe of the PowerShell
- * that will run the scripts. Returns the process ready for operations; any refusal stops it.
+ * watchdog, the module (uploaded endpoints), for remote targets the remote session, and the probe
+ * of the PowerShell that will run the operations. Returns the process ready for operations; any refusal stops it.
  */
 export async function startShell(target: PowerShellTarget, displayName: string, env: NodeJS.ProcessEnv, options: InvocationOptions): Promise<ShellProcess> {
     const executable = resolveShellExecutable(target);

@@ -3,16 +3,16 @@ import { excerpt } from "./errors";
 import {
     extractResult,
     extractUndo,
-    frameFunctionCall,
-    frameInvocation,
-    framePreludeDefinition,
+    frameCall,
+    frameModuleLoad,
+    frameScript,
     frameSessionEnd,
+    moduleMissing,
     type RemoteProcess,
     remoteProcessIn,
     STARTED_MARKER,
 } from "./protocol";
 import { remoteFailure, safeJson, sshSaid } from "./remote-failure";
-import { PRELUDE_MISSING_ANSWER } from "./scripts/render";
 import { runCommand, ShellCrashed, ShellTimedOut } from "./shell-command";
 import type { ShellProcess } from "./shell-process";
 import { startShell } from "./shell-start";
@@ -23,15 +23,15 @@ import type { FunctionCall, InvocationOptions } from "./transport";
 interface Retried {
     /** Ran again after a remote connection was lost. */
     connection?: boolean;
-    /** Ran again after the prelude was defined anew. */
-    prelude?: boolean;
+    /** Ran again after the module was loaded anew. */
+    module?: boolean;
 }
 
 /**
  * One long-lived shell for one target: started on first use, reused, restarted once when it
  * crashes (reads only are re-run), stopped on timeout (the next call starts a fresh one), stopped
  * on process exit. It runs one invocation at a time: its pool (shell-pool.ts) hands it a call only
- * when it is free. The prelude is defined once per started shell (see protocol.ts).
+ * when it is free. An uploaded endpoint's module is loaded once per started shell (see protocol.ts).
  */
 export class Shell {
     private running: ShellProcess | null = null;
@@ -105,16 +105,16 @@ export class Shell {
                 options,
             );
         }
-        if (result === PRELUDE_MISSING_ANSWER) {
-            // The script did nothing: define the prelude where it runs and run it again, once.
-            if (retried.prelude)
+        if (options.call && endpointMode(this.target) === "uploaded" && moduleMissing(result)) {
+            // Nothing ran: load the module where the functions run and call again, once.
+            if (retried.module)
                 throw this.error(
                     "UnexpectedOutput",
-                    `the shell lost the provider's PowerShell helpers again right after defining them, during ${options.operation}`,
+                    `the shell lost the provider's PowerShell module again right after loading it, during ${options.operation}`,
                     options,
                 );
-            await this.definePrelude(shell, options);
-            return this.invokeOnce(script, options, { ...retried, prelude: true });
+            await this.loadModule(shell, options);
+            return this.invokeOnce(script, options, { ...retried, module: true });
         }
         if (!this.remote) return result;
         const failure = remoteFailure(result);
@@ -157,22 +157,23 @@ export class Shell {
     }
 
     /**
-     * An installed endpoint (README "Least privilege") is sent the module's function by name, never
-     * the script's text; every other shell runs the script.
+     * Every operation is the module's function by name with its payload, in every mode (README "Least
+     * privilege"); script text without one only reaches an uploaded endpoint, never an installed one.
      */
     private frame(script: string, call: FunctionCall | undefined, leftBehind: readonly RemoteProcess[]): string {
-        if (endpointMode(this.target) === "uploaded") return frameInvocation(script, this.remote, leftBehind);
-        if (!call) throw new Error("an installed endpoint runs only the module's functions, and this invocation names none");
-        return frameFunctionCall(call, leftBehind);
+        if (call) return frameCall(call, this.remote, leftBehind);
+        if (endpointMode(this.target) === "installed")
+            throw new Error("an installed endpoint runs only the module's functions, and this invocation names none");
+        return frameScript(script, this.remote, leftBehind);
     }
 
-    /** Defines the prelude again in a shell (or its remote session) that lacks this version of it. */
-    private async definePrelude(shell: ShellProcess, options: InvocationOptions): Promise<void> {
-        const stdout = await runCommand(shell, framePreludeDefinition(this.remote), this.target.timeouts.connectSeconds * 1000);
+    /** Loads the module again in a shell (or its remote session) that lost it. */
+    private async loadModule(shell: ShellProcess, options: InvocationOptions): Promise<void> {
+        const stdout = await runCommand(shell, frameModuleLoad(this.remote), this.target.timeouts.connectSeconds * 1000);
         const answer = safeJson(extractResult(stdout) ?? "") as { ok?: unknown; error?: { message?: unknown } } | null;
         if (answer?.ok === true) return;
         const why = typeof answer?.error?.message === "string" ? answer.error.message : `no answer (${excerpt(stdout) || "no output"})`;
-        throw this.error("UnexpectedOutput", `the provider's PowerShell helpers could not be defined in the shell for ${options.operation}: ${why}`, options);
+        throw this.error("UnexpectedOutput", `the provider's PowerShell module could not be loaded in the shell for ${options.operation}: ${why}`, options);
     }
 
     /**

@@ -22,8 +22,9 @@ const maxSessionsSchema = z.number().int().min(1).max(MAX_SESSIONS_LIMIT).defaul
 
 /**
  * What the remote endpoint runs: "uploaded" (default), a full-language session to which the shell
- * sends the provider's helpers once; "installed", a restricted endpoint (README "Least privilege")
- * that offers the HypervCheckpoints module's functions and nothing else, never sent script text.
+ * sends the HypervCheckpoints module's text once per session; "installed", a restricted endpoint
+ * (README "Least privilege") that offers the module's functions and nothing else, never sent
+ * script text. Both are called the same way: a function by name, with one literal payload.
  */
 /** The name the JEA session configuration is registered under on the host (README "Least privilege"). */
 export const JEA_ENDPOINT_NAME = "hyperv-checkpoints";
@@ -149,7 +150,7 @@ export function remoteConnectParameters(target: PowerShellTarget): Record<string
 
 export type EndpointMode = z.output<typeof endpointModeSchema>;
 
-/** The target's endpoint mode; a local shell always loads the helpers itself. */
+/** The target's endpoint mode; a local shell always loads the module itself. */
 export function endpointMode(target: PowerShellTarget): EndpointMode {
     return target.kind === "local" ? "uploaded" : target.endpoint;
 }

@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { ENDPOINT_DEFAULTS, endpointFiles } from "../../provider/powershell/endpoint/files";
 import { endpointRefusal, type InstalledEndpoint } from "../../provider/powershell/endpoint/check";
+import { EndpointOptionError } from "../../provider/powershell/endpoint/options";
 import { MODULE_DIGEST, MODULE_FUNCTIONS, MODULE_VERSION, moduleText } from "../../provider/powershell/module/module";
 
 /*
@@ -70,11 +71,86 @@ describe("npx hyperv-checkpoints endpoint <folder>", () => {
             assert.equal(readFileSync(join(folder, "HypervCheckpoints/HypervCheckpoints.psm1"), "utf8"), `\uFEFF${moduleText}`);
             assert.match(
                 readFileSync(join(folder, "sshd_config.snippet"), "utf8"),
-                /^Match User CORP\\svc-pulumi\n {4}ForceCommand C:\/progra~1\/powershell\/7\/pwsh\.exe -sshs -NoLogo -NoProfile -ConfigurationFile C:\/ProgramData\/hyperv-checkpoints\/hyperv-checkpoints-ssh\.pssc$/m,
+                /^Match User corp\\svc-pulumi\n {4}ForceCommand C:\/progra~1\/powershell\/7\/pwsh\.exe -sshs -NoLogo -NoProfile -ConfigurationFile C:\/ProgramData\/hyperv-checkpoints\/hyperv-checkpoints-ssh\.pssc$/m,
             );
             assert.match(run.stdout, /pulumi config set hyperv:endpoint installed/);
         } finally {
             rmSync(folder, { recursive: true, force: true });
+        }
+    });
+});
+
+/** What would inject a directive or a pattern into sshd_config, or break out of a .pssc string. */
+const HOSTILE = [
+    "svc\nForceCommand /bin/sh",
+    "svc\rPermitTTY yes",
+    "svc pulumi",
+    "svc*",
+    "svc,root",
+    "!root",
+    "svc?",
+    "'svc'",
+    '"svc"',
+    "svc#x",
+    "CORP\\\\svc",
+    "",
+];
+
+describe("values written into the endpoint's files", () => {
+    const cli = resolve(__dirname, "../../provider/powershell/endpoint/cli.js");
+
+    it("takes name and DOMAIN\\name accounts, and matches them in lower case as Win32-OpenSSH compares them", () => {
+        for (const [account, matched] of [
+            ["svc-pulumi", "svc-pulumi"],
+            ["CORP\\Svc_Pulumi.1", "corp\\svc_pulumi.1"],
+        ]) {
+            const files = endpointFiles({ ...ENDPOINT_DEFAULTS, account: account! });
+            assert.ok(files["sshd_config.snippet"]!.includes(`\nMatch User ${matched}\n`), files["sshd_config.snippet"]);
+            assert.ok(files["hyperv-checkpoints-jea.pssc"]!.includes(`'${account}' = @{ RoleCapabilities = 'HypervCheckpoints' }`));
+        }
+    });
+
+    for (const [field, option] of [
+        ["account", "--account"],
+        ["pwsh", "--pwsh"],
+        ["configDir", "--config-dir"],
+    ] as const) {
+        it(`refuses a ${option} that would inject into sshd_config or a .pssc (new line, space, * , ! ? # quotes), naming the option and the fix`, () => {
+            // Two backslashes are a path's business, not a hostile one.
+            for (const value of HOSTILE.filter((v) => field === "account" || v !== "CORP\\\\svc")) {
+                assert.throws(
+                    () => endpointFiles({ ...ENDPOINT_DEFAULTS, [field]: value }),
+                    (e: unknown) =>
+                        e instanceof EndpointOptionError &&
+                        e.option === option &&
+                        e.message.startsWith(`${option} ${JSON.stringify(value)} is not`) &&
+                        /e\.g\. /.test(e.message),
+                    `${option} ${JSON.stringify(value)}`,
+                );
+            }
+        });
+    }
+
+    it("refuses Match criteria of more than one line", () => {
+        assert.throws(() => endpointFiles({ ...ENDPOINT_DEFAULTS, match: "LocalPort 2222\nForceCommand /bin/sh" }), EndpointOptionError);
+        assert.match(endpointFiles({ ...ENDPOINT_DEFAULTS, match: "LocalPort 2222" })["sshd_config.snippet"]!, /^Match LocalPort 2222$/m);
+    });
+
+    it("the CLI refuses a hostile --account with the option's name and the fix, no stack trace, and writes nothing", () => {
+        const folder = join(mkdtempSync(join(tmpdir(), "hvcp-endpoint-refused-")), "files");
+        try {
+            const run = spawnSync(process.execPath, [cli, "endpoint", folder, "--account", "svc\nMatch all\nForceCommand /bin/sh"], { encoding: "utf8" });
+            assert.equal(run.status, 2);
+            assert.match(
+                run.stderr,
+                /^hyperv-checkpoints endpoint: --account "svc\\nMatch all\\nForceCommand \/bin\/sh" is not an account name: give name or DOMAIN\\name/,
+            );
+            assert.match(run.stderr, /no file was written\n$/);
+            assert.doesNotMatch(run.stderr, /\n\s+at /, "no stack trace");
+            assert.equal(run.stdout, "");
+            assert.ok(!existsSync(folder), "nothing written");
+        } finally {
+            rmSync(dirname(folder), { recursive: true, force: true });
         }
     });
 });

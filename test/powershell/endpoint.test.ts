@@ -139,7 +139,7 @@ describe("the restricted endpoint made from the generated files", function () {
             (e: unknown) => e,
         );
         assert.ok(isHostError(error, "UnsupportedShell"), String(error));
-        // Had the prelude been sent first, NoLanguage would have refused it as ScriptsNotAllowed.
+        // Had the module been sent first, NoLanguage would have refused it as ScriptsNotAllowed.
         assert.match(error.message, /the endpoint is restricted: it runs no script text/);
         assert.match(error.message, /pulumi config set hyperv:endpoint installed/);
     });

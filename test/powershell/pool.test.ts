@@ -11,7 +11,7 @@ import { until } from "./support/until";
  * Shells side by side on one host, for real (PowerShell 7 here and over SSH remoting, against the
  * Hyper-V stand-in): a long operation occupies one shell and delays no call on another VM; a
  * burst starts no more shells than maxSessions; maxSessions 1 runs one call after another; a
- * shell's fault fails only its own call; a shell without the prelude defines it again.
+ * shell's fault fails only its own call; a shell that lost the module loads it again.
  */
 
 const shells = new RealShells();
@@ -137,17 +137,17 @@ describe("shells side by side on one host", () => {
                 assert.equal((await host.getVm({ id: busy })).id, busy, "the pool carries on");
             });
 
-            it("a shell that lost the prelude defines it again and answers", async () => {
+            it("a shell that lost the module loads it again and answers", async () => {
                 const { busy, target, host, pool } = await setup(kind, 1);
                 const warm = shellProcesses(target.shell);
-                // What a fresh runspace looks like: neither the helpers nor their version.
-                const forget = "Remove-Variable -Name HvcpPreludeVersion -Scope Global; Remove-Item -Path Function:\\Get-HvcpVm; '{\"ok\":null}'";
-                assert.equal(await pool.invoke(forget, { operation: "forget the prelude", readOnly: false }), '{"ok":null}');
+                // What a fresh runspace looks like: none of the module's functions.
+                const forget = "Remove-Module -Name HypervCheckpoints -Force; '{\"ok\":null}'";
+                assert.equal(await pool.invoke(forget, { operation: "forget the module", readOnly: false }), '{"ok":null}');
                 assert.equal((await host.getVm({ id: busy })).id, busy);
                 assert.deepEqual(shellProcesses(target.shell), warm, "the same shell, not a restart");
             });
 
-            it("a shell killed between calls is started again with the prelude, and the next call works", async () => {
+            it("a shell killed between calls is started again with the module, and the next call works", async () => {
                 const { busy, target, host } = await setup(kind, 1);
                 const killed = shellProcesses(target.shell);
                 for (const pid of killed) process.kill(pid, "SIGKILL");

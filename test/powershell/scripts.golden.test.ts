@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { hyperVErrorIds } from "../../provider/powershell/error-records";
-import { frameInvocation, framePreludeDefinition, frameSessionStart } from "../../provider/powershell/protocol";
-import { prelude, PRELUDE_VERSION } from "../../provider/powershell/scripts/prelude";
-import { renderScript } from "../../provider/powershell/scripts";
+import { functionNameOf, moduleText } from "../../provider/powershell/module/module";
+import { frameCall, frameModuleLoad, frameScript, frameSessionStart } from "../../provider/powershell/protocol";
+import { encodeParameter, renderScript } from "../../provider/powershell/scripts";
 import { remoteConnectParameters, powerShellTargetSchema } from "../../provider/powershell/target";
 import { BENIGN, operations } from "./support/operations";
 
@@ -35,46 +35,50 @@ describe("operation scripts match their goldens", () => {
     }
 });
 
-describe("the prelude", () => {
-    it("matches its golden (defined once per shell, not sent with each operation)", () => {
-        checkGolden("prelude.ps1", prelude);
+describe("the HypervCheckpoints module", () => {
+    it("matches its golden (loaded once per shell, or installed; not sent with each operation)", () => {
+        checkGolden("HypervCheckpoints.psm1", moduleText);
     });
 
-    it("is not part of any operation script, which checks its version instead", () => {
+    it("holds the helpers, which no operation script carries", () => {
+        assert.ok(moduleText.includes("function Get-HvcpVm"));
         for (const op of operations) {
-            const script = renderScript(op.script, op.input(op.benign));
-            assert.ok(!script.includes("function Get-HvcpVm"), `${op.file} carries the prelude`);
-            assert.match(script, new RegExp(`^if \\(\\$HvcpPreludeVersion -ne '${PRELUDE_VERSION}'\\)`, "m"));
+            assert.ok(!renderScript(op.script, op.input(op.benign)).includes("function Get-HvcpVm"), `${op.file} carries the helpers`);
         }
     });
 
     it("can raise every error id of the port, BackupServiceMissing included", () => {
-        for (const [code, id] of Object.entries(hyperVErrorIds)) assert.ok(prelude.includes(`    ${code} = '${id}'\n`), `$HvcpErrorIds lacks ${code}`);
-        assert.match(prelude, /BackupServiceMissing = 'BackupServiceMissing,Microsoft\.HyperV\.PowerShell\.Commands\.EnableVMIntegrationService'/);
+        for (const [code, id] of Object.entries(hyperVErrorIds)) assert.ok(moduleText.includes(`    ${code} = '${id}'\n`), `$HvcpErrorIds lacks ${code}`);
+        assert.match(moduleText, /BackupServiceMissing = 'BackupServiceMissing,Microsoft\.HyperV\.PowerShell\.Commands\.EnableVMIntegrationService'/);
     });
 });
 
 describe("session commands match their goldens", () => {
-    const script = renderScript(operations[1]!.script, operations[1]!.input(BENIGN));
+    const op = operations[1]!;
+    const call = { function: functionNameOf(op.script), payload: encodeParameter(op.input(BENIGN)) };
 
-    it("runs a script in the local shell as one line", () => {
-        const line = frameInvocation(script, false);
+    it("calls an operation's function in the local shell as one line", () => {
+        const line = frameCall(call, false);
         assert.ok(!line.includes("\n"), "a command is one stdin line");
         checkGolden("frame-local.ps1", `${line}\n`);
     });
 
-    it("runs a script in the remote session as one line", () => {
-        checkGolden("frame-remote.ps1", `${frameInvocation(script, true)}\n`);
+    it("calls an operation's function in the remote session as one line, the same for uploaded and installed endpoints", () => {
+        checkGolden("frame-remote.ps1", `${frameCall(call, true)}\n`);
         const leftBehind = [{ id: 4711, started: "639001234567890123" }];
-        checkGolden("frame-remote-ending-left-behind.ps1", `${frameInvocation(script, true, leftBehind)}\n`);
+        checkGolden("frame-remote-ending-left-behind.ps1", `${frameCall(call, true, leftBehind)}\n`);
     });
 
-    it("defines the prelude again in the local shell, from the text it keeps", () => {
-        checkGolden("define-prelude-local.ps1", `${framePreludeDefinition(false)}\n`);
+    it("runs a script that is no operation inside the module, in the local shell", () => {
+        checkGolden("frame-script-local.ps1", `${frameScript(renderScript(op.script, op.input(BENIGN)), false)}\n`);
     });
 
-    it("defines the prelude again in the remote session, from the text the local shell keeps", () => {
-        checkGolden("define-prelude-remote.ps1", `${framePreludeDefinition(true)}\n`);
+    it("loads the module again in the local shell, from the text it keeps", () => {
+        checkGolden("load-module-local.ps1", `${frameModuleLoad(false)}\n`);
+    });
+
+    it("loads the module again in the remote session, from the text the local shell keeps", () => {
+        checkGolden("load-module-remote.ps1", `${frameModuleLoad(true)}\n`);
     });
 
     it("starts a local session", () => {

@@ -1,10 +1,9 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { frameFunctionCall, frameInvocation, frameSessionStart, functionCallText } from "../../provider/powershell/protocol";
+import { frameCall, frameScript, frameSessionStart, functionCallText } from "../../provider/powershell/protocol";
 import { functionNameOf, moduleText } from "../../provider/powershell/module/module";
 import { encodeParameter } from "../../provider/powershell/scripts/render";
 import { decodeParameter, renderScript } from "../../provider/powershell/scripts";
-import { prelude } from "../../provider/powershell/scripts/prelude";
 import { powerShellTargetSchema, remoteConnectParameters } from "../../provider/powershell/target";
 import { hostileCorpus } from "../corpus/hostile";
 import { BENIGN, operations } from "./support/operations";
@@ -47,10 +46,6 @@ describe("user values cannot change what a script does (parse trees)", () => {
 
     before(async () => {
         parse = await loadPowerShellParser();
-    });
-
-    it("the prelude, defined once per shell, parses without syntax errors", () => {
-        assert.deepEqual(errorNodes(parse(prelude)), [], "tree-sitter found syntax errors");
     });
 
     for (const op of operations) {
@@ -122,12 +117,12 @@ describe("user values cannot change what a script does (parse trees)", () => {
         });
     }
 
-    it("the host-side module, installed on restricted endpoints, parses without syntax errors", () => {
+    it("the host-side module, loaded once per shell (uploaded) or installed on restricted endpoints, parses without syntax errors", () => {
         assert.deepEqual(errorNodes(parse(moduleText)), [], "tree-sitter found syntax errors");
     });
 
     for (const op of operations) {
-        it(`calls the module's function for ${op.script.operation} (${op.file}) as one command with one literal argument, whatever the value`, () => {
+        it(`calls the module's function for ${op.script.operation} (${op.file}) as one command with one literal argument, whatever the value, in every mode`, () => {
             const call = (value: string) => ({ function: functionNameOf(op.script), payload: encodeParameter(op.input(value)) });
             const reference = functionCallText(call(op.benign));
             const tree = flatten(parse(reference));
@@ -140,22 +135,31 @@ describe("user values cannot change what a script does (parse trees)", () => {
                 ["command_name", "command_parameter", "verbatim_string_characters"],
                 tree.join(" "),
             );
+            // The line a shell writes: local (an uploaded endpoint on this machine) and remote (uploaded
+            // and installed endpoints alike send the same call into the remote session).
+            const framed = [false, true].map((remote) => {
+                const line = frameCall(call(op.benign), remote);
+                assert.deepEqual(errorNodes(parse(line)), []);
+                return { remote, reference: line };
+            });
             for (const value of hostileCorpus) {
                 assertSameShape(parse, reference, functionCallText(call(value)), `value ${JSON.stringify(value)}`);
-                const line = frameFunctionCall(call(value));
-                assert.ok(!/[\r\n]/.test(line), "one stdin line per command");
-                assertSameShape(parse, frameFunctionCall(call(op.benign)), line, `framed value ${JSON.stringify(value)}`);
+                for (const { remote, reference: framedReference } of framed) {
+                    const line = frameCall(call(value), remote);
+                    assert.ok(!/[\r\n]/.test(line), "one stdin line per command");
+                    assertSameShape(parse, framedReference, line, `framed value ${JSON.stringify(value)} (${remote ? "remote" : "local"})`);
+                }
             }
         });
     }
 
-    it("sends each script as one command line with the same shape whatever it contains", () => {
+    it("sends a script that is no operation as one command line with the same shape whatever it contains", () => {
         const read = operations.find((o) => o.file === "read-vm-by-name")!;
         for (const remote of [false, true]) {
-            const reference = frameInvocation(renderScript(read.script, read.input(BENIGN)), remote);
+            const reference = frameScript(renderScript(read.script, read.input(BENIGN)), remote);
             assert.deepEqual(errorNodes(parse(reference)), []);
             for (const value of hostileCorpus) {
-                const line = frameInvocation(renderScript(read.script, read.input(value)), remote);
+                const line = frameScript(renderScript(read.script, read.input(value)), remote);
                 assert.ok(!/[\r\n]/.test(line), "one stdin line per command");
                 assertSameShape(parse, reference, line, `framed value ${JSON.stringify(value)}`);
             }

@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { isHostError } from "../../provider/host/errors";
 import { createPowerShellHost } from "../../provider/powershell";
+import { moduleText } from "../../provider/powershell/module/module";
 import { renderScript } from "../../provider/powershell/scripts";
 import { readVmScript } from "../../provider/powershell/scripts";
 import { sessionFor } from "../../provider/powershell/sessions";
@@ -55,6 +57,30 @@ describe("the pool of PowerShell shells, against a stand-in shell", function () 
         assert.equal(result.ok.vm.name, "web-01");
         const [line] = shellsStarted();
         assert.match(line!, /-NoLogo -NoProfile -NonInteractive -NoExit -Command -$/);
+    });
+
+    it("sends each operation as its function's call with one literal payload, and the module's text once, at session start", async () => {
+        const lines = join(standIn.dir, "lines.log");
+        env.HVCP_STANDIN_LINES = lines;
+        const host = createPowerShellHost({ kind: "local", shell: standIn.executable }, { env });
+        try {
+            await host.getVm({ name: "web-01" });
+            await host.getVm({ name: "web-02" });
+        } finally {
+            await host.dispose();
+        }
+        const sent = readFileSync(lines, "utf8")
+            .split("\n")
+            .filter((line) => line.startsWith("$ProgressPreference") || line.startsWith("try {"));
+        assert.equal(sent.length, 3, sent.join("\n"));
+        assert.ok(
+            sent[0]!.startsWith("$ProgressPreference") && sent[0]!.includes(Buffer.from(moduleText, "utf8").toString("base64")),
+            "the session start carries the module",
+        );
+        for (const line of sent.slice(1)) {
+            assert.match(line, /^try \{ \$HvcpOut = @\(Invoke-HvcpReadVM -Payload '[A-Za-z0-9+/=]+'\) -join \[char\]10 \}/);
+            assert.ok(!line.includes("scriptblock"), `script text sent: ${line.slice(0, 120)}`);
+        }
     });
 
     it("reuses one shell for calls one after another, however many it may start", async () => {

@@ -6,8 +6,10 @@ import * as path from "node:path";
 import { readHostSettings, parseHostAddress } from "../../provider/config";
 import { configureSettings, disconnectAll, hostFor } from "../../provider/root";
 import { createPowerShellHost } from "../../provider/powershell";
-import { emptyLab, LabStack } from "./support/lab-stack";
-import { pwshOnPath } from "./support/pwsh-on-path";
+import { readLab } from "../../provider/lab";
+import { RealShells } from "../powershell/support/real-shells";
+import { type Captured, emptyLab, LabStack } from "./support/lab-stack";
+import { pwshOnPath, type RecordedStart } from "./support/pwsh-on-path";
 
 /** Every text file under a folder (symlinks, e.g. the linked package in node_modules, skipped). */
 function filesUnder(dir: string): string[] {
@@ -38,6 +40,31 @@ function assertSecretInState(shownState: string, password: string): void {
                 assert.equal((value as Record<string, unknown>)["4dabf18193072939515e22adb298388d"], "1b47061264138c4ac30d75fd1eb44270", `${key} is a secret`);
             }
         }
+    }
+}
+
+/**
+ * What an `up` leaves behind, searched for a secret: the engine's output and -v=9 log, `pulumi stack
+ * export`, the stack's files, and the state, where a configured secret must stay a secret.
+ */
+async function assertUpLeftNoTrace(stack: LabStack, res: Captured, secret: string): Promise<void> {
+    assert.ok(res.output.length > 10_000, "the verbose log was captured");
+    assertAbsent(secret, res.output, "the engine's output and -v=9 log");
+    const exported = stack.cli("stack", "export");
+    assert.equal(exported.status, 0, exported.output);
+    assertAbsent(secret, exported.output, "`pulumi stack export`");
+    for (const file of filesUnder(stack.test.workDir)) assertAbsent(secret, fs.readFileSync(file, "latin1"), file);
+    assertSecretInState(await stack.test.exportState(), secret);
+    const stateFiles = filesUnder(stack.test.stateDir).filter((f) => f.endsWith(".json"));
+    assert.ok(stateFiles.length > 0, "the backend wrote state files");
+}
+
+/** The shells the provider started: the secret is on none of their command lines or environments. */
+function assertShellsNeverGot(starts: RecordedStart[], secret: string): void {
+    assert.ok(starts.length >= 1, "the adapter started the shell");
+    for (const start of starts) {
+        assertAbsent(secret, start.argv, "the shell's arguments");
+        assertAbsent(secret, start.env, "the shell's environment");
     }
 }
 
@@ -74,15 +101,7 @@ describe("secrets: a host password set as a Pulumi secret never shows in plain t
         await stack.declare({ snap: { vmName: "web01", name: "with a secret configured" } });
         const res = await stack.up({ verbose: true });
         assert.ok(res.ok, res.output);
-        assert.ok(res.output.length > 10_000, "the verbose log was captured");
-        assertAbsent(password, res.output, "the engine's output and -v=9 log");
-        const exported = stack.cli("stack", "export");
-        assert.equal(exported.status, 0, exported.output);
-        assertAbsent(password, exported.output, "`pulumi stack export`");
-        for (const file of filesUnder(stack.test.workDir)) assertAbsent(password, fs.readFileSync(file, "latin1"), file);
-        assertSecretInState(await stack.test.exportState(), password);
-        const stateFiles = filesUnder(stack.test.stateDir).filter((f) => f.endsWith(".json"));
-        assert.ok(stateFiles.length > 0, "the backend wrote state files");
+        await assertUpLeftNoTrace(stack, res, password);
     });
 
     /** A checkpoint on the lab and one on a winrm:// host, which runs the PowerShell adapter with the password. */
@@ -98,12 +117,7 @@ describe("secrets: a host password set as a Pulumi secret never shows in plain t
         assert.equal(res.ok, false, res.output);
         assert.match(res.output, /hv01\.example\.test \(winrm\)/, "the failure names the remote host");
         assertAbsent(password, res.output, "the engine's output, -v=9 log and the failure");
-        const starts = pwsh.starts();
-        assert.ok(starts.length >= 1, "the adapter started the shell");
-        for (const start of starts) {
-            assertAbsent(password, start.argv, "the shell's arguments");
-            assertAbsent(password, start.env, "the shell's environment");
-        }
+        assertShellsNeverGot(pwsh.starts(), password);
         assertAbsent(password, stack.cli("stack", "export").output, "`pulumi stack export`");
         for (const file of filesUnder(stack.test.workDir)) assertAbsent(password, fs.readFileSync(file, "latin1"), file);
     });
@@ -113,6 +127,69 @@ describe("secrets: a host password set as a Pulumi secret never shows in plain t
         await stack.declare(withRemote);
         const res = await stack.preview({ verbose: true });
         assertAbsent(password, res.output, "the preview's output");
+    });
+});
+
+/*
+ * The restricted endpoint (README "Least privilege") over SSH, one stack through the real engine.
+ * SSH remoting signs in with a key (the configuration refuses a password for ssh://), so the
+ * credential is the key: its file's path, set here as a Pulumi secret, and its content.
+ */
+describe("secrets: the SSH key of a restricted endpoint (hyperv:endpoint installed) never shows in plain text", function () {
+    this.timeout(600_000);
+    const shells = new RealShells();
+    shells.hooks(["pwsh-ssh-restricted"]);
+
+    it("keeps the key's path and content out of the state, the stack's files, -v=9 logs, and the shell's command line, environment and transcript", async () => {
+        const sshd = shells.sshd!;
+        const lab = await emptyLab(["web01"]);
+        shells.useLab(lab);
+        const pwsh = pwshOnPath(shells.pwsh);
+        const keyPath = sshd.clientKey;
+        // A line of the private key's body: what would show if the key itself were passed along.
+        const keyLine = fs.readFileSync(keyPath, "utf8").split("\n")[1]!;
+        assert.ok(keyLine.length > 30, "a line of the key's body");
+        const stack = await LabStack.create({
+            lab,
+            config: {
+                "hyperv:host": { value: `ssh://${sshd.user}@127.0.0.1:${sshd.restrictedPort}` },
+                "hyperv:keyFile": { value: keyPath, secret: true },
+                "hyperv:knownHostsFile": { value: sshd.knownHosts },
+                "hyperv:endpoint": { value: "installed" },
+            },
+            env: { PATH: `${pwsh.dir}${path.delimiter}${process.env.PATH ?? ""}` },
+        });
+        try {
+            await stack.declare({ snap: { vmName: "web01", name: "through the restricted endpoint" } });
+            const res = await stack.up({ verbose: true });
+            assert.ok(res.ok, res.output);
+            assert.ok(
+                readLab(lab).checkpoints.some((c) => c.name === "through the restricted endpoint"),
+                "the checkpoint was taken through the endpoint",
+            );
+            const starts = pwsh.starts();
+            for (const secret of [keyPath, keyLine]) {
+                await assertUpLeftNoTrace(stack, res, secret);
+                assertShellsNeverGot(starts, secret);
+                for (const start of starts) assertAbsent(secret, start.stdin, "the shell's transcript");
+            }
+            // Only the session start names the key file, for New-PSSession, inside its base64 JSON;
+            // the calls of the module's functions carry nothing of it, even decoded.
+            const calls = starts.flatMap((start) => start.stdin.split("\n").filter((line) => line.startsWith("try {")));
+            const decoded = calls.flatMap((line) => (line.match(/[A-Za-z0-9+/=]{16,}/g) ?? []).map((run64) => Buffer.from(run64, "base64").toString("utf8")));
+            assert.ok(
+                decoded.some((text) => text.startsWith("Invoke-HvcpTakeCheckpoint -Payload ")),
+                "the transcript holds the calls",
+            );
+            for (const text of decoded) {
+                assertAbsent(keyPath, text, "a call's base64");
+                assertAbsent(keyLine, text, "a call's base64");
+            }
+        } finally {
+            await stack.dispose();
+            fs.rmSync(lab, { recursive: true, force: true });
+            fs.rmSync(pwsh.dir, { recursive: true, force: true });
+        }
     });
 });
 

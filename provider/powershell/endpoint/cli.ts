@@ -2,6 +2,7 @@
 import { Command } from "commander";
 import { ENDPOINT_DEFAULTS, JEA_CONFIGURATION_FILE, MODULE_FOLDER, SSH_CONFIGURATION_FILE, SSHD_SNIPPET_FILE } from "./files";
 import { JEA_ENDPOINT_NAME } from "../target";
+import { EndpointOptionError } from "./options";
 import { writeEndpointFiles } from "./write";
 
 /*
@@ -19,7 +20,16 @@ program
     .option("--pwsh <path>", "PowerShell 7 on the host, without spaces (sshd_config)", ENDPOINT_DEFAULTS.pwsh)
     .option("--config-dir <folder>", "the folder on the host that will hold the .pssc files", ENDPOINT_DEFAULTS.configDir)
     .action((folder: string, options: { account: string; pwsh: string; configDir: string }) => {
-        const written = writeEndpointFiles(folder, options);
+        let written: string[];
+        try {
+            written = writeEndpointFiles(folder, options);
+        } catch (e) {
+            // A value the files cannot hold: the administrator reads which and how to fix it, not a stack.
+            if (!(e instanceof EndpointOptionError)) throw e;
+            process.stderr.write(`hyperv-checkpoints endpoint: ${e.message}\n`);
+            process.exitCode = 2;
+            return;
+        }
         process.stdout.write(
             [
                 ...written.map((path) => `wrote ${path}`),

@@ -1,23 +1,15 @@
 import { MODULE_DIGEST, MODULE_FUNCTIONS, MODULE_NAME, MODULE_VERSION, moduleText } from "../module/module";
+import { checkEndpointOptions, type EndpointOptions } from "./options";
+
+export type { EndpointOptions } from "./options";
 
 /*
  * The files an administrator installs on the Hyper-V host so that the provider's account can run
  * the module's functions and nothing else (README "Least privilege"): the module, a session
  * configuration for the SSH subsystem, a JEA role capability and session configuration for WinRM,
  * and the sshd_config lines that pin the account to the restricted endpoint. Pure: same inputs,
- * same files.
+ * same files; a value that cannot go into them safely is refused (options.ts).
  */
-
-export interface EndpointOptions {
-    /** Who may connect: the provider's account (DOMAIN\name or name). */
-    account: string;
-    /** PowerShell 7 on the host, as sshd starts it (sshd_config needs a path without spaces). */
-    pwsh: string;
-    /** The folder on the host that holds the session configuration files. */
-    configDir: string;
-    /** The sshd_config `Match` criteria that select the account; default `User <account>`. */
-    match?: string;
-}
 
 export const ENDPOINT_DEFAULTS: EndpointOptions = {
     account: "hyperv-checkpoints",
@@ -114,12 +106,13 @@ function jeaConfiguration(options: EndpointOptions): string {
 /**
  * ForceCommand pins the account to the restricted endpoint whatever it asks for (a shell, another
  * subsystem, a command): PowerShell remoting's `powershell` subsystem request gets it too, so the
- * provider connects as to any SSH host. Nothing else an SSH account can do is left on.
+ * provider connects as to any SSH host. Nothing else an SSH account can do is left on. The account
+ * is in lower case: Win32-OpenSSH compares user names so (options.ts).
  */
 function sshdSnippet(options: EndpointOptions): string {
     return `# hyperv-checkpoints ${MODULE_VERSION}: the provider's account reaches only the restricted endpoint.
 # Append to sshd_config (C:\\ProgramData\\ssh\\sshd_config; Match blocks go last), then Restart-Service sshd.
-Match ${options.match ?? `User ${options.account}`}
+Match ${options.match ?? `User ${options.account.toLowerCase()}`}
     ForceCommand ${options.pwsh} -sshs -NoLogo -NoProfile -ConfigurationFile ${options.configDir}/${SSH_CONFIGURATION_FILE}
     AllowTcpForwarding no
     AllowAgentForwarding no
@@ -132,7 +125,8 @@ Match ${options.match ?? `User ${options.account}`}
 }
 
 /** The endpoint's files, by path relative to the folder they are written to. */
-export function endpointFiles(options: EndpointOptions): Record<string, string> {
+export function endpointFiles(given: EndpointOptions): Record<string, string> {
+    const options = checkEndpointOptions(given);
     return {
         [`${MODULE_FOLDER}/${MODULE_NAME}.psm1`]: moduleText,
         [`${MODULE_FOLDER}/${MODULE_NAME}.psd1`]: manifest,

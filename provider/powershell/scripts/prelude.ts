@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { MAX_CHECKPOINTS_PER_VM, MIN_PRODUCTION_VERSION, NEW_DIFFERENCING_DISK_BYTES } from "../../host";
 import { hyperVErrorIds } from "../error-records";
 import { transitionalStates } from "../../host/model";
@@ -24,8 +23,8 @@ Set-StrictMode -Off`;
 /**
  * PowerShell shared by every operation script: constants and helper functions only, no user value.
  * Everything here is static text (the error ids and limits come from the host port's constants).
- * A shell defines it once, when it starts (and a remote session whenever it is opened again): see
- * protocol.ts. It ends by setting $HvcpPreludeVersion, which every operation script checks first.
+ * It is the first part of the HypervCheckpoints module (../module), which a shell loads once when
+ * it starts (and a remote session whenever it is opened again): see protocol.ts.
  */
 export const preludeDefinitions = String.raw`$HvcpErrorIds = @{
 ${errorIdTable}
@@ -253,11 +252,4 @@ ${settingsChangeFunction}
 function ConvertTo-HvcpCheckpointList($Vm) {
     Hyper-V\Get-VMSnapshot -VM $Vm | Sort-Object -Property CreationTime | ForEach-Object { ConvertTo-HvcpCheckpoint $_ }
 }
-`;
-
-/** A digest of the helpers: a shell holding another version (or none) defines them again. */
-export const PRELUDE_VERSION = createHash("sha256").update(preludeDefinitions).digest("hex").slice(0, 16);
-
-export const prelude = `${preludeDefinitions}
-$HvcpPreludeVersion = '${PRELUDE_VERSION}'
 `;

@@ -1,4 +1,4 @@
-import { operationPreferences, PRELUDE_VERSION } from "./prelude";
+import { operationPreferences } from "./prelude";
 import { marked, unmarked } from "./text-mark";
 
 /** One operation: a static body that reads $HvcpInput and sets $HvcpResult. */
@@ -14,21 +14,16 @@ export function encodeParameter(input: unknown): string {
 }
 
 /**
- * What an operation script answers, having done nothing, in a shell that does not hold this
- * version of the prelude: the session then defines the prelude and runs the script again.
- */
-export const PRELUDE_MISSING_ANSWER = JSON.stringify({ preludeMissing: PRELUDE_VERSION });
-
-/**
- * The whole script for one call: static text plus exactly one parameter literal, the inputs as
- * base64 JSON decoded inside. No user value is ever part of the script text (Terraform's hyperv
- * provider quotes values into templates; a name with a quote breaks out). The helpers it calls
- * are the prelude's, defined in the shell beforehand; it checks their version first.
+ * One operation as a script: static text plus exactly one parameter literal, the inputs as base64
+ * JSON decoded inside. No user value is ever part of the script text (Terraform's hyperv provider
+ * quotes values into templates; a name with a quote breaks out). What the module's function for
+ * the operation runs (../module), with the literal in place of its parameter; the shells send the
+ * function's call instead, and the transports of the tests read this. The helpers it calls are the
+ * module's (protocol.ts runs a script inside the module).
  */
 export function renderScript(script: OperationScript, input: unknown): string {
     return `# hyperv-checkpoints: ${script.operation}
 ${operationPreferences}
-if ($HvcpPreludeVersion -ne '${PRELUDE_VERSION}') { return '${PRELUDE_MISSING_ANSWER}' }
 ${operationRun(script, `'${encodeParameter(input)}'`)}`;
 }
 
@@ -61,5 +56,10 @@ function indent(text: string): string {
 export function decodeParameter(script: string): unknown {
     const match = /FromBase64String\('([A-Za-z0-9+/=]*)'\)\)\)\)\n\$HvcpResult/.exec(script);
     if (match?.[1] === undefined) throw new Error("not a rendered operation script");
-    return unmarked(JSON.parse(Buffer.from(match[1], "base64").toString("utf8")));
+    return decodePayload(match[1]);
+}
+
+/** A function call's payload, decoded: the inputs as the operation reads them. */
+export function decodePayload(payload: string): unknown {
+    return unmarked(JSON.parse(Buffer.from(payload, "base64").toString("utf8")));
 }

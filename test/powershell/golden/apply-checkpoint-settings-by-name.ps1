@@ -3,7 +3,6 @@ $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
 $WarningPreference = 'SilentlyContinue'
 Set-StrictMode -Off
-if ($HvcpPreludeVersion -ne 'a813be7c48e87d98') { return '{"preludeMissing":"a813be7c48e87d98"}' }
 $HvcpInput = Restore-HvcpText (ConvertFrom-Json -InputObject ([System.Text.Encoding]::UTF8.GetString([System.Convert]::FromBase64String('eyJ2bSI6eyJuYW1lIjoifndlYi0wMSJ9LCJjaGVja3BvaW50VHlwZSI6In5Qcm9kdWN0aW9uT25seSIsImNoZWNrcG9pbnRGaWxlTG9jYXRpb24iOiJ+QzpcXEh5cGVyLVZcXENoZWNrcG9pbnRzIiwiYXV0b21hdGljQ2hlY2twb2ludHNFbmFibGVkIjpmYWxzZSwicmVlbmFibGVDaGVja3BvaW50cyI6dHJ1ZSwiZmlsZUxvY2F0aW9uV2hpbGVDaGVja3BvaW50ZWQiOiJ+a2VlcCIsImVuYWJsZUJhY2t1cEludGVncmF0aW9uIjp0cnVlLCJyZWZ1c2VJbXBvc3NpYmxlUHJvZHVjdGlvbk9ubHkiOnRydWV9'))))
 $HvcpResult = $null
 try {

@@ -3,7 +3,6 @@ $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
 $WarningPreference = 'SilentlyContinue'
 Set-StrictMode -Off
-if ($HvcpPreludeVersion -ne 'a813be7c48e87d98') { return '{"preludeMissing":"a813be7c48e87d98"}' }
 $HvcpInput = Restore-HvcpText (ConvertFrom-Json -InputObject ([System.Text.Encoding]::UTF8.GetString([System.Convert]::FromBase64String('e30='))))
 $HvcpResult = $null
 try {

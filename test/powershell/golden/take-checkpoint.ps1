@@ -3,7 +3,6 @@ $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
 $WarningPreference = 'SilentlyContinue'
 Set-StrictMode -Off
-if ($HvcpPreludeVersion -ne 'a813be7c48e87d98') { return '{"preludeMissing":"a813be7c48e87d98"}' }
 $HvcpInput = Restore-HvcpText (ConvertFrom-Json -InputObject ([System.Text.Encoding]::UTF8.GetString([System.Convert]::FromBase64String('eyJ2bSI6eyJpZCI6In42ZjFjNGQyZS04YjNhLTRjNWQtOWU3Zi0wYTFiMmMzZDRlNWYifSwibmFtZSI6In53ZWItMDEiLCJ0ZW1wb3JhcnlUeXBlIjoiflByb2R1Y3Rpb25Pbmx5In0='))))
 $HvcpResult = $null
 try {

@@ -166,49 +166,6 @@ function ConvertTo-HvcpStorage($Vm) {
     }
 }
 
-# The program's limits on a take, as provider/host/take-guard.ts has them (guardRefusal): the same
-# needs, order and words, so preview and the host refuse alike. $Guard: { minFreeSpace, maxChainDepth }.
-function Get-HvcpGuardRefusal($Before, $Storage, [bool]$WritesMemory, $Guard) {
-    $needs = @{}
-    $add = {
-        param([string]$Path, [int64]$Bytes)
-        $volume = @($Storage.volumes | Where-Object { $Path.StartsWith([string]$_.name, [System.StringComparison]::OrdinalIgnoreCase) -or ($Path + '\') -eq [string]$_.name } | Sort-Object -Property { ([string]$_.name).Length } -Descending) | Select-Object -First 1
-        if ($null -ne $volume) { $needs[[string]$volume.name] = [int64]$needs[[string]$volume.name] + $Bytes }
-    }
-    foreach ($disk in @($Before.hardDrives)) { & $add ([string]$disk) 4194304 }
-    if ($WritesMemory) { & $add ([string]$Before.checkpointFileLocation) ([int64]$Storage.memoryBytes) }
-    foreach ($name in @($needs.Keys | Sort-Object -CaseSensitive)) {
-        $volume = @($Storage.volumes | Where-Object { [string]$_.name -eq $name })[0]
-        $need = [int64]$needs[$name]
-        $keep = [int64]0
-        $min = $Guard.minFreeSpace
-        if ($null -ne $min) {
-            if ([string]$min -match '^([0-9.]+)%$') { $keep = [int64][Math]::Ceiling([double]$volume.capacity * [double]::Parse($Matches[1], [System.Globalization.CultureInfo]::InvariantCulture) / 100) }
-            else { $keep = [int64]$min }
-        }
-        if ([int64]$volume.freeSpace - $need -ge $keep) { continue }
-        $why = ''
-        if ($keep -gt 0) { $why = ' and minFreeSpace ({0}) keeps {1} of its {2} bytes free' -f [string]$min, $keep, [int64]$volume.capacity }
-        return [ordered]@{ code = 'InsufficientSpace'; detail = ('volume {0} has {1} bytes free; the checkpoint needs {2}{3}, so {4} are needed' -f $name, [int64]$volume.freeSpace, $need, $why, ($need + $keep)) }
-    }
-    if ($null -ne $Guard.maxChainDepth) {
-        $parents = @{}
-        foreach ($d in @($Storage.disks)) { $parents[([string]$d.path).ToLowerInvariant()] = $d.parentPath }
-        $deepest = 0
-        foreach ($disk in @($Before.hardDrives)) {
-            $length = 0
-            $parent = $parents[([string]$disk).ToLowerInvariant()]
-            while ($parent -and $length -le $parents.Count) { $length++; $parent = $parents[([string]$parent).ToLowerInvariant()] }
-            if ($length -gt $deepest) { $deepest = $length }
-        }
-        $depth = $deepest + 1
-        if ($depth -gt [int]$Guard.maxChainDepth) {
-            return [ordered]@{ code = 'ChainTooDeep'; detail = ('the checkpoint would make a chain of {0} differencing disks, and maxChainDepth is {1}' -f $depth, [int]$Guard.maxChainDepth) }
-        }
-    }
-    $null
-}
-
 # Generated from the provider's rules (provider/host: productionBlockerRules, settingRules).
 function Get-HvcpProductionBlocker($Projected, [switch]$PermanentOnly) {
     if (([version]$Projected.version -lt [version]'6.2')) { return ('configuration version {0} is below 6.2; upgrade it with Update-VMVersion' -f $Projected.version, $Projected.state) }
@@ -236,10 +193,61 @@ function Get-HvcpSettingsChange($Before, $Desired, [int]$CheckpointCount) {
     return $change
 }
 
+# Generated from the take guard's one owner (provider/host/take-guard.ts): the same needs, order and words.
+function Get-HvcpGuardRefusal($Before, $Storage, [bool]$WritesMemory, $Guard) {
+    $needs = [System.Collections.Hashtable]::new([System.StringComparer]::Ordinal)
+    $add = {
+        param([string]$Path, [int64]$Bytes)
+        $volume = @($Storage.volumes | Where-Object { $Path.StartsWith([string]$_.name, [System.StringComparison]::OrdinalIgnoreCase) -or [string]::Equals($Path + '\', [string]$_.name, [System.StringComparison]::OrdinalIgnoreCase) } | Sort-Object -Property { ([string]$_.name).Length } -Descending) | Select-Object -First 1
+        if ($null -ne $volume) { $needs[[string]$volume.name] = [int64]$needs[[string]$volume.name] + $Bytes }
+    }
+    foreach ($disk in @($Before.hardDrives)) { & $add ([string]$disk) 4194304 }
+    if ($WritesMemory) { & $add ([string]$Before.checkpointFileLocation) ([int64]$Storage.memoryBytes) }
+    $names = [string[]]@($needs.Keys)
+    [Array]::Sort($names, [System.StringComparer]::Ordinal)
+    foreach ($name in $names) {
+        $volume = @($Storage.volumes | Where-Object { [string]$_.name -ceq $name })[0]
+        $need = [int64]$needs[$name]
+        $keep = [int64]0
+        $min = $Guard.minFreeSpace
+        if ($null -ne $min) {
+            if ([string]$min -match '^([0-9.]+)%$') { $keep = [int64][Math]::Ceiling([double]$volume.capacity * [double]::Parse($Matches[1], [System.Globalization.CultureInfo]::InvariantCulture) / 100) }
+            else { $keep = [int64]$min }
+        }
+        if ([int64]$volume.freeSpace - $need -ge $keep) { continue }
+        $clause = ''
+        if ($keep -gt 0) { $clause = (' and minFreeSpace ({0}) keeps {1} of its {2} bytes free' -f [string]$min, $keep, [int64]$volume.capacity) }
+        return [ordered]@{ code = 'InsufficientSpace'; detail = ('volume {0} has {1} bytes free; the checkpoint needs {2}{3}, so {4} are needed' -f $name, [int64]$volume.freeSpace, $need, $clause, ($need + $keep)) }
+    }
+    if ($null -ne $Guard.maxChainDepth) {
+        $parents = @{}
+        foreach ($d in @($Storage.disks)) { $parents[([string]$d.path).ToLowerInvariant()] = $d.parentPath }
+        $deepest = 0
+        foreach ($disk in @($Before.hardDrives)) {
+            $length = 0
+            $parent = $parents[([string]$disk).ToLowerInvariant()]
+            while ($parent -and $length -le $parents.Count) { $length++; $parent = $parents[([string]$parent).ToLowerInvariant()] }
+            if ($length -gt $deepest) { $deepest = $length }
+        }
+        $depth = $deepest + 1
+        if ($depth -gt [int]$Guard.maxChainDepth) {
+            return [ordered]@{ code = 'ChainTooDeep'; detail = ('the checkpoint would make a chain of {0} differencing disks, and maxChainDepth is {1}' -f $depth, [int]$Guard.maxChainDepth) }
+        }
+    }
+    return $null
+}
+
+function Test-HvcpTakeWritesMemory($Before, [string]$TypeUsed) {
+    if (@('Running', 'Paused', 'Saved') -notcontains [string]$Before.state) { return $false }
+    if (-not $TypeUsed -or $TypeUsed -eq 'Standard') { return $true }
+    if ($TypeUsed -ne 'Production' -or $Before.state -eq 'Off') { return $false }
+    return $null -ne (Get-HvcpProductionBlocker $Before)
+}
+
 # Oldest first, projected. Callers wrap the call in [object[]]@(...): a function's output is
 # unrolled, so one checkpoint would otherwise arrive as an object, none as $null.
 function ConvertTo-HvcpCheckpointList($Vm) {
     Hyper-V\Get-VMSnapshot -VM $Vm | Sort-Object -Property CreationTime | ForEach-Object { ConvertTo-HvcpCheckpoint $_ }
 }
 
-$HvcpPreludeVersion = '1ceee8e78159ca4f'
+$HvcpPreludeVersion = '1747f5ee34505737'

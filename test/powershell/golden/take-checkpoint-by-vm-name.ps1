@@ -3,7 +3,7 @@ $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
 $WarningPreference = 'SilentlyContinue'
 Set-StrictMode -Off
-if ($HvcpPreludeVersion -ne '1ceee8e78159ca4f') { return '{"preludeMissing":"1ceee8e78159ca4f"}' }
+if ($HvcpPreludeVersion -ne '1747f5ee34505737') { return '{"preludeMissing":"1747f5ee34505737"}' }
 $HvcpInput = Restore-HvcpText (ConvertFrom-Json -InputObject ([System.Text.Encoding]::UTF8.GetString([System.Convert]::FromBase64String('eyJ2bSI6eyJuYW1lIjoifndlYi0wMSJ9LCJuYW1lIjoifm5pZ2h0bHkiLCJ0ZW1wb3JhcnlUeXBlIjpudWxsfQ=='))))
 $HvcpResult = $null
 try {
@@ -31,10 +31,7 @@ try {
         Stop-Hvcp $HvcpErrorIds.CheckpointLimit 'LimitsExceeded' ('The virtual machine already has {0} checkpoints, the most Hyper-V allows.' -f $existing.Count) $vm.Id.ToString()
     }
     if ($null -ne $HvcpInput.guard) {
-        # A standard checkpoint of a VM holding memory writes that memory (the kind as plannedCheckpointKind finds it).
-        $standard = ($null -eq $typeUsed -or $typeUsed -eq 'Standard' -or ($typeUsed -eq 'Production' -and $before.state -ne 'Off' -and $null -ne (Get-HvcpProductionBlocker $before)))
-        $writesMemory = $standard -and @('Running', 'Paused', 'Saved') -contains $before.state
-        $guardRefusal = Get-HvcpGuardRefusal $before (ConvertTo-HvcpStorage $vm) $writesMemory $HvcpInput.guard
+        $guardRefusal = Get-HvcpGuardRefusal $before (ConvertTo-HvcpStorage $vm) (Test-HvcpTakeWritesMemory $before $typeUsed) $HvcpInput.guard
         if ($guardRefusal) {
             Stop-Hvcp $HvcpErrorIds[$guardRefusal.code] 'LimitsExceeded' $guardRefusal.detail $vm.Id.ToString()
         }

@@ -1,4 +1,6 @@
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
+import { withoutUndefined } from "../provider/shared/objects";
+import type { PolicyLimits } from "../provider/resources/shared/take-limits";
 import type { CheckpointType } from "../provider/host/model";
 import { type policyFields, policyResultShape, type PolicySettings } from "../provider/resources/policy/schema";
 import type { vmTargetShape } from "../provider/resources/shared/vm-target";
@@ -26,7 +28,17 @@ export interface VmCheckpointPolicy extends OutputsOf<typeof policyResultShape> 
  */
 // biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface above declares only the outputs, which Pulumi's Resource sets
 export class VmCheckpointPolicy extends HyperVResource {
+    /**
+     * The take limits declared here (minFreeSpace, maxChainDepth), for the VM's Checkpoints and
+     * CheckpointGroups to pass as `policyLimits`: `new Checkpoint("x", { vmName: "web01",
+     * policyLimits: policy.takeLimits })`. Taken from the declaration, not from the provider's
+     * outputs, so that it is known in preview (which refuses a take past them) even while the
+     * policy itself is still to be created.
+     */
+    readonly takeLimits: pulumi.Output<PolicyLimits>;
+
     constructor(name: string, args: VmCheckpointPolicyArgs, opts?: pulumi.CustomResourceOptions) {
         super(policyProvider, "VmCheckpointPolicy", name, policyResultShape, { ...args }, opts);
+        this.takeLimits = pulumi.output({ minFreeSpace: args.minFreeSpace, maxChainDepth: args.maxChainDepth }).apply((limits) => withoutUndefined(limits));
     }
 }

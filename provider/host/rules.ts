@@ -118,8 +118,11 @@ export function isTransitional(state: VmState): boolean {
  * disk-only and consistent, like a production one.
  */
 export function holdsMemory(vmStateAtCreation: VmState): boolean {
-    return vmStateAtCreation === "Running" || vmStateAtCreation === "Paused" || vmStateAtCreation === "Saved";
+    return memoryHoldingStates.includes(vmStateAtCreation);
 }
+
+/** The states holdsMemory holds for (the PowerShell take script's list is generated from it). */
+export const memoryHoldingStates: readonly VmState[] = ["Running", "Paused", "Saved"];
 
 /**
  * The kind of checkpoint Hyper-V makes for a VM under a type, or the reason it refuses.

@@ -6,8 +6,8 @@ import { chainLength, NEW_DIFFERENCING_DISK_BYTES, volumeFor, type VmStorage } f
 
 /*
  * The limits a program declares on a take (minFreeSpace, maxChainDepth), and what a take needs on
- * disk: one owner for both, used by preview's prediction, by the lab host and (through the
- * constants the prelude is generated with) by the PowerShell take script.
+ * disk: the one owner of the rule, used by preview's prediction, by the lab host and, generated
+ * from the order, words and constants here, by the PowerShell take script.
  */
 
 /** Space to keep free on every volume a take writes to: bytes, or a percentage of the volume's capacity. */
@@ -26,8 +26,32 @@ export interface TakeGuard {
 }
 
 export interface GuardRefusal {
-    code: Extract<HostErrorCode, "InsufficientSpace" | "ChainTooDeep">;
+    code: GuardCheck;
     detail: string;
+}
+
+/**
+ * The limits a take is checked against, in order: the first that holds is the refusal. The
+ * PowerShell take script's Get-HvcpGuardRefusal is generated from this order, guardWords and the
+ * constants here (powershell/scripts/generated-guard.ts); test/powershell/guard-parity.test.ts
+ * runs both on the same cases.
+ */
+export const guardCheckOrder = ["InsufficientSpace", "ChainTooDeep"] as const satisfies readonly HostErrorCode[];
+export type GuardCheck = (typeof guardCheckOrder)[number];
+
+/**
+ * What a refusal says; `{name}` is one of the check's values (fillWords here, a -f argument in
+ * the generated PowerShell). `minFreeSpaceClause` goes into `{clause}` when minFreeSpace keeps bytes free.
+ */
+export const guardWords = {
+    InsufficientSpace: "volume {volume} has {free} bytes free; the checkpoint needs {need}{clause}, so {needed} are needed",
+    minFreeSpaceClause: " and minFreeSpace ({minFreeSpace}) keeps {keep} of its {capacity} bytes free",
+    ChainTooDeep: "the checkpoint would make a chain of {depth} differencing disks, and maxChainDepth is {maxChainDepth}",
+} as const satisfies Record<GuardCheck | "minFreeSpaceClause", string>;
+
+/** A guardWords template with its `{name}` values filled in. */
+export function fillWords(template: string, values: Readonly<Record<string, string | number>>): string {
+    return template.replace(/\{(\w+)\}/g, (_, name: string) => String(values[name]));
 }
 
 /** The bytes minFreeSpace keeps free on a volume of `capacity` bytes. */
@@ -55,31 +79,39 @@ export function takeNeeds(vm: Vm, storage: VmStorage, writesMemory: boolean): Ma
     return needs;
 }
 
-/**
- * The first limit a take would break: a volume left with less than minFreeSpace (without one, a
- * volume the take does not fit on at all), then a chain deeper than maxChainDepth. Null when none.
- * `takenBefore`: takes of the VM that come first (preview plans several), each one disk deeper.
- */
-export function guardRefusal(vm: Vm, storage: VmStorage, writesMemory: boolean, guard: TakeGuard, takenBefore = 0): GuardRefusal | null {
-    for (const [name, need] of [...takeNeeds(vm, storage, writesMemory)].sort()) {
+/** A volume left with less than minFreeSpace (without one, a volume the take does not fit on at all), in ordinal order of volume names. */
+function spaceRefusal(vm: Vm, storage: VmStorage, writesMemory: boolean, guard: TakeGuard): string | null {
+    const byName = [...takeNeeds(vm, storage, writesMemory)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    for (const [name, need] of byName) {
         const volume = storage.volumes.find((v) => v.name === name);
         if (!volume) continue;
         const keep = keptFree(guard.minFreeSpace, volume.capacity);
         if (volume.freeSpace - need >= keep) continue;
-        const why = keep > 0 ? ` and minFreeSpace (${guard.minFreeSpace}) keeps ${keep} of its ${volume.capacity} bytes free` : "";
-        return {
-            code: "InsufficientSpace",
-            detail: `volume ${name} has ${volume.freeSpace} bytes free; the checkpoint needs ${need}${why}, so ${need + keep} are needed`,
-        };
+        const clause = keep > 0 ? fillWords(guardWords.minFreeSpaceClause, { minFreeSpace: guard.minFreeSpace!, keep, capacity: volume.capacity }) : "";
+        return fillWords(guardWords.InsufficientSpace, { volume: name, free: volume.freeSpace, need, clause, needed: need + keep });
     }
-    if (guard.maxChainDepth !== undefined) {
-        const depth = Math.max(0, ...vm.hardDrives.map((d) => chainLength(storage.disks, d))) + takenBefore + 1;
-        if (depth > guard.maxChainDepth) {
-            return {
-                code: "ChainTooDeep",
-                detail: `the checkpoint would make a chain of ${depth} differencing disks, and maxChainDepth is ${guard.maxChainDepth}`,
-            };
-        }
+    return null;
+}
+
+/** A chain deeper than maxChainDepth after the take (and the `takenBefore` takes before it). */
+function depthRefusal(vm: Vm, storage: VmStorage, guard: TakeGuard, takenBefore: number): string | null {
+    if (guard.maxChainDepth === undefined) return null;
+    const depth = Math.max(0, ...vm.hardDrives.map((d) => chainLength(storage.disks, d))) + takenBefore + 1;
+    return depth > guard.maxChainDepth ? fillWords(guardWords.ChainTooDeep, { depth, maxChainDepth: guard.maxChainDepth }) : null;
+}
+
+/**
+ * The first limit a take would break, in guardCheckOrder; null when none.
+ * `takenBefore`: takes of the VM that come first (preview plans several), each one disk deeper.
+ */
+export function guardRefusal(vm: Vm, storage: VmStorage, writesMemory: boolean, guard: TakeGuard, takenBefore = 0): GuardRefusal | null {
+    const checks: Record<GuardCheck, () => string | null> = {
+        InsufficientSpace: () => spaceRefusal(vm, storage, writesMemory, guard),
+        ChainTooDeep: () => depthRefusal(vm, storage, guard, takenBefore),
+    };
+    for (const code of guardCheckOrder) {
+        const detail = checks[code]();
+        if (detail !== null) return { code, detail };
     }
     return null;
 }

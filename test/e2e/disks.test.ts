@@ -52,10 +52,22 @@ describe("checkpoints that know their disks, through the Pulumi engine", functio
             assert.equal(web.volumes[0]?.name, "C:\\");
         });
 
-        await step("refuses in preview a take past maxChainDepth, changing nothing", async () => {
-            await declare(policy, { ...chain, three: { vmName: "web01", name: "three", dependsOnCheckpoint: "two" } });
+        const three = { vmName: "web01", name: "three", dependsOnCheckpoint: "two", limitsOf: "web" };
+        await step("refuses in preview a take past its policy's maxChainDepth, changing nothing", async () => {
+            await declare(policy, { ...chain, three });
             const before = journal();
             const failure = await failureOf(() => env.stack.preview());
+            assert.match(failure, /chain of 3 differencing disks, and maxChainDepth is 2/);
+            assert.equal(journal(), before);
+        });
+
+        await step("refuses it in `up --target` of the checkpoint alone, where the policy is not updated", async () => {
+            // The policy's limits used to reach a take through the provider process's memory, filled by
+            // the policy's own check: a targeted `up` of the checkpoint alone took past them.
+            const state = JSON.parse(await env.stack.exportState()) as { deployment: { resources: { urn: string }[] } };
+            const twoUrn = state.deployment.resources.find((r) => r.urn.endsWith("::two"))!.urn;
+            const before = journal();
+            const failure = await failureOf(() => env.stack.up({ target: [twoUrn.replace(/::two$/, "::three")] }));
             assert.match(failure, /chain of 3 differencing disks, and maxChainDepth is 2/);
             assert.equal(journal(), before);
         });

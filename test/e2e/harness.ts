@@ -93,8 +93,8 @@ export class TestStack {
         return result(events, {}, res.stdout);
     }
 
-    /** `onEvent` sees each engine event as it comes (a test acting at a given step of the `up`). */
-    async up(extra: { policyPacks?: string[]; onEvent?: (e: EngineEvent) => void } = {}): Promise<OperationResult> {
+    /** `onEvent` sees each engine event as it comes (a test acting at a given step of the `up`); `target`: `pulumi up --target` these URNs. */
+    async up(extra: { policyPacks?: string[]; onEvent?: (e: EngineEvent) => void; target?: string[] } = {}): Promise<OperationResult> {
         const events: EngineEvent[] = [];
         const { onEvent, ...options } = extra;
         const res = await this.stack.up({

@@ -49,7 +49,7 @@ describe("the example policy pack through the Pulumi engine", function () {
         lab = await freshLab();
         pack = installPack();
         // Stack-level settings, as an operator would pass them: smaller limits to keep the scenario
-        // small, the fallback check on, and the age rule raised from advisory to mandatory.
+        // small, the fallback check on, the age rule raised from advisory to mandatory, chains of one disk.
         packConfig = path.join(pack, "e2e-config.json");
         fs.writeFileSync(
             packConfig,
@@ -57,6 +57,7 @@ describe("the example policy pack through the Pulumi engine", function () {
                 "hyperv-server-roles-no-standard-checkpoints": { flagProductionWithFallback: true },
                 "hyperv-max-checkpoints-per-vm": { maxPerVm: 2 },
                 "hyperv-max-checkpoint-age": { enforcementLevel: "mandatory", maxAgeDays: 30 },
+                "hyperv-max-chain-depth": { maxChainDepth: 1 },
             }),
         );
     });
@@ -111,7 +112,9 @@ describe("the example policy pack through the Pulumi engine", function () {
         });
 
         const stack = await productionStack();
-        await declare(stack, {}, { old: { vmName: "web01", adoptId: oldId } });
+        // A second checkpoint of web01, taken after the old one: its disk sits at depth 2 of the chain.
+        const newer = { vmName: "web01", name: "After IIS update" };
+        await declare(stack, {}, { old: { vmName: "web01", adoptId: oldId }, newer });
         await stack.up();
 
         await declare(
@@ -124,6 +127,7 @@ describe("the example policy pack through the Pulumi engine", function () {
             },
             {
                 old: { vmName: "web01", adoptId: oldId },
+                newer,
                 rep1: { vmName: "reports", name: "Before patch" },
                 "dev-a": { vmName: "dev01", name: "a" },
                 "dev-b": { vmName: "dev01", name: "b" },
@@ -164,8 +168,10 @@ describe("the example policy pack through the Pulumi engine", function () {
         );
         expect("hyperv-max-checkpoint-age", "old", /Checkpoint "old" of VM "web01" was taken 2020-01-01T00:00:00.000Z, \d+ days ago \(the limit is 30 days\)/);
         assert.equal(found("hyperv-max-checkpoint-age", "old")[0]!.level, "mandatory", "the pack config raised the age rule to mandatory");
+        // Judged on the chainDepth output the provider reported for the checkpoint taken by the first up.
+        expect("hyperv-max-chain-depth", "newer", /Checkpoint "newer" .*sits at depth 2 of VM "web01".*chain of differencing disks \(the limit is 1\)/);
         assert.equal(found("hyperv-production-ensures-backup-integration", "webpol")[0]!.level, "advisory", "advisory rules only warn");
-        assert.equal(preview.violations.length, 9, JSON.stringify(preview.violations, null, 1));
+        assert.equal(preview.violations.length, 10, JSON.stringify(preview.violations, null, 1));
 
         await declare(stack, { sqlpol: { vmName: "sql01", type: "standard" } }, { old: { vmName: "web01", adoptId: oldId } });
         const before = fs.readFileSync(journalPath(lab), "utf8");

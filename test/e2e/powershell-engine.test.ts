@@ -2,9 +2,9 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { ConfigMap } from "@pulumi/pulumi/automation";
-import { addVm, readLab, removeLabCheckpoint, renameLabCheckpoint, setVm } from "../../provider/lab";
+import { addVm, readLab, removeLabCheckpoint, renameLabCheckpoint, setVm, setVolume, writeToVm } from "../../provider/lab";
 import { RealShells } from "../powershell/support/real-shells";
-import { opsByName, repoRoot, step, TestStack, type OperationResult } from "./harness";
+import { failureOf, opsByName, repoRoot, step, TestStack, type OperationResult } from "./harness";
 import { freshLab, vmByName } from "./lab-fixture";
 import { assertQuickstartApplied, settingsOf } from "../examples/quickstart-expectations";
 
@@ -426,6 +426,58 @@ describe("the Pulumi engine with real PowerShell between the provider and the Hy
                     await teardown(stack, lab);
                 }
             });
+
+            // Over SSH only: the take script's guard and the merge's refusal are the same generated
+            // PowerShell locally (test/powershell/guard-parity.test.ts runs it), so one remote stack says it.
+            if (target === "pwsh-ssh") {
+                it("disks: a take past its policy's maxChainDepth or on a full volume fails preview and changes nothing; a merge without room fails with the reason", async () => {
+                    const lab = await freshLab({});
+                    let stack: TestStack | undefined;
+                    const GiB = 1024 ** 3;
+                    try {
+                        await addVm(lab, { name: "web01", state: "Off", version: "9.0" });
+                        await addVm(lab, { name: "app01", state: "Running", version: "9.0", checkpointType: "Standard", memoryMB: 4096 });
+                        const policies = { web: { vmName: "web01", maxChainDepth: 1 } };
+                        const one = { vmName: "web01", name: "one", limitsOf: "web" };
+                        const declare = (checkpoints: Record<string, unknown>) =>
+                            stack!.stack.setAllConfig({
+                                "e2e:policies": { value: JSON.stringify(policies) },
+                                "e2e:checkpoints": { value: JSON.stringify(checkpoints) },
+                            });
+                        stack = await setup(target, declared, lab);
+                        await declare({ one });
+                        await stack.up();
+
+                        await step("preview refuses a take past the policy's maxChainDepth", async () => {
+                            await declare({ one, two: { vmName: "web01", name: "two", limitsOf: "web", dependsOnCheckpoint: "one" } });
+                            shells.server.resetCalls();
+                            const failure = await failureOf(() => stack!.preview());
+                            assert.match(failure, /chain of 2 differencing disks, and maxChainDepth is 1/);
+                            assert.deepEqual(mutatingCmdlets(), []);
+                        });
+
+                        await step("preview refuses a standard checkpoint whose memory does not fit, naming the volume and sizes", async () => {
+                            await setVolume(lab, "C:", 100 * GiB, 2 * GiB);
+                            await declare({ one, big: { vmName: "app01", name: "big" } });
+                            shells.server.resetCalls();
+                            const failure = await failureOf(() => stack!.preview());
+                            assert.match(failure, /volume C:\\? has 2147483648 bytes free; the checkpoint needs 4299161600, so 4299161600 are needed/);
+                            assert.deepEqual(mutatingCmdlets(), []);
+                        });
+
+                        await step("a delete whose merge runs out of space fails with the reason, and keeps the checkpoint", async () => {
+                            await writeToVm(lab, { name: "web01" }, GiB);
+                            await setVolume(lab, "C:", 100 * GiB, GiB / 2);
+                            await declare({});
+                            const failure = await failureOf(() => stack!.up());
+                            assert.match(failure, /not enough space on volume C:\\? \(536870912 bytes free, the merge needs 1073741824\)/);
+                            assert.equal(checkpointsOf(lab, "web01").size, 1);
+                        });
+                    } finally {
+                        await teardown(stack, lab);
+                    }
+                });
+            }
         });
     }
 });

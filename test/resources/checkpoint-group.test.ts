@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { readLab, removeLabCheckpoint, renameLabCheckpoint, setVm } from "../../provider/lab";
+import { readLab, removeLabCheckpoint, renameLabCheckpoint, setVm, setVolume } from "../../provider/lab";
 import { HostError, type HyperVHost, type TakeCheckpointRequest, type VmRef } from "../../provider/host";
 import { checkpointGroupProvider } from "../../provider";
 import { isCheckpointGroupError, type CheckpointGroupError } from "../../provider/resources/group/errors";
@@ -272,5 +272,69 @@ describe("CheckpointGroup's refresh", () => {
         const { outs } = await createGroup(hostOf, release(), warnOnResource);
         for (const m of outs.members) await removeLabCheckpoint(lab.folder, { id: m.vmId }, { id: m.checkpointId });
         assert.equal(await readGroup(hostOf, outs, warnOnResource), undefined);
+    });
+});
+
+describe("CheckpointGroup's take limits, VM by VM", () => {
+    const GiB = 1024 ** 3;
+    let lab: Lab;
+    beforeEach(async () => {
+        lab = await labWith(running);
+    });
+    afterEach(removeLabs);
+    const preview = (props: Record<string, unknown>) => checkpointGroupProvider.check!({}, { ...props, __hvcpPreview: true });
+    const noCheckpoints = () =>
+        assert.deepEqual(
+            tiers.map((vm) => labCheckpoints(lab, vm).length),
+            [0, 0, 0],
+            "nothing was taken on any VM",
+        );
+
+    it("preview refuses the group when one VM's policyLimits are certain to be broken, naming the VM, and changes nothing", async () => {
+        await hostOf().takeCheckpoint({ name: "db01" }, { name: "before" });
+        const before = journalText(lab);
+        const vms = [{ vmName: "web01" }, { vmName: "app01" }, { vmName: "db01", policyLimits: { maxChainDepth: 1 } }];
+        const { failures } = await preview({ vms, name: "r" });
+        assert.equal(failures?.length, 1);
+        assert.match(
+            failures![0]!.reason,
+            /VM "web01" .*: checked: nothing taken\n {2}- VM "app01" .*: checked: nothing taken\n {2}- VM "db01" .*: refused: .*chain of 2 differencing disks, and maxChainDepth is 1/,
+        );
+        assert.equal(journalText(lab), before);
+    });
+
+    it("counts what the earlier VMs write on a shared volume: preview and up refuse the VM that no longer fits, naming volume, free and needed, and take nothing", async () => {
+        // Each running VM's standard checkpoint writes its 4 GiB of memory to C:\, which has room for two.
+        await setVolume(lab.folder, "C:", 100 * GiB, 9 * GiB);
+        const before = journalText(lab);
+        const { failures } = await preview({ vms: tiers.map((vmName) => ({ vmName })), name: "r" });
+        const refused = /VM "db01" .*: refused: .*volume C:\\ has 1065353216 bytes free; the checkpoint needs 4299161600, so 4299161600 are needed/;
+        assert.match(failures?.[0]?.reason ?? "", refused);
+        assert.match(failures![0]!.reason, /VM "app01" .*: checked: nothing taken/);
+        assert.equal(journalText(lab), before);
+        const e = await groupError(createGroup(hostOf, release(), warnOnResource));
+        assert.match(e.message, /failed: nothing was taken on any VM/);
+        assert.match(e.message, refused);
+        noCheckpoints();
+    });
+
+    it("the group's own minFreeSpace wins over a VM's policyLimits, and refuses before anything is taken", async () => {
+        const inputs = groupInputsSchema.parse({
+            vms: tiers.map((vmName) => ({ vmName, policyLimits: { minFreeSpace: 0 } })),
+            name: "r",
+            minFreeSpace: "100%",
+        });
+        const e = await groupError(createGroup(hostOf, inputs, warnOnResource));
+        assert.match(e.message, /VM "web01" .*: refused: .*minFreeSpace \(100%\) keeps 1099511627776 of its 1099511627776 bytes free/);
+        noCheckpoints();
+    });
+
+    it("a VM whose volume fills between the check and its take is refused by the host, and the VMs taken before are put back", async () => {
+        const db = lab.vms.db01!.id;
+        const hosts = changingBeforeTake(db, () => setVolume(lab.folder, "C:", 100 * GiB, GiB));
+        const e = await groupError(createGroup(hosts, release(), warnOnResource));
+        assert.match(e.outcomes[2]!.outcome, /^failed: .*volume C:\\ has 1073741824 bytes free; the checkpoint needs 4299161600/);
+        assert.match(e.message, /nothing is left on any VM/);
+        noCheckpoints();
     });
 });

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { checkpointProvider, policyProvider } from "../../provider";
 import { forgetPreview } from "../../provider/root";
-import { journalText, hostOf, recordHostCalls, labWith, removeLabs, type Props, type Provider } from "./helpers";
+import { create, failsWith, journalText, hostOf, recordHostCalls, labWith, removeLabs, type Props, type Provider } from "./helpers";
 
 /** The engine's check as the SDK resources call it: with the hidden preview flag. */
 async function check(provider: Provider, news: Props, preview: boolean, olds: Props = {}) {
@@ -124,23 +124,40 @@ describe("preview's check predicts from one host read per VM", () => {
     });
 });
 
-describe("preview's check predicts the take limits a policy declares for its VM's checkpoints", () => {
+describe("the take limits a policy declares reach its VM's checkpoints as their policyLimits input", () => {
     beforeEach(forgetPreview);
     afterEach(() => {
         forgetPreview();
         removeLabs();
     });
 
-    it("counts the checkpoints this preview takes first toward the policy's maxChainDepth; a checkpoint's own limit wins", async () => {
+    it("preview counts the checkpoints it takes first toward the policy's maxChainDepth; a checkpoint's own limit wins", async () => {
         const lab = await labWith([{ name: "web01", state: "Off" }]);
         const before = journalText(lab);
-        assert.deepEqual((await check(policyProvider, { vmName: "web01", maxChainDepth: 2 }, true)).failures ?? [], []);
-        assert.deepEqual((await check(checkpointProvider, { vmName: "web01", name: "a" }, true)).failures ?? [], []);
-        assert.deepEqual((await check(checkpointProvider, { vmName: "web01", name: "b" }, true)).failures ?? [], []);
-        const third = (await check(checkpointProvider, { vmName: "web01", name: "c" }, true)).failures ?? [];
+        const policyLimits = { maxChainDepth: 2 };
+        assert.deepEqual((await check(checkpointProvider, { vmName: "web01", name: "a", policyLimits }, true)).failures ?? [], []);
+        assert.deepEqual((await check(checkpointProvider, { vmName: "web01", name: "b", policyLimits }, true)).failures ?? [], []);
+        const third = (await check(checkpointProvider, { vmName: "web01", name: "c", policyLimits }, true)).failures ?? [];
         assert.equal(third.length, 1);
         assert.match(third[0]!.reason, /take checkpoint would fail .*chain of 3 differencing disks, and maxChainDepth is 2/);
-        assert.deepEqual((await check(checkpointProvider, { vmName: "web01", name: "c", maxChainDepth: 3 }, true)).failures ?? [], []);
+        assert.deepEqual((await check(checkpointProvider, { vmName: "web01", name: "c", maxChainDepth: 3, policyLimits }, true)).failures ?? [], []);
+        assert.equal(journalText(lab), before);
+    });
+
+    it("refuses a take past them in a provider process where no policy was checked (up --target of the checkpoint, the policy in another stack)", async () => {
+        const lab = await labWith([{ name: "web01", state: "Off" }]);
+        await hostOf().takeCheckpoint({ name: "web01" }, { name: "first" });
+        const before = journalText(lab);
+        await failsWith(
+            () => create(checkpointProvider, { vmName: "web01", name: "second", policyLimits: { maxChainDepth: 1 } }),
+            /chain of 2 differencing disks, and maxChainDepth is 1/,
+        );
+        assert.equal(journalText(lab), before);
+        // minFreeSpace as the policy passes it: 1 TiB kept free on a volume that has less.
+        await failsWith(
+            () => create(checkpointProvider, { vmName: "web01", name: "second", policyLimits: { minFreeSpace: 2 ** 40 } }),
+            /minFreeSpace \(1099511627776\) keeps/,
+        );
         assert.equal(journalText(lab), before);
     });
 });

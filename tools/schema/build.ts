@@ -4,6 +4,7 @@ import { checkpointFields, checkpointResultShape } from "../../provider/resource
 import { groupFields, groupMemberOutputSchema, groupMemberShape, groupResultShape } from "../../provider/resources/group/schema";
 import { policyFields, policyResultShape } from "../../provider/resources/policy/schema";
 import { vmTargetShape } from "../../provider/resources/shared/vm-target";
+import { policyLimitsSchema } from "../../provider/resources/shared/take-limits";
 import { NATIVE_TYPES, PACKAGE } from "../../provider/native/tokens";
 import type { DocComments } from "./doc-comments";
 
@@ -37,21 +38,21 @@ const target = { ...vmTargetShape };
 const RESOURCES: Record<keyof typeof NATIVE_TYPES, ResourceSpec> = {
     VmCheckpointPolicy: {
         description: "How a Hyper-V VM takes checkpoints: the type, whether checkpoints are allowed, where their files go. Destroy puts the VM's settings back as they were.",
-        inputs: { shape: { ...target, ...policyFields }, docs: ["vmTargetShape", "policyFields"] },
+        inputs: { shape: { ...target, ...policyFields }, docs: ["vmTargetShape", "policyFields", "takeLimitFields"] },
         outputs: { shape: policyResultShape, docs: ["policyResultShape", "settingsSchema"] },
         required: [],
         objects: { priorSettings: { name: "PolicySettings", shape: { shape: {}, docs: ["settingsSchema"] } } },
     },
     Checkpoint: {
         description: "A checkpoint of a Hyper-V VM. Declaring it takes it; renaming renames it; a new restoreTrigger applies it; destroying it removes it (merging its disks).",
-        inputs: { shape: { ...target, ...checkpointFields }, docs: ["vmTargetShape", "checkpointFields"] },
+        inputs: { shape: { ...target, ...checkpointFields }, docs: ["vmTargetShape", "checkpointFields", "takeLimitFields"] },
         outputs: { shape: checkpointResultShape, docs: ["checkpointResultShape"] },
         required: [],
-        objects: {},
+        objects: { policyLimits: { name: "PolicyLimits", shape: { shape: policyLimitsSchema.shape, docs: ["takeLimitFields"] } } },
     },
     CheckpointGroup: {
         description: "One checkpoint on each of several VMs, taken together and rolled back together in a declared order.",
-        inputs: { shape: groupFields, docs: ["groupFields"] },
+        inputs: { shape: groupFields, docs: ["groupFields", "takeLimitFields"] },
         outputs: { shape: groupResultShape, docs: ["groupResultShape"] },
         required: ["vms"],
         objects: {

@@ -10,6 +10,7 @@ const root = [path.join(__dirname, "..", ".."), path.join(__dirname, "..", "..",
 const SOURCES = [
     "provider/config.ts",
     "provider/resources/shared/vm-target.ts",
+    "provider/resources/shared/disk-outputs.ts",
     "provider/resources/policy/schema.ts",
     "provider/resources/checkpoint/schema.ts",
     "provider/resources/group/schema.ts",

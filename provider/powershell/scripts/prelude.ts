@@ -1,6 +1,7 @@
-import { MAX_CHECKPOINTS_PER_VM, MIN_PRODUCTION_VERSION, NEW_DIFFERENCING_DISK_BYTES } from "../../host";
+import { MAX_CHECKPOINTS_PER_VM, MIN_PRODUCTION_VERSION } from "../../host";
 import { hyperVErrorIds } from "../error-records";
 import { transitionalStates } from "../../host/model";
+import { guardRefusalFunction, takeWritesMemoryFunction } from "./generated-guard";
 import { productionBlockerFunction, settingsChangeFunction } from "./generated-rules";
 import { restoreTextFunction } from "./text-mark";
 
@@ -199,53 +200,15 @@ function ConvertTo-HvcpStorage($Vm) {
     }
 }
 
-# The program's limits on a take, as provider/host/take-guard.ts has them (guardRefusal): the same
-# needs, order and words, so preview and the host refuse alike. $Guard: { minFreeSpace, maxChainDepth }.
-function Get-HvcpGuardRefusal($Before, $Storage, [bool]$WritesMemory, $Guard) {
-    $needs = @{}
-    $add = {
-        param([string]$Path, [int64]$Bytes)
-        $volume = @($Storage.volumes | Where-Object { $Path.StartsWith([string]$_.name, [System.StringComparison]::OrdinalIgnoreCase) -or ($Path + '\') -eq [string]$_.name } | Sort-Object -Property { ([string]$_.name).Length } -Descending) | Select-Object -First 1
-        if ($null -ne $volume) { $needs[[string]$volume.name] = [int64]$needs[[string]$volume.name] + $Bytes }
-    }
-    foreach ($disk in @($Before.hardDrives)) { & $add ([string]$disk) ${NEW_DIFFERENCING_DISK_BYTES} }
-    if ($WritesMemory) { & $add ([string]$Before.checkpointFileLocation) ([int64]$Storage.memoryBytes) }
-    foreach ($name in @($needs.Keys | Sort-Object -CaseSensitive)) {
-        $volume = @($Storage.volumes | Where-Object { [string]$_.name -eq $name })[0]
-        $need = [int64]$needs[$name]
-        $keep = [int64]0
-        $min = $Guard.minFreeSpace
-        if ($null -ne $min) {
-            if ([string]$min -match '^([0-9.]+)%$') { $keep = [int64][Math]::Ceiling([double]$volume.capacity * [double]::Parse($Matches[1], [System.Globalization.CultureInfo]::InvariantCulture) / 100) }
-            else { $keep = [int64]$min }
-        }
-        if ([int64]$volume.freeSpace - $need -ge $keep) { continue }
-        $why = ''
-        if ($keep -gt 0) { $why = ' and minFreeSpace ({0}) keeps {1} of its {2} bytes free' -f [string]$min, $keep, [int64]$volume.capacity }
-        return [ordered]@{ code = 'InsufficientSpace'; detail = ('volume {0} has {1} bytes free; the checkpoint needs {2}{3}, so {4} are needed' -f $name, [int64]$volume.freeSpace, $need, $why, ($need + $keep)) }
-    }
-    if ($null -ne $Guard.maxChainDepth) {
-        $parents = @{}
-        foreach ($d in @($Storage.disks)) { $parents[([string]$d.path).ToLowerInvariant()] = $d.parentPath }
-        $deepest = 0
-        foreach ($disk in @($Before.hardDrives)) {
-            $length = 0
-            $parent = $parents[([string]$disk).ToLowerInvariant()]
-            while ($parent -and $length -le $parents.Count) { $length++; $parent = $parents[([string]$parent).ToLowerInvariant()] }
-            if ($length -gt $deepest) { $deepest = $length }
-        }
-        $depth = $deepest + 1
-        if ($depth -gt [int]$Guard.maxChainDepth) {
-            return [ordered]@{ code = 'ChainTooDeep'; detail = ('the checkpoint would make a chain of {0} differencing disks, and maxChainDepth is {1}' -f $depth, [int]$Guard.maxChainDepth) }
-        }
-    }
-    $null
-}
-
 # Generated from the provider's rules (provider/host: productionBlockerRules, settingRules).
 ${productionBlockerFunction}
 
 ${settingsChangeFunction}
+
+# Generated from the take guard's one owner (provider/host/take-guard.ts): the same needs, order and words.
+${guardRefusalFunction}
+
+${takeWritesMemoryFunction}
 
 # Oldest first, projected. Callers wrap the call in [object[]]@(...): a function's output is
 # unrolled, so one checkpoint would otherwise arrive as an object, none as $null.

@@ -42,10 +42,7 @@ $typeUsed = if ($requested) { $requested } else { $policy }
 $existing = @(Hyper-V\Get-VMSnapshot -VM $vm)
 ${takeRefusalOrder.map((code) => refusals[code]).join("\n")}
 if ($null -ne $HvcpInput.guard) {
-    # A standard checkpoint of a VM holding memory writes that memory (the kind as plannedCheckpointKind finds it).
-    $standard = ($null -eq $typeUsed -or $typeUsed -eq 'Standard' -or ($typeUsed -eq 'Production' -and $before.state -ne 'Off' -and $null -ne (Get-HvcpProductionBlocker $before)))
-    $writesMemory = $standard -and @('Running', 'Paused', 'Saved') -contains $before.state
-    $guardRefusal = Get-HvcpGuardRefusal $before (ConvertTo-HvcpStorage $vm) $writesMemory $HvcpInput.guard
+    $guardRefusal = Get-HvcpGuardRefusal $before (ConvertTo-HvcpStorage $vm) (Test-HvcpTakeWritesMemory $before $typeUsed) $HvcpInput.guard
     if ($guardRefusal) {
         Stop-Hvcp $HvcpErrorIds[$guardRefusal.code] 'LimitsExceeded' $guardRefusal.detail $vm.Id.ToString()
     }

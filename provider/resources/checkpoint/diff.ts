@@ -1,3 +1,4 @@
+import { samePolicyLimits } from "../shared/take-limits";
 import { namesManagedVm } from "../shared/vm-target";
 import type { CheckpointInputs, CheckpointOutputs } from "./schema";
 
@@ -41,6 +42,7 @@ export function diffCheckpoint(id: string, olds: CheckpointOutputs, news: Checkp
     // Limits on the take: recorded for the next take (a replacement), nothing changes on the host.
     if (news.minFreeSpace !== olds.minFreeSpace) fields.push("minFreeSpace");
     if (news.maxChainDepth !== olds.maxChainDepth) fields.push("maxChainDepth");
+    if (!samePolicyLimits(news.policyLimits, olds.policyLimits)) fields.push("policyLimits");
     if (news.vmId !== undefined && olds.vmNameDeclared !== undefined && !replaces.length) fields.push("vmId");
     return { changes: fields.length > 0, replaces, fields, restore: restore && !replaces.length, rename, restoreRequested, gone };
 }

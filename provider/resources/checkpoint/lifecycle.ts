@@ -1,5 +1,5 @@
-import { HostError, isHostError, type HyperVHost, type TakeGuard, type TakenCheckpoint } from "../../host";
-import { withoutUndefined } from "../../shared/objects";
+import { HostError, isHostError, type HyperVHost, type TakenCheckpoint } from "../../host";
+import { takeGuardOf } from "../shared/take-limits";
 import { explainRefusal } from "../shared/refusals";
 import { vmRefOf } from "../shared/vm-target";
 import type { PreviewMemory } from "../shared/preview";
@@ -23,11 +23,11 @@ export async function createCheckpoint(
     inputs: CheckpointInputs,
     warnOnResource: WarnOnResource,
     dependsOn: readonly string[] = [],
-    guard: TakeGuard = withoutUndefined({ minFreeSpace: inputs.minFreeSpace, maxChainDepth: inputs.maxChainDepth }),
 ): Promise<{ id: string; outs: CheckpointOutputs }> {
     if (inputs.adoptId !== undefined) return adoptCheckpoint(host, inputs, inputs.adoptId);
     const ref = vmRefOf(inputs);
     // Always a guard, if empty: the host then refuses a take that cannot fit at all in the words preview predicts it with.
+    const guard = takeGuardOf(inputs, inputs.policyLimits);
     const request = { name: inputs.name!, ...(inputs.type !== undefined ? { temporaryType: hyperVTypeOf[inputs.type] } : {}), guard };
     const taken = await host.takeCheckpoint(ref, request).catch(async (refusal: unknown) => {
         const explained = await explainRefusal(host, ref, refusal, ({ vm, checkpoints }, caps) =>
@@ -99,10 +99,11 @@ export async function updateCheckpoint(host: HyperVHost, id: string, olds: Check
 
 /** The declared fields, replacing the old declaration (unset fields are dropped). */
 function recordOf(news: CheckpointInputs): Partial<CheckpointOutputs> {
-    const { name, type, restoreTrigger, startAfterRestore, adoptId, host, vmName, vmId, minFreeSpace, maxChainDepth } = news;
+    const { name, type, restoreTrigger, startAfterRestore, adoptId, host, vmName, vmId, minFreeSpace, maxChainDepth, policyLimits } = news;
     return {
         minFreeSpace,
         maxChainDepth,
+        policyLimits,
         name,
         type,
         restoreTrigger,
@@ -170,9 +171,9 @@ export async function deleteCheckpoint(host: HyperVHost, id: string, olds: Check
 
 /** The declaration as the host now has it (the checkpoint's current name), for the engine's next diff. */
 export function liveCheckpointDeclaration(outs: CheckpointOutputs): Record<string, unknown> {
-    const { host, type, restoreTrigger, startAfterRestore, adoptId, resourceUrn, minFreeSpace, maxChainDepth } = outs;
+    const { host, type, restoreTrigger, startAfterRestore, adoptId, resourceUrn, minFreeSpace, maxChainDepth, policyLimits } = outs;
     const target = outs.vmNameDeclared !== undefined ? { vmName: outs.vmNameDeclared } : { vmId: outs.vmId };
     // An adopted checkpoint declared without a name keeps none.
     const name = outs.name !== undefined ? outs.checkpointName : undefined;
-    return { ...target, host, name, type, restoreTrigger, startAfterRestore, adoptId, resourceUrn, minFreeSpace, maxChainDepth };
+    return { ...target, host, name, type, restoreTrigger, startAfterRestore, adoptId, resourceUrn, minFreeSpace, maxChainDepth, policyLimits };
 }

@@ -1,9 +1,10 @@
-import { guardRefusal, HostError, takeWritesMemory, type HyperVHost, type Vm, type VmWithCheckpoints } from "../../host";
+import type { HyperVHost, Vm, VmWithCheckpoints } from "../../host";
 import { hyperVTypeOf } from "../shared/checkpoint-declaration";
 import { predictTake } from "../shared/predict-take";
 import { asOperation, asPrediction, onlyTheMomentDecides, type PreviewMemory } from "../shared/preview";
 import type { WarnOnResource } from "../shared/resource-warnings";
 import { vmRefOf } from "../shared/vm-target";
+import { guardError, takeGuardOf } from "../shared/take-limits";
 import { withFittingAdvice } from "./disabled-advice";
 import type { CheckpointInputs } from "./schema";
 
@@ -57,13 +58,15 @@ export async function predictCheckpoint(host: HyperVHost, preview: PreviewMemory
     preview.planCreate(host, vm.id);
 }
 
-/** The take limits (minFreeSpace, maxChainDepth; without them, a take that cannot fit at all) on the VM as read: `up`'s host refuses with the same words. */
+/** The take limits (its own minFreeSpace, maxChainDepth, else its policyLimits; without any, a take that cannot fit at all) on the VM as read: `up`'s host refuses with the same words. */
 function refuseBeyondGuard(host: HyperVHost, preview: PreviewMemory, inputs: CheckpointInputs, listing: VmWithCheckpoints, vm: Vm): void {
-    const ref = vmRefOf(inputs);
-    const type = inputs.type !== undefined ? hyperVTypeOf[inputs.type] : vm.checkpointType;
-    const guard = preview.guardFor(inputs.host, ref, inputs);
-    const refusal = guardRefusal(vm, listing.storage, takeWritesMemory(vm, type), guard, preview.plannedCreates(host, vm.id));
-    if (refusal === null) return;
-    const context = { host: host.displayName, vm: vm.name, vmId: vm.id, checkpoint: inputs.name, operation: "take checkpoint" };
-    throw new HostError(refusal.code, refusal.detail, context, { predicted: true });
+    const refusal = guardError(vm, listing.storage, {
+        hostName: host.displayName,
+        checkpoint: inputs.name,
+        type: inputs.type !== undefined ? hyperVTypeOf[inputs.type] : vm.checkpointType,
+        guard: takeGuardOf(inputs, inputs.policyLimits),
+        takenBefore: preview.plannedCreates(host, vm.id),
+        predicted: true,
+    });
+    if (refusal !== null) throw refusal;
 }

@@ -8,7 +8,6 @@ import { diffCheckpoint } from "./diff";
 import { allKnown, asPrediction, takeHiddenInputs, type PreviewMemory } from "../shared/preview";
 import { createCheckpoint, deleteCheckpoint, liveCheckpointDeclaration, readCheckpoint, refuseLostRollback, updateCheckpoint } from "./lifecycle";
 import { predictCheckpoint } from "./predict";
-import { vmRefOf } from "../shared/vm-target";
 import { retakenAfterRemoval } from "./removed-by-hand";
 import { checkpointInputsSchema, checkpointOutputsSchema, type CheckpointInputs, type CheckpointOutputs } from "./schema";
 
@@ -62,8 +61,7 @@ export function checkpointProviderOn(
 
         async create(news) {
             const inputs = parseInputs(news);
-            const guard = preview.guardFor(inputs.host, vmRefOf(inputs), inputs);
-            const { id, outs } = await createCheckpoint(hostFor(inputs.host), inputs, warnOnResource, preview.dependsOnOf(inputs.resourceUrn), guard);
+            const { id, outs } = await createCheckpoint(hostFor(inputs.host), inputs, warnOnResource, preview.dependsOnOf(inputs.resourceUrn));
             return { id, outs: withoutUndefined(outs) };
         },
 

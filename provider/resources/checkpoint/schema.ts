@@ -3,6 +3,7 @@ import { checkpointKindSchema, GUID_PATTERN, guidSchema, snapshotTypeSchema, vmS
 import { checkpointNameSchema, checkpointTypeArgSchema } from "../shared/checkpoint-declaration";
 import { requireOneVm, vmTargetShape } from "../shared/vm-target";
 import { checkpointDiskShape, takeLimitFields } from "../shared/disk-outputs";
+import { policyLimitsSchema } from "../shared/take-limits";
 
 /**
  * What a program declares for a checkpoint besides its VM. The doc comments are the SDK's: editors
@@ -40,6 +41,12 @@ export const checkpointFields = {
         .transform((s) => s.toLowerCase())
         .optional(),
     ...takeLimitFields,
+    /**
+     * The take limits of the VM's VmCheckpointPolicy (`policy.takeLimits`), for what this checkpoint
+     * does not set itself (minFreeSpace, maxChainDepth). A policy's limits apply to the checkpoints
+     * that pass them here, wherever the policy is declared.
+     */
+    policyLimits: policyLimitsSchema.optional(),
 };
 
 export const checkpointInputsSchema = z
@@ -105,6 +112,7 @@ export const checkpointOutputsSchema = z.object({
     adoptId: z.string().optional(),
     minFreeSpace: takeLimitFields.minFreeSpace,
     maxChainDepth: takeLimitFields.maxChainDepth,
+    policyLimits: policyLimitsSchema.optional(),
     vmNameDeclared: z.string().optional(),
     ...checkpointResultShape,
 });

@@ -1,3 +1,4 @@
+import { samePolicyLimits } from "../shared/take-limits";
 import type { GroupInputs, GroupMember, GroupOutputs } from "./schema";
 
 export interface GroupDiff {
@@ -37,10 +38,12 @@ export function diffGroup(olds: GroupOutputs, news: GroupInputs): GroupDiff {
     if (!members || members.some((m) => !m.present)) replaces.push("vms");
     const renames = (members ?? []).flatMap((m, i) => (m.present && m.checkpointName !== news.name ? [i] : []));
     const fields = [...replaces];
-    if (!replaces.length && olds.vms.some((m, i) => memberKey(m) !== memberKey(news.vms[i]!))) fields.push("vms");
+    // A VM's policyLimits only apply to a later take (a replacement): recorded, nothing changes on the host.
+    const changed = (m: GroupMember, i: number) => memberKey(m) !== memberKey(news.vms[i]!) || !samePolicyLimits(m.policyLimits, news.vms[i]!.policyLimits);
+    if (!replaces.length && olds.vms.some(changed)) fields.push("vms");
     if (renames.length > 0 || news.name !== olds.name) fields.push("name");
     if (news.restoreTrigger !== olds.restoreTrigger) fields.push("restoreTrigger");
-    for (const f of ["startAfterRestore", "startOrder", "simultaneous"] as const) if (news[f] !== olds[f]) fields.push(f);
+    for (const f of ["startAfterRestore", "startOrder", "simultaneous", "minFreeSpace", "maxChainDepth"] as const) if (news[f] !== olds[f]) fields.push(f);
     const restore = news.restoreTrigger !== undefined && news.restoreTrigger !== olds.restoreTrigger && replaces.length === 0;
     return { changes: fields.length > 0, replaces, fields, restore, renames: replaces.length ? [] : renames };
 }

@@ -143,6 +143,6 @@ export async function deleteGroup(hostFor: HostFor, olds: GroupOutputs): Promise
 
 /** The declaration as recorded, for the engine's next diff (drift shows in `members`). */
 export function liveGroupDeclaration(outs: GroupOutputs): Record<string, unknown> {
-    const { vms, name, restoreTrigger, startAfterRestore, startOrder, simultaneous, resourceUrn } = outs;
-    return { vms, name, restoreTrigger, startAfterRestore, startOrder, simultaneous, resourceUrn };
+    const { vms, name, restoreTrigger, startAfterRestore, startOrder, simultaneous, minFreeSpace, maxChainDepth, resourceUrn } = outs;
+    return { vms, name, restoreTrigger, startAfterRestore, startOrder, simultaneous, minFreeSpace, maxChainDepth, resourceUrn };
 }

@@ -23,6 +23,6 @@ export function memberOutput(member: GroupMember, taken: TakenCheckpoint): Group
 
 /** The declared fields, as recorded (unset fields are dropped). */
 export function declaredOf(inputs: GroupInputs): Omit<GroupOutputs, "members" | "lastRestoreTime" | "lastRestoreResult"> {
-    const { vms, name, restoreTrigger, startAfterRestore, startOrder, simultaneous, resourceUrn } = inputs;
-    return { vms, name: name!, restoreTrigger, startAfterRestore, startOrder, simultaneous, resourceUrn };
+    const { vms, name, restoreTrigger, startAfterRestore, startOrder, simultaneous, minFreeSpace, maxChainDepth, resourceUrn } = inputs;
+    return { vms, name: name!, restoreTrigger, startAfterRestore, startOrder, simultaneous, minFreeSpace, maxChainDepth, resourceUrn };
 }

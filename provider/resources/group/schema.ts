@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { checkpointDiskShape, vmDiskShape } from "../shared/disk-outputs";
+import { checkpointDiskShape, takeLimitFields, vmDiskShape } from "../shared/disk-outputs";
+import { policyLimitsSchema } from "../shared/take-limits";
 import { checkpointKindSchema, guidSchema, ordinalKey, vmStateSchema } from "../../host";
 import { checkpointNameSchema, checkpointTypeArgSchema } from "../shared/checkpoint-declaration";
 import { requireOneVm, vmTargetShape } from "../shared/vm-target";
@@ -13,6 +14,8 @@ export const groupMemberShape = {
     ...vmTargetShape,
     /** "production", "productionOnly" or "standard" for this VM's checkpoint only; unset: the VM's policy decides. */
     type: checkpointTypeArgSchema.optional(),
+    /** The take limits of this VM's VmCheckpointPolicy (`policy.takeLimits`), for what the group does not set itself. */
+    policyLimits: policyLimitsSchema.optional(),
 };
 export const groupMemberSchema = z
     .object(groupMemberShape, { message: "must be a VM: { vmName } or { vmId }, optionally with host and type" })
@@ -53,6 +56,11 @@ export const groupFields = {
      * standard, and a productionOnly VM is refused before anything is paused.
      */
     simultaneous: z.boolean({ message: "simultaneous must be true or false" }).optional(),
+    /**
+     * The take limits for every VM of the group (each VM's policyLimits for what is unset here): a
+     * VM whose take would break them refuses the whole group before anything is taken.
+     */
+    ...takeLimitFields,
 };
 
 export const groupInputsSchema = z
@@ -118,6 +126,8 @@ export const groupOutputsSchema = z.object({
     startAfterRestore: z.boolean().optional(),
     startOrder: startOrderSchema.optional(),
     simultaneous: z.boolean().optional(),
+    minFreeSpace: takeLimitFields.minFreeSpace,
+    maxChainDepth: takeLimitFields.maxChainDepth,
     resourceUrn: z.string().optional(),
     ...groupResultShape,
 });

@@ -9,6 +9,7 @@ import { CheckpointGroupError, nothingTaken, reasonOf, type MemberOutcome } from
 import { LATE_TAKE_WAIT_MS, settleLateTake } from "./late-take";
 import { declaredOf, memberOutput } from "./outputs";
 import { checkpointDeclaration, takeRequest } from "./plan";
+import type { SpentSpace } from "./guard";
 import { refusalOf, sameVmAs, type CheckedMember } from "./refusals";
 import type { GroupInputs, GroupOutputs } from "./schema";
 
@@ -46,6 +47,7 @@ async function checkEveryVm(hostFor: HostFor, inputs: GroupInputs): Promise<Chec
         }),
     );
     const seen = new Map<string, number>();
+    const spent: SpentSpace = new Map();
     let refused = false;
     const outcomes = reads.map((read, i): MemberOutcome => {
         const member = inputs.vms[i]!;
@@ -59,7 +61,7 @@ async function checkEveryVm(hostFor: HostFor, inputs: GroupInputs): Promise<Chec
         const key = `${read.value.hostName}\n${vm.id}`;
         const twin = seen.get(key);
         seen.set(key, twin ?? i);
-        const why = twin !== undefined ? sameVmAs(twin) : refusalOf(inputs, read.value);
+        const why = twin !== undefined ? sameVmAs(twin) : refusalOf(inputs, read.value, spent);
         if (why === null) return { ...at, outcome: "checked: nothing taken" };
         refused = true;
         return { ...at, outcome: `refused: ${why}` };

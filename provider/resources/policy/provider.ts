@@ -7,7 +7,6 @@ import type { WarnOnResource } from "../shared/resource-warnings";
 import { diffPolicy } from "./diff";
 import { allKnown, asPrediction, takeHiddenInputs, type PreviewMemory } from "../shared/preview";
 import { applyPolicy, predictPolicy, liveDeclaration, readPolicy, restorePolicy } from "./lifecycle";
-import { vmRefOf } from "../shared/vm-target";
 import { policyInputsSchema, policyOutputsSchema, type PolicyInputs, type PolicyOutputs } from "./schema";
 
 function parseInputs(news: Record<string, unknown>): PolicyInputs {
@@ -39,10 +38,6 @@ export function policyProviderOn(
             const { news, preview: inPreview, dependsOn } = takeHiddenInputs(given);
             preview.recordCheck(typeof news.resourceUrn === "string" ? news.resourceUrn : undefined, dependsOn, inPreview);
             const checked = checkInputs(policyInputsSchema, policyInputsSchema.shape, news);
-            if ("inputs" in checked && allKnown(news)) {
-                const inputs = parseInputs(news);
-                preview.declareGuard(inputs.host, vmRefOf(inputs), { minFreeSpace: inputs.minFreeSpace, maxChainDepth: inputs.maxChainDepth });
-            }
             if (inPreview && "inputs" in checked && allKnown(news)) {
                 const inputs = parseInputs(news);
                 const failures = await predictedFailures(

@@ -7,7 +7,7 @@ import { chainLength, differencingBytes, minFreeSpaceSchema, type Checkpoint, ty
  * volumes. Read with the VM in the same round trip (VmStorage).
  */
 
-/** The limits a program declares on takes; on a policy they apply to every Checkpoint of its VM in the stack. */
+/** The limits a program declares on takes; a policy's reach the takes that pass them as policyLimits (take-limits.ts). */
 export const takeLimitFields = {
     /**
      * Refuse a checkpoint that would leave less than this free on a volume it writes to (its new

@@ -5,13 +5,11 @@ import {
     permanentProductionBlocker,
     type CheckpointType,
     type HyperVHost,
-    type TakeGuard,
     type Vm,
     type VmRef,
     type VmWithCheckpoints,
 } from "../../host";
 import { isUnknown } from "./check";
-import { withoutUndefined } from "../../shared/objects";
 
 /*
  * Preview's predictions. The SDK resources add one hidden input, PREVIEW_FLAG, set to
@@ -66,8 +64,6 @@ export class PreviewMemory {
     private readonly states = new Map<string, PreviewState>();
     /** What each resource dependsOn, by its URN, as its last check was told (preview and `up` alike). */
     private readonly dependencies = new Map<string, string[]>();
-    /** The take limits each policy declares, per host address (as declared) and VM as it names it (recorded by its check, in preview and `up`). */
-    private readonly guards = new Map<string, TakeGuard>();
     /** Whether each resource's last check ran in a preview: diff is not told, and only preview reads there. */
     private readonly previewing = new Map<string, boolean>();
 
@@ -83,7 +79,6 @@ export class PreviewMemory {
     /** For tests and benchmarks that run several previews in one process. */
     forget(): void {
         this.states.clear();
-        this.guards.clear();
         this.dependencies.clear();
         this.previewing.clear();
     }
@@ -93,24 +88,6 @@ export class PreviewMemory {
         if (urn === undefined) return;
         this.dependencies.set(urn, dependsOn);
         this.previewing.set(urn, preview);
-    }
-
-    /**
-     * Records the take limits a VmCheckpointPolicy declares for its VM. Its check runs before the
-     * creates of the stack's Checkpoints in the same process, which take them as their defaults;
-     * a VM is matched as the policy names it (by id, or by name).
-     */
-    declareGuard(hostAddress: string | undefined, ref: VmRef, guard: TakeGuard): void {
-        this.guards.set(`${hostAddress ?? ""}|${refKey(ref)}`, guard);
-    }
-
-    /** The take limits in force for a take of the VM named `ref`: the checkpoint's own, else its policy's. */
-    guardFor(hostAddress: string | undefined, ref: VmRef, own: TakeGuard): TakeGuard {
-        const policy = this.guards.get(`${hostAddress ?? ""}|${refKey(ref)}`) ?? {};
-        return withoutUndefined({
-            minFreeSpace: own.minFreeSpace ?? policy.minFreeSpace,
-            maxChainDepth: own.maxChainDepth ?? policy.maxChainDepth,
-        });
     }
 
     /** Whether the resource `urn` is being previewed (its last check ran in a preview). */

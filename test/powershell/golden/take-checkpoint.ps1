@@ -30,10 +30,7 @@ try {
         Stop-Hvcp $HvcpErrorIds.CheckpointLimit 'LimitsExceeded' ('The virtual machine already has {0} checkpoints, the most Hyper-V allows.' -f $existing.Count) $vm.Id.ToString()
     }
     if ($null -ne $HvcpInput.guard) {
-        # A standard checkpoint of a VM holding memory writes that memory (the kind as plannedCheckpointKind finds it).
-        $standard = ($null -eq $typeUsed -or $typeUsed -eq 'Standard' -or ($typeUsed -eq 'Production' -and $before.state -ne 'Off' -and $null -ne (Get-HvcpProductionBlocker $before)))
-        $writesMemory = $standard -and @('Running', 'Paused', 'Saved') -contains $before.state
-        $guardRefusal = Get-HvcpGuardRefusal $before (ConvertTo-HvcpStorage $vm) $writesMemory $HvcpInput.guard
+        $guardRefusal = Get-HvcpGuardRefusal $before (ConvertTo-HvcpStorage $vm) (Test-HvcpTakeWritesMemory $before $typeUsed) $HvcpInput.guard
         if ($guardRefusal) {
             Stop-Hvcp $HvcpErrorIds[$guardRefusal.code] 'LimitsExceeded' $guardRefusal.detail $vm.Id.ToString()
         }

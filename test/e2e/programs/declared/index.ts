@@ -5,20 +5,24 @@ import * as hyperv from "hyperv-checkpoints";
 // maps of resource name to arguments, so one program covers every e2e scenario.
 const config = new pulumi.Config("e2e");
 const policies = config.getObject<Record<string, hyperv.VmCheckpointPolicyArgs>>("policies") ?? {};
-// A checkpoint's dependsOnPolicy and dependsOnCheckpoint name a policy, or a checkpoint declared before it, it waits for.
-const checkpoints = config.getObject<Record<string, hyperv.CheckpointArgs & { dependsOnPolicy?: string; dependsOnCheckpoint?: string }>>("checkpoints") ?? {};
+// A checkpoint's dependsOnPolicy and dependsOnCheckpoint name a policy, or a checkpoint declared before it, it waits for;
+// its limitsOf names a policy whose take limits it passes as policyLimits.
+const checkpoints =
+    config.getObject<Record<string, hyperv.CheckpointArgs & { dependsOnPolicy?: string; dependsOnCheckpoint?: string; limitsOf?: string }>>("checkpoints") ??
+    {};
 
 const declaredPolicies: Record<string, hyperv.VmCheckpointPolicy> = {};
 for (const [name, args] of Object.entries(policies)) {
     declaredPolicies[name] = new hyperv.VmCheckpointPolicy(name, args);
 }
 const declaredCheckpoints: Record<string, hyperv.Checkpoint> = {};
-for (const [name, { dependsOnPolicy, dependsOnCheckpoint, ...args }] of Object.entries(checkpoints)) {
+for (const [name, { dependsOnPolicy, dependsOnCheckpoint, limitsOf, ...args }] of Object.entries(checkpoints)) {
     const dependsOn = [
         dependsOnPolicy ? declaredPolicies[dependsOnPolicy] : undefined,
         dependsOnCheckpoint ? declaredCheckpoints[dependsOnCheckpoint] : undefined,
     ];
-    declaredCheckpoints[name] = new hyperv.Checkpoint(name, args, { dependsOn: dependsOn.filter((d) => d !== undefined) });
+    const policyLimits = limitsOf ? { policyLimits: declaredPolicies[limitsOf]!.takeLimits } : {};
+    declaredCheckpoints[name] = new hyperv.Checkpoint(name, { ...args, ...policyLimits }, { dependsOn: dependsOn.filter((d) => d !== undefined) });
 }
 
 export const policyOutputs = Object.fromEntries(

@@ -81,6 +81,11 @@ export const vmMergeSchema = z.object({
 });
 export type VmMerge = z.infer<typeof vmMergeSchema>;
 
+/** What removing a checkpoint reports: the merge it started, when the host reports one (read in the same call). */
+export interface CheckpointRemoval {
+    merge?: VmMerge;
+}
+
 export const vmSchema = z.object({
     id: guidSchema,
     name: z.string(),

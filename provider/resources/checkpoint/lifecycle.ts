@@ -5,6 +5,7 @@ import { vmRefOf } from "../shared/vm-target";
 import type { PreviewMemory } from "../shared/preview";
 import { fellBackWithMemory } from "../shared/fallback-warning";
 import type { WarnOnResource } from "../shared/resource-warnings";
+import { type MergeWatch, waitForMerge } from "../shared/merge-wait";
 import { diffCheckpoint } from "./diff";
 import { refuseAdoption } from "./adoption-guard";
 import { goneOnRefresh, lostRollback } from "./removed-by-hand";
@@ -159,14 +160,33 @@ export async function refuseLostRollback(
     if (!listing?.checkpoints.some((c) => c.id === id)) throw lostRollback(host.displayName, id, olds, news, true);
 }
 
-/** Removes the checkpoint by id (Hyper-V merges its disks, children are re-parented); gone is success. */
-export async function deleteCheckpoint(host: HyperVHost, id: string, olds: CheckpointOutputs): Promise<void> {
+/**
+ * Removes the checkpoint by id (Hyper-V merges its disks, children are re-parented) and waits
+ * until the merge is done, showing its progress; gone is success, and a merge still running from
+ * an earlier attempt (one that timed out) is waited for again.
+ */
+export async function deleteCheckpoint(host: HyperVHost, id: string, olds: CheckpointOutputs, merges: MergeWatch): Promise<void> {
+    const startedAt = Date.now();
+    let merging: boolean;
     try {
-        await host.removeCheckpoint(olds.vmId, id);
+        merging = (await host.removeCheckpoint(olds.vmId, id)).merge !== undefined;
     } catch (e) {
-        if (isHostError(e, "VmNotFound") || isHostError(e, "CheckpointNotFound")) return;
-        throw e;
+        if (isHostError(e, "VmNotFound")) return;
+        if (!isHostError(e, "CheckpointNotFound")) throw e;
+        // Gone already: a merge may still run from the attempt that removed it (one that timed out waiting).
+        merging = true;
     }
+    if (!merging) return;
+    const target = {
+        vmId: olds.vmId,
+        vmName: olds.vmName,
+        checkpoint: olds.checkpointName,
+        checkpointId: id,
+        urn: olds.resourceUrn,
+        operation: "remove checkpoint",
+        whileWaiting: "the checkpoint is removed, its disks are not whole yet",
+    };
+    await waitForMerge(host, target, merges, startedAt);
 }
 
 /** The declaration as the host now has it (the checkpoint's current name), for the engine's next diff. */

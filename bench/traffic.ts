@@ -117,6 +117,7 @@ export async function measureOperations(vms: number): Promise<TrafficMeasurement
                 host,
                 checkpointInputsSchema.parse({ vmName: fleetVmName(i), name: "before change" }),
                 engineWarnings(undefined),
+                noMergeStatus,
             );
         });
         await track("VmCheckpointPolicy", "update (no change to write)", async (i) => {

@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import { performance } from "node:perf_hooks";
 import type { HyperVHost } from "../../provider/host";
+import { guardError } from "../../provider/resources/shared/take-limits";
 import { realisticLatency, writeToVm } from "../../provider/lab";
 import { createCheckpoint, deleteCheckpoint } from "../../provider/resources/checkpoint/lifecycle";
 import { checkpointInputsSchema } from "../../provider/resources/checkpoint/schema";
@@ -48,6 +49,7 @@ async function checkpointToMerge(written: number, latency: boolean = true) {
         lab.host,
         checkpointInputsSchema.parse({ vmName: "db01", name: "before", resourceUrn: URN }),
         async () => undefined,
+        watching(),
     );
     await writeToVm(lab.folder, { id: lab.vmId }, written);
     return { ...lab, id, outs };
@@ -96,6 +98,65 @@ describe("Checkpoint delete: waits for the merge and shows its progress", () => 
         await deleteCheckpoint(host, id, outs, retry);
         assert.equal((await host.getVm({ id: vmId })).merge, undefined);
         assert.ok(retry.shown.length > 0);
+    });
+
+    it("takes on a VM still merging from an earlier removal only once the merge is done, showing its progress; preview predicts no failure", async function () {
+        this.timeout(30_000);
+        const written = 12 * GiB;
+        const { host, id, vmId } = await checkpointToMerge(written);
+        // An earlier run's delete that did not wait (or timed out): the merge goes on.
+        await host.removeCheckpoint(vmId, id);
+        const merging = (await host.getVm({ id: vmId })).merge;
+        assert.ok(merging);
+        // The host's guard refuses a take on top of the merge, first of its checks, in its own words.
+        const refusal = await host.takeCheckpoint({ id: vmId }, { name: "on top", guard: {} }).then(
+            () => assert.fail("the lab should refuse a take while the VM merges"),
+            (e: Error) => e,
+        );
+        assert.match(refusal.message, /the VM's disks are still merging from a checkpoint removed earlier \(\d+% done, \d+ bytes left\)/);
+        const preview = guardError((await host.getVmWithCheckpoints({ id: vmId })).vm, (await host.getVmWithCheckpoints({ id: vmId })).storage, {
+            hostName: host.displayName,
+            checkpoint: "after",
+            type: null,
+            guard: {},
+            takenBefore: 0,
+            predicted: true,
+        });
+        assert.equal(preview, null, "preview predicts no failure: the take waits");
+
+        const watch = watching();
+        const taken = await createCheckpoint(
+            host,
+            checkpointInputsSchema.parse({ vmName: "db01", name: "after", resourceUrn: URN }),
+            async () => undefined,
+            watch,
+        );
+        assert.equal((await host.getVm({ id: vmId })).merge, undefined, "taken once the merge was done");
+        assert.equal(taken.outs.checkpointName, "after");
+        assert.ok(
+            watch.shown.length >= 2 && watch.shown.every((s) => /^merging: \d+% done, [\d.]+ (GiB|MiB|bytes) left \(db01\)$/.test(s.message)),
+            JSON.stringify(watch.shown),
+        );
+    });
+
+    it("refuses a take after hyperv:mergeTimeoutSeconds of merging, taking nothing, naming the VM, the checkpoint and what is left", async function () {
+        this.timeout(30_000);
+        const { host, id, vmId } = await checkpointToMerge(12 * GiB);
+        await host.removeCheckpoint(vmId, id);
+        const error = await createCheckpoint(
+            host,
+            checkpointInputsSchema.parse({ vmName: "db01", name: "after", resourceUrn: URN }),
+            async () => undefined,
+            watching(0.3),
+        ).then(
+            () => assert.fail("the take should time out"),
+            (e: Error) => e,
+        );
+        assert.match(
+            error.message,
+            /^take checkpoint failed on host lab .*, VM "db01" \(.*\), checkpoint "after": the VM's disks were still merging after 0\.3 s .*; nothing was taken/,
+        );
+        assert.deepEqual((await host.getVmWithCheckpoints({ id: vmId })).checkpoints, []);
     });
 
     it("costs one host call when there is nothing to merge: no read, no status", async () => {

@@ -1,4 +1,4 @@
-import { HostError, isHostError, type HyperVHost, type TakenCheckpoint } from "../../host";
+import { HostError, isHostError, type HyperVHost, type TakeCheckpointRequest, type TakenCheckpoint, type VmRef } from "../../host";
 import { takeGuardOf } from "../shared/take-limits";
 import { explainRefusal } from "../shared/refusals";
 import { vmRefOf } from "../shared/vm-target";
@@ -23,6 +23,7 @@ export async function createCheckpoint(
     host: HyperVHost,
     inputs: CheckpointInputs,
     warnOnResource: WarnOnResource,
+    merges: MergeWatch,
     dependsOn: readonly string[] = [],
 ): Promise<{ id: string; outs: CheckpointOutputs }> {
     if (inputs.adoptId !== undefined) return adoptCheckpoint(host, inputs, inputs.adoptId);
@@ -30,7 +31,7 @@ export async function createCheckpoint(
     // Always a guard, if empty: the host then refuses a take that cannot fit at all in the words preview predicts it with.
     const guard = takeGuardOf(inputs, inputs.policyLimits);
     const request = { name: inputs.name!, ...(inputs.type !== undefined ? { temporaryType: hyperVTypeOf[inputs.type] } : {}), guard };
-    const taken = await host.takeCheckpoint(ref, request).catch(async (refusal: unknown) => {
+    const taken = await takeAfterMerges(host, ref, request, inputs, merges).catch(async (refusal: unknown) => {
         const explained = await explainRefusal(host, ref, refusal, ({ vm, checkpoints }, caps) =>
             explainRefusedTake(inputs, vm, checkpoints.length, caps, host.displayName),
         );
@@ -40,6 +41,42 @@ export async function createCheckpoint(
     const fellBack = fellBackWithMemory(taken);
     if (fellBack) await warnOnResource(inputs.resourceUrn, fellBack);
     return { id: taken.checkpoint.id, outs: takenOutputs(inputs, taken) };
+}
+
+/**
+ * Takes the checkpoint; a VM still merging a removed checkpoint's disks (the take guard's first
+ * check, on the host) is waited for, showing the merge's progress, and the take tried again, all
+ * within hyperv:mergeTimeoutSeconds.
+ */
+async function takeAfterMerges(
+    host: HyperVHost,
+    ref: VmRef,
+    request: TakeCheckpointRequest,
+    inputs: CheckpointInputs,
+    merges: MergeWatch,
+): Promise<TakenCheckpoint> {
+    const startedAt = Date.now();
+    for (;;) {
+        try {
+            return await host.takeCheckpoint(ref, request);
+        } catch (refusal) {
+            if (!isHostError(refusal, "MergeInProgress")) throw refusal;
+            const vm = refusal.context.vmId !== undefined ? { id: refusal.context.vmId } : ref;
+            await waitForMerge(
+                host,
+                {
+                    vm,
+                    vmName: refusal.context.vm ?? ("name" in ref ? ref.name : ref.id),
+                    checkpoint: request.name,
+                    urn: inputs.resourceUrn,
+                    operation: "take checkpoint",
+                    whileWaiting: "nothing was taken",
+                },
+                merges,
+                startedAt,
+            );
+        }
+    }
 }
 
 /** One read, and a rename when the declaration names the checkpoint differently. */
@@ -178,7 +215,7 @@ export async function deleteCheckpoint(host: HyperVHost, id: string, olds: Check
     }
     if (!merging) return;
     const target = {
-        vmId: olds.vmId,
+        vm: { id: olds.vmId },
         vmName: olds.vmName,
         checkpoint: olds.checkpointName,
         checkpointId: id,

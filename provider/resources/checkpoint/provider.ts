@@ -63,7 +63,7 @@ export function checkpointProviderOn(
 
         async create(news) {
             const inputs = parseInputs(news);
-            const { id, outs } = await createCheckpoint(hostFor(inputs.host), inputs, warnOnResource, preview.dependsOnOf(inputs.resourceUrn));
+            const { id, outs } = await createCheckpoint(hostFor(inputs.host), inputs, warnOnResource, merges, preview.dependsOnOf(inputs.resourceUrn));
             return { id, outs: withoutUndefined(outs) };
         },
 

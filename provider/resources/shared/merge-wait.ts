@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { HostError, type HyperVHost, type VmMerge } from "../../host";
+import { HostError, type HyperVHost, type VmMerge, type VmRef } from "../../host";
 
 /*
  * Hyper-V merges a removed checkpoint's differencing disks in the background, after
@@ -35,7 +35,7 @@ export function mergeStatus(merge: VmMerge): string {
 }
 
 export interface MergeWaitTarget {
-    vmId: string;
+    vm: VmRef;
     vmName: string;
     checkpoint: string;
     checkpointId?: string;
@@ -56,7 +56,7 @@ export async function waitForMerge(host: HyperVHost, target: MergeWaitTarget, wa
     const deadline = startedAt + watch.timeoutSeconds() * 1000;
     let shown: number | undefined;
     for (;;) {
-        const vm = await host.getVm({ id: target.vmId }).catch((e: unknown) => {
+        const vm = await host.getVm(target.vm).catch((e: unknown) => {
             if (HostError.is(e, "VmNotFound")) return undefined;
             throw e;
         });
@@ -78,7 +78,7 @@ function mergeTimedOut(host: HyperVHost, target: MergeWaitTarget, merge: VmMerge
         {
             host: host.displayName,
             vm: target.vmName,
-            vmId: target.vmId,
+            ...("id" in target.vm ? { vmId: target.vm.id } : {}),
             checkpoint: target.checkpoint,
             ...(target.checkpointId !== undefined ? { checkpointId: target.checkpointId } : {}),
             operation: target.operation,

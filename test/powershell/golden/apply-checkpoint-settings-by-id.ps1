@@ -3,7 +3,7 @@ $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
 $WarningPreference = 'SilentlyContinue'
 Set-StrictMode -Off
-if ($HvcpPreludeVersion -ne '1747f5ee34505737') { return '{"preludeMissing":"1747f5ee34505737"}' }
+if ($HvcpPreludeVersion -ne 'ce72dba10b58aa7b') { return '{"preludeMissing":"ce72dba10b58aa7b"}' }
 $HvcpInput = Restore-HvcpText (ConvertFrom-Json -InputObject ([System.Text.Encoding]::UTF8.GetString([System.Convert]::FromBase64String('eyJ2bSI6eyJpZCI6In42ZjFjNGQyZS04YjNhLTRjNWQtOWU3Zi0wYTFiMmMzZDRlNWYifSwiY2hlY2twb2ludFR5cGUiOiJ+UHJvZHVjdGlvbk9ubHkiLCJjaGVja3BvaW50RmlsZUxvY2F0aW9uIjoifkM6XFxIeXBlci1WXFxDaGVja3BvaW50cyIsImF1dG9tYXRpY0NoZWNrcG9pbnRzRW5hYmxlZCI6ZmFsc2UsInJlZW5hYmxlQ2hlY2twb2ludHMiOnRydWUsImZpbGVMb2NhdGlvbldoaWxlQ2hlY2twb2ludGVkIjoifmtlZXAiLCJlbmFibGVCYWNrdXBJbnRlZ3JhdGlvbiI6dHJ1ZSwicmVmdXNlSW1wb3NzaWJsZVByb2R1Y3Rpb25Pbmx5Ijp0cnVlfQ=='))))
 $HvcpResult = $null
 try {

@@ -3,7 +3,7 @@ $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
 $WarningPreference = 'SilentlyContinue'
 Set-StrictMode -Off
-if ($HvcpPreludeVersion -ne '1747f5ee34505737') { return '{"preludeMissing":"1747f5ee34505737"}' }
+if ($HvcpPreludeVersion -ne 'ce72dba10b58aa7b') { return '{"preludeMissing":"ce72dba10b58aa7b"}' }
 $HvcpInput = Restore-HvcpText (ConvertFrom-Json -InputObject ([System.Text.Encoding]::UTF8.GetString([System.Convert]::FromBase64String('eyJ2bSI6eyJuYW1lIjoifndlYi0wMSJ9LCJjaGVja3BvaW50VHlwZSI6In5Qcm9kdWN0aW9uT25seSIsImNoZWNrcG9pbnRGaWxlTG9jYXRpb24iOiJ+QzpcXEh5cGVyLVZcXENoZWNrcG9pbnRzIiwiYXV0b21hdGljQ2hlY2twb2ludHNFbmFibGVkIjpmYWxzZSwicmVlbmFibGVDaGVja3BvaW50cyI6dHJ1ZSwiZmlsZUxvY2F0aW9uV2hpbGVDaGVja3BvaW50ZWQiOiJ+a2VlcCIsImVuYWJsZUJhY2t1cEludGVncmF0aW9uIjp0cnVlLCJyZWZ1c2VJbXBvc3NpYmxlUHJvZHVjdGlvbk9ubHkiOnRydWV9'))))
 $HvcpResult = $null
 try {

@@ -12,6 +12,7 @@ $HvcpErrorIds = @{
     BackupServiceMissing = 'BackupServiceMissing,Microsoft.HyperV.PowerShell.Commands.EnableVMIntegrationService'
     InsufficientSpace = 'InsufficientSpace,Microsoft.HyperV.PowerShell.Commands.CheckpointVM'
     ChainTooDeep = 'ChainTooDeep,Microsoft.HyperV.PowerShell.Commands.CheckpointVM'
+    MergeInProgress = 'MergeInProgress,Microsoft.HyperV.PowerShell.Commands.CheckpointVM'
     HostFailure = 'OperationFailed,Microsoft.HyperV.PowerShell.Commands'
 }
 $HvcpMaxCheckpoints = 50
@@ -203,6 +204,9 @@ function Get-HvcpGuardRefusal($Before, $Storage, [bool]$WritesMemory, $Guard) {
     }
     foreach ($disk in @($Before.hardDrives)) { & $add ([string]$disk) 4194304 }
     if ($WritesMemory) { & $add ([string]$Before.checkpointFileLocation) ([int64]$Storage.memoryBytes) }
+    if ($null -ne $Before.merge) {
+        return [ordered]@{ code = 'MergeInProgress'; detail = ('the VM''s disks are still merging from a checkpoint removed earlier ({0}% done, {1} bytes left)' -f [int]$Before.merge.percentComplete, [int64]$Before.merge.bytesLeft) }
+    }
     $names = [string[]]@($needs.Keys)
     [Array]::Sort($names, [System.StringComparer]::Ordinal)
     foreach ($name in $names) {
@@ -250,4 +254,4 @@ function ConvertTo-HvcpCheckpointList($Vm) {
     Hyper-V\Get-VMSnapshot -VM $Vm | Sort-Object -Property CreationTime | ForEach-Object { ConvertTo-HvcpCheckpoint $_ }
 }
 
-$HvcpPreludeVersion = '1747f5ee34505737'
+$HvcpPreludeVersion = 'ce72dba10b58aa7b'

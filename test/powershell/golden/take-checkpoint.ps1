@@ -3,7 +3,7 @@ $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
 $WarningPreference = 'SilentlyContinue'
 Set-StrictMode -Off
-if ($HvcpPreludeVersion -ne '1747f5ee34505737') { return '{"preludeMissing":"1747f5ee34505737"}' }
+if ($HvcpPreludeVersion -ne 'ce72dba10b58aa7b') { return '{"preludeMissing":"ce72dba10b58aa7b"}' }
 $HvcpInput = Restore-HvcpText (ConvertFrom-Json -InputObject ([System.Text.Encoding]::UTF8.GetString([System.Convert]::FromBase64String('eyJ2bSI6eyJpZCI6In42ZjFjNGQyZS04YjNhLTRjNWQtOWU3Zi0wYTFiMmMzZDRlNWYifSwibmFtZSI6In53ZWItMDEiLCJ0ZW1wb3JhcnlUeXBlIjoiflByb2R1Y3Rpb25Pbmx5In0='))))
 $HvcpResult = $null
 try {

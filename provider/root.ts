@@ -77,7 +77,7 @@ export const policyProvider = withPlainRefusals(policyProviderOn(hostFor, previe
 const merges: MergeWatch = { timeoutSeconds: () => settings.mergeTimeoutSeconds, report: warnOnResource.status, pollMs: MERGE_POLL_MS };
 
 export const checkpointProvider = withPlainRefusals(checkpointProviderOn(hostFor, preview, warnOnResource, merges));
-export const checkpointGroupProvider = withPlainRefusals(checkpointGroupProviderOn(hostFor, preview, warnOnResource));
+export const checkpointGroupProvider = withPlainRefusals(checkpointGroupProviderOn(hostFor, preview, warnOnResource, merges));
 
 /** For tests and benchmarks that run several previews in one process. */
 export function forgetPreview(): void {

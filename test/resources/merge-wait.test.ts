@@ -2,7 +2,9 @@ import * as assert from "node:assert/strict";
 import { performance } from "node:perf_hooks";
 import type { HyperVHost } from "../../provider/host";
 import { guardError } from "../../provider/resources/shared/take-limits";
-import { realisticLatency, writeToVm } from "../../provider/lab";
+import { addVm, realisticLatency, writeToVm } from "../../provider/lab";
+import { createGroup, deleteGroup } from "../../provider/resources/group/lifecycle";
+import { groupInputsSchema } from "../../provider/resources/group/schema";
 import { createCheckpoint, deleteCheckpoint } from "../../provider/resources/checkpoint/lifecycle";
 import { checkpointInputsSchema } from "../../provider/resources/checkpoint/schema";
 import type { MergeWatch } from "../../provider/resources/shared/merge-wait";
@@ -157,6 +159,30 @@ describe("Checkpoint delete: waits for the merge and shows its progress", () => 
             /^take checkpoint failed on host lab .*, VM "db01" \(.*\), checkpoint "after": the VM's disks were still merging after 0\.3 s .*; nothing was taken/,
         );
         assert.deepEqual((await host.getVmWithCheckpoints({ id: vmId })).checkpoints, []);
+    });
+
+    it("a CheckpointGroup waits for a member VM still merging before taking or pausing anything, and its delete waits for every merge", async function () {
+        this.timeout(30_000);
+        const { host, id, vmId, folder } = await checkpointToMerge(12 * GiB);
+        await addVm(folder, { name: "web01", state: "Off" });
+        await host.removeCheckpoint(vmId, id);
+        const inputs = groupInputsSchema.parse({ vms: [{ vmName: "web01" }, { vmName: "db01" }], name: "release", resourceUrn: URN });
+        const hostFor = () => host;
+        const taking = watching();
+        const started = performance.now();
+        const { outs } = await createGroup(hostFor, inputs, async () => undefined, { merges: taking });
+        assert.ok(performance.now() - started >= mergeMsOf(12 * GiB) * 0.9, "the group waited for db01's merge");
+        assert.equal(outs.members.length, 2);
+        assert.ok(
+            taking.shown.some((s) => /merging: \d+% done, .* left \(db01\)/.test(s.message)),
+            JSON.stringify(taking.shown),
+        );
+
+        await writeToVm(folder, { id: vmId }, 6 * GiB);
+        const deleting = watching();
+        await deleteGroup(hostFor, outs, deleting);
+        assert.equal((await host.getVm({ id: vmId })).merge, undefined, "db01's disks are whole when the group's delete returns");
+        assert.ok(deleting.shown.length >= 2, JSON.stringify(deleting.shown));
     });
 
     it("costs one host call when there is nothing to merge: no read, no status", async () => {

@@ -1,4 +1,5 @@
 import * as fs from "node:fs";
+import type { MergeWatch } from "../provider/resources/shared/merge-wait";
 import type { HyperVHost } from "../provider/host";
 import { LabHost } from "../provider/lab";
 import { takeCheckpointOutOfBand } from "../provider/lab";
@@ -116,6 +117,7 @@ export async function measureOperations(vms: number): Promise<TrafficMeasurement
                 host,
                 checkpointInputsSchema.parse({ vmName: fleetVmName(i), name: "before change" }),
                 engineWarnings(undefined),
+                noMergeStatus,
             );
         });
         await track("VmCheckpointPolicy", "update (no change to write)", async (i) => {
@@ -137,13 +139,16 @@ export async function measureOperations(vms: number): Promise<TrafficMeasurement
         });
         await track("VmCheckpointPolicy", "read", (i) => readPolicy(host, policies[i]!));
         await track("Checkpoint", "read", (i) => readCheckpoint(host, checkpoints[i]!.id, checkpoints[i]!.outs, engineWarnings(undefined)));
-        await track("Checkpoint", "delete", (i) => deleteCheckpoint(host, checkpoints[i]!.id, checkpoints[i]!.outs));
+        await track("Checkpoint", "delete", (i) => deleteCheckpoint(host, checkpoints[i]!.id, checkpoints[i]!.outs, noMergeStatus));
         await track("VmCheckpointPolicy", "delete", (i) => restorePolicy(host, policies[i]!));
         return { vms, operations };
     } finally {
         fs.rmSync(folder, { recursive: true, force: true });
     }
 }
+
+/** Deletes wait for merges as the provider does; the lab has no latency here, so there are none to show. */
+const noMergeStatus: MergeWatch = { timeoutSeconds: () => 1800, report: async () => undefined, pollMs: 1000 };
 
 /** Host queries for a refresh of `count` checkpoints of one VM, read concurrently as the engine does. */
 export async function measureRefresh(count: number): Promise<RefreshTraffic> {

@@ -18,6 +18,10 @@ function warnOnStderr(message: string): void {
     process.stderr.write(`warning: hyperv-checkpoints: ${message}\n`);
 }
 
+function statusOnStderr(message: string): void {
+    process.stderr.write(`hyperv-checkpoints: ${message}\n`);
+}
+
 /** The engine's Log client on `address` (host:port, as the engine starts the dynamic provider with); null when there is none. */
 function connectEngineLog(address: string | undefined): EngineLog | null {
     try {
@@ -33,8 +37,12 @@ function connectEngineLog(address: string | undefined): EngineLog | null {
     }
 }
 
-/** A warning function that can also warn on the whole update (the stack's configuration, say). */
-export type EngineWarnings = WarnOnResource & { onStack(message: string): Promise<void> };
+/**
+ * A warning function that can also warn on the whole update (the stack's configuration, say), and
+ * show a resource's status while it works (a merge's progress): an info message the engine
+ * displays on the resource's row and records in its events, not a warning.
+ */
+export type EngineWarnings = WarnOnResource & { onStack(message: string): Promise<void>; status: WarnOnResource };
 
 /**
  * The warning function of a process whose engine listens on `address`: the client is opened on
@@ -43,21 +51,28 @@ export type EngineWarnings = WarnOnResource & { onStack(message: string): Promis
  */
 export function engineWarnings(address: string | undefined): EngineWarnings {
     let engine: EngineLog | null | undefined;
-    const send = async (message: string, urn?: string): Promise<void> => {
+    const send = async (message: string, urn?: string, status = false): Promise<void> => {
         if (engine === undefined) engine = connectEngineLog(address);
-        if (!engine) return warnOnStderr(message);
+        if (!engine) return status ? statusOnStderr(message) : warnOnStderr(message);
         const { LogRequest, LogSeverity } = require(require.resolve("@pulumi/pulumi/proto/engine_pb", { paths: [require.resolve("@pulumi/pulumi")] })) as {
-            LogRequest: new () => { setSeverity(s: number): unknown; setMessage(m: string): unknown; setUrn(u: string): unknown };
-            LogSeverity: { WARNING: number };
+            LogRequest: new () => {
+                setSeverity(s: number): unknown;
+                setMessage(m: string): unknown;
+                setUrn(u: string): unknown;
+                setEphemeral(e: boolean): unknown;
+            };
+            LogSeverity: { WARNING: number; INFO: number };
         };
         const request = new LogRequest();
-        request.setSeverity(LogSeverity.WARNING);
+        request.setSeverity(status ? LogSeverity.INFO : LogSeverity.WARNING);
+        if (status) request.setEphemeral(true);
         request.setMessage(message);
         if (urn) request.setUrn(urn);
         const client = engine;
         const sent = await new Promise<boolean>((resolve) => client.log(request, (error) => resolve(error === null)));
-        if (!sent) warnOnStderr(message);
+        if (!sent) (status ? statusOnStderr : warnOnStderr)(message);
     };
     const onResource: WarnOnResource = async (urn, message) => (urn ? send(message, urn) : warnOnStderr(message));
-    return Object.assign(onResource, { onStack: (message: string) => send(message) });
+    const status: WarnOnResource = async (urn, message) => (urn ? send(message, urn, true) : statusOnStderr(message));
+    return Object.assign(onResource, { onStack: (message: string) => send(message), status });
 }

@@ -8,6 +8,10 @@ import { checkpointProviderOn } from "./resources/checkpoint/provider";
 import { checkpointGroupProviderOn } from "./resources/group/provider";
 import { policyProviderOn } from "./resources/policy/provider";
 import { PreviewMemory } from "./resources/shared/preview";
+import type { MergeWatch } from "./resources/shared/merge-wait";
+
+/** A merge read costs one Get-VM: once a second shows progress without loading the host. */
+const MERGE_POLL_MS = 1000;
 
 /*
  * The composition root: the one module with process-wide state (the settings, the hosts, what a
@@ -69,8 +73,11 @@ const preview = new PreviewMemory();
 const warnOnResource = engineWarnings(process.argv[2]);
 
 export const policyProvider = withPlainRefusals(policyProviderOn(hostFor, preview, warnOnResource));
-export const checkpointProvider = withPlainRefusals(checkpointProviderOn(hostFor, preview, warnOnResource));
-export const checkpointGroupProvider = withPlainRefusals(checkpointGroupProviderOn(hostFor, preview, warnOnResource));
+/** How deletes (and takes) wait for Hyper-V's background merges: bounded by hyperv:mergeTimeoutSeconds, progress as the resource's status. */
+const merges: MergeWatch = { timeoutSeconds: () => settings.mergeTimeoutSeconds, report: warnOnResource.status, pollMs: MERGE_POLL_MS };
+
+export const checkpointProvider = withPlainRefusals(checkpointProviderOn(hostFor, preview, warnOnResource, merges));
+export const checkpointGroupProvider = withPlainRefusals(checkpointGroupProviderOn(hostFor, preview, warnOnResource, merges));
 
 /** For tests and benchmarks that run several previews in one process. */
 export function forgetPreview(): void {

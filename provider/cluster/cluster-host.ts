@@ -2,6 +2,7 @@ import { HostError, isHostError, type ErrorContext } from "../host/errors";
 import type {
     AppliedCheckpointSettings,
     Checkpoint,
+    CheckpointRemoval,
     DesiredCheckpointSettings,
     HostCapabilities,
     TakeCheckpointRequest,
@@ -85,7 +86,7 @@ export class ClusterHost implements HyperVHost {
         return this.mutate({ id: vmId }, "rename checkpoint", (host, id) => host.renameCheckpoint(id.id, checkpointId, newName));
     }
 
-    removeCheckpoint(vmId: string, checkpointId: string): Promise<void> {
+    removeCheckpoint(vmId: string, checkpointId: string): Promise<CheckpointRemoval> {
         return this.mutate({ id: vmId }, "remove checkpoint", (host, id) => host.removeCheckpoint(id.id, checkpointId));
     }
 

@@ -1,6 +1,7 @@
 import type {
     AppliedCheckpointSettings,
     Checkpoint,
+    CheckpointRemoval,
     DesiredCheckpointSettings,
     HostCapabilities,
     TakeCheckpointRequest,
@@ -65,7 +66,7 @@ export class DiscoveredCluster implements HyperVHost {
         return (await this.cluster()).renameCheckpoint(vmId, checkpointId, newName);
     }
 
-    async removeCheckpoint(vmId: string, checkpointId: string): Promise<void> {
+    async removeCheckpoint(vmId: string, checkpointId: string): Promise<CheckpointRemoval> {
         return (await this.cluster()).removeCheckpoint(vmId, checkpointId);
     }
 

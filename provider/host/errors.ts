@@ -25,6 +25,7 @@ export type HostErrorCode =
     | "BackupServiceMissing"
     | "InsufficientSpace"
     | "ChainTooDeep"
+    | "MergeInProgress"
     | "HostUnreachable"
     | "HostTimeout"
     | "UnexpectedOutput"
@@ -49,6 +50,8 @@ const hints: Record<HostErrorCode, string> = {
     CheckpointNotAdoptable: "adopt only checkpoints taken with Checkpoint-VM or Hyper-V Manager",
     BackupServiceMissing: "remove ensureBackupIntegration, or add the integration service to the VM",
     ChainTooDeep: "remove or merge older checkpoints of the VM first, or raise maxChainDepth",
+    MergeInProgress:
+        'wait until the VM no longer shows "Merging disks" (Get-VM <vm> | Select Name, Status), then run the operation again; the provider waits for it up to hyperv:mergeTimeoutSeconds',
     InsufficientSpace: "free space on the volume named (remove old checkpoints, move files away), or move the checkpoint file location to a volume with room",
     HostUnreachable: "check the host address, network and credentials in the stack's hyperv:* configuration",
     HostTimeout: "the host did not answer in time; check the host, or raise the timeout in the hyperv:* configuration",

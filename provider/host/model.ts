@@ -69,6 +69,23 @@ export const backupServiceSchema = z.object({
 });
 export type BackupService = z.infer<typeof backupServiceSchema>;
 
+/**
+ * A disk merge under way on the VM: Hyper-V merges a removed checkpoint's differencing disks into
+ * their parents in the background (Get-VM's Status "Merging disks", OperationalStatus
+ * MergingDisks = 32772 in Msvm_ComputerSystem, and the merge job's Msvm_ConcreteJob PercentComplete).
+ */
+export const vmMergeSchema = z.object({
+    percentComplete: z.number().int().min(0).max(100),
+    /** Bytes still to copy into the parent disks. */
+    bytesLeft: z.number().int().nonnegative(),
+});
+export type VmMerge = z.infer<typeof vmMergeSchema>;
+
+/** What removing a checkpoint reports: the merge it started, when the host reports one (read in the same call). */
+export interface CheckpointRemoval {
+    merge?: VmMerge;
+}
+
 export const vmSchema = z.object({
     id: guidSchema,
     name: z.string(),
@@ -87,6 +104,8 @@ export const vmSchema = z.object({
     hardDrives: z.array(z.string()),
     /** A clustered role (a cluster group of GroupType VirtualMachine: Get-ClusterGroup -VMId), on hosts that say; absent where they do not (no FailoverClusters module). */
     clustered: z.boolean().optional(),
+    /** The disk merge under way, on hosts that report one; absent when the VM is not merging. */
+    merge: vmMergeSchema.optional(),
 });
 export type Vm = z.infer<typeof vmSchema>;
 

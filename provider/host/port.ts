@@ -1,6 +1,7 @@
 import type {
     AppliedCheckpointSettings,
     Checkpoint,
+    CheckpointRemoval,
     DesiredCheckpointSettings,
     HostCapabilities,
     TakeCheckpointRequest,
@@ -52,8 +53,12 @@ export interface HyperVHost {
 
     renameCheckpoint(vmId: string, checkpointId: string, newName: string): Promise<Checkpoint>;
 
-    /** Removes a checkpoint, merging its differencing disks; its children are re-parented. */
-    removeCheckpoint(vmId: string, checkpointId: string): Promise<void>;
+    /**
+     * Removes a checkpoint; its children are re-parented. Hyper-V merges its differencing disks in
+     * the background: the result carries that merge's progress when the host reports one, so a
+     * removal without a merge to wait for costs one call.
+     */
+    removeCheckpoint(vmId: string, checkpointId: string): Promise<CheckpointRemoval>;
 
     /** Start-VM; a VM already Running stays as it is. Returns the VM after. */
     startVm(vmId: string): Promise<Vm>;

@@ -36,7 +36,7 @@ export interface GuardRefusal {
  * constants here (powershell/scripts/generated-guard.ts); test/powershell/guard-parity.test.ts
  * runs both on the same cases.
  */
-export const guardCheckOrder = ["InsufficientSpace", "ChainTooDeep"] as const satisfies readonly HostErrorCode[];
+export const guardCheckOrder = ["MergeInProgress", "InsufficientSpace", "ChainTooDeep"] as const satisfies readonly HostErrorCode[];
 export type GuardCheck = (typeof guardCheckOrder)[number];
 
 /**
@@ -44,6 +44,7 @@ export type GuardCheck = (typeof guardCheckOrder)[number];
  * the generated PowerShell). `minFreeSpaceClause` goes into `{clause}` when minFreeSpace keeps bytes free.
  */
 export const guardWords = {
+    MergeInProgress: "the VM's disks are still merging from a checkpoint removed earlier ({percentComplete}% done, {bytesLeft} bytes left)",
     InsufficientSpace: "volume {volume} has {free} bytes free; the checkpoint needs {need}{clause}, so {needed} are needed",
     minFreeSpaceClause: " and minFreeSpace ({minFreeSpace}) keeps {keep} of its {capacity} bytes free",
     ChainTooDeep: "the checkpoint would make a chain of {depth} differencing disks, and maxChainDepth is {maxChainDepth}",
@@ -106,6 +107,8 @@ function depthRefusal(vm: Vm, storage: VmStorage, guard: TakeGuard, takenBefore:
  */
 export function guardRefusal(vm: Vm, storage: VmStorage, writesMemory: boolean, guard: TakeGuard, takenBefore = 0): GuardRefusal | null {
     const checks: Record<GuardCheck, () => string | null> = {
+        // First: a take on top of a merge under way adds a disk to the chain being merged (the provider waits and takes again, merge-wait.ts).
+        MergeInProgress: () => (vm.merge ? fillWords(guardWords.MergeInProgress, vm.merge) : null),
         InsufficientSpace: () => spaceRefusal(vm, storage, writesMemory, guard),
         ChainTooDeep: () => depthRefusal(vm, storage, guard, takenBefore),
     };

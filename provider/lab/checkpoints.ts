@@ -6,6 +6,7 @@ import { firstTakeRefusal } from "../host/take-refusals";
 import type { HostError } from "../host/errors";
 import type { Behaviour, LabCheckpoint, LabDocument, LabVm } from "./document";
 import { fail, type FailureScope } from "./refusals";
+import { startMerge } from "./merges";
 import { createDifferencingDisk, deleteCheckpointFiles, mergeUnreferenced, writeCheckpointFiles } from "./files";
 import { recordEvent } from "./event-log";
 import { osProfiles } from "./os";
@@ -178,5 +179,7 @@ export function removeOne(doc: LabDocument, tx: Transaction, vm: LabVm, cp: LabC
         if (merged > free) throw fail.mergeFailed(scope, volumeOfDrive(doc, driveOf(disk)).name, free, merged);
         mergedBytes += merged;
     }
-    tx.spend({ operation: "remove", mergedBytes });
+    tx.spend({ operation: "remove" });
+    // Removal returns here; the copy runs in the background for as long as the model says.
+    startMerge(vm, mergedBytes, doc.host.latency);
 }

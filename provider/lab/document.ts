@@ -137,6 +137,8 @@ export const labVmSchema = z.object({
         .object({ from: z.string(), to: z.string(), kind: z.enum(["live", "quick"]) })
         .nullable()
         .default(null),
+    /** The disk merge a checkpoint's removal started (merges.ts), or null; it is over once its time has passed. */
+    merge: z.object({ startedAt: z.iso.datetime(), durationMs: z.number().nonnegative(), bytes: z.number().int().nonnegative() }).nullable().default(null),
 });
 export type LabVm = z.infer<typeof labVmSchema>;
 

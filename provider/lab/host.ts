@@ -4,6 +4,7 @@ import { guardRefusal } from "../host/take-guard";
 import type {
     AppliedCheckpointSettings,
     Checkpoint,
+    CheckpointRemoval,
     DesiredCheckpointSettings,
     HostCapabilities,
     TakeCheckpointRequest,
@@ -27,6 +28,7 @@ import { spendTime } from "./latency";
 import { nodeNamed, refuseIfDown, refuseIfMigrating } from "./cluster";
 import { loadLab, readLab, updateLab, type Transaction } from "./store";
 import { storageOf } from "./volume-space";
+import { mergeProgress } from "./merges";
 
 /**
  * The simulated Hyper-V host: a lab folder behind the HyperVHost port. Each call takes as long as
@@ -108,10 +110,12 @@ export class LabHost implements HyperVHost {
         });
     }
 
-    async removeCheckpoint(vmId: string, checkpointId: string): Promise<void> {
-        await this.mutate("removeCheckpoint", "remove checkpoint", { id: vmId }, (doc, tx, vm, scope) => {
+    async removeCheckpoint(vmId: string, checkpointId: string): Promise<CheckpointRemoval> {
+        return this.mutate("removeCheckpoint", "remove checkpoint", { id: vmId }, (doc, tx, vm, scope) => {
             scope.context.checkpointId = checkpointId;
             removeCheckpoint(doc, tx, vm, findCheckpoint(doc, vm, checkpointId, scope), scope);
+            const merge = mergeProgress(vm);
+            return merge ? { merge } : {};
         });
     }
 

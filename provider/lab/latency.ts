@@ -27,7 +27,7 @@ export type HostWork =
     | { operation: "productionCheckpoint" }
     | { operation: "memoryCheckpoint"; memoryMB: number }
     | { operation: "apply"; memoryMB: number }
-    | { operation: "remove"; mergedBytes: number }
+    | { operation: "remove" }
     | { operation: "start" }
     | { operation: "stop" }
     | { operation: "save"; memoryMB: number };
@@ -67,7 +67,7 @@ function realisticMs(work: HostWork): number {
         case "apply":
             return t.applyMs + (work.memoryMB / t.memoryReadMBps) * 1000;
         case "remove":
-            return t.removeMs + (work.mergedBytes / MB / t.mergeMBps) * 1000;
+            return t.removeMs;
         case "start":
             return t.startMs;
         case "stop":
@@ -75,6 +75,17 @@ function realisticMs(work: HostWork): number {
         case "save":
             return (work.memoryMB / t.memoryWriteMBps) * 1000;
     }
+}
+
+/**
+ * How long merging `bytes` into their parent disk takes under `settings`, in real milliseconds.
+ * Hyper-V merges in the background after Remove-VMSnapshot returns (./merges.ts), so this is no
+ * operation's wait: the lab records it on the VM and reports progress as time passes.
+ */
+export function mergeDurationMs(bytes: number, settings: LatencySettings): number {
+    const effective = effectiveLatency(settings);
+    if (effective.profile === "none") return 0;
+    return (bytes / MB / realisticLatency.mergeMBps) * 1000 * effective.timeScale;
 }
 
 /** How long `work` keeps the host busy under `settings`, in real milliseconds. */

@@ -1,7 +1,13 @@
-import type { Checkpoint, Vm } from "../host/model";
+import type { Checkpoint, Vm, VmMerge } from "../host/model";
+import { mergeProgress } from "./merges";
 import type { LabCheckpoint, LabDocument, LabVm } from "./document";
 import { BACKUP_SERVICE_GUID } from "./messages";
 import { osProfiles } from "./os";
+
+function withMerge(vm: LabVm): { merge?: VmMerge } {
+    const merge = mergeProgress(vm);
+    return merge ? { merge } : {};
+}
 
 /** The VM as the host reports it: settings the posed-as release lacks read as null. */
 export function projectVm(doc: LabDocument, vm: LabVm): Vm {
@@ -19,6 +25,7 @@ export function projectVm(doc: LabDocument, vm: LabVm): Vm {
         backupService: backup ? { enabled: backup.enabled, guestResponding: vm.guestBackupResponding } : null,
         hardDrives: [...vm.hardDrives],
         ...(vm.ownerNode !== null ? { clustered: vm.clustered } : {}),
+        ...withMerge(vm),
     };
 }
 

@@ -68,6 +68,7 @@ export function createVm(doc: LabDocument, tx: Transaction, input: NewVm): LabVm
         ownerNode,
         clustered: spec.clustered,
         migration: null,
+        merge: null,
     };
     const disk = freeDiskPath(doc, spec.name, spec.clustered ? CLUSTERED_DISK_FOLDER : DEFAULT_DISK_FOLDER);
     createBaseDisk(tx, vm, disk);

@@ -58,6 +58,8 @@ export const hyperVErrorIds: Record<Exclude<HostErrorCode, ProviderOnlyCode>, st
     InsufficientSpace: `InsufficientSpace,${HYPERV}.CheckpointVM`,
     // Raised by the take script itself, before Checkpoint-VM, when the program's maxChainDepth would be passed.
     ChainTooDeep: `ChainTooDeep,${HYPERV}.CheckpointVM`,
+    // Raised by the take script itself, before Checkpoint-VM, when the VM is still merging a removed checkpoint's disks.
+    MergeInProgress: `MergeInProgress,${HYPERV}.CheckpointVM`,
     HostFailure: `OperationFailed,${HYPERV}`,
 };
 

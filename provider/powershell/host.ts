@@ -3,6 +3,7 @@ import type { ErrorContext } from "../host/errors";
 import type {
     AppliedCheckpointSettings,
     Checkpoint,
+    CheckpointRemoval,
     DesiredCheckpointSettings,
     TakeCheckpointRequest,
     TakenCheckpoint,
@@ -194,7 +195,8 @@ export class PowerShellHost implements HyperVHost {
         return checkpoint;
     }
 
-    async removeCheckpoint(vmId: string, checkpointId: string): Promise<void> {
+    async removeCheckpoint(vmId: string, checkpointId: string): Promise<CheckpointRemoval> {
+        // The merge's progress is not read over PowerShell yet (Get-VM's "Merging disks" status and the merge job's PercentComplete): no wait.
         await this.call({
             script: removeCheckpointScript,
             input: { vmId, checkpointId },
@@ -204,6 +206,7 @@ export class PowerShellHost implements HyperVHost {
             // Remove-VMSnapshot merges the differencing disks into their parents.
             timeoutMs: this.timeouts.removalSeconds * 1000,
         });
+        return {};
     }
 
     startVm(vmId: string): Promise<Vm> {

@@ -104,5 +104,31 @@ describe("checkpoints that know their disks, through the Pulumi engine", functio
             const web = readLab(env.lab).vms.find((v) => v.name === "web01")!;
             assert.equal(readLab(env.lab).checkpoints.filter((c) => c.vmId === web.id).length, 2);
         });
+
+        await step("waits for a large merge on delete, its progress reaching the engine's events as the checkpoint's status", async () => {
+            // 49 GiB to merge (the 1 GiB above and 48 more): 335 s at 150 MB/s, 5 s at this scale.
+            labCli(env.lab, "host", "volume", "C:", "--size", "1000GB", "--free", "500GB");
+            labCli(env.lab, "vm", "write", "web01", "48GB");
+            labCli(env.lab, "host", "set", "--latency", "realistic", "--time-scale", "0.015");
+            const mergeMs = ((49 * 1024) / 150) * 1000 * 0.015;
+            const started = Date.now();
+            const res = await env.stack.up();
+            const tookMs = Date.now() - started;
+            labCli(env.lab, "host", "set", "--latency", "none");
+            assert.deepEqual(opsByName(res).two, ["delete"]);
+            assert.ok(tookMs >= mergeMs, `the up ended after ${tookMs} ms, before the ${mergeMs} ms merge`);
+            const statuses = res.events
+                .map((e) => e.diagnosticEvent)
+                .filter((d) => d !== undefined && /merging: \d+% done/.test(d.message))
+                .map((d) => ({ message: d!.message.trim(), urn: d!.urn, severity: d!.severity }));
+            assert.ok(statuses.length >= 2, JSON.stringify(statuses));
+            assert.match(statuses[0]!.message, /^merging: \d+% done, 4\d\.\d GiB left \(web01\)$/);
+            assert.ok(
+                statuses.every((s) => s.urn?.endsWith("::two") && s.severity === "info"),
+                JSON.stringify(statuses),
+            );
+            const web = readLab(env.lab).vms.find((v) => v.name === "web01")!;
+            assert.equal(web.merge === null || Date.parse(web.merge.startedAt) + web.merge.durationMs <= Date.now(), true, "the disks are whole");
+        });
     });
 });

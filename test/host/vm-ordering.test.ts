@@ -63,7 +63,7 @@ function slowHost(ms = 15, maxConcurrent?: number) {
         },
         applyCheckpoint: (vmId: string) => step(vmId.toLowerCase(), "apply", () => ({}) as never),
         renameCheckpoint: (vmId: string, _c: string, name: string) => step(vmId.toLowerCase(), `rename ${name}`, () => ({}) as never),
-        removeCheckpoint: (vmId: string) => step(vmId.toLowerCase(), "remove", () => undefined),
+        removeCheckpoint: (vmId: string) => step(vmId.toLowerCase(), "remove", () => ({})),
         startVm: (vmId: string) => step(vmId.toLowerCase(), "start", () => ({}) as never),
         suspendVm: (vmId: string) => step(vmId.toLowerCase(), "suspend", () => ({}) as never),
         resumeVm: (vmId: string) => step(vmId.toLowerCase(), "resume", () => ({}) as never),

@@ -68,6 +68,11 @@ const caseArbitrary: fc.Arbitrary<Case> = fc
         type: fc.constantFrom(null, ...checkpointTypeSchema.options),
         minFreeSpace: fc.oneof(fc.constant(undefined), fc.constantFrom(0, 4 * MiB, 20 * GiB), fc.constantFrom("0%", "5%", "10%", "12.5%", "99.99%")),
         maxChainDepth: fc.oneof(fc.constant(undefined), fc.integer({ min: 1, max: 5 })),
+        // A merge under way (the guard's first check), its bytes past 2^32 as well.
+        merge: fc.oneof(
+            fc.constant(undefined),
+            fc.record({ percentComplete: fc.integer({ min: 0, max: 99 }), bytesLeft: fc.integer({ min: 0, max: 200 * GiB }) }),
+        ),
     })
     .map((c): Case => {
         const disks: VmStorage["disks"] = [];
@@ -90,6 +95,7 @@ const caseArbitrary: fc.Arbitrary<Case> = fc
             parentCheckpointId: null,
             backupService: c.backup,
             hardDrives,
+            ...(c.merge !== undefined ? { merge: c.merge } : {}),
         };
         const volumes = c.volumes.map((v) => ({ name: v.name, capacity: v.capacity, freeSpace: Math.min(v.free, v.capacity) }));
         const guard: TakeGuard = {
@@ -134,7 +140,7 @@ describe("the take guard's PowerShell side answers as its one owner, take-guard.
         });
         // The cases must exercise both answers of each check, or agreeing would prove little.
         const codes = new Set(answers.map((a) => a.refusal?.code ?? null));
-        assert.deepEqual([...codes].sort(), ["ChainTooDeep", "InsufficientSpace", null].sort());
+        assert.deepEqual([...codes].sort(), ["ChainTooDeep", "InsufficientSpace", "MergeInProgress", null].sort());
         assert.ok(refused > 40 && refused < cases.length - 40, `refused ${refused} of ${cases.length}`);
         assert.ok(answers.some((a) => a.writesMemory) && answers.some((a) => !a.writesMemory));
         assert.ok(answers.some((a) => a.refusal?.detail.includes("minFreeSpace (12.5%)")));

@@ -1,10 +1,11 @@
-import { HostError, isHostError, type HyperVHost, type TakenCheckpoint } from "../../host";
+import { HostError, isHostError, type HyperVHost, type TakeCheckpointRequest, type TakenCheckpoint, type VmRef } from "../../host";
 import { takeGuardOf } from "../shared/take-limits";
 import { explainRefusal } from "../shared/refusals";
 import { vmRefOf } from "../shared/vm-target";
 import type { PreviewMemory } from "../shared/preview";
 import { fellBackWithMemory } from "../shared/fallback-warning";
 import type { WarnOnResource } from "../shared/resource-warnings";
+import { type MergeWatch, waitForMerge } from "../shared/merge-wait";
 import { diffCheckpoint } from "./diff";
 import { refuseAdoption } from "./adoption-guard";
 import { goneOnRefresh, lostRollback } from "./removed-by-hand";
@@ -22,6 +23,7 @@ export async function createCheckpoint(
     host: HyperVHost,
     inputs: CheckpointInputs,
     warnOnResource: WarnOnResource,
+    merges: MergeWatch,
     dependsOn: readonly string[] = [],
 ): Promise<{ id: string; outs: CheckpointOutputs }> {
     if (inputs.adoptId !== undefined) return adoptCheckpoint(host, inputs, inputs.adoptId);
@@ -29,7 +31,7 @@ export async function createCheckpoint(
     // Always a guard, if empty: the host then refuses a take that cannot fit at all in the words preview predicts it with.
     const guard = takeGuardOf(inputs, inputs.policyLimits);
     const request = { name: inputs.name!, ...(inputs.type !== undefined ? { temporaryType: hyperVTypeOf[inputs.type] } : {}), guard };
-    const taken = await host.takeCheckpoint(ref, request).catch(async (refusal: unknown) => {
+    const taken = await takeAfterMerges(host, ref, request, inputs, merges).catch(async (refusal: unknown) => {
         const explained = await explainRefusal(host, ref, refusal, ({ vm, checkpoints }, caps) =>
             explainRefusedTake(inputs, vm, checkpoints.length, caps, host.displayName),
         );
@@ -39,6 +41,42 @@ export async function createCheckpoint(
     const fellBack = fellBackWithMemory(taken);
     if (fellBack) await warnOnResource(inputs.resourceUrn, fellBack);
     return { id: taken.checkpoint.id, outs: takenOutputs(inputs, taken) };
+}
+
+/**
+ * Takes the checkpoint; a VM still merging a removed checkpoint's disks (the take guard's first
+ * check, on the host) is waited for, showing the merge's progress, and the take tried again, all
+ * within hyperv:mergeTimeoutSeconds.
+ */
+async function takeAfterMerges(
+    host: HyperVHost,
+    ref: VmRef,
+    request: TakeCheckpointRequest,
+    inputs: CheckpointInputs,
+    merges: MergeWatch,
+): Promise<TakenCheckpoint> {
+    const startedAt = Date.now();
+    for (;;) {
+        try {
+            return await host.takeCheckpoint(ref, request);
+        } catch (refusal) {
+            if (!isHostError(refusal, "MergeInProgress")) throw refusal;
+            const vm = refusal.context.vmId !== undefined ? { id: refusal.context.vmId } : ref;
+            await waitForMerge(
+                host,
+                {
+                    vm,
+                    vmName: refusal.context.vm ?? ("name" in ref ? ref.name : ref.id),
+                    checkpoint: request.name,
+                    urn: inputs.resourceUrn,
+                    operation: "take checkpoint",
+                    whileWaiting: "nothing was taken",
+                },
+                merges,
+                startedAt,
+            );
+        }
+    }
 }
 
 /** One read, and a rename when the declaration names the checkpoint differently. */
@@ -159,14 +197,33 @@ export async function refuseLostRollback(
     if (!listing?.checkpoints.some((c) => c.id === id)) throw lostRollback(host.displayName, id, olds, news, true);
 }
 
-/** Removes the checkpoint by id (Hyper-V merges its disks, children are re-parented); gone is success. */
-export async function deleteCheckpoint(host: HyperVHost, id: string, olds: CheckpointOutputs): Promise<void> {
+/**
+ * Removes the checkpoint by id (Hyper-V merges its disks, children are re-parented) and waits
+ * until the merge is done, showing its progress; gone is success, and a merge still running from
+ * an earlier attempt (one that timed out) is waited for again.
+ */
+export async function deleteCheckpoint(host: HyperVHost, id: string, olds: CheckpointOutputs, merges: MergeWatch): Promise<void> {
+    const startedAt = Date.now();
+    let merging: boolean;
     try {
-        await host.removeCheckpoint(olds.vmId, id);
+        merging = (await host.removeCheckpoint(olds.vmId, id)).merge !== undefined;
     } catch (e) {
-        if (isHostError(e, "VmNotFound") || isHostError(e, "CheckpointNotFound")) return;
-        throw e;
+        if (isHostError(e, "VmNotFound")) return;
+        if (!isHostError(e, "CheckpointNotFound")) throw e;
+        // Gone already: a merge may still run from the attempt that removed it (one that timed out waiting).
+        merging = true;
     }
+    if (!merging) return;
+    const target = {
+        vm: { id: olds.vmId },
+        vmName: olds.vmName,
+        checkpoint: olds.checkpointName,
+        checkpointId: id,
+        urn: olds.resourceUrn,
+        operation: "remove checkpoint",
+        whileWaiting: "the checkpoint is removed, its disks are not whole yet",
+    };
+    await waitForMerge(host, target, merges, startedAt);
 }
 
 /** The declaration as the host now has it (the checkpoint's current name), for the engine's next diff. */

@@ -3,6 +3,7 @@ import { isHostError, type HostError, type HostFor } from "../../host";
 import { withoutUndefined } from "../../shared/objects";
 import { checkInputs, predictedFailures } from "../shared/check";
 import type { WarnOnResource } from "../shared/resource-warnings";
+import type { MergeWatch } from "../shared/merge-wait";
 import { inputsIfChanged } from "../shared/read-inputs";
 import { diffCheckpoint } from "./diff";
 import { allKnown, asPrediction, takeHiddenInputs, type PreviewMemory } from "../shared/preview";
@@ -26,6 +27,7 @@ export function checkpointProviderOn(
     hostFor: HostFor,
     preview: PreviewMemory,
     warnOnResource: WarnOnResource,
+    merges: MergeWatch,
 ): pulumi.dynamic.ResourceProvider<Record<string, unknown>, CheckpointOutputs> {
     return {
         async check(olds, given) {
@@ -61,7 +63,7 @@ export function checkpointProviderOn(
 
         async create(news) {
             const inputs = parseInputs(news);
-            const { id, outs } = await createCheckpoint(hostFor(inputs.host), inputs, warnOnResource, preview.dependsOnOf(inputs.resourceUrn));
+            const { id, outs } = await createCheckpoint(hostFor(inputs.host), inputs, warnOnResource, merges, preview.dependsOnOf(inputs.resourceUrn));
             return { id, outs: withoutUndefined(outs) };
         },
 
@@ -82,7 +84,7 @@ export function checkpointProviderOn(
 
         async delete(id, props) {
             const olds = parseOutputs(props);
-            await deleteCheckpoint(hostFor(olds.host), id, olds);
+            await deleteCheckpoint(hostFor(olds.host), id, olds, merges);
         },
     };
 }

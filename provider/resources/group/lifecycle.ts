@@ -1,4 +1,5 @@
 import { isHostError, type HostFor } from "../../host";
+import { type MergeWatch, waitForMerge } from "../shared/merge-wait";
 import type { WarnOnResource } from "../shared/resource-warnings";
 import { checkpointDisks, vmDisks } from "../shared/disk-outputs";
 import { diffGroup, reordered } from "./diff";
@@ -112,20 +113,38 @@ export async function refuseLostGroupRollback(
 }
 
 /** Removes every checkpoint of the group (Hyper-V merges their disks); one already gone is success. */
-export async function deleteGroup(hostFor: HostFor, olds: GroupOutputs): Promise<void> {
+export async function deleteGroup(hostFor: HostFor, olds: GroupOutputs, merges?: MergeWatch): Promise<void> {
+    const startedAt = Date.now();
     const outcomes: MemberOutcome[] = [];
     let failed: unknown;
     for (const m of olds.members) {
         const host = hostFor(m.host);
         let outcome = "removed (its disks merged)";
+        let merging = false;
         try {
-            await host.removeCheckpoint(m.vmId, m.checkpointId);
+            merging = (await host.removeCheckpoint(m.vmId, m.checkpointId)).merge !== undefined;
         } catch (e) {
             if (isHostError(e, "VmNotFound") || isHostError(e, "CheckpointNotFound")) outcome = "already gone";
             else {
                 failed ??= e;
                 outcome = `could not be removed: ${reasonOf(e)}`;
             }
+        }
+        // Hyper-V merges in the background: the group is gone when every VM's disks are whole again.
+        if (merging && merges) {
+            const target = {
+                vm: { id: m.vmId },
+                vmName: m.vmName,
+                checkpoint: m.checkpointName,
+                checkpointId: m.checkpointId,
+                urn: olds.resourceUrn,
+                operation: "remove checkpoint",
+                whileWaiting: "the checkpoint is removed, its disks are not whole yet",
+            };
+            await waitForMerge(host, target, merges, startedAt).catch((e: unknown) => {
+                failed ??= e;
+                outcome = `removed, but ${reasonOf(e)}`;
+            });
         }
         outcomes.push({ host: host.displayName, vm: m.vmName, vmId: m.vmId, checkpoint: m.checkpointName, checkpointId: m.checkpointId, outcome });
     }

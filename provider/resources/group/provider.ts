@@ -1,4 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
+import type { MergeWatch } from "../shared/merge-wait";
 import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import type { HostFor } from "../../host";
 import { withoutUndefined } from "../../shared/objects";
@@ -25,6 +26,7 @@ export function checkpointGroupProviderOn(
     hostFor: HostFor,
     preview: PreviewMemory,
     warnOnResource: WarnOnResource,
+    merges: MergeWatch,
 ): pulumi.dynamic.ResourceProvider<Record<string, unknown>, GroupOutputs> {
     return {
         async check(olds, given) {
@@ -58,7 +60,7 @@ export function checkpointGroupProviderOn(
         },
 
         async create(news) {
-            const { id, outs } = await createGroup(hostFor, parseInputs(news), warnOnResource);
+            const { id, outs } = await createGroup(hostFor, parseInputs(news), warnOnResource, { merges });
             return { id, outs: compactGroup(outs) };
         },
 
@@ -76,7 +78,7 @@ export function checkpointGroupProviderOn(
         },
 
         async delete(_id, props) {
-            await deleteGroup(hostFor, parseOutputs(props));
+            await deleteGroup(hostFor, parseOutputs(props), merges);
         },
     };
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { type MergeWatch, waitForMerge } from "../shared/merge-wait";
 import { isHostError, mayHaveCompleted, type HostFor, type TakenCheckpoint } from "../../host";
 import { explainRefusedTake } from "../shared/refused-take";
 import { explainRefusal } from "../shared/refusals";
@@ -26,15 +27,37 @@ export async function createGroup(
     hostFor: HostFor,
     inputs: GroupInputs,
     warnOnResource: WarnOnResource,
-    options: { lateTakeWaitMs?: number } = {},
+    options: { lateTakeWaitMs?: number; merges?: MergeWatch } = {},
 ): Promise<{ id: string; outs: GroupOutputs }> {
+    const startedAt = Date.now();
     const checked = await checkEveryVm(hostFor, inputs);
+    if (options.merges) await waitForMergingMembers(hostFor, inputs, checked, options.merges, startedAt);
     const taken = await takeAll(hostFor, inputs, checked, warnOnResource, options.lateTakeWaitMs ?? LATE_TAKE_WAIT_MS);
     await warnOfLeftovers(inputs, taken, warnOnResource);
     const fellBack = taken.flatMap((t) => fellBackWithMemory(t) ?? []);
     if (fellBack.length > 0) await warnOnResource(inputs.resourceUrn, `group "${inputs.name}": ${fellBack.join("; ")}`);
     const members = taken.map((t, i) => memberOutput(checked[i]!.member, t));
     return { id: randomUUID(), outs: { ...declaredOf(inputs), members, lastRestoreTime: null, lastRestoreResult: null } };
+}
+
+/**
+ * A VM still merging a removed checkpoint's disks (as its one read showed) is waited for before
+ * anything is taken or paused, rather than a take piled on top; the host's take guard refuses one
+ * that starts merging after the read.
+ */
+async function waitForMergingMembers(hostFor: HostFor, inputs: GroupInputs, checked: CheckedMember[], merges: MergeWatch, startedAt: number): Promise<void> {
+    for (const c of checked) {
+        if (!c.listing.vm.merge) continue;
+        const target = {
+            vm: { id: c.listing.vm.id },
+            vmName: c.listing.vm.name,
+            checkpoint: inputs.name!,
+            urn: inputs.resourceUrn,
+            operation: "take checkpoint group",
+            whileWaiting: "nothing was taken on any VM of the group",
+        };
+        await waitForMerge(hostFor(c.member.host), target, merges, startedAt);
+    }
 }
 
 /** One read per VM, all before anything changes; every refusal is reported at once. */

@@ -49,7 +49,9 @@ export interface GuardedTake {
 
 /** The take guard's refusal of a take of `vm` as the error the host gives for it, or null (guardRefusal). */
 export function guardError(vm: Vm, storage: VmStorage, take: GuardedTake): HostError | null {
-    const refusal = guardRefusal(vm, storage, takeWritesMemory(vm, take.type), take.guard, take.takenBefore);
+    // A merge under way is waited for by the take, not refused (merge-wait.ts): the other limits are what can fail.
+    const { merge: _waitedFor, ...settled } = vm;
+    const refusal = guardRefusal(settled, storage, takeWritesMemory(vm, take.type), take.guard, take.takenBefore);
     if (refusal === null) return null;
     const context = { host: take.hostName, vm: vm.name, vmId: vm.id, checkpoint: take.checkpoint, operation: "take checkpoint" };
     return new HostError(refusal.code, refusal.detail, context, { predicted: take.predicted });

@@ -1,0 +1,90 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { HostError, type HyperVHost, type VmMerge, type VmRef } from "../../host";
+
+/*
+ * Hyper-V merges a removed checkpoint's differencing disks in the background, after
+ * Remove-VMSnapshot returns. A delete waits until the VM's disks are whole again, and a take
+ * waits until a merge from an earlier run is over rather than adding a disk on top of it: both
+ * poll the VM with one read each (the merge travels in the VM's read, no other round trip),
+ * show the progress on the resource, and give up after hyperv:mergeTimeoutSeconds.
+ */
+
+/** How the provider waits for merges: the composition root (../../root.ts) makes the one of a process. */
+export interface MergeWatch {
+    /** hyperv:mergeTimeoutSeconds, as the stack configures it now. */
+    timeoutSeconds(): number;
+    /** Shows a status line on the resource `urn` while it waits (the engine's status, not a warning). */
+    report(urn: string | undefined, message: string): Promise<void>;
+    /** Milliseconds between two reads of the VM. */
+    pollMs: number;
+}
+
+const GiB = 1024 ** 3;
+const MiB = 1024 ** 2;
+
+/** 1.2 GiB, 350 MiB, 512 bytes: a size as an operator reads it. */
+export function formatBytes(bytes: number): string {
+    if (bytes >= GiB) return `${(bytes / GiB).toFixed(1)} GiB`;
+    if (bytes >= MiB) return `${(bytes / MiB).toFixed(0)} MiB`;
+    return `${bytes} bytes`;
+}
+
+/** "merging: 40% done, 1.2 GiB left" */
+export function mergeStatus(merge: VmMerge): string {
+    return `merging: ${merge.percentComplete}% done, ${formatBytes(merge.bytesLeft)} left`;
+}
+
+export interface MergeWaitTarget {
+    vm: VmRef;
+    vmName: string;
+    checkpoint: string;
+    checkpointId?: string;
+    /** The resource the progress shows on. */
+    urn: string | undefined;
+    /** What waits, for the error: "remove checkpoint" or "take checkpoint". */
+    operation: string;
+    /** Why the wait, in the error: what the operator should know about the state left behind. */
+    whileWaiting: string;
+}
+
+/**
+ * Reads the VM until it reports no merge, showing each new percentage on the resource; past the
+ * timeout (counted from `startedAt`), a HostTimeout naming the VM, the checkpoint, the host and
+ * what is left. A VM that disappears while merging ends the wait (nothing is left to merge).
+ */
+export async function waitForMerge(host: HyperVHost, target: MergeWaitTarget, watch: MergeWatch, startedAt: number = Date.now()): Promise<void> {
+    const deadline = startedAt + watch.timeoutSeconds() * 1000;
+    let shown: number | undefined;
+    for (;;) {
+        const vm = await host.getVm(target.vm).catch((e: unknown) => {
+            if (HostError.is(e, "VmNotFound")) return undefined;
+            throw e;
+        });
+        const merge = vm?.merge;
+        if (!merge) return;
+        if (Date.now() >= deadline) throw mergeTimedOut(host, target, merge, watch.timeoutSeconds());
+        if (merge.percentComplete !== shown) {
+            shown = merge.percentComplete;
+            await watch.report(target.urn, `${mergeStatus(merge)} (${target.vmName})`);
+        }
+        await sleep(Math.max(0, Math.min(watch.pollMs, deadline - Date.now())));
+    }
+}
+
+function mergeTimedOut(host: HyperVHost, target: MergeWaitTarget, merge: VmMerge, seconds: number): HostError {
+    return new HostError(
+        "HostTimeout",
+        `the VM's disks were still merging after ${seconds} s (hyperv:mergeTimeoutSeconds): ${merge.percentComplete}% done, ${formatBytes(merge.bytesLeft)} left; ${target.whileWaiting}`,
+        {
+            host: host.displayName,
+            vm: target.vmName,
+            ...("id" in target.vm ? { vmId: target.vm.id } : {}),
+            checkpoint: target.checkpoint,
+            ...(target.checkpointId !== undefined ? { checkpointId: target.checkpointId } : {}),
+            operation: target.operation,
+        },
+        {
+            hint: `the merge goes on on the host: wait until the VM no longer shows "Merging disks" (Get-VM ${target.vmName} | Select Name, Status), then run \`pulumi up\` again; or raise hyperv:mergeTimeoutSeconds (\`pulumi config set hyperv:mergeTimeoutSeconds 7200\`)`,
+        },
+    );
+}

@@ -73,11 +73,13 @@ export type BackupService = z.infer<typeof backupServiceSchema>;
  * A disk merge under way on the VM: Hyper-V merges a removed checkpoint's differencing disks into
  * their parents in the background (Get-VM's Status "Merging disks", OperationalStatus
  * MergingDisks = 32772 in Msvm_ComputerSystem, and the merge job's Msvm_ConcreteJob PercentComplete).
+ * A host says what it knows: Hyper-V's merge job has a percentage but no byte count, and the
+ * percentage is absent when the job cannot be tied to the VM (powershell/scripts/prelude.ts).
  */
 export const vmMergeSchema = z.object({
-    percentComplete: z.number().int().min(0).max(100),
-    /** Bytes still to copy into the parent disks. */
-    bytesLeft: z.number().int().nonnegative(),
+    percentComplete: z.number().int().min(0).max(100).optional(),
+    /** Bytes still to copy into the parent disks, on hosts that know them (the lab). */
+    bytesLeft: z.number().int().nonnegative().optional(),
 });
 export type VmMerge = z.infer<typeof vmMergeSchema>;
 

@@ -108,7 +108,9 @@ function depthRefusal(vm: Vm, storage: VmStorage, guard: TakeGuard, takenBefore:
 export function guardRefusal(vm: Vm, storage: VmStorage, writesMemory: boolean, guard: TakeGuard, takenBefore = 0): GuardRefusal | null {
     const checks: Record<GuardCheck, () => string | null> = {
         // First: a take on top of a merge under way adds a disk to the chain being merged (the provider waits and takes again, merge-wait.ts).
-        MergeInProgress: () => (vm.merge ? fillWords(guardWords.MergeInProgress, vm.merge) : null),
+        // "?" where the host does not know (Hyper-V's merge job counts no bytes), as the generated PowerShell says.
+        MergeInProgress: () =>
+            vm.merge ? fillWords(guardWords.MergeInProgress, { percentComplete: vm.merge.percentComplete ?? "?", bytesLeft: vm.merge.bytesLeft ?? "?" }) : null,
         InsufficientSpace: () => spaceRefusal(vm, storage, writesMemory, guard),
         ChainTooDeep: () => depthRefusal(vm, storage, guard, takenBefore),
     };

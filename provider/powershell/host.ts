@@ -196,8 +196,7 @@ export class PowerShellHost implements HyperVHost {
     }
 
     async removeCheckpoint(vmId: string, checkpointId: string): Promise<CheckpointRemoval> {
-        // The merge's progress is not read over PowerShell yet (Get-VM's "Merging disks" status and the merge job's PercentComplete): no wait.
-        await this.call({
+        const { merge } = await this.call({
             script: removeCheckpointScript,
             input: { vmId, checkpointId },
             result: removedResultSchema,
@@ -206,7 +205,7 @@ export class PowerShellHost implements HyperVHost {
             // Remove-VMSnapshot merges the differencing disks into their parents.
             timeoutMs: this.timeouts.removalSeconds * 1000,
         });
-        return {};
+        return merge ? { merge } : {};
     }
 
     startVm(vmId: string): Promise<Vm> {

@@ -6,6 +6,7 @@ import {
     checkpointTypeSchema,
     guidSchema,
     hostCapabilitiesSchema,
+    vmMergeSchema,
     vmSchema,
     vmStateSchema,
     type CheckpointType,
@@ -96,11 +97,20 @@ function withoutUnknownClustered(v: Record<string, unknown>): Record<string, unk
     return typeof clustered === "boolean" ? v : rest;
 }
 
+/** The script's merge (Get-HvcpMerge): null when not merging, its unknown values null; the port leaves both out. */
+function wireMerge(v: unknown): unknown {
+    if (v === null || v === undefined) return undefined;
+    if (!isRecord(v)) return v;
+    return Object.fromEntries(Object.entries(v).filter(([, value]) => value !== null));
+}
+const wireMergeSchema = z.preprocess(wireMerge, vmMergeSchema.optional());
+
 export const wireVmSchema = z.preprocess(
     (v) =>
         isRecord(v)
             ? {
                   ...withoutUnknownClustered(v),
+                  merge: wireMerge(v.merge),
                   state: vmStateName(v.state),
                   checkpointType: enumName(checkpointTypeNumbers)(v.checkpointType ?? null),
                   automaticCheckpointsEnabled: v.automaticCheckpointsEnabled ?? null,
@@ -167,7 +177,8 @@ export const appliedSettingsResultSchema = z.object({
     checkpointCount: z.number().int().nonnegative(),
     storage: wireStorageSchema,
 });
-export const removedResultSchema = z.object({ removed: guidSchema });
+/** `merge`: the merge the removal started, read in the same script (null when the VM is not merging). */
+export const removedResultSchema = z.object({ removed: guidSchema, merge: wireMergeSchema });
 
 /**
  * Reads the one JSON document an operation script printed: its result, or the HostError its error

@@ -40,8 +40,24 @@ describe("a ten-minute merge (time-scaled) on one VM", () => {
             await Promise.all([host.getVmWithCheckpoints({ id: archive }), host.getVmWithCheckpoints({ id: web })]);
             const started = Date.now();
             // Remove-VMSnapshot returns once the checkpoint is gone; the merge goes on in the background.
-            await host.removeCheckpoint(archive, old);
+            const removal = await host.removeCheckpoint(archive, old);
             const lab = new LabHost(folder);
+            // The removal reports the merge it started, and a read of the VM while it runs says how far
+            // it is, as the lab holds it: the same percentage (bracketed by the lab's reads, the merge
+            // moves on meanwhile); bytes left only where the host counts them (Hyper-V's merge job does not).
+            const labBefore = (await lab.getVm({ id: archive })).merge?.percentComplete;
+            const read = (await host.getVm({ id: archive })).merge;
+            const labAfter = (await lab.getVm({ id: archive })).merge?.percentComplete;
+            assert.ok(removal.merge?.percentComplete !== undefined, `the removal reports its merge: ${JSON.stringify(removal)}`);
+            assert.ok(
+                read?.percentComplete !== undefined &&
+                    labBefore !== undefined &&
+                    labAfter !== undefined &&
+                    labBefore <= read.percentComplete &&
+                    read.percentComplete <= labAfter,
+                `the VM read mid-merge: ${JSON.stringify({ labBefore, read, labAfter })}`,
+            );
+            assert.equal(read.bytesLeft === undefined, kind !== "lab", "bytes left are the lab's only");
 
             const taken = await host.takeCheckpoint({ id: web }, { name: "while archive merges" });
             await host.renameCheckpoint(web, taken.checkpoint.id, "taken while archive merged");

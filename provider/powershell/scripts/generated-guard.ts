@@ -35,7 +35,7 @@ export function formatExpression(template: string, values: Readonly<Record<strin
 /** One block per check, each returning { code, detail } when it refuses (see take-guard.ts). */
 const checks: Record<GuardCheck, string> = {
     MergeInProgress: `    if ($null -ne $Before.merge) {
-        return [ordered]@{ code = 'MergeInProgress'; detail = ${formatExpression(guardWords.MergeInProgress, { percentComplete: "[int]$Before.merge.percentComplete", bytesLeft: "[int64]$Before.merge.bytesLeft" })} }
+        return [ordered]@{ code = 'MergeInProgress'; detail = ${formatExpression(guardWords.MergeInProgress, { percentComplete: "$(if ($null -eq $Before.merge.percentComplete) { '?' } else { [int]$Before.merge.percentComplete })", bytesLeft: "$(if ($null -eq $Before.merge.bytesLeft) { '?' } else { [int64]$Before.merge.bytesLeft })" })} }
     }`,
     InsufficientSpace: `    $names = [string[]]@($needs.Keys)
     [Array]::Sort($names, [System.StringComparer]::Ordinal)

@@ -122,6 +122,30 @@ function Get-HvcpClustered($Vm) {
     return @($groups | Where-Object { [string]$_.GroupType -eq 'VirtualMachine' }).Count -gt 0
 }
 
+# The disk merge a checkpoint's removal left running on the VM, or $null. Get-VM's OperationalStatus
+# holds MergingDisks while Hyper-V merges in the background (VMOperationalStatus; MergingDisks =
+# 32772 in Msvm_ComputerSystem.OperationalStatus, learn.microsoft.com/windows/win32/hyperv_v2/msvm-computersystem).
+# The percentage is the merge job's: Msvm_ConcreteJob of JobType 50 "Merging VHD Disks", JobState 4
+# Running (learn.microsoft.com/windows/win32/hyperv_v2/msvm-concretejob), tied to this VM through
+# Msvm_AffectedJobElement (AffectingElement: the job, AffectedElement: the VM's Msvm_ComputerSystem,
+# whose Name is the VM's id), not through the job's ElementName or Description, which are display
+# text. Only a VM that is merging pays for these CIM reads. A job that cannot be read or tied to
+# the VM leaves the percentage unknown. Bytes left are never known: the job counts no bytes.
+function Get-HvcpMerge($Vm) {
+    if (-not $Vm.PSObject.Properties['OperationalStatus']) { return $null }
+    if (@($Vm.OperationalStatus | ForEach-Object { [string]$_ }) -notcontains 'MergingDisks') { return $null }
+    $percent = $null
+    $jobs = @(CimCmdlets\Get-CimInstance -Namespace 'root\virtualization\v2' -ClassName Msvm_ConcreteJob -Filter 'JobType = 50 AND JobState = 4' -ErrorAction SilentlyContinue)
+    foreach ($job in $jobs) {
+        $affected = @(CimCmdlets\Get-CimAssociatedInstance -InputObject $job -Association Msvm_AffectedJobElement -ResultClassName Msvm_ComputerSystem -ErrorAction SilentlyContinue)
+        if (@($affected | Where-Object { [string]$_.Name -eq $Vm.Id.ToString() }).Count -gt 0) {
+            $percent = [int]$job.PercentComplete
+            break
+        }
+    }
+    [ordered]@{ percentComplete = $percent; bytesLeft = $null }
+}
+
 function ConvertTo-HvcpVm($Vm) {
     $backup = Get-HvcpBackupService $Vm
     $backupService = $null
@@ -149,6 +173,7 @@ function ConvertTo-HvcpVm($Vm) {
         backupService = $backupService
         hardDrives = [string[]]@($Vm.HardDrives | ForEach-Object { [string]$_.Path })
         clustered = Get-HvcpClustered $Vm
+        merge = Get-HvcpMerge $Vm
     }
 }
 

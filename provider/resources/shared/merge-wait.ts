@@ -29,9 +29,18 @@ export function formatBytes(bytes: number): string {
     return `${bytes} bytes`;
 }
 
+/** "40% done, 1.2 GiB left", "40% done" (Hyper-V's merge job counts no bytes), "progress unknown". */
+export function mergeProgress(merge: VmMerge): string {
+    const parts = [
+        ...(merge.percentComplete === undefined ? [] : [`${merge.percentComplete}% done`]),
+        ...(merge.bytesLeft === undefined ? [] : [`${formatBytes(merge.bytesLeft)} left`]),
+    ];
+    return parts.length > 0 ? parts.join(", ") : "progress unknown";
+}
+
 /** "merging: 40% done, 1.2 GiB left" */
 export function mergeStatus(merge: VmMerge): string {
-    return `merging: ${merge.percentComplete}% done, ${formatBytes(merge.bytesLeft)} left`;
+    return `merging: ${mergeProgress(merge)}`;
 }
 
 export interface MergeWaitTarget {
@@ -54,6 +63,7 @@ export interface MergeWaitTarget {
  */
 export async function waitForMerge(host: HyperVHost, target: MergeWaitTarget, watch: MergeWatch, startedAt: number = Date.now()): Promise<void> {
     const deadline = startedAt + watch.timeoutSeconds() * 1000;
+    // A new line for each new percentage (-1: a merge whose percentage the host does not know).
     let shown: number | undefined;
     for (;;) {
         const vm = await host.getVm(target.vm).catch((e: unknown) => {
@@ -63,8 +73,8 @@ export async function waitForMerge(host: HyperVHost, target: MergeWaitTarget, wa
         const merge = vm?.merge;
         if (!merge) return;
         if (Date.now() >= deadline) throw mergeTimedOut(host, target, merge, watch.timeoutSeconds());
-        if (merge.percentComplete !== shown) {
-            shown = merge.percentComplete;
+        if ((merge.percentComplete ?? -1) !== shown) {
+            shown = merge.percentComplete ?? -1;
             await watch.report(target.urn, `${mergeStatus(merge)} (${target.vmName})`);
         }
         await sleep(Math.max(0, Math.min(watch.pollMs, deadline - Date.now())));
@@ -74,7 +84,7 @@ export async function waitForMerge(host: HyperVHost, target: MergeWaitTarget, wa
 function mergeTimedOut(host: HyperVHost, target: MergeWaitTarget, merge: VmMerge, seconds: number): HostError {
     return new HostError(
         "HostTimeout",
-        `the VM's disks were still merging after ${seconds} s (hyperv:mergeTimeoutSeconds): ${merge.percentComplete}% done, ${formatBytes(merge.bytesLeft)} left; ${target.whileWaiting}`,
+        `the VM's disks were still merging after ${seconds} s (hyperv:mergeTimeoutSeconds): ${mergeProgress(merge)}; ${target.whileWaiting}`,
         {
             host: host.displayName,
             vm: target.vmName,

@@ -10,7 +10,8 @@ try {
     Assert-HvcpSteadyState $vm
     $checkpoint = Get-HvcpCheckpoint $vm ([string]$HvcpInput.checkpointId)
     Hyper-V\Remove-VMSnapshot -VMSnapshot $checkpoint -Confirm:$false
-    $HvcpResult = [ordered]@{ removed = $checkpoint.Id.ToString() }
+    # The merge the removal started runs on in the background: read it now, in the same round trip.
+    $HvcpResult = [ordered]@{ removed = $checkpoint.Id.ToString(); merge = Get-HvcpMerge (Get-HvcpVm -Id ([string]$HvcpInput.vmId)) }
     $HvcpOutput = [ordered]@{ ok = $HvcpResult }
 } catch {
     $HvcpOutput = ConvertTo-HvcpErrorEnvelope $_

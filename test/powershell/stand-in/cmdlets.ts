@@ -17,6 +17,7 @@ import { checkpointsOf } from "../../../provider/lab/doc-index";
 import { driveOf, fileSizeOf, memoryBytesOf, volumeOfDrive } from "../../../provider/lab/volume-space";
 import { ownedBy, refuseIfDown } from "../../../provider/lab/cluster";
 import { fail } from "../../../provider/lab/refusals";
+import { mergeProgress } from "../../../provider/lab/merges";
 import { scopeOf } from "../../../provider/lab/lookup";
 import { CLUSTER_CMDLETS, runClusterCmdlet } from "./cluster-cmdlets";
 
@@ -50,6 +51,8 @@ function vmShape(doc: LabDocument, vm: LabVm): Record<string, unknown> {
         ComputerName: doc.host.computerName,
         MemoryStartup: memoryBytesOf(vm),
         MemoryAssigned: vm.state === "Running" || vm.state === "Paused" ? memoryBytesOf(vm) : 0,
+        // Hyper-V adds MergingDisks while a removed checkpoint's disks merge in the background.
+        OperationalStatus: mergeProgress(vm) ? ["Ok", "MergingDisks"] : ["Ok"],
         ...(profile.supportsCheckpointType ? { CheckpointType: vm.checkpointType } : {}),
         ...(profile.supportsAutomaticCheckpoints ? { AutomaticCheckpointsEnabled: vm.automaticCheckpointsEnabled } : {}),
     };
@@ -148,6 +151,14 @@ export async function runCmdlet(lab: string, cmdlet: string, p: Parameters, node
                     VhdType: disk.parentPath === null ? "Dynamic" : "Differencing",
                     VhdFormat: /\.a?vhdx$/i.test(disk.path) ? "VHDX" : "VHD",
                 };
+            });
+        }
+        case "Get-StandInMergeJobs": {
+            // Msvm_ConcreteJob of JobType 50 "Merging VHD Disks", one per VM merging, running (JobState 4).
+            const doc = await queryLab(lab);
+            return doc.vms.flatMap((vm) => {
+                const merge = mergeProgress(vm);
+                return merge ? [{ InstanceID: `merge-${vm.id}`, JobType: 50, JobState: 4, PercentComplete: merge.percentComplete, AffectedVmId: vm.id }] : [];
             });
         }
         case "Get-StandInVolumes": {

@@ -19,6 +19,7 @@ namespace Microsoft.HyperV.PowerShell
     public enum VMState { Other = 1, Running = 2, Off = 3, Stopping = 4, Saved = 6, Paused = 9, Starting = 10, Reset = 11, Saving = 32773, Pausing = 32776, Resuming = 32777, FastSaved = 32779, FastSaving = 32780 }
     public enum CheckpointType { Disabled = 2, Production = 3, ProductionOnly = 4, Standard = 5 }
     public enum SnapshotType { Standard = 0, Recovery = 1, Planned = 2, Missing = 5, Replica = 6, AppConsistentReplica = 7, SyncedReplica = 8 }
+    public enum VMOperationalStatus { Ok = 2, Degraded = 3, MergingDisks = 32772 }
     public enum VMIntegrationComponentOperationalStatus { Ok = 2, Degraded = 3, Error = 6, NonRecoverableError = 7, NoContact = 12, LostCommunication = 13 }
 
     public class VirtualizationException : Exception
@@ -49,6 +50,7 @@ namespace Microsoft.HyperV.PowerShell
         public long MemoryStartup { get; set; }
         /// <summary>What the VM holds now: its startup memory while it runs or is paused, 0 otherwise (no dynamic memory in the lab).</summary>
         public long MemoryAssigned { get; set; }
+        public VMOperationalStatus[] OperationalStatus { get; set; }
     }
 
     /// <summary>A virtual disk file as Get-VHD reports it (Microsoft.Vhd.PowerShell.VirtualHardDisk).</summary>
@@ -209,6 +211,7 @@ namespace Microsoft.HyperV.PowerShell
             vm.ComputerName = (string)o["ComputerName"];
             vm.MemoryStartup = (long)o["MemoryStartup"];
             vm.MemoryAssigned = (long)o["MemoryAssigned"];
+            vm.OperationalStatus = o["OperationalStatus"].AsArray().Select(s => Enum.Parse<VMOperationalStatus>((string)s)).ToArray();
             return vm;
         }
 

@@ -1,10 +1,24 @@
 function Get-CimInstance {
     [CmdletBinding()]
-    param([Parameter(Mandatory, Position = 0)][string]$ClassName, [string]$Namespace = 'root/cimv2')
+    param([Parameter(Mandatory, Position = 0)][string]$ClassName, [string]$Namespace = 'root/cimv2', [string]$Filter)
     Import-Module -Name Hyper-V
     switch ($ClassName) {
         'Win32_OperatingSystem' { [Microsoft.HyperV.PowerShell.OperatingSystemInstance]::OfLab() }
         'Win32_Volume' { [Microsoft.HyperV.PowerShell.VolumeInstance]::OfLab() }
-        default { throw [System.NotSupportedException]::new("the stand-in answers Win32_OperatingSystem and Win32_Volume only, not $ClassName") }
+        'Msvm_ConcreteJob' {
+            # The lab's running merges; the filter the adapter sends (JobType = 50 AND JobState = 4) is what they all match.
+            if ($Filter -and $Filter -ne 'JobType = 50 AND JobState = 4') { throw [System.NotSupportedException]::new("the stand-in answers Msvm_ConcreteJob for running merges only, not -Filter '$Filter'") }
+            $jobs = [Microsoft.HyperV.PowerShell.Lab]::Call('Get-StandInMergeJobs', [System.Text.Json.Nodes.JsonObject]::new()).ToJsonString() | ConvertFrom-Json
+            @($jobs) | Where-Object { $null -ne $_ } | ForEach-Object { $_.PSObject.TypeNames.Insert(0, 'Msvm_ConcreteJob'); $_ }
+        }
+        default { throw [System.NotSupportedException]::new("the stand-in answers Win32_OperatingSystem, Win32_Volume and Msvm_ConcreteJob only, not $ClassName") }
     }
+}
+
+# Msvm_AffectedJobElement from a merge job to the VM it merges (Msvm_ComputerSystem, whose Name is the VM's id).
+function Get-CimAssociatedInstance {
+    [CmdletBinding()]
+    param([Parameter(Mandatory)]$InputObject, [string]$Association, [string]$ResultClassName)
+    if ($Association -ne 'Msvm_AffectedJobElement' -or $ResultClassName -ne 'Msvm_ComputerSystem') { throw [System.NotSupportedException]::new("the stand-in follows Msvm_AffectedJobElement to Msvm_ComputerSystem only") }
+    [pscustomobject]@{ Name = [string]$InputObject.AffectedVmId }
 }

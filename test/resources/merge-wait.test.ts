@@ -7,7 +7,7 @@ import { createGroup, deleteGroup } from "../../provider/resources/group/lifecyc
 import { groupInputsSchema } from "../../provider/resources/group/schema";
 import { createCheckpoint, deleteCheckpoint } from "../../provider/resources/checkpoint/lifecycle";
 import { checkpointInputsSchema } from "../../provider/resources/checkpoint/schema";
-import type { MergeWatch } from "../../provider/resources/shared/merge-wait";
+import { mergeStatus, type MergeWatch } from "../../provider/resources/shared/merge-wait";
 import { labWithVm, removeLabs } from "../lab/helpers";
 
 /*
@@ -192,5 +192,13 @@ describe("Checkpoint delete: waits for the merge and shows its progress", () => 
         await deleteCheckpoint(counted.host, id, outs, watch);
         assert.equal(counted.reads(), 0);
         assert.deepEqual(watch.shown, []);
+    });
+});
+
+describe("merge progress a host only partly knows", () => {
+    it("reads well without bytes (Hyper-V's merge job counts none) or without a percentage (a job not tied to the VM)", () => {
+        assert.equal(mergeStatus({ percentComplete: 40, bytesLeft: 3 * 1024 ** 3 }), "merging: 40% done, 3.0 GiB left");
+        assert.equal(mergeStatus({ percentComplete: 40 }), "merging: 40% done");
+        assert.equal(mergeStatus({}), "merging: progress unknown");
     });
 });

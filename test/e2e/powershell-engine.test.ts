@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { ConfigMap } from "@pulumi/pulumi/automation";
-import { addVm, readLab, removeLabCheckpoint, renameLabCheckpoint, setVm, setVolume, writeToVm } from "../../provider/lab";
+import { addVm, readLab, removeLabCheckpoint, renameLabCheckpoint, setHostSettings, setVm, setVolume, writeToVm } from "../../provider/lab";
 import { RealShells } from "../powershell/support/real-shells";
 import { failureOf, opsByName, repoRoot, step, TestStack, type OperationResult } from "./harness";
 import { freshLab, vmByName } from "./lab-fixture";
@@ -430,7 +430,7 @@ describe("the Pulumi engine with real PowerShell between the provider and the Hy
             // Over SSH only: the take script's guard and the merge's refusal are the same generated
             // PowerShell locally (test/powershell/guard-parity.test.ts runs it), so one remote stack says it.
             if (target === "pwsh-ssh") {
-                it("disks: a take past its policy's maxChainDepth or on a full volume fails preview and changes nothing; a merge without room fails with the reason", async () => {
+                it("disks: a take past its policy's maxChainDepth or on a full volume fails preview and changes nothing; a merge without room fails with the reason; a large merge shows its progress", async () => {
                     const lab = await freshLab({});
                     let stack: TestStack | undefined;
                     const GiB = 1024 ** 3;
@@ -472,6 +472,32 @@ describe("the Pulumi engine with real PowerShell between the provider and the Hy
                             const failure = await failureOf(() => stack!.up());
                             assert.match(failure, /not enough space on volume C:\\? \(536870912 bytes free, the merge needs 1073741824\)/);
                             assert.equal(checkpointsOf(lab, "web01").size, 1);
+                        });
+
+                        await step("a delete of a large checkpoint waits for its merge, the merge job's percentage reaching the engine's events", async () => {
+                            // 49 GiB to merge: 335 s at 150 MB/s, 5 s at this scale; read over SSH from Get-VM and the merge job.
+                            await setVolume(lab, "C:", 1000 * GiB, 500 * GiB);
+                            await writeToVm(lab, { name: "web01" }, 48 * GiB);
+                            await setHostSettings(lab, { latency: { profile: "realistic", timeScale: 0.015 } });
+                            const mergeMs = ((49 * 1024) / 150) * 1000 * 0.015;
+                            const started = Date.now();
+                            const res = await stack!.up();
+                            const tookMs = Date.now() - started;
+                            await setHostSettings(lab, { latency: { profile: "none" } });
+                            assert.deepEqual(opsByName(res).one, ["delete"]);
+                            assert.ok(tookMs >= mergeMs, `the up ended after ${tookMs} ms, before the ${mergeMs} ms merge`);
+                            const statuses = res.events
+                                .map((e) => e.diagnosticEvent)
+                                .filter((d) => d !== undefined && /merging: \d+% done/.test(d.message))
+                                .map((d) => ({ message: d!.message.trim(), urn: d!.urn, severity: d!.severity }));
+                            assert.ok(statuses.length >= 2, JSON.stringify(statuses));
+                            // Hyper-V's merge job counts no bytes: the line says the percentage only.
+                            assert.match(statuses[0]!.message, /^merging: \d+% done \(web01\)$/);
+                            assert.ok(
+                                statuses.every((s) => s.urn?.endsWith("::one") && s.severity === "info"),
+                                JSON.stringify(statuses),
+                            );
+                            assert.equal(checkpointsOf(lab, "web01").size, 0);
                         });
                     } finally {
                         await teardown(stack, lab);

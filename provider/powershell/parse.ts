@@ -97,6 +97,12 @@ function withoutUnknownClustered(v: Record<string, unknown>): Record<string, unk
     return typeof clustered === "boolean" ? v : rest;
 }
 
+/** A VM that is not merging (merge null) leaves the field out, as the lab does; a merge loses its unknown (null) values. */
+function withoutUnmerging(v: Record<string, unknown>): Record<string, unknown> {
+    const { merge, ...rest } = v;
+    return merge === null || merge === undefined ? rest : { ...rest, merge: wireMerge(merge) };
+}
+
 /** The script's merge (Get-HvcpMerge): null when not merging, its unknown values null; the port leaves both out. */
 function wireMerge(v: unknown): unknown {
     if (v === null || v === undefined) return undefined;
@@ -109,8 +115,7 @@ export const wireVmSchema = z.preprocess(
     (v) =>
         isRecord(v)
             ? {
-                  ...withoutUnknownClustered(v),
-                  merge: wireMerge(v.merge),
+                  ...withoutUnmerging(withoutUnknownClustered(v)),
                   state: vmStateName(v.state),
                   checkpointType: enumName(checkpointTypeNumbers)(v.checkpointType ?? null),
                   automaticCheckpointsEnabled: v.automaticCheckpointsEnabled ?? null,

@@ -2,7 +2,7 @@ import { HostError, isHostError, orderedByVm, type HyperVHost } from "./host";
 import { sameIgnoringCase } from "./host/text";
 import { ClusterHost } from "./cluster/cluster-host";
 import { DiscoveredCluster } from "./cluster/discovered-cluster";
-import { probingDirectory, type ClusterDirectory } from "./cluster/directory";
+import { isNodeLocator, probingDirectory, type ClusterDirectory, type NodeLocator } from "./cluster/directory";
 import { DEFAULT_TIMEOUTS, HOST_CONFIG_HELP, parseHostAddress, type HostAddress, type HostSettings } from "./config";
 
 /*
@@ -46,7 +46,14 @@ export function resolveAddress(settings: HostSettings, override?: string): Targe
  */
 export function openCluster(name: string, nodes: [string, HyperVHost][], directory: ClusterDirectory | undefined, settings: HostSettings): ClusterHost {
     const ordered = new Map(nodes.map(([node, host]) => [node, orderedByVm(host, { maxConcurrent: settings.maxSessions })]));
-    return new ClusterHost({ name, nodes: ordered, directory: directory ?? probingDirectory(ordered), migrationWaitSeconds: settings.migrationWaitSeconds });
+    // Nodes that can say a VM is leaving them (PowerShell nodes) are asked that, so a VM mid-migration is waited for.
+    const locators = new Map(nodes.flatMap(([node, host]): [string, NodeLocator][] => (isNodeLocator(host) ? [[node, host]] : [])));
+    return new ClusterHost({
+        name,
+        nodes: ordered,
+        directory: directory ?? probingDirectory(ordered, locators),
+        migrationWaitSeconds: settings.migrationWaitSeconds,
+    });
 }
 
 /**

@@ -18,6 +18,7 @@ import { kindOfTakenCheckpoint } from "./checkpoint-kind";
 import {
     appliedSettingsResultSchema,
     checkpointResultSchema,
+    locatedVmResultSchema,
     parseResult,
     powerShellCapabilitiesSchema,
     vmWithCheckpointsResultSchema,
@@ -30,6 +31,7 @@ import {
     applyCheckpointScript,
     applyCheckpointSettingsScript,
     capabilitiesScript,
+    locateVmScript,
     powerVmScript,
     readVmScript,
     removeCheckpointScript,
@@ -123,6 +125,20 @@ export class PowerShellHost implements HyperVHost {
             readOnly: true,
         });
         return vm;
+    }
+
+    /**
+     * Whether this node holds the VM (VmNotFound when not) and a migration taking it away: a
+     * cluster's directory asks each node this (provider/cluster/directory.ts, NodeLocator).
+     */
+    locateVm(vmId: string): Promise<{ migration: { to: string | null } | null }> {
+        return this.call({
+            script: locateVmScript,
+            input: { id: vmId },
+            result: locatedVmResultSchema,
+            context: { vmId },
+            readOnly: true,
+        });
     }
 
     getVmWithCheckpoints(ref: VmRef): Promise<VmWithCheckpoints> {

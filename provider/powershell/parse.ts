@@ -185,6 +185,11 @@ export const appliedSettingsResultSchema = z.object({
 /** `merge`: the merge the removal started, read in the same script (null when the VM is not merging). */
 export const removedResultSchema = z.object({ removed: guidSchema, merge: wireMergeSchema });
 
+/** locate-vm: the node holds the VM; `migration` is a live migration taking it away (`to` null when the job did not say where). */
+export const locatedVmResultSchema = z.object({
+    migration: z.object({ to: z.preprocess((v) => v || null, z.string().nullable()) }).nullable(),
+});
+
 /**
  * Reads the one JSON document an operation script printed: its result, or the HostError its error
  * envelope describes. Anything else is an UnexpectedOutput error naming the host.

@@ -4,7 +4,7 @@ import { createPowerShellHost } from "../../provider/powershell";
 import { standInClusterModulePath } from "../powershell/stand-in/modules";
 import { openAdapter } from "../../provider/connect";
 import { readHostSettings } from "../../provider/config";
-import { addVm, inspectLab, startLabNode, stopLabNode, type InitLabOptions } from "../../provider/lab";
+import { addVm, beginLabMigration, completeLabMigration, inspectLab, startLabNode, stopLabNode, type InitLabOptions } from "../../provider/lab";
 import { step } from "../e2e/harness";
 import { freshLab, rejectsWith, removeLabs } from "../lab/helpers";
 import { RealShells } from "../powershell/support/real-shells";
@@ -104,6 +104,42 @@ describe("a failover cluster of three SSH nodes", function () {
             await node2.restart();
             await startLabNode(folder, "node2");
         }
+    });
+
+    it("a VM mid-migration is waited for and the take runs once on its new owner; one that does not land in time is refused naming both nodes", async () => {
+        const { folder } = await freshLab({ clusterNodes: 3 });
+        const sql = (await addVm(folder, { name: "sql", state: "Running", node: "node2", clustered: true })).id;
+        const host = shells.clusterHost(folder, { migrationWaitSeconds: 2 });
+        const names = () =>
+            inspectLab(folder)
+                .vms.find((e) => e.vm.id === sql)
+                ?.checkpoints.map((c) => c.name);
+        await host.getVm({ id: sql });
+        await step("the migration lands while the take waits: one checkpoint, taken by node1", async () => {
+            await beginLabMigration(folder, { id: sql }, "node1");
+            shells.server.resetCalls();
+            const take = host.takeCheckpoint({ id: sql }, { name: "during move" });
+            await new Promise((resolve) => setTimeout(resolve, 800));
+            await completeLabMigration(folder, { id: sql });
+            assert.equal((await take).vm.id, sql);
+            assert.deepEqual(names(), ["during move"]);
+            assert.equal(ownerOf(folder, sql), "node1");
+            assert.deepEqual(
+                shells.server.calls.filter((c) => c.cmdlet === "Checkpoint-VM").map((c) => c.node),
+                ["node1"],
+            );
+        });
+        await step("a migration that does not land within hyperv:migrationWaitSeconds: refused naming the VM and both nodes, nothing taken", async () => {
+            await beginLabMigration(folder, { id: sql }, "node3");
+            try {
+                const e = await rejectsWith(() => host.takeCheckpoint({ id: sql }, { name: "stuck" }), "InvalidVmState");
+                assert.match(e.message, /being migrated from node1 to node3 and did not finish within 2 s/);
+                assert.match(e.message, new RegExp(sql));
+                assert.deepEqual(names(), ["during move"]);
+            } finally {
+                await completeLabMigration(folder, { id: sql });
+            }
+        });
     });
 
     it("a stand-alone host with the FailoverClusters module but in no cluster: reads answer, not saying clustered; there is no cluster to discover", async () => {

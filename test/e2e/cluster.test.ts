@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
-import { addVm, beginLabMigration, completeLabMigration, inspectLab } from "../../provider/lab";
+import { beginLabMigration, completeLabMigration, inspectLab } from "../../provider/lab";
+import { addClusterVms, CLUSTER_CHECKPOINTS, CLUSTER_POLICIES, where } from "./cluster-placement";
 import { step, TestStack } from "./harness";
 import { declaredProgram, freshLab } from "./lab-fixture";
 
@@ -11,13 +12,6 @@ import { declaredProgram, freshLab } from "./lab-fixture";
  * three real SSH shells in powershell-cluster.test.ts, and is not repeated here (CI time).
  */
 
-/** Checkpoint names by VM name, and which node owns each VM. */
-function where(lab: string): Record<string, { node: string; checkpoints: string[] }> {
-    return Object.fromEntries(
-        inspectLab(lab).vms.map((e) => [e.vm.name, { node: e.placement?.ownerNode ?? "", checkpoints: e.checkpoints.map((c) => c.name) }]),
-    );
-}
-
 describe("a stack on a failover cluster (three-node cluster lab)", function () {
     this.timeout(600_000);
     let lab: string;
@@ -25,10 +19,7 @@ describe("a stack on a failover cluster (three-node cluster lab)", function () {
 
     before(async () => {
         lab = await freshLab({ clusterNodes: 3 });
-        await addVm(lab, { name: "web", state: "Running", node: "node1", clustered: true });
-        await addVm(lab, { name: "sql", state: "Running", node: "node2", clustered: true });
-        await addVm(lab, { name: "app", state: "Running", node: "node3", clustered: true });
-        await addVm(lab, { name: "build", state: "Running", node: "node3" });
+        await addClusterVms(lab);
         stack = await TestStack.create({
             program: declaredProgram,
             config: { "hyperv:host": { value: `lab:${lab}` }, "hyperv:migrationWaitSeconds": { value: "60" } },
@@ -39,17 +30,8 @@ describe("a stack on a failover cluster (three-node cluster lab)", function () {
         if (lab) fs.rmSync(lab, { recursive: true, force: true });
     });
 
-    const policies = {
-        webPolicy: { vmName: "web", type: "production", fileLocation: "C:\\ClusterStorage\\Volume1\\Checkpoints\\web" },
-        sqlPolicy: { vmName: "sql", type: "production" },
-        appPolicy: { vmName: "app", type: "standard", fileLocation: "C:\\ClusterStorage\\Volume1\\Checkpoints\\app" },
-    };
-    const checkpoints: Record<string, Record<string, unknown>> = {
-        webCp: { vmName: "web", name: "before patch", dependsOnPolicy: "webPolicy" },
-        sqlCp: { vmName: "sql", name: "before patch", dependsOnPolicy: "sqlPolicy" },
-        appCp: { vmName: "app", name: "before patch", dependsOnPolicy: "appPolicy" },
-        buildCp: { vmName: "build", name: "before patch" },
-    };
+    const policies = CLUSTER_POLICIES;
+    const checkpoints = CLUSTER_CHECKPOINTS;
     const declare = (p: Record<string, unknown>, c: Record<string, unknown>) =>
         stack.stack.setAllConfig({ "e2e:policies": { value: JSON.stringify(p) }, "e2e:checkpoints": { value: JSON.stringify(c) } });
 

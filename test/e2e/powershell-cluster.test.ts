@@ -1,8 +1,9 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { addVm, inspectLab, migrateLabVm, startLabNode, stopLabNode } from "../../provider/lab";
+import { migrateLabVm, startLabNode, stopLabNode } from "../../provider/lab";
 import { RealShells } from "../powershell/support/real-shells";
+import { addClusterVms, CLUSTER_CHECKPOINTS, CLUSTER_POLICIES, where } from "./cluster-placement";
 import { failureOf, opsByName, step, TestStack, type OperationResult } from "./harness";
 import { declaredProgram, freshLab } from "./lab-fixture";
 
@@ -16,13 +17,6 @@ import { declaredProgram, freshLab } from "./lab-fixture";
 
 const shells = new RealShells();
 
-/** Checkpoint names by VM name, and which node owns each VM. */
-function where(lab: string): Record<string, { node: string; checkpoints: string[] }> {
-    return Object.fromEntries(
-        inspectLab(lab).vms.map((e) => [e.vm.name, { node: e.placement?.ownerNode ?? "", checkpoints: e.checkpoints.map((c) => c.name) }]),
-    );
-}
-
 function resourceChanges(res: OperationResult): Record<string, number> {
     return res.events.find((e) => e.summaryEvent)?.summaryEvent?.resourceChanges ?? {};
 }
@@ -35,11 +29,7 @@ describe("a stack on a failover cluster of three SSH nodes (hyperv:nodes), throu
 
     before(async () => {
         lab = await freshLab({ clusterNodes: 3 });
-        await addVm(lab, { name: "web", state: "Running", node: "node1", clustered: true });
-        await addVm(lab, { name: "sql", state: "Running", node: "node2", clustered: true });
-        await addVm(lab, { name: "app", state: "Running", node: "node3", clustered: true });
-        await addVm(lab, { name: "build", state: "Running", node: "node3" });
-        await addVm(lab, { name: "tools", state: "Running", node: "node1" });
+        await addClusterVms(lab, [{ name: "tools", state: "Running", node: "node1" }]);
         shells.useLab(lab);
         const cluster = shells.cluster;
         stack = await TestStack.create({
@@ -62,18 +52,11 @@ describe("a stack on a failover cluster of three SSH nodes (hyperv:nodes), throu
     });
 
     const policies = {
-        webPolicy: { vmName: "web", type: "production", fileLocation: "C:\\ClusterStorage\\Volume1\\Checkpoints\\web" },
-        sqlPolicy: { vmName: "sql", type: "production" },
-        appPolicy: { vmName: "app", type: "standard", fileLocation: "C:\\ClusterStorage\\Volume1\\Checkpoints\\app" },
+        ...CLUSTER_POLICIES,
         // A VM local to its node (no cluster role, as Get-ClusterGroup tells) may keep its checkpoints on that node's disk.
         toolsPolicy: { vmName: "tools", type: "standard", fileLocation: "D:\\Checkpoints\\tools" },
     };
-    const checkpoints: Record<string, Record<string, unknown>> = {
-        webCp: { vmName: "web", name: "before patch", dependsOnPolicy: "webPolicy" },
-        sqlCp: { vmName: "sql", name: "before patch", dependsOnPolicy: "sqlPolicy" },
-        appCp: { vmName: "app", name: "before patch", dependsOnPolicy: "appPolicy" },
-        buildCp: { vmName: "build", name: "before patch" },
-    };
+    const checkpoints = CLUSTER_CHECKPOINTS;
     const declare = (p: Record<string, unknown>, c: Record<string, unknown>) =>
         stack.stack.setAllConfig({ "e2e:policies": { value: JSON.stringify(p) }, "e2e:checkpoints": { value: JSON.stringify(c) } });
 

@@ -4,6 +4,7 @@ import {
     applyCheckpointScript,
     applyCheckpointSettingsScript,
     capabilitiesScript,
+    locateVmScript,
     powerVmScript,
     readVmScript,
     removeCheckpointScript,
@@ -38,6 +39,7 @@ export function functionNameOf(script: OperationScript): string {
 const operations: readonly OperationScript[] = [
     capabilitiesScript,
     readVmScript,
+    locateVmScript,
     applyCheckpointSettingsScript,
     takeCheckpointScript,
     applyCheckpointScript,

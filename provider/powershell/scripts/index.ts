@@ -1,6 +1,7 @@
 export { renderScript, encodeParameter, decodeParameter, type OperationScript } from "./render";
 export { capabilitiesScript } from "./capabilities";
 export { readVmScript } from "./read-vm";
+export { locateVmScript } from "./locate-vm";
 export { applyCheckpointSettingsScript } from "./apply-checkpoint-settings";
 export { takeCheckpointScript } from "./take-checkpoint";
 export { applyCheckpointScript } from "./apply-checkpoint";

@@ -17,12 +17,30 @@ import { refusal } from "./cmdlets";
  *   it), and the core "Cluster Group" (GroupType Cluster) is always listed. -VMId selects the
  *   role of that VM; a VM that is not a clustered role has none, and the stand-in writes nothing
  *   for it (an assumption: Microsoft's page does not say whether the real cmdlet writes an error).
+ * - Get-ClusterResource [-InputObject <group>]: the group's ClusterResource objects with Name,
+ *   ResourceType, OwnerGroup, OwnerNode and State; a VM role holds one resource of type "Virtual
+ *   Machine" named "Virtual Machine <VM name>" (what Failover Cluster Manager names it).
+ * - Get-ClusterParameter -InputObject <resource> -Name MigrationState: the Virtual Machine
+ *   resource's private property MigrationState (Microsoft Learn, "MigrationState", Virtual Machine
+ *   private properties, learn.microsoft.com/previous-versions/windows/desktop/mscs/virtual-machines-migrationstate):
+ *   0 no migration; 2 Data Transfer while a live migration copies the VM; 3 Move while the group
+ *   moves, which is how the stand-in shows a quick migration (an assumption: the page describes live
+ *   migration only). 1 Setup, 4 Canceled and 5 Failure are not modelled.
  *
  * On a stand-alone lab the node is in no cluster, and every cmdlet fails as the real module does
  * when the Cluster service does not answer (terminating).
  */
 
-export const CLUSTER_CMDLETS: ReadonlySet<string> = new Set(["Get-Cluster", "Get-ClusterNode", "Get-ClusterGroup"]);
+export const CLUSTER_CMDLETS: ReadonlySet<string> = new Set([
+    "Get-Cluster",
+    "Get-ClusterNode",
+    "Get-ClusterGroup",
+    "Get-ClusterResource",
+    "Get-ClusterParameter",
+]);
+
+/** A VM role's Virtual Machine resource is named after the VM, as Failover Cluster Manager names it. */
+const VM_RESOURCE_PREFIX = "Virtual Machine ";
 
 type Parameters = Record<string, unknown>;
 
@@ -68,6 +86,30 @@ export function runClusterCmdlet(doc: LabDocument, cmdlet: string, p: Parameters
                 }));
             if (vmId !== undefined) return roles.filter((r) => r.vmId === vmId).map((r) => ({ ...r.group, Cluster: cluster.name }));
             return [core, ...roles.map((r) => r.group)].filter((g) => named(g.Name, p.Name)).map((g) => ({ ...g, Cluster: cluster.name }));
+        }
+        case "Get-ClusterResource": {
+            // Only a group's resources (Get-ClusterGroup ... | Get-ClusterResource): what the adapter asks.
+            if (typeof p.Group !== "string") throw new Error("the FailoverClusters stand-in lists the resources of one group only (-InputObject <group>)");
+            const group = p.Group;
+            return doc.vms
+                .filter((v) => v.clustered && v.ownerNode !== null && sameIgnoringCase(v.name, group))
+                .map((v) => ({
+                    Name: `${VM_RESOURCE_PREFIX}${v.name}`,
+                    ResourceType: "Virtual Machine",
+                    OwnerGroup: v.name,
+                    OwnerNode: v.ownerNode ?? "",
+                    State: OFFLINE_VM_STATES.has(v.state) ? "Offline" : "Online",
+                    Cluster: cluster.name,
+                }));
+        }
+        case "Get-ClusterParameter": {
+            const resource = String(p.Resource ?? "");
+            if (p.Name !== "MigrationState")
+                throw new Error(`the FailoverClusters stand-in reads the private property MigrationState only, not ${String(p.Name)}`);
+            const vm = doc.vms.find((v) => v.clustered && `${VM_RESOURCE_PREFIX}${v.name}`.toLowerCase() === resource.toLowerCase());
+            if (!vm) return [];
+            const state = vm.migration === null ? 0 : vm.migration.kind === "live" ? 2 : 3;
+            return [{ ClusterObject: resource, Name: "MigrationState", Value: state, Type: "UInt32" }];
         }
         default:
             throw new Error(`the FailoverClusters stand-in has no cmdlet ${cmdlet}`);

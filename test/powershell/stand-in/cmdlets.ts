@@ -1,4 +1,5 @@
 import { readLab } from "../../../provider/lab";
+import { sameIgnoringCase } from "../../../provider/host/text";
 import {
     applyLabCheckpoint,
     queryLab,
@@ -160,6 +161,16 @@ export async function runCmdlet(lab: string, cmdlet: string, p: Parameters, node
                 const merge = mergeProgress(vm);
                 return merge ? [{ InstanceID: `merge-${vm.id}`, JobType: 50, JobState: 4, PercentComplete: merge.percentComplete, AffectedVmId: vm.id }] : [];
             });
+        }
+        case "Get-StandInMigrationJobs": {
+            // Msvm_MigrationJob on the migration's source node, running (JobState 4), naming the VM
+            // (VirtualSystemName: its id) and where it goes (DestinationHost: the node's name).
+            const doc = await queryLab(lab);
+            return doc.vms.flatMap((vm) =>
+                vm.migration && (node === undefined || sameIgnoringCase(vm.migration.from, node))
+                    ? [{ InstanceID: `migration-${vm.id}`, JobState: 4, VirtualSystemName: vm.id.toUpperCase(), DestinationHost: vm.migration.to }]
+                    : [],
+            );
         }
         case "Get-StandInVolumes": {
             const doc = await queryLab(lab);

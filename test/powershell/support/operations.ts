@@ -2,6 +2,7 @@ import {
     applyCheckpointScript,
     applyCheckpointSettingsScript,
     capabilitiesScript,
+    locateVmScript,
     powerVmScript,
     readVmScript,
     removeCheckpointScript,
@@ -37,6 +38,7 @@ export const operations: { file: string; script: OperationScript; input: (value:
     { file: "capabilities", script: capabilitiesScript, input: () => ({}), benign: BENIGN },
     { file: "read-vm-by-name", script: readVmScript, input: (name) => ({ name, includeCheckpoints: true }), benign: BENIGN },
     { file: "read-vm-by-id", script: readVmScript, input: () => ({ id: VM_ID, includeCheckpoints: false }), benign: BENIGN },
+    { file: "locate-vm", script: locateVmScript, input: () => ({ id: VM_ID }), benign: BENIGN },
     {
         file: "apply-checkpoint-settings-by-id",
         script: applyCheckpointSettingsScript,

@@ -11,7 +11,13 @@ function Get-CimInstance {
             $jobs = [Microsoft.HyperV.PowerShell.Lab]::Call('Get-StandInMergeJobs', [System.Text.Json.Nodes.JsonObject]::new()).ToJsonString() | ConvertFrom-Json
             @($jobs) | Where-Object { $null -ne $_ } | ForEach-Object { $_.PSObject.TypeNames.Insert(0, 'Msvm_ConcreteJob'); $_ }
         }
-        default { throw [System.NotSupportedException]::new("the stand-in answers Win32_OperatingSystem, Win32_Volume and Msvm_ConcreteJob only, not $ClassName") }
+        'Msvm_MigrationJob' {
+            # The lab's migrations leaving this node; the adapter filters them itself (no -Filter).
+            if ($Filter) { throw [System.NotSupportedException]::new("the stand-in answers Msvm_MigrationJob without -Filter only, not -Filter '$Filter'") }
+            $jobs = [Microsoft.HyperV.PowerShell.Lab]::Call('Get-StandInMigrationJobs', [System.Text.Json.Nodes.JsonObject]::new()).ToJsonString() | ConvertFrom-Json
+            @($jobs) | Where-Object { $null -ne $_ } | ForEach-Object { $_.PSObject.TypeNames.Insert(0, 'Msvm_MigrationJob'); $_ }
+        }
+        default { throw [System.NotSupportedException]::new("the stand-in answers Win32_OperatingSystem, Win32_Volume, Msvm_ConcreteJob and Msvm_MigrationJob only, not $ClassName") }
     }
 }
 

@@ -7,7 +7,7 @@
     ModuleVersion = '2.0.0.0'
     GUID = '6a3a2f0e-1f4c-4a53-9a7b-0c2f52d7e9a1'
     Description = 'FailoverClusters stand-in backed by the hyperv-checkpoints cluster lab'
-    FunctionsToExport = @('Get-Cluster', 'Get-ClusterNode', 'Get-ClusterGroup')
+    FunctionsToExport = @('Get-Cluster', 'Get-ClusterNode', 'Get-ClusterGroup', 'Get-ClusterResource', 'Get-ClusterParameter')
     CmdletsToExport = @()
     VariablesToExport = @()
     AliasesToExport = @()

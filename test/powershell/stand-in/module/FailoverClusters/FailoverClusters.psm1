@@ -53,3 +53,27 @@ function Get-ClusterGroup {
         }
     }
 }
+
+# A group's resources: Get-ClusterGroup ... | Get-ClusterResource. ResourceType prints as its name, as Microsoft's ClusterResourceType does.
+function Get-ClusterResource {
+    [CmdletBinding()]
+    param([Parameter(Mandatory = $true, ValueFromPipeline = $true)]$InputObject)
+    process {
+        foreach ($resource in @(Invoke-StandInCluster 'Get-ClusterResource' @{ Group = [string]$InputObject.Name } $PSCmdlet)) {
+            $type = New-StandInClusterObject 'ClusterResourceType' ([ordered]@{ Name = [string]$resource.ResourceType })
+            $owner = New-StandInClusterObject 'ClusterNode' ([ordered]@{ Name = [string]$resource.OwnerNode })
+            New-StandInClusterObject 'ClusterResource' ([ordered]@{ Name = [string]$resource.Name; ResourceType = $type; OwnerGroup = [string]$resource.OwnerGroup; OwnerNode = $owner; State = [string]$resource.State; Cluster = [string]$resource.Cluster })
+        }
+    }
+}
+
+# A resource's private property: Get-ClusterResource ... | Get-ClusterParameter -Name MigrationState.
+function Get-ClusterParameter {
+    [CmdletBinding()]
+    param([Parameter(Mandatory = $true, ValueFromPipeline = $true)]$InputObject, [Parameter(Position = 0)][string]$Name)
+    process {
+        foreach ($parameter in @(Invoke-StandInCluster 'Get-ClusterParameter' @{ Resource = [string]$InputObject.Name; Name = $Name } $PSCmdlet)) {
+            New-StandInClusterObject 'ClusterParameter' ([ordered]@{ ClusterObject = [string]$parameter.ClusterObject; Name = [string]$parameter.Name; Value = [uint32]$parameter.Value; Type = [string]$parameter.Type })
+        }
+    }
+}

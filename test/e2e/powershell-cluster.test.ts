@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { migrateLabVm, startLabNode, stopLabNode } from "../../provider/lab";
+import { beginLabMigration, completeLabMigration, inspectLab, migrateLabVm, startLabNode, stopLabNode } from "../../provider/lab";
 import { RealShells } from "../powershell/support/real-shells";
 import { addClusterVms, CLUSTER_CHECKPOINTS, CLUSTER_POLICIES, where } from "./cluster-placement";
 import { failureOf, opsByName, step, TestStack, type OperationResult } from "./harness";
@@ -11,8 +11,7 @@ import { declaredProgram, freshLab } from "./lab-fixture";
  * Issue 25's "Done when" on real shells: the real Pulumi engine, a stack naming a cluster by its
  * three nodes (hyperv:nodes, each an ssh:// address with the stack's one key), and each node a
  * loopback sshd whose PowerShell is that node of a cluster lab (test/contract/cluster.contract.test.ts
- * says how). One stack, one story, so the engine starts as few times as the story needs. (A VM
- * migrated while `up` changes it is test/e2e/cluster.test.ts's, on the cluster lab.)
+ * says how). One stack, one story, so the engine starts as few times as the story needs.
  */
 
 const shells = new RealShells();
@@ -57,10 +56,12 @@ describe("a stack on a failover cluster of three SSH nodes (hyperv:nodes), throu
         toolsPolicy: { vmName: "tools", type: "standard", fileLocation: "D:\\Checkpoints\\tools" },
     };
     const checkpoints = CLUSTER_CHECKPOINTS;
+    /** The checkpoint taken while its VM migrates, kept in every later declaration. */
+    const during = { webDuring: { vmName: "web", name: "during move", dependsOnPolicy: "webPolicy" } };
     const declare = (p: Record<string, unknown>, c: Record<string, unknown>) =>
         stack.stack.setAllConfig({ "e2e:policies": { value: JSON.stringify(p) }, "e2e:checkpoints": { value: JSON.stringify(c) } });
 
-    it("creates on every node, follows two migrations and a failover, and refuses local checkpoint storage for a clustered VM", async () => {
+    it("creates on every node, follows two migrations, one under way during up, and a failover, and refuses local checkpoint storage for a clustered VM", async () => {
         const node3 = shells.cluster.node("node3");
         let node3Stopped = false;
         try {
@@ -102,9 +103,47 @@ describe("a stack on a failover cluster of three SSH nodes (hyperv:nodes), throu
                 );
             });
 
+            await step("a VM migrated while up takes its checkpoint: the take waits for it and runs once, on the new owner", async () => {
+                const { webCp: _gone, ...rest } = checkpoints;
+                await declare(policies, { ...rest, ...during });
+                await beginLabMigration(lab, { name: "web" }, "node1");
+                shells.server.resetCalls();
+                // The migration lands a second after the engine starts creating the checkpoint: the take is under way by then.
+                let landing: Promise<unknown> | undefined;
+                let landed = "";
+                const res = await stack.up({
+                    onEvent: (e) => {
+                        if (landing || e.resourcePreEvent?.metadata.urn.endsWith("::webDuring") !== true) return;
+                        landing = new Promise((resolve) => setTimeout(resolve, 1000))
+                            .then(() => completeLabMigration(lab, { name: "web" }))
+                            .then(() => {
+                                landed = new Date().toISOString();
+                            });
+                    },
+                });
+                await landing;
+                assert.deepEqual(
+                    res.changes.map((s) => s.name),
+                    ["webDuring"],
+                );
+                assert.deepEqual(where(lab).web, { node: "node1", checkpoints: ["during move"] });
+                assert.deepEqual(
+                    shells.server.calls.filter((c) => c.cmdlet === "Checkpoint-VM").map((c) => c.node),
+                    ["node1"],
+                    "taken once, by the node the VM landed on",
+                );
+                const taken = inspectLab(lab)
+                    .vms.find((e) => e.vm.name === "web")
+                    ?.checkpoints.find((c) => c.name === "during move");
+                assert.ok(
+                    landed !== "" && taken !== undefined && taken.creationTime >= landed.slice(0, 19),
+                    "taken after the migration landed, having waited for it",
+                );
+            });
+
             await step("a local file location for a clustered VM fails preview with the reason and the option", async () => {
                 const { webCp: _gone, ...rest } = checkpoints;
-                await declare({ ...policies, sqlPolicy: { vmName: "sql", type: "production", fileLocation: "D:\\Checkpoints\\sql" } }, rest);
+                await declare({ ...policies, sqlPolicy: { vmName: "sql", type: "production", fileLocation: "D:\\Checkpoints\\sql" } }, { ...rest, ...during });
                 const failure = await failureOf(() => stack.preview());
                 assert.match(failure, /fileLocation D:\\Checkpoints\\sql is on one node's own disks, but VM "sql" is clustered/);
                 assert.match(failure, /allowLocalFileLocation: true/);
@@ -116,7 +155,7 @@ describe("a stack on a failover cluster of three SSH nodes (hyperv:nodes), throu
                 const failover = await stopLabNode(lab, "node3");
                 assert.deepEqual(failover.moved.map((m) => m.vm).sort(), ["app", "sql"]);
                 const { webCp: _gone, ...rest } = checkpoints;
-                await declare(policies, { ...rest, sqlAfter: { vmName: "sql", name: "after failover", dependsOnPolicy: "sqlPolicy" } });
+                await declare(policies, { ...rest, ...during, sqlAfter: { vmName: "sql", name: "after failover", dependsOnPolicy: "sqlPolicy" } });
                 const res = await stack.up();
                 assert.deepEqual(
                     res.changes.map((s) => s.name),
@@ -130,6 +169,7 @@ describe("a stack on a failover cluster of three SSH nodes (hyperv:nodes), throu
                 const { webCp: _gone, ...rest } = checkpoints;
                 await declare(policies, {
                     ...rest,
+                    ...during,
                     sqlAfter: { vmName: "sql", name: "after failover", dependsOnPolicy: "sqlPolicy" },
                     buildLater: { vmName: "build", name: "later" },
                 });

@@ -108,18 +108,18 @@ describe("a stack on a failover cluster of three SSH nodes (hyperv:nodes), throu
                 await declare(policies, { ...rest, ...during });
                 await beginLabMigration(lab, { name: "web" }, "node1");
                 shells.server.resetCalls();
-                // The migration lands a second after the engine starts creating the checkpoint: the take is under way by then.
-                let landing: Promise<unknown> | undefined;
+                // The migration lands once the provider has seen it under way twice (its node's MigrationState,
+                // asked before the take and again while waiting): the take is due while the VM is still moving.
+                let upDone = false;
                 let landed = "";
-                const res = await stack.up({
-                    onEvent: (e) => {
-                        if (landing || e.resourcePreEvent?.metadata.urn.endsWith("::webDuring") !== true) return;
-                        landing = new Promise((resolve) => setTimeout(resolve, 1000))
-                            .then(() => completeLabMigration(lab, { name: "web" }))
-                            .then(() => {
-                                landed = new Date().toISOString();
-                            });
-                    },
+                const landing = (async () => {
+                    const seen = () => shells.server.calls.filter((c) => c.cmdlet === "Get-ClusterParameter").length;
+                    while (seen() < 2 && !upDone) await new Promise((resolve) => setTimeout(resolve, 50));
+                    await completeLabMigration(lab, { name: "web" });
+                    landed = new Date().toISOString();
+                })();
+                const res = await stack.up().finally(() => {
+                    upDone = true;
                 });
                 await landing;
                 assert.deepEqual(

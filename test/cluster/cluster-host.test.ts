@@ -3,7 +3,7 @@ import { readHostSettings } from "../../provider/config";
 import { openAdapter } from "../../provider/connect";
 import type { HyperVHost } from "../../provider/host";
 import { ClusterHost } from "../../provider/cluster/cluster-host";
-import { probingDirectory } from "../../provider/cluster/directory";
+import { probingDirectory, type NodeLocator } from "../../provider/cluster/directory";
 import {
     addVm,
     beginLabMigration,
@@ -135,7 +135,7 @@ describe("a cluster host on a three-node cluster lab", () => {
     });
 });
 
-describe("a cluster host over nodes that only answer Get-VM (hyperv:nodes)", () => {
+describe("a cluster host over nodes asked side by side (hyperv:nodes)", () => {
     after(removeLabs);
 
     it("finds the owner by asking every node, follows a migration, and names a node that does not answer", async () => {
@@ -158,5 +158,31 @@ describe("a cluster host over nodes that only answer Get-VM (hyperv:nodes)", () 
         assert.deepEqual(checkpointNames(folder, web.id), ["a", "b"], "web failed over to node1 with its checkpoints");
         await cluster.takeCheckpoint({ id: web.id }, { name: "c" });
         assert.equal(ownerOf(folder, web.id), "node1");
+    });
+
+    it("waits for a migration the VM's node reports (PowerShell's locate VM), then runs the operation once on the new owner", async () => {
+        const { folder } = await freshLab({ clusterNodes: 2 });
+        const web = await addVm(folder, { name: "web", state: "Running", node: "node1", clustered: true });
+        const nodes = new Map<string, HyperVHost>([
+            ["node1", openLabNode(folder, "node1")],
+            ["node2", openLabNode(folder, "node2")],
+        ]);
+        // What a node's locate VM answers: it holds the VM (VmNotFound when not), and the cluster's migration of it.
+        const locator = (node: string): NodeLocator => ({
+            async locateVm(vmId) {
+                await nodes.get(node)?.getVm({ id: vmId });
+                const migration = inspectLab(folder).vms.find((e) => e.vm.id === vmId)?.placement?.migration;
+                return { migration: migration ? { to: migration.to } : null };
+            },
+        });
+        const locators = new Map([...nodes.keys()].map((n) => [n, locator(n)]));
+        const cluster = new ClusterHost({ name: "hv", nodes, directory: probingDirectory(nodes, locators), migrationWaitSeconds: 5, pollMs: 50 });
+        await beginLabMigration(folder, { id: web.id }, "node2");
+        await Promise.all([
+            cluster.takeCheckpoint({ id: web.id }, { name: "during move" }),
+            new Promise((resolve) => setTimeout(resolve, 300)).then(() => completeLabMigration(folder, { id: web.id })),
+        ]);
+        assert.deepEqual(checkpointNames(folder, web.id), ["during move"]);
+        assert.equal(ownerOf(folder, web.id), "node2");
     });
 });

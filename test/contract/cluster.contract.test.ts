@@ -118,10 +118,11 @@ describe("a failover cluster of three SSH nodes", function () {
         await step("the migration lands while the take waits: one checkpoint, taken by node1", async () => {
             await beginLabMigration(folder, { id: sql }, "node1");
             shells.server.resetCalls();
-            const take = host.takeCheckpoint({ id: sql }, { name: "during move" });
-            await new Promise((resolve) => setTimeout(resolve, 800));
-            await completeLabMigration(folder, { id: sql });
-            assert.equal((await take).vm.id, sql);
+            const [taken] = await Promise.all([
+                host.takeCheckpoint({ id: sql }, { name: "during move" }),
+                new Promise((resolve) => setTimeout(resolve, 800)).then(() => completeLabMigration(folder, { id: sql })),
+            ]);
+            assert.equal(taken.vm.id, sql);
             assert.deepEqual(names(), ["during move"]);
             assert.equal(ownerOf(folder, sql), "node1");
             assert.deepEqual(

@@ -206,7 +206,9 @@ export async function deleteCheckpoint(host: HyperVHost, id: string, olds: Check
     const startedAt = Date.now();
     let merging: boolean;
     try {
-        merging = (await host.removeCheckpoint(olds.vmId, id)).merge !== undefined;
+        const removal = await host.removeCheckpoint(olds.vmId, id);
+        // A merge that already failed is waited for too: the wait's first read reports the failure.
+        merging = removal.merge !== undefined || removal.mergeFailure !== undefined;
     } catch (e) {
         if (isHostError(e, "VmNotFound")) return;
         if (!isHostError(e, "CheckpointNotFound")) throw e;

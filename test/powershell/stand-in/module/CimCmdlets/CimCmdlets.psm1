@@ -6,12 +6,16 @@ function Get-CimInstance {
         'Win32_OperatingSystem' { [Microsoft.HyperV.PowerShell.OperatingSystemInstance]::OfLab() }
         'Win32_Volume' { [Microsoft.HyperV.PowerShell.VolumeInstance]::OfLab() }
         'Msvm_ConcreteJob' {
-            # The lab's running merges; the filter the adapter sends (JobType = 50 AND JobState = 4) is what they all match.
-            if ($Filter -and $Filter -ne 'JobType = 50 AND JobState = 4') { throw [System.NotSupportedException]::new("the stand-in answers Msvm_ConcreteJob for running merges only, not -Filter '$Filter'") }
+            # The lab's merges, running and failed; the filter the adapter sends (JobType = 50) is what they all match.
+            if ($Filter -and $Filter -ne 'JobType = 50') { throw [System.NotSupportedException]::new("the stand-in answers Msvm_ConcreteJob for merges only, not -Filter '$Filter'") }
             $jobs = [Microsoft.HyperV.PowerShell.Lab]::Call('Get-StandInMergeJobs', [System.Text.Json.Nodes.JsonObject]::new()).ToJsonString() | ConvertFrom-Json
             @($jobs) | Where-Object { $null -ne $_ } | ForEach-Object { $_.PSObject.TypeNames.Insert(0, 'Msvm_ConcreteJob'); $_ }
         }
-        default { throw [System.NotSupportedException]::new("the stand-in answers Win32_OperatingSystem, Win32_Volume and Msvm_ConcreteJob only, not $ClassName") }
+        'Msvm_DiskMergeSettingData' {
+            $settings = [Microsoft.HyperV.PowerShell.Lab]::Call('Get-StandInDiskMergeSettings', [System.Text.Json.Nodes.JsonObject]::new()).ToJsonString() | ConvertFrom-Json
+            @($settings) | Where-Object { $null -ne $_ } | ForEach-Object { $_.PSObject.TypeNames.Insert(0, 'Msvm_DiskMergeSettingData'); $_ }
+        }
+        default { throw [System.NotSupportedException]::new("the stand-in answers Win32_OperatingSystem, Win32_Volume, Msvm_ConcreteJob and Msvm_DiskMergeSettingData only, not $ClassName") }
     }
 }
 

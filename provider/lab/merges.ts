@@ -28,6 +28,8 @@ export function mergeProgress(vm: LabVm, now: number = Date.now()): VmMerge | un
 
 /** Records a merge of `bytes` starting `now` on `vm`, behind any merge still under way. */
 export function startMerge(vm: LabVm, bytes: number, latency: LatencySettings, now: number = Date.now()): void {
+    // A merge that starts supersedes the failure of the one before (Hyper-V's latest merge job).
+    vm.mergeFailure = null;
     const durationMs = mergeDurationMs(bytes, latency);
     const running = vm.merge && mergeProgress(vm, now) ? vm.merge : null;
     if (durationMs <= 0 && !running) {
@@ -37,7 +39,6 @@ export function startMerge(vm: LabVm, bytes: number, latency: LatencySettings, n
     const leftMs = running ? Date.parse(running.startedAt) + running.durationMs - now : 0;
     const leftBytes = running ? (mergeProgress(vm, now)?.bytesLeft ?? 0) : 0;
     vm.merge = { startedAt: new Date(now).toISOString(), durationMs: leftMs + durationMs, bytes: leftBytes + bytes };
-    vm.mergeFailure = null;
 }
 
 /** Stops the merge under way on `vm` for lack of room on `volume`, where it is at `now`. */

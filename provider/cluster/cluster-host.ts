@@ -8,6 +8,7 @@ import type {
     TakeCheckpointRequest,
     TakenCheckpoint,
     Vm,
+    VmReadOptions,
     VmRef,
     VmWithCheckpoints,
 } from "../host/model";
@@ -62,8 +63,8 @@ export class ClusterHost implements HyperVHost {
         throw last;
     }
 
-    getVm(ref: VmRef): Promise<Vm> {
-        return this.read(ref, "get VM", (host, id) => host.getVm(id));
+    getVm(ref: VmRef, options?: VmReadOptions): Promise<Vm> {
+        return this.read(ref, "get VM", (host, id) => host.getVm(id, options));
     }
 
     getVmWithCheckpoints(ref: VmRef): Promise<VmWithCheckpoints> {

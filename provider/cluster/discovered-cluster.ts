@@ -7,6 +7,7 @@ import type {
     TakeCheckpointRequest,
     TakenCheckpoint,
     Vm,
+    VmReadOptions,
     VmRef,
     VmWithCheckpoints,
 } from "../host/model";
@@ -42,8 +43,8 @@ export class DiscoveredCluster implements HyperVHost {
         return (await this.cluster()).capabilities();
     }
 
-    async getVm(ref: VmRef): Promise<Vm> {
-        return (await this.cluster()).getVm(ref);
+    async getVm(ref: VmRef, options?: VmReadOptions): Promise<Vm> {
+        return (await this.cluster()).getVm(ref, options);
     }
 
     async getVmWithCheckpoints(ref: VmRef): Promise<VmWithCheckpoints> {

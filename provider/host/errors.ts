@@ -1,3 +1,5 @@
+import { mergeDisabledHint, mergeFailedHint } from "./merge-outcome";
+
 /** Where a failure happened: every host error names the host, and the VM and checkpoint when known. */
 export interface ErrorContext {
     host: string;
@@ -26,6 +28,8 @@ export type HostErrorCode =
     | "InsufficientSpace"
     | "ChainTooDeep"
     | "MergeInProgress"
+    | "MergeFailed"
+    | "MergeDisabled"
     | "HostUnreachable"
     | "HostTimeout"
     | "UnexpectedOutput"
@@ -52,6 +56,8 @@ const hints: Record<HostErrorCode, string> = {
     ChainTooDeep: "remove or merge older checkpoints of the VM first, or raise maxChainDepth",
     MergeInProgress:
         'wait until the VM no longer shows "Merging disks" (Get-VM <vm> | Select Name, Status), then run the operation again; the provider waits for it up to hyperv:mergeTimeoutSeconds',
+    MergeFailed: mergeFailedHint("<vm>"),
+    MergeDisabled: mergeDisabledHint,
     InsufficientSpace: "free space on the volume named (remove old checkpoints, move files away), or move the checkpoint file location to a volume with room",
     HostUnreachable: "check the host address, network and credentials in the stack's hyperv:* configuration",
     HostTimeout: "the host did not answer in time; check the host, or raise the timeout in the hyperv:* configuration",

@@ -2,6 +2,7 @@ export * from "./ids";
 export * from "./model";
 export * from "./storage";
 export * from "./take-guard";
+export * from "./merge-outcome";
 export * from "./rules";
 export * from "./take-refusals";
 export * from "./settings-change";

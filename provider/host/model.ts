@@ -83,9 +83,35 @@ export const vmMergeSchema = z.object({
 });
 export type VmMerge = z.infer<typeof vmMergeSchema>;
 
-/** What removing a checkpoint reports: the merge it started, when the host reports one (read in the same call). */
+/**
+ * The VM's latest disk merge stopped before its disks were whole, and none runs now: Hyper-V's
+ * merge job ended in an error (Msvm_ConcreteJob JobState Terminated, Killed or Exception, with its
+ * ErrorDescription) and VMMS logs event 19100 "background disk merge failed to complete". The
+ * removed checkpoint's differencing disk stays unmerged. What to do: host/merge-outcome.ts.
+ */
+export const vmMergeFailureSchema = z.object({
+    /** The host's words, e.g. "There is not enough space on the disk. (0x80070070)". */
+    reason: z.string(),
+    /** How far the merge got, when the host says. */
+    percentComplete: z.number().int().min(0).max(100).optional(),
+    /** The volume that ran out of space, when the host knows it (the lab). */
+    volume: z.string().optional(),
+});
+export type VmMergeFailure = z.infer<typeof vmMergeFailureSchema>;
+
+/** What removing a checkpoint reports: the merge it started, or its failure, when the host reports one (read in the same call). */
 export interface CheckpointRemoval {
     merge?: VmMerge;
+    mergeFailure?: VmMergeFailure;
+}
+
+/** What a read of a VM includes beyond its settings. */
+export interface VmReadOptions {
+    /**
+     * Whether the VM's latest merge failed (mergeFailure), also when no merge runs: a host that pays
+     * for it with another query (PowerShell: the merge jobs) reads it only when asked, by a wait for a merge.
+     */
+    mergeOutcome?: boolean;
 }
 
 export const vmSchema = z.object({
@@ -108,6 +134,8 @@ export const vmSchema = z.object({
     clustered: z.boolean().optional(),
     /** The disk merge under way, on hosts that report one; absent when the VM is not merging. */
     merge: vmMergeSchema.optional(),
+    /** The VM's latest merge failed and none runs now, on hosts that report it (see VmReadOptions). */
+    mergeFailure: vmMergeFailureSchema.optional(),
 });
 export type Vm = z.infer<typeof vmSchema>;
 

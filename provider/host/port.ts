@@ -7,6 +7,7 @@ import type {
     TakeCheckpointRequest,
     TakenCheckpoint,
     Vm,
+    VmReadOptions,
     VmRef,
     VmWithCheckpoints,
 } from "./model";
@@ -29,7 +30,7 @@ export interface HyperVHost {
      * Kept beside getVmWithCheckpoints for callers that need the VM alone (the pipeline example's
      * verification): Get-VM without Get-VMSnapshot.
      */
-    getVm(ref: VmRef): Promise<Vm>;
+    getVm(ref: VmRef, options?: VmReadOptions): Promise<Vm>;
 
     /** A VM with all its checkpoints, in one read. */
     getVmWithCheckpoints(ref: VmRef): Promise<VmWithCheckpoints>;
@@ -56,7 +57,8 @@ export interface HyperVHost {
     /**
      * Removes a checkpoint; its children are re-parented. Hyper-V merges its differencing disks in
      * the background: the result carries that merge's progress when the host reports one, so a
-     * removal without a merge to wait for costs one call.
+     * removal without a merge to wait for costs one call. A VM whose disk merging is disabled is
+     * refused (MergeDisabled) before anything changes: its merge would never come.
      */
     removeCheckpoint(vmId: string, checkpointId: string): Promise<CheckpointRemoval>;
 

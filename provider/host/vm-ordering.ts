@@ -1,5 +1,5 @@
 import type { HyperVHost } from "./port";
-import type { VmRef, VmWithCheckpoints } from "./model";
+import type { VmReadOptions, VmRef, VmWithCheckpoints } from "./model";
 import { ordinalKey } from "./text";
 
 /*
@@ -72,8 +72,8 @@ class VmOrderedHost implements HyperVHost {
         return this.slots.run(() => this.inner.capabilities());
     }
 
-    async getVm(ref: VmRef) {
-        return this.learn(await this.slots.run(() => this.inner.getVm(ref)));
+    async getVm(ref: VmRef, options?: VmReadOptions) {
+        return this.learn(await this.slots.run(() => this.inner.getVm(ref, options)));
     }
 
     getVmWithCheckpoints(ref: VmRef): Promise<VmWithCheckpoints> {

@@ -180,6 +180,7 @@ export function removeOne(doc: LabDocument, tx: Transaction, vm: LabVm, cp: LabC
         mergedBytes += merged;
     }
     tx.spend({ operation: "remove" });
-    // Removal returns here; the copy runs in the background for as long as the model says.
-    startMerge(vm, mergedBytes, doc.host.latency);
+    // Removal returns here; the copy runs in the background for as long as the model says. With
+    // disk merging disabled for the VM, Hyper-V starts none (README.md, "Merges").
+    if (vm.diskMergeEnabled) startMerge(vm, mergedBytes, doc.host.latency);
 }

@@ -33,7 +33,7 @@ export type Behaviour = z.infer<typeof behaviourSchema>;
  */
 export const labEventSchema = z.object({
     at: z.iso.datetime(),
-    operation: z.enum(["takeCheckpoint", "applyCheckpoint", "startVm", "suspendVm", "resumeVm"]),
+    operation: z.enum(["takeCheckpoint", "applyCheckpoint", "startVm", "suspendVm", "resumeVm", "mergeFailed"]),
     vmId: guidSchema,
     vmName: z.string(),
     checkpointId: guidSchema.optional(),
@@ -139,6 +139,19 @@ export const labVmSchema = z.object({
         .default(null),
     /** The disk merge a checkpoint's removal started (merges.ts), or null; it is over once its time has passed. */
     merge: z.object({ startedAt: z.iso.datetime(), durationMs: z.number().nonnegative(), bytes: z.number().int().nonnegative() }).nullable().default(null),
+    /** The VM's latest merge, failed (merges.ts): where it stopped and why; null once a merge starts again. */
+    mergeFailure: z
+        .object({
+            at: z.iso.datetime(),
+            reason: z.string(),
+            volume: z.string(),
+            percentComplete: z.number().int().min(0).max(100),
+            bytesLeft: z.number().int().nonnegative(),
+        })
+        .nullable()
+        .default(null),
+    /** Msvm_DiskMergeSettingData EnabledState: false ("temporarily disabled") and Hyper-V merges none of the VM's disks. */
+    diskMergeEnabled: z.boolean().default(true),
 });
 export type LabVm = z.infer<typeof labVmSchema>;
 

@@ -1,6 +1,7 @@
 import * as path from "node:path";
 import { HostError, type ErrorContext } from "../host/errors";
 import { guardRefusal } from "../host/take-guard";
+import { mergeWords } from "../host/merge-outcome";
 import type {
     AppliedCheckpointSettings,
     Checkpoint,
@@ -113,7 +114,10 @@ export class LabHost implements HyperVHost {
     async removeCheckpoint(vmId: string, checkpointId: string): Promise<CheckpointRemoval> {
         return this.mutate("removeCheckpoint", "remove checkpoint", { id: vmId }, (doc, tx, vm, scope) => {
             scope.context.checkpointId = checkpointId;
-            removeCheckpoint(doc, tx, vm, findCheckpoint(doc, vm, checkpointId, scope), scope);
+            const cp = findCheckpoint(doc, vm, checkpointId, scope);
+            // The provider's rule, as the PowerShell removal checks it before Remove-VMSnapshot: a merge that never comes is not waited for.
+            if (!vm.diskMergeEnabled) throw new HostError("MergeDisabled", mergeWords.MergeDisabled, scope.context);
+            removeCheckpoint(doc, tx, vm, cp, scope);
             const merge = mergeProgress(vm);
             return merge ? { merge } : {};
         });

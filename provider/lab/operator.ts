@@ -33,6 +33,8 @@ export interface VmChange extends CheckpointSettingsChange {
     backupServiceEnabled?: boolean;
     guestBackupResponding?: boolean;
     memoryMB?: number;
+    /** Msvm_DiskMergeSettingData EnabledState: false, and Hyper-V merges none of the VM's disks. */
+    diskMergeEnabled?: boolean;
 }
 
 type OperatorStep<T> = (doc: LabDocument, tx: Transaction, vm: LabVm, scope: FailureScope) => T;
@@ -79,7 +81,7 @@ export async function addVm(labFolder: string, spec: NewVm): Promise<Vm> {
 
 export async function setVm(labFolder: string, ref: OperatorVmRef, change: VmChange): Promise<Vm> {
     return onVm(labFolder, ref, "setVm", (doc, tx, vm, scope) => {
-        const { name, state, version, backupServiceEnabled, guestBackupResponding, memoryMB, ...checkpointSettings } = change;
+        const { name, state, version, backupServiceEnabled, guestBackupResponding, memoryMB, diskMergeEnabled, ...checkpointSettings } = change;
         tx.spend({ operation: "setVm" });
         setCheckpointSettings(doc, vm, checkpointSettings, scope);
         if (backupServiceEnabled !== undefined) setBackupIntegration(doc, vm, backupServiceEnabled, scope);
@@ -88,6 +90,7 @@ export async function setVm(labFolder: string, ref: OperatorVmRef, change: VmCha
         if (version !== undefined) vm.version = version;
         if (guestBackupResponding !== undefined) vm.guestBackupResponding = guestBackupResponding;
         if (memoryMB !== undefined) vm.memoryMB = labVmSchema.shape.memoryMB.parse(memoryMB);
+        if (diskMergeEnabled !== undefined) vm.diskMergeEnabled = diskMergeEnabled;
         return projectVm(doc, vm);
     });
 }

@@ -1,12 +1,13 @@
-import type { Checkpoint, Vm, VmMerge } from "../host/model";
-import { mergeProgress } from "./merges";
+import type { Checkpoint, Vm, VmMerge, VmMergeFailure } from "../host/model";
+import { mergeFailureOf, mergeProgress } from "./merges";
 import type { LabCheckpoint, LabDocument, LabVm } from "./document";
 import { BACKUP_SERVICE_GUID } from "./messages";
 import { osProfiles } from "./os";
 
-function withMerge(vm: LabVm): { merge?: VmMerge } {
+function withMerge(vm: LabVm): { merge?: VmMerge; mergeFailure?: VmMergeFailure } {
     const merge = mergeProgress(vm);
-    return merge ? { merge } : {};
+    const mergeFailure = mergeFailureOf(vm);
+    return { ...(merge ? { merge } : {}), ...(mergeFailure ? { mergeFailure } : {}) };
 }
 
 /** The VM as the host reports it: settings the posed-as release lacks read as null. */

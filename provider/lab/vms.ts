@@ -69,6 +69,8 @@ export function createVm(doc: LabDocument, tx: Transaction, input: NewVm): LabVm
         clustered: spec.clustered,
         migration: null,
         merge: null,
+        mergeFailure: null,
+        diskMergeEnabled: true,
     };
     const disk = freeDiskPath(doc, spec.name, spec.clustered ? CLUSTERED_DISK_FOLDER : DEFAULT_DISK_FOLDER);
     createBaseDisk(tx, vm, disk);

@@ -31,7 +31,9 @@ type ProviderOnlyCode =
     | "UnexpectedOutput"
     | "UnsupportedShell"
     | "UnsendableText"
-    | "CheckpointNotAdoptable";
+    | "CheckpointNotAdoptable"
+    // Read from the merge job (Get-HvcpMergeState), not raised by a cmdlet: the provider's wait raises it.
+    | "MergeFailed";
 
 /**
  * The FullyQualifiedErrorId each failure corresponds to. The first four are documented; the ids of
@@ -60,6 +62,8 @@ export const hyperVErrorIds: Record<Exclude<HostErrorCode, ProviderOnlyCode>, st
     ChainTooDeep: `ChainTooDeep,${HYPERV}.CheckpointVM`,
     // Raised by the take script itself, before Checkpoint-VM, when the VM is still merging a removed checkpoint's disks.
     MergeInProgress: `MergeInProgress,${HYPERV}.CheckpointVM`,
+    // Raised by the removal script itself, before Remove-VMSnapshot, when Hyper-V's disk merging is disabled for the VM.
+    MergeDisabled: `MergeDisabled,${HYPERV}.RemoveVMSnapshot`,
     HostFailure: `OperationFailed,${HYPERV}`,
 };
 

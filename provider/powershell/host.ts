@@ -8,6 +8,7 @@ import type {
     TakeCheckpointRequest,
     TakenCheckpoint,
     Vm,
+    VmReadOptions,
     VmRef,
     VmWithCheckpoints,
 } from "../host/model";
@@ -116,10 +117,10 @@ export class PowerShellHost implements HyperVHost {
         return this.capabilitiesRead;
     }
 
-    async getVm(ref: VmRef): Promise<Vm> {
+    async getVm(ref: VmRef, options: VmReadOptions = {}): Promise<Vm> {
         const { vm } = await this.call({
             script: readVmScript,
-            input: { ...ref, includeCheckpoints: false },
+            input: { ...ref, includeCheckpoints: false, ...(options.mergeOutcome ? { mergeOutcome: true } : {}) },
             result: vmResultSchema,
             context: vmContext(ref),
             readOnly: true,
@@ -212,7 +213,7 @@ export class PowerShellHost implements HyperVHost {
     }
 
     async removeCheckpoint(vmId: string, checkpointId: string): Promise<CheckpointRemoval> {
-        const { merge } = await this.call({
+        const { merge, mergeFailure } = await this.call({
             script: removeCheckpointScript,
             input: { vmId, checkpointId },
             result: removedResultSchema,
@@ -221,7 +222,7 @@ export class PowerShellHost implements HyperVHost {
             // Remove-VMSnapshot merges the differencing disks into their parents.
             timeoutMs: this.timeouts.removalSeconds * 1000,
         });
-        return merge ? { merge } : {};
+        return { ...(merge ? { merge } : {}), ...(mergeFailure ? { mergeFailure } : {}) };
     }
 
     startVm(vmId: string): Promise<Vm> {

@@ -6,6 +6,7 @@ import {
     checkpointTypeSchema,
     guidSchema,
     hostCapabilitiesSchema,
+    vmMergeFailureSchema,
     vmMergeSchema,
     vmSchema,
     vmStateSchema,
@@ -97,10 +98,17 @@ function withoutUnknownClustered(v: Record<string, unknown>): Record<string, unk
     return typeof clustered === "boolean" ? v : rest;
 }
 
-/** A VM that is not merging (merge null) leaves the field out, as the lab does; a merge loses its unknown (null) values. */
+/**
+ * A VM that is not merging (merge null), or whose latest merge did not fail (mergeFailure null),
+ * leaves the field out, as the lab does; each loses its unknown (null) values.
+ */
 function withoutUnmerging(v: Record<string, unknown>): Record<string, unknown> {
-    const { merge, ...rest } = v;
-    return merge === null || merge === undefined ? rest : { ...rest, merge: wireMerge(merge) };
+    const { merge, mergeFailure, ...rest } = v;
+    return {
+        ...rest,
+        ...(merge === null || merge === undefined ? {} : { merge: wireMerge(merge) }),
+        ...(mergeFailure === null || mergeFailure === undefined ? {} : { mergeFailure: wireMerge(mergeFailure) }),
+    };
 }
 
 /** The script's merge (Get-HvcpMerge): null when not merging, its unknown values null; the port leaves both out. */
@@ -182,8 +190,12 @@ export const appliedSettingsResultSchema = z.object({
     checkpointCount: z.number().int().nonnegative(),
     storage: wireStorageSchema,
 });
-/** `merge`: the merge the removal started, read in the same script (null when the VM is not merging). */
-export const removedResultSchema = z.object({ removed: guidSchema, merge: wireMergeSchema });
+/** `merge`: the merge the removal started, read in the same script (null when the VM is not merging); `mergeFailure`: that merge failed already. */
+export const removedResultSchema = z.object({
+    removed: guidSchema,
+    merge: wireMergeSchema,
+    mergeFailure: z.preprocess(wireMerge, vmMergeFailureSchema.optional()),
+});
 
 /** locate-vm: the node holds the VM; `migration` is a live migration taking it away (`to` null when the job did not say where). */
 export const locatedVmResultSchema = z.object({

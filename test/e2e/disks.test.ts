@@ -4,6 +4,7 @@ import { journalPath } from "../../provider/lab";
 import { failureOf, opsByName, step } from "./harness";
 import { labCli } from "./lab-cli";
 import { readLab, useDeclaredStack } from "./lab-fixture";
+import { mergeStatusLines, whenMerging } from "./merge-progress";
 
 const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;
@@ -28,7 +29,7 @@ describe("checkpoints that know their disks, through the Pulumi engine", functio
     const chain = { one: { vmName: "web01", name: "one" }, two: { vmName: "web01", name: "two", dependsOnCheckpoint: "one" } };
 
     // One stack through its steps: sizes after writes, then the limits refusing in preview against what up left.
-    it("reports sizes and depth that match the lab, refuses the takes past a full volume, minFreeSpace or maxChainDepth, and a merge without room", async () => {
+    it("reports sizes and depth that match the lab, refuses the takes past a full volume, minFreeSpace or maxChainDepth, a merge without room, merging disabled and a merge that fails midway", async () => {
         await step("reports each checkpoint's files, sizes and depth, and the VM's bytes and volumes", async () => {
             await declare(policy, { one: chain.one });
             await env.stack.up();
@@ -105,30 +106,51 @@ describe("checkpoints that know their disks, through the Pulumi engine", functio
             assert.equal(readLab(env.lab).checkpoints.filter((c) => c.vmId === web.id).length, 2);
         });
 
-        await step("waits for a large merge on delete, its progress reaching the engine's events as the checkpoint's status", async () => {
-            // 49 GiB to merge (the 1 GiB above and 48 more): 335 s at 150 MB/s, 5 s at this scale.
+        await step("refuses a delete on a VM whose disk merging is disabled, with the reason and the fix, removing nothing", async () => {
             labCli(env.lab, "host", "volume", "C:", "--size", "1000GB", "--free", "500GB");
-            labCli(env.lab, "vm", "write", "web01", "48GB");
-            labCli(env.lab, "host", "set", "--latency", "realistic", "--time-scale", "0.015");
-            const mergeMs = ((49 * 1024) / 150) * 1000 * 0.015;
-            const started = Date.now();
-            const res = await env.stack.up();
-            const tookMs = Date.now() - started;
-            labCli(env.lab, "host", "set", "--latency", "none");
-            assert.deepEqual(opsByName(res).two, ["delete"]);
-            assert.ok(tookMs >= mergeMs, `the up ended after ${tookMs} ms, before the ${mergeMs} ms merge`);
-            const statuses = res.events
-                .map((e) => e.diagnosticEvent)
-                .filter((d) => d !== undefined && /merging: \d+% done/.test(d.message))
-                .map((d) => ({ message: d!.message.trim(), urn: d!.urn, severity: d!.severity }));
-            assert.ok(statuses.length >= 2, JSON.stringify(statuses));
-            assert.match(statuses[0]!.message, /^merging: \d+% done, 4\d\.\d GiB left \(web01\)$/);
-            assert.ok(
-                statuses.every((s) => s.urn?.endsWith("::two") && s.severity === "info"),
-                JSON.stringify(statuses),
+            labCli(env.lab, "vm", "set", "web01", "--disk-merge", "off");
+            const before = journal();
+            const failure = await failureOf(() => env.stack.up());
+            assert.match(
+                failure,
+                /remove checkpoint failed on host lab .*VM "web01".*: disk merging is disabled for this VM \(Msvm_DiskMergeSettingData EnabledState 0/,
             );
-            const web = readLab(env.lab).vms.find((v) => v.name === "web01")!;
-            assert.equal(web.merge === null || Date.parse(web.merge.startedAt) + web.merge.durationMs <= Date.now(), true, "the disks are whole");
+            assert.match(failure, /nothing was removed\. Enable disk merging for the VM again \(.*ModifyDiskMergeSettings/);
+            assert.equal(journal(), before);
+            labCli(env.lab, "vm", "set", "web01", "--disk-merge", "on");
         });
+
+        await step(
+            "fails a delete whose merge fails midway (its volume fills) at once, with Hyper-V's reason, the volume and what to do; with room again, waits for the rest, its progress reaching the engine's events",
+            async () => {
+                // 49 GiB to merge (the 1 GiB above and 48 more): 335 s at 150 MB/s, 10 s at this scale: the second up still finds it running after the engine starts.
+                labCli(env.lab, "vm", "write", "web01", "48GB");
+                labCli(env.lab, "host", "set", "--latency", "realistic", "--time-scale", "0.03");
+                const mergeMs = ((49 * 1024) / 150) * 1000 * 0.03;
+                const started = Date.now();
+                const failed = failureOf(() => env.stack.up());
+                await whenMerging(env.lab, "web01");
+                labCli(env.lab, "host", "volume", "C:", "--size", "1000GB", "--free", "1GB");
+                const failure = await failed;
+                assert.match(
+                    failure,
+                    /remove checkpoint failed on host lab .*VM "web01".*checkpoint "two".*: the background merge of the VM's disks failed at \d+%: There is not enough space on the disk\. \(0x80070070\) on volume C:\\?; Hyper-V logs it as event 19100/,
+                );
+                assert.match(failure, /Free space on volume C:\\? .*Resume-VM web01/);
+                assert.ok(
+                    readLab(env.lab).host.events.some((e) => e.operation === "mergeFailed" && e.vmName === "web01"),
+                    "the lab logged the failed merge (Hyper-V: event 19100)",
+                );
+
+                labCli(env.lab, "host", "volume", "C:", "--size", "1000GB", "--free", "500GB");
+                const res = await env.stack.up();
+                labCli(env.lab, "host", "set", "--latency", "none");
+                assert.deepEqual(opsByName(res).two, ["delete"]);
+                assert.ok(Date.now() - started >= mergeMs, "the merge took its time, in two parts");
+                assert.match(mergeStatusLines(res, "two")[0]!, /^merging: \d+% done, \d+\.\d GiB left \(web01\)$/);
+                const web = readLab(env.lab).vms.find((v) => v.name === "web01")!;
+                assert.equal(web.merge === null || Date.parse(web.merge.startedAt) + web.merge.durationMs <= Date.now(), true, "the disks are whole");
+            },
+        );
     });
 });

@@ -6,6 +6,7 @@ import { addVm, readLab, removeLabCheckpoint, renameLabCheckpoint, setHostSettin
 import { RealShells } from "../powershell/support/real-shells";
 import { failureOf, opsByName, repoRoot, step, TestStack, type OperationResult } from "./harness";
 import { freshLab, vmByName } from "./lab-fixture";
+import { mergeStatusLines, whenMerging } from "./merge-progress";
 import { assertQuickstartApplied, settingsOf } from "../examples/quickstart-expectations";
 
 /*
@@ -430,7 +431,7 @@ describe("the Pulumi engine with real PowerShell between the provider and the Hy
             // Over SSH only: the take script's guard and the merge's refusal are the same generated
             // PowerShell locally (test/powershell/guard-parity.test.ts runs it), so one remote stack says it.
             if (target === "pwsh-ssh") {
-                it("disks: a take past its policy's maxChainDepth or on a full volume fails preview and changes nothing; a merge without room fails with the reason; a large merge shows its progress", async () => {
+                it("disks: a take past its policy's maxChainDepth or on a full volume fails preview and changes nothing; a merge without room, merging disabled or a merge that fails midway fail with the reason; a large merge shows its progress", async () => {
                     const lab = await freshLab({});
                     let stack: TestStack | undefined;
                     const GiB = 1024 ** 3;
@@ -474,9 +475,26 @@ describe("the Pulumi engine with real PowerShell between the provider and the Hy
                             assert.equal(checkpointsOf(lab, "web01").size, 1);
                         });
 
+                        await step(
+                            "a delete on a VM whose disk merging is disabled is refused with the reason and the fix, read from Msvm_DiskMergeSettingData",
+                            async () => {
+                                await setVolume(lab, "C:", 1000 * GiB, 500 * GiB);
+                                await setVm(lab, { name: "web01" }, { diskMergeEnabled: false });
+                                shells.server.resetCalls();
+                                const failure = await failureOf(() => stack!.up());
+                                assert.match(
+                                    failure,
+                                    /remove checkpoint failed on host .*VM "web01".*: disk merging is disabled for this VM \(Msvm_DiskMergeSettingData EnabledState 0/,
+                                );
+                                assert.match(failure, /nothing was removed\. Enable disk merging for the VM again/);
+                                assert.deepEqual(mutatingCmdlets(), []);
+                                assert.equal(checkpointsOf(lab, "web01").size, 1);
+                                await setVm(lab, { name: "web01" }, { diskMergeEnabled: true });
+                            },
+                        );
+
                         await step("a delete of a large checkpoint waits for its merge, the merge job's percentage reaching the engine's events", async () => {
                             // 49 GiB to merge: 335 s at 150 MB/s, 5 s at this scale; read over SSH from Get-VM and the merge job.
-                            await setVolume(lab, "C:", 1000 * GiB, 500 * GiB);
                             await writeToVm(lab, { name: "web01" }, 48 * GiB);
                             await setHostSettings(lab, { latency: { profile: "realistic", timeScale: 0.015 } });
                             const mergeMs = ((49 * 1024) / 150) * 1000 * 0.015;
@@ -486,18 +504,30 @@ describe("the Pulumi engine with real PowerShell between the provider and the Hy
                             await setHostSettings(lab, { latency: { profile: "none" } });
                             assert.deepEqual(opsByName(res).one, ["delete"]);
                             assert.ok(tookMs >= mergeMs, `the up ended after ${tookMs} ms, before the ${mergeMs} ms merge`);
-                            const statuses = res.events
-                                .map((e) => e.diagnosticEvent)
-                                .filter((d) => d !== undefined && /merging: \d+% done/.test(d.message))
-                                .map((d) => ({ message: d!.message.trim(), urn: d!.urn, severity: d!.severity }));
-                            assert.ok(statuses.length >= 2, JSON.stringify(statuses));
                             // Hyper-V's merge job counts no bytes: the line says the percentage only.
-                            assert.match(statuses[0]!.message, /^merging: \d+% done \(web01\)$/);
-                            assert.ok(
-                                statuses.every((s) => s.urn?.endsWith("::one") && s.severity === "info"),
-                                JSON.stringify(statuses),
-                            );
+                            assert.match(mergeStatusLines(res, "one")[0]!, /^merging: \d+% done \(web01\)$/);
                             assert.equal(checkpointsOf(lab, "web01").size, 0);
+                        });
+
+                        await step("a delete whose merge fails midway (its volume fills) fails at once with the merge job's error and what to do", async () => {
+                            await declare({ one });
+                            await stack!.up();
+                            await writeToVm(lab, { name: "web01" }, 48 * GiB);
+                            await setHostSettings(lab, { latency: { profile: "realistic", timeScale: 0.015 } });
+                            await declare({});
+                            const failed = failureOf(() => stack!.up());
+                            await whenMerging(lab, "web01");
+                            await setVolume(lab, "C:", 1000 * GiB, GiB);
+                            const failure = await failed;
+                            await setHostSettings(lab, { latency: { profile: "none" } });
+                            assert.match(
+                                failure,
+                                /remove checkpoint failed on host .*VM "web01".*checkpoint "one".*: the background merge of the VM's disks failed at \d+%: There is not enough space on the disk\. \(0x80070070\); Hyper-V logs it as event 19100/,
+                            );
+                            assert.match(failure, /Free space on the volume of the VM's disks .*Resume-VM web01/);
+                            // Room again: the lab merges the rest at once (no latency), and the teardown's destroy finds the disks whole.
+                            await setVolume(lab, "C:", 1000 * GiB, 500 * GiB);
+                            assert.equal(vmByName(lab, "web01").mergeFailure, null);
                         });
                     } finally {
                         await teardown(stack, lab);

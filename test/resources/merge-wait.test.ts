@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import { performance } from "node:perf_hooks";
 import type { HyperVHost } from "../../provider/host";
 import { guardError } from "../../provider/resources/shared/take-limits";
-import { addVm, realisticLatency, writeToVm } from "../../provider/lab";
+import { addVm, readLab, realisticLatency, setVm, setVolume, writeToVm } from "../../provider/lab";
 import { createGroup, deleteGroup } from "../../provider/resources/group/lifecycle";
 import { groupInputsSchema } from "../../provider/resources/group/schema";
 import { createCheckpoint, deleteCheckpoint } from "../../provider/resources/checkpoint/lifecycle";
@@ -183,6 +183,49 @@ describe("Checkpoint delete: waits for the merge and shows its progress", () => 
         await deleteGroup(hostFor, outs, deleting);
         assert.equal((await host.getVm({ id: vmId })).merge, undefined, "db01's disks are whole when the group's delete returns");
         assert.ok(deleting.shown.length >= 2, JSON.stringify(deleting.shown));
+    });
+
+    it("fails a delete whose merge fails when its volume fills, with Hyper-V's reason and what to do, without waiting out the merge or the timeout", async function () {
+        this.timeout(30_000);
+        const { host, id, outs, folder, vmId } = await checkpointToMerge(12 * GiB);
+        const watch = watching();
+        const started = performance.now();
+        const deleting = deleteCheckpoint(host, id, outs, watch).then(
+            () => assert.fail("the delete should fail with the merge"),
+            (e: Error) => e,
+        );
+        // Mid-merge, other files fill C: (1 GiB left for 12 to merge): Hyper-V stops the merge there.
+        while (!(await host.getVm({ id: vmId })).merge?.percentComplete) await new Promise((r) => setTimeout(r, 50));
+        await setVolume(folder, "C:", 200 * GiB, GiB);
+        const error = await deleting;
+        assert.ok(performance.now() - started < mergeMsOf(12 * GiB), "it failed before the merge's time was up");
+        assert.match(error.message, /^remove checkpoint failed on host lab .*, VM "db01" \(.*\), checkpoint "before" \(.*\): /);
+        assert.match(
+            error.message,
+            /the background merge of the VM's disks failed at \d+%: There is not enough space on the disk\. \(0x80070070\) on volume C:\\; Hyper-V logs it as event 19100/,
+        );
+        assert.match(error.message, /the checkpoint is removed, its disks are not whole yet\. Free space on volume C:\\ .*Resume-VM db01/);
+        assert.ok(watch.shown.length >= 1, "the progress showed before the failure");
+        assert.equal(readLab(folder).host.events.at(-1)?.operation, "mergeFailed");
+
+        // Room again: Hyper-V merges again, and the next attempt waits for it and succeeds.
+        await setVolume(folder, "C:", 200 * GiB, 100 * GiB);
+        await deleteCheckpoint(host, id, outs, watching());
+        assert.equal((await host.getVm({ id: vmId })).mergeFailure, undefined, "the lab reports a failure in every read");
+    });
+
+    it("refuses the delete of a checkpoint of a VM whose disk merging is disabled, saying so and what to do, and removes nothing", async () => {
+        const { host, id, outs, folder, vmId } = await checkpointToMerge(GiB, false);
+        await setVm(folder, { id: vmId }, { diskMergeEnabled: false });
+        const error = await deleteCheckpoint(host, id, outs, watching()).then(
+            () => assert.fail("the delete should be refused"),
+            (e: Error) => e,
+        );
+        assert.match(
+            error.message,
+            /^remove checkpoint failed on host lab .*, VM .*: disk merging is disabled for this VM \(Msvm_DiskMergeSettingData EnabledState 0, "temporarily disabled"\).*nothing was removed\. Enable disk merging for the VM again \(.*ModifyDiskMergeSettings/,
+        );
+        assert.equal((await host.getVmWithCheckpoints({ id: vmId })).checkpoints.length, 1);
     });
 
     it("costs one host call when there is nothing to merge: no read, no status", async () => {

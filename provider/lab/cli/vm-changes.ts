@@ -19,6 +19,7 @@ const fields: [label: string, value: (vm: LabVm) => string][] = [
     ["backup service", (vm) => onOff(backupEnabled(vm))],
     ["guest backup", (vm) => (vm.guestBackupResponding ? "answers" : "silent")],
     ["memory", (vm) => `${vm.memoryMB} MB`],
+    ["disk merge", (vm) => (vm.diskMergeEnabled ? "on" : "off")],
 ];
 
 /** `VM "sql01" (<id>): checkpoint type ProductionOnly → Standard`, or says that nothing changed. */

@@ -59,7 +59,8 @@ export function addVmCommands(program: Command): void {
     vmSettingOptions(vm.command("set").description("change a VM's settings or state").argument("<vm>", "name or id"))
         .option("--name <name>", "rename the VM")
         .option("--backup <on|off>", "enable or disable the backup integration service", onOff)
-        .action(async (target: string, options: VmOptions & { name?: string; backup?: boolean }, command: Command) => {
+        .option("--disk-merge <on|off>", "whether Hyper-V merges the VM's disks (off: Msvm_DiskMergeSettingData EnabledState 0)", onOff)
+        .action(async (target: string, options: VmOptions & { name?: string; backup?: boolean; diskMerge?: boolean }, command: Command) => {
             const change: VmChange = {
                 ...(options.name ? { name: options.name } : {}),
                 ...(options.state ? { state: options.state } : {}),
@@ -70,6 +71,7 @@ export function addVmCommands(program: Command): void {
                 ...(options.backup !== undefined ? { backupServiceEnabled: options.backup } : {}),
                 ...(options.guestBackup !== undefined ? { guestBackupResponding: options.guestBackup } : {}),
                 ...(options.memory !== undefined ? { memoryMB: options.memory } : {}),
+                ...(options.diskMerge !== undefined ? { diskMergeEnabled: options.diskMerge } : {}),
             };
             const { lab } = globals(command);
             const before = readLab(lab).vms;

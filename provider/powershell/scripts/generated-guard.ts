@@ -10,7 +10,7 @@ import { guardCheckOrder, guardWords, memoryHoldingStates, NEW_DIFFERENCING_DISK
  */
 
 /** A PowerShell single-quoted string literal of static text. */
-function quoted(text: string): string {
+export function quoted(text: string): string {
     return `'${text.replace(/'/g, "''")}'`;
 }
 

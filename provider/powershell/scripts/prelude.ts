@@ -1,7 +1,7 @@
-import { MAX_CHECKPOINTS_PER_VM, MIN_PRODUCTION_VERSION } from "../../host";
+import { MAX_CHECKPOINTS_PER_VM, MIN_PRODUCTION_VERSION, mergeWords } from "../../host";
 import { hyperVErrorIds } from "../error-records";
 import { transitionalStates } from "../../host/model";
-import { guardRefusalFunction, takeWritesMemoryFunction } from "./generated-guard";
+import { guardRefusalFunction, quoted, takeWritesMemoryFunction } from "./generated-guard";
 import { productionBlockerFunction, settingsChangeFunction } from "./generated-rules";
 import { restoreTextFunction } from "./text-mark";
 
@@ -34,6 +34,7 @@ $HvcpMaxCheckpoints = ${MAX_CHECKPOINTS_PER_VM}
 $HvcpMinProductionVersion = '${MIN_PRODUCTION_VERSION}'
 $HvcpTransitionalStates = @(${transitionalStates.map((s) => `'${s}'`).join(", ")})
 $HvcpBackupServiceIdSuffix = '${BACKUP_SERVICE_ID_SUFFIX}'
+$HvcpMergeDisabledWords = ${quoted(mergeWords.MergeDisabled)}
 
 ${restoreTextFunction}
 
@@ -122,31 +123,65 @@ function Get-HvcpClustered($Vm) {
     return @($groups | Where-Object { [string]$_.GroupType -eq 'VirtualMachine' }).Count -gt 0
 }
 
-# The disk merge a checkpoint's removal left running on the VM, or $null. Get-VM's OperationalStatus
-# holds MergingDisks while Hyper-V merges in the background (VMOperationalStatus; MergingDisks =
-# 32772 in Msvm_ComputerSystem.OperationalStatus, learn.microsoft.com/windows/win32/hyperv_v2/msvm-computersystem).
+# The VM's disk merge, read from Hyper-V: { merge, failure }, each $null when there is none.
+# merge: the merge a checkpoint's removal left running. Get-VM's OperationalStatus holds
+# MergingDisks while Hyper-V merges in the background (VMOperationalStatus; MergingDisks = 32772 in
+# Msvm_ComputerSystem.OperationalStatus, learn.microsoft.com/windows/win32/hyperv_v2/msvm-computersystem).
 # The percentage is the merge job's: Msvm_ConcreteJob of JobType 50 "Merging VHD Disks", JobState 4
 # Running (learn.microsoft.com/windows/win32/hyperv_v2/msvm-concretejob), tied to this VM through
 # Msvm_AffectedJobElement (AffectingElement: the job, AffectedElement: the VM's Msvm_ComputerSystem,
 # whose Name is the VM's id), not through the job's ElementName or Description, which are display
-# text. Only a VM that is merging pays for these CIM reads. A job that cannot be read or tied to
-# the VM leaves the percentage unknown. Bytes left are never known: the job counts no bytes.
-function Get-HvcpMerge($Vm) {
-    if (-not $Vm.PSObject.Properties['OperationalStatus']) { return $null }
-    if (@($Vm.OperationalStatus | ForEach-Object { [string]$_ }) -notcontains 'MergingDisks') { return $null }
-    $percent = $null
-    $jobs = @(CimCmdlets\Get-CimInstance -Namespace 'root\virtualization\v2' -ClassName Msvm_ConcreteJob -Filter 'JobType = 50 AND JobState = 4' -ErrorAction SilentlyContinue)
-    foreach ($job in $jobs) {
-        $affected = @(CimCmdlets\Get-CimAssociatedInstance -InputObject $job -Association Msvm_AffectedJobElement -ResultClassName Msvm_ComputerSystem -ErrorAction SilentlyContinue)
-        if (@($affected | Where-Object { [string]$_.Name -eq $Vm.Id.ToString() }).Count -gt 0) {
-            $percent = [int]$job.PercentComplete
-            break
-        }
+# text. A job that cannot be read or tied to the VM leaves the percentage unknown. Bytes left are
+# never known: the job counts no bytes.
+# failure: with -Outcome (a wait for a merge asks), and no merge running, the VM's latest merge job
+# (by TimeOfLastStateChange) when it ended Terminated (8), Killed (9) or Exception (10), with its
+# ErrorDescription and how far it got. Hyper-V keeps an ended job for its TimeBeforeRemoval (5
+# minutes by default, CIM_ConcreteJob), and a wait reads every second. The job is read rather than
+# event 19100 (Get-WinEvent Microsoft-Windows-Hyper-V-VMMS-Admin): it is the same query as the
+# percentage, needs no Event Log Readers right, carries the error as data rather than translated
+# message text, and a later merge that completed supersedes it. -Since: a job that ended before
+# then is another removal's (the removal passes its own start, in UTC). Only a VM that is merging, or a
+# wait's read, pays for these CIM reads.
+function Get-HvcpMergeState($Vm, [bool]$Outcome, $Since) {
+    $state = [ordered]@{ merge = $null; failure = $null }
+    $merging = $Vm.PSObject.Properties['OperationalStatus'] -and (@($Vm.OperationalStatus | ForEach-Object { [string]$_ }) -contains 'MergingDisks')
+    if (-not $merging -and -not $Outcome) { return $state }
+    $jobs = @(CimCmdlets\Get-CimInstance -Namespace 'root\virtualization\v2' -ClassName Msvm_ConcreteJob -Filter 'JobType = 50' -ErrorAction SilentlyContinue)
+    $mine = @($jobs | Where-Object {
+        $affected = @(CimCmdlets\Get-CimAssociatedInstance -InputObject $_ -Association Msvm_AffectedJobElement -ResultClassName Msvm_ComputerSystem -ErrorAction SilentlyContinue)
+        @($affected | Where-Object { [string]$_.Name -eq $Vm.Id.ToString() }).Count -gt 0
+    })
+    if ($merging) {
+        $running = @($mine | Where-Object { [int]$_.JobState -eq 4 })[0]
+        $percent = $null
+        if ($null -ne $running) { $percent = [int]$running.PercentComplete }
+        $state.merge = [ordered]@{ percentComplete = $percent; bytesLeft = $null }
+        return $state
     }
-    [ordered]@{ percentComplete = $percent; bytesLeft = $null }
+    $latest = @($mine | Sort-Object -Property { [datetime]$_.TimeOfLastStateChange } -Descending)[0]
+    $current = $null -eq $Since -or ($null -ne $latest -and ([datetime]$latest.TimeOfLastStateChange).ToUniversalTime() -ge $Since)
+    if ($null -ne $latest -and $current -and @(8, 9, 10) -contains [int]$latest.JobState) {
+        $reason = [string]$latest.ErrorDescription
+        if (-not $reason) { $reason = 'the merge job ended in state {0} with error code {1}' -f [int]$latest.JobState, [int]$latest.ErrorCode }
+        $state.failure = [ordered]@{ reason = $reason; percentComplete = [int]$latest.PercentComplete; volume = $null }
+    }
+    $state
 }
 
-function ConvertTo-HvcpVm($Vm) {
+# Whether Hyper-V merges the VM's disks: Msvm_DiskMergeSettingData EnabledState 1 (Enabled) or 0
+# (Temporarily disabled), learn.microsoft.com/windows/win32/hyperv_v2/msvm-diskmergesettingdata.
+# The VM's instance is the one whose InstanceID starts "Microsoft:<VM id>\", as the VM's other
+# per-VM setting data are named (an assumption: unchecked on a real host). No readable instance
+# counts as enabled: the removal then goes ahead as before.
+function Test-HvcpDiskMergeEnabled($Vm) {
+    $prefix = 'Microsoft:{0}\' -f $Vm.Id.ToString()
+    $settings = @(CimCmdlets\Get-CimInstance -Namespace 'root\virtualization\v2' -ClassName Msvm_DiskMergeSettingData -ErrorAction SilentlyContinue |
+        Where-Object { ([string]$_.InstanceID).StartsWith($prefix, [System.StringComparison]::OrdinalIgnoreCase) })
+    @($settings | Where-Object { [int]$_.EnabledState -eq 0 }).Count -eq 0
+}
+
+function ConvertTo-HvcpVm($Vm, [bool]$MergeOutcome) {
+    $merges = Get-HvcpMergeState $Vm $MergeOutcome
     $backup = Get-HvcpBackupService $Vm
     $backupService = $null
     if ($null -ne $backup) {
@@ -173,7 +208,8 @@ function ConvertTo-HvcpVm($Vm) {
         backupService = $backupService
         hardDrives = [string[]]@($Vm.HardDrives | ForEach-Object { [string]$_.Path })
         clustered = Get-HvcpClustered $Vm
-        merge = Get-HvcpMerge $Vm
+        merge = $merges.merge
+        mergeFailure = $merges.failure
     }
 }
 

@@ -206,10 +206,12 @@ export async function deleteCheckpoint(host: HyperVHost, id: string, olds: Check
     const startedAt = Date.now();
     let merging: boolean;
     try {
-        merging = (await host.removeCheckpoint(olds.vmId, id)).merge !== undefined;
+        const removal = await host.removeCheckpoint(olds.vmId, id);
+        // A merge that already failed is waited for too: the wait's first read reports the failure.
+        merging = removal.merge !== undefined || removal.mergeFailure !== undefined;
     } catch (e) {
         if (isHostError(e, "VmNotFound")) return;
-        if (!isHostError(e, "CheckpointNotFound")) throw e;
+        if (!isHostError(e, "CheckpointNotFound")) throw namedAfter(e, olds);
         // Gone already: a merge may still run from the attempt that removed it (one that timed out waiting).
         merging = true;
     }
@@ -224,6 +226,13 @@ export async function deleteCheckpoint(host: HyperVHost, id: string, olds: Check
         whileWaiting: "the checkpoint is removed, its disks are not whole yet",
     };
     await waitForMerge(host, target, merges, startedAt);
+}
+
+/** A removal's failure naming the VM and the checkpoint as the program knows them, where the host named them by id only (PowerShell). */
+function namedAfter(e: unknown, olds: CheckpointOutputs): unknown {
+    if (!isHostError(e) || (e.context.vm !== undefined && e.context.checkpoint !== undefined)) return e;
+    const context = { ...e.context, vm: e.context.vm ?? olds.vmName, checkpoint: e.context.checkpoint ?? olds.checkpointName };
+    return new HostError(e.code, e.detail, context, { hint: e.hint, cause: e, predicted: e.predicted });
 }
 
 /** The declaration as the host now has it (the checkpoint's current name), for the engine's next diff. */

@@ -122,7 +122,8 @@ export async function deleteGroup(hostFor: HostFor, olds: GroupOutputs, merges?:
         let outcome = "removed (its disks merged)";
         let merging = false;
         try {
-            merging = (await host.removeCheckpoint(m.vmId, m.checkpointId)).merge !== undefined;
+            const removal = await host.removeCheckpoint(m.vmId, m.checkpointId);
+            merging = removal.merge !== undefined || removal.mergeFailure !== undefined;
         } catch (e) {
             if (isHostError(e, "VmNotFound") || isHostError(e, "CheckpointNotFound")) outcome = "already gone";
             else {

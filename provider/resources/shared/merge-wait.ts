@@ -1,12 +1,15 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { HostError, type HyperVHost, type VmMerge, type VmRef } from "../../host";
+import { HostError, mergeFailedDetail, mergeFailedHint, type HyperVHost, type VmMerge, type VmMergeFailure, type VmRef } from "../../host";
 
 /*
  * Hyper-V merges a removed checkpoint's differencing disks in the background, after
  * Remove-VMSnapshot returns. A delete waits until the VM's disks are whole again, and a take
  * waits until a merge from an earlier run is over rather than adding a disk on top of it: both
  * poll the VM with one read each (the merge travels in the VM's read, no other round trip),
- * show the progress on the resource, and give up after hyperv:mergeTimeoutSeconds.
+ * show the progress on the resource, and give up after hyperv:mergeTimeoutSeconds. A merge that
+ * stops without making the disks whole (Hyper-V reports its job failed, event 19100) fails the wait
+ * at once with the host's reason, rather than passing for a merge that finished or waiting out the
+ * timeout.
  */
 
 /** How the provider waits for merges: the composition root (../../root.ts) makes the one of a process. */
@@ -59,19 +62,23 @@ export interface MergeWaitTarget {
 /**
  * Reads the VM until it reports no merge, showing each new percentage on the resource; past the
  * timeout (counted from `startedAt`), a HostTimeout naming the VM, the checkpoint, the host and
- * what is left. A VM that disappears while merging ends the wait (nothing is left to merge).
+ * what is left. A merge that ended in failure is a MergeFailed error with the host's reason and
+ * what to do. A VM that disappears while merging ends the wait (nothing is left to merge).
  */
 export async function waitForMerge(host: HyperVHost, target: MergeWaitTarget, watch: MergeWatch, startedAt: number = Date.now()): Promise<void> {
     const deadline = startedAt + watch.timeoutSeconds() * 1000;
     // A new line for each new percentage (-1: a merge whose percentage the host does not know).
     let shown: number | undefined;
     for (;;) {
-        const vm = await host.getVm(target.vm).catch((e: unknown) => {
+        const vm = await host.getVm(target.vm, { mergeOutcome: true }).catch((e: unknown) => {
             if (HostError.is(e, "VmNotFound")) return undefined;
             throw e;
         });
         const merge = vm?.merge;
-        if (!merge) return;
+        if (!merge) {
+            if (vm?.mergeFailure) throw mergeFailed(host, target, vm.mergeFailure);
+            return;
+        }
         if (Date.now() >= deadline) throw mergeTimedOut(host, target, merge, watch.timeoutSeconds());
         if ((merge.percentComplete ?? -1) !== shown) {
             shown = merge.percentComplete ?? -1;
@@ -81,18 +88,28 @@ export async function waitForMerge(host: HyperVHost, target: MergeWaitTarget, wa
     }
 }
 
+function contextOf(host: HyperVHost, target: MergeWaitTarget) {
+    return {
+        host: host.displayName,
+        vm: target.vmName,
+        ...("id" in target.vm ? { vmId: target.vm.id } : {}),
+        checkpoint: target.checkpoint,
+        ...(target.checkpointId !== undefined ? { checkpointId: target.checkpointId } : {}),
+        operation: target.operation,
+    };
+}
+
+function mergeFailed(host: HyperVHost, target: MergeWaitTarget, failure: VmMergeFailure): HostError {
+    return new HostError("MergeFailed", `${mergeFailedDetail(failure)}; ${target.whileWaiting}`, contextOf(host, target), {
+        hint: mergeFailedHint(target.vmName, failure.volume),
+    });
+}
+
 function mergeTimedOut(host: HyperVHost, target: MergeWaitTarget, merge: VmMerge, seconds: number): HostError {
     return new HostError(
         "HostTimeout",
         `the VM's disks were still merging after ${seconds} s (hyperv:mergeTimeoutSeconds): ${mergeProgress(merge)}; ${target.whileWaiting}`,
-        {
-            host: host.displayName,
-            vm: target.vmName,
-            ...("id" in target.vm ? { vmId: target.vm.id } : {}),
-            checkpoint: target.checkpoint,
-            ...(target.checkpointId !== undefined ? { checkpointId: target.checkpointId } : {}),
-            operation: target.operation,
-        },
+        contextOf(host, target),
         {
             hint: `the merge goes on on the host: wait until the VM no longer shows "Merging disks" (Get-VM ${target.vmName} | Select Name, Status), then run \`pulumi up\` again; or raise hyperv:mergeTimeoutSeconds (\`pulumi config set hyperv:mergeTimeoutSeconds 7200\`)`,
         },

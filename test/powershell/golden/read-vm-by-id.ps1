@@ -7,7 +7,7 @@ $HvcpInput = Restore-HvcpText (ConvertFrom-Json -InputObject ([System.Text.Encod
 $HvcpResult = $null
 try {
     $vm = Get-HvcpVm -Id ([string]$HvcpInput.id) -Name ([string]$HvcpInput.name)
-    $HvcpResult = [ordered]@{ vm = ConvertTo-HvcpVm $vm }
+    $HvcpResult = [ordered]@{ vm = ConvertTo-HvcpVm $vm ([bool]$HvcpInput.mergeOutcome) }
     if ($HvcpInput.includeCheckpoints) {
         $HvcpResult.checkpoints = [object[]]@(ConvertTo-HvcpCheckpointList $vm)
         $HvcpResult.storage = ConvertTo-HvcpStorage $vm

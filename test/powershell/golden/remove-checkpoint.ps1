@@ -9,9 +9,14 @@ try {
     $vm = Get-HvcpVm -Id ([string]$HvcpInput.vmId)
     Assert-HvcpSteadyState $vm
     $checkpoint = Get-HvcpCheckpoint $vm ([string]$HvcpInput.checkpointId)
+    if (-not (Test-HvcpDiskMergeEnabled $vm)) {
+        Stop-Hvcp $HvcpErrorIds.MergeDisabled 'InvalidOperation' $HvcpMergeDisabledWords $vm.Id.ToString()
+    }
+    $removedAt = [datetime]::UtcNow
     Hyper-V\Remove-VMSnapshot -VMSnapshot $checkpoint -Confirm:$false
-    # The merge the removal started runs on in the background: read it now, in the same round trip.
-    $HvcpResult = [ordered]@{ removed = $checkpoint.Id.ToString(); merge = Get-HvcpMerge (Get-HvcpVm -Id ([string]$HvcpInput.vmId)) }
+    # The merge the removal started runs on in the background (or failed already): read it now, in the same round trip.
+    $merges = Get-HvcpMergeState (Get-HvcpVm -Id ([string]$HvcpInput.vmId)) $true $removedAt
+    $HvcpResult = [ordered]@{ removed = $checkpoint.Id.ToString(); merge = $merges.merge; mergeFailure = $merges.failure }
     $HvcpOutput = [ordered]@{ ok = $HvcpResult }
 } catch {
     $HvcpOutput = ConvertTo-HvcpErrorEnvelope $_

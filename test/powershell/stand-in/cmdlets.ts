@@ -155,11 +155,26 @@ export async function runCmdlet(lab: string, cmdlet: string, p: Parameters, node
             });
         }
         case "Get-StandInMergeJobs": {
-            // Msvm_ConcreteJob of JobType 50 "Merging VHD Disks", one per VM merging, running (JobState 4).
+            // Msvm_ConcreteJob of JobType 50 "Merging VHD Disks": one per VM merging, running (JobState 4),
+            // and one per VM whose latest merge failed, ended in Exception (JobState 10) with Hyper-V's error.
             const doc = await queryLab(lab);
             return doc.vms.flatMap((vm) => {
                 const merge = mergeProgress(vm);
-                return merge ? [{ InstanceID: `merge-${vm.id}`, JobType: 50, JobState: 4, PercentComplete: merge.percentComplete, AffectedVmId: vm.id }] : [];
+                if (merge) return [{ InstanceID: `merge-${vm.id}`, JobType: 50, JobState: 4, PercentComplete: merge.percentComplete, AffectedVmId: vm.id }];
+                const failure = vm.mergeFailure;
+                if (!failure) return [];
+                return [
+                    {
+                        InstanceID: `merge-${vm.id}`,
+                        JobType: 50,
+                        JobState: 10,
+                        PercentComplete: failure.percentComplete,
+                        ErrorCode: 32768,
+                        ErrorDescription: failure.reason,
+                        TimeOfLastStateChange: failure.at,
+                        AffectedVmId: vm.id,
+                    },
+                ];
             });
         }
         case "Get-StandInMigrationJobs": {
@@ -171,6 +186,11 @@ export async function runCmdlet(lab: string, cmdlet: string, p: Parameters, node
                     ? [{ InstanceID: `migration-${vm.id}`, JobState: 4, VirtualSystemName: vm.id.toUpperCase(), DestinationHost: vm.migration.to }]
                     : [],
             );
+        }
+        case "Get-StandInDiskMergeSettings": {
+            // Msvm_DiskMergeSettingData, one per VM, named as the VM's other setting data are (Microsoft:<VM id>\...).
+            const doc = await queryLab(lab);
+            return doc.vms.map((vm) => ({ InstanceID: `Microsoft:${vm.id.toUpperCase()}\\DiskMerge`, EnabledState: vm.diskMergeEnabled ? 1 : 0 }));
         }
         case "Get-StandInVolumes": {
             const doc = await queryLab(lab);

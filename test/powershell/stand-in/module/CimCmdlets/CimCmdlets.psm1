@@ -6,8 +6,8 @@ function Get-CimInstance {
         'Win32_OperatingSystem' { [Microsoft.HyperV.PowerShell.OperatingSystemInstance]::OfLab() }
         'Win32_Volume' { [Microsoft.HyperV.PowerShell.VolumeInstance]::OfLab() }
         'Msvm_ConcreteJob' {
-            # The lab's running merges; the filter the adapter sends (JobType = 50 AND JobState = 4) is what they all match.
-            if ($Filter -and $Filter -ne 'JobType = 50 AND JobState = 4') { throw [System.NotSupportedException]::new("the stand-in answers Msvm_ConcreteJob for running merges only, not -Filter '$Filter'") }
+            # The lab's merges, running and failed; the filter the adapter sends (JobType = 50) is what they all match.
+            if ($Filter -and $Filter -ne 'JobType = 50') { throw [System.NotSupportedException]::new("the stand-in answers Msvm_ConcreteJob for merges only, not -Filter '$Filter'") }
             $jobs = [Microsoft.HyperV.PowerShell.Lab]::Call('Get-StandInMergeJobs', [System.Text.Json.Nodes.JsonObject]::new()).ToJsonString() | ConvertFrom-Json
             @($jobs) | Where-Object { $null -ne $_ } | ForEach-Object { $_.PSObject.TypeNames.Insert(0, 'Msvm_ConcreteJob'); $_ }
         }
@@ -17,7 +17,11 @@ function Get-CimInstance {
             $jobs = [Microsoft.HyperV.PowerShell.Lab]::Call('Get-StandInMigrationJobs', [System.Text.Json.Nodes.JsonObject]::new()).ToJsonString() | ConvertFrom-Json
             @($jobs) | Where-Object { $null -ne $_ } | ForEach-Object { $_.PSObject.TypeNames.Insert(0, 'Msvm_MigrationJob'); $_ }
         }
-        default { throw [System.NotSupportedException]::new("the stand-in answers Win32_OperatingSystem, Win32_Volume, Msvm_ConcreteJob and Msvm_MigrationJob only, not $ClassName") }
+        'Msvm_DiskMergeSettingData' {
+            $settings = [Microsoft.HyperV.PowerShell.Lab]::Call('Get-StandInDiskMergeSettings', [System.Text.Json.Nodes.JsonObject]::new()).ToJsonString() | ConvertFrom-Json
+            @($settings) | Where-Object { $null -ne $_ } | ForEach-Object { $_.PSObject.TypeNames.Insert(0, 'Msvm_DiskMergeSettingData'); $_ }
+        }
+        default { throw [System.NotSupportedException]::new("the stand-in answers Win32_OperatingSystem, Win32_Volume, Msvm_ConcreteJob, Msvm_MigrationJob and Msvm_DiskMergeSettingData only, not $ClassName") }
     }
 }
 

@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { promisify } from "node:util";
 import { LocalWorkspace, type ConfigMap, type EngineEvent, type Stack } from "@pulumi/pulumi/automation";
 import { repoRoot, type OperationResult, type Step } from "../e2e/harness";
+import { leanStack } from "../e2e/lean-stack";
 
 /*
  * The examples, installed the way a user installs this package: `npm pack` of the built
@@ -118,9 +119,11 @@ export class ExampleStack {
 
     static async create(workDir: string, config: ConfigMap): Promise<ExampleStack> {
         const stateDir = fs.mkdtempSync(path.join(scratch, "state-"));
-        const stack = await LocalWorkspace.createOrSelectStack(
-            { stackName: `test${path.basename(stateDir).replace(/\W/g, "")}`, workDir },
-            { envVars: stackEnv(stateDir) },
+        const stack = leanStack(
+            await LocalWorkspace.createOrSelectStack(
+                { stackName: `test${path.basename(stateDir).replace(/\W/g, "")}`, workDir },
+                { envVars: stackEnv(stateDir) },
+            ),
         );
         await stack.setAllConfig(config);
         return new ExampleStack(stack, workDir);

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { readLab } from "../../provider/lab";
+import { initLab, readLab } from "../../provider/lab";
 import { step } from "../e2e/harness";
 import { disposeClone, type FreshClone, freshClone } from "./fresh-clone";
 import { commands, fences, firstShellBlock, section } from "./readme";
@@ -248,10 +248,14 @@ describe("a newcomer following README on a fresh clone", function () {
                 ],
             );
             const lab = path.join(clone.root, ".hyperv-lab");
-            // `npm ci` is the one line not run: node_modules was copied in its place (see fresh-clone.ts).
-            const results = await follow(clone, clone.root, lines.slice(1), (res, i) => {
+            const settings = (folder: string) =>
+                readLab(folder).vms.map((v) => [v.name, v.checkpointType, v.checkpointFileLocation, v.automaticCheckpointsEnabled]);
+            const sample = path.join(clone.work, "sample-lab");
+            await initLab(sample, { sample: true });
+            const checkRun = (res: CommandResult, i: number) => {
                 assertRan(res);
                 if (i === 0) {
+                    assert.match(res.output, /Creating a sample Hyper-V host/);
                     assert.match(res.output, /\+ 7 created/);
                     assert.match(res.output, /What this run changed on the host:/);
                     assert.match(res.output, /reports: checkpoint type Production -> Disabled/);
@@ -260,16 +264,41 @@ describe("a newcomer following README on a fresh clone", function () {
                         /linux-build: checkpoint file location C:\\ProgramData\\Microsoft\\Windows\\Hyper-V -> E:\\Checkpoints\\linux-build/,
                     );
                     assert.match(res.output, /web01: checkpoint "Before IIS upgrade" taken/);
+                    // "The host after": the VM table and the checkpoint trees.
+                    assert.match(res.output, /== The host after/);
+                    assert.match(res.output, /│ reports\s+│.*│ Disabled\s+│/);
+                    assert.match(res.output, /Before IIS upgrade \[SnapshotType Standard, disk only\]/);
+                    assert.equal(vm(lab, "linux-build").checkpointFileLocation, "E:\\Checkpoints\\linux-build");
+                    assert.ok(readLab(lab).checkpoints.some((c) => c.name === "Before IIS upgrade"));
                 }
                 if (i === 2) assert.equal(vm(lab, "sql01").checkpointType, "Standard", "the hand change reached the host");
                 if (i === 3) {
+                    assert.doesNotMatch(res.output, /Creating a sample Hyper-V host/);
                     assert.match(res.output, /~ 1 updated/);
                     assert.match(res.output, /Drift repaired: [^\n]*\n {2}sql01: checkpoint type Standard -> ProductionOnly\n/);
                     assert.equal(vm(lab, "sql01").checkpointType, "ProductionOnly", "the next npm start puts it back");
                 }
                 if (i === 4) assert.match(res.output, /│ sql01\s+│[^\n]*│ ProductionOnly\s+│/);
-                if (i === 5) assert.match(res.output, /- 7 deleted/);
+                if (i === 5) {
+                    assert.match(res.output, /- 7 deleted/);
+                    assert.deepEqual(settings(lab), settings(sample), "every VM has the sample host's settings back");
+                    assert.equal(
+                        readLab(lab).checkpoints.find((c) => c.name === "Before IIS upgrade"),
+                        undefined,
+                    );
+                }
+            };
+            // `npm ci` is the one line not run: node_modules was copied in its place (see fresh-clone.ts).
+            const results = await follow(clone, clone.root, lines.slice(1, 5), checkRun);
+            // README's "A run with nothing to do": what `npm start` runs after its build, once more
+            // before the block goes on (the build is the one `npm start` just did).
+            await follow(clone, clone.root, ["bash scripts/demo.sh up"], (res) => {
+                assertRan(res);
+                assert.match(res.output, /Resources:\s+7 unchanged/);
+                assert.match(res.output, /Nothing changed on the host/);
+                assert.doesNotMatch(res.output, /Creating a sample Hyper-V host|\b(created|updated|deleted|replaced)\b/);
             });
+            results.push(...(await follow(clone, clone.root, lines.slice(5), (res, i) => checkRun(res, i + 4))));
             assert.equal(results.length, 6);
             // The lab's commands, documented in README's simulated-host section, after those builds.
             const labCommands = commands(fences(section(readme(clone), "## The simulated host (`hyperv-lab`)"))[0]!);

@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { LocalWorkspace, type ConfigMap, type EngineEvent, type OpType, type Stack } from "@pulumi/pulumi/automation";
+import { leanStack } from "./lean-stack";
 
 /** The repository root, found from the compiled file (dist/test/e2e) or the source (test/e2e). */
 export const repoRoot = findRepoRoot(__dirname);
@@ -69,19 +70,21 @@ export class TestStack {
         fs.symlinkSync(repoRoot, path.join(modules, "hyperv-checkpoints"), "dir");
         const stateDir = path.join(workDir, ".state");
         fs.mkdirSync(stateDir);
-        const stack = await LocalWorkspace.createOrSelectStack(
-            { stackName: "test", workDir },
-            {
-                envVars: {
-                    PULUMI_BACKEND_URL: `file://${stateDir}`,
-                    PULUMI_CONFIG_PASSPHRASE: "e2e-test-passphrase",
-                    PULUMI_SKIP_UPDATE_CHECK: "true",
-                    PULUMI_HOME: pulumiHome(),
-                    // The build's tsc already type-checks every test program; ts-node need only transpile.
-                    PULUMI_NODEJS_TRANSPILE_ONLY: "true",
-                    ...options.env,
+        const stack = leanStack(
+            await LocalWorkspace.createOrSelectStack(
+                { stackName: "test", workDir },
+                {
+                    envVars: {
+                        PULUMI_BACKEND_URL: `file://${stateDir}`,
+                        PULUMI_CONFIG_PASSPHRASE: "e2e-test-passphrase",
+                        PULUMI_SKIP_UPDATE_CHECK: "true",
+                        PULUMI_HOME: pulumiHome(),
+                        // The build's tsc already type-checks every test program; ts-node need only transpile.
+                        PULUMI_NODEJS_TRANSPILE_ONLY: "true",
+                        ...options.env,
+                    },
                 },
-            },
+            ),
         );
         if (options.config) await stack.setAllConfig(options.config);
         return new TestStack(stack, workDir, stateDir);

@@ -1,7 +1,8 @@
 import * as assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { readLab } from "../../provider/lab";
+import { initLab, readLab } from "../../provider/lab";
 import { step } from "../e2e/harness";
 import { disposeClone, type FreshClone, freshClone } from "./fresh-clone";
 import { commands, fences, firstShellBlock, section } from "./readme";
@@ -226,13 +227,6 @@ describe("a newcomer following README on a fresh clone", function () {
             assert.ok(major! > 22 || (major === 22 && minor! >= 12), res!.output);
         });
 
-        await step("npm pack on the fresh clone ships the compiled package", async () => {
-            const [res] = await follow(clone, clone.root, ["npm pack --dry-run"]);
-            for (const file of ["dist/sdk/index.js", "dist/sdk/index.d.ts", "dist/provider/index.js", "dist/provider/lab/cli/main.js"]) {
-                assert.match(res!.output, new RegExp(`\\b${file.replace(/[./]/g, "\\$&")}\\b`), `${file} is packed:\n${res!.output}`);
-            }
-        });
-
         await step("the quickstart, as written: the hand change is repaired and named, and the lab CLI works after every rebuild", async () => {
             const lines = commands(fences(section(readme(clone), "## Quickstart"))[0]!);
             assert.deepEqual(
@@ -248,10 +242,14 @@ describe("a newcomer following README on a fresh clone", function () {
                 ],
             );
             const lab = path.join(clone.root, ".hyperv-lab");
-            // `npm ci` is the one line not run: node_modules was copied in its place (see fresh-clone.ts).
-            const results = await follow(clone, clone.root, lines.slice(1), (res, i) => {
+            const settings = (folder: string) =>
+                readLab(folder).vms.map((v) => [v.name, v.checkpointType, v.checkpointFileLocation, v.automaticCheckpointsEnabled]);
+            const sample = path.join(clone.work, "sample-lab");
+            await initLab(sample, { sample: true });
+            const checkRun = (res: CommandResult, i: number) => {
                 assertRan(res);
                 if (i === 0) {
+                    assert.match(res.output, /Creating a sample Hyper-V host/);
                     assert.match(res.output, /\+ 7 created/);
                     assert.match(res.output, /What this run changed on the host:/);
                     assert.match(res.output, /reports: checkpoint type Production -> Disabled/);
@@ -260,16 +258,41 @@ describe("a newcomer following README on a fresh clone", function () {
                         /linux-build: checkpoint file location C:\\ProgramData\\Microsoft\\Windows\\Hyper-V -> E:\\Checkpoints\\linux-build/,
                     );
                     assert.match(res.output, /web01: checkpoint "Before IIS upgrade" taken/);
+                    // "The host after": the VM table and the checkpoint trees.
+                    assert.match(res.output, /== The host after/);
+                    assert.match(res.output, /│ reports\s+│.*│ Disabled\s+│/);
+                    assert.match(res.output, /Before IIS upgrade \[SnapshotType Standard, disk only\]/);
+                    assert.equal(vm(lab, "linux-build").checkpointFileLocation, "E:\\Checkpoints\\linux-build");
+                    assert.ok(readLab(lab).checkpoints.some((c) => c.name === "Before IIS upgrade"));
                 }
                 if (i === 2) assert.equal(vm(lab, "sql01").checkpointType, "Standard", "the hand change reached the host");
                 if (i === 3) {
+                    assert.doesNotMatch(res.output, /Creating a sample Hyper-V host/);
                     assert.match(res.output, /~ 1 updated/);
                     assert.match(res.output, /Drift repaired: [^\n]*\n {2}sql01: checkpoint type Standard -> ProductionOnly\n/);
                     assert.equal(vm(lab, "sql01").checkpointType, "ProductionOnly", "the next npm start puts it back");
                 }
                 if (i === 4) assert.match(res.output, /│ sql01\s+│[^\n]*│ ProductionOnly\s+│/);
-                if (i === 5) assert.match(res.output, /- 7 deleted/);
+                if (i === 5) {
+                    assert.match(res.output, /- 7 deleted/);
+                    assert.deepEqual(settings(lab), settings(sample), "every VM has the sample host's settings back");
+                    assert.equal(
+                        readLab(lab).checkpoints.find((c) => c.name === "Before IIS upgrade"),
+                        undefined,
+                    );
+                }
+            };
+            // `npm ci` is the one line not run: node_modules was copied in its place (see fresh-clone.ts).
+            const results = await follow(clone, clone.root, lines.slice(1, 5), checkRun);
+            // README's "A run with nothing to do": what `npm start` runs after its build, once more
+            // before the block goes on (the build is the one `npm start` just did).
+            await follow(clone, clone.root, ["bash scripts/demo.sh up"], (res) => {
+                assertRan(res);
+                assert.match(res.output, /Resources:\s+7 unchanged/);
+                assert.match(res.output, /Nothing changed on the host/);
+                assert.doesNotMatch(res.output, /Creating a sample Hyper-V host|\b(created|updated|deleted|replaced)\b/);
             });
+            results.push(...(await follow(clone, clone.root, lines.slice(5), (res, i) => checkRun(res, i + 4))));
             assert.equal(results.length, 6);
             // The lab's commands, documented in README's simulated-host section, after those builds.
             const labCommands = commands(fences(section(readme(clone), "## The simulated host (`hyperv-lab`)"))[0]!);
@@ -286,7 +309,12 @@ describe("a newcomer following README on a fresh clone", function () {
             // Each walk-through starts with the same `npm run pack:examples` at the root: it is run
             // once, as written; the rest of each walk-through runs in a terminal of its own.
             await follow(clone, clone.root, [example("quickstart")[0]!]);
-            assert.ok(fs.existsSync(path.join(clone.root, ".pack", "hyperv-checkpoints.tgz")));
+            // The package as packed from the fresh clone (its prepack builds it) ships the compiled code.
+            const tarball = path.join(clone.root, ".pack", "hyperv-checkpoints.tgz");
+            const packed = execFileSync("tar", ["-tzf", tarball], { encoding: "utf8" });
+            for (const file of ["dist/sdk/index.js", "dist/sdk/index.d.ts", "dist/provider/index.js", "dist/provider/lab/cli/main.js"]) {
+                assert.ok(packed.split("\n").includes(`package/${file}`), `${file} is packed:\n${packed}`);
+            }
             const rest = (name: string) => example(name).slice(1);
             const upOf = (results: CommandResult[]) => results.find((r) => /^pulumi up\b/.test(r.command))!;
 

@@ -1,8 +1,9 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { frameInvocation, frameSessionStart } from "../provider/powershell/protocol";
-import { readVmScript, renderScript } from "../provider/powershell/scripts";
+import { functionNameOf } from "../provider/powershell/module/module";
+import { frameCall, frameSessionStart } from "../provider/powershell/protocol";
+import { encodeParameter, readVmScript } from "../provider/powershell/scripts";
 import { runCommand } from "../provider/powershell/shell-command";
 import { ShellHost } from "../provider/powershell/shell-host";
 import { ShellProcess } from "../provider/powershell/shell-process";
@@ -32,7 +33,9 @@ async function main(): Promise<void> {
     const work = fs.mkdtempSync(path.join(os.tmpdir(), "session-host-cost-"));
     server.lab = await fleetLab(20, work, { state: "Running", checkpointType: "Production" });
     const env: NodeJS.ProcessEnv = { ...process.env, HYPERV_STANDIN_URL: server.url, PSModulePath: standInModulePath(pwsh) };
-    const read = (i: number) => frameInvocation(renderScript(readVmScript, { name: fleetVmName(i % 20), includeCheckpoints: true }), false);
+    // A read as the provider sends it: the module's function (loaded by the session start) with its payload.
+    const read = (i: number) =>
+        frameCall({ function: functionNameOf(readVmScript), payload: encodeParameter({ name: fleetVmName(i % 20), includeCheckpoints: true }) }, false);
     try {
         // Processes of their own.
         const own = Array.from({ length: sessions }, () => new ShellProcess(pwsh, env));

@@ -11,6 +11,7 @@ import { standInModulePath } from "../test/powershell/stand-in/modules";
 import { StandInServer } from "../test/powershell/stand-in/server";
 import { findPwsh } from "../test/powershell/support/real-shells";
 import { fleetLab, fleetVmName } from "./lab-fleet";
+import { cpuOfTree } from "./process-cpu";
 
 /*
  * Where one PowerShell shell's CPU goes (issue 29), measured on the shell's processes (/proc,
@@ -22,27 +23,6 @@ import { fleetLab, fleetVmName } from "./lab-fleet";
  *
  *   node dist/bench/shell-cost.js [calls]
  */
-
-function cpuOfTree(root: number): number {
-    const table = new Map<number, { ppid: number; seconds: number }>();
-    for (const name of fs.readdirSync("/proc")) {
-        if (!/^\d+$/.test(name)) continue;
-        try {
-            const fields = fs.readFileSync(`/proc/${name}/stat`, "utf8").split(") ")[1]!.split(" ");
-            table.set(Number(name), { ppid: Number(fields[1]), seconds: (Number(fields[11]) + Number(fields[12])) / 100 });
-        } catch {
-            // gone
-        }
-    }
-    let sum = table.get(root)?.seconds ?? 0;
-    let frontier = [root];
-    while (frontier.length > 0) {
-        const next = [...table].filter(([, p]) => frontier.includes(p.ppid)).map(([pid]) => pid);
-        for (const pid of next) sum += table.get(pid)!.seconds;
-        frontier = next;
-    }
-    return sum;
-}
 
 const ms = (seconds: number) => Math.round(seconds * 10000) / 10;
 const sleep = (msec: number) => new Promise((r) => setTimeout(r, msec));

@@ -145,14 +145,16 @@ const loadModuleIn = (session: string) =>
 
 /**
  * Sent once when the shell starts. It leaves the watchdog that ends the shell if the provider dies
- * (watchdog.ts), and on an uploaded endpoint keeps the module's text and loads the module where the
- * functions run (here, or in every remote session it opens). For remote targets it keeps the
- * New-PSSession parameters and the credential in the shell's memory (they arrive as base64 JSON,
- * never on a command line) and opens the remote session; Get-HvcpRemoteSession reopens it if it
- * broke, and loads the module in the new session.
+ * (watchdog.ts; not when `providerPid` is null: a shared process starts one for all its sessions),
+ * and on an uploaded endpoint keeps the module's text and loads the module where the functions run
+ * (here, or in every remote session it opens). For remote targets it keeps the New-PSSession
+ * parameters and the credential in the shell's memory (they arrive as base64 JSON, never on a
+ * command line) and opens the remote session; Get-HvcpRemoteSession reopens it if it broke, and
+ * loads the module in the new session.
  */
-export function frameSessionStart(connect: Record<string, unknown> | null, providerPid: number, endpoint: EndpointMode = "uploaded"): string {
-    const common = `$ProgressPreference = 'SilentlyContinue'; ${watchdog(providerPid)}`;
+export function frameSessionStart(connect: Record<string, unknown> | null, providerPid: number | null, endpoint: EndpointMode = "uploaded"): string {
+    // No pid: the session runs in a process that has its watchdog already (shell-host-loop.ts).
+    const common = providerPid === null ? "$ProgressPreference = 'SilentlyContinue'" : `$ProgressPreference = 'SilentlyContinue'; ${watchdog(providerPid)}`;
     // Which PowerShell runs the Hyper-V cmdlets, on which Windows build: asked where the scripts
     // will run (in the remote session for remote targets), so the session can refuse a pairing
     // that cannot work before any operation (see shell-compatibility.ts).

@@ -1,5 +1,5 @@
 import { excerpt } from "./errors";
-import type { ShellProcess } from "./shell-process";
+import type { CommandShell } from "./command-shell";
 
 /** An error envelope from a remote session: whether its connection was lost, and the record. */
 export function remoteFailure(result: string): { connectionLost: boolean; error: Record<string, unknown> & { message: string } } | null {
@@ -15,7 +15,7 @@ export function remoteFailure(result: string): { connectionLost: boolean; error:
  * What ssh printed during the last command (" (ssh: ...)"), or "": ssh's own words (connection
  * refused, host key, permission) reach us on the shell's streams, not in the error record.
  */
-export function sshSaid(shell: ShellProcess): string {
+export function sshSaid(shell: CommandShell): string {
     const lines = `${shell.stdoutSoFar}\n${shell.stderrSoFar}`
         // biome-ignore lint/suspicious/noControlCharactersInRegex: terminal escape sequences (ESC [) are what this removes
         .replace(/\u001b\[[0-9;?]*[A-Za-z]/g, "")

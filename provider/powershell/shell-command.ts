@@ -1,6 +1,6 @@
 import { extractResult } from "./protocol";
 import { excerpt } from "./errors";
-import type { ShellProcess } from "./shell-process";
+import type { CommandShell } from "./command-shell";
 
 /** The shell process exited during a command (it crashed, or something killed it). */
 export class ShellCrashed extends Error {
@@ -21,7 +21,7 @@ export class ShellTimedOut extends Error {}
  * everything it started (nothing else could run in it while it is busy; the next call starts a
  * fresh one) and ShellTimedOut is thrown; a process that exited without an answer is ShellCrashed.
  */
-export async function runCommand(shell: ShellProcess, command: string, timeoutMs: number): Promise<string> {
+export async function runCommand(shell: CommandShell, command: string, timeoutMs: number): Promise<string> {
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<"timeout">((resolve) => {
         timer = setTimeout(() => resolve("timeout"), timeoutMs);

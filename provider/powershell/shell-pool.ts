@@ -1,5 +1,7 @@
 import { HostError } from "../host/errors";
+import type { CommandShell } from "./command-shell";
 import { Shell } from "./shell";
+import { ShellHost } from "./shell-host";
 import { describeTarget, type PowerShellTarget } from "./target";
 import type { InvocationOptions, Transport } from "./transport";
 
@@ -14,8 +16,14 @@ interface Waiter {
  * time. A shell is started only when every shell is busy and the pool is below its maximum, and
  * is reused afterwards; a call that finds every shell busy at the maximum waits for the first one
  * to come free (first come, first served). Each shell keeps its own guarantees (restart after a
- * crash, stop on timeout, compensation, reconnect): a fault of one shell fails only the call it
- * was running. The pool runs whatever it is given: ordering calls on one VM is the caller's job.
+ * crash, stop on timeout, compensation, reconnect). The pool runs whatever it is given: ordering
+ * calls on one VM is the caller's job.
+ *
+ * Every shell of the pool is a session (a runspace) in ONE PowerShell process (shell-host.ts), so
+ * the runtime starts once per target per provider process, not once per session. A call stopped
+ * at its timeout ends alone when PowerShell can stop it; when it cannot within a short grace, the
+ * process is killed, and the calls running in the pool's other shells end as in a killed shell
+ * (their outcome unknown: the shells' recovery applies). The next call starts a new process.
  */
 export class ShellPool implements Transport {
     readonly displayName: string;
@@ -25,6 +33,8 @@ export class ShellPool implements Transport {
     private readonly idle: Shell[] = [];
     private readonly waiting: Waiter[] = [];
     private disposed = false;
+    /** The process the shells run in; replaced when it exited or was killed. */
+    private host: ShellHost | null = null;
 
     constructor(
         readonly target: PowerShellTarget,
@@ -52,11 +62,27 @@ export class ShellPool implements Transport {
         const free = this.idle.pop();
         if (free) return Promise.resolve(free);
         if (this.shells.length < this.maxShells) {
-            const shell = new Shell(this.target, this.displayName, this.env);
+            const shell = new Shell(this.target, this.displayName, this.env, (executable) => this.openShell(executable));
             this.shells.push(shell);
             return Promise.resolve(shell);
         }
         return new Promise((take, refuse) => this.waiting.push({ take, refuse, options }));
+    }
+
+    /** A session in the pool's process, started when there is none (or it was killed). */
+    private async openShell(executable: string): Promise<CommandShell> {
+        for (;;) {
+            if (!this.host?.alive) this.host = new ShellHost(executable, this.env);
+            const host = this.host;
+            const channel = await host.open();
+            // A stop pending in it may have ended in a kill while the session waited to open.
+            if (host.alive) return channel;
+        }
+    }
+
+    /** The pool's process id, while it has one (tests and benchmarks count processes). */
+    get processId(): number | undefined {
+        return this.host?.alive ? this.host.pid : undefined;
     }
 
     private release(shell: Shell): void {
@@ -79,11 +105,13 @@ export class ShellPool implements Transport {
         this.disposed = true;
         for (const waiter of this.waiting.splice(0)) waiter.refuse(this.disposedError(waiter.options));
         await Promise.allSettled(this.shells.map((shell) => shell.dispose()));
+        this.host?.kill();
     }
 
     /** Synchronous kill for process exit, where nothing asynchronous runs any more. */
     killNow(): void {
         this.disposed = true;
         for (const shell of this.shells) shell.killNow();
+        this.host?.kill();
     }
 }

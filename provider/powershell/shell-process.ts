@@ -1,12 +1,13 @@
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import type { CommandOutcome, CommandShell } from "./command-shell";
+import { killProcessTree } from "./process-tree";
 import { shellRuntimeEnv } from "./shell-runtime";
 
 /** How much of a shell's stderr is kept for messages. */
 const STDERR_KEPT = 2000;
 
-/** How one command ended: its stdout, or the process's exit before it finished. */
-export type CommandOutcome = { stdout: string } | { exited: true; stdout: string };
+export type { CommandOutcome } from "./command-shell";
 
 /**
  * One PowerShell process started as `-Command -`: each line written to stdin is a command. After a
@@ -28,8 +29,9 @@ export type CommandOutcome = { stdout: string } | { exited: true; stdout: string
  * A provider that dies without stopping it (SIGKILL, a crash) is covered by the same watchdog,
  * which the session start leaves in the shell.
  */
-export class ShellProcess {
+export class ShellProcess implements CommandShell {
     private readonly child: ChildProcess;
+    readonly watched = false;
     /** Set once the process exited or was stopped; no command runs after that. */
     exited = false;
     spawnError: string | null = null;
@@ -140,19 +142,8 @@ export class ShellProcess {
     }
 
     private stopGroup(): void {
-        const pid = this.child.pid;
-        if (this.stopped || pid === undefined) return;
+        if (this.stopped) return;
         this.stopped = true;
-        try {
-            // On Windows only while the spawned process runs: afterwards its id may name another process.
-            if (this.platform === "win32") {
-                if (this.child.exitCode === null && this.child.signalCode === null)
-                    execFileSync("taskkill", ["/T", "/F", "/PID", String(pid)], { stdio: "ignore", windowsHide: true });
-            }
-            // The group outlives its leader: the real shell and ssh may still run after the launcher died.
-            else process.kill(-pid, "SIGKILL");
-        } catch {
-            // Already gone (the group has no member left, or taskkill found no such process).
-        }
+        killProcessTree(this.child, this.platform);
     }
 }

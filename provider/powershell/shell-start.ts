@@ -6,6 +6,7 @@ import { safeJson, sshSaid } from "./remote-failure";
 import { runCommand, ShellCrashed, ShellTimedOut } from "./shell-command";
 import { shellProbeSchema, shellRefusal } from "./shell-compatibility";
 import { resolveShellExecutable } from "./shell-executable";
+import type { CommandShell, OpenShell } from "./command-shell";
 import { ShellProcess } from "./shell-process";
 import { endpointRefusal, installedEndpointSchema } from "./endpoint/check";
 import { endpointMode, remoteConnectParameters, type PowerShellTarget } from "./target";
@@ -15,19 +16,26 @@ const RESTRICTED_HINT =
     'it is an endpoint restricted to the HypervCheckpoints module (README "Least privilege"): `pulumi config set hyperv:endpoint installed`';
 
 /**
- * Starts one shell process for `target` and runs the session start (protocol.ts): the shell's
- * watchdog, the module (uploaded endpoints), for remote targets the remote session, and the probe
- * of the PowerShell that will run the operations. Returns the process ready for operations; any refusal stops it.
+ * Starts one shell for `target` (a process of its own, or a session in the target's shared process:
+ * `open`) and runs the session start (protocol.ts): the shell's watchdog, the module (uploaded
+ * endpoints), for remote targets the remote session, and the probe of the PowerShell that will run
+ * the operations. Returns the shell ready for operations; any refusal stops it.
  */
-export async function startShell(target: PowerShellTarget, displayName: string, env: NodeJS.ProcessEnv, options: InvocationOptions): Promise<ShellProcess> {
+export async function startShell(
+    target: PowerShellTarget,
+    displayName: string,
+    env: NodeJS.ProcessEnv,
+    options: InvocationOptions,
+    open: OpenShell = async (executable) => new ShellProcess(executable, env),
+): Promise<CommandShell> {
     const executable = resolveShellExecutable(target);
     const context = { ...options.subject, host: displayName, operation: `connect for ${options.operation}` };
-    const shell = new ShellProcess(executable, env);
+    const shell = await open(executable);
     let stdout: string;
     try {
         stdout = await runCommand(
             shell,
-            frameSessionStart(remoteConnectParameters(target), process.pid, endpointMode(target)),
+            frameSessionStart(remoteConnectParameters(target), shell.watched ? null : process.pid, endpointMode(target)),
             target.timeouts.connectSeconds * 1000,
         );
     } catch (e) {

@@ -14,7 +14,7 @@ import {
 } from "./protocol";
 import { remoteFailure, safeJson, sshSaid } from "./remote-failure";
 import { runCommand, ShellCrashed, ShellTimedOut } from "./shell-command";
-import type { ShellProcess } from "./shell-process";
+import type { CommandShell, OpenShell } from "./command-shell";
 import { startShell } from "./shell-start";
 import { endpointMode, type PowerShellTarget } from "./target";
 import type { FunctionCall, InvocationOptions } from "./transport";
@@ -34,8 +34,8 @@ interface Retried {
  * when it is free. An uploaded endpoint's module is loaded once per started shell (see protocol.ts).
  */
 export class Shell {
-    private running: ShellProcess | null = null;
-    private starting: Promise<ShellProcess> | null = null;
+    private running: CommandShell | null = null;
+    private starting: Promise<CommandShell> | null = null;
     private disposed = false;
     /** Remote PowerShell processes that a stopped shell or a lost connection may have left running: the next invocation ends them. */
     private leftBehind: RemoteProcess[] = [];
@@ -44,6 +44,8 @@ export class Shell {
         readonly target: PowerShellTarget,
         private readonly displayName: string,
         private readonly env: NodeJS.ProcessEnv = process.env,
+        /** Where its commands run; by default a process of its own. */
+        private readonly open?: OpenShell,
     ) {}
 
     private get remote(): boolean {
@@ -141,7 +143,7 @@ export class Shell {
      * Runs one operation script. A remote script that is cut off (timeout, crash, lost connection)
      * may leave its remote PowerShell running: it is remembered, and ended before the next one.
      */
-    private async runScript(shell: ShellProcess, script: string, timeoutMs: number, call?: FunctionCall): Promise<string> {
+    private async runScript(shell: CommandShell, script: string, timeoutMs: number, call?: FunctionCall): Promise<string> {
         const ending = this.leftBehind;
         let stdout: string | null = null;
         try {
@@ -168,7 +170,7 @@ export class Shell {
     }
 
     /** Loads the module again in a shell (or its remote session) that lost it. */
-    private async loadModule(shell: ShellProcess, options: InvocationOptions): Promise<void> {
+    private async loadModule(shell: CommandShell, options: InvocationOptions): Promise<void> {
         const stdout = await runCommand(shell, frameModuleLoad(this.remote), this.target.timeouts.connectSeconds * 1000);
         const answer = safeJson(extractResult(stdout) ?? "") as { ok?: unknown; error?: { message?: unknown } } | null;
         if (answer?.ok === true) return;
@@ -196,11 +198,11 @@ export class Shell {
         }
     }
 
-    private ensureStarted(options: InvocationOptions): Promise<ShellProcess> {
+    private ensureStarted(options: InvocationOptions): Promise<CommandShell> {
         if (this.running && !this.running.exited) return Promise.resolve(this.running);
         // A read cut off by dispose would otherwise restart the shell nobody stops any more.
         if (this.disposed) return Promise.reject(this.error("HostUnreachable", `the PowerShell session was disposed during ${options.operation}`, options));
-        this.starting ??= startShell(this.target, this.displayName, this.env, options)
+        this.starting ??= startShell(this.target, this.displayName, this.env, options, this.open)
             .then((shell) => {
                 this.running = shell;
                 return shell;
@@ -211,7 +213,7 @@ export class Shell {
         return this.starting;
     }
 
-    private forget(shell: ShellProcess): void {
+    private forget(shell: CommandShell): void {
         if (this.running === shell) this.running = null;
     }
 

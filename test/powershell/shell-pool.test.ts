@@ -32,13 +32,18 @@ describe("the pool of PowerShell shells, against a stand-in shell", function () 
         return session;
     }
 
-    function shellsStarted(): string[] {
+    function logged(): string[] {
         try {
             return readFileSync(standIn.log, "utf8").trim().split("\n").filter(Boolean);
         } catch {
             return [];
         }
     }
+
+    /** The shells (sessions) started: each a runspace in the pool's one process. */
+    const shellsStarted = () => logged().filter((l) => / open \d+$/.test(l));
+    /** The PowerShell processes started. */
+    const processesStarted = () => logged().filter((l) => !/ open \d+$/.test(l));
 
     beforeEach(() => {
         standIn = standInShell();
@@ -50,13 +55,13 @@ describe("the pool of PowerShell shells, against a stand-in shell", function () 
         await Promise.all(sessions.splice(0).map((s) => s.dispose()));
     });
 
-    it("starts the shell on first use, with -NoProfile -NonInteractive reading commands from stdin", async () => {
+    it("starts the shell on first use, with -NoProfile -NonInteractive and the session host's loop (which reads commands from stdin)", async () => {
         const session = open();
         assert.equal(shellsStarted().length, 0, "nothing starts before the first call");
         const result = JSON.parse(await session.invoke(read("web-01"), reading));
         assert.equal(result.ok.vm.name, "web-01");
-        const [line] = shellsStarted();
-        assert.match(line!, /-NoLogo -NoProfile -NonInteractive -NoExit -Command -$/);
+        const [line] = processesStarted();
+        assert.match(line!, /-NoLogo -NoProfile -NonInteractive -EncodedCommand [A-Za-z0-9+/=]+$/);
     });
 
     it("sends each operation as its function's call with one literal payload, and the module's text once, at session start", async () => {
@@ -122,6 +127,7 @@ describe("the pool of PowerShell shells, against a stand-in shell", function () 
         assert.equal(shellsStarted().length, 3);
         await Promise.all(names.slice(0, 3).map((n) => session.invoke(read(n), reading)));
         assert.equal(shellsStarted().length, 3, "a later burst reuses the shells");
+        assert.equal(processesStarted().length, 1, "the shells are sessions in one PowerShell process: its runtime starts once");
     });
 
     it("starts a second shell only when the first is busy", async () => {
@@ -145,6 +151,17 @@ describe("the pool of PowerShell shells, against a stand-in shell", function () 
         const other = session.invoke(read("slow:1500"), { ...reading, timeoutMs: 5000 });
         await assert.rejects(hung, (e: unknown) => isHostError(e, "HostTimeout"));
         assert.equal(JSON.parse(await other).ok.vm.name, "slow:1500");
+    });
+
+    it("a timed-out call that does not stop kills the shared process: a read in flight in another shell is run again and answers", async () => {
+        // The stand-in's "hang" ignores a stop, like a cmdlet that never yields: after the grace
+        // the process is killed, and the read running beside it ends as in a killed shell.
+        const session = open({ maxSessions: 2, timeouts: { operationSeconds: 1, removalSeconds: 10, connectSeconds: 10 } });
+        const hung = session.invoke(read("hang"), reading);
+        const other = session.invoke(read("slow:5000"), { ...reading, timeoutMs: 15_000 });
+        await assert.rejects(hung, (e: unknown) => isHostError(e, "HostTimeout"));
+        assert.equal(JSON.parse(await other).ok.vm.name, "slow:5000");
+        assert.equal(processesStarted().length, 2, "killed after the grace, then a new process for the read's second run");
     });
 
     it("fails calls still waiting for a shell when the pool is disposed", async () => {

@@ -29,8 +29,20 @@ describe("host faults through the PowerShell host", function () {
     const open = () =>
         createPowerShellHost({ kind: "winrm", computerName: "hv01", userName: "admin", password: "pw", shell: path.join(pwsh.dir, "pwsh"), timeouts }, { env });
 
-    it("an unreachable host: one HostUnreachable per operation, one shell each, and the next operation connects once it is back", async () => {
-        env.HVCP_STANDIN_CONNECT_FAIL = "1";
+    it("an unreachable host: one HostUnreachable per operation, one session each in one PowerShell, and the next operation connects once it is back", async () => {
+        // The host is unreachable while this file exists: it comes back under the same PowerShell.
+        const unreachable = path.join(pwsh.dir, "unreachable");
+        fs.writeFileSync(unreachable, "");
+        env.HVCP_STANDIN_CONNECT_FAIL = unreachable;
+        // The stand-in logs each session its process opens (shell-host.ts: sessions are runspaces).
+        env.HVCP_STANDIN_LOG = path.join(pwsh.dir, "sessions.log");
+        const sessions = () =>
+            fs.existsSync(env.HVCP_STANDIN_LOG!)
+                ? fs
+                      .readFileSync(env.HVCP_STANDIN_LOG!, "utf8")
+                      .split("\n")
+                      .filter((l) => / open \d+$/.test(l)).length
+                : 0;
         const host = open();
         try {
             for (let i = 0; i < 3; i++) {
@@ -41,11 +53,13 @@ describe("host faults through the PowerShell host", function () {
                     return true;
                 });
             }
-            assert.equal(pwsh.starts().length, 3, "one shell start per failed operation, no retries");
-            delete env.HVCP_STANDIN_CONNECT_FAIL;
+            assert.equal(sessions(), 3, "one session per failed operation, no retries");
+            assert.equal(pwsh.starts().length, 1, "PowerShell started once: a refused session leaves the process for the next");
+            fs.rmSync(unreachable);
             assert.equal((await host.getVm({ name: "web01" })).name, "web01");
             assert.equal((await host.getVm({ name: "web02" })).name, "web02");
-            assert.equal(pwsh.starts().length, 4, "one more shell, kept for the next operations");
+            assert.equal(sessions(), 4, "one more session, kept for the next operations");
+            assert.equal(pwsh.starts().length, 1);
         } finally {
             await host.dispose();
         }

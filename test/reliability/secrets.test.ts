@@ -171,11 +171,14 @@ describe("secrets: the SSH key of a restricted endpoint (hyperv:endpoint install
             for (const secret of [keyPath, keyLine]) {
                 await assertUpLeftNoTrace(stack, res, secret);
                 assertShellsNeverGot(starts, secret);
-                for (const start of starts) assertAbsent(secret, start.stdin, "the shell's transcript");
+                for (const start of starts) {
+                    assertAbsent(secret, start.stdin, "the shell's transcript");
+                    assertAbsent(secret, start.commands, "the commands its sessions were sent");
+                }
             }
             // Only the session start names the key file, for New-PSSession, inside its base64 JSON;
             // the calls of the module's functions carry nothing of it, even decoded.
-            const calls = starts.flatMap((start) => start.stdin.split("\n").filter((line) => line.startsWith("try {")));
+            const calls = starts.flatMap((start) => start.commands.split("\n").filter((line) => line.startsWith("try {")));
             const decoded = calls.flatMap((line) => (line.match(/[A-Za-z0-9+/=]{16,}/g) ?? []).map((run64) => Buffer.from(run64, "base64").toString("utf8")));
             assert.ok(
                 decoded.some((text) => text.startsWith("Invoke-HvcpTakeCheckpoint -Payload ")),

@@ -8,7 +8,21 @@ export interface RecordedStart {
     env: string;
     /** The shell's transcript: what the provider wrote to it (empty for the stand-in, which reads it itself). */
     stdin: string;
+    /**
+     * What its sessions were sent: the transcript with each session's command (shell-host.ts sends
+     * `run <session> <base64 command>`) decoded, one per line, as a process of its own would have read it.
+     */
+    commands: string;
 }
+
+const sessionCommands = (stdin: string): string =>
+    stdin
+        .split("\n")
+        .map((line) => {
+            const run = /^run \S+ ([A-Za-z0-9+/=]*)$/.exec(line);
+            return run ? Buffer.from(run[1]!, "base64").toString("utf8") : line;
+        })
+        .join("\n");
 
 /**
  * A folder holding an executable named `pwsh` that records how it was started (its arguments and
@@ -29,11 +43,13 @@ export function pwshOnPath(real?: string): { dir: string; starts: () => Recorded
             return readdirSync(dir)
                 .filter((f) => f.startsWith("argv."))
                 .map((f) => {
-                    const stdin = join(dir, `stdin.${f.slice(5)}`);
+                    const file = join(dir, `stdin.${f.slice(5)}`);
+                    const stdin = existsSync(file) ? readFileSync(file, "utf8") : "";
                     return {
                         argv: readFileSync(join(dir, f), "utf8"),
                         env: readFileSync(join(dir, `env.${f.slice(5)}`), "utf8"),
-                        stdin: existsSync(stdin) ? readFileSync(stdin, "utf8") : "",
+                        stdin,
+                        commands: sessionCommands(stdin),
                     };
                 });
         },

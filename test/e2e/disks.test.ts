@@ -123,12 +123,12 @@ describe("checkpoints that know their disks, through the Pulumi engine", functio
         await step(
             "fails a delete whose merge fails midway (its volume fills) at once, with Hyper-V's reason, the volume and what to do; with room again, waits for the rest, its progress reaching the engine's events",
             async () => {
-                // 49 GiB to merge (the 1 GiB above and 48 more): 335 s at 150 MB/s, 20 s at this scale. The
-                // merge restarts when the volume has room again, before the second up's engine starts (up
-                // to ~10 s on a loaded CI machine): what is left must outlast that and show two percentages.
+                // 49 GiB to merge (the 1 GiB above and 48 more): 335 s at 150 MB/s, 33 s at this scale. The
+                // merge restarts when the volume has room again, before the second up's engine starts (more
+                // than 10 s on a loaded CI machine): what is left must outlast that and show two percentages.
                 labCli(env.lab, "vm", "write", "web01", "48GB");
-                labCli(env.lab, "host", "set", "--latency", "realistic", "--time-scale", "0.06");
-                const mergeMs = ((49 * 1024) / 150) * 1000 * 0.06;
+                labCli(env.lab, "host", "set", "--latency", "realistic", "--time-scale", "0.1");
+                const mergeMs = ((49 * 1024) / 150) * 1000 * 0.1;
                 const started = Date.now();
                 const failed = failureOf(() => env.stack.up());
                 await whenMerging(env.lab, "web01");

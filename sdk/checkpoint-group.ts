@@ -1,10 +1,9 @@
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import { groupNameOr } from "../provider/resources/shared/default-name";
 import { type GroupMemberOutput, type groupFields, type groupMemberShape, groupResultShape } from "../provider/resources/group/schema";
 import type { InputsOf } from "./inputs";
 import type { OutputsOf } from "./outputs";
-import { HyperVResource } from "./resource";
-import groupProvider = require("./providers/checkpoint-group");
+import { dynamicRegistration } from "./resource";
 
 /** One VM of a group (fields documented on the provider's groupMemberShape). */
 export type CheckpointGroupVm = InputsOf<typeof groupMemberShape>;
@@ -32,8 +31,15 @@ export interface CheckpointGroup extends OutputsOf<typeof groupResultShape> {}
  * startAfterRestore, starts them in `startOrder`. Removing it removes every checkpoint (merged).
  */
 // biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface above declares only the outputs, which Pulumi's Resource sets
-export class CheckpointGroup extends HyperVResource {
+export class CheckpointGroup extends pulumi.CustomResource {
     constructor(name: string, args: CheckpointGroupArgs, opts?: pulumi.CustomResourceOptions) {
-        super(groupProvider, "CheckpointGroup", name, groupResultShape, groupNameOr(args, name), opts);
+        const registration = dynamicRegistration("checkpoint-group", "CheckpointGroup", name, groupResultShape, groupNameOr(args, name), opts);
+        try {
+            super(...registration.args);
+        } catch (e) {
+            throw registration.withStack(e);
+        } finally {
+            registration.restore();
+        }
     }
 }

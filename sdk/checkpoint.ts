@@ -1,11 +1,10 @@
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import { checkpointNameOr } from "../provider/resources/shared/default-name";
 import { type checkpointFields, checkpointResultShape } from "../provider/resources/checkpoint/schema";
 import type { vmTargetShape } from "../provider/resources/shared/vm-target";
 import type { InputsOf } from "./inputs";
 import type { OutputsOf } from "./outputs";
-import { HyperVResource } from "./resource";
-import checkpointProvider = require("./providers/checkpoint");
+import { dynamicRegistration } from "./resource";
 
 /** A Checkpoint's arguments; each field's doc lives on the provider's schema (vmTargetShape, checkpointFields). */
 export type CheckpointArgs = InputsOf<typeof vmTargetShape> & InputsOf<typeof checkpointFields>;
@@ -20,8 +19,15 @@ export interface Checkpoint extends OutputsOf<typeof checkpointResultShape> {}
  * Replica) are never touched.
  */
 // biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface above declares only the outputs, which Pulumi's Resource sets
-export class Checkpoint extends HyperVResource {
+export class Checkpoint extends pulumi.CustomResource {
     constructor(name: string, args: CheckpointArgs, opts?: pulumi.CustomResourceOptions) {
-        super(checkpointProvider, "Checkpoint", name, checkpointResultShape, checkpointNameOr(args, name), opts);
+        const registration = dynamicRegistration("checkpoint", "Checkpoint", name, checkpointResultShape, checkpointNameOr(args, name), opts);
+        try {
+            super(...registration.args);
+        } catch (e) {
+            throw registration.withStack(e);
+        } finally {
+            registration.restore();
+        }
     }
 }

@@ -6,8 +6,7 @@ import { type policyFields, policyResultShape, type PolicySettings } from "../pr
 import type { vmTargetShape } from "../provider/resources/shared/vm-target";
 import type { InputsOf } from "./inputs";
 import type { OutputsOf } from "./outputs";
-import { HyperVResource } from "./resource";
-import policyProvider = require("./providers/policy");
+import { dynamicRegistration } from "./resource";
 
 /** Hyper-V's per-VM checkpoint type (`Set-VM -CheckpointType`). */
 export type HyperVCheckpointType = CheckpointType;
@@ -27,7 +26,7 @@ export interface VmCheckpointPolicy extends OutputsOf<typeof policyResultShape> 
  * the settings the VM had before.
  */
 // biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface above declares only the outputs, which Pulumi's Resource sets
-export class VmCheckpointPolicy extends HyperVResource {
+export class VmCheckpointPolicy extends pulumi.CustomResource {
     /**
      * The take limits declared here (minFreeSpace, maxChainDepth), for the VM's Checkpoints and
      * CheckpointGroups to pass as `policyLimits`: `new Checkpoint("x", { vmName: "web01",
@@ -38,7 +37,14 @@ export class VmCheckpointPolicy extends HyperVResource {
     readonly takeLimits: pulumi.Output<PolicyLimits>;
 
     constructor(name: string, args: VmCheckpointPolicyArgs, opts?: pulumi.CustomResourceOptions) {
-        super(policyProvider, "VmCheckpointPolicy", name, policyResultShape, { ...args }, opts);
+        const registration = dynamicRegistration("policy", "VmCheckpointPolicy", name, policyResultShape, { ...args }, opts);
+        try {
+            super(...registration.args);
+        } catch (e) {
+            throw registration.withStack(e);
+        } finally {
+            registration.restore();
+        }
         this.takeLimits = pulumi.output({ minFreeSpace: args.minFreeSpace, maxChainDepth: args.maxChainDepth }).apply((limits) => withoutUndefined(limits));
     }
 }

@@ -6,6 +6,7 @@ import { checkpointInputsSchema, type CheckpointInputs } from "../resources/chec
 import { policyOutputs } from "../resources/policy/outputs";
 import { settingsOf } from "../resources/policy/plan";
 import { policyInputsSchema, type PolicyInputs } from "../resources/policy/schema";
+import { serialisedProvider } from "../resources/shared/serialised-provider";
 import { withoutUndefined } from "../shared/objects";
 import { slug, UniqueNames, variableOf } from "./names";
 
@@ -24,27 +25,6 @@ import { slug, UniqueNames, variableOf } from "./names";
 
 export const POLICY_TYPE = "pulumi-nodejs:dynamic/hyperv:VmCheckpointPolicy";
 export const CHECKPOINT_TYPE = "pulumi-nodejs:dynamic/hyperv:Checkpoint";
-
-/**
- * The serialised provider, exactly as Pulumi records it for a program whose node_modules holds
- * this package: a `require` of one of the paths package.json exports for this purpose (dist/sdk/providers/*.js).
- */
-export function serialisedProvider(resource: "policy" | "checkpoint"): string {
-    return (
-        "exports.handler = __f0;\n" +
-        `const provider = require("hyperv-checkpoints/dist/sdk/providers/${resource}.js");\n` +
-        "\n" +
-        "function __f0() {\n" +
-        "  return (function() {\n" +
-        "    with({ this: undefined, arguments: undefined }) {\n" +
-        "\n" +
-        "return () => provider;\n" +
-        "\n" +
-        "    }\n" +
-        "  }).apply(undefined, undefined).apply(this, arguments);\n" +
-        "}\n"
-    );
-}
 
 /** One resource of a `pulumi import --file` file, with the fields of Pulumi 3.254 and later. */
 export interface ImportFileResource {

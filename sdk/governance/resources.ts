@@ -6,9 +6,8 @@ import { policyOutputsSchema } from "../../provider/resources/policy/schema";
 
 /*
  * Every dynamic resource of every Pulumi program has a type token starting with
- * `pulumi-nodejs:dynamic`; only the module and type after it, which sdk/policy.ts and
- * sdk/checkpoint.ts pass to pulumi.dynamic.Resource ("hyperv", "VmCheckpointPolicy" / "Checkpoint"),
- * say that a resource is one of ours. Rules compare the full token, never a prefix, so they never
+ * `pulumi-nodejs:dynamic`; only the module and type after it, which sdk/resource.ts registers
+ * ("hyperv", "VmCheckpointPolicy" / "Checkpoint" / "CheckpointGroup"), say that a resource is one of ours. Rules compare the full token, never a prefix, so they never
  * judge another package's dynamic resources. (`validateResourceOfType` cannot help: dynamic resource
  * classes carry no static type token for @pulumi/policy to read.)
  */

@@ -2,7 +2,8 @@ import * as assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { CHECKPOINT_TYPE, POLICY_TYPE, serialisedProvider } from "../../provider/import/adoption";
+import { CHECKPOINT_TYPE, POLICY_TYPE } from "../../provider/import/adoption";
+import { serialisedProvider } from "../../provider/resources/shared/serialised-provider";
 import { journalPath } from "../../provider/lab";
 import { opsByName, repoRoot, step, TestStack } from "./harness";
 import { labCli } from "./lab-cli";
@@ -25,6 +26,9 @@ interface StateResource {
     protect?: boolean;
     inputs?: Record<string, unknown>;
     outputs?: Record<string, unknown>;
+    propertyDependencies?: Record<string, string[]>;
+    sourcePosition?: string;
+    stackTrace?: { sourcePosition?: string }[];
 }
 
 async function stateOf(stack: TestStack): Promise<Record<string, StateResource>> {
@@ -144,6 +148,14 @@ describe("Adopting a host's policies and checkpoints with `pulumi import --file`
                 const fresh = (await stateOf(stack)).fresh!;
                 assert.equal(fresh.inputs!.__provider, serialisedProvider("checkpoint"));
                 assert.equal(fresh.outputs!.__provider, serialisedProvider("checkpoint"));
+                // What the state records of where it was declared is the program's line, as for Pulumi's generated SDKs.
+                assert.match(fresh.sourcePosition ?? "", /^project:\/\/\/index\.ts#\d+,\d+$/);
+                assert.ok(!JSON.stringify(fresh.stackTrace).includes("hyperv-checkpoints"), JSON.stringify(fresh.stackTrace));
+                assert.deepEqual(
+                    Object.keys(fresh.propertyDependencies ?? {}).filter((k) => k.startsWith("__hvcp")),
+                    [],
+                    "up records none of preview's hidden inputs",
+                );
             });
 
             await step("drift on an adopted VM is found by refresh and put back by up", async () => {

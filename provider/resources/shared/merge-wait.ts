@@ -1,12 +1,13 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { HostError, mergeFailedDetail, mergeFailedHint, type HyperVHost, type VmMerge, type VmMergeFailure, type VmRef } from "../../host";
+import { mergeReads } from "./merge-reads";
 
 /*
  * Hyper-V merges a removed checkpoint's differencing disks in the background, after
  * Remove-VMSnapshot returns. A delete waits until the VM's disks are whole again, and a take
  * waits until a merge from an earlier run is over rather than adding a disk on top of it: both
- * poll the VM with one read each (the merge travels in the VM's read, no other round trip),
- * show the progress on the resource, and give up after hyperv:mergeTimeoutSeconds. A merge that
+ * poll the VM with one read each (the merge travels in the VM's read, no other round trip; the
+ * waits on one VM share their reads, ./merge-reads.ts), show the progress on the resource, and give up after hyperv:mergeTimeoutSeconds. A merge that
  * stops without making the disks whole (Hyper-V reports its job failed, event 19100) fails the wait
  * at once with the host's reason, rather than passing for a merge that finished or waiting out the
  * timeout.
@@ -69,11 +70,12 @@ export async function waitForMerge(host: HyperVHost, target: MergeWaitTarget, wa
     const deadline = startedAt + watch.timeoutSeconds() * 1000;
     // A new line for each new percentage (-1: a merge whose percentage the host does not know).
     let shown: number | undefined;
+    // Reads shared with the other waits on this VM, each started after this one began (./merge-reads.ts).
+    const reads = mergeReads(host, target.vm);
+    let after = reads.mark();
     for (;;) {
-        const vm = await host.getVm(target.vm, { mergeOutcome: true }).catch((e: unknown) => {
-            if (HostError.is(e, "VmNotFound")) return undefined;
-            throw e;
-        });
+        const { seq, vm } = await reads.observe(after);
+        after = seq;
         const merge = vm?.merge;
         if (!merge) {
             if (vm?.mergeFailure) throw mergeFailed(host, target, vm.mergeFailure);

@@ -1,9 +1,9 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import type { CommandOutcome, CommandShell } from "./command-shell";
 import { RESULT_MARKER } from "./protocol";
 import { killProcessTree } from "./process-tree";
 import { shellHostLoop } from "./shell-host-loop";
-import { shellRuntimeEnv } from "./shell-runtime";
+import { spawnShell } from "./shell-spawn";
 
 /** How much of the process's stderr is kept for messages. */
 const STDERR_KEPT = 2000;
@@ -43,32 +43,19 @@ export class ShellHost {
         private readonly platform: NodeJS.Platform = process.platform,
     ) {
         const loop = Buffer.from(shellHostLoop(providerPid), "utf16le").toString("base64");
-        this.child = spawn(executable, ["-NoLogo", "-NoProfile", "-NonInteractive", "-EncodedCommand", loop], {
-            env: shellRuntimeEnv(env),
-            stdio: "pipe",
-            detached: platform !== "win32",
-            windowsHide: true,
-        });
-        this.child.stdout?.setEncoding("utf8");
-        this.child.stderr?.setEncoding("utf8");
-        this.child.stdin?.on("error", () => undefined);
-        this.child.stdout?.on("data", (chunk: string) => this.onStdout(chunk));
-        this.child.stderr?.on("data", (chunk: string) => {
-            this.stderrTail = (this.stderrTail + chunk).slice(-STDERR_KEPT);
-            // ssh's words reach the process's stderr, not a session's: every session running a command reads them.
-            for (const channel of this.channels.values()) channel.onStderr(chunk);
-        });
-        this.child.once("error", (e) => {
-            this.spawnError = e.message;
-            this.onExit();
-        });
-        this.child.once("exit", () => {
-            this.kill();
-            const settle = setTimeout(() => this.onExit(), 500);
-            this.child.stdout?.once("close", () => {
-                clearTimeout(settle);
+        this.child = spawnShell(executable, ["-EncodedCommand", loop], env, platform, {
+            stdout: (chunk) => this.onStdout(chunk),
+            stderr: (chunk) => {
+                this.stderrTail = (this.stderrTail + chunk).slice(-STDERR_KEPT);
+                // ssh's words reach the process's stderr, not a session's: every session running a command reads them.
+                for (const channel of this.channels.values()) channel.onStderr(chunk);
+            },
+            failed: (message) => {
+                this.spawnError = message;
                 this.onExit();
-            });
+            },
+            exited: () => this.kill(),
+            ended: () => this.onExit(),
         });
     }
 

@@ -1,8 +1,8 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import type { CommandOutcome, CommandShell } from "./command-shell";
 import { killProcessTree } from "./process-tree";
-import { shellRuntimeEnv } from "./shell-runtime";
+import { spawnShell } from "./shell-spawn";
 
 /** How much of a shell's stderr is kept for messages. */
 const STDERR_KEPT = 2000;
@@ -50,33 +50,19 @@ export class ShellProcess implements CommandShell {
         env: NodeJS.ProcessEnv,
         private readonly platform: NodeJS.Platform = process.platform,
     ) {
-        this.child = spawn(executable, ["-NoLogo", "-NoProfile", "-NonInteractive", "-NoExit", "-Command", "-"], {
-            env: shellRuntimeEnv(env),
-            stdio: "pipe",
-            detached: platform !== "win32",
-            windowsHide: true,
-        });
-        this.child.stdout?.setEncoding("utf8");
-        this.child.stderr?.setEncoding("utf8");
-        this.child.stdin?.on("error", () => undefined);
-        this.child.stdout?.on("data", (chunk: string) => this.onStdout(chunk));
-        this.child.stderr?.on("data", (chunk: string) => {
-            this.stderrTail = (this.stderrTail + chunk).slice(-STDERR_KEPT);
-            this.stderrSoFar = (this.stderrSoFar + chunk).slice(-STDERR_KEPT);
-        });
-        this.child.once("error", (e) => {
-            this.spawnError = e.message;
-            this.onExit();
-        });
-        this.child.once("exit", () => {
-            // A launcher that exited may leave the real shell running the command: stop what is left.
-            this.stopGroup();
-            // What the shell printed last may still be in the pipe: read it before settling.
-            const settle = setTimeout(() => this.onExit(), 500);
-            this.child.stdout?.once("close", () => {
-                clearTimeout(settle);
+        this.child = spawnShell(executable, ["-NoExit", "-Command", "-"], env, platform, {
+            stdout: (chunk) => this.onStdout(chunk),
+            stderr: (chunk) => {
+                this.stderrTail = (this.stderrTail + chunk).slice(-STDERR_KEPT);
+                this.stderrSoFar = (this.stderrSoFar + chunk).slice(-STDERR_KEPT);
+            },
+            failed: (message) => {
+                this.spawnError = message;
                 this.onExit();
-            });
+            },
+            // A launcher that exited may leave the real shell running the command: stop what is left.
+            exited: () => this.stopGroup(),
+            ended: () => this.onExit(),
         });
     }
 

@@ -41,6 +41,9 @@ export interface ClusterHostOptions {
     pollMs?: number;
 }
 
+/** How many times a VM that no node holds is looked for again before it is called gone. */
+const NOT_FOUND_RECHECKS = 2;
+
 export class ClusterHost implements HyperVHost {
     readonly displayName: string;
     private readonly owners = new Map<string, string>();
@@ -152,9 +155,17 @@ export class ClusterHost implements HyperVHost {
      * migration until then; a read is answered by the source, which owns the VM until it lands.
      */
     private async ownerFor(id: string, ref: VmRef, operation: string, deadline: number | undefined): Promise<string> {
+        let unseen = 0;
         for (;;) {
             const where = await this.options.directory.locate(id);
-            if (!where) throw this.notFound(id, ref, operation);
+            if (!where) {
+                // Nodes asked side by side can all miss a VM whose migration switched over between their
+                // answers (the destination answered just before, the source just after): ask again before
+                // calling it gone.
+                if (++unseen > NOT_FOUND_RECHECKS) throw this.notFound(id, ref, operation);
+                await new Promise((resolve) => setTimeout(resolve, this.options.pollMs ?? 250));
+                continue;
+            }
             if (where.migration === null || deadline === undefined) return this.usable(id, where, operation);
             if (Date.now() >= deadline) {
                 throw new HostError(

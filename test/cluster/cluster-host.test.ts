@@ -185,4 +185,22 @@ describe("a cluster host over nodes asked side by side (hyperv:nodes)", () => {
         assert.deepEqual(checkpointNames(folder, web.id), ["during move"]);
         assert.equal(ownerOf(folder, web.id), "node2");
     });
+
+    it("looks again for a VM that no node held at the instant each was asked (a migration's switch-over between their answers), and still refuses one that is gone", async () => {
+        const { folder } = await freshLab({ clusterNodes: 2 });
+        const web = await addVm(folder, { name: "web", state: "Running", node: "node1", clustered: true });
+        const nodes = new Map<string, HyperVHost>([
+            ["node1", openLabNode(folder, "node1")],
+            ["node2", openLabNode(folder, "node2")],
+        ]);
+        const probing = probingDirectory(nodes);
+        // The first answer straddles a switch-over: node2 answered before the VM arrived, node1 after it left.
+        let straddled = 0;
+        const directory = { locate: async (vmId: string) => (straddled++ === 0 ? undefined : probing.locate(vmId)) };
+        const cluster = new ClusterHost({ name: "hv", nodes, directory, migrationWaitSeconds: 5, pollMs: 20 });
+        await cluster.takeCheckpoint({ id: web.id }, { name: "after the straddle" });
+        assert.deepEqual(checkpointNames(folder, web.id), ["after the straddle"]);
+        const e = await rejectsWith(() => cluster.takeCheckpoint({ id: "00000000-0000-4000-8000-000000000001" }, { name: "x" }), "VmNotFound");
+        assert.match(e.message, /no node of the cluster has a VM with id "00000000-0000-4000-8000-000000000001"/);
+    });
 });

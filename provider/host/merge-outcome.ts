@@ -1,5 +1,3 @@
-import type { VmMergeFailure } from "./model";
-
 /*
  * Merges that cannot finish, the one owner of their words: a merge that failed after it started
  * (Hyper-V's merge job ends in an error and VMMS logs event 19100), and a removal refused because
@@ -17,8 +15,18 @@ export const mergeWords = {
         'disk merging is disabled for this VM (Msvm_DiskMergeSettingData EnabledState 0, "temporarily disabled"): Hyper-V would not merge the checkpoint\'s differencing disk (.avhdx) after its removal, so nothing was removed',
 } as const;
 
+/**
+ * What a failed merge report says (model.ts's VmMergeFailure), spelled out here so that the words
+ * depend on nothing: errors.ts takes its hints from this file.
+ */
+interface MergeFailureFacts {
+    reason: string;
+    percentComplete?: number | undefined;
+    volume?: string | undefined;
+}
+
 /** Why a merge failed, in the words of mergeWords.MergeFailed. */
-export function mergeFailedDetail(failure: VmMergeFailure): string {
+export function mergeFailedDetail(failure: MergeFailureFacts): string {
     const progress = failure.percentComplete === undefined ? "" : ` at ${failure.percentComplete}%`;
     const reason = failure.volume === undefined ? failure.reason.trim() : `${failure.reason.trim()} on volume ${failure.volume}`;
     return mergeWords.MergeFailed.replace("{progress}", progress).replace("{reason}", reason.replace(/\.+$/, ""));

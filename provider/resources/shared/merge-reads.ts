@@ -3,11 +3,11 @@ import { HostError, ordinalKey, type HyperVHost, type Vm, type VmRef } from "../
 /*
  * Deletes waiting for merges on the same VM share their reads of it. Each waiting delete reads its
  * VM once per poll interval until Hyper-V's merge is over; when a VM loses several checkpoints in
- * one `pulumi destroy` (two per VM in the fleet benchmark), every delete polled alone, and the
- * reads were more than a third of the host's work (BENCHMARKS.md, section 7). A read serves every
- * waiter whose removal had returned before the read started: an older read may not yet show the
- * merge that removal began, so a waiter never takes one. Each read is numbered as it starts; a
- * waiter marks the number when it begins and accepts only reads numbered after its mark.
+ * one `pulumi destroy`, every delete used to poll alone, each read a Get-VM and a merge-job query
+ * on the host. A read serves every waiter whose removal had returned before the read started: an
+ * older read may not yet show the merge that removal began, so a waiter never takes one. Each read
+ * is numbered as it starts; a waiter marks the number when it begins and accepts only reads
+ * numbered after its mark.
  */
 
 /** What a wait sees: the VM (undefined: gone) and the number of the read that saw it. */

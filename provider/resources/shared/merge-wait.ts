@@ -7,10 +7,10 @@ import { mergeReads } from "./merge-reads";
  * Remove-VMSnapshot returns. A delete waits until the VM's disks are whole again, and a take
  * waits until a merge from an earlier run is over rather than adding a disk on top of it: both
  * poll the VM with one read each (the merge travels in the VM's read, no other round trip; the
- * waits on one VM share their reads, ./merge-reads.ts), show the progress on the resource, and give up after hyperv:mergeTimeoutSeconds. A merge that
- * stops without making the disks whole (Hyper-V reports its job failed, event 19100) fails the wait
- * at once with the host's reason, rather than passing for a merge that finished or waiting out the
- * timeout.
+ * waits on one VM share their reads, ./merge-reads.ts), show the progress on the resource, and
+ * give up after hyperv:mergeTimeoutSeconds. A merge that stops without making the disks whole
+ * (Hyper-V reports its job failed, event 19100) fails the wait at once with the host's reason,
+ * rather than passing for a merge that finished or waiting out the timeout.
  */
 
 /** How the provider waits for merges: the composition root (../../root.ts) makes the one of a process. */

@@ -136,15 +136,20 @@ export class ClusterHost implements HyperVHost {
     private async mutate<T>(ref: VmRef, operation: string, run: (host: HyperVHost, id: { id: string }) => Promise<T>): Promise<T> {
         const id = await this.idOf(ref, operation);
         const deadline = Date.now() + this.options.migrationWaitSeconds * 1000;
+        const waited = { migration: false };
         for (;;) {
-            const node = await this.ownerFor(id, ref, operation, deadline);
+            const node = await this.ownerFor(id, ref, operation, deadline, waited);
             try {
                 return await run(this.node(node), { id });
             } catch (e) {
                 if (!(isHostError(e, "VmNotFound") || isHostError(e, "InvalidVmState"))) throw this.named(e, node);
                 const now = await this.options.directory.locate(id);
                 const moved = now !== undefined && (now.owner !== node || now.migration !== null);
-                if (!moved) throw e;
+                // A VM that has just landed may still be held by the move's last step for an instant: a
+                // refusal before anything changed, so the operation is asked again within the wait's bound.
+                const landing = waited.migration && isHostError(e, "InvalidVmState") && Date.now() < deadline;
+                if (!moved && !landing) throw e;
+                if (landing && !moved) await new Promise((resolve) => setTimeout(resolve, this.options.pollMs ?? 250));
                 this.owners.delete(id);
             }
         }
@@ -154,7 +159,7 @@ export class ClusterHost implements HyperVHost {
      * The VM's owner; refused when its node is down. A mutation (with a `deadline`) waits out a
      * migration until then; a read is answered by the source, which owns the VM until it lands.
      */
-    private async ownerFor(id: string, ref: VmRef, operation: string, deadline: number | undefined): Promise<string> {
+    private async ownerFor(id: string, ref: VmRef, operation: string, deadline: number | undefined, waited?: { migration: boolean }): Promise<string> {
         let unseen = 0;
         for (;;) {
             const where = await this.options.directory.locate(id);
@@ -167,6 +172,7 @@ export class ClusterHost implements HyperVHost {
                 continue;
             }
             if (where.migration === null || deadline === undefined) return this.usable(id, where, operation);
+            if (waited) waited.migration = true;
             if (Date.now() >= deadline) {
                 throw new HostError(
                     "InvalidVmState",

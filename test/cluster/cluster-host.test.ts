@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { readHostSettings } from "../../provider/config";
 import { openAdapter } from "../../provider/connect";
-import type { HyperVHost } from "../../provider/host";
+import { HostError, type HyperVHost } from "../../provider/host";
 import { ClusterHost } from "../../provider/cluster/cluster-host";
 import { probingDirectory, type NodeLocator } from "../../provider/cluster/directory";
 import {
@@ -202,5 +202,36 @@ describe("a cluster host over nodes asked side by side (hyperv:nodes)", () => {
         assert.deepEqual(checkpointNames(folder, web.id), ["after the straddle"]);
         const e = await rejectsWith(() => cluster.takeCheckpoint({ id: "00000000-0000-4000-8000-000000000001" }, { name: "x" }), "VmNotFound");
         assert.match(e.message, /no node of the cluster has a VM with id "00000000-0000-4000-8000-000000000001"/);
+    });
+
+    it("asks a VM that has just landed again when its new node refuses for an instant (the move's last step still holds it), and takes once", async () => {
+        const { folder } = await freshLab({ clusterNodes: 2 });
+        const web = await addVm(folder, { name: "web", state: "Running", node: "node2", clustered: true });
+        const node2 = openLabNode(folder, "node2");
+        let refused = 0;
+        const landing = new Proxy(node2, {
+            get(target, key, receiver) {
+                if (key === "takeCheckpoint" && refused === 0) {
+                    return async () => {
+                        refused++;
+                        throw new HostError("InvalidVmState", "another operation is in progress", { host: "node2", operation: "take checkpoint" });
+                    };
+                }
+                const value = Reflect.get(target, key, receiver);
+                return typeof value === "function" ? value.bind(target) : value;
+            },
+        });
+        const nodes = new Map<string, HyperVHost>([
+            ["node1", openLabNode(folder, "node1")],
+            ["node2", landing],
+        ]);
+        let asked = 0;
+        const directory = {
+            locate: async () => ({ owner: asked++ === 0 ? "node1" : "node2", ownerUp: true, migration: asked === 1 ? { from: "node1", to: "node2" } : null }),
+        };
+        const cluster = new ClusterHost({ name: "hv", nodes, directory, migrationWaitSeconds: 5, pollMs: 20 });
+        await cluster.takeCheckpoint({ id: web.id }, { name: "after landing" });
+        assert.equal(refused, 1);
+        assert.deepEqual(checkpointNames(folder, web.id), ["after landing"]);
     });
 });

@@ -80,9 +80,26 @@ describe("npm run bench -- --only fleet, at a tiny size", function () {
         assert.deepEqual(floorOf(file, 4), { floorSeconds: 10, chainSeconds: 10, workSeconds: 16 }, "four sessions: VM a's chain is the bound");
     });
 
+    it("on a cluster, the floor is the busiest node's work over its own sessions, reads shared out evenly", () => {
+        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bench-floor-")), "work.jsonl");
+        const line = (vmId: string | null, ms: number) => `${JSON.stringify({ vmId, ms, work: ["removeCheckpoint"] })}\n`;
+        fs.writeFileSync(file, line("a", 3000) + line("b", 3000) + line("c", 2000) + line(null, 2000));
+        const nodeOf = new Map([
+            ["a", "node1"],
+            ["b", "node1"],
+            ["c", "node2"],
+        ]);
+        // node1: 6 s of its VMs + 1 s of the reads = 7 s over 2 sessions; node2: 2 + 1 = 3 s.
+        assert.deepEqual(floorOf(file, 2, nodeOf), { floorSeconds: 3.5, chainSeconds: 3, workSeconds: 10 });
+        // One session per node: node1's 7 s, though the whole cluster did 10 s.
+        assert.deepEqual(floorOf(file, 1, nodeOf), { floorSeconds: 7, chainSeconds: 3, workSeconds: 10 });
+    });
+
     it("measures up and destroy through the engine on the lab and through PowerShell on the stand-in, next to the floor of the work done", async () => {
         // Without pwsh (outside CI) the PowerShell half is left out; CI requires it, and the bench then fails loudly.
-        const adapters = findPwsh() || process.env.HYPERV_REQUIRE_POWERSHELL === "1" ? (["lab", "pwsh-local"] as const) : (["lab"] as const);
+        // lab-cluster: the issue-25 figure's path (a 3-node cluster lab, sessions per node).
+        const adapters =
+            findPwsh() || process.env.HYPERV_REQUIRE_POWERSHELL === "1" ? (["lab", "lab-cluster", "pwsh-local"] as const) : (["lab", "lab-cluster"] as const);
         const runs = await measureFleetSpeed({ sizes: [2], sessions: [2], adapters: [...adapters], timeScale: 0.01, log: () => undefined });
         assert.deepEqual(
             runs.map((r) => `${r.adapter} ${r.op}`),

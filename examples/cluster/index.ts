@@ -17,20 +17,22 @@ const servers: Record<string, { fallbackToStandard: boolean }> = {
     reports: { fallbackToStandard: true },
 };
 
-const policies = Object.entries(servers).map(
-    ([vmName, { fallbackToStandard }]) =>
-        new hyperv.VmCheckpointPolicy(vmName, {
-            vmName,
-            type: "production",
-            fallbackToStandard,
-            fileLocation: `${checkpointRoot}\\${vmName}`,
-        }),
-);
+const policies = Object.entries(servers).map(([vmName, { fallbackToStandard }]) => ({
+    vmName,
+    policy: new hyperv.VmCheckpointPolicy(vmName, {
+        vmName,
+        type: "production",
+        fallbackToStandard,
+        fileLocation: `${checkpointRoot}\\${vmName}`,
+    }),
+}));
 
 // One checkpoint of each VM before patching the cluster, whichever node each runs on now.
-const beforePatching = ["web01", "sql01"].map(
-    (vmName) => new hyperv.Checkpoint(`${vmName}-before-patching`, { vmName, name: "Before cluster patching" }, { dependsOn: policies }),
-);
+const beforePatching = ["web01", "sql01"].map((vmName) => ({
+    vmName,
+    checkpoint: new hyperv.Checkpoint(`${vmName}-before-patching`, { vmName, name: "Before cluster patching" }, { dependsOn: policies.map((p) => p.policy) }),
+}));
 
-export const checkpoints = Object.fromEntries(beforePatching.map((c) => [c.vmName, c.checkpointName]));
-export const checkpointTypes = Object.fromEntries(policies.map((p) => [p.vmName, p.checkpointType]));
+// Keyed by the VM names declared above (plain strings: an output cannot be an object's key).
+export const checkpoints = Object.fromEntries(beforePatching.map(({ vmName, checkpoint }) => [vmName, checkpoint.checkpointName]));
+export const checkpointTypes = Object.fromEntries(policies.map(({ vmName, policy }) => [vmName, policy.checkpointType]));

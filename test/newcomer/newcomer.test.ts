@@ -386,7 +386,46 @@ describe("a newcomer following README on a fresh clone", function () {
                 assert.match(up, /sql01CheckpointType\s*: "ProductionOnly"/);
                 assert.match(up, /kind\s*: "production"/);
             };
-            await Promise.all([quickstartThenPolicyPack(), fleet(), adopt(), pipeline(), ownProject(clone, packLine), yamlQuickstart(clone), yamlExample()]);
+            const cluster = async () => {
+                const commandsOf = rest("cluster");
+                const ups = commandsOf.filter((l) => /^pulumi up\b/.test(l)).length;
+                assert.equal(ups, 3, "the walk-through's three ups: create, after the migrations, after the failover");
+                let upsSeen = 0;
+                const shell = new ShellSession(clone.root, clone.env);
+                for (const line of commandsOf) {
+                    const res = await shell.run(line);
+                    assertRan(res);
+                    if (/^pulumi up\b/.test(line)) {
+                        upsSeen++;
+                        assert.match(res.output, upsSeen === 1 ? /\+ 7 created/ : /Resources:\s+7 unchanged/, line);
+                        // The outputs are keyed by VM: an output used as a key prints Pulumi's toString warning instead.
+                        assert.doesNotMatch(res.output, /Calling \[toString\]/);
+                        if (upsSeen === 1) assert.match(res.output, /sql01\s*: "Before cluster patching"/);
+                    }
+                    if (/hyperv-lab .*\bshow$/.test(line)) {
+                        // Grouped by owner: node3 stopped, its clustered VMs on the others, web01 where it was migrated to.
+                        assert.match(res.output, /node3 \[Down\]: 0 VM\(s\)/);
+                        assert.match(res.output, /node2 \[Up\]: \d VM\(s\)\r?\n(?:.+\n)*?.*│ web01 /);
+                    }
+                }
+                // The README's last paragraph: a checkpoint root on a node's own disk fails preview, saying why.
+                await shell.run("pulumi config set cluster:checkpointRoot 'D:\\Checkpoints'");
+                const preview = await shell.run("pulumi preview");
+                assert.notEqual(preview.code, 0, preview.output);
+                assert.doesNotMatch(preview.output, /^\s+at .+\(.+:\d+:\d+\)$/m, "no stack trace");
+                assert.match(preview.output, /is clustered on HV-CLUSTER: its checkpoints would be lost/);
+                assert.match(preview.output, /allowLocalFileLocation/);
+            };
+            await Promise.all([
+                quickstartThenPolicyPack(),
+                fleet(),
+                adopt(),
+                pipeline(),
+                ownProject(clone, packLine),
+                yamlQuickstart(clone),
+                yamlExample(),
+                cluster(),
+            ]);
 
             const untracked = await follow(clone, clone.root, ["git status --porcelain --untracked-files=all"]);
             assert.equal(untracked[0]!.output.trim(), "", "following the examples leaves nothing for git to see");
